@@ -1,0 +1,61 @@
+import { sha256Hex } from "./sha256.js";
+import type { StoredOriginal } from "./types.js";
+
+/** Length of a CCR key in hex characters (96 bits). */
+export const CCR_KEY_LENGTH = 24;
+
+/** Matches the key inside any marker; the same pattern LiteLLM's headroom guardrail extracts. */
+export const MARKER_HASH_PATTERN = /hash=([a-f0-9]{24})/g;
+
+/** CCR key of an original: the first 24 lowercase hex characters of SHA-256 of its UTF-8 bytes. */
+export function ccrKey(original: string): string {
+  return sha256Hex(original).slice(0, CCR_KEY_LENGTH);
+}
+
+/** True when `key` has the shape of a CCR key. */
+export function isCcrKey(key: string): boolean {
+  return /^[a-f0-9]{24}$/.test(key);
+}
+
+/**
+ * A marker a model can read: `[<summary>. Retrieve more: hash=<key>]`.
+ * Example: `marker("85 items compressed to 15", key)` → `[85 items compressed to 15. Retrieve more: hash=…]`.
+ */
+export function marker(summary: string, key: string): string {
+  return `[${summary}. Retrieve more: hash=${key}]`;
+}
+
+/** Every CCR key mentioned in `text`, in order of first appearance, without duplicates. */
+export function findMarkerHashes(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const m of text.matchAll(MARKER_HASH_PATTERN)) {
+    const k = m[1]!;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(k);
+    }
+  }
+  return out;
+}
+
+/** True when `text` already carries a marker (already compressed: never compress it again). */
+export function hasMarker(text: string): boolean {
+  return /hash=[a-f0-9]{24}/.test(text);
+}
+
+/**
+ * Helper for compressors: remember an original and get its key. Call `originals()` to return them with
+ * the result, so the pipeline stores them before the marker is emitted.
+ */
+export function createOriginals(): { stash(content: string, meta?: StoredOriginal["meta"]): string; list(): StoredOriginal[] } {
+  const byKey = new Map<string, StoredOriginal>();
+  return {
+    stash(content, meta) {
+      const key = ccrKey(content);
+      if (!byKey.has(key)) byKey.set(key, meta ? { key, content, meta } : { key, content });
+      return key;
+    },
+    list: () => [...byKey.values()],
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * The Headroom specification: the interfaces every compressor, hook, store and tokenizer implements.
+ * Versioned like the Vercel AI SDK's provider spec, so a plugin states which contract it was written for.
+ */
+
+/** Version of the plugin contract in this file. Bumped on any breaking change to these interfaces. */
+export const SPECIFICATION_VERSION = "v1" as const;
+export type SpecificationVersion = typeof SPECIFICATION_VERSION;
+
+/** Kinds of content the router detects and compressors declare. `"*"` in `Compressor.kinds` means any. */
+export type ContentKind =
+  | "json"
+  | "code"
+  | "log"
+  | "diff"
+  | "search"
+  | "html"
+  | "tabular"
+  | "prose"
+  | "mixed"
+  | "text";
+
+/** Who authored the message a unit sits in. Tool outputs are `"tool"` in every dialect. */
+export type Role = "system" | "developer" | "user" | "assistant" | "tool";
+
+/** The three message dialects the adapters understand. */
+export type MessageFormat = "openai-chat" | "anthropic" | "openai-responses";
+
+/** What content detection says about a text. */
+export interface Detection {
+  kind: ContentKind;
+  /** 0..1: how sure the detector is. */
+  confidence: number;
+  /** For code: a language id such as `python`, `typescript`, `tsx`, `go`, `rust`, `java`, `c`, `cpp`, `javascript`. */
+  language?: string;
+}
+
+/** Hints from the surrounding conversation that help detection (the tool that produced the text, its arguments). */
+export interface UnitHints {
+  toolName?: string;
+  /** The raw arguments of the tool call that produced this output (usually a JSON string). */
+  toolArgs?: string;
+  /** A file name the tool call read, when its arguments say (`file_path`, `path`, `cat path`, …). */
+  fileName?: string;
+}
+
+/** Detects the kind of a text. `@headroom/router` ships the standard one. */
+export type Detector = (text: string, hints?: UnitHints) => Detection;
+
+/** One compressible piece of a request: a tool result, a text block, a text part. */
+export interface Unit {
+  /** Stable address of the unit inside the request, e.g. `messages[3].content[0].content`. */
+  id: string;
+  /** The text to compress. */
+  text: string;
+  role: Role;
+  /** Index of the message (or Responses input item) that holds the unit. */
+  messageIndex: number;
+  /** Name of the tool whose output this is, when known. */
+  toolName?: string;
+  /** Raw arguments of the tool call whose output this is. */
+  toolArgs?: string;
+  /** File name the tool read, when its arguments say. */
+  fileName?: string;
+  /**
+   * Text of the user turn that preceded this unit's message (never a later one, so that the compressed
+   * form of a message does not change when the conversation grows).
+   */
+  query?: string;
+}
+
+/** A piece of original content the pipeline must store before the compressed text may be emitted. */
+export interface StoredOriginal {
+  /** CCR key: first 24 hex chars of SHA-256 of `content` (see `ccrKey`). */
+  key: string;
+  /** The exact original bytes. */
+  content: string;
+  /** Optional description kept beside the original (kind, compressor, counts). */
+  meta?: Record<string, string | number | boolean>;
+}
+
+/** What a compressor returns for a unit. */
+export interface CompressorResult {
+  /** The new text. */
+  text: string;
+  /** True when `text` carries every fact of the input (no marker needed to recover anything). */
+  lossless: boolean;
+  /** Originals the pipeline stores before emitting `text`; every marker hash in `text` must be among them. */
+  originals?: StoredOriginal[];
+  /** Names of the transforms applied, for the report (defaults to the compressor's name). */
+  transforms?: string[];
+}
+
+/** Read-only facts and helpers a compressor gets for one unit. */
+export interface CompressContext {
+  model: string;
+  tokenizer: Tokenizer;
+  /** Detection result for the unit, when a detector ran. */
+  detection?: Detection;
+  /**
+   * True when lossy output is allowed: a store is attached and the caller did not ask for lossless mode.
+   * When false a compressor must return a lossless result (or `null`).
+   */
+  reversible: boolean;
+  /** Aggressiveness multiplier, 1 by default; > 1 keeps less, < 1 keeps more. Set by hooks. */
+  bias: number;
+  /** The user's question for query-aware selection (same as `unit.query`). */
+  query?: string;
+  /**
+   * Compress a sub-text with the best installed compressor (the router sets this so that compressors can
+   * delegate, for example a JSON string that holds a log). Absent when no router is in the pipeline.
+   */
+  delegate?: (text: string, detection?: Detection) => Promise<CompressorResult | null>;
+}
+
+/** A compressor plugin. A plain object; `compress` may be sync or async and returns `null` to decline. */
+export interface Compressor {
+  readonly specificationVersion: SpecificationVersion;
+  /** Unique name, e.g. `smart-crusher` or `my-company/csv`. */
+  readonly name: string;
+  /** Content kinds handled; `["*"]` for any. */
+  readonly kinds: ReadonlyArray<ContentKind | "*">;
+  /** Higher runs first among compressors for the same kind. Default 0. */
+  readonly priority?: number;
+  compress(
+    unit: Unit,
+    context: CompressContext,
+  ): CompressorResult | null | undefined | Promise<CompressorResult | null | undefined>;
+}
+
+/** What a hook may say before a unit is compressed. */
+export interface BeforeUnitDecision {
+  /** Veto: leave this unit unchanged. A string gives the reason shown in the report. */
+  skip?: boolean | string;
+  /** Aggressiveness for this unit (multiplies the pipeline bias). */
+  bias?: number;
+}
+
+/** Per-unit outcome reported to `afterUnit` hooks and in `CompressResult.units`. */
+export interface UnitReport {
+  id: string;
+  messageIndex: number;
+  role: Role;
+  toolName?: string;
+  kind?: ContentKind;
+  language?: string;
+  compressor?: string;
+  status: "compressed" | "unchanged" | "skipped";
+  /** Why a unit was skipped or left unchanged. */
+  reason?: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  lossless?: boolean;
+  transforms: string[];
+  ccrHashes: string[];
+  /** Wall time spent on this unit (not part of the compressed bytes). */
+  durationMs: number;
+}
+
+/** A failure the pipeline recovered from by leaving the unit unchanged (fail open). */
+export interface CompressError {
+  unitId?: string;
+  compressor?: string;
+  stage: "hook" | "detect" | "compress" | "validate" | "store" | "tokenize";
+  message: string;
+}
+
+/** Options that hooks may change in `beforePipeline`. */
+export interface PipelineSettings {
+  model: string;
+  tokenBudget?: number;
+  protectRecent: number;
+  minTokens: number;
+  excludeTools: string[];
+  roles: Role[];
+  lossless: boolean;
+  bias: number;
+  ttlSeconds?: number;
+}
+
+/**
+ * A hook: a plain object of optional stage functions, run in `enforce` order (`pre`, normal, `post`).
+ * A throwing hook is reported in `errors` and otherwise ignored (fail open).
+ */
+export interface Hook {
+  readonly name: string;
+  readonly enforce?: "pre" | "post";
+  /** Before anything runs: return a partial settings object to change options for this call. */
+  beforePipeline?(input: {
+    messages: unknown;
+    format: MessageFormat;
+    settings: Readonly<PipelineSettings>;
+  }): void | Partial<PipelineSettings> | Promise<void | Partial<PipelineSettings>>;
+  /** Before a unit is compressed: veto it or change its bias. */
+  beforeUnit?(
+    unit: Readonly<Unit>,
+    info: { detection?: Detection },
+  ): void | BeforeUnitDecision | Promise<void | BeforeUnitDecision>;
+  /** After a unit was handled (compressed, unchanged or skipped): observe. */
+  afterUnit?(unit: Readonly<Unit>, report: Readonly<UnitReport>): void | Promise<void>;
+  /** After the whole request: observe the result. */
+  afterPipeline?(result: Readonly<CompressResult>): void | Promise<void>;
+}
+
+/** Options for a `put`. */
+export interface StorePutOptions {
+  /** Time to live in seconds; stores have their own default. */
+  ttlSeconds?: number;
+  meta?: Record<string, string | number | boolean>;
+}
+
+/** What a store knows about a key. */
+export type StoreKeyStatus = "present" | "expired" | "unknown";
+
+/** Where originals go: memory, SQLite, Redis… Values are returned byte-identical. */
+export interface Store {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string, options?: StorePutOptions): Promise<void>;
+  has(key: string): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  /** Optional: tells an expired key from one never stored, for actionable miss messages. */
+  status?(key: string): Promise<StoreKeyStatus>;
+}
+
+/** Counts tokens for one encoding. Loaded before use, so `count` is synchronous. */
+export interface Tokenizer {
+  /** Implementation name, e.g. `gpt-tokenizer` or `estimate`. */
+  readonly name: string;
+  /** Encoding, e.g. `o200k_base`. */
+  readonly encoding: string;
+  /** True when counts only approximate the model's own tokenizer (Claude, Gemini, fallback). */
+  readonly estimated: boolean;
+  count(text: string): number;
+}
+
+/** Returns the tokenizer for a model, possibly loading an encoding lazily. */
+export type TokenizerFactory = (model: string) => Tokenizer | Promise<Tokenizer>;
+
+/** The result of `compress()`. */
+export interface CompressResult<M = unknown> {
+  /** The messages with compressed units; untouched messages are the very same objects as the input's. */
+  messages: M;
+  format: MessageFormat;
+  tokensBefore: number;
+  tokensAfter: number;
+  tokensSaved: number;
+  /** Fraction saved: `tokensSaved / tokensBefore` (0 when nothing was counted). */
+  compressionRatio: number;
+  transformsApplied: string[];
+  ccrHashes: string[];
+  units: UnitReport[];
+  errors: CompressError[];
+  tokenizer: { name: string; encoding: string; estimated: boolean };
+}

@@ -1,0 +1,247 @@
+import type { ContentKind, Detection, UnitHints } from "@headroom/core";
+
+/** A run of lines of one kind inside a mixed text. */
+export interface Section {
+  kind: ContentKind;
+  text: string;
+  language?: string;
+}
+
+const EXT_LANG: Record<string, string> = {
+  py: "python", pyi: "python", js: "javascript", mjs: "javascript", cjs: "javascript", jsx: "javascript",
+  ts: "typescript", mts: "typescript", cts: "typescript", tsx: "tsx", go: "go", rs: "rust", java: "java",
+  c: "c", h: "c", cc: "cpp", cpp: "cpp", cxx: "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp",
+};
+const EXT_KIND: Record<string, ContentKind> = {
+  json: "json", jsonl: "json", ndjson: "json", log: "log", diff: "diff", patch: "diff", html: "html", htm: "html",
+  csv: "tabular", tsv: "tabular", md: "prose", rst: "prose", txt: "prose",
+};
+
+/** Language of a file name by its extension. */
+export function languageFromFileName(name: string | undefined): string | undefined {
+  const ext = name?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  return ext ? EXT_LANG[ext] : undefined;
+}
+
+// --- line classifiers -------------------------------------------------------------------------
+
+const LOG_LINE = [
+  /^\[?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, // ISO (kafka, java, zookeeper, jsonl-ish)
+  /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} /, // syslog
+  /^\S+ \S+ \S+ \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "/, // access log
+  /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d{2}:\d{2}:\d{2}/, // apache error
+  /^\d{6} \d{6} \d+ [A-Z]+ /, // HDFS
+  /^(?:-|[A-Z_]+) \d{10} \d{4}\.\d{2}\.\d{2} /, // BGL
+  /^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} +\d+ +\d+ [VDIWEF] /, // logcat
+  /^\d{2}:\d{2}:\d{2}(?:[.,]\d+)? /,
+  /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}/, // go log, nginx error
+  /^\d{1,2}\/\d{1,2}\/\d{2,4},? \d{1,2}:\d{2}/,
+  /^(?:I|W|E|F)\d{4} \d{2}:\d{2}:\d{2}/, // glog / k8s
+  /^\s*(?:DEBUG|INFO|WARN|WARNING|ERROR|FATAL|TRACE|CRITICAL)[\s:\]]/,
+  /^(?:npm (?:ERR!|WARN|error|warn)|error\[E\d+\]|warning: |\s+Compiling |\s+Finished |test result: |PASS |FAIL |ok +\S+\s+[\d.]+s|--- (?:PASS|FAIL)|=== RUN|=+ .* =+$|FAILED |PASSED |\s*[✓✗×] )/,
+  /^\{"(?:time|ts|timestamp|level|@timestamp|msg)"/,
+  /^(?:LAST SEEN|\d+[smhd]\s+(?:Normal|Warning)\s)/, // kubectl get events
+];
+// A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
+const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
+const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
+const MARKDOWN_LINE = /^(?:#{1,6} |\s*[-*+] |\s*\d+\. |={3,}\s*$|-{3,}\s*$|> |\s*\|.*\|\s*$|```)/;
+const DIFF_LINE = /^(?:diff --(?:git|cc|combined) |--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@@? -\d+(?:,\d+)? |index [0-9a-f]{6,}\.\.|new file mode|deleted file mode|similarity index|rename (?:from|to) |Binary files )/;
+const HTML_TAG = /<(?:!doctype html|html|head|body|div|span|p|a|table|tr|td|ul|li|script|style|meta|link|section|article|nav|h[1-6])\b[^>]*>/gi;
+
+interface LangRule {
+  lang: string;
+  re: RegExp;
+  w: number;
+}
+const LANG_RULES: LangRule[] = [
+  { lang: "python", re: /^\s*(?:def |async def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+(?: as \w+)?$|@\w+|elif |except\b.*:|if __name__ ==)/, w: 2 },
+  { lang: "python", re: /^\s*(?:"""|''')/, w: 1 },
+  { lang: "go", re: /^(?:package \w+$|func (?:\(\w+ \*?\w+\) )?\w+\(|import \($|type \w+ (?:struct|interface) \{)/, w: 3 },
+  { lang: "go", re: /:= |\berr != nil\b/, w: 1 },
+  { lang: "rust", re: /^\s*(?:pub(?:\(crate\))? )?(?:fn |struct |enum |trait |impl(?:<.*>)? |mod |use [\w:]+(?:::\{.*\})?;|let mut |#\[derive)/, w: 3 },
+  { lang: "rust", re: /&mut |::new\(|-> Result<|Option<|\bSome\(/, w: 1 },
+  { lang: "java", re: /^\s*(?:package [\w.]+;|import (?:static )?[\w.*]+;|(?:public|private|protected)(?: static| final| abstract| synchronized)* [\w<>\[\], ]+ \w+\s*\(|@Override|(?:public )?(?:final )?class \w+(?: extends| implements|\s*\{))/, w: 2 },
+  { lang: "c", re: /^\s*(?:#include [<"]|#define |#ifn?def |#endif|(?:static |extern |inline )*(?:unsigned |const )?(?:void|int|char|long|size_t|uint\d+_t|double|float|struct \w+)\s*\**\s*\w+\s*\(|typedef )/, w: 2 },
+  { lang: "cpp", re: /(?:std::|template\s*<|namespace \w+|::\w+\(|#include <(?:vector|string|map|memory|iostream|utility|type_traits)>|\bconstexpr\b|\bnoexcept\b|public:|private:)/, w: 2 },
+  { lang: "javascript", re: /^\s*(?:(?:export )?(?:async )?function\*? \w+\s*\(|(?:const|let|var) \w+ = (?:require\(|function|\(|async)|module\.exports|exports\.\w+ =|import .* from ['"]|export (?:default|const|function|class))/, w: 2 },
+  { lang: "javascript", re: /=> \{|\bthis\.\w+ =|\}\);$/, w: 1 },
+  { lang: "typescript", re: /^\s*(?:(?:export )?(?:interface|type) \w+(?:<.*>)? (?:=|\{|extends)|(?:export )?(?:declare|abstract|enum) |.*\): (?:string|number|boolean|void|Promise<|unknown|any)\b|(?:public|private|readonly) \w+: )/, w: 3 },
+];
+
+function detectLanguage(lines: string[]): { lang?: string; score: number } {
+  const score: Record<string, number> = {};
+  let hits = 0;
+  for (const line of lines) {
+    let hit = false;
+    for (const r of LANG_RULES) {
+      if (r.re.test(line)) {
+        score[r.lang] = (score[r.lang] ?? 0) + r.w;
+        hit = true;
+      }
+    }
+    if (hit) hits++;
+  }
+  // TypeScript is JavaScript plus types; C++ is C plus more.
+  if (score.typescript) score.typescript += score.javascript ?? 0;
+  if (score.cpp) score.cpp += score.c ?? 0;
+  let best: string | undefined;
+  for (const k of Object.keys(score).sort()) if (!best || score[k]! > score[best]!) best = k;
+  const codeish = lines.filter((l) => /[{};()=]\s*$|^\s{2,}\S|^\s*(?:\/\/|#|\/\*|\*)/.test(l)).length;
+  return { lang: best, score: lines.length ? (hits * 2 + codeish) / (lines.length * 2) : 0 };
+}
+
+function sample(lines: string[], n = 400): string[] {
+  if (lines.length <= n) return lines;
+  const third = Math.floor(n / 3);
+  const mid = Math.floor(lines.length / 2) - Math.floor(third / 2);
+  return [...lines.slice(0, third), ...lines.slice(mid, mid + third), ...lines.slice(lines.length - third)];
+}
+
+function fraction(lines: string[], test: (l: string) => boolean): number {
+  if (!lines.length) return 0;
+  let n = 0;
+  for (const l of lines) if (test(l)) n++;
+  return n / lines.length;
+}
+
+function isJson(text: string): boolean {
+  const t = text.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isJsonLines(lines: string[]): boolean {
+  if (lines.length < 2) return false;
+  return lines.every((l) => {
+    const t = l.trim();
+    if (!t.startsWith("{")) return false;
+    try {
+      JSON.parse(t);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function tabular(lines: string[]): number {
+  if (lines.length < 3) return 0;
+  if (lines.length >= 3 && /^\s*\|.*\|\s*$/.test(lines[0]!) && /^\s*\|?\s*:?-{3,}/.test(lines[1]!)) {
+    return fraction(lines, (l) => /^\s*\|.*\|\s*$/.test(l));
+  }
+  for (const sep of ["\t", ",", ";", "|"]) {
+    const counts = lines.slice(0, 50).map((l) => l.split(sep).length - 1);
+    const first = counts[0]!;
+    if (first < 1) continue;
+    const same = counts.filter((c) => c === first).length / counts.length;
+    if (same >= 0.9) return same;
+  }
+  return 0;
+}
+
+function proseScore(lines: string[]): number {
+  const body = lines.filter((l) => l.trim());
+  if (!body.length) return 0;
+  const wordy = fraction(body, (l) => {
+    const words = l.trim().split(/\s+/);
+    const letters = (l.match(/[A-Za-z]/g) ?? []).length;
+    return words.length >= 4 && letters / l.length > 0.6;
+  });
+  const sentences = fraction(body, (l) => /[.!?:)]["')]?\s*$/.test(l) || /[.!?] [A-Z]/.test(l));
+  return Math.min(1, wordy * 0.8 + sentences * 0.3);
+}
+
+/**
+ * Detects what a text is, with a confidence. Hints from the tool call (a file name it read) win over
+ * content heuristics for code.
+ */
+export function detect(text: string, hints?: UnitHints): Detection {
+  const all = text.split(/\r?\n/);
+  const lines = sample(all).filter((l) => l.trim().length > 0);
+  if (!lines.length) return { kind: "text", confidence: 1 };
+  const hintLang = languageFromFileName(hints?.fileName);
+  const hintExt = hints?.fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+
+  if (isJson(text)) return { kind: "json", confidence: 1 };
+  if (isJsonLines(lines)) return { kind: "json", confidence: 0.9 };
+
+  const diff = fraction(lines, (l) => DIFF_LINE.test(l));
+  if (diff > 0.02 && /^(?:diff --|--- |commit [0-9a-f]{7,}|From [0-9a-f]{40})/m.test(text) && /^@@@? -\d/m.test(text))
+    return { kind: "diff", confidence: Math.min(1, 0.7 + diff * 3) };
+
+  const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
+  const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));
+  const log = fraction(lines, (l) => LOG_LINE.some((r) => r.test(l)));
+  if (search >= 0.7 && strict >= 0.15 && !hintLang && search > log) return { kind: "search", confidence: search };
+
+  if (hintLang) {
+    const { score } = detectLanguage(lines);
+    return { kind: "code", language: hintLang, confidence: Math.max(0.8, Math.min(1, score)) };
+  }
+
+  if (log >= 0.5) return { kind: "log", confidence: log };
+
+  const htmlTags = (text.slice(0, 20000).match(HTML_TAG) ?? []).length;
+  if (htmlTags >= 5 && /^\s*</.test(text)) return { kind: "html", confidence: Math.min(1, htmlTags / 20) };
+
+  const tab = tabular(lines);
+  if (tab >= 0.9 && proseScore(lines) < 0.5) return { kind: "tabular", confidence: tab };
+
+  const { lang, score } = detectLanguage(lines);
+  const prose = proseScore(lines);
+  const markdown = fraction(lines, (l) => MARKDOWN_LINE.test(l));
+  if (markdown >= 0.3 && prose >= 0.2) return { kind: "prose", confidence: Math.min(1, prose + markdown) };
+  if (lang && score >= 0.35 && score > prose * 0.8) return { kind: "code", language: lang, confidence: Math.min(1, score + 0.2) };
+
+  if (hintExt && EXT_KIND[hintExt]) return { kind: EXT_KIND[hintExt]!, confidence: 0.7 };
+  if (log >= 0.25) {
+    const sections = splitSections(text);
+    if (new Set(sections.map((s) => s.kind)).size > 1) return { kind: "mixed", confidence: 0.6 };
+    return { kind: "log", confidence: log };
+  }
+  if (prose >= 0.3) return { kind: "prose", confidence: prose };
+  const sections = splitSections(text);
+  if (new Set(sections.map((s) => s.kind)).size > 1) return { kind: "mixed", confidence: 0.6 };
+  return { kind: "text", confidence: 0.5 };
+}
+
+/**
+ * Splits a text into sections of one kind each, at blank lines and fences. Concatenating the sections'
+ * texts gives back the input exactly. Adjacent sections of the same kind are merged; tiny sections join
+ * their neighbour so that a mixed text is not shredded.
+ */
+export function splitSections(text: string): Section[] {
+  const blocks = text.split(/(?<=\n)(?=\n)|(?<=\n\n)/);
+  const raw: Section[] = [];
+  for (const b of blocks) {
+    if (!b) continue;
+    const d = b.trim() ? detectBlock(b) : { kind: (raw.at(-1)?.kind ?? "text") as ContentKind };
+    const last = raw.at(-1);
+    if (last && (last.kind === d.kind || !b.trim())) last.text += b;
+    else raw.push({ kind: d.kind, text: b, ...(d.language ? { language: d.language } : {}) });
+  }
+  const merged: Section[] = [];
+  for (const s of raw) {
+    const last = merged.at(-1);
+    if (last && (s.text.length < 200 || last.kind === s.kind)) last.text += s.text;
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
+function detectBlock(block: string): { kind: ContentKind; language?: string } {
+  const lines = block.split(/\r?\n/).filter((l) => l.trim());
+  if (isJson(block) || isJsonLines(lines)) return { kind: "json" };
+  if (fraction(lines, (l) => LOG_LINE.some((r) => r.test(l))) >= 0.5) return { kind: "log" };
+  if (fraction(lines, (l) => SEARCH_STRICT.test(l)) >= 0.7) return { kind: "search" };
+  if (fraction(lines, (l) => DIFF_LINE.test(l) || /^[+ -]/.test(l)) >= 0.8 && /^@@/m.test(block)) return { kind: "diff" };
+  const { lang, score } = detectLanguage(lines);
+  if (lang && score >= 0.5) return { kind: "code", language: lang };
+  return { kind: proseScore(lines) >= 0.3 ? "prose" : "text" };
+}
