@@ -452,7 +452,14 @@ function validate(input: string, r: CompressorResult, reversible: boolean): stri
   }
   if ((r.originals?.length ?? 0) > 0 && !reversible) return "originals returned without a store";
   const already = new Set(findMarkerHashes(input));
-  for (const h of findMarkerHashes(r.text)) if (!already.has(h) && !stored.has(h)) return `marker ${h} has no stored original`;
+  let fresh = 0;
+  for (const h of findMarkerHashes(r.text)) {
+    if (already.has(h)) continue;
+    if (!stored.has(h)) return `marker ${h} has no stored original`;
+    fresh++;
+  }
+  // Lossy output must point at what it dropped: no marker, no lossy result.
+  if (!r.lossless && fresh === 0) return "lossy result carries no marker to its stored original";
   return undefined;
 }
 
