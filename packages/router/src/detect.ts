@@ -45,7 +45,8 @@ const LOG_LINE = [
 // A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
 const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
 const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
-const MARKDOWN_LINE = /^(?:#{1,6} |\s*[-*+] |\s*\d+\. |={3,}\s*$|-{3,}\s*$|> |\s*\|.*\|\s*$|```)/;
+// " * " with leading space is a doc-comment line (Javadoc, JSDoc), not a markdown bullet.
+const MARKDOWN_LINE = /^(?:#{1,6} |[-*+] |\s+[-+] |\s*\d+\. |={3,}\s*$|-{3,}\s*$|> |\s*\|.*\|\s*$|```)/;
 const DIFF_LINE = /^(?:diff --(?:git|cc|combined) |--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@@? -\d+(?:,\d+)? |index [0-9a-f]{6,}\.\.|new file mode|deleted file mode|similarity index|rename (?:from|to) |Binary files )/;
 const HTML_TAG = /<(?:!doctype html|html|head|body|div|span|p|a|table|tr|td|ul|li|script|style|meta|link|section|article|nav|h[1-6])\b[^>]*>/gi;
 
