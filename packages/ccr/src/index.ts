@@ -1,0 +1,27 @@
+/**
+ * @headroom/ccr — Compress-Cache-Retrieve: the stores that keep originals, the marker helpers, retrieval
+ * (whole or by query) and the `headroom_retrieve` tool that lets a model ask for what was compressed.
+ */
+export { MemoryStore, DEFAULT_MEMORY_TTL_SECONDS, utf8Length } from "./memory-store.js";
+export type { MemoryStoreOptions, StoreStats } from "./memory-store.js";
+export { SqliteStore, DEFAULT_SQLITE_TTL_SECONDS } from "./sqlite-store.js";
+export type { SqliteStoreOptions } from "./sqlite-store.js";
+export { defaultStorePath, openStore, STORE_FILE_NAME } from "./paths.js";
+export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, CCR_KEY_LENGTH, parseMarkers } from "./markers.js";
+export type { ParsedMarker } from "./markers.js";
+export { retrieve, formatRetrieveResult, normalizeHash } from "./retrieve.js";
+export type { RetrieveOptions, RetrieveResult, RetrieveHit, RetrieveMiss } from "./retrieve.js";
+export { bm25, tokenize, queryTerms } from "./bm25.js";
+export {
+  RETRIEVE_TOOL_NAME,
+  RETRIEVE_TOOL_DESCRIPTION,
+  retrieveToolDefinition,
+  injectRetrieveTool,
+  detectRequestDialect,
+  containsMarker,
+  toolName,
+} from "./tool.js";
+export type { Dialect, OpenAIChatTool, AnthropicTool, ResponsesTool } from "./tool.js";
+export { handleRetrieveCalls, detectResponseDialect } from "./handle.js";
+export type { RetrieveCall, RetrieveCallResult, HandledRetrieveCalls } from "./handle.js";
+export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";

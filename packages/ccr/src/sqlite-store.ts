@@ -1,0 +1,348 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+import { expiryFor, utf8Length, type StoreStats } from "./memory-store.js";
+
+/** Options of `SqliteStore`. */
+export interface SqliteStoreOptions {
+  /** TTL for a `put` without `ttlSeconds`. Default 7 days. `0` or `Infinity` means no expiry. */
+  defaultTtlSeconds?: number;
+  /** How long a writer waits for another process's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /**
+   * Called with a readable message when the file was corrupt or unreadable and a fresh store replaced
+   * it. Default: prints `headroom: <message>` on stderr. Every message is also kept in `warnings`.
+   */
+  onWarning?: (message: string) => void;
+  /** Clock in milliseconds (tests inject one). Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DEFAULT_SQLITE_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Expired keys are remembered this long, so a miss can say "expired" rather than "unknown". */
+const TOMBSTONE_MS = 30 * 24 * 60 * 60 * 1000;
+/** A bulk purge of expired rows runs at most this often (per process); single keys purge on touch. */
+const PURGE_EVERY_MS = 60_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ccr_entries (
+  key        TEXT PRIMARY KEY,
+  value      BLOB NOT NULL,
+  encoding   TEXT NOT NULL,
+  bytes      INTEGER NOT NULL,
+  meta       TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS ccr_entries_expires_at ON ccr_entries(expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ccr_expired (
+  key        TEXT PRIMARY KEY,
+  expired_at INTEGER NOT NULL
+);
+`;
+
+type Meta = Record<string, string | number | boolean>;
+interface Row {
+  value: string | Buffer;
+  encoding: string;
+  expires_at: number | null;
+  meta: string | null;
+}
+
+/** SQLite error codes that mean the file is not (or no longer) a usable database. */
+function isUnusable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  // File-system errors while creating the file or its folder count too: the store falls back, never crashes.
+  if (["EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "ENOSPC"].includes(code)) return true;
+  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code === "SQLITE_PERM" || code === "SQLITE_AUTH" || code.startsWith("SQLITE_IOERR");
+}
+
+const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ""}${e.message}` : String(e));
+
+/**
+ * The durable CCR store: one SQLite file (better-sqlite3) in WAL mode, created with mode 0600.
+ *
+ * - Several processes may share the file: SQLite's locking serialises writers, and each write waits up
+ *   to `busyTimeoutMs` for the lock instead of failing.
+ * - A `put` is committed when it resolves (WAL + `synchronous=NORMAL`): a killed process loses nothing
+ *   it had committed. (Power loss may lose the last transactions; this is a cache of re-creatable data.)
+ * - TTL: an expired entry is deleted when it is touched, and in bulk at most once a minute on `put`.
+ *   Expired keys are remembered for 30 days so `status()` can say "expired".
+ * - A corrupt or unreadable file is moved aside to `<path>.corrupt-<time>-<pid>`, a warning says so, and
+ *   a fresh store takes its place; if even that fails, the store falls back to memory (with a warning).
+ * - Values are returned byte-identical, including strings that are not well-formed UTF-16.
+ */
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly defaultTtlSeconds: number;
+  /** Warnings raised so far (corrupt file moved aside, fallback to memory…). */
+  readonly warnings: string[] = [];
+  private readonly busyTimeoutMs: number;
+  private readonly onWarning: (message: string) => void;
+  private readonly now: () => number;
+  private db!: Database.Database;
+  /** Inode of the file this process opened: recovery never moves aside a file another process created. */
+  private ino: number | undefined;
+  private statements = new Map<string, Database.Statement>();
+  private lastPurge = -Infinity;
+  private closed = false;
+  private inMemory = false;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    if (!path) throw new TypeError("SqliteStore: path is required");
+    this.path = path;
+    this.defaultTtlSeconds = options.defaultTtlSeconds ?? DEFAULT_SQLITE_TTL_SECONDS;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`headroom: ${m}\n`));
+    this.now = options.now ?? Date.now;
+    try {
+      this.openFile();
+    } catch (e) {
+      if (!isUnusable(e)) throw e;
+      this.recover(e);
+    }
+  }
+
+  /** True when the file could not be used and originals live only in this process's memory. */
+  get isInMemory(): boolean {
+    return this.inMemory;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.guard(() => {
+      const row = this.stmt("SELECT value, encoding, expires_at, meta FROM ccr_entries WHERE key = ?").get(key) as Row | undefined;
+      if (!row) return undefined;
+      const now = this.now();
+      if (row.expires_at !== null && row.expires_at <= now) {
+        this.expireKey(key, now);
+        return undefined;
+      }
+      return decode(row);
+    });
+  }
+
+  /** Full entry (value, meta, expiry) or undefined. */
+  async entry(key: string): Promise<{ value: string; meta?: Meta; expiresAt?: number } | undefined> {
+    return this.guard(() => {
+      const row = this.stmt("SELECT value, encoding, expires_at, meta FROM ccr_entries WHERE key = ?").get(key) as Row | undefined;
+      if (!row || (row.expires_at !== null && row.expires_at <= this.now())) return undefined;
+      return {
+        value: decode(row),
+        ...(row.meta ? { meta: JSON.parse(row.meta) as Meta } : {}),
+        ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
+      };
+    });
+  }
+
+  /** Stores `value` and commits before resolving. Re-putting a key keeps the later of the two expiries. */
+  async put(key: string, value: string, options: StorePutOptions = {}): Promise<void> {
+    const now = this.now();
+    const exp = expiryFor(now, options.ttlSeconds ?? this.defaultTtlSeconds);
+    const expiresAt = Number.isFinite(exp) ? exp : null;
+    // Well-formed strings are stored as TEXT (readable with the sqlite3 shell); others as UTF-16LE bytes,
+    // because UTF-8 cannot carry lone surrogates and the store promises byte-identical values.
+    const wellFormed = isWellFormed(value);
+    const stored: string | Buffer = wellFormed ? value : Buffer.from(value, "utf16le");
+    const meta = options.meta ? JSON.stringify(options.meta) : null;
+    this.guard(() => {
+      const tx = this.db.transaction(() => {
+        this.stmt(
+            `INSERT INTO ccr_entries (key, value, encoding, bytes, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(key) DO UPDATE SET
+               value = excluded.value, encoding = excluded.encoding, bytes = excluded.bytes,
+               meta = coalesce(excluded.meta, ccr_entries.meta),
+               expires_at = CASE
+                 WHEN excluded.expires_at IS NULL OR ccr_entries.expires_at IS NULL THEN NULL
+                 WHEN ccr_entries.expires_at > excluded.expires_at THEN ccr_entries.expires_at
+                 ELSE excluded.expires_at END`,
+          )
+          .run(key, stored, wellFormed ? "utf8" : "utf16le", utf8Length(value), meta, now, expiresAt);
+        this.stmt("DELETE FROM ccr_expired WHERE key = ?").run(key);
+      });
+      // IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a snapshot error.
+      tx.immediate();
+    });
+    if (now - this.lastPurge >= PURGE_EVERY_MS) this.purgeExpired();
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.status(key)) === "present";
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.guard(() => this.stmt("DELETE FROM ccr_entries WHERE key = ?").run(key).changes > 0);
+  }
+
+  /** `present`, `expired` (stored once, TTL passed) or `unknown`. */
+  async status(key: string): Promise<StoreKeyStatus> {
+    return this.guard(() => {
+      const row = this.stmt("SELECT expires_at FROM ccr_entries WHERE key = ?").get(key) as { expires_at: number | null } | undefined;
+      const now = this.now();
+      if (row) {
+        if (row.expires_at === null || row.expires_at > now) return "present";
+        this.expireKey(key, now);
+        return "expired";
+      }
+      return this.stmt("SELECT 1 FROM ccr_expired WHERE key = ?").get(key) ? "expired" : "unknown";
+    });
+  }
+
+  /** Deletes every expired entry now (remembering the keys as expired). Returns how many went. */
+  purgeExpired(): number {
+    const now = this.now();
+    this.lastPurge = now;
+    return this.guard(() => {
+      const tx = this.db.transaction(() => {
+        this.stmt("INSERT OR REPLACE INTO ccr_expired (key, expired_at) SELECT key, expires_at FROM ccr_entries WHERE expires_at IS NOT NULL AND expires_at <= ?")
+          .run(now);
+        const n = this.stmt("DELETE FROM ccr_entries WHERE expires_at IS NOT NULL AND expires_at <= ?").run(now).changes;
+        this.stmt("DELETE FROM ccr_expired WHERE expired_at <= ?").run(now - TOMBSTONE_MS);
+        return n;
+      });
+      return tx.immediate();
+    });
+  }
+
+  /** Entry count and total UTF-8 bytes of live values. */
+  stats(): StoreStats & { path: string; inMemory: boolean } {
+    return this.guard(() => {
+      const r = this.stmt("SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM ccr_entries WHERE expires_at IS NULL OR expires_at > ?").get(this.now()) as { n: number; b: number };
+      return { entries: r.n, bytes: r.b, evictions: 0, expirations: 0, path: this.path, inMemory: this.inMemory };
+    });
+  }
+
+  /** Closes the database. Later calls throw. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Prepared statements are cached per connection (recovery opens a new one and clears the cache). */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  private expireKey(key: string, now: number): void {
+    const tx = this.db.transaction(() => {
+      const gone = this.stmt("DELETE FROM ccr_entries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?").run(key, now).changes;
+      if (gone) this.stmt("INSERT OR REPLACE INTO ccr_expired (key, expired_at) VALUES (?, ?)").run(key, now);
+    });
+    tx.immediate();
+  }
+
+  private openFile(): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    if (!existsSync(this.path)) closeSync(openSync(this.path, "a", 0o600));
+    try {
+      // SQLite creates the -wal and -shm files with the main file's mode, so this covers all three.
+      if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+    } catch {
+      // Not our file to change (or a platform without modes): SQLite still works.
+    }
+    this.ino = statSync(this.path).ino;
+    const db = new Database(this.path, { timeout: this.busyTimeoutMs, fileMustExist: true });
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.exec(SCHEMA);
+      // Touch both tables so a file with a valid header but damaged pages fails here, not later.
+      db.prepare("SELECT count(*) FROM ccr_entries").get();
+      db.prepare("SELECT count(*) FROM ccr_expired").get();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.db = db;
+    this.statements = new Map();
+    this.purgeExpired();
+  }
+
+  /** Runs an operation; if the file turns out corrupt, recovers to a fresh store and retries once. */
+  private guard<T>(fn: () => T): T {
+    if (this.closed) throw new Error(`SqliteStore ${this.path} is closed`);
+    try {
+      return fn();
+    } catch (e) {
+      if (!isUnusable(e) || this.inMemory) throw e;
+      this.recover(e);
+      return fn();
+    }
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    try {
+      this.onWarning(message);
+    } catch {
+      // A failing warning sink must not turn a recovered store into a crash.
+    }
+  }
+
+  private recover(cause: unknown): void {
+    try {
+      this.db?.close();
+    } catch {
+      // Already unusable.
+    }
+    let current: number | undefined;
+    try {
+      current = statSync(this.path).ino;
+    } catch {
+      current = undefined;
+    }
+    // Only move the file aside if it is still the one we opened: another process may already have
+    // replaced it with a fresh store, which must not be thrown away.
+    let isFile = false;
+    try {
+      isFile = statSync(this.path).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (current !== undefined && !isFile) return this.fallBackToMemory(cause, new Error("not a regular file"));
+    if (current !== undefined && (this.ino === undefined || current === this.ino)) {
+      const aside = `${this.path}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
+      try {
+        renameSync(this.path, aside);
+        for (const sfx of ["-wal", "-shm"]) if (existsSync(this.path + sfx)) renameSync(this.path + sfx, aside + sfx);
+        this.warn(`CCR store ${this.path} is corrupt or unreadable (${errText(cause)}); moved it to ${aside} and started a fresh store. Originals stored before are no longer retrievable.`);
+      } catch (e) {
+        return this.fallBackToMemory(cause, e);
+      }
+    } else if (current !== undefined) {
+      this.warn(`CCR store ${this.path} was replaced by another process after an error (${errText(cause)}); reopening it.`);
+    }
+    try {
+      this.openFile();
+    } catch (e) {
+      this.fallBackToMemory(cause, e);
+    }
+  }
+
+  private fallBackToMemory(cause: unknown, second: unknown): void {
+    this.db = new Database(":memory:");
+    this.statements = new Map();
+    this.db.exec(SCHEMA);
+    this.inMemory = true;
+    this.warn(`CCR store ${this.path} is unusable (${errText(cause)}; ${errText(second)}); using a temporary in-memory store for this process: originals will not outlive it.`);
+  }
+}
+
+function decode(row: Row): string {
+  if (row.encoding === "utf16le") return (row.value as Buffer).toString("utf16le");
+  return typeof row.value === "string" ? row.value : row.value.toString("utf8");
+}
+
+/** `String.prototype.isWellFormed` (Node 20) with a fallback for older runtimes. */
+function isWellFormed(s: string): boolean {
+  const f = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  if (typeof f === "function") return f.call(s);
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
