@@ -1,0 +1,34 @@
+import { SPECIFICATION_VERSION, createOriginals, marker, type Compressor } from "@headroom/core";
+import { MemoryStore } from "@headroom/ccr";
+import { createRouter } from "@headroom/router";
+
+// A compressor for CSV tool outputs: keeps the header and the first rows, stores the whole table.
+const csvHead: Compressor = {
+  specificationVersion: SPECIFICATION_VERSION,
+  name: "csv-head",
+  kinds: ["tabular"],
+  compress(unit, ctx) {
+    const rows = unit.text.split("\n");
+    const keep = Math.max(3, Math.round(10 / ctx.bias));
+    // Lossy output needs a store (ctx.reversible); otherwise decline and the text stays as it is.
+    if (!ctx.reversible || rows.length <= keep + 1) return null;
+    const originals = createOriginals();
+    const key = originals.stash(unit.text);
+    const text = [...rows.slice(0, keep + 1), marker(`${rows.length - 1} rows compressed to ${keep}`, key)].join("\n");
+    return { text, lossless: false, originals: originals.list() };
+  },
+};
+
+export async function example() {
+  const store = new MemoryStore();
+  const router = createRouter({ compressors: [csvHead], store });
+  const csv = ["id,city,temp", ...Array.from({ length: 200 }, (_, i) => `${i},city-${i % 7},${(i * 37) % 40}`)].join("\n");
+  const messages = [
+    { role: "user", content: "Which city was hottest?" },
+    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "query_db", arguments: "{}" } }] },
+    { role: "tool", tool_call_id: "c1", content: csv },
+  ];
+  const result = await router.compress(messages);
+  console.log(result.tokensBefore, "→", result.tokensAfter, result.ccrHashes);
+  return { result, store, csv };
+}

@@ -1,0 +1,6 @@
+import type { CliCommand } from "../command.js";
+import { command as compress } from "./compress.js";
+import { command as demo } from "./demo.js";
+
+/** Every `headroom` subcommand, in the order `headroom help` lists them. */
+export const commands: CliCommand[] = [compress, demo];
