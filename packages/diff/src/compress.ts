@@ -1,0 +1,332 @@
+/**
+ * The diff compressor: keeps commit headers and messages, file headers (minus `index` lines) and the
+ * most informative changed lines within a token budget; trims context; re-cuts hunks so that every
+ * emitted `@@` header is correct for the lines under it; summarises lock/generated files to one line;
+ * ends with a totals line whose marker points to the whole original.
+ */
+import { ccrKey, createOriginals, marker } from "@headroom/core";
+import { positions, runHeader, runsOf } from "./hunk.js";
+import { isNoNewline, lineCounts, parseDiff, type FileSection, type Hunk, type Segment } from "./parse.js";
+import { isDocPath, isGeneratedPath, isTestPath, scoreLine, terms } from "./score.js";
+
+/** Options of the diff compressor. */
+export interface DiffOptions {
+  /** Share of the input's tokens to aim for (before `bias`). Default 0.3. */
+  targetRatio?: number;
+  /** Never aim below this many tokens. Default 200. */
+  minTokens?: number;
+  /** Most context lines kept on each side of kept changes, budget permitting. Default 3. */
+  maxContext?: number;
+  /**
+   * A file whose omitted changes are at least this many tokens gets its own marker (and stored
+   * original); smaller omissions get a plain note, recoverable through the totals marker. Default 150.
+   */
+  fileMarkerTokens?: number;
+  /** Extra paths to summarise like lock files (tested against the file path). */
+  generated?: RegExp[];
+}
+
+/** What `compressDiff` returns: the text and the originals its markers point to. */
+export interface DiffCompression {
+  text: string;
+  originals: { key: string; content: string; meta?: Record<string, string | number | boolean> }[];
+  stats: DiffStats;
+}
+
+/** Counts reported in the totals line. */
+export interface DiffStats {
+  files: number;
+  hunks: number;
+  added: number;
+  removed: number;
+  shownChanged: number;
+  generatedFiles: number;
+}
+
+interface Cand {
+  file: number;
+  hunk: number;
+  line: number;
+  score: number;
+  cost: number;
+  changed: boolean;
+}
+
+const defaults = { targetRatio: 0.36, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
+
+function isChanged(l: string, parents: number): boolean {
+  if (isNoNewline(l)) return false;
+  for (let i = 0; i < parents && i < l.length; i++) if (l[i] !== " ") return true;
+  return false;
+}
+
+function similar(a: string, b: string): boolean {
+  const ta = new Set(terms(a));
+  const tb = terms(b);
+  if (!ta.size || !tb.length) return a.trim() === b.trim();
+  let common = 0;
+  for (const t of new Set(tb)) if (ta.has(t)) common++;
+  return common / Math.max(ta.size, new Set(tb).size) >= 0.5;
+}
+
+/** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
+function scoreHunk(h: Hunk, file: FileSection, query: ReadonlySet<string>, seen: Map<string, number>, moved: ReadonlySet<string>): number[] {
+  const scores = new Array<number>(h.lines.length).fill(0);
+  const doc = isDocPath(file.path);
+  let j = 0;
+  while (j < h.lines.length) {
+    if (!isChanged(h.lines[j]!, h.parents)) {
+      j++;
+      continue;
+    }
+    let e = j;
+    while (e < h.lines.length && (isChanged(h.lines[e]!, h.parents) || isNoNewline(h.lines[e]!))) e++;
+    // Pair the k-th removed line with the k-th added line of the run: a modified line shows both halves.
+    const rem: number[] = [];
+    const add: number[] = [];
+    for (let k = j; k < e; k++) {
+      const l = h.lines[k]!;
+      if (isNoNewline(l)) continue;
+      (l.slice(0, h.parents).includes("-") ? rem : add).push(k);
+    }
+    const modified = new Set<number>();
+    for (let k = 0; k < Math.min(rem.length, add.length); k++)
+      if (similar(h.lines[rem[k]!]!.slice(h.parents), h.lines[add[k]!]!.slice(h.parents))) (modified.add(rem[k]!), modified.add(add[k]!));
+    for (let k = j; k < e; k++) {
+      const l = h.lines[k]!;
+      if (isNoNewline(l)) continue;
+      const body = l.slice(h.parents);
+      let s = scoreLine({
+        body,
+        removed: l.slice(0, h.parents).includes("-"),
+        modified: modified.has(k),
+        runStart: k === j,
+        docFile: doc,
+        deletedFile: file.deletedFile,
+        testFile: isTestPath(file.path),
+        query,
+      });
+      const norm = body.trim();
+      if (moved.has(norm)) s *= 0.15; // re-indented or moved: the same text is both removed and added
+      const n = seen.get(norm) ?? 0;
+      if (n > 0) s *= 0.3; // the same line again (moved code, repeated boilerplate)
+      seen.set(norm, n + 1);
+      scores[k] = s;
+    }
+    j = e;
+  }
+  return scores;
+}
+
+/** Trimmed texts that a file's diff both removes and adds (moved or re-indented lines). */
+function movedLines(f: FileSection): Set<string> {
+  const removed = new Set<string>();
+  const added = new Set<string>();
+  for (const h of f.hunks)
+    for (const l of h.lines) {
+      if (!isChanged(l, h.parents)) continue;
+      const t = l.slice(h.parents).trim();
+      if (t.length < 4) continue;
+      (l.slice(0, h.parents).includes("-") ? removed : added).add(t);
+    }
+  const out = new Set<string>();
+  for (const t of added) if (removed.has(t)) out.add(t);
+  return out;
+}
+
+/**
+ * Compresses a diff. Always lossy (trimmed context, dropped `index` lines): call it only when originals
+ * can be stored. Returns undefined when the text holds no parseable hunk or file header.
+ */
+export function compressDiff(
+  text: string,
+  count: (t: string) => number,
+  opts: DiffOptions & { query?: string; bias?: number } = {},
+): DiffCompression | undefined {
+  const o = { ...defaults, ...opts };
+  const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
+  const trailingNewline = text.endsWith("\n");
+  const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
+  const segs: Segment[] = parseDiff(lines);
+  const files = segs.flatMap((s) => (s.type === "file" ? [s.file] : []));
+  if (!files.length) return undefined;
+  const isGen = (f: FileSection) => isGeneratedPath(f.path) || (o.generated ?? []).some((r) => r.test(f.path));
+
+  const query = new Set(terms(opts.query ?? ""));
+  const totalTokens = count(text);
+  const budget = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
+
+  // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
+  let used = 0;
+  for (const s of segs) if (s.type === "raw") used += count(s.line) + 1;
+  for (const f of files) for (const h of f.header) if (!h.startsWith("index ")) used += count(h) + 1;
+  used += 40 + files.length * 12; // totals line and per-file markers, roughly
+
+  // Candidates: every body line of every verified hunk of a normal file.
+  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
+  const seen = new Map<string, number>();
+  const cands: Cand[] = [];
+  const bestOfFile = new Map<number, Cand>();
+  files.forEach((f, fi) => {
+    if (isGen(f)) return;
+    const moved = movedLines(f);
+    f.hunks.forEach((h, hi) => {
+      if (!h.verified) {
+        kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
+        for (const l of h.lines) used += count(l) + 1;
+        used += count(h.header);
+        return;
+      }
+      const sc = scoreHunk(h, f, query, seen, moved);
+      h.lines.forEach((l, li) => {
+        if (!isChanged(l, h.parents)) return;
+        const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: count(l) + 1, changed: true };
+        cands.push(c);
+        const b = bestOfFile.get(fi);
+        if (!b || c.score > b.score) bestOfFile.set(fi, c);
+      });
+    });
+  });
+
+  const hunkHeaderCost = 12;
+  const take = (c: Cand) => {
+    const k = kept[c.file]![c.hunk]!;
+    const neighbour = k[c.line - 1] || k[c.line + 1];
+    k[c.line] = true;
+    used += c.cost + (neighbour ? 0 : hunkHeaderCost);
+  };
+  // Every file shows at least its most telling change, so no file is reduced to a bare header.
+  for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
+  // Value per token: a long line must say proportionally more to displace two short ones.
+  const value = (c: Cand) => c.score / Math.sqrt(c.cost);
+  const order = [...cands].sort((a, b) => value(b) - value(a) || a.file - b.file || a.hunk - b.hunk || a.line - b.line);
+  for (const c of order) {
+    if (kept[c.file]![c.hunk]![c.line]) continue;
+    const k = kept[c.file]![c.hunk]!;
+    const extra = k[c.line - 1] || k[c.line + 1] ? 0 : hunkHeaderCost;
+    if (used + c.cost + extra > budget) continue;
+    take(c);
+  }
+
+  // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
+  for (let dist = 1; dist <= o.maxContext; dist++) {
+    files.forEach((f, fi) =>
+      f.hunks.forEach((h, hi) => {
+        if (!h.verified || isGen(f)) return;
+        const k = kept[fi]![hi]!;
+        const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
+        for (let i = 0; i < k.length; i++) {
+          if (k[i] || isChanged(h.lines[i]!, h.parents) || isNoNewline(h.lines[i]!)) continue;
+          const near = base[i - dist] || base[i + dist];
+          const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
+          if (!near && !gap) continue;
+          const cost = count(h.lines[i]!) + 1;
+          if (gap && cost <= hunkHeaderCost) (k[i] = true), (used += cost - hunkHeaderCost);
+          else if (near && used + cost <= budget) (k[i] = true), (used += cost);
+        }
+      }),
+    );
+  }
+
+  return render(text, lines, segs, files, kept, isGen, trailingNewline, count, o.fileMarkerTokens);
+}
+
+function render(
+  text: string,
+  lines: string[],
+  segs: Segment[],
+  files: FileSection[],
+  kept: boolean[][][],
+  isGen: (f: FileSection) => boolean,
+  trailingNewline: boolean,
+  count: (t: string) => number,
+  fileMarkerTokens: number,
+): DiffCompression {
+  const originals = createOriginals();
+  const out: string[] = [];
+  const stats: DiffStats = { files: files.length, hunks: 0, added: 0, removed: 0, shownChanged: 0, generatedFiles: 0 };
+  let fi = 0;
+  for (const s of segs) {
+    if (s.type === "raw") {
+      out.push(s.line);
+      continue;
+    }
+    const f = s.file;
+    const k = kept[fi++]!;
+    let add = 0;
+    let rem = 0;
+    let shown = 0;
+    let omittedTokens = 0;
+    for (const [hi, h] of f.hunks.entries())
+      for (const [li, l] of h.lines.entries()) {
+        if (!isChanged(l, h.parents)) continue;
+        const c = lineCounts(l, h.parents);
+        if (c && !c.inNew) rem++;
+        else add++;
+        if (k[hi]![li]) shown++;
+        else if (omittedTokens < fileMarkerTokens) omittedTokens += count(l);
+      }
+    stats.hunks += f.hunks.length;
+    stats.added += add;
+    stats.removed += rem;
+    const original = lines.slice(f.start, f.end).join("\n");
+    const counts = `${f.hunks.length} hunk${f.hunks.length === 1 ? "" : "s"}, +${add} -${rem}`;
+    if (isGen(f) && (f.hunks.length || f.extra.length)) {
+      stats.generatedFiles++;
+      out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
+      continue;
+    }
+    for (const h of f.header) if (!h.startsWith("index ")) out.push(h);
+    if (f.extra.length) out.push(`[binary patch data: ${f.extra.length} lines omitted]`);
+    for (const [hi, h] of f.hunks.entries()) {
+      const kh = k[hi]!;
+      if (!h.verified) {
+        out.push(h.header, ...h.lines);
+        continue;
+      }
+      // `\ No newline` belongs to the line before it.
+      for (let li = 1; li < h.lines.length; li++) if (isNoNewline(h.lines[li]!) && kh[li - 1]) kh[li] = true;
+      const pos = positions(h);
+      let lastSection: string | undefined;
+      for (const [a, b] of runsOf(kh)) {
+        // Repeating the same function context on every run of one hunk would only cost tokens.
+        const section = sectionFor(h, a);
+        out.push(runHeader(h, pos, a, b, section === lastSection ? "" : section));
+        lastSection = section;
+        for (let li = a; li <= b; li++) out.push(h.lines[li]!);
+      }
+    }
+    stats.shownChanged += shown;
+    if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length)
+      out.push(`[${add + rem - shown} of ${add + rem} changed lines omitted]`);
+    else if (shown < add + rem || f.extra.length)
+      out.push(marker(`${f.path}: ${shown} of ${add + rem} changed lines shown (${counts})`, originals.stash(original, { kind: "diff", path: f.path })));
+  }
+  const totalKey = originals.stash(text, { kind: "diff", whole: true });
+  out.push(
+    marker(
+      `diff totals: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.hunks} hunks, +${stats.added} -${stats.removed}; ${stats.shownChanged} of ${stats.added + stats.removed} changed lines shown${stats.generatedFiles ? `, ${stats.generatedFiles} generated/lock files summarised` : ""}; context trimmed, index lines dropped`,
+      totalKey,
+    ),
+  );
+  void ccrKey;
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats };
+}
+
+const DEF_HINT = /^\s*(?:export\s+|pub\s+|public\s+|private\s+|protected\s+|static\s+|async\s+)*(?:def|class|function|fn|func|interface|struct|impl|type)\b/;
+
+/**
+ * Function context for a run that starts inside a hunk: the nearest definition line above it in the
+ * hunk (like git's own `@@ ... @@ func` text), else the original hunk's context.
+ */
+function sectionFor(h: Hunk, a: number): string {
+  for (let j = a - 1; j >= 0; j--) {
+    const l = h.lines[j]!;
+    const c = lineCounts(l, h.parents);
+    if (c?.inNew && DEF_HINT.test(l.slice(h.parents))) {
+      const cr = l.endsWith("\r") ? "\r" : "";
+      return " " + l.slice(h.parents).trim().slice(0, 80) + cr;
+    }
+  }
+  return h.section;
+}

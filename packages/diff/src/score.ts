@@ -1,0 +1,114 @@
+/**
+ * Importance of a changed line, without ML: what a reviewer reads first. Definitions and signatures,
+ * test names, messages in string literals, comments that explain, versions and query terms score high;
+ * braces, blank lines and repeated lines score low; removed lines count less than added ones unless
+ * they are the old half of a modified line.
+ */
+
+/** Paths whose diffs are noise to a reader: lock files, minified bundles, snapshots, generated code. */
+const GENERATED =
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lockb?|Cargo\.lock|Gemfile\.lock|composer\.lock|poetry\.lock|uv\.lock|Pipfile\.lock|go\.sum|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|packages\.lock\.json|gradle\.lockfile)$|\.min\.(?:js|css|mjs)$|\.(?:js|css)\.map$|(?:^|\/)__snapshots__\/|\.snap$|\.pb\.go$|_pb2\.py$|\.generated\.\w+$|(?:^|\/)(?:dist|vendor)\//;
+
+/** True for lock files, minified or generated files and snapshots (summarised to one line). */
+export function isGeneratedPath(path: string): boolean {
+  return GENERATED.test(path);
+}
+
+const DEFINITION =
+  /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
+/** C/C++/Java/C# style signatures: a return type, a name and an opening parenthesis at line start. */
+const C_SIGNATURE = /^\s*(?:[\w:<>,*&\[\]]+\s+){1,4}[*&]*[A-Za-z_][\w:~]*\s*\([^;]*\)?\s*(?:const\s*)?(?:throws [\w, .]+)?\s*[{:]?\s*$/;
+const TEST_CASE = /\b(?:it|test|describe|context|suite|bench)\s*\(\s*['"`]|^\s*func\s+(?:Test|Benchmark|Example)|#\[test\]|@Test\b/;
+const COMMENT = /^\s*(?:\/\/|\/\*|\*(?:\s|$)|#(?!\s*(?:include|define|if|endif|else|pragma))|--\s|"""|'''|<!--|;;)/;
+const PROSE_MARKUP = /^\s*(?:#{1,6}\s|[-*+]\s|\d+\.\s|\*\*[^*]+\*\*|>\s|\|)/;
+const VERSION = /\b\d+\.\d+(?:\.\d+)+\b|\bv\d+\.\d+\b/;
+const MESSAGE_LITERAL = /(["'`])(?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?\1/;
+const FAILURE = /\b(?:throw|raise|panic|error|errors\.New|Err\(|fatal|assert\w*|expect|deprecat\w*|TODO|FIXME|security|CVE-\d+)\b/i;
+const C_DECLARATION = /^\s*(?:const\s+|static\s+|unsigned\s+|struct\s+)*[A-Za-z_][\w:<>]*\s+\**[A-Za-z_]\w*(?:\[\w*\])?\s*=[^=]/;
+const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
+const CALL = /[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
+const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
+
+const STOP = new Set(
+  "the and for with that this from what which when where why how does did into over are was were has have had not but all any can its it's via per about after before than then them they their there these those also more most such only just very your you our".split(
+    " ",
+  ),
+);
+
+/** Lower-cased word terms of a text (identifiers split on `_`, `.`, camelCase). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.split(/[^A-Za-z0-9]+/)) {
+    if (!w) continue;
+    const parts = w.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
+    for (const p of [w, ...(parts.length > 1 ? parts : [])]) {
+      const t = p.toLowerCase();
+      if (t.length >= 3 && !STOP.has(t)) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Facts about a changed line that its score depends on. */
+export interface LineFacts {
+  /** The line without its diff prefix. */
+  body: string;
+  removed: boolean;
+  /** True when a removed line has an added twin (or vice versa) nearby: a modified line. */
+  modified: boolean;
+  /** True for the first changed line of a run of changes. */
+  runStart: boolean;
+  /** The file is documentation (markdown, rst, text, changelog). */
+  docFile: boolean;
+  /** The file was deleted as a whole. */
+  deletedFile: boolean;
+  /** The file holds tests: their names matter more than their bodies. */
+  testFile: boolean;
+  /** Query terms (lower-cased, deduplicated). */
+  query: ReadonlySet<string>;
+}
+
+/** Score of one changed line (higher = keep first). Pure and deterministic. */
+export function scoreLine(f: LineFacts): number {
+  const b = f.body;
+  const t = b.trim();
+  if (!t || ONLY_PUNCT.test(t)) return 0.05;
+  let s = 1;
+  if (DEFINITION.test(b) || (!f.docFile && C_SIGNATURE.test(b) && /\(/.test(b))) s += 4;
+  const test = TEST_CASE.test(b);
+  if (test) s += 3;
+  const comment = COMMENT.test(b);
+  if (comment) s += 0.3;
+  else if (C_DECLARATION.test(b)) s += 1.5;
+  else if (ASSIGN.test(b)) s += 0.8;
+  else if (CALL.test(b)) s += 0.5;
+  if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
+  if (VERSION.test(b)) s += 1.5;
+  if (MESSAGE_LITERAL.test(b)) s += 1;
+  if (FAILURE.test(b)) s += 0.8;
+  if (f.runStart) s += 0.6;
+  if (f.query.size) {
+    let hits = 0;
+    const seen = new Set<string>();
+    for (const w of terms(b)) if (f.query.has(w) && !seen.has(w)) (seen.add(w), hits++);
+    s += Math.min(4, hits * 1.5);
+  }
+  if (t.length < 12) s *= 0.6; // `} else {`, `return nil`: little to learn
+  if (b.length > 240) s *= 0.7; // long data lines cost much and say little
+  if (f.testFile && !test && !s_def(b)) s *= 0.6;
+  if (f.removed) s *= f.modified ? 0.9 : 0.55;
+  if (f.deletedFile) s *= 0.4;
+  return s;
+}
+
+const s_def = (b: string) => DEFINITION.test(b);
+
+/** True for test files (by path convention across ecosystems). */
+export function isTestPath(path: string): boolean {
+  return /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/|[._-](?:test|spec)s?\.\w+$|_test\.go$|(?:^|\/)test_[^/]*\.py$|Tests?\.(?:java|kt|cs|swift)$/i.test(path);
+}
+
+/** True for documentation files, whose changed lines are prose. */
+export function isDocPath(path: string): boolean {
+  return /\.(?:md|markdown|rst|txt|adoc|asciidoc)$/i.test(path) || /(?:^|\/)(?:CHANGELOG|CHANGES|HISTORY|NEWS|README|AUTHORS)[^/]*$/i.test(path);
+}
