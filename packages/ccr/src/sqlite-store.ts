@@ -50,13 +50,11 @@ interface Row {
   meta: string | null;
 }
 
-/** SQLite error codes that mean the file is not (or no longer) a usable database. */
-function isUnusable(e: unknown): boolean {
+/** SQLite error codes that mean the file is not (or no longer) a usable database: it is moved aside. */
+function isBadFile(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
-  // File-system errors while creating the file or its folder count too: the store falls back, never crashes.
-  if (["EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "ENOSPC"].includes(code)) return true;
-  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code === "SQLITE_PERM" || code === "SQLITE_AUTH" || code.startsWith("SQLITE_IOERR");
+  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code === "SQLITE_PERM" || code === "SQLITE_AUTH";
 }
 
 const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ""}${e.message}` : String(e));
@@ -100,7 +98,7 @@ export class SqliteStore implements Store {
     try {
       this.openFile();
     } catch (e) {
-      if (!isUnusable(e)) throw e;
+      // Whatever went wrong (bad file, unwritable folder, a path that is a directory…), never crash.
       this.recover(e);
     }
   }
@@ -271,7 +269,7 @@ export class SqliteStore implements Store {
     try {
       return fn();
     } catch (e) {
-      if (!isUnusable(e) || this.inMemory) throw e;
+      if (!isBadFile(e) || this.inMemory) throw e;
       this.recover(e);
       return fn();
     }
@@ -306,6 +304,7 @@ export class SqliteStore implements Store {
     } catch {
       isFile = false;
     }
+    if (!isBadFile(cause)) return this.fallBackToMemory(cause);
     if (current !== undefined && !isFile) return this.fallBackToMemory(cause, new Error("not a regular file"));
     if (current !== undefined && (this.ino === undefined || current === this.ino)) {
       const aside = `${this.path}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
@@ -326,12 +325,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  private fallBackToMemory(cause: unknown, second: unknown): void {
+  private fallBackToMemory(cause: unknown, second?: unknown): void {
     this.db = new Database(":memory:");
     this.statements = new Map();
     this.db.exec(SCHEMA);
     this.inMemory = true;
-    this.warn(`CCR store ${this.path} is unusable (${errText(cause)}; ${errText(second)}); using a temporary in-memory store for this process: originals will not outlive it.`);
+    this.warn(`CCR store ${this.path} is unusable (${errText(cause)}${second === undefined ? "" : `; ${errText(second)}`}); using a temporary in-memory store for this process: originals will not outlive it.`);
   }
 }
 

@@ -1,0 +1,191 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { ccrKey } from "@headroom/core";
+import { SqliteStore } from "./sqlite-store.js";
+import { childValue } from "./testing/writer-child.js";
+
+const dir = mkdtempSync(join(tmpdir(), "headroom-ccr-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(dir, `s${n++}`, "ccr.sqlite");
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), "testing", "writer-child.ts");
+
+/** Starts a writer process; resolves lines as they come. */
+function writer(path: string, prefix: string, count: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, prefix, String(count)], { stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let buf = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split("\n");
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on("close", (code, signal) => res({ code, signal })));
+  return { child, lines, done, stderr: () => err };
+}
+
+describe("SqliteStore", () => {
+  it("round-trips any string byte-identically and survives reopening", async () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    const samples = fc.sample(fc.string({ unit: "binary", maxLength: 300 }), { numRuns: 150, seed: 42 });
+    samples.push("", "\ud800 lone", "tail \udfff", "nul\u0000byte", "😀 emoji", "x".repeat(200_000));
+    for (const s of samples) await store.put(ccrKey(s), s);
+    for (const s of samples) expect(await store.get(ccrKey(s))).toBe(s);
+    store.close();
+    const again = new SqliteStore(path);
+    for (const s of samples) expect(await again.get(ccrKey(s))).toBe(s);
+    expect(again.warnings).toEqual([]);
+    again.close();
+  });
+
+  it("creates the file (and its WAL files) with mode 0600 and uses WAL", async () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    await store.put("a".repeat(24), "hello");
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+      expect(existsSync(f)).toBe(true);
+      expect(statSync(f).mode & 0o777).toBe(0o600);
+    }
+    store.close();
+  });
+
+  it("expires by TTL (lazily), remembers expired keys, and purges in bulk", async () => {
+    let t = 1_700_000_000_000;
+    const path = fresh();
+    const store = new SqliteStore(path, { defaultTtlSeconds: 60, now: () => t });
+    await store.put("a".repeat(24), "alpha");
+    await store.put("b".repeat(24), "beta", { ttlSeconds: 3600, meta: { kind: "log" } });
+    await store.put("c".repeat(24), "gamma", { ttlSeconds: 0 });
+    t += 60_000;
+    expect(await store.status("a".repeat(24))).toBe("expired");
+    expect(await store.get("a".repeat(24))).toBeUndefined();
+    expect(await store.status("b".repeat(24))).toBe("present");
+    expect(await store.entry("b".repeat(24))).toEqual({ value: "beta", meta: { kind: "log" }, expiresAt: 1_700_000_000_000 + 3_600_000 });
+    expect(await store.status("d".repeat(24))).toBe("unknown");
+    t += 3_600_000;
+    expect(store.purgeExpired()).toBe(1);
+    expect(store.stats()).toMatchObject({ entries: 1 });
+    expect(await store.get("c".repeat(24))).toBe("gamma");
+    store.close();
+    // Another process (here: another connection) sees the same expiry memory.
+    const other = new SqliteStore(path, { now: () => t });
+    expect(await other.status("b".repeat(24))).toBe("expired");
+    other.close();
+  });
+
+  it("is shared safely by two processes writing at once", async () => {
+    const path = fresh();
+    new SqliteStore(path).close();
+    const a = writer(path, "alpha", 250);
+    const b = writer(path, "beta", 250);
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect({ code: ra.code, err: a.stderr() }).toEqual({ code: 0, err: "" });
+    expect({ code: rb.code, err: b.stderr() }).toEqual({ code: 0, err: "" });
+    const store = new SqliteStore(path);
+    expect(store.stats().entries).toBe(500);
+    for (const [prefix, w] of [["alpha", a], ["beta", b]] as const) {
+      expect(w.lines.length).toBe(250);
+      for (const line of w.lines) {
+        const [i, key] = line.split(" ");
+        expect(await store.get(key!)).toBe(childValue(prefix, Number(i)));
+      }
+    }
+    store.close();
+  });
+
+  it("loses no committed entry when the writer is killed with SIGKILL", async () => {
+    const path = fresh();
+    const w = writer(path, "killed", 1_000_000);
+    await new Promise<void>((res, rej) => {
+      const timer = setInterval(() => {
+        if (w.lines.length >= 300) {
+          clearInterval(timer);
+          w.child.kill("SIGKILL");
+          res();
+        }
+      }, 5);
+      w.done.then(() => {
+        clearInterval(timer);
+        rej(new Error(`writer ended early: ${w.stderr()}`));
+      });
+    });
+    const { signal } = await w.done;
+    expect(signal).toBe("SIGKILL");
+    const committed = [...w.lines];
+    expect(committed.length).toBeGreaterThanOrEqual(300);
+    const store = new SqliteStore(path);
+    expect(store.warnings).toEqual([]);
+    for (const line of committed) {
+      const [i, key] = line.split(" ");
+      expect(await store.get(key!)).toBe(childValue("killed", Number(i)));
+    }
+    store.close();
+  });
+
+  it("moves a corrupt file aside, warns, and starts fresh", async () => {
+    const path = fresh();
+    const s0 = new SqliteStore(path);
+    await s0.put("a".repeat(24), "old");
+    s0.close();
+    writeFileSync(path, "this is not a database, just garbage bytes ".repeat(200));
+    const seen: string[] = [];
+    const store = new SqliteStore(path, { onWarning: (m) => seen.push(m) });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/is corrupt or unreadable .*moved it to .*\.corrupt-.*fresh store/);
+    expect(store.warnings).toEqual(seen);
+    expect(store.isInMemory).toBe(false);
+    expect(await store.status("a".repeat(24))).toBe("unknown");
+    await store.put("b".repeat(24), "new");
+    expect(await store.get("b".repeat(24))).toBe("new");
+    store.close();
+    const aside = readdirSync(dirname(path)).filter((f) => f.includes(".corrupt-"));
+    expect(aside.length).toBeGreaterThanOrEqual(1);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it("recovers when pages go bad while open", async () => {
+    const path = fresh();
+    const store = new SqliteStore(path, { onWarning: () => {} });
+    await store.put("a".repeat(24), "x".repeat(50_000));
+    store.close();
+    // Keep the header valid but overwrite the table pages with garbage.
+    const { openSync, writeSync, closeSync } = await import("node:fs");
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(8192, 0xab), 0, 8192, 4096);
+    closeSync(fd);
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+    const again = new SqliteStore(path, { onWarning: () => {} });
+    await again.put("b".repeat(24), "fine");
+    expect(await again.get("b".repeat(24))).toBe("fine");
+    expect(again.warnings.join("\n")).toMatch(/corrupt or unreadable/);
+    again.close();
+  });
+
+  it("falls back to memory with a warning when the path cannot be a file", async () => {
+    const blocker = join(dir, "blocker");
+    writeFileSync(blocker, "a file where a folder should be");
+    const store = new SqliteStore(join(blocker, "ccr.sqlite"), { onWarning: () => {} });
+    expect(store.isInMemory).toBe(true);
+    expect(store.warnings[0]).toMatch(/unusable .*in-memory store/);
+    await store.put("a".repeat(24), "still works");
+    expect(await store.get("a".repeat(24))).toBe("still works");
+    store.close();
+  });
+
+  it("refuses use after close", async () => {
+    const store = new SqliteStore(fresh());
+    store.close();
+    store.close();
+    await expect(store.get("a".repeat(24))).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count>`): puts
+ * `count` originals into the SQLite store at <db> and prints `<i> <key>` after each put has committed.
+ * The multi-process and kill -9 tests read those lines to know what must be in the file.
+ */
+import { ccrKey } from "@headroom/core";
+import { SqliteStore } from "../sqlite-store.js";
+
+/** The value a writer stores for item `i` (the parent recomputes it to check bytes). */
+export function childValue(prefix: string, i: number): string {
+  return `${prefix} item ${i}: ${"lorem ipsum dolor sit amet ".repeat(1 + (i % 40))}é✓😀`;
+}
+
+async function main(): Promise<void> {
+  const [path, prefix = "w", countArg = "100"] = process.argv.slice(2);
+  if (!path) throw new Error("usage: writer-child <db> <prefix> <count>");
+  const store = new SqliteStore(path);
+  const count = Number(countArg);
+  for (let i = 0; i < count; i++) {
+    const value = childValue(prefix, i);
+    const key = ccrKey(value);
+    await store.put(key, value);
+    process.stdout.write(`${i} ${key}\n`);
+  }
+  store.close();
+}
+
+if (process.argv[1] && /writer-child\.[cm]?[jt]s$/.test(process.argv[1])) {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}
