@@ -7,7 +7,7 @@
 import { ccrKey, createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { isDocPath, isGeneratedPath, isTestPath, scoreLine, terms } from "./score.js";
+import { definedName, isDocPath, isGeneratedPath, isTestPath, scoreLine, terms } from "./score.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -52,7 +52,7 @@ interface Cand {
   changed: boolean;
 }
 
-const defaults = { targetRatio: 0.36, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
+const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
 
 function isChanged(l: string, parents: number): boolean {
   if (isNoNewline(l)) return false;
@@ -70,7 +70,14 @@ function similar(a: string, b: string): boolean {
 }
 
 /** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
-function scoreHunk(h: Hunk, file: FileSection, query: ReadonlySet<string>, seen: Map<string, number>, moved: ReadonlySet<string>): number[] {
+function scoreHunk(
+  h: Hunk,
+  file: FileSection,
+  query: ReadonlySet<string>,
+  seen: Map<string, number>,
+  moved: ReadonlySet<string>,
+  changedNames: ReadonlySet<string>,
+): number[] {
   const scores = new Array<number>(h.lines.length).fill(0);
   const doc = isDocPath(file.path);
   let j = 0;
@@ -103,6 +110,7 @@ function scoreHunk(h: Hunk, file: FileSection, query: ReadonlySet<string>, seen:
         runStart: k === j,
         docFile: doc,
         deletedFile: file.deletedFile,
+        changedNames,
         testFile: isTestPath(file.path),
         query,
       });
@@ -113,6 +121,10 @@ function scoreHunk(h: Hunk, file: FileSection, query: ReadonlySet<string>, seen:
       seen.set(norm, n + 1);
       scores[k] = s;
     }
+    // Smoothing: a line beside an important one (the condition above a throw) shares a little of its
+    // score, which also keeps kept lines together in fewer, cheaper runs.
+    const raw = scores.slice(j, e);
+    for (let k = j; k < e; k++) scores[k] = raw[k - j]! + 0.25 * Math.max(raw[k - j - 1] ?? 0, raw[k - j + 1] ?? 0);
     j = e;
   }
   return scores;
@@ -153,82 +165,113 @@ export function compressDiff(
   const isGen = (f: FileSection) => isGeneratedPath(f.path) || (o.generated ?? []).some((r) => r.test(f.path));
 
   const query = new Set(terms(opts.query ?? ""));
+  // Token counts per line, computed once (selection may run more than once).
+  const cache = new Map<string, number>();
+  const cnt = (l: string) => {
+    let n = cache.get(l);
+    if (n === undefined) cache.set(l, (n = count(l)));
+    return n;
+  };
+  const changedNames = new Set<string>();
+  for (const f of files)
+    for (const h of f.hunks)
+      for (const l of h.lines)
+        if (isChanged(l, h.parents)) {
+          const n = definedName(l.slice(h.parents));
+          if (n) changedNames.add(n);
+        }
   const totalTokens = count(text);
-  const budget = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
+  const target = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
+  // The selection's cost model is approximate (headers, markers): measure and tighten up to twice.
+  let budget = target;
+  let best: DiffCompression | undefined;
+  for (let round = 0; round < 3; round++) {
+    const kept = select(budget);
+    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const got = count(r.text);
+    if (!best || got <= target * 1.03 || round === 0) best = r;
+    if (got <= target * 1.03) break;
+    budget -= got - target;
+    if (budget <= 0) break;
+  }
+  return best;
 
-  // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
-  let used = 0;
-  for (const s of segs) if (s.type === "raw") used += count(s.line) + 1;
-  for (const f of files) for (const h of f.header) if (!h.startsWith("index ")) used += count(h) + 1;
-  used += 40 + files.length * 12; // totals line and per-file markers, roughly
+  function select(budget: number): boolean[][][] {
 
-  // Candidates: every body line of every verified hunk of a normal file.
-  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
-  const seen = new Map<string, number>();
-  const cands: Cand[] = [];
-  const bestOfFile = new Map<number, Cand>();
-  files.forEach((f, fi) => {
-    if (isGen(f)) return;
-    const moved = movedLines(f);
-    f.hunks.forEach((h, hi) => {
-      if (!h.verified) {
-        kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
-        for (const l of h.lines) used += count(l) + 1;
-        used += count(h.header);
-        return;
-      }
-      const sc = scoreHunk(h, f, query, seen, moved);
-      h.lines.forEach((l, li) => {
-        if (!isChanged(l, h.parents)) return;
-        const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: count(l) + 1, changed: true };
-        cands.push(c);
-        const b = bestOfFile.get(fi);
-        if (!b || c.score > b.score) bestOfFile.set(fi, c);
+    // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
+    let used = 0;
+    for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
+    for (const f of files) for (const h of fileHeader(f)) used += cnt(h) + 1;
+    used += 40 + files.length * 12; // totals line and per-file markers, roughly
+
+    // Candidates: every body line of every verified hunk of a normal file.
+    const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
+    const seen = new Map<string, number>();
+    const cands: Cand[] = [];
+    const bestOfFile = new Map<number, Cand>();
+    files.forEach((f, fi) => {
+      if (isGen(f)) return;
+      const moved = movedLines(f);
+      f.hunks.forEach((h, hi) => {
+        if (!h.verified) {
+          kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
+          for (const l of h.lines) used += cnt(l) + 1;
+          used += cnt(h.header);
+          return;
+        }
+        const sc = scoreHunk(h, f, query, seen, moved, changedNames);
+        h.lines.forEach((l, li) => {
+          if (!isChanged(l, h.parents)) return;
+          const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1, changed: true };
+          cands.push(c);
+          const b = bestOfFile.get(fi);
+          if (!b || c.score > b.score) bestOfFile.set(fi, c);
+        });
       });
     });
-  });
 
-  const hunkHeaderCost = 12;
-  const take = (c: Cand) => {
-    const k = kept[c.file]![c.hunk]!;
-    const neighbour = k[c.line - 1] || k[c.line + 1];
-    k[c.line] = true;
-    used += c.cost + (neighbour ? 0 : hunkHeaderCost);
-  };
-  // Every file shows at least its most telling change, so no file is reduced to a bare header.
-  for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
-  // Value per token: a long line must say proportionally more to displace two short ones.
-  const value = (c: Cand) => c.score / Math.sqrt(c.cost);
-  const order = [...cands].sort((a, b) => value(b) - value(a) || a.file - b.file || a.hunk - b.hunk || a.line - b.line);
-  for (const c of order) {
-    if (kept[c.file]![c.hunk]![c.line]) continue;
-    const k = kept[c.file]![c.hunk]!;
-    const extra = k[c.line - 1] || k[c.line + 1] ? 0 : hunkHeaderCost;
-    if (used + c.cost + extra > budget) continue;
-    take(c);
+    const hunkHeaderCost = 10;
+    const take = (c: Cand) => {
+      const k = kept[c.file]![c.hunk]!;
+      const neighbour = k[c.line - 1] || k[c.line + 1];
+      k[c.line] = true;
+      used += c.cost + (neighbour ? 0 : hunkHeaderCost);
+    };
+    // Every file shows at least its most telling change, so no file is reduced to a bare header.
+    for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
+    // Value per token: a long line must say proportionally more to displace two short ones.
+    const value = (c: Cand) => c.score / Math.sqrt(c.cost);
+    const order = [...cands].sort((a, b) => value(b) - value(a) || a.file - b.file || a.hunk - b.hunk || a.line - b.line);
+    for (const c of order) {
+      if (kept[c.file]![c.hunk]![c.line]) continue;
+      const k = kept[c.file]![c.hunk]!;
+      const extra = k[c.line - 1] || k[c.line + 1] ? 0 : hunkHeaderCost;
+      if (used + c.cost + extra > budget) continue;
+      take(c);
+    }
+
+    // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
+    for (let dist = 1; dist <= o.maxContext; dist++) {
+      files.forEach((f, fi) =>
+        f.hunks.forEach((h, hi) => {
+          if (!h.verified || isGen(f)) return;
+          const k = kept[fi]![hi]!;
+          const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
+          for (let i = 0; i < k.length; i++) {
+            if (k[i] || isChanged(h.lines[i]!, h.parents) || isNoNewline(h.lines[i]!)) continue;
+            const near = base[i - dist] || base[i + dist];
+            const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
+            if (!near && !gap) continue;
+            const cost = cnt(h.lines[i]!) + 1;
+            if (gap && cost <= hunkHeaderCost) (k[i] = true), (used += cost - hunkHeaderCost);
+            else if (near && used + cost <= budget) (k[i] = true), (used += cost);
+          }
+        }),
+      );
+    }
+
+  return kept;
   }
-
-  // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
-  for (let dist = 1; dist <= o.maxContext; dist++) {
-    files.forEach((f, fi) =>
-      f.hunks.forEach((h, hi) => {
-        if (!h.verified || isGen(f)) return;
-        const k = kept[fi]![hi]!;
-        const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
-        for (let i = 0; i < k.length; i++) {
-          if (k[i] || isChanged(h.lines[i]!, h.parents) || isNoNewline(h.lines[i]!)) continue;
-          const near = base[i - dist] || base[i + dist];
-          const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
-          if (!near && !gap) continue;
-          const cost = count(h.lines[i]!) + 1;
-          if (gap && cost <= hunkHeaderCost) (k[i] = true), (used += cost - hunkHeaderCost);
-          else if (near && used + cost <= budget) (k[i] = true), (used += cost);
-        }
-      }),
-    );
-  }
-
-  return render(text, lines, segs, files, kept, isGen, trailingNewline, count, o.fileMarkerTokens);
 }
 
 function render(
@@ -276,7 +319,7 @@ function render(
       out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
       continue;
     }
-    for (const h of f.header) if (!h.startsWith("index ")) out.push(h);
+    for (const h of fileHeader(f)) out.push(h);
     if (f.extra.length) out.push(`[binary patch data: ${f.extra.length} lines omitted]`);
     for (const [hi, h] of f.hunks.entries()) {
       const kh = k[hi]!;
@@ -287,12 +330,11 @@ function render(
       // `\ No newline` belongs to the line before it.
       for (let li = 1; li < h.lines.length; li++) if (isNoNewline(h.lines[li]!) && kh[li - 1]) kh[li] = true;
       const pos = positions(h);
-      let lastSection: string | undefined;
+      let first = true;
       for (const [a, b] of runsOf(kh)) {
-        // Repeating the same function context on every run of one hunk would only cost tokens.
-        const section = sectionFor(h, a);
-        out.push(runHeader(h, pos, a, b, section === lastSection ? "" : section));
-        lastSection = section;
+        // Only a hunk's first run repeats git's function context: later runs sit below lines already shown.
+        out.push(runHeader(h, pos, a, b, first ? h.section : h.section.endsWith("\r") ? "\r" : ""));
+        first = false;
         for (let li = a; li <= b; li++) out.push(h.lines[li]!);
       }
     }
@@ -305,7 +347,7 @@ function render(
   const totalKey = originals.stash(text, { kind: "diff", whole: true });
   out.push(
     marker(
-      `diff totals: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.hunks} hunks, +${stats.added} -${stats.removed}; ${stats.shownChanged} of ${stats.added + stats.removed} changed lines shown${stats.generatedFiles ? `, ${stats.generatedFiles} generated/lock files summarised` : ""}; context trimmed, index lines dropped`,
+      `diff totals: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.hunks} hunks, +${stats.added} -${stats.removed}; ${stats.shownChanged} of ${stats.added + stats.removed} changed lines shown${stats.generatedFiles ? `, ${stats.generatedFiles} generated/lock files summarised` : ""}; context trimmed, index and ---/+++ lines dropped`,
       totalKey,
     ),
   );
@@ -313,20 +355,21 @@ function render(
   return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats };
 }
 
-const DEF_HINT = /^\s*(?:export\s+|pub\s+|public\s+|private\s+|protected\s+|static\s+|async\s+)*(?:def|class|function|fn|func|interface|struct|impl|type)\b/;
-
 /**
- * Function context for a run that starts inside a hunk: the nearest definition line above it in the
- * hunk (like git's own `@@ ... @@ func` text), else the original hunk's context.
+ * The header lines worth showing: `index` lines go (blob ids), and `---`/`+++` lines go when the
+ * `diff --git a/P b/Q` line already names the same paths (they carry nothing more, or `/dev/null`,
+ * which the `new file`/`deleted file` line says).
  */
-function sectionFor(h: Hunk, a: number): string {
-  for (let j = a - 1; j >= 0; j--) {
-    const l = h.lines[j]!;
-    const c = lineCounts(l, h.parents);
-    if (c?.inNew && DEF_HINT.test(l.slice(h.parents))) {
-      const cr = l.endsWith("\r") ? "\r" : "";
-      return " " + l.slice(h.parents).trim().slice(0, 80) + cr;
-    }
-  }
-  return h.section;
+function fileHeader(f: FileSection): string[] {
+  const first = f.header[0] ?? "";
+  const m = /^diff --git a\/(\S+) b\/(\S+)\r?$/.exec(first);
+  return f.header.filter((h) => {
+    if (h.startsWith("index ")) return false;
+    if (!m) return true;
+    const p = h.replace(/\r$/, "");
+    if (p === `--- a/${m[1]}` || p === `+++ b/${m[2]}`) return false;
+    if (p === "--- /dev/null" && f.newFile) return false;
+    if (p === "+++ /dev/null" && f.deletedFile) return false;
+    return true;
+  });
 }

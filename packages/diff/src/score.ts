@@ -17,7 +17,9 @@ export function isGeneratedPath(path: string): boolean {
 const DEFINITION =
   /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
 /** C/C++/Java/C# style signatures: a return type, a name and an opening parenthesis at line start. */
-const C_SIGNATURE = /^\s*(?:[\w:<>,*&\[\]]+\s+){1,4}[*&]*[A-Za-z_][\w:~]*\s*\([^;]*\)?\s*(?:const\s*)?(?:throws [\w, .]+)?\s*[{:]?\s*$/;
+const C_SIGNATURE =
+  /^\s*(?!(?:return|else|new|throw|case|await|yield|delete|typeof|goto|sizeof|if|while|for|switch)\b)(?:[\w:<>,*&\[\]]+\s+){1,4}[*&]*[A-Za-z_][\w:~]*\s*\([^;]*\)?\s*(?:const\s*)?(?:throws [\w, .]+)?\s*[{:;]?\s*$/;
+const CONDITION = /^\s*(?:\}\s*)?(?:if|else if|elif|while|switch|case|match|unless|guard)\b.*\S/;
 const TEST_CASE = /\b(?:it|test|describe|context|suite|bench)\s*\(\s*['"`]|^\s*func\s+(?:Test|Benchmark|Example)|#\[test\]|@Test\b/;
 const COMMENT = /^\s*(?:\/\/|\/\*|\*(?:\s|$)|#(?!\s*(?:include|define|if|endif|else|pragma))|--\s|"""|'''|<!--|;;)/;
 const PROSE_MARKUP = /^\s*(?:#{1,6}\s|[-*+]\s|\d+\.\s|\*\*[^*]+\*\*|>\s|\|)/;
@@ -64,6 +66,8 @@ export interface LineFacts {
   deletedFile: boolean;
   /** The file holds tests: their names matter more than their bodies. */
   testFile: boolean;
+  /** Names of functions/types whose definition lines this diff changes. */
+  changedNames: ReadonlySet<string>;
   /** Query terms (lower-cased, deduplicated). */
   query: ReadonlySet<string>;
 }
@@ -78,15 +82,25 @@ export function scoreLine(f: LineFacts): number {
   const test = TEST_CASE.test(b);
   if (test) s += 3;
   const comment = COMMENT.test(b);
-  if (comment) s += 0.3;
+  // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading.
+  if (comment) s += b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6 ? 1 : 0.2;
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
+  else if (CONDITION.test(b)) s += 0.6;
   else if (CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
   if (VERSION.test(b)) s += 1.5;
   if (MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;
   if (f.runStart) s += 0.6;
+  if (f.changedNames.size && !DEFINITION.test(b)) {
+    // A call of a function whose definition this diff changes: the call sites that had to follow.
+    for (const m of b.matchAll(/([A-Za-z_]\w*)\s*\(/g))
+      if (f.changedNames.has(m[1]!)) {
+        s += 1.5;
+        break;
+      }
+  }
   if (f.query.size) {
     let hits = 0;
     const seen = new Set<string>();
@@ -99,6 +113,17 @@ export function scoreLine(f: LineFacts): number {
   if (f.removed) s *= f.modified ? 0.9 : 0.55;
   if (f.deletedFile) s *= 0.4;
   return s;
+}
+
+/**
+ * The name a definition line defines (`func (r *T) Name(`, `def name(`, `static int name(`), if any.
+ * Used to find the call sites of changed functions.
+ */
+export function definedName(body: string): string | undefined {
+  if (!DEFINITION.test(body) && !C_SIGNATURE.test(body)) return undefined;
+  const m = /([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
+  const name = m?.[1];
+  return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
 }
 
 const s_def = (b: string) => DEFINITION.test(b);
