@@ -14,7 +14,7 @@ export interface LogCompressOptions {
   targetRatio?: number;
   /** Lines of context kept before and after each kept error record. Default 2. */
   contextLines?: number;
-  /** Error records of one template always kept (first ones; the last one is kept too). Default 2. */
+  /** Error records of one template always kept (first ones; the last one is kept too). Default 1. */
   errorsPerTemplate?: number;
   /** Lines kept per stack trace (plus `Caused by` lines and the last line). Default 10. */
   maxTraceLines?: number;
@@ -41,7 +41,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
   const ratio = (o.targetRatio ?? 0.07) / bias;
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
-  const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 2) / bias));
+  const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
   const maxTrace = Math.max(3, o.maxTraceLines ?? 10);
   const nValues = Math.max(1, o.exampleValues ?? 3);
   const { lines, records, templates } = analysis;
@@ -183,6 +183,8 @@ function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): M
 }
 
 const MAX_VALUE_CHARS = 48;
+const MAX_TEMPLATE_CHARS = 160;
+const NUMERICISH = /^[\d.:,\-\/T+\[\]()]+$/;
 /** Variable slots listed per summary at most (the first ones after the line header). */
 const MAX_SLOTS = 3;
 
@@ -195,6 +197,8 @@ function summaryLine(t: Template, shown: number, slots: SlotValues[] | undefined
     if (!named && isHeaderSlot(t, Number(s.name))) continue;
     const entries = [...s.values.entries()].sort((a, b) => b[1] - a[1]);
     if (!entries.length) continue;
+    // Mostly-unique numeric values are timestamps, epochs and counters: costly and uninformative here.
+    if (entries.length > 3 && entries.length * 2 > t.count && entries.every(([v]) => NUMERICISH.test(v))) continue;
     const shownVals = entries.slice(0, limit).map(([v, c]) => `${clip(v)}${c > 1 ? ` ×${c}` : ""}`);
     const more = entries.length - shownVals.length;
     parts.push(`${named ? s.name + ": " : ""}${shownVals.join(", ")}${more > 0 ? ` (+${more} more)` : ""}`);
@@ -212,7 +216,8 @@ function isHeaderSlot(t: Template, k: number): boolean {
 function templateBody(t: Template): string {
   let i = 0;
   while (i < t.tokens.length && t.tokens[i] === WILDCARD) i++;
-  return `"${t.tokens.slice(i).join(" ")}"`;
+  const body = t.tokens.slice(i).join(" ");
+  return `"${body.length > MAX_TEMPLATE_CHARS ? body.slice(0, MAX_TEMPLATE_CHARS) + "…" : body}"`;
 }
 
 function clip(v: string): string {
