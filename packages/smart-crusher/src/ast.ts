@@ -1,0 +1,221 @@
+/**
+ * A JSON tree that keeps what `JSON.parse` loses: the source spelling of numbers (`1.0`, `-0`, integers
+ * beyond 2^53), the order of object keys (JS objects move integer-like keys first) and duplicate keys.
+ * Losslessness is judged on this tree, so the table encoding can promise an exact round trip.
+ */
+
+/** A number whose canonical JS spelling differs from its source text (`1.0`, `1e3`, `-0`, 2^53+1). */
+export class RawNum {
+  constructor(readonly raw: string) {}
+}
+
+/** A JSON object as ordered key/value lists (duplicates allowed, order kept). */
+export class JObj {
+  constructor(
+    readonly keys: string[],
+    readonly vals: JVal[],
+  ) {}
+  /** True when a key occurs twice (such objects are never turned into table rows). */
+  get hasDuplicates(): boolean {
+    return new Set(this.keys).size !== this.keys.length;
+  }
+  get(key: string): JVal | undefined {
+    const i = this.keys.lastIndexOf(key);
+    return i < 0 ? undefined : this.vals[i];
+  }
+}
+
+export type JVal = null | boolean | number | string | RawNum | JObj | JVal[];
+
+/** Nesting beyond this is declined (no recursion-depth crash on hostile input). */
+export const MAX_DEPTH = 200;
+
+/** Thrown by the parsers on invalid input or extreme nesting. */
+export class JsonSyntaxError extends Error {}
+
+const NUM_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** True when `s` is exactly a JSON number. */
+export const isJsonNumber = (s: string): boolean => {
+  NUM_RE.lastIndex = 0;
+  return NUM_RE.test(s) && NUM_RE.lastIndex === s.length;
+};
+
+/** A JSON number token as a tree value: a JS number when its spelling is canonical, else a RawNum. */
+export function numberFrom(raw: string): number | RawNum {
+  const n = Number(raw);
+  return String(n) === raw ? n : new RawNum(raw);
+}
+
+/**
+ * Maximum bracket nesting of a JSON-ish text, scanning iteratively (strings skipped). Used to decline
+ * extreme nesting before any recursive code runs.
+ */
+export function maxNesting(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** Strict JSON parser producing a JVal tree. Throws JsonSyntaxError. */
+export function parseJson(text: string): JVal {
+  if (maxNesting(text) > MAX_DEPTH) throw new JsonSyntaxError("nesting too deep");
+  const p = new JsonReader(text);
+  p.ws();
+  const v = p.value(0);
+  p.ws();
+  if (p.i !== text.length) p.fail("trailing characters");
+  return v;
+}
+
+/** Cursor-based reader shared by the JSON parser and the table-format decoder. */
+export class JsonReader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(msg: string): never {
+    throw new JsonSyntaxError(`${msg} at ${this.i}`);
+  }
+  ws(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+    this.i = i;
+  }
+  expect(ch: string): void {
+    if (this.s[this.i] !== ch) this.fail(`expected ${JSON.stringify(ch)}`);
+    this.i++;
+  }
+  string(): string {
+    const s = this.s;
+    const start = this.i;
+    let i = start + 1;
+    let escaped = false;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (Number.isNaN(c)) this.fail("unterminated string");
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        i += 2;
+        continue;
+      }
+      if (c < 32) this.fail("control character in string");
+      i++;
+    }
+    this.i = i + 1;
+    if (!escaped) return s.slice(start + 1, i);
+    try {
+      return JSON.parse(s.slice(start, i + 1)) as string;
+    } catch {
+      this.i = start;
+      return this.fail("bad escape");
+    }
+  }
+  number(): number | RawNum {
+    NUM_RE.lastIndex = this.i;
+    if (!NUM_RE.test(this.s)) this.fail("bad number");
+    const raw = this.s.slice(this.i, NUM_RE.lastIndex);
+    this.i = NUM_RE.lastIndex;
+    return numberFrom(raw);
+  }
+  literal(): JVal {
+    const s = this.s;
+    if (s.startsWith("true", this.i)) return (this.i += 4), true;
+    if (s.startsWith("false", this.i)) return (this.i += 5), false;
+    if (s.startsWith("null", this.i)) return (this.i += 4), null;
+    return this.number();
+  }
+  value(depth: number): JVal {
+    if (depth > MAX_DEPTH) this.fail("nesting too deep");
+    const c = this.s[this.i];
+    if (c === "{") return this.object(depth);
+    if (c === "[") return this.array(depth);
+    if (c === '"') return this.string();
+    return this.literal();
+  }
+  object(depth: number): JObj {
+    this.i++;
+    const keys: string[] = [];
+    const vals: JVal[] = [];
+    this.ws();
+    if (this.s[this.i] === "}") return this.i++, new JObj(keys, vals);
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail("expected key");
+      keys.push(this.string());
+      this.ws();
+      this.expect(":");
+      this.ws();
+      vals.push(this.value(depth + 1));
+      this.ws();
+      const c = this.s[this.i++];
+      if (c === "}") return new JObj(keys, vals);
+      if (c !== ",") this.fail("expected , or }");
+    }
+  }
+  array(depth: number): JVal[] {
+    this.i++;
+    const out: JVal[] = [];
+    this.ws();
+    if (this.s[this.i] === "]") return this.i++, out;
+    for (;;) {
+      this.ws();
+      out.push(this.value(depth + 1));
+      this.ws();
+      const c = this.s[this.i++];
+      if (c === "]") return out;
+      if (c !== ",") this.fail("expected , or ]");
+    }
+  }
+}
+
+/** Compact JSON text of a tree (number spellings and key order kept). */
+export function toJson(v: JVal): string {
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+    case "boolean":
+      return String(v);
+  }
+  if (v instanceof RawNum) return v.raw;
+  if (Array.isArray(v)) {
+    let s = "[";
+    for (let i = 0; i < v.length; i++) s += (i ? "," : "") + toJson(v[i]!);
+    return s + "]";
+  }
+  let s = "{";
+  for (let i = 0; i < v.keys.length; i++) s += (i ? "," : "") + JSON.stringify(v.keys[i]) + ":" + toJson(v.vals[i]!);
+  return s + "}";
+}
+
+/** The plain JS value `JSON.parse` would give for the same text (last duplicate wins). */
+export function toValue(v: JVal): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (v instanceof RawNum) return Number(v.raw);
+  if (Array.isArray(v)) return v.map(toValue);
+  // fromEntries defines own properties, so a "__proto__" key stays data as with JSON.parse.
+  return Object.fromEntries(v.keys.map((k, i) => [k, toValue(v.vals[i]!)]));
+}
+
+/** Builds a tree from a plain JS value (tests and callers holding parsed values). */
+export function fromValue(v: unknown): JVal {
+  return parseJson(JSON.stringify(v) ?? "null");
+}

@@ -1,0 +1,219 @@
+import { JObj, RawNum, toJson, type JVal } from "./ast.js";
+
+/**
+ * Lossy item selection for one array: which items stay visible. Keeps first and last, items whose
+ * values signal trouble, statistical outliers, rare values and rare keys, change points of numeric
+ * series and query matches; fills the rest of an item budget that grows with the array's diversity.
+ */
+
+/** Values (never key names) that signal trouble, matched on word boundaries. */
+export const TROUBLE =
+  /\b(?:errors?|exceptions?|fail(?:ed|ure|ures|ing)?|fatal|panic(?:ked)?|time[ -]?out|timed out|denied|rejected|refused|crash(?:ed)?|abort(?:ed)?|unauthorized|forbidden|critical|unavailable|unreachable|conflict|invalid)\b/i;
+
+export interface SelectOptions {
+  /** Terms from the user turn before the tool call (see `queryTerms`). */
+  terms?: string[];
+  /** Aggressiveness: > 1 keeps fewer items. */
+  bias?: number;
+}
+
+/** Why an item was kept (for tests and reports). */
+export type Reason = "edge" | "error" | "query" | "outlier" | "rare" | "change" | "diverse";
+
+export interface Selection {
+  keep: number[];
+  reasons: Map<number, Reason>;
+}
+
+/** Scalar leaves of a value as `[path, value]`, bounded so huge items cost little. */
+function leaves(v: JVal, path: string, out: [string, JVal][], depth: number): void {
+  if (out.length >= 256) return;
+  if (Array.isArray(v)) {
+    if (depth < 3) for (let i = 0; i < v.length && i < 16; i++) leaves(v[i]!, path + "[]", out, depth + 1);
+  } else if (v instanceof JObj) {
+    if (depth < 4) for (let i = 0; i < v.keys.length; i++) leaves(v.vals[i]!, path + "." + v.keys[i], out, depth + 1);
+  } else out.push([path, v]);
+}
+
+const num = (v: JVal): number | undefined => (typeof v === "number" ? v : v instanceof RawNum ? Number(v.raw) : undefined);
+
+const STOP = new Set(
+  "the a an and or of to in on for with from by at is are was were be been this that these those which what who whom whose when where why how it its as do does did not no yes any all some most more less than then there their them they we you your our my me i can could should would will shall may might must has have had get got use using list show find tell about into over under between after before last first recent response responses item items value values json data api".split(" "),
+);
+
+/**
+ * Terms of a query worth matching: quoted strings, identifiers and numbers, minus stop words.
+ * Lower-cased; deterministic order.
+ */
+export function queryTerms(query: string | undefined): string[] {
+  if (!query) return [];
+  const out = new Set<string>();
+  for (const m of query.matchAll(/"([^"]{2,80})"|'([^']{2,80})'|`([^`]{2,80})`/g)) out.add((m[1] ?? m[2] ?? m[3]!).toLowerCase());
+  for (const m of query.matchAll(/[\p{L}\p{N}_][\p{L}\p{N}_.\-/#@]*[\p{L}\p{N}_]|\p{N}/gu)) {
+    const t = m[0].toLowerCase();
+    if (t.length < 3 && !/^\d+$/.test(t)) continue;
+    if (STOP.has(t)) continue;
+    out.add(t);
+  }
+  return [...out];
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Picks the items of `items` to keep visible; `keep` is sorted ascending. */
+export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection {
+  const n = items.length;
+  const bias = opts.bias && opts.bias > 0 ? opts.bias : 1;
+  const reasons = new Map<number, Reason>();
+  const all = () => ({ keep: items.map((_, i) => i), reasons });
+  if (n <= 8) return all();
+
+  const leafSets = items.map((it) => {
+    const out: [string, JVal][] = [];
+    leaves(it, "$", out, 0);
+    return out;
+  });
+  const texts = items.map((it) => toJson(it).toLowerCase());
+
+  // Budget grows with diversity: near-duplicates share a signature and count once.
+  const sigs = items.map((_, i) => signature(leafSets[i]!));
+  const distinct = new Set(sigs).size;
+  const budget = Math.min(n, Math.max(4, Math.round((6 + 2.5 * Math.log2(1 + distinct)) / bias)));
+  // Anomalies are always kept, up to a cap that still leaves real savings on long arrays.
+  const cap = Math.max(budget, Math.ceil((0.12 * n) / bias));
+
+  const candidates: [number, Reason][] = [];
+  candidates.push([0, "edge"], [n - 1, "edge"]);
+  for (let i = 0; i < n; i++)
+    if (leafSets[i]!.some(([, v]) => typeof v === "string" && v.length <= 300 && TROUBLE.test(v))) candidates.push([i, "error"]);
+  for (const i of queryMatches(texts, opts.terms ?? [])) candidates.push([i, "query"]);
+  const { outliers, rare, changes } = statistics(leafSets, n);
+  for (const i of outliers) candidates.push([i, "outlier"]);
+  for (const i of rare) candidates.push([i, "rare"]);
+  for (const i of changes) candidates.push([i, "change"]);
+  for (const [i, r] of candidates) {
+    if (reasons.size >= cap) break;
+    if (!reasons.has(i)) reasons.set(i, r);
+  }
+  // Diversity: one item of every signature not yet represented, then an even spread.
+  const covered = new Set([...reasons.keys()].map((i) => sigs[i]));
+  for (let i = 0; i < n && reasons.size < budget; i++)
+    if (!covered.has(sigs[i])) {
+      covered.add(sigs[i]);
+      reasons.set(i, "diverse");
+    }
+  for (let k = 1; reasons.size < budget && k < budget * 4; k++) {
+    const i = Math.floor((k * n) / (budget + 1));
+    if (!reasons.has(i)) reasons.set(i, "diverse");
+  }
+  return { keep: [...reasons.keys()].sort((a, b) => a - b), reasons };
+}
+
+/** Shape plus low-entropy values: items equal under it are near-duplicates. */
+function signature(ls: [string, JVal][]): string {
+  let s = "";
+  for (const [p, v] of ls) {
+    s += p;
+    if (typeof v === "boolean" || v === null) s += "=" + String(v);
+    else if (typeof v === "string" && v.length <= 24 && !/\d/.test(v)) s += "=" + v;
+    s += ";";
+  }
+  return s;
+}
+
+/** Items containing a query term that is rare among the items (a term in most items tells nothing). */
+function queryMatches(texts: string[], terms: string[]): number[] {
+  const out: number[] = [];
+  const n = texts.length;
+  for (const t of terms) {
+    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(t)}(?![\\p{L}\\p{N}_])`, "u");
+    const hits: number[] = [];
+    for (let i = 0; i < n; i++) if (texts[i]!.includes(t) && re.test(texts[i]!)) hits.push(i);
+    if (hits.length > 0 && hits.length <= Math.max(2, Math.ceil(n * 0.15))) out.push(...hits);
+  }
+  return out;
+}
+
+interface Stats {
+  outliers: number[];
+  rare: number[];
+  changes: number[];
+}
+
+/** Numeric outliers (beyond 2σ), rare values of low-cardinality fields, rare keys, change points. */
+function statistics(leafSets: [string, JVal][][], n: number): Stats {
+  const byPath = new Map<string, { idx: number[]; vals: JVal[] }>();
+  for (let i = 0; i < n; i++) {
+    const seen = new Set<string>();
+    for (const [p, v] of leafSets[i]!) {
+      if (seen.has(p)) continue; // first value per path per item (arrays inside items)
+      seen.add(p);
+      let e = byPath.get(p);
+      if (!e) byPath.set(p, (e = { idx: [], vals: [] }));
+      e.idx.push(i);
+      e.vals.push(v);
+    }
+  }
+  const outliers: number[] = [];
+  const rare: number[] = [];
+  const changes: number[] = [];
+  const perField = Math.max(2, Math.ceil(n * 0.03));
+  for (const { idx, vals } of byPath.values()) {
+    // Rare keys: a path few items have.
+    if (idx.length <= Math.max(1, Math.floor(n * 0.05))) rare.push(...idx);
+    const nums = vals.map(num);
+    if (nums.every((x) => x !== undefined) && idx.length >= 8) {
+      const xs = nums as number[];
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+      if (sd > 0) {
+        const far = xs
+          .map((x, j) => ({ j, z: Math.abs(x - mean) / sd }))
+          .filter((e) => e.z > 2)
+          .sort((a, b) => b.z - a.z || a.j - b.j)
+          .slice(0, perField);
+        for (const e of far) outliers.push(idx[e.j]!);
+        if (idx.length >= n * 0.8) for (const j of changePoints(xs, sd)) changes.push(idx[j]!);
+      }
+      continue;
+    }
+    // Rare values of low-cardinality fields (booleans, enums).
+    const counts = new Map<string, number[]>();
+    for (let j = 0; j < vals.length; j++) {
+      const v = vals[j]!;
+      if (typeof v === "string" && v.length > 64) continue;
+      const k = toJson(v);
+      let c = counts.get(k);
+      if (!c) counts.set(k, (c = []));
+      c.push(idx[j]!);
+    }
+    if (counts.size < 2 || counts.size > Math.max(3, Math.min(16, n / 4))) continue;
+    for (const members of counts.values()) if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
+  }
+  return { outliers, rare, changes };
+}
+
+/**
+ * Indices where the mean level of a series shifts by more than one global σ between the windows before
+ * and after (a step of height d has σ ≈ d/2, so a 2σ test would never fire on a clean step).
+ */
+export function changePoints(xs: number[], sd: number): number[] {
+  const n = xs.length;
+  const w = Math.max(3, Math.floor(n / 10));
+  if (n < 2 * w + 1) return [];
+  const prefix = [0];
+  for (const x of xs) prefix.push(prefix[prefix.length - 1]! + x);
+  const shift = (i: number) => Math.abs((prefix[i + w]! - prefix[i]!) / w - (prefix[i]! - prefix[i - w]!) / w);
+  const out: number[] = [];
+  for (let i = w; i <= n - w; i++) {
+    const s = shift(i);
+    if (s <= sd) continue;
+    // Local maximum only, so one shift yields one point.
+    if ((i > w && shift(i - 1) > s) || (i < n - w && shift(i + 1) >= s)) continue;
+    out.push(i);
+    if (out.length >= 3) break;
+  }
+  return out;
+}
