@@ -1,0 +1,125 @@
+import type { Store } from "@headroom/core";
+import { isObj, tryParse, type Dialect, type Obj } from "./dialects/types.js";
+import { answerCalls, type RetrieveCall } from "./retrieval.js";
+import { parseEvent, SseSplitter } from "./sse.js";
+import { describeNetworkError } from "./upstream.js";
+
+/** What the retrieve loop needs from the app. */
+export interface LoopContext {
+  dialect: Dialect;
+  store: Store;
+  maxRounds: number;
+  /** Sends a continuation body upstream (same URL and credentials as the original request). */
+  send(body: Obj): Promise<Response>;
+  /** Called once per answered round, for stats. */
+  onRound?(calls: RetrieveCall[]): void;
+}
+
+/** The final upstream reply of a non-streamed exchange: status, headers and body text to return. */
+export interface LoopReply {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/**
+ * Non-streaming retrieve loop: while the model asks for `headroom_retrieve` and nothing else, answer from
+ * the store and call upstream again (at most `maxRounds` times); return one combined response. A single
+ * round returns the upstream bytes untouched; an upstream error during a continuation is returned as is.
+ */
+export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopContext): Promise<LoopReply> {
+  let resp = first;
+  let text = await resp.text();
+  const rounds: Obj[] = [];
+  for (let round = 0; ; round++) {
+    const json = tryParse(text);
+    if (!isObj(json)) return { status: resp.status, headers: resp.headers, body: text };
+    rounds.push(json);
+    const calls = round < ctx.maxRounds ? ctx.dialect.retrieveOnly(json) : undefined;
+    if (!calls) {
+      if (rounds.length === 1) return { status: resp.status, headers: resp.headers, body: text };
+      return { status: resp.status, headers: resp.headers, body: JSON.stringify(ctx.dialect.combine(rounds)) };
+    }
+    const answers = await answerCalls(calls, ctx.store);
+    ctx.onRound?.(calls);
+    body = ctx.dialect.continueBody(body, json, calls, answers);
+    resp = await ctx.send(body);
+    text = await resp.text();
+    if (!resp.ok) return { status: resp.status, headers: resp.headers, body: text };
+  }
+}
+
+/**
+ * Streaming retrieve loop. Events pass through as they arrive (byte-exact for the first upstream call)
+ * until a retrieve call starts; those events are held. When the round ends with retrieve calls only, they
+ * are answered and the continuation's events are spliced into the same client stream. Otherwise held
+ * events are released unchanged. An upstream reset is passed on as a broken stream; a client cancel
+ * cancels the upstream read (and through `abort`, the upstream request).
+ */
+export function streamingLoop(first: Response, body: Obj, ctx: LoopContext, abort: () => void): ReadableStream<Uint8Array> {
+  const session = ctx.dialect.streamSession();
+  session.startRound();
+  let reader = first.body!.getReader();
+  let splitter = new SseSplitter();
+  let round = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let r: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          controller.error(e);
+          return;
+        }
+        if (!r.done) {
+          let sent = false;
+          for (const ev of splitter.push(r.value))
+            for (const bytes of session.onEvent(ev)) {
+              controller.enqueue(bytes);
+              sent = true;
+            }
+          if (sent) return;
+          continue;
+        }
+        const rest = splitter.rest();
+        if (rest.length) for (const bytes of session.onEvent(parseEvent(rest))) controller.enqueue(bytes);
+        const outcome = session.finish();
+        if (outcome.kind === "done" || round >= ctx.maxRounds) {
+          for (const bytes of outcome.flush) controller.enqueue(bytes);
+          controller.close();
+          return;
+        }
+        round++;
+        let next: Response;
+        try {
+          const answers = await answerCalls(outcome.calls, ctx.store);
+          ctx.onRound?.(outcome.calls);
+          body = outcome.continueBody(body, answers);
+          next = await ctx.send(body);
+        } catch (e) {
+          controller.enqueue(session.errorEvent(`headroom: retrieval continuation failed: ${describeNetworkError(e)}`));
+          controller.close();
+          return;
+        }
+        if (!next.ok || !next.body || !isEventStream(next)) {
+          const detail = (await next.text().catch(() => "")).slice(0, 1000);
+          controller.enqueue(session.errorEvent(`headroom: upstream answered ${next.status} to the retrieval continuation: ${detail}`));
+          controller.close();
+          return;
+        }
+        reader = next.body.getReader();
+        splitter = new SseSplitter();
+        session.startRound();
+      }
+    },
+    cancel(reason) {
+      reader.cancel(reason).catch(() => {});
+      abort();
+    },
+  });
+}
+
+export function isEventStream(r: Response): boolean {
+  return (r.headers.get("content-type") ?? "").toLowerCase().includes("text/event-stream");
+}

@@ -1,0 +1,118 @@
+import type { Compressor, Hook, Pipeline, Store } from "@headroom/core";
+
+/** Default port: the same one the reference Python proxy uses, so client docs carry over. */
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
+export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+/** 50 MiB: above what the providers themselves accept (Anthropic caps requests at 32 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_COMPRESSION_TIMEOUT_MS = 5_000;
+/** Time allowed until the upstream sends response headers (long generations stream after that). */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_RETRIEVE_ROUNDS = 3;
+
+/** Options of `createProxyApp` and `startProxy`. Every field is optional. */
+export interface ProxyOptions {
+  /** Interface to bind (startProxy). Default `127.0.0.1`. A non-loopback host requires `token`. */
+  host?: string;
+  /** Port (startProxy). Default 8787; 0 picks a free port. */
+  port?: number;
+  /**
+   * Shared secret. Required when binding a non-loopback host; then every route needs it, as
+   * `Authorization: Bearer <token>` or `x-headroom-proxy-token: <token>`. On loopback it still guards
+   * `/v1/retrieve` and `/stats` for callers that are not local.
+   */
+  token?: string;
+  /** Upstream for OpenAI Chat Completions, Responses, models and unknown routes. Default api.openai.com. */
+  openaiBaseUrl?: string;
+  /** Upstream for `/v1/messages*` and requests carrying Anthropic headers. Default api.anthropic.com. */
+  anthropicBaseUrl?: string;
+  /** CCR store for originals. Default: SQLite at `storePath` (or the CCR package's default path). */
+  store?: Store;
+  /** SQLite file for the default store. */
+  storePath?: string;
+  /** A ready pipeline (router). Default: `createDefaultRouter` over installed plugins. */
+  pipeline?: Pipeline;
+  /** Extra compressors registered in the default router (ignored when `pipeline` is given). */
+  compressors?: Compressor[];
+  /** Hooks for the default router (ignored when `pipeline` is given). */
+  hooks?: Hook[];
+  /** Where plugin discovery starts (directories whose node_modules are searched). Default: cwd. */
+  pluginsFrom?: string | string[];
+  /** Requests over this many bytes get a 413. Default 50 MiB. */
+  maxBodyBytes?: number;
+  /** Compression that takes longer is abandoned and the original request forwarded. Default 5000. */
+  compressionTimeoutMs?: number;
+  /** Time until upstream response headers before a 504. Default 600000. */
+  upstreamTimeoutMs?: number;
+  /** Rounds of `headroom_retrieve` answered inside the proxy per request. Default 3; 0 disables. */
+  maxRetrieveRounds?: number;
+  /** Units under this many tokens are not compressed. Default: the pipeline's (200). */
+  minTokens?: number;
+  /** Tool names (globs) never compressed. */
+  excludeTools?: string[];
+  /** `fetch` used for upstream calls (tests, custom agents). Default: global fetch. */
+  fetch?: typeof fetch;
+  /** One line per request (method, path, status, tokens, ms). Never receives headers or bodies. */
+  log?: (line: string) => void;
+}
+
+/** Options after defaults and environment variables were applied. */
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  token: string | undefined;
+  openaiBaseUrl: string;
+  anthropicBaseUrl: string;
+  storePath: string | undefined;
+  maxBodyBytes: number;
+  compressionTimeoutMs: number;
+  upstreamTimeoutMs: number;
+  maxRetrieveRounds: number;
+}
+
+const num = (v: string | undefined): number | undefined => {
+  if (v === undefined || v.trim() === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/**
+ * Applies environment variables (`HEADROOM_*`) under explicit options. Provider base URLs are read from
+ * `HEADROOM_OPENAI_BASE_URL` / `HEADROOM_ANTHROPIC_BASE_URL`, never from `OPENAI_BASE_URL`, because
+ * clients set that one to point at this proxy (reading it would loop).
+ */
+export function resolveOptions(o: ProxyOptions, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+  return {
+    host: o.host ?? env.HEADROOM_HOST ?? DEFAULT_HOST,
+    port: o.port ?? num(env.HEADROOM_PORT) ?? DEFAULT_PORT,
+    token: o.token ?? (env.HEADROOM_PROXY_TOKEN || undefined),
+    openaiBaseUrl: normalizeBaseUrl(o.openaiBaseUrl ?? env.HEADROOM_OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL),
+    anthropicBaseUrl: normalizeBaseUrl(o.anthropicBaseUrl ?? env.HEADROOM_ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_BASE_URL),
+    storePath: o.storePath ?? (env.HEADROOM_STORE || undefined),
+    maxBodyBytes: o.maxBodyBytes ?? num(env.HEADROOM_MAX_BODY_BYTES) ?? DEFAULT_MAX_BODY_BYTES,
+    compressionTimeoutMs: o.compressionTimeoutMs ?? num(env.HEADROOM_COMPRESSION_TIMEOUT_MS) ?? DEFAULT_COMPRESSION_TIMEOUT_MS,
+    upstreamTimeoutMs: o.upstreamTimeoutMs ?? num(env.HEADROOM_UPSTREAM_TIMEOUT_MS) ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    maxRetrieveRounds: o.maxRetrieveRounds ?? DEFAULT_MAX_RETRIEVE_ROUNDS,
+  };
+}
+
+/**
+ * Base URLs are origins plus an optional path prefix; the incoming path (`/v1/...`) is appended. A
+ * trailing `/v1` is dropped so that `https://api.openai.com/v1` (the form OpenAI documents) works too.
+ */
+export function normalizeBaseUrl(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new TypeError(`upstream base URL must be http(s): ${url}`);
+  return u.origin + u.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+/** True for 127.0.0.0/8, ::1, IPv4-mapped loopback and `localhost`. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
