@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: "es2022",
+  // The grammar loader resolves .wasm files with createRequire(import.meta.url): shim it for CJS.
+  shims: true,
 });

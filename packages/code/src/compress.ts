@@ -1,0 +1,150 @@
+/**
+ * compressCode: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
+ * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
+ */
+import { createOriginals, type StoredOriginal } from "@headroom/core";
+import type { Node, Tree } from "web-tree-sitter";
+import { withTree } from "./grammars.js";
+import { SPECS, type LanguageId } from "./languages.js";
+import { cleanWhitespace, literalRanges } from "./lossless.js";
+import { applyEdits, planEdits, type Edit } from "./plan.js";
+
+/** Options of `compressCode`. */
+export interface CodeCompressOptions {
+  /** Lossy elision allowed (originals go to a store). Default true. False: lossless clean-up only. */
+  reversible?: boolean;
+  /** Text of the user's question: bodies of functions it names stay. */
+  query?: string;
+  /** Aggressiveness: > 1 collapses shorter bodies and comments, < 1 keeps more. Default 1. */
+  bias?: number;
+  /** Bodies with fewer non-blank lines stay (before bias). Default 5. */
+  minBodyLines?: number;
+  /** Comments and docstrings with fewer lines stay (before bias). Default 4. */
+  minCommentLines?: number;
+  /**
+   * Largest share of the file the grammar may fail to read (ERROR nodes, in characters) for the file to
+   * still be compressed; erroneous regions are then left verbatim and the output may not gain errors.
+   * 0 = any parse error leaves the file unchanged. Default 0.02 (real headers full of macros).
+   */
+  maxErrorRatio?: number;
+}
+
+/** Result of `compressCode`. */
+export interface CodeCompression {
+  text: string;
+  /** Grammar the text was parsed (and the output verified) with. */
+  language: LanguageId;
+  lossless: boolean;
+  /** Elided spans, keyed by CCR key; `restoreCode(text, originals)` puts them back. */
+  originals: StoredOriginal[];
+  bodies: number;
+  comments: number;
+  /** Parse errors (ERROR and MISSING nodes) in the input. */
+  parseErrors: number;
+}
+
+interface ErrorStats {
+  count: number;
+  chars: number;
+}
+
+function errorStats(tree: Tree): ErrorStats {
+  const s: ErrorStats = { count: 0, chars: 0 };
+  const visit = (n: Node) => {
+    if (n.isMissing) {
+      s.count++;
+      return;
+    }
+    if (n.isError) {
+      s.count++;
+      s.chars += n.endIndex - n.startIndex;
+    }
+    if (!n.hasError) return;
+    for (let i = 0; i < n.childCount; i++) {
+      const c = n.child(i);
+      if (c && (c.hasError || c.isMissing)) visit(c);
+    }
+  };
+  if (tree.rootNode.hasError) visit(tree.rootNode);
+  return s;
+}
+
+/** Function names the query mentions (identifiers of 3+ characters, case-sensitive). */
+export function queryNames(query: string | undefined): Set<string> {
+  return new Set((query ?? "").match(/[A-Za-z_$][\w$]{2,}/g) ?? []);
+}
+
+const errorCount = (language: LanguageId, text: string) => withTree(language, text, (t) => errorStats(t).count);
+
+/**
+ * Compresses one source file. Returns null when the language's grammar cannot read the file, when
+ * nothing would be gained, or when the output would not parse as cleanly as the input.
+ */
+export async function compressCode(text: string, language: LanguageId, options: CodeCompressOptions = {}): Promise<CodeCompression | null> {
+  const reversible = options.reversible ?? true;
+  const bias = options.bias && Number.isFinite(options.bias) && options.bias > 0 ? options.bias : 1;
+  const maxErrorRatio = options.maxErrorRatio ?? 0.02;
+  if (!text.trim()) return null;
+
+  const store = createOriginals();
+  const counts = { body: 0, comment: 0 };
+  const plan = (tree: Tree, lang: LanguageId) => {
+    const spec = SPECS[lang];
+    const lossless = cleanWhitespace(text, literalRanges(tree, spec));
+    if (!reversible) return { lossless, edits: [] as Edit[] };
+    const edits = planEdits(tree, text, spec, {
+      minBodyLines: Math.max(2, Math.round((options.minBodyLines ?? 5) / bias)),
+      minCommentLines: Math.max(2, Math.round((options.minCommentLines ?? 4) / bias)),
+      keepNames: queryNames(options.query),
+      stash: (content, kind) => {
+        counts[kind]++;
+        return store.stash(content, { kind: `code-${kind}`, language: lang });
+      },
+    });
+    return { lossless, edits };
+  };
+
+  // Pick the grammar: the named one, else a fallback that reads the file with fewer errors. A clean parse
+  // is planned on the spot so the common case parses the input once.
+  let chosen: { language: LanguageId; errors: ErrorStats } | undefined;
+  let planned: ReturnType<typeof plan> | undefined;
+  for (const id of [language, ...SPECS[language].fallbacks]) {
+    const r = await withTree(id, text, (tree) => {
+      const errors = errorStats(tree);
+      return { errors, planned: errors.count === 0 ? plan(tree, id) : undefined };
+    });
+    if (!r) continue;
+    if (r.planned) {
+      chosen = { language: id, errors: r.errors };
+      planned = r.planned;
+      break;
+    }
+    const e = r.errors;
+    if (!chosen || e.chars < chosen.errors.chars || (e.chars === chosen.errors.chars && e.count < chosen.errors.count))
+      chosen = { language: id, errors: e };
+  }
+  if (!chosen) return null;
+  const lang = chosen.language;
+  const inputErrors = chosen.errors.count;
+  if (inputErrors > 0) {
+    if (maxErrorRatio <= 0 || chosen.errors.chars > maxErrorRatio * text.length) return null;
+    planned = await withTree(lang, text, (tree) => plan(tree, lang));
+  }
+  if (!planned) return null;
+
+  const base = { language: lang, parseErrors: inputErrors };
+  // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
+  const parsesOk = async (out: string) => {
+    const n = await errorCount(lang, out);
+    return n !== undefined && n <= inputErrors;
+  };
+  if (planned.edits.length) {
+    const out = applyEdits(text, planned.edits);
+    if (out.length < text.length && (await parsesOk(out))) {
+      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment };
+    }
+  }
+  const out = planned.lossless;
+  if (out.length >= text.length || !(await parsesOk(out))) return null;
+  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0 };
+}

@@ -1,0 +1,77 @@
+/**
+ * Lazy, once-per-process loading of web-tree-sitter and the grammar `.wasm` files shipped inside the
+ * individual `tree-sitter-*` npm packages. Nothing is loaded until the first file of a language arrives.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Language, Parser, type Tree } from "web-tree-sitter";
+import { SPECS, type LanguageId } from "./languages.js";
+
+// Resolving from this module finds the grammars installed beside @headroom/code, wherever it lives.
+const require = createRequire(import.meta.url);
+
+let runtime: Promise<void> | undefined;
+const languages = new Map<LanguageId, Promise<Language>>();
+const parsers = new Map<LanguageId, Parser>();
+const loadTimes = new Map<LanguageId, number>();
+
+/** Absolute path of the grammar `.wasm` for a language. */
+export function grammarPath(id: LanguageId): string {
+  const { pkg, file } = SPECS[id].wasm;
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+function initRuntime(): Promise<void> {
+  runtime ??= Parser.init().catch((e: unknown) => {
+    runtime = undefined; // let a later call retry instead of caching the failure forever
+    throw e;
+  });
+  return runtime;
+}
+
+/** Loads (once) and returns the grammar of a language. */
+export function loadLanguage(id: LanguageId): Promise<Language> {
+  let p = languages.get(id);
+  if (!p) {
+    p = (async () => {
+      const t0 = performance.now();
+      await initRuntime();
+      const lang = await Language.load(grammarPath(id));
+      loadTimes.set(id, performance.now() - t0);
+      return lang;
+    })();
+    p.catch(() => languages.delete(id));
+    languages.set(id, p);
+  }
+  return p;
+}
+
+/** A parser for a language, created once and reused (parsing is synchronous, so sharing is safe). */
+export async function getParser(id: LanguageId): Promise<Parser> {
+  const existing = parsers.get(id);
+  if (existing) return existing;
+  const lang = await loadLanguage(id);
+  const again = parsers.get(id);
+  if (again) return again;
+  const parser = new Parser();
+  parser.setLanguage(lang);
+  parsers.set(id, parser);
+  return parser;
+}
+
+/** Parses `text` and hands the tree to `use`, freeing the tree's WASM memory afterwards. */
+export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T): Promise<T | undefined> {
+  const parser = await getParser(id);
+  const tree = parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    return use(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Milliseconds the first load of each grammar took (runtime init included for the first one). */
+export function grammarLoadTimes(): Partial<Record<LanguageId, number>> {
+  return Object.fromEntries(loadTimes) as Partial<Record<LanguageId, number>>;
+}

@@ -1,0 +1,72 @@
+/**
+ * @headroom/code — AST-aware code compression with web-tree-sitter. Keeps the shape of a file (imports,
+ * types, class headers and fields, every signature with its decorators and first doc line, constants)
+ * and moves function bodies and long comments behind retrievable markers.
+ */
+import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
+import { compressCode, type CodeCompressOptions } from "./compress.js";
+import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
+
+export { compressCode, queryNames } from "./compress.js";
+export type { CodeCompressOptions, CodeCompression } from "./compress.js";
+export { restoreCode } from "./placeholders.js";
+export { extractSignatures, signatureRetention } from "./signatures.js";
+export type { Signature } from "./signatures.js";
+export { LANGUAGES, SPECS, languageFromFileName, normalizeLanguage } from "./languages.js";
+export type { LanguageId, LanguageSpec } from "./languages.js";
+export { grammarLoadTimes, grammarPath, loadLanguage } from "./grammars.js";
+
+/** Options of the code compressor plugin. */
+export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias"> {
+  /** Compressor name in reports. Default `code`. */
+  name?: string;
+  /** Priority among compressors for kind `code`. Default 0. */
+  priority?: number;
+  /** Language to assume when neither the file name nor detection says. Default: none (decline). */
+  defaultLanguage?: LanguageId;
+}
+
+/**
+ * The language of a unit: the file name the tool call read wins (most reliable), then the detector's
+ * language, then the configured default.
+ */
+export function unitLanguage(unit: Pick<Unit, "fileName">, ctx: Pick<CompressContext, "detection">, fallback?: LanguageId): LanguageId | undefined {
+  return languageFromFileName(unit.fileName) ?? normalizeLanguage(ctx.detection?.language) ?? fallback;
+}
+
+/** Creates the code compressor (kind `code`). */
+export function createCodeCompressor(options: CodeCompressorOptions = {}): Compressor {
+  const { name = "code", priority = 0, defaultLanguage, ...rest } = options;
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name,
+    kinds: ["code"],
+    priority,
+    async compress(unit, ctx): Promise<CompressorResult | null> {
+      const language = unitLanguage(unit, ctx, defaultLanguage);
+      if (!language) return null;
+      try {
+        const query = ctx.query ?? unit.query;
+        const r = await compressCode(unit.text, language, {
+          ...rest,
+          reversible: ctx.reversible,
+          bias: ctx.bias,
+          ...(query !== undefined ? { query } : {}),
+        });
+        if (!r) return null;
+        const transforms = r.lossless ? [`${name}:whitespace`] : [`${name}:${r.language}`];
+        return r.lossless ? { text: r.text, lossless: true, transforms } : { text: r.text, lossless: false, originals: r.originals, transforms };
+      } catch {
+        // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged.
+        return null;
+      }
+    },
+  };
+}
+
+/** The plugin entry point the router discovers (`headroom.kinds` in package.json). */
+export function headroomPlugin(options?: CodeCompressorOptions): Compressor {
+  return createCodeCompressor(options);
+}
+
+export default headroomPlugin;

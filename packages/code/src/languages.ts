@@ -1,0 +1,179 @@
+/**
+ * What the compressor needs to know about each grammar: which nodes are functions with a collapsible
+ * body, which are comments and multi-line literals, and how a comment is written.
+ */
+
+/** Languages this package parses. */
+export const LANGUAGES = ["python", "javascript", "typescript", "tsx", "go", "rust", "java", "c", "cpp"] as const;
+export type LanguageId = (typeof LANGUAGES)[number];
+
+/** How a collapsed body is written: inside braces (`{ // … }`) or as an indented Python block (`...  # …`). */
+export type BodyStyle = "brace" | "python";
+
+export interface LanguageSpec {
+  id: LanguageId;
+  /** npm package that ships the grammar and the `.wasm` file inside it. */
+  wasm: { pkg: string; file: string };
+  style: BodyStyle;
+  /** Node types whose `body` field may be collapsed. */
+  functions: ReadonlySet<string>;
+  /** Node types that count as class-like definitions for signature retention. */
+  classes: ReadonlySet<string>;
+  /** Comment node types. */
+  comments: ReadonlySet<string>;
+  /** String-like node types that may span lines (whitespace inside them is content: never touched). */
+  literals: ReadonlySet<string>;
+  /** Line-comment prefix used for placeholders. */
+  lineComment: "//" | "#";
+  /** Grammars to try, in order, when this one reports parse errors (TypeScript with JSX, C that is C++). */
+  fallbacks: readonly LanguageId[];
+}
+
+const set = (...xs: string[]): ReadonlySet<string> => new Set(xs);
+
+const JS_FUNCTIONS = set(
+  "function_declaration",
+  "generator_function_declaration",
+  "function_expression",
+  "function",
+  "generator_function",
+  "arrow_function",
+  "method_definition",
+);
+const JS_CLASSES = set("class_declaration", "class", "abstract_class_declaration", "interface_declaration");
+const JS_LITERALS = set("template_string", "string");
+const TS_CLASSES = set(...JS_CLASSES, "enum_declaration", "type_alias_declaration", "module", "internal_module");
+
+const C_LITERALS = set("string_literal", "raw_string_literal", "concatenated_string");
+
+/** Per-language facts, keyed by language id. */
+export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
+  python: {
+    id: "python",
+    wasm: { pkg: "tree-sitter-python", file: "tree-sitter-python.wasm" },
+    style: "python",
+    functions: set("function_definition"),
+    classes: set("class_definition"),
+    comments: set("comment"),
+    literals: set("string", "concatenated_string"),
+    lineComment: "#",
+    fallbacks: [],
+  },
+  javascript: {
+    id: "javascript",
+    wasm: { pkg: "tree-sitter-javascript", file: "tree-sitter-javascript.wasm" },
+    style: "brace",
+    functions: JS_FUNCTIONS,
+    classes: JS_CLASSES,
+    comments: set("comment", "html_comment"),
+    literals: JS_LITERALS,
+    lineComment: "//",
+    // Flow/TS-flavoured .js files parse with the TypeScript grammars.
+    fallbacks: ["tsx", "typescript"],
+  },
+  typescript: {
+    id: "typescript",
+    wasm: { pkg: "tree-sitter-typescript", file: "tree-sitter-typescript.wasm" },
+    style: "brace",
+    functions: JS_FUNCTIONS,
+    classes: TS_CLASSES,
+    comments: set("comment", "html_comment"),
+    literals: JS_LITERALS,
+    lineComment: "//",
+    fallbacks: ["tsx"],
+  },
+  tsx: {
+    id: "tsx",
+    wasm: { pkg: "tree-sitter-typescript", file: "tree-sitter-tsx.wasm" },
+    style: "brace",
+    functions: JS_FUNCTIONS,
+    classes: TS_CLASSES,
+    comments: set("comment", "html_comment"),
+    literals: JS_LITERALS,
+    lineComment: "//",
+    fallbacks: ["typescript"],
+  },
+  go: {
+    id: "go",
+    wasm: { pkg: "tree-sitter-go", file: "tree-sitter-go.wasm" },
+    style: "brace",
+    functions: set("function_declaration", "method_declaration", "func_literal"),
+    classes: set("type_spec"),
+    comments: set("comment"),
+    literals: set("raw_string_literal", "interpreted_string_literal"),
+    lineComment: "//",
+    fallbacks: [],
+  },
+  rust: {
+    id: "rust",
+    wasm: { pkg: "tree-sitter-rust", file: "tree-sitter-rust.wasm" },
+    style: "brace",
+    functions: set("function_item"),
+    classes: set("struct_item", "enum_item", "trait_item", "union_item", "type_item"),
+    comments: set("line_comment", "block_comment"),
+    literals: set("string_literal", "raw_string_literal"),
+    lineComment: "//",
+    fallbacks: [],
+  },
+  java: {
+    id: "java",
+    wasm: { pkg: "tree-sitter-java", file: "tree-sitter-java.wasm" },
+    style: "brace",
+    functions: set("method_declaration", "constructor_declaration", "compact_constructor_declaration"),
+    classes: set("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "annotation_type_declaration"),
+    comments: set("line_comment", "block_comment"),
+    literals: set("string_literal", "text_block"),
+    lineComment: "//",
+    fallbacks: [],
+  },
+  c: {
+    id: "c",
+    wasm: { pkg: "tree-sitter-c", file: "tree-sitter-c.wasm" },
+    style: "brace",
+    functions: set("function_definition"),
+    classes: set("struct_specifier", "union_specifier", "enum_specifier"),
+    comments: set("comment"),
+    literals: C_LITERALS,
+    lineComment: "//",
+    fallbacks: ["cpp"],
+  },
+  cpp: {
+    id: "cpp",
+    wasm: { pkg: "tree-sitter-cpp", file: "tree-sitter-cpp.wasm" },
+    style: "brace",
+    functions: set("function_definition"),
+    classes: set("class_specifier", "struct_specifier", "union_specifier", "enum_specifier"),
+    comments: set("comment"),
+    literals: C_LITERALS,
+    lineComment: "//",
+    fallbacks: [],
+  },
+};
+
+const EXT: Record<string, LanguageId> = {
+  py: "python", pyi: "python", pyw: "python",
+  js: "javascript", mjs: "javascript", cjs: "javascript", jsx: "javascript",
+  ts: "typescript", mts: "typescript", cts: "typescript", tsx: "tsx",
+  go: "go", rs: "rust", java: "java",
+  c: "c", h: "c",
+  cc: "cpp", cpp: "cpp", cxx: "cpp", "c++": "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp", ipp: "cpp", tpp: "cpp",
+};
+
+const ALIASES: Record<string, LanguageId> = {
+  py: "python", python3: "python", js: "javascript", node: "javascript", jsx: "javascript", ecmascript: "javascript",
+  ts: "typescript", golang: "go", rs: "rust", "c++": "cpp", cxx: "cpp", cc: "cpp", h: "c", hpp: "cpp",
+};
+
+/** Language of a file name by its extension (`src/app.tsx` → `tsx`), or undefined. */
+export function languageFromFileName(fileName: string | undefined): LanguageId | undefined {
+  const ext = fileName?.trim().toLowerCase().match(/\.([a-z0-9+]+)$/)?.[1];
+  return ext ? EXT[ext] : undefined;
+}
+
+/** Normalises a language name from a detector or a user (`TypeScript`, `golang`, `c++`) to a LanguageId. */
+export function normalizeLanguage(name: string | undefined): LanguageId | undefined {
+  if (!name) return undefined;
+  const n = name.trim().toLowerCase();
+  if ((LANGUAGES as readonly string[]).includes(n)) return n as LanguageId;
+  return ALIASES[n];
+}

@@ -1,0 +1,215 @@
+/**
+ * Plans the elisions for one parsed file: which function bodies collapse to a placeholder and which long
+ * comments/docstrings shrink to their first line. Produces non-overlapping edits over the original text;
+ * everything outside them (signatures, decorators, class headers and fields, imports, constants) stays.
+ */
+import type { Node, Tree } from "web-tree-sitter";
+import type { LanguageSpec } from "./languages.js";
+import { braceBody, commentRun, commentTail, pythonBody } from "./placeholders.js";
+import { broken, functionNameNode, kids, simpleName } from "./syntax.js";
+import { firstInnerIndent, indentAt, nonBlankLines, startsLine } from "./text.js";
+
+/** One replacement of `text.slice(start, end)` by `replacement`; the slice goes to the store. */
+export interface Edit {
+  start: number;
+  end: number;
+  replacement: string;
+  key: string;
+  kind: "body" | "comment";
+}
+
+export interface PlanOptions {
+  /** Bodies with fewer non-blank lines stay. */
+  minBodyLines: number;
+  /** Comments/docstrings with fewer lines stay. */
+  minCommentLines: number;
+  /** Function names whose bodies always stay (named in the query). */
+  keepNames: ReadonlySet<string>;
+  /** Remembers an original and returns its key. */
+  stash: (content: string, kind: Edit["kind"]) => string;
+}
+
+/** Placeholder is only worth it when the span is at least this many times longer than the placeholder. */
+const MIN_GAIN = 1.6;
+
+const KEY_PLACEHOLDER = "0".repeat(24);
+
+/** Walks the tree and returns the edits, sorted by position. */
+export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanOptions): Edit[] {
+  const edits: Edit[] = [];
+  const worth = (span: string, replacement: (key: string) => string) => span.length >= MIN_GAIN * replacement(KEY_PLACEHOLDER).length;
+
+  const add = (start: number, end: number, kind: Edit["kind"], replacement: (key: string) => string): boolean => {
+    const span = text.slice(start, end);
+    if (!worth(span, replacement)) return false;
+    const key = o.stash(span, kind);
+    edits.push({ start, end, replacement: replacement(key), key, kind });
+    return true;
+  };
+
+  /** Collapses a brace body; true when the function is fully handled (collapsed or kept short). */
+  const braceFunction = (fn: Node, body: Node): boolean => {
+    const parts = kids(body);
+    const open = parts[0];
+    const close = parts[parts.length - 1];
+    if (!open || !close || open.type !== "{" || close.type !== "}" || close.isMissing) return false;
+    const start = open.endIndex;
+    const end = close.startIndex;
+    const inner = text.slice(start, end);
+    const lines = nonBlankLines(inner);
+    if (lines < o.minBodyLines || !inner.includes("\n")) return true;
+    const closeIndent = startsLine(text, end) ? indentAt(text, end) : indentAt(text, fn.startIndex);
+    const indent = firstInnerIndent(inner) ?? `${closeIndent}    `;
+    add(start, end, "body", (key) => braceBody(indent, closeIndent, lines, key, spec.lineComment));
+    return true;
+  };
+
+  const pythonFunction = (fn: Node, body: Node): boolean => {
+    const colon = kids(fn).filter((c) => c.type === ":").pop();
+    if (!colon || body.startPosition.row === colon.endPosition.row) return true;
+    let start = colon.endIndex;
+    let doc: string | undefined;
+    const first = body.namedChildren[0];
+    const str = first?.type === "expression_statement" && first.namedChildCount === 1 ? first.namedChildren[0] : null;
+    if (str?.type === "string") {
+      if (!str.text.includes("\n")) start = first!.endIndex;
+      else doc = firstContentLine(str.text.replace(/^[a-zA-Z]*("""|'''|"|')/, ""))?.slice(0, 240);
+    }
+    const span = text.slice(start, body.endIndex);
+    const lines = nonBlankLines(span);
+    if (lines < o.minBodyLines) return true;
+    const indent = indentAt(text, body.startIndex);
+    add(start, body.endIndex, "body", (key) => pythonBody(indent, lines, key, doc));
+    return true;
+  };
+
+  const comments = (node: Node) => {
+    // Comments inside parameter lists sit inside signatures: leave them alone.
+    if (/parameter|argument/.test(node.type)) return;
+    let run: Node[] = [];
+    const flush = () => {
+      if (run.length >= o.minCommentLines) {
+        const firstNode = run[0]!;
+        const last = run[run.length - 1]!;
+        const prefix = firstNode.text.match(/^(\/\/[/!]?|#)/)![1]!;
+        const indent = indentAt(text, firstNode.startIndex);
+        add(lineEnd(firstNode), lineEnd(last), "comment", (key) => commentRun(indent, prefix, run.length - 1, key));
+      }
+      run = [];
+    };
+    for (const c of kids(node)) {
+      if (!spec.comments.has(c.type)) {
+        flush();
+        continue;
+      }
+      const t = c.text.replace(/\r?\n$/, "");
+      if (/^(\/\/|#)/.test(t) && !t.includes("\n")) {
+        const prev = run[run.length - 1];
+        const sameRun =
+          prev &&
+          /^\r?\n[ \t]*$/.test(text.slice(lineEnd(prev), c.startIndex)) &&
+          prefixOf(prev.text) === prefixOf(t);
+        if (!sameRun) {
+          flush();
+          if (!startsLine(text, c.startIndex)) continue; // a trailing comment after code
+        }
+        run.push(c);
+      } else {
+        flush();
+        if (t.startsWith("/*")) blockComment(c);
+      }
+    }
+    flush();
+  };
+
+  const lineEnd = (n: Node) => (n.text.endsWith("\n") ? n.endIndex - 1 : n.endIndex);
+
+  const blockComment = (c: Node) => {
+    const t = c.text;
+    if (!t.endsWith("*/")) return;
+    const lines = t.split("\n");
+    let offset = 0;
+    for (let i = 0; i < lines.length - 1; i++) {
+      const raw = lines[i]!;
+      const content = (i === 0 ? raw.replace(/^\/\*+!?/, "") : raw.replace(/^\s*\*+(?!\/)/, "")).trim();
+      offset += raw.length;
+      if (!content) {
+        offset += 1;
+        continue;
+      }
+      const rest = lines.length - 1 - i;
+      if (rest + 1 < o.minCommentLines) return;
+      add(c.startIndex + offset, c.endIndex - 2, "comment", (key) => commentTail(rest, key, true));
+      return;
+    }
+  };
+
+  /** Long module/class docstrings keep their first line. */
+  const docstring = (block: Node) => {
+    const first = block.namedChildren[0];
+    if (first?.type !== "expression_statement" || first.namedChildCount !== 1) return;
+    const str = first.namedChildren[0];
+    if (str?.type !== "string") return;
+    const parts = kids(str);
+    const content = parts.find((p) => p.type === "string_content");
+    const end = parts[parts.length - 1];
+    if (!content || end?.type !== "string_end") return;
+    const lines = content.text.split("\n");
+    let offset = 0;
+    for (let i = 0; i < lines.length - 1; i++) {
+      offset += lines[i]!.length;
+      if (!lines[i]!.trim()) {
+        offset += 1;
+        continue;
+      }
+      const rest = lines.length - 1 - i;
+      if (rest + 1 < o.minCommentLines) return;
+      add(content.startIndex + offset, end.startIndex, "comment", (key) => commentTail(rest, key, false));
+      return;
+    }
+  };
+
+  const visit = (node: Node) => {
+    if (node.isError) return; // keep what the grammar could not read verbatim
+    if (spec.functions.has(node.type)) {
+      const body = node.childForFieldName("body");
+      if (body && !broken(node)) {
+        const name = simpleName(functionNameNode(node)?.text);
+        if (name && o.keepNames.has(name)) return;
+        if (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body)) return;
+      }
+      if (broken(node)) return;
+    }
+    if (spec.style === "python" && (node.type === "module" || (node.type === "block" && node.parent?.type === "class_definition")))
+      docstring(node);
+    comments(node);
+    for (const c of kids(node)) if (c.namedChildCount > 0 || spec.functions.has(c.type)) visit(c);
+  };
+
+  visit(tree.rootNode);
+  edits.sort((a, b) => a.start - b.start);
+  return edits;
+}
+
+function prefixOf(t: string): string {
+  return t.match(/^(\/\/[/!]?|#)/)?.[1] ?? "";
+}
+
+function firstContentLine(s: string): string | undefined {
+  for (const line of s.split("\n")) {
+    const t = line.trim();
+    if (t) return t.replace(/("""|''')$/, "").trim() || undefined;
+  }
+  return undefined;
+}
+
+/** Applies sorted, non-overlapping edits. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  let out = "";
+  let at = 0;
+  for (const e of edits) {
+    out += text.slice(at, e.start) + e.replacement;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
