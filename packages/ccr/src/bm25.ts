@@ -44,7 +44,7 @@ export interface Scored {
 /**
  * BM25 scores (k1 = 1.2, b = 0.75, Lucene's non-negative IDF) of every document for `query`, best
  * first; documents without any query term are left out. A document that contains the whole query as
- * a phrase (case-insensitive) gets a bonus, so exact lookups rank first.
+ * a phrase (case-insensitive) gets a bonus (half its matched terms' IDF), so exact lookups rank first.
  */
 export function bm25(docs: readonly string[], query: string, k1 = 1.2, b = 0.75): Scored[] {
   const terms = queryTerms(query);
@@ -69,14 +69,17 @@ export function bm25(docs: readonly string[], query: string, k1 = 1.2, b = 0.75)
     const tf = tfs[i]!;
     if (!tf.size) continue;
     let s = 0;
+    let idfSum = 0;
     for (const t of terms) {
       const f = tf.get(t);
       if (!f) continue;
       const dft = df.get(t)!;
       const idf = Math.log(1 + (n - dft + 0.5) / (dft + 0.5));
+      idfSum += idf;
       s += (idf * (f * (k1 + 1))) / (f + k1 * (1 - b + (b * lens[i]!) / avg));
     }
-    if (phrase.length > 2 && docs[i]!.toLowerCase().includes(phrase)) s *= 2;
+    // Additive, so a document with only some of the terms still clears a relative threshold.
+    if (phrase.length > 2 && docs[i]!.toLowerCase().includes(phrase)) s += idfSum / 2;
     if (s > 0) out.push({ index: i, score: s });
   }
   return out.sort((x, y) => y.score - x.score || x.index - y.index);

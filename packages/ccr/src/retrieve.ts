@@ -7,7 +7,7 @@ export interface RetrieveOptions {
   query?: string;
   /** At most this many items are returned for a query. Default 50. */
   maxItems?: number;
-  /** Items scoring below this share of the best score are left out. Default 0.25. */
+  /** Items scoring below this share of the best score are left out. Default 0.1. */
   minScoreRatio?: number;
 }
 
@@ -153,7 +153,7 @@ function select(key: string, content: string, query: string, o: RetrieveOptions)
     };
   }
   const maxItems = Math.max(1, o.maxItems ?? 50);
-  const floor = scored[0]!.score * (o.minScoreRatio ?? 0.25);
+  const floor = scored[0]!.score * (o.minScoreRatio ?? 0.1);
   const relevant = scored.filter((s) => s.score >= floor);
   const kept = relevant.slice(0, maxItems).map((s) => s.index).sort((a, b) => a - b);
   const more = relevant.length > kept.length ? ` (${relevant.length} matched; the best ${kept.length} are shown)` : "";
