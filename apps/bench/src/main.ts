@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { getTokenizer } from "@headroom/tokenizer";
@@ -58,8 +58,14 @@ async function loadSuites(): Promise<BenchSuite[]> {
   const out: BenchSuite[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!/\.ts$/.test(f) || f.endsWith(".test.ts") || f.endsWith(".d.ts")) continue;
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { suite?: BenchSuite };
-    if (mod.suite) out.push(mod.suite);
+    try {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { suite?: BenchSuite };
+      if (mod.suite) out.push(mod.suite);
+    } catch (e) {
+      // One broken suite (say, its package is not built) must not stop the others.
+      console.error(`suite file ${f} failed to load: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
   }
   return out;
 }
