@@ -1,0 +1,115 @@
+/**
+ * Parses grep/ripgrep output: `path:line:text` matches (optionally `path:line:col:text`), `path-line-text`
+ * context lines, `--` separators, `--heading` blocks (a path line followed by `line:text` lines), Windows
+ * paths (`C:\src\a.c:12:…`), binary-file notices, and lines that fit none of these (kept as they are).
+ */
+
+export type SearchLineKind = "match" | "context" | "separator" | "heading" | "notice" | "blank" | "other";
+
+export interface SearchLine {
+  /** Index in the input (0-based). */
+  index: number;
+  kind: SearchLineKind;
+  /** The raw line (a trailing `\r` included). */
+  raw: string;
+  path?: string;
+  line?: number;
+  /** The matched or context text after the prefix. */
+  text?: string;
+}
+
+export interface ParsedSearch {
+  lines: SearchLine[];
+  /** True when the output uses `--heading` blocks. */
+  heading: boolean;
+}
+
+// `path:line:` with an optional column; the path may start with a drive letter (`C:\…`).
+const MATCH = /^((?:[A-Za-z]:[\\/])?[^:\r\n]+?):(\d+):(?:(\d+):)?(.*)$/s;
+const CONTEXT = /^((?:[A-Za-z]:[\\/])?[^\r\n]+?)-(\d+)-(.*)$/s;
+const HEADED = /^(\d+)([:-])(?:(\d+):)?(.*)$/s;
+const NOTICE = /^(?:Binary file .* matches$|binary file matches \(|.*: binary file matches \(|rg: |grep: |\[Omitted long (?:line|context line))/;
+const BARE_MATCH = /^((?:[A-Za-z]:[\\/])?[\w./\\@+-]+\.\w+):(.*)$/s;
+
+/** Parses search output into typed lines. Pure; every input line yields exactly one `SearchLine`. */
+export function parseSearch(text: string): ParsedSearch {
+  const raw = text.split("\n");
+  const out: SearchLine[] = [];
+  const knownPaths = new Set<string>();
+  // Heading mode: a non-numbered line followed by numbered lines.
+  let headingVotes = 0;
+  for (let i = 0; i + 1 < raw.length && i < 400; i++) {
+    const l = raw[i]!;
+    if (l && !MATCH.test(l) && !HEADED.test(l) && HEADED.test(raw[i + 1]!)) headingVotes++;
+  }
+  const heading = headingVotes >= 1 && raw.filter((l) => HEADED.test(l)).length > raw.filter((l) => MATCH.test(l)).length;
+  let current: string | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i]!;
+    const l = r.endsWith("\r") ? r.slice(0, -1) : r;
+    if (l === "") {
+      out.push({ index: i, kind: "blank", raw: r });
+      if (heading) current = undefined;
+      continue;
+    }
+    if (l === "--") {
+      out.push({ index: i, kind: "separator", raw: r });
+      continue;
+    }
+    if (NOTICE.test(l)) {
+      out.push({ index: i, kind: "notice", raw: r });
+      continue;
+    }
+    if (heading) {
+      const h = HEADED.exec(l);
+      if (h && current !== undefined) {
+        out.push({ index: i, kind: h[2] === ":" ? "match" : "context", raw: r, path: current, line: Number(h[1]), text: h[4]! });
+        continue;
+      }
+      if (!h && i + 1 < raw.length && HEADED.test(raw[i + 1]!)) {
+        current = l;
+        out.push({ index: i, kind: "heading", raw: r, path: l });
+        continue;
+      }
+    }
+    const m = MATCH.exec(l);
+    if (m) {
+      knownPaths.add(m[1]!);
+      out.push({ index: i, kind: "match", raw: r, path: m[1]!, line: Number(m[2]), text: m[4]! });
+      continue;
+    }
+    const c = contextOf(l, knownPaths);
+    if (c) {
+      out.push({ index: i, kind: "context", raw: r, path: c.path, line: c.line, text: c.text });
+      continue;
+    }
+    const b = BARE_MATCH.exec(l);
+    if (b && !/\s/.test(b[1]!)) {
+      out.push({ index: i, kind: "match", raw: r, path: b[1]!, text: b[2]! });
+      continue;
+    }
+    out.push({ index: i, kind: "other", raw: r });
+  }
+  // Context lines before the first match of a file were parsed before its path was known: retry them.
+  for (const s of out) {
+    if (s.kind !== "other") continue;
+    const l = s.raw.endsWith("\r") ? s.raw.slice(0, -1) : s.raw;
+    const c = contextOf(l, knownPaths);
+    if (c) Object.assign(s, { kind: "context", path: c.path, line: c.line, text: c.text });
+  }
+  return { lines: out, heading };
+}
+
+function contextOf(l: string, known: Set<string>): { path: string; line: number; text: string } | undefined {
+  // Prefer a path already seen in a match line: `a-1-b.c-12-text` is ambiguous otherwise.
+  const dash = l.indexOf("-");
+  for (let k = dash; k !== -1; k = l.indexOf("-", k + 1)) {
+    const p = l.slice(0, k);
+    if (!known.has(p)) continue;
+    const m = /^-(\d+)-(.*)$/s.exec(l.slice(k));
+    if (m) return { path: p, line: Number(m[1]), text: m[2]! };
+  }
+  if (known.size) return undefined;
+  const c = CONTEXT.exec(l);
+  return c && !/\s/.test(c[1]!) ? { path: c[1]!, line: Number(c[2]), text: c[3]! } : undefined;
+}

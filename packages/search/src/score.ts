@@ -1,0 +1,80 @@
+/**
+ * Line scoring for search results: definitions of the searched symbol beat mere usages, and lines that
+ * share words with the user's question beat lines that do not.
+ */
+
+// A line that defines something: keyword-led declarations in the common languages, C-style function
+// definitions/prototypes at column 0, assignments of functions, markdown headings, and test cases.
+const DEFINITION = [
+  /^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|namespace|module|const|let|var)\s+[\w$]/,
+  /^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:fn|struct|enum|trait|impl|type|mod|const|static|macro_rules!)\b/,
+  /^\s*(?:async\s+)?def\s+\w|^\s*class\s+\w/,
+  /^\s*func\s+(?:\([^)]*\)\s*)?\w|^\s*type\s+\w+\s+(?:struct|interface|func)/,
+  /^\s*(?:(?:public|private|protected|static|final|abstract|synchronized|native|default|override|virtual|inline|constexpr|extern|friend)\s+)+[\w<>\[\],.?\s]*\b\w+\s*\(/,
+  /^[A-Za-z_][\w\s\*&:<>,]*\b\w+\s*\([^;]*\)?\s*(?:const\s*)?(?:\{|;)?\s*$/,
+  /^\s*#\s*define\s+\w/,
+  /^\s*(?:[\w$]+\.)*[\w$]+\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)/,
+  /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^={]+)?\s*\{\s*$/,
+  /^#{1,6}\s/,
+  /^\s*(?:it|test|describe|context)\s*\(\s*['"`]|^\s*func\s+Test\w*\(|^\s*def\s+test_\w*/,
+  /^\s*\/\/\/?\s*(?:-\S|--\S)/,
+];
+
+const CALL_ONLY = /^\s*(?:return\b|if\b|else\b|while\b|for\b|switch\b|case\b|throw\b|await\b|yield\b|\}|\)|\.|&&|\|\||\?|:)/;
+
+/** True when a line looks like a definition or declaration rather than a use. */
+export function isDefinition(text: string): boolean {
+  if (CALL_ONLY.test(text)) return false;
+  return DEFINITION.some((r) => r.test(text));
+}
+
+const STOP = new Set(
+  "the and for are but not you all any can her was one our out day get has him his how man new now old see two way who boy did its let put say she too use where which what when with from that this have will your into than then them they been were does there their about would these other could should how's what's is it in of to a an on at by be or as do if so we us my me no up find show list each where's used using use does doing done".split(
+    " ",
+  ),
+);
+
+/** Lower-case words of at least 3 characters from a question, without stop words (deduplicated, in order). */
+export function queryTerms(query: string | undefined): string[] {
+  if (!query) return [];
+  const out: string[] = [];
+  for (const w of query.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []) {
+    if (STOP.has(w) || out.includes(w)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+/**
+ * The searched symbol, inferred from the matches: the longest identifier present in at least 90% of the
+ * match lines (the pattern itself, whatever regex produced it). `undefined` when nothing qualifies.
+ */
+export function inferSymbol(texts: readonly string[]): string | undefined {
+  if (!texts.length) return undefined;
+  // Bounded sample: the symbol is in (nearly) every line, so a few hundred lines are plenty.
+  const sample = texts.length > 400 ? texts.filter((_, i) => i % Math.ceil(texts.length / 400) === 0) : texts;
+  const lower = sample.map((t) => t.toLowerCase());
+  const candidates = new Set<string>();
+  for (const t of lower.slice(0, 50)) for (const w of t.match(/[a-z_$][\w$]{2,}/g) ?? []) candidates.add(w);
+  let best: string | undefined;
+  for (const w of [...candidates].sort()) {
+    if (best && w.length <= best.length) continue;
+    let n = 0;
+    for (const t of lower) if (t.includes(w)) n++;
+    if (n >= lower.length * 0.9) best = w;
+  }
+  return best;
+}
+
+/** Relevance of a line to the question: the number of query terms found in its text or path. */
+export function relevance(text: string, path: string, terms: readonly string[]): number {
+  if (!terms.length) return 0;
+  const hay = `${path} ${text}`.toLowerCase();
+  let n = 0;
+  for (const t of terms) {
+    if (hay.includes(t)) n++;
+    // Light stemming: "deprecated" also finds "deprecate", "timeouts" finds "timeout".
+    else if (t.length > 5 && hay.includes(t.slice(0, -2))) n += 0.5;
+  }
+  return n;
+}
