@@ -1,0 +1,194 @@
+/**
+ * Splits prose (markdown, reStructuredText, plain text, commented config files) into blocks that are
+ * never cut inside: headings, code fences and indented literal blocks, directives, tables, list items,
+ * and paragraphs, which are split further into sentences. Every unit is a span of the original text, so
+ * whatever is kept is verbatim.
+ */
+
+/** Kinds of block. */
+export type BlockKind = "heading" | "code" | "table" | "item" | "para" | "blank";
+
+/** A block: a run of whole lines `[start, end)` of the input. */
+export interface Block {
+  kind: BlockKind;
+  start: number;
+  end: number;
+  /** Heading level (1 = top); 0 for other blocks. */
+  level: number;
+}
+
+/** A selectable unit: a sentence of a paragraph, or a whole block of another kind. */
+export interface Unit {
+  block: number;
+  /** The unit's text, verbatim (may span lines). */
+  text: string;
+  kind: BlockKind;
+  /** Index of the unit inside its block (sentences), 0 for whole blocks. */
+  index: number;
+  /** Index of the enclosing section (0 before the first heading). */
+  section: number;
+  /** Titles of the enclosing headings, outermost first, joined by ` / `. */
+  headings: string;
+}
+
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+const ATX = /^\s{0,3}#{1,6}(?:\s|$)/;
+const SETEXT = /^\s{0,3}(?:=+|-+)\s*$/;
+const RST_ADORN = /^([=\-~^"'`#*+:.])\1{2,}\s*$/;
+const ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)]|[a-z][.)]|#\.)\s+\S/;
+const TABLE = /^\s*(?:\|.*\||\+[-=+]{3,}\+?)\s*$/;
+const DIRECTIVE = /^\.\.\s+[\w:-]+::/;
+const INDENTED = /^(?: {4}|\t)/;
+
+const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
+const isBlank = (l: string) => stripCr(l).trim() === "";
+
+/**
+ * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
+ * are `# word word` prose and there is no markdown around them.
+ */
+function hashIsComment(lines: string[]): boolean {
+  let hash = 0;
+  let nonBlank = 0;
+  for (const l of lines) {
+    if (isBlank(l)) continue;
+    nonBlank++;
+    if (/^#/.test(l)) hash++;
+  }
+  return nonBlank > 0 && hash / nonBlank > 0.25;
+}
+
+/** Splits lines into blocks. Never throws. */
+export function splitBlocks(lines: string[]): Block[] {
+  const blocks: Block[] = [];
+  const comments = hashIsComment(lines);
+  let i = 0;
+  const push = (kind: BlockKind, start: number, end: number, level = 0) => blocks.push({ kind, start, end, level });
+  while (i < lines.length) {
+    const l = stripCr(lines[i]!);
+    const next = lines[i + 1] !== undefined ? stripCr(lines[i + 1]!) : undefined;
+    if (l.trim() === "") {
+      push("blank", i, i + 1);
+      i++;
+      continue;
+    }
+    const fence = FENCE.exec(l);
+    if (fence) {
+      const mark = fence[1]!;
+      let j = i + 1;
+      while (j < lines.length && !stripCr(lines[j]!).trimStart().startsWith(mark)) j++;
+      push("code", i, Math.min(lines.length, j + 1));
+      i = j + 1;
+      continue;
+    }
+    if (!comments && ATX.test(l)) {
+      push("heading", i, i + 1, /#+/.exec(l)![0].length);
+      i++;
+      continue;
+    }
+    // RST over+underlined title, or a title underlined with punctuation / setext `===` `---`.
+    if (RST_ADORN.test(l) && next && !isBlank(next) && lines[i + 2] !== undefined && RST_ADORN.test(stripCr(lines[i + 2]!))) {
+      push("heading", i, i + 3, 1);
+      i += 3;
+      continue;
+    }
+    if (next !== undefined && (RST_ADORN.test(next) || SETEXT.test(next)) && next.trim().length >= Math.min(3, l.trim().length) && !ITEM.test(l)) {
+      push("heading", i, i + 2, next.trim()[0] === "=" ? 1 : 2);
+      i += 2;
+      continue;
+    }
+    if (TABLE.test(l)) {
+      let j = i + 1;
+      while (j < lines.length && TABLE.test(stripCr(lines[j]!))) j++;
+      push("table", i, j);
+      i = j;
+      continue;
+    }
+    if (DIRECTIVE.test(l) || INDENTED.test(l)) {
+      // A directive (`.. code-block::`, `.. list-table::`) or literal block runs until the indentation ends.
+      let j = i + 1;
+      while (j < lines.length && (isBlank(lines[j]!) || INDENTED.test(lines[j]!) || /^\s{2,}\S/.test(lines[j]!))) j++;
+      while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
+      push(INDENTED.test(l) || /::/.test(l) ? "code" : "para", i, j);
+      i = j;
+      continue;
+    }
+    if (ITEM.test(l)) {
+      const indent = /^\s*/.exec(l)![0].length;
+      let j = i + 1;
+      while (j < lines.length) {
+        const m = stripCr(lines[j]!);
+        if (m.trim() === "" || ITEM.test(m) || FENCE.test(m) || /^\s*/.exec(m)![0].length <= indent) break;
+        j++;
+      }
+      push("item", i, j);
+      i = j;
+      continue;
+    }
+    let j = i + 1;
+    while (j < lines.length) {
+      const m = stripCr(lines[j]!);
+      if (m.trim() === "" || FENCE.test(m) || (!comments && ATX.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
+      const after = lines[j + 1] !== undefined ? stripCr(lines[j + 1]!) : undefined;
+      if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after)) && j + 1 > i) break; // next line starts a heading
+      // In commented config files a directive line after a comment starts a new unit.
+      if (comments && /^#/.test(stripCr(lines[j - 1]!)) !== /^#/.test(m)) break;
+      j++;
+    }
+    push("para", i, j);
+    i = j;
+  }
+  return blocks;
+}
+
+const SENTENCE_END = /([.!?])(["')\]]*)(\s+)(?=[A-Z0-9"'`(\[*_])/g;
+
+/** Splits a paragraph's text into sentence spans (verbatim; whitespace between stays with the left one). */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  SENTENCE_END.lastIndex = 0;
+  for (const m of text.matchAll(SENTENCE_END)) {
+    const end = m.index! + m[1]!.length + m[2]!.length;
+    // `e.g.`, `i.e.`, `Mr.`, `v1.` and single initials are not sentence ends.
+    const before = text.slice(Math.max(start, end - 6), end);
+    if (/(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|No|Fig|Eq|approx)\.|\b[A-Za-z]\.)$/.test(before)) continue;
+    out.push(text.slice(start, end));
+    start = end + m[3]!.length;
+    // Keep the separating whitespace attached so that joining spans with it restores the text.
+    out[out.length - 1] += text.slice(end, start);
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+/** Units of a document: headings are not units (always kept); blanks neither. */
+export function toUnits(lines: string[], blocks: Block[]): Unit[] {
+  const units: Unit[] = [];
+  let section = 0;
+  const path: { level: number; title: string }[] = [];
+  let headings = "";
+  blocks.forEach((b, bi) => {
+    if (b.kind === "heading") {
+      section++;
+      const title =
+        lines
+          .slice(b.start, b.end)
+          .map(stripCr)
+          .find((l) => /[A-Za-z0-9]/.test(l))
+          ?.replace(/^\s*#+\s*/, "")
+          .trim() ?? "";
+      while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
+      path.push({ level: b.level, title });
+      headings = path.map((p) => p.title).join(" / ");
+      return;
+    }
+    if (b.kind === "blank") return;
+    const text = lines.slice(b.start, b.end).join("\n");
+    if (b.kind === "para") {
+      const parts = splitSentences(text);
+      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: "para", index: idx, section, headings }));
+    } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
+  });
+  return units;
+}

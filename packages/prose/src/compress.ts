@@ -1,0 +1,226 @@
+/**
+ * Extractive prose compression: keeps the heading skeleton and the highest-value sentences and blocks
+ * (by BM25 relevance, salience and position, minus near-duplicates) within a target share of the
+ * input's tokens. Omissions are shown as `[…]`; large omitted sections get their own marker, and a
+ * closing marker points to the whole original.
+ */
+import { createOriginals, marker, type StoredOriginal } from "@headroom/core";
+import { splitBlocks, toUnits, type Block, type Unit } from "./blocks.js";
+import { jaccard, scoreUnits, shingles } from "./score.js";
+
+/** Options of the prose compressor. */
+export interface ProseOptions {
+  /** Share of the input's tokens to aim for (divided by `bias`). Default 0.4. */
+  targetRatio?: number;
+  /** Never aim below this many tokens. Default 150. */
+  minTokens?: number;
+  /** A section whose omitted text reaches this many tokens gets its own marker. Default 600. */
+  sectionMarkerTokens?: number;
+  /** Units at least this similar (Jaccard of word 3-grams) to a kept one are dropped. Default 0.75. */
+  duplicateThreshold?: number;
+}
+
+/** Result of `compressProse`. */
+export interface ProseCompression {
+  text: string;
+  originals: StoredOriginal[];
+  keptUnits: number;
+  totalUnits: number;
+}
+
+/** Elision mark for omitted sentences or blocks. */
+export const GAP = "[…]";
+
+const defaults = { targetRatio: 0.47, minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold: 0.75 };
+
+/** Compresses prose; undefined when there is nothing to select from. Lossy: store the originals. */
+export function compressProse(
+  text: string,
+  count: (t: string) => number,
+  opts: ProseOptions & { query?: string; bias?: number } = {},
+): ProseCompression | undefined {
+  const o = { ...defaults, ...opts };
+  const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
+  const trailingNewline = text.endsWith("\n");
+  const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
+  const blocks = splitBlocks(lines);
+  const units = toUnits(lines, blocks);
+  if (units.length < 2) return undefined;
+  const scores = scoreUnits(units, opts.query);
+  const costs = units.map((u) => count(u.text));
+  const sh = units.map((u) => shingles(u.text));
+  const total = count(text);
+  const target = Math.max(o.minTokens, (total * o.targetRatio) / bias);
+
+  let fixed = 40; // closing marker
+  for (const b of blocks) if (b.kind === "heading") fixed += count(lines.slice(b.start, b.end).join("\n")) + 1;
+  const order = units.map((_, i) => i).sort((a, b) => scores[b]! / Math.sqrt(costs[b]! + 1) - scores[a]! / Math.sqrt(costs[a]! + 1) || a - b);
+
+  const select = (budget: number): boolean[] => {
+    const kept = new Array<boolean>(units.length).fill(false);
+    const keptList: number[] = [];
+    const exact = new Set<string>();
+    let used = fixed;
+    for (const i of order) {
+      const c = costs[i]! + 2;
+      if (used + c > budget) continue;
+      const norm = units[i]!.text.trim().replace(/\s+/g, " ");
+      if (exact.has(norm)) continue;
+      // Near-duplicates: compared with the most recent kept units only, to stay linear on huge inputs.
+      let dup = false;
+      for (let k = keptList.length - 1, n = 0; k >= 0 && n < 200; k--, n++)
+        if (jaccard(sh[i]!, sh[keptList[k]!]!) >= o.duplicateThreshold) {
+          dup = true;
+          break;
+        }
+      if (dup) continue;
+      kept[i] = true;
+      keptList.push(i);
+      exact.add(norm);
+      used += c;
+    }
+    return kept;
+  };
+
+  let budget = target;
+  let best: ProseCompression | undefined;
+  for (let round = 0; round < 3; round++) {
+    const r = render(text, lines, blocks, units, select(budget), costs, o.sectionMarkerTokens, trailingNewline);
+    const got = count(r.text);
+    if (!best || got <= target * 1.03) best = r;
+    if (got <= target * 1.03) break;
+    budget -= got - target;
+    if (budget <= fixed) break;
+  }
+  return best;
+}
+
+function render(
+  text: string,
+  lines: string[],
+  blocks: Block[],
+  units: Unit[],
+  kept: boolean[],
+  costs: number[],
+  sectionMarkerTokens: number,
+  trailingNewline: boolean,
+): ProseCompression {
+  const originals = createOriginals();
+  const byBlock = new Map<number, number[]>();
+  units.forEach((u, i) => {
+    const l = byBlock.get(u.block);
+    if (l) l.push(i);
+    else byBlock.set(u.block, [i]);
+  });
+  const out: string[] = [];
+  let blankPending = false;
+  let gapPending = false;
+  let sectionStart = 0; // line where the current section starts
+  let sectionTitle = "";
+  let sectionOmitted = 0;
+  let sectionUnits = 0;
+  let sectionDropped = 0;
+  const emit = (s: string) => {
+    if (blankPending && out.length && out[out.length - 1] !== "") out.push("");
+    blankPending = false;
+    out.push(s);
+  };
+  const closeSection = (end: number) => {
+    if (gapPending) emit(GAP);
+    gapPending = false;
+    if (sectionOmitted >= sectionMarkerTokens) {
+      const key = originals.stash(lines.slice(sectionStart, end).join("\n"), { kind: "prose", section: sectionTitle });
+      const where = sectionTitle ? ` of "${sectionTitle.slice(0, 60)}"` : "";
+      blankPending = true;
+      emit(marker(`${sectionDropped} of ${sectionUnits} sentences/blocks${where} omitted`, key));
+      blankPending = true;
+    }
+    sectionOmitted = sectionUnits = sectionDropped = 0;
+  };
+  blocks.forEach((b, bi) => {
+    if (b.kind === "blank") {
+      blankPending = true;
+      return;
+    }
+    if (b.kind === "heading") {
+      closeSection(b.start);
+      sectionStart = b.start;
+      sectionTitle = lines
+        .slice(b.start, b.end)
+        .map((l) => l.replace(/\r$/, ""))
+        .find((l) => /[A-Za-z0-9]/.test(l))!
+        ?.replace(/^\s*#+\s*/, "")
+        .trim() ?? "";
+      for (let l = b.start; l < b.end; l++) emit(lines[l]!);
+      return;
+    }
+    const us = byBlock.get(bi) ?? [];
+    sectionUnits += us.length;
+    const keptHere = us.filter((i) => kept[i]);
+    for (const i of us)
+      if (!kept[i]) {
+        sectionOmitted += costs[i]!;
+        sectionDropped++;
+      }
+    if (!keptHere.length) {
+      gapPending = true;
+      return;
+    }
+    if (gapPending) emit(GAP);
+    gapPending = false;
+    if (b.kind !== "para") {
+      emit(lines.slice(b.start, b.end).join("\n"));
+      return;
+    }
+    let s = "";
+    let dropping = false;
+    for (const i of us) {
+      if (kept[i]) {
+        if (dropping) s += GAP + " ";
+        s += units[i]!.text;
+        dropping = false;
+      } else dropping = true;
+    }
+    if (dropping) s = s.replace(/\s*$/, " ") + GAP;
+    emit(s.replace(/[ \t]+$/, ""));
+  });
+  closeSection(lines.length);
+  const keptUnits = kept.filter(Boolean).length;
+  const key = originals.stash(text, { kind: "prose", whole: true });
+  blankPending = true;
+  emit(marker(`prose: ${keptUnits} of ${units.length} sentences/blocks kept, ${GAP} marks omissions`, key));
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), keptUnits, totalUnits: units.length };
+}
+
+/**
+ * Lossless clean-up for when nothing may be dropped: trailing spaces (outside code fences, and except
+ * markdown's two-space hard break) and runs of more than one blank line. Returns the input when nothing
+ * changes.
+ */
+export function tidyProse(text: string): string {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  let fence: string | undefined;
+  let blanks = 0;
+  for (const raw of lines) {
+    const cr = raw.endsWith("\r") ? "\r" : "";
+    const l = cr ? raw.slice(0, -1) : raw;
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(l);
+    if (fence) {
+      out.push(raw);
+      if (f && l.trimStart().startsWith(fence)) fence = undefined;
+      continue;
+    }
+    if (f) fence = f[1];
+    if (l.trim() === "") {
+      blanks++;
+      if (blanks > 1) continue;
+      out.push(cr);
+      continue;
+    }
+    blanks = 0;
+    const hard = / {2}$/.test(l) && !/\S {3,}$/.test(l) ? "  " : "";
+    out.push(l.replace(/[ \t]+$/, "") + hard + cr);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,145 @@
+/**
+ * Scoring of prose units, without ML: BM25 relevance to the user's question, salience (numbers,
+ * identifiers, flags, versions, names, normative words), position (first sentence of a section or
+ * paragraph), and a near-duplicate test on word shingles.
+ */
+import type { Unit } from "./blocks.js";
+
+const STOP = new Set(
+  "a an the and or of to in on at by for with from is are was were be been it its this that these those as into than then there their they them we you your our i he she his her not no but if so do does did can could should would may might will shall what which who whom when where why how about also more most such only just very all any each other some same own over under again further once here both few".split(
+    " ",
+  ),
+);
+
+/**
+ * A crude, deterministic stemmer: strip a common English suffix, then keep six characters, so that
+ * `encodings`/`encoding`, `config`/`configuration` and `compressed`/`compression` meet.
+ */
+export function stem(w: string): string {
+  if (!/^[a-z]+$/.test(w)) return w;
+  const s = w.replace(/(?:ations?|ions?|ings?|ed|es|s|ly)$/, "");
+  return (s.length >= 3 ? s : w).slice(0, 6);
+}
+
+/** Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.split(/[^A-Za-z0-9_.-]+/)) {
+    if (!w) continue;
+    const bare = w.replace(/^[._-]+|[._-]+$/g, "");
+    if (!bare) continue;
+    const lower = bare.toLowerCase();
+    if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
+    const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
+    if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  }
+  return out;
+}
+
+/** BM25 scorer over a fixed set of documents (units). */
+export class Bm25 {
+  private readonly df = new Map<string, number>();
+  private readonly avgLen: number;
+  private readonly tfs: Map<string, number>[];
+  private readonly lens: number[];
+  constructor(docs: string[][], private readonly k1 = 1.2, private readonly b = 0.75) {
+    this.tfs = docs.map((d) => {
+      const tf = new Map<string, number>();
+      for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      return tf;
+    });
+    this.lens = docs.map((d) => d.length);
+    this.avgLen = this.lens.reduce((a, x) => a + x, 0) / Math.max(1, docs.length);
+  }
+  /** Score of document `i` for the query terms. */
+  score(i: number, query: readonly string[]): number {
+    const n = this.tfs.length;
+    const tf = this.tfs[i]!;
+    let s = 0;
+    for (const q of query) {
+      const f = tf.get(q);
+      if (!f) continue;
+      const df = this.df.get(q) ?? 0;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      s += (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * this.lens[i]!) / Math.max(1, this.avgLen)));
+    }
+    return s;
+  }
+}
+
+const SALIENT: RegExp[] = [
+  /\b\d+(?:\.\d+)+\b/g, // versions, dotted numbers
+  /\b\d{2,}\b/g, // numbers
+  /`[^`]+`/g, // inline code
+  /\B--?[A-Za-z][\w-]*/g, // flags
+  /\b[A-Z][A-Z0-9_]{2,}\b/g, // CONSTANTS, acronyms
+  /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
+  /\b[a-z]+[A-Z]\w*\b/g, // camelCase
+  /\bCVE-\d{4}-\d+\b/g,
+  /\b(?:MUST|SHOULD|REQUIRED|NOT|never|always|default|defaults|deprecated|warning|note|important|only)\b/g,
+];
+
+/** Salience: how many concrete facts a unit carries (capped), independent of the query. */
+export function salience(text: string): number {
+  let n = 0;
+  for (const r of SALIENT) {
+    r.lastIndex = 0;
+    const m = text.match(r);
+    if (m) n += Math.min(3, m.length);
+  }
+  return Math.min(3, n * 0.35);
+}
+
+/** Word-shingle set of a text (3-grams of terms), for near-duplicate detection. */
+export function shingles(text: string): Set<string> {
+  const t = terms(text);
+  const out = new Set<string>();
+  if (t.length < 3) {
+    if (t.length) out.add(t.join(" "));
+    return out;
+  }
+  for (let i = 0; i + 2 < t.length; i++) out.add(`${t[i]} ${t[i + 1]} ${t[i + 2]}`);
+  return out;
+}
+
+/** Jaccard similarity of two sets. */
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (!a.size || !b.size) return 0;
+  const [small, big] = a.size < b.size ? [a, b] : [b, a];
+  let common = 0;
+  for (const x of small) if (big.has(x)) common++;
+  return common / (a.size + b.size - common);
+}
+
+/** Score of each unit: relevance, salience, position and kind. Deterministic. */
+export function scoreUnits(units: Unit[], query: string | undefined): number[] {
+  const docs = units.map((u) => terms(u.text));
+  const q = [...new Set(terms(query ?? ""))];
+  const bm = q.length ? new Bm25(docs) : undefined;
+  const seenSection = new Set<number>();
+  const qs = new Set(q);
+  const headingHits = new Map<string, number>();
+  return units.map((u, i) => {
+    let s = 1;
+    const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
+    if (qs.size && u.headings) {
+      // A section whose title answers the question lends weight to everything in it.
+      let h = headingHits.get(u.headings);
+      if (h === undefined) {
+        h = new Set(terms(u.headings).filter((t) => qs.has(t))).size;
+        headingHits.set(u.headings, h);
+      }
+      s += Math.min(2.4, h * 1.2);
+    }
+    s += salience(u.text);
+    // The first unit of a section usually says what the section is about.
+    if (!seenSection.has(u.section)) (seenSection.add(u.section), (s += 1));
+    if (u.kind === "para" && u.index === 0) s += 0.4;
+    if (u.kind === "code" || u.kind === "table") s += 0.3;
+    // Relevance multiplies: a salient sentence about something else should not beat an answer.
+    s *= 1 + 0.6 * rel;
+    if (docs[i]!.length < 3) s *= 0.5; // fragments: "See below.", "::"
+    return s;
+  });
+}
