@@ -1,6 +1,7 @@
 import type { CliCommand } from "../command.js";
 import { command as compress } from "./compress.js";
 import { command as demo } from "./demo.js";
+import { command as retrieve } from "./retrieve.js";
 
 /** Every `headroom` subcommand, in the order `headroom help` lists them. */
-export const commands: CliCommand[] = [compress, demo];
+export const commands: CliCommand[] = [compress, demo, retrieve];
