@@ -4,7 +4,7 @@
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
-import { inferSymbol, isDefinition, queryTerms, relevance } from "./score.js";
+import { definesSymbol, inferSymbol, isTestCase, queryTerms, relevance } from "./score.js";
 
 export interface SearchCompressOptions {
   /** The user's question (query-aware selection). */
@@ -78,7 +78,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   used += groups.length * 30;
 
   const all = groups.flatMap((g) => g.matches);
-  const isDef = (l: SearchLine) => isDefinition(l.text ?? "") && (!symbol || (l.text ?? "").toLowerCase().includes(symbol));
+  const isDef = (l: SearchLine) => definesSymbol(l.text ?? "", symbol);
   const rel = new Map<SearchLine, number>(all.map((l) => [l, relevance(l.text ?? "", l.path ?? "", terms)]));
   const byRelevance = (a: SearchLine, b: SearchLine) => rel.get(b)! - rel.get(a)! || a.index - b.index;
 
@@ -88,6 +88,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   for (const g of groups) add(g.matches[0]);
   for (const l of all.filter((x) => rel.get(x)! >= 1).sort(byRelevance)) add(l);
   for (const g of groups) add(g.matches[g.matches.length - 1]);
+  for (const l of all) if (isTestCase(l.text ?? "")) add(l);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
     for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);

@@ -16,7 +16,6 @@ const DEFINITION = [
   /^\s*(?:[\w$]+\.)*[\w$]+\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)/,
   /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^={]+)?\s*\{\s*$/,
   /^#{1,6}\s/,
-  /^\s*(?:it|test|describe|context)\s*\(\s*['"`]|^\s*func\s+Test\w*\(|^\s*def\s+test_\w*/,
   /^\s*\/\/\/?\s*(?:-\S|--\S)/,
 ];
 
@@ -33,6 +32,30 @@ const STOP = new Set(
     " ",
   ),
 );
+
+const TEST_CASE = /^\s*(?:it|test|describe|context)\s*\(\s*['"`]|^\s*func\s+Test\w*\(|^\s*def\s+test_\w*/;
+
+/** True for a test-case declaration (`it('…')`, `func TestX(`, `def test_x`). */
+export function isTestCase(text: string): boolean {
+  return TEST_CASE.test(text);
+}
+
+/**
+ * True when `text` defines `symbol` (lower case) rather than using it: a definition-shaped line where the
+ * symbol comes before any assignment and is not inside a string.
+ */
+export function definesSymbol(text: string, symbol: string | undefined): boolean {
+  if (!isDefinition(text)) return false;
+  if (!symbol) return true;
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(symbol);
+  if (at < 0) return false;
+  const eq = lower.search(/[^=!<>]=[^=>]|:=/);
+  if (eq >= 0 && eq < at) return false;
+  const before = text.slice(0, at);
+  const quotes = (before.match(/["'`]/g) ?? []).length;
+  return quotes % 2 === 0;
+}
 
 /** Lower-case words of at least 3 characters from a question, without stop words (deduplicated, in order). */
 export function queryTerms(query: string | undefined): string[] {
