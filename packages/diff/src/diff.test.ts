@@ -1,0 +1,236 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkHunks, compressDiff, createDiffCompressor, headroomPlugin, hunkMatchesFiles, parseDiff, parseHunkHeader } from "./index.js";
+
+const count = (t: string) => estimateTokenizer.count(t);
+const ctx = (over: Partial<CompressContext> = {}): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1, ...over });
+const unit = (text: string) => ({ id: "u", text, role: "tool" as const, messageIndex: 0 });
+
+/** Builds old/new files and their unified diff (one hunk per change site, 3 lines of context). */
+function makeFiles(n: number): { oldLines: string[]; newLines: string[] } {
+  const oldLines: string[] = [];
+  const newLines: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const l = i % 10 === 0 ? `func handler${i}(w http.ResponseWriter) error {` : `    value${i} := compute(${i})`;
+    oldLines.push(l);
+    if (i % 7 === 0) newLines.push(`    value${i} := computeSafely(${i}, opts)`);
+    else newLines.push(l);
+    if (i % 11 === 0) newLines.push(`    log.Printf("checked %d", ${i})`);
+  }
+  return { oldLines, newLines };
+}
+
+/** A small Myers-free diff: lines differ only by in-place edits and insertions, as made by makeFiles. */
+function unified(oldLines: string[], newLines: string[], file = "app/server.go"): string {
+  const ops: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < oldLines.length || j < newLines.length) {
+    if (i < oldLines.length && oldLines[i] === newLines[j]) (ops.push(" " + oldLines[i]), i++, j++);
+    else if (j < newLines.length && oldLines[i] !== undefined && newLines[j + 1] === oldLines[i]) (ops.push("+" + newLines[j]), j++);
+    else if (i < oldLines.length && j < newLines.length && !newLines[j]!.startsWith("    log.")) (ops.push("-" + oldLines[i], "+" + newLines[j]), i++, j++);
+    else if (j < newLines.length) (ops.push("+" + newLines[j]), j++);
+    else (ops.push("-" + oldLines[i]), i++);
+  }
+  // Group into hunks with 3 lines of context.
+  const changed = ops.map((o) => o[0] !== " ");
+  const out = [`diff --git a/${file} b/${file}`, "index 0123456789ab..ba9876543210 100644", `--- a/${file}`, `+++ b/${file}`];
+  let k = 0;
+  let oldNo = 1;
+  let newNo = 1;
+  const advance = (o: string) => {
+    if (o[0] !== "+") oldNo++;
+    if (o[0] !== "-") newNo++;
+  };
+  while (k < ops.length) {
+    if (!changed[k]) {
+      advance(ops[k]!);
+      k++;
+      continue;
+    }
+    let s = k;
+    for (let c = 0; c < 3 && s > 0 && !changed[s - 1]; c++) s--;
+    let e = k;
+    for (;;) {
+      while (e < ops.length && changed[e]) e++;
+      let g = e;
+      while (g < ops.length && !changed[g] && g - e < 7) g++;
+      if (g < ops.length && changed[g] && g - e < 7) e = g;
+      else break;
+    }
+    const end = Math.min(ops.length, e + 3);
+    let os = oldNo;
+    let ns = newNo;
+    for (let t = s; t < k; t++) (os--, ns--);
+    const body = ops.slice(s, end);
+    const oc = body.filter((o) => o[0] !== "+").length;
+    const nc = body.filter((o) => o[0] !== "-").length;
+    out.push(`@@ -${os},${oc} +${ns},${nc} @@`, ...body);
+    for (let t = k; t < end; t++) advance(ops[t]!);
+    k = end;
+  }
+  return out.join("\n") + "\n";
+}
+
+describe("parseDiff", () => {
+  it("reads hunk headers, including combined ones and omitted counts", () => {
+    expect(parseHunkHeader("@@ -3 +3,2 @@ func x()")).toMatchObject({ parents: 1, oldStarts: [3], oldCounts: [1], newStart: 3, newCount: 2, section: " func x()" });
+    expect(parseHunkHeader("@@@ -1,3 -1,4 +1,5 @@@")).toMatchObject({ parents: 2, oldStarts: [1, 1], oldCounts: [3, 4], newCount: 5 });
+    expect(parseHunkHeader("@@ nonsense @@")).toBeUndefined();
+  });
+
+  it("keeps commit headers and messages of git log -p as raw lines and finds renames, modes, binaries", () => {
+    const text = [
+      "commit 1234567890abcdef1234567890abcdef12345678",
+      "Author: A <a@example.com>",
+      "",
+      "    Rename util and make script executable",
+      "",
+      "diff --git a/old.txt b/new.txt",
+      "similarity index 90%",
+      "rename from old.txt",
+      "rename to new.txt",
+      "diff --git a/run.sh b/run.sh",
+      "old mode 100644",
+      "new mode 100755",
+      "diff --git a/logo.png b/logo.png",
+      "index 1111111..2222222 100644",
+      "Binary files a/logo.png and b/logo.png differ",
+    ];
+    const segs = parseDiff(text);
+    const files = segs.flatMap((s) => (s.type === "file" ? [s.file] : []));
+    expect(files.map((f) => f.path)).toEqual(["new.txt", "run.sh", "logo.png"]);
+    expect(files[2]!.binary).toBe(true);
+    expect(segs.filter((s) => s.type === "raw").map((s) => (s as { line: string }).line)).toContain("    Rename util and make script executable");
+  });
+});
+
+describe("compressDiff", () => {
+  const { oldLines, newLines } = makeFiles(400);
+  const diff = unified(oldLines, newLines);
+
+  it("rewrites every hunk header so it applies to the real old and new files", () => {
+    expect(checkHunks(diff)).toEqual([]);
+    const r = compressDiff(diff, count, { targetRatio: 0.25 })!;
+    expect(r.text.length).toBeLessThan(diff.length);
+    expect(checkHunks(r.text)).toEqual([]);
+    const hunks = parseDiff(r.text.split("\n")).flatMap((s) => (s.type === "file" ? s.file.hunks : []));
+    expect(hunks.length).toBeGreaterThan(3);
+    for (const h of hunks) expect(hunkMatchesFiles(h, oldLines, newLines)).toBeUndefined();
+  });
+
+  it("keeps file headers and changed lines, drops index lines, ends with totals and a marker of the whole", () => {
+    const r = compressDiff(diff, count, { targetRatio: 0.3 })!;
+    expect(r.text).toContain("diff --git a/app/server.go b/app/server.go");
+    expect(r.text).not.toContain("index 0123456789ab");
+    expect(r.text).toMatch(/\[diff totals: 1 file, \d+ hunks, \+\d+ -\d+; \d+ of \d+ changed lines shown/);
+    const whole = r.originals.find((o) => o.content === diff)!;
+    expect(whole.key).toBe(ccrKey(diff));
+    for (const h of findMarkerHashes(r.text)) expect(r.originals.some((o) => o.key === h)).toBe(true);
+  });
+
+  it("prefers definitions and query terms when the budget is tight", () => {
+    const r = compressDiff(diff, count, { targetRatio: 0.15, query: "log.Printf checked" })!;
+    expect(r.text).toContain('log.Printf("checked %d", 11)');
+  });
+
+  it("summarises lock files and generated files to one line with counts", () => {
+    const lock = ["diff --git a/pnpm-lock.yaml b/pnpm-lock.yaml", "index 1..2 100644", "--- a/pnpm-lock.yaml", "+++ b/pnpm-lock.yaml", "@@ -1,3 +1,3 @@", " a:", "-  b: 1", "+  b: 2", " c:"];
+    const r = compressDiff(diff + lock.join("\n") + "\n", count)!;
+    const line = r.text.split("\n").find((l) => l.includes("pnpm-lock.yaml"))!;
+    expect(line).toMatch(/^\[pnpm-lock\.yaml: generated\/lock file, 1 hunk, \+1 -1 lines omitted\. Retrieve more: hash=[a-f0-9]{24}\]$/);
+    expect(r.text).not.toContain("  b: 2");
+  });
+
+  it("handles combined diffs (diff --cc) with correct per-parent counts", () => {
+    const cc = [
+      "diff --cc file.c",
+      "index 1111111,2222222..3333333",
+      "--- a/file.c",
+      "+++ b/file.c",
+      "@@@ -1,5 -1,6 +1,6 @@@",
+      "  int a;",
+      "- int b;",
+      " -int c;",
+      "++int merged(void);",
+      "+ int d;",
+      "  int e;",
+      "  int f;",
+      "  int g;",
+    ].join("\n");
+    expect(checkHunks(cc)).toEqual([]);
+    const r = compressDiff(cc, count, { targetRatio: 0.1, minTokens: 1 })!;
+    expect(r.text).toContain("++int merged(void);");
+    expect(checkHunks(r.text)).toEqual([]);
+  });
+
+  it("keeps an unparseable hunk verbatim rather than re-cutting it", () => {
+    const bad = "--- a/x\n+++ b/x\n@@ -1,5 +1,5 @@\n a\n-b\n+c\n";
+    const r = compressDiff(bad, count, { minTokens: 1 })!;
+    expect(r.text).toContain("@@ -1,5 +1,5 @@\n a\n-b\n+c");
+  });
+
+  it("returns undefined for text that is not a diff", () => {
+    expect(compressDiff("hello\nworld\n", count)).toBeUndefined();
+  });
+});
+
+describe("plugin", () => {
+  it("declines when the context is not reversible and compresses when it is", async () => {
+    const { oldLines, newLines } = makeFiles(300);
+    const d = unified(oldLines, newLines);
+    const p = headroomPlugin();
+    expect(p).toMatchObject({ specificationVersion: "v1", name: "diff", kinds: ["diff"] });
+    expect(await p.compress(unit(d), ctx({ reversible: false }))).toBeNull();
+    const r = (await p.compress(unit(d), ctx()))!;
+    expect(r.lossless).toBe(false);
+    expect(count(r.text)).toBeLessThan(count(d));
+    expect(await createDiffCompressor().compress(unit(r.text), ctx())).toBeNull(); // never re-compress
+  });
+
+  const arb = fc.oneof(
+    fc.string({ maxLength: 400 }),
+    fc.array(fc.constantFrom("@@ -1,3 +1,3 @@", " a", "-b", "+c", "diff --git a/x b/x", "--- a/x", "+++ b/x", "\\ No newline at end of file", "", "\r", "\ud800", "@@@ -1 -1 +1 @@@", "++x", " -y"), { maxLength: 60 }).map((a) => a.join("\n")),
+    fc.array(fc.constantFrom("@@ -1,3 +1,3 @@", " a", "-b", "+c", "diff --git a/x b/x"), { maxLength: 60 }).map((a) => a.join("\r\n")),
+  );
+  it("never throws, is deterministic and never longer than its input (fast-check)", () => {
+    const p = headroomPlugin();
+    fc.assert(
+      fc.property(arb, (s) => {
+        const a = p.compress(unit(s), ctx()) as { text: string } | null;
+        const b = p.compress(unit(s), ctx()) as { text: string } | null;
+        expect(a?.text).toEqual(b?.text);
+        if (a) expect(a.text.length).toBeLessThan(s.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("survives a 10 MB input", () => {
+    const { oldLines, newLines } = makeFiles(2000);
+    const d = unified(oldLines, newLines);
+    const big = d.repeat(Math.ceil(10_000_000 / d.length)).slice(0, 10_000_000);
+    const r = headroomPlugin().compress(unit(big), ctx()) as { text: string } | null;
+    expect(r!.text.length).toBeLessThan(big.length);
+  });
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const corpus = process.env.HEADROOM_CORPUS ?? path.resolve(here, "../../../../shared/corpus");
+const diffDir = path.join(corpus, "diff");
+if (!existsSync(diffDir)) console.warn(`corpus not found at ${diffDir}: skipping`);
+describe.skipIf(!existsSync(diffDir))("corpus diffs", () => {
+  it("emits only correct hunk headers and keeps every commit title", () => {
+    for (const f of readdirSync(diffDir).filter((x) => x.endsWith(".json"))) {
+      const c = JSON.parse(readFileSync(path.join(diffDir, f), "utf8")) as { content: string };
+      const r = compressDiff(c.content, count)!;
+      expect(checkHunks(r.text), f).toEqual([]);
+      for (const l of c.content.split("\n")) if (/^commit [0-9a-f]{40}/.test(l)) expect(r.text).toContain(l);
+      expect(count(r.text)).toBeLessThan(count(c.content) * 0.6);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compressProse, GAP, headroomPlugin, splitBlocks, splitSentences, tidyProse } from "./index.js";
+
+const count = (t: string) => estimateTokenizer.count(t);
+const ctx = (over: Partial<CompressContext> = {}): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1, ...over });
+const unit = (text: string, query?: string) => ({ id: "u", text, role: "tool" as const, messageIndex: 0, ...(query ? { query } : {}) });
+
+const topics = ["caching", "routing", "logging", "retries", "timeouts", "metrics", "tracing", "storage"];
+function doc(): string {
+  const out = ["# Operations guide", ""];
+  for (const [i, t] of topics.entries()) {
+    out.push(`## ${t[0]!.toUpperCase()}${t.slice(1)}`, "");
+    for (let p = 0; p < 3; p++) {
+      out.push(
+        `The ${t} layer is described here in general terms for readers who are new to it. It was designed over several releases by many people.`,
+        `Operators usually leave the ${t} defaults alone and rarely need to revisit them. Paragraph ${p} repeats the overview in other words for ${t}.`,
+        "",
+      );
+    }
+    out.push(`Set \`${t.toUpperCase()}_LIMIT=${100 + i}\` to change the ${t} limit.`, "");
+    out.push("```sh", `headroom ${t} --limit ${100 + i}`, "```", "", `- ${t} item one`, `- ${t} item two`, "", "| key | value |", "|---|---|", `| ${t} | ${i} |`, "");
+  }
+  return out.join("\n");
+}
+
+describe("blocks", () => {
+  it("keeps code fences, list items, tables and headings intact", () => {
+    const lines = ["# T", "", "Para one. Para two.", "", "```js", "a()", "", "b()", "```", "- item", "  continued", "- next", "", "| a | b |", "|---|---|", "", "Title", "=====", "", "    indented code", "    more"];
+    const kinds = splitBlocks(lines).map((b) => `${b.kind}:${b.start}-${b.end}`);
+    expect(kinds).toEqual(["heading:0-1", "blank:1-2", "para:2-3", "blank:3-4", "code:4-9", "item:9-11", "item:11-12", "blank:12-13", "table:13-15", "blank:15-16", "heading:16-18", "blank:18-19", "code:19-21"]);
+  });
+  it("splits sentences verbatim and not after abbreviations", () => {
+    const t = "First one, e.g. this. Second one!\nThird on a new line? Yes.";
+    const s = splitSentences(t);
+    expect(s.join("")).toBe(t);
+    expect(s).toHaveLength(4);
+  });
+  it("treats # lines of a commented config file as comments, not headings", () => {
+    const lines = ["# The port to listen on.", "# Default 6379.", "port 6379", "", "# Timeout in seconds.", "timeout 0"];
+    expect(splitBlocks(lines).some((b) => b.kind === "heading")).toBe(false);
+  });
+});
+
+describe("compressProse", () => {
+  const text = doc();
+  it("keeps the heading skeleton, query-relevant facts, and reaches the target ratio", () => {
+    const r = compressProse(text, count, { query: "how do I change the retries limit?" })!;
+    for (const t of topics) expect(r.text).toContain(`## ${t[0]!.toUpperCase()}${t.slice(1)}`);
+    expect(r.text).toContain("RETRIES_LIMIT=103");
+    expect(count(r.text)).toBeLessThan(count(text) * 0.6);
+    expect(r.text).toContain(GAP);
+  });
+  it("drops near-duplicates and marks what it drops with recoverable markers", () => {
+    const r = compressProse(text, count, { targetRatio: 0.3 })!;
+    const hashes = findMarkerHashes(r.text);
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) expect(r.originals.some((o) => o.key === h)).toBe(true);
+    expect(r.originals.find((o) => o.key === ccrKey(text))?.content).toBe(text);
+  });
+  it("keeps less when bias is higher", () => {
+    const a = compressProse(text, count, { bias: 1 })!;
+    const b = compressProse(text, count, { bias: 2 })!;
+    expect(count(b.text)).toBeLessThan(count(a.text));
+  });
+  it("every kept line is verbatim from the input or a marked omission", () => {
+    const r = compressProse(text, count)!;
+    const src = new Set(text.split("\n"));
+    for (const l of r.text.split("\n")) {
+      if (!l || src.has(l) || l.startsWith("[") || l.includes(GAP)) continue;
+      // a paragraph reduced to some of its sentences: each piece is a substring of the input
+      expect(text).toContain(l);
+    }
+  });
+});
+
+describe("tidyProse (lossless)", () => {
+  it("collapses blank runs and trailing spaces, but not inside code fences", () => {
+    expect(tidyProse("a  \t\n\n\n\nb\n```\nx   \n\n\n```\n")).toBe("a\n\nb\n```\nx   \n\n\n```\n");
+  });
+});
+
+describe("plugin", () => {
+  it("is lossless without a store and lossy with one", async () => {
+    const p = headroomPlugin();
+    expect(p).toMatchObject({ specificationVersion: "v1", name: "prose", kinds: ["prose"] });
+    const text = doc();
+    expect(await p.compress(unit(text), ctx({ reversible: false }))).toBeNull(); // nothing to tidy
+    const messy = text.replace(/\n\n/g, "\n\n\n\n");
+    const l = (await p.compress(unit(messy), ctx({ reversible: false })))!;
+    expect(l.lossless).toBe(true);
+    expect(l.originals).toBeUndefined();
+    const r = (await p.compress(unit(text, "timeouts"), ctx()))!;
+    expect(r.lossless).toBe(false);
+    expect(r.originals!.length).toBeGreaterThan(0);
+  });
+
+  const arb = fc.oneof(
+    fc.string({ maxLength: 500 }),
+    fc.array(fc.constantFrom("# H", "Some sentence here. Another one.", "", "```", "- item", "| a |", "\r", "\ud800 lone", "====", "    code", ".. note::"), { maxLength: 80 }).map((a) => a.join("\n")),
+    fc.array(fc.constantFrom("Word salad sentence.", "", "## Head"), { maxLength: 80 }).map((a) => a.join("\r\n")),
+  );
+  it("never throws, is deterministic and never longer than its input (fast-check)", () => {
+    for (const reversible of [true, false]) {
+      const p = headroomPlugin();
+      fc.assert(
+        fc.property(arb, (s) => {
+          const a = p.compress(unit(s), ctx({ reversible })) as { text: string } | null;
+          const b = p.compress(unit(s), ctx({ reversible })) as { text: string } | null;
+          expect(a?.text).toEqual(b?.text);
+          if (a) expect(a.text.length).toBeLessThan(s.length);
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it("survives a 10 MB input", () => {
+    const d = doc();
+    const big = d.repeat(Math.ceil(10_000_000 / d.length)).slice(0, 10_000_000);
+    const r = headroomPlugin().compress(unit(big), ctx()) as { text: string } | null;
+    expect(r!.text.length).toBeLessThan(big.length);
+  });
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const corpus = process.env.HEADROOM_CORPUS ?? path.resolve(here, "../../../../shared/corpus");
+const textDir = path.join(corpus, "text");
+if (!existsSync(textDir)) console.warn(`corpus not found at ${textDir}: skipping`);
+describe.skipIf(!existsSync(textDir))("corpus text", () => {
+  it("saves at least half and every probe answer is recoverable from the stored original", () => {
+    for (const f of readdirSync(textDir).filter((x) => x.endsWith(".json"))) {
+      const c = JSON.parse(readFileSync(path.join(textDir, f), "utf8")) as { content: string; query: string; probes: { answers: string[] }[] };
+      const r = compressProse(c.content, count, { query: c.query })!;
+      expect(count(r.text), f).toBeLessThan(count(c.content) * 0.55);
+      const recoverable = [r.text, ...findMarkerHashes(r.text).map((h) => r.originals.find((o) => o.key === h)!.content)].join("\n");
+      for (const p of c.probes) for (const a of p.answers) expect(recoverable, f).toContain(a);
+    }
+  });
+});
