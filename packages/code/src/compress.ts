@@ -44,7 +44,12 @@ export interface CodeCompression {
 }
 
 interface ErrorStats {
+  /** ERROR and MISSING nodes. */
   count: number;
+  /**
+   * Characters the grammar could not place in any well-formed construct: tokens sitting directly under
+   * an ERROR node. Well-formed definitions inside an ERROR node (tree-sitter recovers them) do not count.
+   */
   chars: number;
 }
 
@@ -55,14 +60,12 @@ function errorStats(tree: Tree): ErrorStats {
       s.count++;
       return;
     }
-    if (n.isError) {
-      s.count++;
-      s.chars += n.endIndex - n.startIndex;
-    }
-    if (!n.hasError) return;
+    if (n.isError) s.count++;
     for (let i = 0; i < n.childCount; i++) {
       const c = n.child(i);
-      if (c && (c.hasError || c.isMissing)) visit(c);
+      if (!c) continue;
+      if (c.hasError || c.isMissing || c.isError) visit(c);
+      else if (n.isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
     }
   };
   if (tree.rootNode.hasError) visit(tree.rootNode);

@@ -23,6 +23,8 @@ export interface LanguageSpec {
   comments: ReadonlySet<string>;
   /** String-like node types that may span lines (whitespace inside them is content: never touched). */
   literals: ReadonlySet<string>;
+  /** Preprocessor macro definitions whose multi-line value may be collapsed (C, C++). */
+  macros: ReadonlySet<string>;
   /** Line-comment prefix used for placeholders. */
   lineComment: "//" | "#";
   /** Grammars to try, in order, when this one reports parse errors (TypeScript with JSX, C that is C++). */
@@ -44,6 +46,8 @@ const JS_CLASSES = set("class_declaration", "class", "abstract_class_declaration
 const JS_LITERALS = set("template_string", "string");
 const TS_CLASSES = set(...JS_CLASSES, "enum_declaration", "type_alias_declaration", "module", "internal_module");
 
+const NO_MACROS = set();
+const C_MACROS = set("preproc_function_def", "preproc_def");
 const C_LITERALS = set("string_literal", "raw_string_literal", "concatenated_string");
 
 /** Per-language facts, keyed by language id. */
@@ -56,6 +60,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("class_definition"),
     comments: set("comment"),
     literals: set("string", "concatenated_string"),
+    macros: set(),
     lineComment: "#",
     fallbacks: [],
   },
@@ -67,6 +72,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: JS_CLASSES,
     comments: set("comment", "html_comment"),
     literals: JS_LITERALS,
+    macros: NO_MACROS,
     lineComment: "//",
     // Flow/TS-flavoured .js files parse with the TypeScript grammars.
     fallbacks: ["tsx", "typescript"],
@@ -79,6 +85,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: TS_CLASSES,
     comments: set("comment", "html_comment"),
     literals: JS_LITERALS,
+    macros: NO_MACROS,
     lineComment: "//",
     fallbacks: ["tsx"],
   },
@@ -90,6 +97,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: TS_CLASSES,
     comments: set("comment", "html_comment"),
     literals: JS_LITERALS,
+    macros: NO_MACROS,
     lineComment: "//",
     fallbacks: ["typescript"],
   },
@@ -101,6 +109,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("type_spec"),
     comments: set("comment"),
     literals: set("raw_string_literal", "interpreted_string_literal"),
+    macros: NO_MACROS,
     lineComment: "//",
     fallbacks: [],
   },
@@ -112,6 +121,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("struct_item", "enum_item", "trait_item", "union_item", "type_item"),
     comments: set("line_comment", "block_comment"),
     literals: set("string_literal", "raw_string_literal"),
+    macros: NO_MACROS,
     lineComment: "//",
     fallbacks: [],
   },
@@ -123,6 +133,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "annotation_type_declaration"),
     comments: set("line_comment", "block_comment"),
     literals: set("string_literal", "text_block"),
+    macros: NO_MACROS,
     lineComment: "//",
     fallbacks: [],
   },
@@ -134,6 +145,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("struct_specifier", "union_specifier", "enum_specifier"),
     comments: set("comment"),
     literals: C_LITERALS,
+    macros: C_MACROS,
     lineComment: "//",
     fallbacks: ["cpp"],
   },
@@ -145,6 +157,7 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     classes: set("class_specifier", "struct_specifier", "union_specifier", "enum_specifier"),
     comments: set("comment"),
     literals: C_LITERALS,
+    macros: C_MACROS,
     lineComment: "//",
     fallbacks: [],
   },

@@ -12,7 +12,8 @@ export function literalRanges(tree: Tree, spec: LanguageSpec): Array<[number, nu
   const visit = (n: Node) => {
     // A node on one line cannot hold a line break inside a literal.
     if (n.startPosition.row === n.endPosition.row) return;
-    if (spec.literals.has(n.type) || n.isError) {
+    // Literals, and multi-line tokens the grammar could not place (possibly a literal it misread).
+    if (spec.literals.has(n.type) || n.childCount === 0 || (n.parent?.isError && !n.isNamed)) {
       out.push([n.startIndex, n.endIndex]);
       return;
     }

@@ -6,6 +6,7 @@
  * - brace body:   `{` + `\n<indent>// [N lines elided. Retrieve more: hash=K]\n<close-indent>` + `}`
  * - python body:  `:` + `\n<indent>...  # [<doc first line> ][N lines elided. Retrieve more: hash=K]`
  * - comment tail: `<first comment line>` + ` [N more comment lines. Retrieve more: hash=K]` (+ ` ` before `*​/`)
+ * - macro value: `#define NAME(args) ` + a block comment holding `[N lines elided. Retrieve more: hash=K]`
  * - comment run:  `<first comment line>` + `\n<indent><prefix> [N more comment lines. Retrieve more: hash=K]`
  */
 import { marker, type StoredOriginal } from "@headroom/core";
@@ -16,6 +17,11 @@ export const commentSummary = (lines: number) => `${lines} more comment lines`;
 /** Replacement for the inside of a `{ … }` body. */
 export function braceBody(indent: string, closeIndent: string, lines: number, key: string, prefix = "//"): string {
   return `\n${indent}${prefix} ${marker(bodySummary(lines), key)}\n${closeIndent}`;
+}
+
+/** Replacement for the multi-line value of a C/C++ macro definition. */
+export function macroValue(lines: number, key: string): string {
+  return `/* ${marker(bodySummary(lines), key)} */`;
 }
 
 /** Replacement for a Python block (from after the `:` to the end of the block). */
@@ -43,6 +49,7 @@ function patterns(key: string): RegExp[] {
   return [
     new RegExp(`\\n[ \\t]*//[/!]? \\[${body}\\n[ \\t]*`, "g"),
     new RegExp(`\\n[ \\t]*\\.\\.\\.  # (?:[^\\n]*? )?\\[${body}`, "g"),
+    new RegExp(`/\\* \\[${body} \\*/`, "g"),
     new RegExp(`\\n[ \\t]*(?://[/!]?|#) \\[${comment}`, "g"),
     new RegExp(` \\[${comment} ?`, "g"),
   ];

@@ -5,7 +5,7 @@
  */
 import type { Node, Tree } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages.js";
-import { braceBody, commentRun, commentTail, pythonBody } from "./placeholders.js";
+import { braceBody, commentRun, commentTail, macroValue, pythonBody } from "./placeholders.js";
 import { broken, functionNameNode, kids, simpleName } from "./syntax.js";
 import { firstInnerIndent, indentAt, nonBlankLines, startsLine } from "./text.js";
 
@@ -170,7 +170,6 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   };
 
   const visit = (node: Node) => {
-    if (node.isError) return; // keep what the grammar could not read verbatim
     if (spec.functions.has(node.type)) {
       const body = node.childForFieldName("body");
       if (body && !broken(node)) {
@@ -178,7 +177,16 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
         if (name && o.keepNames.has(name)) return;
         if (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body)) return;
       }
-      if (broken(node)) return;
+      // A broken "function" is often error recovery swallowing a region (a macro without `;`):
+      // fall through and look for well-formed definitions inside it.
+    }
+    if (spec.macros.has(node.type)) {
+      const value = node.childForFieldName("value");
+      if (value && !broken(node) && value.startPosition.row !== value.endPosition.row) {
+        const lines = nonBlankLines(value.text);
+        if (lines >= o.minBodyLines) add(value.startIndex, value.endIndex, "body", (key) => macroValue(lines, key));
+      }
+      return;
     }
     if (spec.style === "python" && (node.type === "module" || (node.type === "block" && node.parent?.type === "class_definition")))
       docstring(node);

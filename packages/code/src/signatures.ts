@@ -6,7 +6,7 @@
 import type { Node } from "web-tree-sitter";
 import { withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
-import { functionNameNode, kids, parametersNode } from "./syntax.js";
+import { broken, functionNameNode, kids, parametersNode } from "./syntax.js";
 import { collapseSpace } from "./text.js";
 
 /** One signature: the definition's name and the exact source text from its name to its parameter list's end. */
@@ -24,8 +24,8 @@ export async function extractSignatures(source: string, language: LanguageId): P
   const out: Signature[] = [];
   const r = await withTree(language, source, (tree) => {
     const visit = (n: Node) => {
-      if (n.isError) return;
-      if (spec.functions.has(n.type)) {
+      // Error recovery may wrap real definitions in ERROR or bogus nodes: only clean ones count.
+      if (spec.functions.has(n.type) && !broken(n)) {
         const name = functionNameNode(n);
         const params = parametersNode(n);
         if (name && params && name.endIndex <= params.startIndex) {
@@ -37,7 +37,7 @@ export async function extractSignatures(source: string, language: LanguageId): P
         for (const c of kids(n)) if (c.id !== body?.id) visit(c);
         return;
       }
-      if (spec.classes.has(n.type)) {
+      if (spec.classes.has(n.type) && !broken(n)) {
         const name = n.childForFieldName("name");
         const hasBody = n.childForFieldName("body") !== null || n.type === "type_spec" || n.type.endsWith("_item");
         if (name && hasBody && name.startIndex >= n.startIndex) {
