@@ -1,7 +1,8 @@
 import type { CliCommand } from "../command.js";
 import { command as compress } from "./compress.js";
 import { command as demo } from "./demo.js";
+import { command as proxy } from "./proxy.js";
 import { command as retrieve } from "./retrieve.js";
 
 /** Every `headroom` subcommand, in the order `headroom help` lists them. */
-export const commands: CliCommand[] = [compress, demo, retrieve];
+export const commands: CliCommand[] = [compress, demo, proxy, retrieve];
