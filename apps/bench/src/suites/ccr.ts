@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ccrKey, findMarkerHashes, type Store } from "@headroom/core";
+import { MemoryStore, SqliteStore, retrieve } from "@headroom/ccr";
+import { caseText } from "../corpus.js";
+import { compressCase } from "../engine.js";
+import { median, percentile, recoverableText, visibleRetention } from "../metrics.js";
+import type { BenchSuite, Table } from "../suite.js";
+
+const now = () => performance.now();
+const us = (ms: number) => (ms * 1000).toFixed(0);
+
+async function timeOps(store: Store, texts: string[], rounds: number) {
+  const put: number[] = [];
+  const get: number[] = [];
+  for (let r = 0; r < rounds; r++)
+    for (const t of texts) {
+      const k = ccrKey(`${r}:${t}`);
+      let a = now();
+      await store.put(k, t);
+      put.push(now() - a);
+      a = now();
+      const back = await store.get(k);
+      get.push(now() - a);
+      if (back !== t) throw new Error("store returned different bytes");
+    }
+  return { put, get };
+}
+
+/**
+ * CCR: store speed (memory vs SQLite), "nothing lost" over the corpus (visible vs recoverable probe
+ * retention with a SQLite store), and how well query retrieval finds probe answers.
+ */
+export const suite: BenchSuite = {
+  name: "ccr",
+  description: "CCR stores: put/get latency, recoverable retention through the store, BM25 query retrieval recall",
+  async run(ctx) {
+    const dir = mkdtempSync(join(tmpdir(), "headroom-bench-ccr-"));
+    const tables: Table[] = [];
+    const data: Record<string, unknown> = {};
+    try {
+      const texts = ctx.cases.map(caseText);
+      const mb = texts.reduce((s, t) => s + Buffer.byteLength(t), 0) / 1e6;
+      const rounds = ctx.quick ? 1 : 3;
+      const rows: (string | number)[][] = [];
+      for (const [name, make] of [
+        ["MemoryStore", () => new MemoryStore()],
+        ["SqliteStore (WAL, NORMAL)", () => new SqliteStore(join(dir, "speed.sqlite"))],
+      ] as const) {
+        ctx.progress(`ccr stores ${name}`, 0, 1);
+        const store = make();
+        const { put, get } = await timeOps(store, texts, rounds);
+        (store as { close?: () => void }).close?.();
+        rows.push([name, texts.length * rounds, us(median(put)), us(percentile(put, 95)), us(median(get)), us(percentile(get, 95))]);
+        data[name] = { putMedianMs: median(put), putP95Ms: percentile(put, 95), getMedianMs: median(get), getP95Ms: percentile(get, 95) };
+      }
+      tables.push({
+        title: `Store latency: put + get of each corpus text (${texts.length} texts, ${mb.toFixed(1)} MB, ×${rounds})`,
+        columns: ["store", "ops", "put p50 µs", "put p95 µs", "get p50 µs", "get p95 µs"],
+        rows,
+        notes: ["Each SQLite put is its own committed transaction (IMMEDIATE, WAL, synchronous=NORMAL)."],
+      });
+
+      // Nothing lost: compress every case with a SQLite store and follow every marker.
+      const store = new SqliteStore(join(dir, "corpus.sqlite"));
+      const byKind = new Map<string, { n: number; vis: number[]; rec: number[]; markers: number; misses: number }>();
+      let i = 0;
+      for (const c of ctx.cases) {
+        ctx.progress("ccr recoverable", i++, ctx.cases.length);
+        const run = await compressCase(c, store);
+        const hashes = findMarkerHashes(run.text);
+        let misses = 0;
+        for (const h of hashes) if (!(await retrieve(store, h)).found) misses++;
+        const rec = await recoverableText(run.text, store);
+        const e = byKind.get(c.kind) ?? { n: 0, vis: [], rec: [], markers: 0, misses: 0 };
+        e.n++;
+        e.vis.push(visibleRetention(c.probes, run.text));
+        e.rec.push(visibleRetention(c.probes, rec));
+        e.markers += hashes.length;
+        e.misses += misses;
+        byKind.set(c.kind, e);
+      }
+      store.close();
+      const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 1);
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      tables.push({
+        title: "Nothing lost: probe retention through a SQLite store (router with every installed compressor)",
+        columns: ["kind", "cases", "markers", "retrieve misses", "visible retention", "recoverable retention"],
+        rows: [...byKind].map(([k, e]) => [k, e.n, e.markers, e.misses, pct(mean(e.vis)), pct(mean(e.rec))]),
+        notes: ["Recoverable retention must be 100% and misses 0: every marker's original is in the store."],
+      });
+      data.recoverable = Object.fromEntries([...byKind].map(([k, e]) => [k, { cases: e.n, markers: e.markers, misses: e.misses, visible: mean(e.vis), recoverable: mean(e.rec) }]));
+
+      // Query retrieval: ask each probe's question against the whole case text.
+      const qstore = new MemoryStore({ maxBytes: 1e9 });
+      const qByKind = new Map<string, { recall: number[]; share: number[]; ms: number[] }>();
+      i = 0;
+      for (const c of ctx.cases) {
+        ctx.progress("ccr query retrieval", i++, ctx.cases.length);
+        const text = caseText(c);
+        const key = ccrKey(text);
+        await qstore.put(key, text);
+        const full = ctx.tokenizer.count(text);
+        const e = qByKind.get(c.kind) ?? { recall: [], share: [], ms: [] };
+        for (const p of c.probes) {
+          const a = now();
+          const r = await retrieve(qstore, key, { query: p.q });
+          e.ms.push(now() - a);
+          const got = r.found ? r.content : "";
+          e.recall.push(p.answers.filter((x) => got.includes(x)).length / p.answers.length);
+          e.share.push(full ? ctx.tokenizer.count(got) / full : 0);
+        }
+        qByKind.set(c.kind, e);
+      }
+      tables.push({
+        title: "Query retrieval: retrieve(hash, {query: probe question}) on each whole case text",
+        columns: ["kind", "probes", "answers found", "returned tokens (median share)", "latency p50 ms", "latency p95 ms"],
+        rows: [...qByKind].map(([k, e]) => [k, e.recall.length, pct(mean(e.recall)), pct(median(e.share)), median(e.ms).toFixed(1), percentile(e.ms, 95).toFixed(1)]),
+        notes: ["Probe questions are natural language; a model usually queries with exact identifiers, which match better.", "A query that finds nothing tells the model to retrieve without a query."],
+      });
+      data.query = Object.fromEntries([...qByKind].map(([k, e]) => [k, { probes: e.recall.length, recall: mean(e.recall), medianShare: median(e.share), p50Ms: median(e.ms), p95Ms: percentile(e.ms, 95) }]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { tables, data };
+  },
+};
