@@ -36,6 +36,25 @@ export interface CrushResult {
 
 const estimate: CountFn = (t) => Math.ceil(t.length / 4);
 
+/** Texts up to this size are counted exactly when choosing the final form. */
+const EXACT_CHARS = 48_000;
+
+/**
+ * Tokens of a text: exact up to EXACT_CHARS, else counted on three evenly spaced windows and scaled.
+ * JSON and table text are periodic, so the windows represent the whole; this keeps the final choice
+ * near one tokenization of the output instead of two full ones.
+ */
+function estimateLarge(text: string, count: CountFn): number {
+  if (text.length <= EXACT_CHARS) return count(text);
+  const w = EXACT_CHARS / 3;
+  let sampled = 0;
+  for (let i = 0; i < 3; i++) {
+    const start = Math.floor(((text.length - w) * i) / 2);
+    sampled += count(text.slice(start, start + w));
+  }
+  return (sampled * text.length) / EXACT_CHARS;
+}
+
 /**
  * Encodes a JSON text (or tree) losslessly: the shortest in tokens of compact JSON and the table forms.
  * Throws on invalid JSON or nesting deeper than MAX_DEPTH.
@@ -70,13 +89,13 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const compact = toJson(tree);
   const encoder = new Encoder({ count });
   const table = encoder.encode(tree);
-  const compactTokens = count(compact);
-  const tableTokens = table === compact ? compactTokens : count(table);
+  const compactTokens = estimateLarge(compact, count);
+  const tableTokens = table === compact ? compactTokens : estimateLarge(table, count);
   const best = tableTokens < compactTokens ? { text: table, tokens: tableTokens, form: "table" } : { text: compact, tokens: compactTokens, form: "minify" };
 
   if (options.reversible) {
     const lossy = thinDocument(tree, text, options, encoder, count);
-    if (lossy && count(lossy.text) < best.tokens) return lossy;
+    if (lossy && estimateLarge(lossy.text, count) < best.tokens) return lossy;
   }
   // Already in its shortest form: decline rather than return the same text.
   if (best.text === trimmed || (trimmed === compact && best.tokens >= compactTokens)) return null;

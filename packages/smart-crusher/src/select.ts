@@ -8,7 +8,7 @@ import { JObj, RawNum, toJson, type JVal } from "./ast.js";
 
 /** Values (never key names) that signal trouble, matched on word boundaries. */
 export const TROUBLE =
-  /\b(?:errors?|exceptions?|fail(?:ed|ure|ures|ing)?|fatal|panic(?:ked)?|time[ -]?out|timed out|denied|rejected|refused|crash(?:ed)?|abort(?:ed)?|unauthorized|forbidden|critical|unavailable|unreachable|conflict|invalid)\b/i;
+  /[a-z](?:Error|Exception)\b|\b(?:errors?|exceptions?|fail(?:ed|ure|ures|ing)?|fatal|panic(?:ked)?|time[ -]?out|timed out|denied|rejected|refused|crash(?:ed)?|abort(?:ed)?|unauthorized|forbidden|critical|unavailable|unreachable|conflict|invalid)\b/i;
 
 export interface SelectOptions {
   /** Terms from the user turn before the tool call (see `queryTerms`). */
@@ -84,18 +84,28 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Anomalies are always kept, up to a cap that still leaves real savings on long arrays.
   const cap = Math.max(budget, Math.ceil((0.12 * n) / bias));
 
-  const candidates: [number, Reason][] = [];
-  candidates.push([0, "edge"], [n - 1, "edge"]);
-  for (let i = 0; i < n; i++)
-    if (leafSets[i]!.some(([, v]) => typeof v === "string" && v.length <= 300 && TROUBLE.test(v))) candidates.push([i, "error"]);
-  for (const i of queryMatches(texts, opts.terms ?? [])) candidates.push([i, "query"]);
   const { outliers, rare, changes } = statistics(leafSets, n);
-  for (const i of outliers) candidates.push([i, "outlier"]);
-  for (const i of rare) candidates.push([i, "rare"]);
-  for (const i of changes) candidates.push([i, "change"]);
-  for (const [i, r] of candidates) {
-    if (reasons.size >= cap) break;
-    if (!reasons.has(i)) reasons.set(i, r);
+  const errors: number[] = [];
+  for (let i = 0; i < n; i++)
+    if (leafSets[i]!.some(([, v]) => typeof v === "string" && v.length <= 300 && TROUBLE.test(v))) errors.push(i);
+  const lists: [Reason, number[]][] = [
+    ["edge", [0, n - 1]],
+    ["error", errors],
+    ["query", queryMatches(texts, opts.terms ?? [])],
+    ["outlier", outliers],
+    ["rare", rare],
+    ["change", changes],
+  ];
+  // Round-robin over the kinds of anomaly, so that a flood of one kind cannot crowd out the others
+  // when the cap is reached.
+  for (let k = 0; reasons.size < cap; k++) {
+    let any = false;
+    for (const [r, list] of lists) {
+      if (k >= list.length) continue;
+      any = true;
+      if (reasons.size < cap && !reasons.has(list[k]!)) reasons.set(list[k]!, r);
+    }
+    if (!any) break;
   }
   // Diversity: one item of every signature not yet represented, then an even spread.
   const covered = new Set([...reasons.keys()].map((i) => sigs[i]));
@@ -128,9 +138,12 @@ function queryMatches(texts: string[], terms: string[]): number[] {
   const out: number[] = [];
   const n = texts.length;
   for (const t of terms) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(t)}(?![\\p{L}\\p{N}_])`, "u");
+    // Words match by stem ("merges" finds "Merge pull request"), identifiers and numbers exactly.
+    const stem = /^[a-z]{4,}$/.test(t) ? t.replace(/(?:es|s|ed|ing)$/, "") : t;
+    const tail = stem === t ? "(?![\\p{L}\\p{N}_])" : "";
+    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(stem)}${tail}`, "u");
     const hits: number[] = [];
-    for (let i = 0; i < n; i++) if (texts[i]!.includes(t) && re.test(texts[i]!)) hits.push(i);
+    for (let i = 0; i < n; i++) if (texts[i]!.includes(stem) && re.test(texts[i]!)) hits.push(i);
     if (hits.length > 0 && hits.length <= Math.max(2, Math.ceil(n * 0.15))) out.push(...hits);
   }
   return out;
