@@ -1,0 +1,19 @@
+import { headroomPlugin } from "@headroom/prose";
+import { runCompressorSuite } from "../compressor-suite.js";
+import type { BenchSuite } from "../suite.js";
+
+/** @headroom/prose alone over the corpus text cases (goal: ≥ 50% savings, ≥ 90% visible, 100% recoverable). */
+export const suite: BenchSuite = {
+  name: "prose",
+  description: "@headroom/prose over the corpus text cases: savings, retention, latency",
+  run: (ctx) =>
+    runCompressorSuite(ctx, {
+      label: "@headroom/prose",
+      corpusKind: "text",
+      kind: "prose",
+      make: () => headroomPlugin(),
+      large: (c) => (c.content ?? "").length > 40_000,
+      largeLabel: "> 40k chars",
+      goal: "goal: ≥ 50% savings with ≥ 90% visible and 100% recoverable probe retention on corpus text",
+    }),
+};
