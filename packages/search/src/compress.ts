@@ -99,6 +99,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
 
   const out: string[] = [];
   const hidden: string[] = [];
+  const contextual = hasContext(parsed);
   for (const g of groups) {
     const shown = g.lines.filter((l) => keep.has(l));
     const droppedMatches = g.matches.length - g.matches.filter((l) => keep.has(l)).length;
@@ -113,7 +114,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
     let prev: SearchLine | undefined;
     for (const l of shown) {
       // `--` between non-adjacent kept lines, as grep does between context groups.
-      if (prev && prev.line !== undefined && l.line !== undefined && l.line !== prev.line + 1 && hasContext(parsed)) out.push("--");
+      if (prev && prev.line !== undefined && l.line !== undefined && l.line !== prev.line + 1 && contextual) out.push("--");
       out.push(l.raw);
       prev = l;
     }

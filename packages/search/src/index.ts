@@ -8,7 +8,7 @@ import { toHeading } from "./lossless.js";
 
 export { compressSearchLossy, type SearchCompressOptions, type LossySearch } from "./compress.js";
 export { parseSearch, type ParsedSearch, type SearchLine, type SearchLineKind } from "./parse.js";
-export { isDefinition, inferSymbol, queryTerms, relevance } from "./score.js";
+export { definesSymbol, isDefinition, isTestCase, inferSymbol, queryTerms, relevance } from "./score.js";
 export { toHeading, fromHeading } from "./lossless.js";
 
 /** Options of the search compressor. */

@@ -1,0 +1,152 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, parseSearch, toHeading } from "./index.js";
+
+function rgOutput(): string {
+  const out: string[] = [];
+  for (let i = 1; i <= 40; i++) out.push(`src/app/handlers/user_${i % 4}.ts:${i * 7}:  const v = lookupUser(req, ${i});`);
+  out.push("src/core/users.ts:12:export function lookupUser(req: Request, id: number): User {");
+  for (let i = 1; i <= 30; i++) out.push(`test/users.test.ts:${i * 5}:    expect(lookupUser(r, ${i})).toBeDefined();`);
+  out.push("docs/guide.md:88:Use lookupUser to resolve a user; it throws on a missing timeout.");
+  out.push("rg: src/secret: Permission denied (os error 13)");
+  return out.join("\n");
+}
+
+const ctx = (reversible: boolean): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible, bias: 1 });
+
+describe("parse", () => {
+  it("reads matches, context, separators, headings, Windows paths and notices", () => {
+    const p = parseSearch(
+      ["src/a.ts:3:foo()", "src/a.ts-4-bar", "--", "C:\\repo\\b.c:10:int foo(void);", "C:\\repo\\b.c-11-{", "src/a-1.ts:9:x", "Binary file img.png matches", "garbage line"].join("\n"),
+    );
+    expect(p.lines.map((l) => l.kind)).toEqual(["match", "context", "separator", "match", "context", "match", "notice", "other"]);
+    expect(p.lines[3]).toMatchObject({ path: "C:\\repo\\b.c", line: 10, text: "int foo(void);" });
+    expect(p.lines[4]).toMatchObject({ path: "C:\\repo\\b.c", line: 11, text: "{" });
+    expect(p.lines[5]).toMatchObject({ path: "src/a-1.ts", line: 9 });
+    const h = parseSearch(["src/a.ts", "3:foo()", "4-bar", "", "src/b.ts", "7:foo(1)"].join("\n"));
+    expect(h.heading).toBe(true);
+    expect(h.lines.filter((l) => l.kind === "match").map((l) => `${l.path}:${l.line}`)).toEqual(["src/a.ts:3", "src/b.ts:7"]);
+  });
+});
+
+describe("scoring", () => {
+  it("infers the searched symbol and tells definitions from uses", () => {
+    expect(inferSymbol(["const v = lookupUser(a)", "export function lookupUser(", "lookupUser(b)"])).toBe("lookupuser");
+    expect(definesSymbol("export function lookupUser(req: Request) {", "lookupuser")).toBe(true);
+    expect(definesSymbol("func (c *Context) ShouldBindWith(obj any) error {", "shouldbind")).toBe(true);
+    expect(definesSymbol("robj *lookupKeyRead(serverDb *db, robj *key);", "lookupkeyread")).toBe(true);
+    expect(definesSymbol("  const v = lookupUser(req, 1);", "lookupuser")).toBe(false);
+    expect(definesSymbol("    return lookupUser(x);", "lookupuser")).toBe(false);
+  });
+});
+
+describe("lossy form (reversible)", () => {
+  const text = rgOutput();
+  const r = compressSearch(text, true, { query: "how is the timeout handled when a user is missing?" })!;
+
+  it("keeps definitions, query-relevant lines, first and last match per file, and unparsable lines", () => {
+    expect(r.lossless).toBe(false);
+    expect(r.text).toContain("src/core/users.ts:12:export function lookupUser(");
+    expect(r.text).toContain("docs/guide.md:88:");
+    expect(r.text).toContain("test/users.test.ts:5:");
+    expect(r.text).toContain("rg: src/secret: Permission denied (os error 13)");
+    expect(r.text).toMatch(/\[\+\d+ more matches in test\/users\.test\.ts\]/);
+  });
+
+  it("stores the original under the marker's key and saves most of the text", () => {
+    const [h] = findMarkerHashes(r.text);
+    expect(h).toBe(ccrKey(text));
+    expect(r.originals).toEqual([expect.objectContaining({ key: h, content: text })]);
+    expect(r.text.length).toBeLessThan(text.length * 0.5);
+    const input = new Set(text.split("\n"));
+    for (const l of r.text.split("\n")) expect(input.has(l) || l.startsWith("[")).toBe(true);
+  });
+
+  it("groups interleaved output by file", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) lines.push(`${i % 2 ? "b.go" : "a.go"}:${i + 1}:\tx := doThing(${i})`);
+    const out = compressSearch(lines.join("\n"), true)!.text.split("\n").slice(1);
+    const firstB = out.findIndex((l) => l.startsWith("b.go"));
+    expect(out.slice(firstB).some((l) => l.startsWith("a.go"))).toBe(false);
+  });
+});
+
+describe("lossless form (no store)", () => {
+  it("regroups under headings and round-trips", () => {
+    const text = rgOutput().split("\n").slice(0, -1).join("\n") + "\n";
+    const r = compressSearch(text, false)!;
+    expect(r.lossless).toBe(true);
+    expect(r.originals).toBeUndefined();
+    expect(fromHeading(r.text)).toBe(text);
+    expect(r.text.split("\n")[0]).toBe("src/app/handlers/user_1.ts");
+  });
+
+  it("declines when a line does not parse", () => {
+    expect(toHeading(rgOutput())).toBeNull();
+    expect(compressSearch("just some words\nand more", false)).toBeNull();
+  });
+});
+
+describe("properties", () => {
+  const line = fc.oneof(
+    fc.tuple(fc.constantFrom("a.ts", "b/c.py", "C:\\x\\y.c", "d-1.go"), fc.nat(999), fc.constantFrom(":", "-"), fc.string({ maxLength: 30 })).map(([p, n, s, t]) => `${p}${s}${n}${s}${t}`),
+    fc.constantFrom("--", "", "\r", "Binary file x matches"),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: "binary", maxLength: 20 }),
+  );
+  it("never throws, is deterministic, never longer; lossless round-trips", () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 100 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), (ls, nl, trailing) => {
+        const text = ls.join(nl) + (trailing ? nl : "");
+        for (const rev of [true, false]) {
+          const a = compressSearch(text, rev, { query: "where is foo defined" });
+          expect(JSON.stringify(a)).toBe(JSON.stringify(compressSearch(text, rev, { query: "where is foo defined" })));
+          if (!a) continue;
+          expect(a.text.length).toBeLessThan(text.length);
+          if (a.lossless) expect(fromHeading(a.text)).toBe(text);
+          else expect(a.originals![0]!.content).toBe(text);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("handles lone surrogates and a 10 MB input", () => {
+    expect(() => compressSearch("a.ts:1:\uD800x\nb.ts:2:\uDC00y\n".repeat(40), true)).not.toThrow();
+    const base = rgOutput();
+    const huge = base.repeat(Math.ceil(10_000_000 / base.length)).slice(0, 10_000_000);
+    const r = compressSearch(huge, true);
+    expect(r!.text.length).toBeLessThan(huge.length / 4);
+    expect(compressSearch("x".repeat(10_000_000), true)).toBeNull();
+  });
+});
+
+describe("plugin", () => {
+  it("is a v1 compressor for kind search that uses the unit's query", async () => {
+    const c = headroomPlugin();
+    expect(c.specificationVersion).toBe("v1");
+    expect(c.kinds).toEqual(["search"]);
+    const r = await c.compress({ id: "u", role: "tool", messageIndex: 1, text: rgOutput(), query: "missing timeout" }, ctx(true));
+    expect(r?.text).toContain("docs/guide.md:88:");
+  });
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const corpus = process.env.HEADROOM_CORPUS ?? path.resolve(here, "../../../../shared/corpus");
+if (!existsSync(corpus)) console.warn(`corpus not found at ${corpus}: skipping`);
+
+describe.skipIf(!existsSync(corpus))("corpus search cases", () => {
+  it("compresses every case, keeps every marker recoverable and the definitions probes visible", () => {
+    const dir = path.join(corpus, "search");
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".json")).sort()) {
+      const c = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { content: string; query: string };
+      const r = compressSearch(c.content, true, { query: c.query })!;
+      expect(r.originals![0]!.content).toBe(c.content);
+      expect(r.text.length).toBeLessThan(c.content.length * 0.4);
+    }
+  });
+});
