@@ -78,17 +78,25 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   used += groups.length * 30;
 
   const all = groups.flatMap((g) => g.matches);
-  const isDef = (l: SearchLine) => definesSymbol(l.text ?? "", symbol);
-  const rel = new Map<SearchLine, number>(all.map((l) => [l, relevance(l.text ?? "", l.path ?? "", terms)]));
+  // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
+  const isDef = (l: SearchLine) => !TEST_PATH.test(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  // Each query term weighs by its rarity among the matches (idf): a word found in every line (often the
+  // repository or directory name) says nothing about which line answers the question.
+  const hits = all.map((l) => terms.map((t) => relevance(l.text ?? "", "", [t]) + relevance("", l.path ?? "", [t]) * 0.5));
+  const idf = terms.map((_, k) => {
+    const df = hits.reduce((n, h) => n + (h[k]! > 0 ? 1 : 0), 0);
+    return Math.max(0, Math.log((all.length + 1) / (df + 0.5)) - 0.3);
+  });
+  const rel = new Map<SearchLine, number>(all.map((l, i) => [l, hits[i]!.reduce((sum, h, k) => sum + h * idf[k]!, 0)]));
   const byRelevance = (a: SearchLine, b: SearchLine) => rel.get(b)! - rel.get(a)! || a.index - b.index;
 
   // Priority: definitions (always), then the first match of every file, lines sharing the most words with
   // the question, the last match of every file, then remaining definitions-in-context and usages by relevance.
   for (const l of all) if (isDef(l)) add(l, true);
   for (const g of groups) add(g.matches[0]);
-  for (const l of all.filter((x) => rel.get(x)! >= 1).sort(byRelevance)) add(l);
+  for (const l of all.filter((x) => rel.get(x)! > 0).sort(byRelevance)) add(l);
   for (const g of groups) add(g.matches[g.matches.length - 1]);
-  for (const l of all) if (isTestCase(l.text ?? "")) add(l);
+  for (const l of all) if (isTestCase(l.text ?? "") || (TEST_PATH.test(l.path ?? "") && definesSymbol(l.text ?? "", symbol))) add(l);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
     for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
@@ -125,6 +133,8 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   const extra = loose.map((l) => l.raw);
   return { text: [...extra, ...out].join("\n"), matches, files: groups.length, keptMatches };
 }
+
+const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:test|spec)\.\w+$|_test\.go$|(?:^|[\\/])test_\w+\.py$/;
 
 function hasContext(p: ParsedSearch): boolean {
   return p.lines.some((l) => l.kind === "context" || l.kind === "separator");
