@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,20 +16,28 @@ const fresh = () => join(dir, `s${n++}`, "ccr.sqlite");
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), "testing", "writer-child.ts");
 
 /** Starts a writer process; resolves lines as they come. */
-function writer(path: string, prefix: string, count: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, prefix, String(count)], { stdio: ["ignore", "pipe", "pipe"] });
+function writer(path: string, prefix: string, count: number, startAt?: number) {
+  const args = ["--import", "tsx", CHILD, path, prefix, String(count), ...(startAt ? [String(startAt)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
+  /** Arrival time of the first and the last line, to show the two writers overlapped. */
+  const span = { first: Infinity, last: -Infinity };
   let buf = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => {
     buf += d.toString();
     const parts = buf.split("\n");
     buf = parts.pop()!;
+    if (parts.length) {
+      const t = Date.now();
+      span.first = Math.min(span.first, t);
+      span.last = Math.max(span.last, t);
+    }
     lines.push(...parts);
   });
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on("close", (code, signal) => res({ code, signal })));
-  return { child, lines, done, stderr: () => err };
+  return { child, lines, done, span, stderr: () => err };
 }
 
 describe("SqliteStore", () => {
@@ -85,15 +93,19 @@ describe("SqliteStore", () => {
   it("is shared safely by two processes writing at once", async () => {
     const path = fresh();
     new SqliteStore(path).close();
-    const a = writer(path, "alpha", 250);
-    const b = writer(path, "beta", 250);
+    const startAt = Date.now() + 1500;
+    const a = writer(path, "alpha", 400, startAt);
+    const b = writer(path, "beta", 400, startAt);
     const [ra, rb] = await Promise.all([a.done, b.done]);
+    // The two writers' commit streams overlapped in time.
+    expect(a.span.first).toBeLessThan(b.span.last);
+    expect(b.span.first).toBeLessThan(a.span.last);
     expect({ code: ra.code, err: a.stderr() }).toEqual({ code: 0, err: "" });
     expect({ code: rb.code, err: b.stderr() }).toEqual({ code: 0, err: "" });
     const store = new SqliteStore(path);
-    expect(store.stats().entries).toBe(500);
+    expect(store.stats().entries).toBe(800);
     for (const [prefix, w] of [["alpha", a], ["beta", b]] as const) {
-      expect(w.lines.length).toBe(250);
+      expect(w.lines.length).toBe(400);
       for (const line of w.lines) {
         const [i, key] = line.split(" ");
         expect(await store.get(key!)).toBe(childValue(prefix, Number(i)));
@@ -152,22 +164,25 @@ describe("SqliteStore", () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
-  it("recovers when pages go bad while open", async () => {
+  it("recovers when damage shows up only later, on a read", async () => {
     const path = fresh();
-    const store = new SqliteStore(path, { onWarning: () => {} });
-    await store.put("a".repeat(24), "x".repeat(50_000));
+    const store = new SqliteStore(path);
+    await store.put("a".repeat(24), "small");
+    await store.put("b".repeat(24), "y".repeat(200_000));
     store.close();
-    // Keep the header valid but overwrite the table pages with garbage.
-    const { openSync, writeSync, closeSync } = await import("node:fs");
+    // Damage the overflow pages of the big value only: the file opens fine, the read fails.
     const fd = openSync(path, "r+");
-    writeSync(fd, Buffer.alloc(8192, 0xab), 0, 8192, 4096);
+    writeSync(fd, Buffer.alloc(64 * 1024, 0xab), 0, 64 * 1024, 100 * 1024);
     closeSync(fd);
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
-    const again = new SqliteStore(path, { onWarning: () => {} });
-    await again.put("b".repeat(24), "fine");
-    expect(await again.get("b".repeat(24))).toBe("fine");
-    expect(again.warnings.join("\n")).toMatch(/corrupt or unreadable/);
+    const seen: string[] = [];
+    const again = new SqliteStore(path, { onWarning: (m) => seen.push(m) });
+    expect(seen).toEqual([]);
+    expect(await again.get("a".repeat(24))).toBe("small");
+    expect(await again.get("b".repeat(24))).toBeUndefined(); // SQLITE_CORRUPT → moved aside, fresh store
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/SQLITE_CORRUPT.*moved it to/);
+    await again.put("c".repeat(24), "fine");
+    expect(await again.get("c".repeat(24))).toBe("fine");
     again.close();
   });
 

@@ -1,5 +1,5 @@
 /**
- * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count>`): puts
+ * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count> [startAt]`): puts
  * `count` originals into the SQLite store at <db> and prints `<i> <key>` after each put has committed.
  * The multi-process and kill -9 tests read those lines to know what must be in the file.
  */
@@ -12,9 +12,11 @@ export function childValue(prefix: string, i: number): string {
 }
 
 async function main(): Promise<void> {
-  const [path, prefix = "w", countArg = "100"] = process.argv.slice(2);
-  if (!path) throw new Error("usage: writer-child <db> <prefix> <count>");
+  const [path, prefix = "w", countArg = "100", startAt] = process.argv.slice(2);
+  if (!path) throw new Error("usage: writer-child <db> <prefix> <count> [startAtEpochMs]");
   const store = new SqliteStore(path);
+  // A start barrier, so that two writers really write at the same time (startup times differ).
+  if (startAt) while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
   const count = Number(countArg);
   for (let i = 0; i < count; i++) {
     const value = childValue(prefix, i);
