@@ -29,6 +29,8 @@ export interface Unit {
   section: number;
   /** Titles of the enclosing headings, outermost first, joined by ` / `. */
   headings: string;
+  /** A live setting of a commented config file (`port 6379`): the facts such files exist for. */
+  setting?: boolean;
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
@@ -39,6 +41,8 @@ const ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)]|[a-z][.)]|#\.)\s+\S/;
 const TABLE = /^\s*(?:\|.*\||\+[-=+]{3,}\+?)\s*$/;
 const DIRECTIVE = /^\.\.\s+[\w:-]+::/;
 const INDENTED = /^(?: {4}|\t)/;
+/** A banner comment naming a section of a config file: `##### NETWORK #####`. */
+const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
 const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
 const isBlank = (l: string) => stripCr(l).trim() === "";
@@ -79,6 +83,12 @@ export function splitBlocks(lines: string[]): Block[] {
       while (j < lines.length && !stripCr(lines[j]!).trimStart().startsWith(mark)) j++;
       push("code", i, Math.min(lines.length, j + 1));
       i = j + 1;
+      continue;
+    }
+    if (comments && BANNER.test(l)) {
+      // `#### SECTION NAME ####` in config files: the file's own heading skeleton.
+      push("heading", i, i + 1, 1);
+      i++;
       continue;
     }
     if (!comments && ATX.test(l)) {
@@ -128,7 +138,7 @@ export function splitBlocks(lines: string[]): Block[] {
     let j = i + 1;
     while (j < lines.length) {
       const m = stripCr(lines[j]!);
-      if (m.trim() === "" || FENCE.test(m) || (!comments && ATX.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
+      if (m.trim() === "" || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
       const after = lines[j + 1] !== undefined ? stripCr(lines[j + 1]!) : undefined;
       if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after)) && j + 1 > i) break; // next line starts a heading
       // In commented config files a directive line after a comment starts a new unit.
@@ -165,6 +175,7 @@ export function splitSentences(text: string): string[] {
 /** Units of a document: headings are not units (always kept); blanks neither. */
 export function toUnits(lines: string[], blocks: Block[]): Unit[] {
   const units: Unit[] = [];
+  const comments = hashIsComment(lines);
   let section = 0;
   const path: { level: number; title: string }[] = [];
   let headings = "";
@@ -177,6 +188,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
           .map(stripCr)
           .find((l) => /[A-Za-z0-9]/.test(l))
           ?.replace(/^\s*#+\s*/, "")
+          .replace(/\s*#+\s*$/, "")
           .trim() ?? "";
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
       path.push({ level: b.level, title });
@@ -187,7 +199,8 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
     const text = lines.slice(b.start, b.end).join("\n");
     if (b.kind === "para") {
       const parts = splitSentences(text);
-      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: "para", index: idx, section, headings }));
+      const setting = comments && !text.startsWith("#");
+      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: "para", index: idx, section, headings, ...(setting ? { setting } : {}) }));
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });
   return units;

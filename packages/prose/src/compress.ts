@@ -16,7 +16,7 @@ export interface ProseOptions {
   minTokens?: number;
   /** A section whose omitted text reaches this many tokens gets its own marker. Default 600. */
   sectionMarkerTokens?: number;
-  /** Units at least this similar (Jaccard of word 3-grams) to a kept one are dropped. Default 0.75. */
+  /** Units at least this similar (Jaccard of word 3-grams) to a kept one are dropped. Default 0.9. */
   duplicateThreshold?: number;
 }
 
@@ -31,7 +31,7 @@ export interface ProseCompression {
 /** Elision mark for omitted sentences or blocks. */
 export const GAP = "[…]";
 
-const defaults = { targetRatio: 0.47, minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold: 0.75 };
+const defaults = { targetRatio: 0.47, minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold: 0.9 };
 
 /** Compresses prose; undefined when there is nothing to select from. Lossy: store the originals. */
 export function compressProse(
@@ -150,6 +150,7 @@ function render(
         .map((l) => l.replace(/\r$/, ""))
         .find((l) => /[A-Za-z0-9]/.test(l))!
         ?.replace(/^\s*#+\s*/, "")
+        .replace(/\s*#+\s*$/, "")
         .trim() ?? "";
       for (let l = b.start; l < b.end; l++) emit(lines[l]!);
       return;

@@ -123,6 +123,7 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
   return units.map((u, i) => {
     let s = 1;
     const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
+    let headingRel = 0;
     if (qs.size && u.headings) {
       // A section whose title answers the question lends weight to everything in it.
       let h = headingHits.get(u.headings);
@@ -130,7 +131,7 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
         h = new Set(terms(u.headings).filter((t) => qs.has(t))).size;
         headingHits.set(u.headings, h);
       }
-      s += Math.min(2.4, h * 1.2);
+      headingRel = Math.min(2, h * 0.8);
     }
     s += salience(u.text);
     // The first unit of a section usually says what the section is about.
@@ -138,8 +139,9 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
     if (u.kind === "para" && u.index === 0) s += 0.4;
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
-    s *= 1 + 0.6 * rel;
-    if (docs[i]!.length < 3) s *= 0.5; // fragments: "See below.", "::"
+    s *= 1 + 0.6 * rel + 0.5 * headingRel;
+    if (u.setting) s += 1.5;
+    if (docs[i]!.length < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
     return s;
   });
 }
