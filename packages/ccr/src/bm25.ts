@@ -8,6 +8,8 @@ const STOPWORDS = new Set(
   "a an and are as at be by did do does for from has have how i in is it its of on or that the this to was were what when where which who why with".split(" "),
 );
 
+const SPLITTABLE = /_|[\p{Ll}\p{N}]\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u;
+
 /**
  * Lower-cased word tokens. Identifiers are kept whole (`lookupKeyRead` → `lookupkeyread`) and also split
  * at camelCase and `_` boundaries, so both `lookupKeyRead` and `key read` find them.
@@ -18,6 +20,8 @@ export function tokenize(text: string): string[] {
     const w = m[0];
     const lower = w.toLowerCase();
     out.push(lower);
+    // Most words have no inner boundary: skip the splitting work for them (it dominates on big texts).
+    if (!SPLITTABLE.test(w)) continue;
     const parts = w
       .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1 $2")
       .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, "$1 $2")

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { ccrKey, marker } from "@headroom/core";
 import { bm25, queryTerms, tokenize } from "./bm25.js";
 import { findMarkerHashes, parseMarkers } from "./markers.js";
@@ -131,5 +132,32 @@ describe("retrieve", () => {
     const bad = await retrieve(store, "not-a-hash");
     expect(bad).toMatchObject({ found: false, status: "unknown" });
     for (const r of [expired, unknown, bad]) expect(findMarkerHashes(formatRetrieveResult(r))).toEqual([]);
+  });
+
+  it("property: a query returns a subsequence of the original lines, and the counts add up", async () => {
+    const word = fc.constantFrom("alpha", "beta", "gamma", "delta", "errorCode", "user_id", "42", "ok");
+    const line = fc.array(word, { minLength: 1, maxLength: 6 }).map((w) => w.join(" "));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 2, maxLength: 40 }), fc.array(word, { minLength: 1, maxLength: 3 }), async (lines, q) => {
+        const text = lines.join("\n");
+        const store = new MemoryStore();
+        await store.put(ccrKey(text), text);
+        const full = await retrieve(store, ccrKey(text));
+        expect(full.found && full.content).toBe(text);
+        const r = await retrieve(store, ccrKey(text), { query: q.join(" ") });
+        if (!r.found) throw new Error("expected a hit");
+        expect(r.totalItems).toBe(lines.length);
+        const got = r.content ? r.content.split("\n") : [];
+        expect(got.length).toBe(r.returnedItems);
+        // Subsequence in original order.
+        let j = 0;
+        for (const l of got) {
+          while (j < lines.length && lines[j] !== l) j++;
+          expect(j).toBeLessThan(lines.length);
+          j++;
+        }
+      }),
+      { numRuns: 80 },
+    );
   });
 });
