@@ -22,9 +22,10 @@ export interface CodeCompressOptions {
   /** Comments and docstrings with fewer lines stay (before bias). Default 4. */
   minCommentLines?: number;
   /**
-   * Largest share of the file the grammar may fail to read (ERROR nodes, in characters) for the file to
-   * still be compressed; erroneous regions are then left verbatim and the output may not gain errors.
-   * 0 = any parse error leaves the file unchanged. Default 0.02 (real headers full of macros).
+   * Largest share of the file (in characters) the grammar may fail to place in any well-formed construct
+   * for the file to still be compressed. Only well-formed definitions are collapsed, broken regions stay
+   * verbatim, and the output may not have more parse errors than the input. 0 = any parse error leaves
+   * the file unchanged. Default 0.02 (real headers full of unbalanced preprocessor branches and macros).
    */
   maxErrorRatio?: number;
 }
@@ -77,7 +78,10 @@ export function queryNames(query: string | undefined): Set<string> {
   return new Set((query ?? "").match(/[A-Za-z_$][\w$]{2,}/g) ?? []);
 }
 
-const errorCount = (language: LanguageId, text: string) => withTree(language, text, (t) => errorStats(t).count);
+/** Number of parse errors (ERROR and MISSING nodes) in `text` under a language's grammar. */
+export async function countParseErrors(text: string, language: LanguageId): Promise<number> {
+  return (await withTree(language, text, (t) => errorStats(t).count)) ?? Number.POSITIVE_INFINITY;
+}
 
 /**
  * Compresses one source file. Returns null when the language's grammar cannot read the file, when
@@ -138,8 +142,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
   const base = { language: lang, parseErrors: inputErrors };
   // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
   const parsesOk = async (out: string) => {
-    const n = await errorCount(lang, out);
-    return n !== undefined && n <= inputErrors;
+    return (await countParseErrors(out, lang)) <= inputErrors;
   };
   if (planned.edits.length) {
     const out = applyEdits(text, planned.edits);

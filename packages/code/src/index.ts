@@ -7,7 +7,7 @@ import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type Comp
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
 
-export { compressCode, queryNames } from "./compress.js";
+export { compressCode, countParseErrors, queryNames } from "./compress.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
 export { restoreCode } from "./placeholders.js";
 export { extractSignatures, signatureRetention } from "./signatures.js";

@@ -1,0 +1,150 @@
+import { ccrKey, createPipeline, findMarkerHashes, type Store } from "@headroom/core";
+import { describe, expect, it } from "vitest";
+import { FIXTURES } from "./fixtures.test-data.js";
+import {
+  compressCode,
+  countParseErrors,
+  createCodeCompressor,
+  extractSignatures,
+  headroomPlugin,
+  languageFromFileName,
+  restoreCode,
+  signatureRetention,
+} from "./index.js";
+
+function memoryStore(): Store & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: async (k) => map.get(k),
+    put: async (k, v) => void map.set(k, v),
+    has: async (k) => map.has(k),
+    delete: async (k) => map.delete(k),
+  };
+}
+
+describe.each(FIXTURES)("$language fixture", (f) => {
+  it("collapses the long body behind a marker, keeps the signature and the short body, and re-parses", async () => {
+    const r = await compressCode(f.source, f.language);
+    expect(r).not.toBeNull();
+    const out = r!.text;
+    expect(out).toContain(f.signature);
+    expect(out).not.toContain(f.bodyLine);
+    expect(out).toMatch(/\d+ lines elided\. Retrieve more: hash=[a-f0-9]{24}\]/);
+    expect(out.split("\n").some((l) => l.includes(f.shortFn))).toBe(true);
+    expect(await countParseErrors(out, r!.language)).toBe(0);
+    // Every marker points at an original that is an exact span of the input, keyed by its hash.
+    const hashes = findMarkerHashes(out);
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) {
+      const o = r!.originals.find((x) => x.key === h)!;
+      expect(o).toBeDefined();
+      expect(ccrKey(o.content)).toBe(h);
+      expect(f.source.includes(o.content)).toBe(true);
+    }
+    expect(r!.originals.some((o) => o.content.includes(f.bodyLine))).toBe(true);
+    expect(restoreCode(out, r!.originals)).toBe(f.source);
+  });
+
+  it("keeps the body of a function the query names", async () => {
+    const r = await compressCode(f.source, f.language, { query: `how does ${f.longFn} work?` });
+    if (r) expect(r.text).toContain(f.bodyLine);
+  });
+
+  it("keeps every signature", async () => {
+    const sigs = await extractSignatures(f.source, f.language);
+    expect(sigs.map((s) => s.name)).toContain(f.longFn);
+    const r = await compressCode(f.source, f.language);
+    expect(signatureRetention(sigs, r!.text).missing).toEqual([]);
+  });
+
+  it("is lossless without a store: nothing elided", async () => {
+    const messy = f.source.replace(/\n/, "   \n\n\n\n");
+    const r = await compressCode(messy, f.language, { reversible: false });
+    expect(r).not.toBeNull();
+    expect(r!.lossless).toBe(true);
+    expect(r!.originals).toEqual([]);
+    expect(r!.text).toContain(f.bodyLine);
+    expect(r!.text).not.toMatch(/hash=/);
+    expect(r!.text).not.toMatch(/\n\n\n/);
+    expect(r!.text.length).toBeLessThan(messy.length);
+  });
+});
+
+describe("details", () => {
+  it("keeps whitespace inside multi-line strings in lossless mode", async () => {
+    const src = 'def f():\n    s = """a   \n\n\n\nb"""\n    return s   \n\n\n\nx = 1\n';
+    const r = await compressCode(src, "python", { reversible: false });
+    expect(r!.text).toBe('def f():\n    s = """a   \n\n\n\nb"""\n    return s\n\nx = 1\n');
+  });
+
+  it("trims long comments and docstrings to their first line", async () => {
+    const words = (w: string) => `${w} ${"and more words ".repeat(4)}`;
+    const block = ["two", "three", "four", "five"].map((w) => ` * ${words(w)}\n`).join("");
+    const run = ["b", "c", "d", "e"].map((w) => `// ${words(w)}\n`).join("");
+    const src = `/**\n * First line of the doc.\n${block} */\nint f(void);\n// a\n${run}int g(void);\n`;
+    const r = await compressCode(src, "c");
+    expect(r!.text).toContain("First line of the doc. [5 more comment lines. Retrieve more: hash=");
+    expect(r!.text).toContain("// a\n// [4 more comment lines. Retrieve more: hash=");
+    expect(await countParseErrors(r!.text, "c")).toBe(0);
+    expect(restoreCode(r!.text, r!.originals)).toBe(src);
+  });
+
+  it("puts a multi-line docstring's first line into the Python placeholder", async () => {
+    const f = FIXTURES.find((x) => x.language === "python")!;
+    const r = await compressCode(f.source, "python");
+    expect(r!.text).toMatch(/\.\.\.  # Sum the items, scaled\. \[\d+ lines elided/);
+  });
+
+  it("declines unknown or broken input (fail open)", async () => {
+    expect(await compressCode("def f(:\n  ))))\n" + "x = (\n".repeat(50), "python")).toBeNull();
+    expect(await compressCode("   \n", "go")).toBeNull();
+    const c = createCodeCompressor();
+    const ctx = { model: "gpt-4o", tokenizer: { name: "t", encoding: "e", estimated: true, count: (s: string) => s.length }, reversible: true, bias: 1 };
+    expect(await c.compress({ id: "u", text: "hello", role: "tool", messageIndex: 0 }, ctx)).toBeNull();
+  });
+
+  it("picks the language from the file name first, then from detection", () => {
+    expect(languageFromFileName("src/App.tsx")).toBe("tsx");
+    expect(languageFromFileName("a/b/json.hpp")).toBe("cpp");
+    expect(languageFromFileName("README.md")).toBeUndefined();
+  });
+
+  it("falls back to the TSX grammar for TypeScript with JSX", async () => {
+    const src = `export function App(props: { name: string }) {\n${"  const x = 1;\n".repeat(6)}  return <div>{props.name}</div>;\n}\n`;
+    const r = await compressCode(src, "typescript");
+    expect(r?.language).toBe("tsx");
+    expect(r!.text).toContain("export function App(props: { name: string }) {");
+  });
+});
+
+describe("plugin in the core pipeline", () => {
+  const f = FIXTURES.find((x) => x.language === "go")!;
+  const text = f.source.repeat(1);
+  const detect = () => ({ kind: "code" as const, confidence: 1, language: "go" });
+
+  it("stores originals and emits markers with a store", async () => {
+    const store = memoryStore();
+    const p = createPipeline({ compressors: [headroomPlugin()], detect, store, minTokens: 0 });
+    const r = await p.compressText(text);
+    expect(r.errors).toEqual([]);
+    expect(r.text).not.toContain(f.bodyLine);
+    const hashes = findMarkerHashes(r.text);
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) expect(await store.get(h)).toBeDefined();
+  });
+
+  it("is lossless without a store", async () => {
+    const p = createPipeline({ compressors: [headroomPlugin()], detect, minTokens: 0 });
+    const r = await p.compressText(text.replace("\n", "    \n\n\n\n"));
+    expect(r.text).toContain(f.bodyLine);
+    expect(r.text).not.toMatch(/hash=/);
+  });
+
+  it("uses the file name of the Read tool call", async () => {
+    const store = memoryStore();
+    const p = createPipeline({ compressors: [headroomPlugin()], detect: () => ({ kind: "code", confidence: 1 }), store, minTokens: 0 });
+    const r = await p.compressText(text, { toolName: "Read", toolArgs: JSON.stringify({ file_path: "/x/summer.go" }) });
+    expect(r.text).not.toContain(f.bodyLine);
+  });
+});
