@@ -199,6 +199,7 @@ function thinString(s: string, path: string, st: ThinState, depth: number): JVal
   }
   const type = longStringType(s, st.opts.longString, st.opts.blobString);
   if (!type) return s;
+  st.changed = true;
   const key = ccrKey(s);
   if (!st.offloads.some((x) => x.key === key)) st.offloads.push({ key, content: s, meta: { kind: type, compressor: "smart-crusher", path } });
   const n = st.offloads.findIndex((x) => x.key === key) + 1;

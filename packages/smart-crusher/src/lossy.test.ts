@@ -1,0 +1,96 @@
+import { ccrKey, findMarkerHashes } from "@headroom/core";
+import { describe, expect, it } from "vitest";
+import { crush } from "./crush.js";
+import { decode } from "./decode.js";
+import { changePoints, queryTerms, selectItems } from "./select.js";
+import { fromValue } from "./ast.js";
+
+const count = (t: string) => Math.ceil(t.length / 4);
+const rows = (n: number, f: (i: number) => Record<string, unknown> = () => ({})) =>
+  Array.from({ length: n }, (_, i) => ({ id: i, status: "ok", latency_ms: 100 + (i % 7), error_count: 0, host: `web-${i % 3}`, ...f(i) }));
+const kept = (text: string): { id: number }[] => decode(text) as { id: number }[];
+
+describe("lossy selection", () => {
+  it("is off without a store: lossless only", () => {
+    const text = JSON.stringify(rows(200));
+    const r = crush(text, { count })!;
+    expect(r.lossless).toBe(true);
+    expect(findMarkerHashes(r.text)).toEqual([]);
+  });
+
+  it("keeps first, last, trouble values (not key names), outliers and rare values; ends with the marker", () => {
+    const data = rows(200, (i) => (i === 50 ? { status: "request timed out" } : i === 120 ? { latency_ms: 9000 } : i === 160 ? { host: "db-1" } : {}));
+    const text = JSON.stringify(data, null, 2);
+    const r = crush(text, { count, reversible: true })!;
+    expect(r.lossless).toBe(false);
+    const ids = kept(r.text).map((x) => x.id);
+    for (const id of [0, 199, 50, 120, 160]) expect(ids).toContain(id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b)); // original order
+    expect(ids.length).toBeLessThan(40);
+    const last = r.text.split("\n").pop()!;
+    expect(last).toMatch(/^\[200 items compressed to \d+\. Retrieve more: hash=[a-f0-9]{24}\]$/);
+    expect(r.originals[0]!.key).toBe(ccrKey(text));
+    expect(r.originals[0]!.content).toBe(text);
+    for (const h of findMarkerHashes(r.text)) expect(r.originals.map((o) => o.key)).toContain(h);
+  });
+
+  it("matches trouble words on word boundaries in values only", () => {
+    const data = rows(100, (i) => (i === 30 ? { note: "terrorism dataset" } : i === 40 ? { note: "AttributeError raised" } : {}));
+    const sel = selectItems(fromValue(data) as never);
+    expect(sel.reasons.get(40)).toBe("error");
+    expect(sel.reasons.get(30)).not.toBe("error");
+  });
+
+  it("keeps query matches from the user turn and change points", () => {
+    const data = rows(150, (i) => ({ name: `user${i}`, load: i < 90 ? 10 + (i % 3) : 60 + (i % 3) }));
+    const r = crush(JSON.stringify(data), { count, reversible: true, query: 'What happened to "user77"?' })!;
+    const ids = kept(r.text).map((x) => x.id);
+    expect(ids).toContain(77);
+    expect(ids.some((id) => id >= 86 && id <= 94)).toBe(true);
+    expect(changePoints([...Array(30).fill(1), ...Array(30).fill(9)], 4)).toEqual([30]);
+    expect(queryTerms("which PRs were merged by sigmavirus24 in 2017?")).toEqual(expect.arrayContaining(["prs", "merged", "sigmavirus24", "2017"]));
+  });
+
+  it("keeps more items when they differ than when they are near-duplicates", () => {
+    const same = selectItems(fromValue(Array.from({ length: 100 }, (_, i) => ({ id: i, kind: "a" }))) as never).keep.length;
+    const varied = selectItems(fromValue(Array.from({ length: 100 }, (_, i) => ({ id: i, kind: `k${i % 40}x`.replace(/\d/g, (d) => "abcdefghij"[+d]!) }))) as never).keep.length;
+    expect(varied).toBeGreaterThan(same);
+  });
+
+  it("thins number arrays with min/max/mean and string arrays with anomalies", () => {
+    const nums = Array.from({ length: 300 }, (_, i) => (i === 150 ? 5000 : i % 10));
+    const r = crush(JSON.stringify({ samples: nums }), { count, reversible: true })!;
+    expect((decode(r.text) as { samples: number[] }).samples).toContain(5000);
+    expect(r.text).toMatch(/\$\.samples: 300 numbers compressed to \d+; min 0, max 5000, mean 21\.167/);
+    const lines = Array.from({ length: 120 }, (_, i) => (i === 70 ? "FATAL: disk full" : `GET /page/${i % 5} 200`));
+    const s = crush(JSON.stringify(lines), { count, reversible: true })!;
+    expect(decode(s.text)).toContain("FATAL: disk full");
+  });
+
+  it("offloads long base64/HTML strings behind a typed marker outside the JSON string", () => {
+    const blob = "iVBORw0KGgo" + "QUJDRA".repeat(400);
+    const text = JSON.stringify({ name: "logo", png: blob, html: "<div><p>x</p><p>y</p><a href='#'>z</a><br></div>".repeat(20) });
+    const r = crush(text, { count, reversible: true })!;
+    const v = decode(r.text) as { png: string; html: string };
+    expect(v.png).toMatch(/^<<base64 \d+ chars #\d>>$/);
+    expect(v.html).toMatch(/^<<html \d+ chars #\d>>$/);
+    const o = r.originals.find((x) => x.content === blob)!;
+    expect(r.text).toContain(`hash=${o.key}]`);
+    expect(o.key).toBe(ccrKey(blob));
+  });
+
+  it("thins stringified JSON and keeps the value a JSON string", () => {
+    const inner = JSON.stringify(rows(100), null, 2);
+    const r = crush(JSON.stringify({ body: inner }), { count, reversible: true, lossyFormat: "json" })!;
+    const json = r.text.slice(0, r.text.lastIndexOf("\n["));
+    const body = (JSON.parse(json.split("\n[")[0]!) as { body: string }).body;
+    expect((JSON.parse(body) as unknown[]).length).toBeLessThan(100);
+  });
+
+  it("lossy output parses as JSON when asked for JSON, and never re-compresses its own output", () => {
+    const r = crush(JSON.stringify(rows(100)), { count, reversible: true, lossyFormat: "json" })!;
+    const body = r.text.split("\n[")[0]!;
+    expect(Array.isArray(JSON.parse(body))).toBe(true);
+    expect(crush(r.text, { count, reversible: true })).toBeNull();
+  });
+});
