@@ -42,7 +42,8 @@ export async function compressCase(c: CorpusCase, store: Store | undefined, extr
   }
   const path = typeof (c.source as { path?: unknown })?.path === "string" ? ((c.source as { path: string }).path.split("#")[0] ?? "") : "";
   const toolName = c.kind === "code" ? "read_file" : c.kind === "search" ? "grep" : c.kind === "diff" ? "git" : "tool";
-  const toolArgs = c.kind === "code" ? JSON.stringify({ file_path: path }) : "{}";
+  // What the agent's tool call would have said: the file it read, or the command it ran (rg …, git show …).
+  const toolArgs = c.kind === "code" ? JSON.stringify({ file_path: path }) : c.kind === "search" || c.kind === "diff" ? JSON.stringify({ command: path }) : "{}";
   const res = await r.compressText(caseText(c), { ...opts, query: c.query, toolName, toolArgs });
   return summarizeRun(res.text, res.units, res.errors, res.tokensBefore, res.tokensAfter);
 }
