@@ -40,41 +40,33 @@ export function commentRun(indent: string, prefix: string, lines: number, key: s
   return `\n${indent}${prefix} ${marker(commentSummary(lines), key)}`;
 }
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Patterns matching each placeholder form for a key, most specific first. */
-function patterns(key: string): RegExp[] {
-  const body = esc(`${bodySummary(0)}. Retrieve more: hash=${key}]`).replace("0", "\\d+");
-  const comment = esc(`${commentSummary(0)}. Retrieve more: hash=${key}]`).replace("0", "\\d+");
-  return [
-    new RegExp(`\\n[ \\t]*//[/!]? \\[${body}\\n[ \\t]*`, "g"),
-    new RegExp(`\\n[ \\t]*\\.\\.\\.  # (?:[^\\n]*? )?\\[${body}`, "g"),
-    new RegExp(`/\\* \\[${body} \\*/`, "g"),
-    new RegExp(`\\n[ \\t]*(?://[/!]?|#) \\[${comment}`, "g"),
-    new RegExp(` \\[${comment} ?`, "g"),
-  ];
-}
+const KEY = "([a-f0-9]{24})";
+const BODY = `\\d+ lines elided\\. Retrieve more: hash=${KEY}\\]`;
+const COMMENT = `\\d+ more comment lines\\. Retrieve more: hash=${KEY}\\]`;
+/** Every placeholder form, one capture group (the key) each; same-position alternatives never overlap. */
+const PLACEHOLDER = new RegExp(
+  [
+    `\\n[ \\t]*//[/!]? \\[${BODY}\\n[ \\t]*`,
+    `\\n[ \\t]*\\.\\.\\.  # (?:[^\\n]*? )?\\[${BODY}`,
+    `/\\* \\[${BODY} \\*/`,
+    `\\n[ \\t]*(?://[/!]?|#) \\[${COMMENT}`,
+    ` \\[${COMMENT} ?`,
+  ]
+    .map((p) => `(?:${p})`)
+    .join("|"),
+  "g",
+);
 
 /**
  * Puts every elided span back: the inverse of the code compressor for the originals it returned.
  * `restoreCode(result.text, result.originals)` gives back the input byte for byte in reversible mode.
+ * One pass: text restored from an original is not scanned again. Unknown keys are left as they are.
  */
 export function restoreCode(text: string, originals: readonly StoredOriginal[]): string {
-  let out = text;
-  // Originals may nest (never in this compressor's output, but be safe): repeat until stable.
-  for (let round = 0; round < 4; round++) {
-    let changed = false;
-    for (const o of originals) {
-      for (const re of patterns(o.key)) {
-        const next = out.replace(re, () => o.content);
-        if (next !== out) {
-          out = next;
-          changed = true;
-          break;
-        }
-      }
-    }
-    if (!changed) break;
-  }
-  return out;
+  const byKey = new Map(originals.map((o) => [o.key, o.content]));
+  return text.replace(PLACEHOLDER, (m: string, ...groups: unknown[]) => {
+    const key = groups.slice(0, 5).find((g): g is string => typeof g === "string");
+    const content = key === undefined ? undefined : byKey.get(key);
+    return content ?? m;
+  });
 }
