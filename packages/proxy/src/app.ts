@@ -12,6 +12,7 @@ import { isObj, type Dialect, type Obj } from "./dialects/types.js";
 import { clientResponseHeaders, setTokenHeaders, upstreamRequestHeaders } from "./headers.js";
 import { isEventStream, nonStreamingLoop, streamingLoop, type LoopContext } from "./loop.js";
 import { isLoopbackHost, resolveOptions, type ProxyOptions, type ResolvedOptions } from "./options.js";
+import { nodeFetch } from "./node-fetch.js";
 import { ProxyStats } from "./stats.js";
 import { callUpstream, describeNetworkError, UpstreamTimeoutError } from "./upstream.js";
 
@@ -47,7 +48,7 @@ export function createProxyApp(options: ProxyOptions = {}): ProxyApp {
   if (!isLoopbackHost(cfg.host) && !cfg.token)
     throw new Error(`headroom proxy: binding ${cfg.host} (not loopback) requires a token (--token or HEADROOM_PROXY_TOKEN)`);
   const stats = new ProxyStats();
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const doFetch = options.fetch ?? nodeFetch;
   const log = options.log;
   let ownedStore: (Store & { close?: () => void }) | undefined;
   let deps: Promise<{ pipeline: Pipeline; store: Store }> | undefined;
