@@ -88,15 +88,22 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   }
   const compact = toJson(tree);
   const encoder = new Encoder({ count });
-  const table = encoder.encode(tree);
   const compactTokens = estimateLarge(compact, count);
+  // Lossy first when allowed: a thinned document that beats compact JSON by a clear margin makes the
+  // full lossless encoding (the costliest step on big inputs) unnecessary.
+  let lossy: CrushResult | null = null;
+  let lossyTokens = Infinity;
+  if (options.reversible) {
+    lossy = thinDocument(tree, text, options, encoder, count);
+    if (lossy) {
+      lossyTokens = estimateLarge(lossy.text, count);
+      if (lossyTokens < compactTokens * 0.5) return lossy;
+    }
+  }
+  const table = encoder.encode(tree);
   const tableTokens = table === compact ? compactTokens : estimateLarge(table, count);
   const best = tableTokens < compactTokens ? { text: table, tokens: tableTokens, form: "table" } : { text: compact, tokens: compactTokens, form: "minify" };
-
-  if (options.reversible) {
-    const lossy = thinDocument(tree, text, options, encoder, count);
-    if (lossy && estimateLarge(lossy.text, count) < best.tokens) return lossy;
-  }
+  if (lossy && lossyTokens < best.tokens) return lossy;
   // Already in its shortest form: decline rather than return the same text.
   if (best.text === trimmed || (trimmed === compact && best.tokens >= compactTokens)) return null;
   if (best.text.length >= text.length && best.tokens >= compactTokens) return null;
