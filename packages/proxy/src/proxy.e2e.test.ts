@@ -104,6 +104,18 @@ describe("OpenAI Chat Completions", () => {
     expect(mock.requests[1]!.json.messages[3]).toMatchObject({ role: "assistant", content: "Let me look. " });
   });
 
+  it("stops after 3 retrieve rounds and returns the last response as is", async () => {
+    mock.fallback = (r) => ({
+      kind: "json",
+      body: chatCompletion({ content: null, tool_calls: [{ id: `call_${mock.requests.length}`, type: "function", function: { name: "headroom_retrieve", arguments: JSON.stringify({ hash: hashIn(mock.requests[0]!.json) }) } }] }, "tool_calls"),
+    });
+    const res = await openai.chat.completions.create(chatRequest() as never);
+    expect(mock.requests).toHaveLength(4);
+    expect(res.choices[0]!.finish_reason).toBe("tool_calls");
+    const stats = (await (await fetch(`${proxy.url}/stats`)).json()) as any;
+    expect(stats.retrieve.rounds).toBeGreaterThanOrEqual(3);
+  });
+
   it("passes a response through unchanged when the model calls other tools too", async () => {
     mock.fallback = (r) => ({
       kind: "sse",
