@@ -8,6 +8,9 @@ const STOPWORDS = new Set(
   "a an and are as at be by did do does for from has have how i in is it its of on or that the this to was were what when where which who why with".split(" "),
 );
 
+/** Share of documents above which a term is structural rather than selective. */
+const UBIQUITOUS = 0.99;
+
 const SPLITTABLE = /_|[\p{Ll}\p{N}]\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u;
 
 /**
@@ -47,7 +50,8 @@ export interface Scored {
 
 /**
  * BM25 scores (k1 = 1.2, b = 0.75, Lucene's non-negative IDF) of every document for `query`, best
- * first; documents without any query term are left out. A document that contains the whole query as
+ * first; documents without any query term are left out. Terms present in over 99% of the documents are
+ * ignored when the query has more specific ones. A document that contains the whole query as
  * a phrase (case-insensitive) gets a bonus (half its matched terms' IDF), so exact lookups rank first.
  */
 export function bm25(docs: readonly string[], query: string, k1 = 1.2, b = 0.75): Scored[] {
@@ -66,6 +70,10 @@ export function bm25(docs: readonly string[], query: string, k1 = 1.2, b = 0.75)
     tfs.push(tf);
   }
   const n = docs.length;
+  // Terms found in nearly every item (JSON keys, a log level on every line) cannot select anything: they
+  // only count when the query has nothing more specific.
+  const specific = terms.filter((t) => (df.get(t) ?? 0) > 0 && (df.get(t) ?? 0) <= UBIQUITOUS * n);
+  const scoring = specific.length ? specific : terms;
   const avg = lens.reduce((a, x) => a + x, 0) / n || 1;
   const phrase = query.trim().toLowerCase();
   const out: Scored[] = [];
@@ -74,7 +82,7 @@ export function bm25(docs: readonly string[], query: string, k1 = 1.2, b = 0.75)
     if (!tf.size) continue;
     let s = 0;
     let idfSum = 0;
-    for (const t of terms) {
+    for (const t of scoring) {
       const f = tf.get(t);
       if (!f) continue;
       const dft = df.get(t)!;

@@ -51,6 +51,10 @@ describe("bm25", () => {
     const r = bm25(docs, "rare error");
     expect(r.map((s) => s.index)).toEqual([2, 0]);
     expect(bm25(docs, "absent")).toEqual([]);
+    // A term in every document does not select when a more specific one matches.
+    const rows = ['{"state":"open","id":1}', '{"state":"open","id":2,"draft":true}', '{"state":"closed","id":3}'];
+    expect(bm25(rows, "state draft").map((x) => x.index)).toEqual([1]);
+    expect(bm25(rows, "state").map((x) => x.index)).toEqual([0, 1, 2]);
   });
 });
 
@@ -99,6 +103,12 @@ describe("retrieve", () => {
     if (!e.found) throw new Error("expected a hit");
     expect(JSON.parse(e.content)).toEqual({ total_count: 40, items: [items[3]] });
     expect(e.note).toContain('of the "items" array');
+    // Keys are in every item: they do not select; nothing specific matched → the envelope, array emptied.
+    const none = await retrieve(store, ccrKey(env), { query: "site_admin kubernetes" });
+    expect(none).toMatchObject({ found: true, returnedItems: 40 });
+    const zero = await retrieve(store, ccrKey(env), { query: "kubernetes" });
+    expect(zero.found && JSON.parse(zero.content)).toEqual({ total_count: 40, items: [] });
+    expect(zero.found && zero.note).toMatch(/No items of the "items" array matched .*rest of the object/);
   });
 
   it("caps the number of items and says so", async () => {

@@ -145,11 +145,13 @@ function select(key: string, content: string, query: string, o: RetrieveOptions)
   }
   const scored = bm25(items.docs, query);
   if (!scored.length) {
+    // An envelope object still shows its other fields (the answer may be there), with the array emptied.
+    const rest = items.where ? `; the rest of the object is shown with the array emptied` : "";
     return {
       ...base,
-      content: "",
+      content: items.where ? items.render([]) : "",
       returnedItems: 0,
-      note: `No ${items.kind}${of} matched ${q} (of ${total}). Call headroom_retrieve again without a query for the full original.`,
+      note: `No ${items.kind}${of} matched ${q} (of ${total})${rest}. Call headroom_retrieve again without a query for the full original.`,
     };
   }
   const maxItems = Math.max(1, o.maxItems ?? 50);
