@@ -54,7 +54,7 @@ describe("bm25", () => {
     // A term in every document does not select when a more specific one matches.
     const rows = ['{"state":"open","id":1}', '{"state":"open","id":2,"draft":true}', '{"state":"closed","id":3}'];
     expect(bm25(rows, "state draft").map((x) => x.index)).toEqual([1]);
-    expect(bm25(rows, "state").map((x) => x.index)).toEqual([0, 1, 2]);
+    expect(bm25(rows, "state").map((x) => x.index).sort()).toEqual([0, 1, 2]);
   });
 });
 
