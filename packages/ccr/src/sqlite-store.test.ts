@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -184,6 +184,38 @@ describe("SqliteStore", () => {
     await again.put("c".repeat(24), "fine");
     expect(await again.get("c".repeat(24))).toBe("fine");
     again.close();
+  });
+
+  it("an unreadable file (another user's, or mode 000) is moved aside with a clear warning", async () => {
+    const folder = join(dir, `unreadable${n++}`);
+    chmodSync(dir, 0o755); // the other user must be able to reach the folder
+    mkdirSync(folder, { mode: 0o777 });
+    chmodSync(folder, 0o777);
+    const path = join(folder, "ccr.sqlite");
+    const s0 = new SqliteStore(path);
+    await s0.put("a".repeat(24), "private");
+    s0.close();
+    const root = process.getuid?.() === 0;
+    if (root && !existsSync("/usr/bin/setpriv")) return void console.warn("root without setpriv: cannot make a file unreadable; skipped");
+    let warning: string;
+    if (root) {
+      // Root reads everything: open it as nobody instead (the file stays root's, mode 0600).
+      const child = spawn("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", CHILD, path, "other", "3"], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((res) => child.on("close", res));
+      expect(code).toBe(0);
+      warning = err;
+    } else {
+      chmodSync(path, 0o000);
+      const store = new SqliteStore(path, { onWarning: () => {} });
+      await store.put("b".repeat(24), "fresh");
+      expect(await store.get("b".repeat(24))).toBe("fresh");
+      store.close();
+      warning = store.warnings.join("\n");
+    }
+    expect(warning).toMatch(/CCR store .* is corrupt or unreadable \(SQLITE_CANTOPEN.*moved it to .*\.corrupt-.*fresh store/);
+    expect(readdirSync(folder).some((f) => f.startsWith("ccr.sqlite.corrupt-"))).toBe(true);
   });
 
   it("falls back to memory with a warning when the path cannot be a file", async () => {
