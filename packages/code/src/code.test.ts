@@ -90,6 +90,22 @@ describe("details", () => {
     expect(restoreCode(r!.text, r!.originals)).toBe(src);
   });
 
+  it("cuts short comments to their first line and keeps the whole file behind one footer marker", async () => {
+    const body = Array.from({ length: 8 }, (_, i) => `    total += ${i}; // step ${i}`).join("\n");
+    const src = `// Sum adds things up.\n// It really does.\nint sum(void) {\n${body}\n    return total;\n}\n`;
+    const r = await compressCode(src, "c");
+    expect(r!.text).toContain("// Sum adds things up. …\nint sum(void) {");
+    expect(r!.text).not.toContain("It really does.");
+    expect(r!.text).toMatch(/\n\/\/ \[13-line original file, comments untrimmed\. Retrieve more: hash=[a-f0-9]{24}\]\n$/);
+    const file = r!.originals.find((o) => o.meta?.kind === "code-file")!;
+    expect(file.content).toBe(src);
+    expect(restoreCode(r!.text, r!.originals)).toBe(src);
+    expect(await countParseErrors(r!.text, "c")).toBe(0);
+    const noTrim = await compressCode(src, "c", { trimComments: false });
+    expect(noTrim!.text).toContain("It really does.");
+    expect(restoreCode(noTrim!.text, noTrim!.originals)).toBe(src);
+  });
+
   it("puts a multi-line docstring's first line into the Python placeholder", async () => {
     const f = FIXTURES.find((x) => x.language === "python")!;
     const r = await compressCode(f.source, "python");

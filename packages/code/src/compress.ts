@@ -7,6 +7,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import { withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { cleanWhitespace, literalRanges } from "./lossless.js";
+import { fileFooter } from "./placeholders.js";
 import { applyEdits, planEdits, type Edit } from "./plan.js";
 
 /** Options of `compressCode`. */
@@ -19,8 +20,13 @@ export interface CodeCompressOptions {
   bias?: number;
   /** Bodies with fewer non-blank lines stay (before bias). Default 5. */
   minBodyLines?: number;
-  /** Comments and docstrings with fewer lines stay (before bias). Default 4. */
+  /** Comments and docstrings with fewer lines keep their first line only, without a marker of their own (see trimComments). Default 4. */
   minCommentLines?: number;
+  /**
+   * Cut comments too short for their own marker (2 to minCommentLines-1 lines) to their first line plus
+   * ` …`; the whole original file is then stored once, behind a footer marker. Default true.
+   */
+  trimComments?: boolean;
   /**
    * Largest share of the file (in characters) the grammar may fail to place in any well-formed construct
    * for the file to still be compressed. Only well-formed definitions are collapsed, broken regions stay
@@ -103,6 +109,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
       minBodyLines: Math.max(2, Math.round((options.minBodyLines ?? 5) / bias)),
       minCommentLines: Math.max(2, Math.round((options.minCommentLines ?? 4) / bias)),
       keepNames: queryNames(options.query),
+      trimComments: options.trimComments ?? true,
       stash: (content, kind) => {
         counts[kind]++;
         return store.stash(content, { kind: `code-${kind}`, language: lang });
@@ -145,7 +152,9 @@ export async function compressCode(text: string, language: LanguageId, options: 
     return (await countParseErrors(out, lang)) <= inputErrors;
   };
   if (planned.edits.length) {
-    const out = applyEdits(text, planned.edits);
+    let out = applyEdits(text, planned.edits);
+    if (planned.edits.some((e) => e.kind === "trim"))
+      out += fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang }));
     if (out.length < text.length && (await parsesOk(out))) {
       return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment };
     }

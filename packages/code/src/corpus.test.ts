@@ -50,6 +50,11 @@ describe.skipIf(!present)("corpus code cases", () => {
     }
     for (const h of hashes) expect(r!.originals.some((o) => o.key === h)).toBe(true);
     expect(restoreCode(out, r!.originals)).toBe(c.content);
+    // Span by span (no whole-file footer): every elided body/comment comes back exactly from its original.
+    const spans = await compressCode(c.content, language, { query: c.query, trimComments: false });
+    expect(spans!.originals.some((o) => o.meta?.kind === "code-file")).toBe(false);
+    expect(restoreCode(spans!.text, spans!.originals)).toBe(c.content);
+    expect(await countParseErrors(spans!.text, spans!.language)).toBeLessThanOrEqual(spans!.parseErrors);
     // 100% signature retention.
     const sigs = await extractSignatures(c.content, r!.language);
     expect(sigs.length).toBeGreaterThan(0);

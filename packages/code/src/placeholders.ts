@@ -11,12 +11,22 @@
  */
 import { marker, type StoredOriginal } from "@headroom/core";
 
+export const fileSummary = (lines: number) => `${lines}-line original file, comments untrimmed`;
 export const bodySummary = (lines: number) => `${lines} lines elided`;
 export const commentSummary = (lines: number) => `${lines} more comment lines`;
 
 /** Replacement for the inside of a `{ … }` body. */
 export function braceBody(indent: string, closeIndent: string, lines: number, key: string, prefix = "//"): string {
   return `\n${indent}${prefix} ${marker(bodySummary(lines), key)}\n${closeIndent}`;
+}
+
+/**
+ * Footer carrying the whole original file, added when short comments were cut to their first line
+ * (`… ` marks each cut): those cuts are too small for a marker of their own.
+ */
+export function fileFooter(text: string, lineComment: string, key: string): string {
+  const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+  return `${text.endsWith("\n") ? "" : "\n"}${lineComment} ${marker(fileSummary(lines), key)}\n`;
 }
 
 /** Replacement for the multi-line value of a C/C++ macro definition. */
@@ -43,6 +53,7 @@ export function commentRun(indent: string, prefix: string, lines: number, key: s
 const KEY = "([a-f0-9]{24})";
 const BODY = `\\d+ lines elided\\. Retrieve more: hash=${KEY}\\]`;
 const COMMENT = `\\d+ more comment lines\\. Retrieve more: hash=${KEY}\\]`;
+const FILE_FOOTER = new RegExp(`\\n(?://|#) \\[\\d+-line original file, comments untrimmed\\. Retrieve more: hash=${KEY}\\]\\n$`);
 /** Every placeholder form, one capture group (the key) each; same-position alternatives never overlap. */
 const PLACEHOLDER = new RegExp(
   [
@@ -64,6 +75,9 @@ const PLACEHOLDER = new RegExp(
  */
 export function restoreCode(text: string, originals: readonly StoredOriginal[]): string {
   const byKey = new Map(originals.map((o) => [o.key, o.content]));
+  const file = text.match(FILE_FOOTER);
+  const whole = file ? byKey.get(file[1]!) : undefined;
+  if (whole !== undefined) return whole;
   return text.replace(PLACEHOLDER, (m: string, ...groups: unknown[]) => {
     const key = groups.slice(0, 5).find((g): g is string => typeof g === "string");
     const content = key === undefined ? undefined : byKey.get(key);

@@ -15,7 +15,8 @@ export interface Edit {
   end: number;
   replacement: string;
   key: string;
-  kind: "body" | "comment";
+  /** `trim`: a short comment cut to its first line; recoverable from the whole-file original only. */
+  kind: "body" | "comment" | "trim";
 }
 
 export interface PlanOptions {
@@ -25,8 +26,10 @@ export interface PlanOptions {
   minCommentLines: number;
   /** Function names whose bodies always stay (named in the query). */
   keepNames: ReadonlySet<string>;
+  /** Cut comments too short for their own marker to their first line (+ ` …`). */
+  trimComments: boolean;
   /** Remembers an original and returns its key. */
-  stash: (content: string, kind: Edit["kind"]) => string;
+  stash: (content: string, kind: "body" | "comment") => string;
 }
 
 /** Placeholder is only worth it when the span is at least this many times longer than the placeholder. */
@@ -39,7 +42,11 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   const edits: Edit[] = [];
   const worth = (span: string, replacement: (key: string) => string) => span.length >= MIN_GAIN * replacement(KEY_PLACEHOLDER).length;
 
-  const add = (start: number, end: number, kind: Edit["kind"], replacement: (key: string) => string): boolean => {
+  const trim = (start: number, end: number, replacement: string) => {
+    if (o.trimComments && /[^\s*]/.test(text.slice(start, end))) edits.push({ start, end, replacement, key: "", kind: "trim" });
+  };
+
+  const add = (start: number, end: number, kind: "body" | "comment", replacement: (key: string) => string): boolean => {
     const span = text.slice(start, end);
     if (!worth(span, replacement)) return false;
     const key = o.stash(span, kind);
@@ -84,16 +91,19 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   };
 
   const comments = (node: Node) => {
-    // Comments inside parameter lists sit inside signatures: leave them alone.
-    if (/parameter|argument/.test(node.type)) return;
+    // Comments inside parameter/argument lists and expressions may sit inside a signature (C++
+    // enable_if conditions, annotated parameters): leave them alone.
+    if (/parameter|argument|expression|condition|binary|call|subscript/.test(node.type)) return;
     let run: Node[] = [];
     const flush = () => {
-      if (run.length >= o.minCommentLines) {
+      if (run.length >= 2) {
         const firstNode = run[0]!;
         const last = run[run.length - 1]!;
         const prefix = firstNode.text.match(/^(\/\/[/!]?|#)/)![1]!;
         const indent = indentAt(text, firstNode.startIndex);
-        add(lineEnd(firstNode), lineEnd(last), "comment", (key) => commentRun(indent, prefix, run.length - 1, key));
+        const [start, end] = [lineEnd(firstNode), lineEnd(last)];
+        if (!(run.length >= o.minCommentLines && add(start, end, "comment", (key) => commentRun(indent, prefix, run.length - 1, key))))
+          trim(start, end, " …");
       }
       run = [];
     };
@@ -138,8 +148,8 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
         continue;
       }
       const rest = lines.length - 1 - i;
-      if (rest + 1 < o.minCommentLines) return;
-      add(c.startIndex + offset, c.endIndex - 2, "comment", (key) => commentTail(rest, key, true));
+      const [start, end] = [c.startIndex + offset, c.endIndex - 2];
+      if (!(rest + 1 >= o.minCommentLines && add(start, end, "comment", (key) => commentTail(rest, key, true)))) trim(start, end, " … ");
       return;
     }
   };
@@ -163,8 +173,8 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
         continue;
       }
       const rest = lines.length - 1 - i;
-      if (rest + 1 < o.minCommentLines) return;
-      add(content.startIndex + offset, end.startIndex, "comment", (key) => commentTail(rest, key, false));
+      const [from, to] = [content.startIndex + offset, end.startIndex];
+      if (!(rest + 1 >= o.minCommentLines && add(from, to, "comment", (key) => commentTail(rest, key, false)))) trim(from, to, " …");
       return;
     }
   };
