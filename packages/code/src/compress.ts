@@ -103,8 +103,9 @@ export async function compressCode(text: string, language: LanguageId, options: 
   const counts = { body: 0, comment: 0 };
   const plan = (tree: Tree, lang: LanguageId) => {
     const spec = SPECS[lang];
-    const lossless = cleanWhitespace(text, literalRanges(tree, spec));
-    if (!reversible) return { lossless, edits: [] as Edit[] };
+    // The lossless form is only needed without a store or when nothing can be elided.
+    const losslessForm = () => cleanWhitespace(text, literalRanges(tree, spec));
+    if (!reversible) return { lossless: losslessForm(), edits: [] as Edit[] };
     const edits = planEdits(tree, text, spec, {
       minBodyLines: Math.max(2, Math.round((options.minBodyLines ?? 5) / bias)),
       minCommentLines: Math.max(2, Math.round((options.minCommentLines ?? 4) / bias)),
@@ -115,17 +116,21 @@ export async function compressCode(text: string, language: LanguageId, options: 
         return store.stash(content, { kind: `code-${kind}`, language: lang });
       },
     });
-    return { lossless, edits };
+    return { lossless: edits.length ? undefined : losslessForm(), edits };
   };
 
   // Pick the grammar: the named one, else a fallback that reads the file with fewer errors. A clean parse
   // is planned on the spot so the common case parses the input once.
   let chosen: { language: LanguageId; errors: ErrorStats } | undefined;
   let planned: ReturnType<typeof plan> | undefined;
-  for (const id of [language, ...SPECS[language].fallbacks]) {
+  const candidates = [language, ...SPECS[language].fallbacks];
+  const tolerable = (e: ErrorStats) => e.count === 0 || (maxErrorRatio > 0 && e.chars <= maxErrorRatio * text.length);
+  for (const [i, id] of candidates.entries()) {
     const r = await withTree(id, text, (tree) => {
       const errors = errorStats(tree);
-      return { errors, planned: errors.count === 0 ? plan(tree, id) : undefined };
+      // Plan now if this parse is clean, or if it is the last chance and the best one (saves a re-parse).
+      const last = i === candidates.length - 1 && (!chosen || errors.chars < chosen.errors.chars);
+      return { errors, planned: errors.count === 0 || (last && tolerable(errors)) ? plan(tree, id) : undefined };
     });
     if (!r) continue;
     if (r.planned) {
@@ -140,10 +145,8 @@ export async function compressCode(text: string, language: LanguageId, options: 
   if (!chosen) return null;
   const lang = chosen.language;
   const inputErrors = chosen.errors.count;
-  if (inputErrors > 0) {
-    if (maxErrorRatio <= 0 || chosen.errors.chars > maxErrorRatio * text.length) return null;
-    planned = await withTree(lang, text, (tree) => plan(tree, lang));
-  }
+  if (!tolerable(chosen.errors)) return null;
+  planned ??= await withTree(lang, text, (tree) => plan(tree, lang));
   if (!planned) return null;
 
   const base = { language: lang, parseErrors: inputErrors };
@@ -159,7 +162,8 @@ export async function compressCode(text: string, language: LanguageId, options: 
       return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment };
     }
   }
-  const out = planned.lossless;
-  if (out.length >= text.length || !(await parsesOk(out))) return null;
+  // Elision failed verification (or found nothing): fall back to the lossless clean-up.
+  const out = planned.lossless ?? (await withTree(lang, text, (tree) => cleanWhitespace(text, literalRanges(tree, SPECS[lang]))));
+  if (out === undefined || out.length >= text.length || !(await parsesOk(out))) return null;
   return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0 };
 }
