@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Pipeline, Store } from "@headroom/core";
+import type { CliIO } from "./command.js";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 
@@ -12,17 +13,21 @@ export async function createEngine(cwd: string): Promise<Pipeline & { discoveryE
   return createDefaultRouter({ from: [CLI_DIR, cwd], tokenizer: tiktokenTokenizer });
 }
 
-/** Opens the SQLite CCR store at `path`, or at the default data-directory path. */
-export async function openCliStore(path: string | undefined): Promise<Store & { close?(): void }> {
+/**
+ * Opens the SQLite CCR store at `path` (relative to the user's directory), or at the default path
+ * (HEADROOM_STORE, else the user data directory). Store warnings go to the CLI's stderr.
+ */
+export async function openCliStore(path: string | undefined, io: CliIO): Promise<Store & { close?(): void }> {
   const ccr = await import("@headroom/ccr");
-  return ccr.openStore(path);
+  const file = path ? resolve(io.cwd, path) : ccr.defaultStorePath(io.env);
+  return ccr.openStore(file, { onWarning: (m: string) => io.stderr(`headroom: ${m}\n`) });
 }
 
 /** The default store path (for `headroom help`). */
-export async function defaultStorePathText(): Promise<string> {
+export async function defaultStorePathText(env: Record<string, string | undefined> = process.env): Promise<string> {
   try {
     const ccr = await import("@headroom/ccr");
-    return ccr.defaultStorePath();
+    return ccr.defaultStorePath(env);
   } catch {
     return "(install @headroom/ccr)";
   }

@@ -31,7 +31,7 @@ async function help(io: CliIO, topic?: string): Promise<number> {
       "  headroom retrieve 3f2a9c0d1e4b5a6f7c8d9e0f --query timeout",
       "  headroom proxy --port 8787",
       "",
-      `Default store: ${await defaultStorePathText()} (override with --store or HEADROOM_STORE)`,
+      `Default store: ${await defaultStorePathText(io.env)} (override with --store or HEADROOM_STORE)`,
       "",
     ].join("\n"),
   );

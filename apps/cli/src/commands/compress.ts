@@ -137,7 +137,7 @@ export const command: CliCommand = {
     };
     for (const k of Object.keys(options) as (keyof typeof options)[]) if (options[k] === undefined) delete options[k];
     let store: (Store & { close?(): void }) | undefined;
-    if (!lossless) store = await openCliStore(stringOption(args, "store"));
+    if (!lossless) store = await openCliStore(stringOption(args, "store"), io);
     try {
       const engine = await createEngine(io.cwd);
       for (const e of engine.discoveryErrors) io.stderr(`warning: plugin ${e.name} failed to load: ${e.message}\n`);
