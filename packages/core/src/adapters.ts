@@ -91,6 +91,20 @@ function userText(content: unknown, textTypes: ReadonlySet<string>): string | un
 const CHAT_TEXT = new Set(["text"]);
 const RESPONSES_TEXT = new Set(["input_text", "output_text", "text"]);
 
+type UnitBase = Omit<FoundUnit, "id" | "path" | "text">;
+
+/** Adds a unit for string content, or one per text part of a content array (`textTypes` says which). */
+function pushContent(units: FoundUnit[], base: UnitBase, id: string, path: (string | number)[], content: unknown, textTypes: ReadonlySet<string>): void {
+  if (typeof content === "string") {
+    units.push({ ...base, id, path, text: content });
+  } else if (Array.isArray(content)) {
+    content.forEach((p, j) => {
+      if (isObj(p) && textTypes.has(String(p.type)) && typeof p.text === "string")
+        units.push({ ...base, id: `${id}[${j}].text`, path: [...path, j, "text"], text: p.text });
+    });
+  }
+}
+
 function scanOpenAIChat(messages: unknown[]): Scan {
   const units: FoundUnit[] = [];
   const otherTexts: string[] = [];
@@ -119,14 +133,7 @@ function scanOpenAIChat(messages: unknown[]): Scan {
       toolArgs = c?.args || undefined;
     } else if (rawRole === "function" && typeof m.name === "string") toolName = m.name;
     const base = { role, messageIndex: i, toolName, toolArgs, query };
-    if (typeof m.content === "string") {
-      units.push({ ...base, id: `messages[${i}].content`, path: [i, "content"], text: m.content });
-    } else if (Array.isArray(m.content)) {
-      m.content.forEach((p, j) => {
-        if (isObj(p) && p.type === "text" && typeof p.text === "string")
-          units.push({ ...base, id: `messages[${i}].content[${j}].text`, path: [i, "content", j, "text"], text: p.text });
-      });
-    }
+    pushContent(units, base, `messages[${i}].content`, [i, "content"], m.content, CHAT_TEXT);
     if (rawRole === "user") query = userText(m.content, CHAT_TEXT) ?? query;
   });
   return { format: "openai-chat", units: units.map(clean), otherTexts };
@@ -155,19 +162,7 @@ function scanAnthropic(messages: unknown[]): Scan {
         } else if (b.type === "tool_result") {
           const c = typeof b.tool_use_id === "string" ? calls.get(b.tool_use_id) : undefined;
           const tb = { ...base, role: "tool" as Role, toolName: c?.name || undefined, toolArgs: c?.args || undefined };
-          if (typeof b.content === "string") {
-            units.push({ ...tb, id: `messages[${i}].content[${j}].content`, path: [i, "content", j, "content"], text: b.content });
-          } else if (Array.isArray(b.content)) {
-            b.content.forEach((cb, k) => {
-              if (isObj(cb) && cb.type === "text" && typeof cb.text === "string")
-                units.push({
-                  ...tb,
-                  id: `messages[${i}].content[${j}].content[${k}].text`,
-                  path: [i, "content", j, "content", k, "text"],
-                  text: cb.text,
-                });
-            });
-          }
+          pushContent(units, tb, `messages[${i}].content[${j}].content`, [i, "content", j, "content"], b.content, CHAT_TEXT);
         } else if (b.type === "thinking" && typeof b.thinking === "string") otherTexts.push(b.thinking);
       });
     }
@@ -187,14 +182,7 @@ function scanResponses(items: unknown[]): Scan {
     if (type === "message") {
       const role = roleOf(it.role);
       const base = { role, messageIndex: i, query };
-      if (typeof it.content === "string") {
-        units.push({ ...base, id: `input[${i}].content`, path: [i, "content"], text: it.content });
-      } else if (Array.isArray(it.content)) {
-        it.content.forEach((p, j) => {
-          if (isObj(p) && RESPONSES_TEXT.has(String(p.type)) && typeof p.text === "string")
-            units.push({ ...base, id: `input[${i}].content[${j}].text`, path: [i, "content", j, "text"], text: p.text });
-        });
-      }
+      pushContent(units, base, `input[${i}].content`, [i, "content"], it.content, RESPONSES_TEXT);
       if (role === "user") query = userText(it.content, RESPONSES_TEXT) ?? query;
     } else if (type === "function_call" || type === "custom_tool_call") {
       const args = typeof it.arguments === "string" ? it.arguments : typeof it.input === "string" ? it.input : "";
@@ -203,14 +191,7 @@ function scanResponses(items: unknown[]): Scan {
     } else if (type === "function_call_output" || type === "custom_tool_call_output") {
       const c = typeof it.call_id === "string" ? calls.get(it.call_id) : undefined;
       const base = { role: "tool" as Role, messageIndex: i, query, toolName: c?.name || undefined, toolArgs: c?.args || undefined };
-      if (typeof it.output === "string") {
-        units.push({ ...base, id: `input[${i}].output`, path: [i, "output"], text: it.output });
-      } else if (Array.isArray(it.output)) {
-        it.output.forEach((p, j) => {
-          if (isObj(p) && RESPONSES_TEXT.has(String(p.type)) && typeof p.text === "string")
-            units.push({ ...base, id: `input[${i}].output[${j}].text`, path: [i, "output", j, "text"], text: p.text });
-        });
-      }
+      pushContent(units, base, `input[${i}].output`, [i, "output"], it.output, RESPONSES_TEXT);
     }
   });
   return { format: "openai-responses", units: units.map(clean), otherTexts };
