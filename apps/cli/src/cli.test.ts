@@ -1,22 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { memoryIO } from "./testing.js";
 import { decode } from "@headroom/smart-crusher";
-import { classifyInput, main, type CliIO } from "./main.js";
+import { classifyInput, main } from "./main.js";
 
-function io(stdin = ""): CliIO & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    stdout: (t: string) => void (o.out += t),
-    stderr: (t: string) => void (o.err += t),
-    readStdin: async () => stdin,
-    env: {},
-    cwd: mkdtempSync(join(tmpdir(), "headroom-cli-")),
-  };
-  return o;
-}
+const io = memoryIO;
 
 describe("classifyInput", () => {
   it("tells messages, wrapped messages and raw text apart", () => {

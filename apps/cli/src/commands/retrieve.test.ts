@@ -1,23 +1,12 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { memoryIO } from "../testing.js";
 import { ccrKey, findMarkerHashes } from "@headroom/core";
 import { openStore } from "@headroom/ccr";
-import { main, type CliIO } from "../main.js";
+import { main } from "../main.js";
 
-function io(stdin = "", env: Record<string, string | undefined> = {}): CliIO & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    stdout: (t: string) => void (o.out += t),
-    stderr: (t: string) => void (o.err += t),
-    readStdin: async () => stdin,
-    env,
-    cwd: mkdtempSync(join(tmpdir(), "headroom-retrieve-")),
-  };
-  return o;
-}
+const io = memoryIO;
 
 const LOG = Array.from({ length: 400 }, (_, i) => `2024-05-01T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z INFO worker-${i % 7} processed job ${1000 + i} in ${(i * 37) % 500}ms${i === 233 ? " ERROR checksum mismatch on shard-9" : ""}`).join("\n") + "\n";
 
