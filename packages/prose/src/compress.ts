@@ -6,7 +6,7 @@
  */
 import { createOriginals, marker, type StoredOriginal } from "@headroom/core";
 import { splitBlocks, toUnits, type Block, type Unit } from "./blocks.js";
-import { jaccard, scoreUnits, shingles } from "./score.js";
+import { headingRelevance, jaccard, scoreUnits, shingles } from "./score.js";
 
 /** Options of the prose compressor. */
 export interface ProseOptions {
@@ -55,13 +55,30 @@ export function compressProse(
   let fixed = 40; // closing marker
   for (const b of blocks) if (b.kind === "heading") fixed += count(lines.slice(b.start, b.end).join("\n")) + 1;
   const order = units.map((_, i) => i).sort((a, b) => scores[b]! / Math.sqrt(costs[b]! + 1) - scores[a]! / Math.sqrt(costs[a]! + 1) || a - b);
+  // Minimum share per section: facts are spread across a document, and a question usually names the
+  // sections it is about. Every section first gets its best unit (up to three when its heading matches
+  // the query), as long as that unit is not a large share of the budget; the rest goes by global rank.
+  const hrel = headingRelevance(units, opts.query);
+  const perSection = new Map<number, number>();
+  const first: number[] = [];
+  const rest: number[] = [];
+  for (const i of order) {
+    const u = units[i]!;
+    const n = perSection.get(u.section) ?? 0;
+    const quota = hrel[i]! > 0 ? 1 + hrel[i]! : 1;
+    if (n < quota && costs[i]! <= target * 0.06) {
+      perSection.set(u.section, n + 1);
+      first.push(i);
+    } else rest.push(i);
+  }
+  const ranked = [...first, ...rest];
 
   const select = (budget: number): boolean[] => {
     const kept = new Array<boolean>(units.length).fill(false);
     const keptList: number[] = [];
     const exact = new Set<string>();
     let used = fixed;
-    for (const i of order) {
+    for (const i of ranked) {
       const c = costs[i]! + 2;
       if (used + c > budget) continue;
       const norm = units[i]!.text.trim().replace(/\s+/g, " ");

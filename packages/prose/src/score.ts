@@ -77,7 +77,10 @@ const SALIENT: RegExp[] = [
   /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
   /\b[a-z]+[A-Z]\w*\b/g, // camelCase
   /\bCVE-\d{4}-\d+\b/g,
-  /\b(?:MUST|SHOULD|REQUIRED|NOT|never|always|default|defaults|deprecated|warning|note|important|only)\b/g,
+  /\b(?:MUST|SHOULD|REQUIRED|NOT|never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/g,
+  /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, // rules stated as commands
+  /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, // definitions: "X is a …"
+  /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, // PascalCase names, calls and signatures
 ];
 
 /** Salience: how many concrete facts a unit carries (capped), independent of the query. */
@@ -93,7 +96,17 @@ export function salience(text: string): number {
 
 /** Word-shingle set of a text (3-grams of terms), for near-duplicate detection. */
 export function shingles(text: string): Set<string> {
-  const t = terms(text);
+  // Link targets are boilerplate shared by unrelated lines (`[CVE-…](https://…)`): compare the words.
+  // Plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms would let shared
+  // ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
+  const t = text
+    .replace(/\]\([^)\s]*\)/g, "]")
+    .replace(/https?:\/\/\S+/g, " ")
+    .toLowerCase()
+    .split(/[^a-z0-9_.-]+/)
+    .map((w) => w.replace(/^[._-]+|[._-]+$/g, ""))
+    .filter((w) => w.length >= 2 && !STOP.has(w))
+    .map(stem);
   const out = new Set<string>();
   if (t.length < 3) {
     if (t.length) out.add(t.join(" "));
@@ -110,6 +123,24 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   let common = 0;
   for (const x of small) if (big.has(x)) common++;
   return common / (a.size + b.size - common);
+}
+
+/**
+ * How strongly each unit's enclosing headings match the query (0 when there is no query): the number
+ * of distinct query terms in the heading path, capped at 3.
+ */
+export function headingRelevance(units: Unit[], query: string | undefined): number[] {
+  const qs = new Set(terms(query ?? ""));
+  const memo = new Map<string, number>();
+  return units.map((u) => {
+    if (!qs.size || !u.headings) return 0;
+    let h = memo.get(u.headings);
+    if (h === undefined) {
+      h = Math.min(3, new Set(terms(u.headings).filter((t) => qs.has(t))).size);
+      memo.set(u.headings, h);
+    }
+    return h;
+  });
 }
 
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
