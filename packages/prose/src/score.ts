@@ -166,7 +166,7 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
     }
     s += salience(u.text);
     // The first unit of a section usually says what the section is about.
-    if (!seenSection.has(u.section)) (seenSection.add(u.section), (s += 1));
+    if (!seenSection.has(u.section)) (seenSection.add(u.section), (s += 0.5));
     if (u.kind === "para" && u.index === 0) s += 0.4;
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
