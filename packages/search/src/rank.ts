@@ -1,0 +1,81 @@
+/**
+ * Ranking of match lines: BM25 of the question's words against each line's words (identifiers split at
+ * camelCase/snake_case, light stemming) and path words, plus small priors for declaration-shaped lines
+ * and documentation, a penalty for test files, and per-file diversity. The budget is then spent greedily
+ * by value per character so that many short informative lines beat a few long ones.
+ */
+import type { SearchLine } from "./parse.js";
+import { isDefinition, queryTerms } from "./score.js";
+
+/** Words of a text: identifiers split at case changes, `_`, `.`, `-`; lower case; lightly stemmed. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []) {
+    for (const part of raw.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
+      const w = stem(part.toLowerCase());
+      if (w.length >= 2) out.push(w);
+    }
+  }
+  return out;
+}
+
+/** Light stemming so that "timeouts", "converted" and "rejecting" meet "timeout", "convert", "reject". */
+export function stem(w: string): string {
+  if (w.length > 5 && w.endsWith("ing")) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
+  if (w.length > 4 && w.endsWith("es") && !w.endsWith("ses")) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
+  return w;
+}
+
+const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc|markdown)$|(?:^|[\\/])(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[\w-]*)[^\\/]*$|(?:^|[\\/])docs?[\\/]/i;
+const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:test|spec)\.\w+$|_test\.go$|(?:^|[\\/])test_\w+\.py$/;
+// A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
+const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)/;
+
+export interface Ranked {
+  line: SearchLine;
+  score: number;
+}
+
+/** True for paths of tests and fixtures. */
+export const isTestPath = (path: string) => TEST_PATH.test(path);
+
+/**
+ * Scores every match line against the question. `symbol` (lower case) is the searched pattern: its words
+ * are in every line and so carry no information; they are excluded from the question's words.
+ */
+export function rankMatches(matches: readonly SearchLine[], query: string | undefined, symbol: string | undefined): Map<SearchLine, number> {
+  const symbolWords = new Set(symbol ? words(symbol) : []);
+  const terms = [...new Set(queryTerms(query).flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
+  const n = matches.length;
+  const docs = matches.map((m) => {
+    const tf = new Map<string, number>();
+    for (const w of words(m.text ?? "")) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of words(m.path ?? "")) tf.set(w, (tf.get(w) ?? 0) + 0.5);
+    return tf;
+  });
+  const idf = terms.map((t) => {
+    let df = 0;
+    for (const d of docs) if (d.has(t)) df++;
+    return Math.max(0, Math.log((n - df + 0.5) / (df + 0.5) + 1));
+  });
+  const out = new Map<SearchLine, number>();
+  matches.forEach((m, i) => {
+    const d = docs[i]!;
+    let s = 0;
+    terms.forEach((t, k) => {
+      const f = d.get(t) ?? 0;
+      if (f > 0) s += (idf[k]! * f * 2.2) / (f + 1.2);
+    });
+    const text = m.text ?? "";
+    const path = m.path ?? "";
+    // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
+    if (isDefinition(text)) s += 1;
+    else if (KEYED.test(text)) s += 0.6;
+    if (DOC_PATH.test(path)) s += 0.5;
+    if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
+    out.set(m, s + 0.1);
+  });
+  return out;
+}
