@@ -2,6 +2,7 @@ import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { queryTerms, selectItems } from "./select.js";
+import { cutText, slimObject } from "./slim.js";
 
 /** Options of `crush()`. */
 export interface CrushOptions {
@@ -15,8 +16,16 @@ export interface CrushOptions {
   bias?: number;
   /** Arrays shorter than this are never thinned. Default 10. */
   minItems?: number;
-  /** Plain strings longer than this many characters are offloaded in lossy mode. Default 3000. */
+  /**
+   * Plain free text longer than this many characters is cut to its opening in lossy mode (the whole
+   * document is in the store). Default 120.
+   */
   longString?: number;
+  /**
+   * Lossy mode keeps every item of an array (slimmed) while it fits in this share of the array's
+   * compact JSON size; beyond it, items are thinned to that budget. Default 0.2.
+   */
+  keepShare?: number;
   /** Base64 and HTML strings longer than this are offloaded in lossy mode. Default 512. */
   blobString?: number;
   /** `auto`: lossy output in the shortest of JSON and table form; `json`: always JSON. Default auto. */
@@ -111,7 +120,7 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
 }
 
 interface ThinState {
-  opts: Required<Pick<CrushOptions, "minItems" | "longString" | "blobString" | "bias">>;
+  opts: Required<Pick<CrushOptions, "minItems" | "longString" | "blobString" | "bias" | "keepShare">>;
   terms: string[];
   before: number;
   after: number;
@@ -123,7 +132,7 @@ interface ThinState {
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
 function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
   const st: ThinState = {
-    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 3000, blobString: o.blobString ?? 512, bias: o.bias ?? 1 },
+    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: o.bias ?? 1, keepShare: o.keepShare ?? 0.2 },
     terms: queryTerms(o.query),
     before: 0,
     after: 0,
@@ -169,23 +178,77 @@ export function longStringType(s: string, longString: number, blobString: number
 }
 
 function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
-  if (Array.isArray(v)) {
-    if (v.length >= st.opts.minItems) {
-      const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias });
-      if (sel.keep.length < v.length) {
-        st.before += v.length;
-        st.after += sel.keep.length;
-        st.changed = true;
-        const nums = v.every((x) => typeof x === "number" || x instanceof RawNum) ? v.map((x) => (typeof x === "number" ? x : Number((x as RawNum).raw))) : null;
-        if (nums) st.lines.push(numberSummary(path, nums, sel.keep.length));
-        return sel.keep.map((i) => thin(v[i]!, `${path}[${i}]`, st, depth + 1));
-      }
-    }
-    return v.map((x, i) => thin(x, `${path}[${i}]`, st, depth + 1));
+  if (Array.isArray(v)) return v.length >= st.opts.minItems ? thinArray(v, path, st, depth) : v.map((x, i) => thin(x, `${path}[${i}]`, st, depth + 1));
+  if (v instanceof JObj) {
+    const slim = slimObject(v);
+    if (slim !== v) st.changed = true;
+    return new JObj([...slim.keys], slim.vals.map((x, i) => thin(x, `${path}.${slim.keys[i]}`, st, depth + 1)));
   }
-  if (v instanceof JObj) return new JObj([...v.keys], v.vals.map((x, i) => thin(x, `${path}.${v.keys[i]}`, st, depth + 1)));
   if (typeof v === "string") return thinString(v, path, st, depth);
   return v;
+}
+
+/**
+ * A long array in lossy mode: every item is slimmed first; all of them stay when the slimmed array fits
+ * in `keepShare` of the original's size, else selection thins to as many items as fit (never fewer than
+ * its own diversity budget, and always with the anomalies).
+ */
+function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal {
+  const lines0 = st.lines.length;
+  const marks: { lines: number; before: number; after: number }[] = [];
+  const slim: JVal[] = [];
+  let origChars = 0;
+  let slimChars = 0;
+  for (let i = 0; i < v.length; i++) {
+    marks.push({ lines: st.lines.length, before: st.before, after: st.after });
+    const s = thin(v[i]!, `${path}[${i}]`, st, depth + 1);
+    slim.push(s);
+    // Sizes in characters: a cheap proxy for tokens that keeps this pass far below one tokenization.
+    origChars += approxChars(v[i]!);
+    slimChars += s === v[i] ? approxChars(v[i]!) : approxChars(s);
+  }
+  marks.push({ lines: st.lines.length, before: st.before, after: st.after });
+  if (slimChars <= origChars * st.opts.keepShare) return slim;
+  // Over budget: thin to a somewhat smaller share, so that a thinned array clearly pays for its losses.
+  // Scalar arrays gain nothing from slimming and keep the selection's own (diversity) budget.
+  const objects = v.every((x) => x instanceof JObj || Array.isArray(x));
+  const fit = objects ? Math.floor(((origChars * st.opts.keepShare * 0.75) / slimChars) * v.length) : 0;
+  const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit });
+  if (sel.keep.length >= v.length) return slim;
+  // Lines and nested counts of dropped items go: only what stays visible is summarised.
+  const kept = new Set(sel.keep);
+  const lines = st.lines.slice(0, lines0);
+  let before = marks[0]!.before;
+  let after = marks[0]!.after;
+  for (let i = 0; i < v.length; i++) {
+    if (!kept.has(i)) continue;
+    lines.push(...st.lines.slice(marks[i]!.lines, marks[i + 1]!.lines));
+    before += marks[i + 1]!.before - marks[i]!.before;
+    after += marks[i + 1]!.after - marks[i]!.after;
+  }
+  st.lines = lines;
+  st.before = before + v.length;
+  st.after = after + sel.keep.length;
+  st.changed = true;
+  const nums = v.every((x) => typeof x === "number" || x instanceof RawNum) ? v.map((x) => (typeof x === "number" ? x : Number((x as RawNum).raw))) : null;
+  if (nums) st.lines.push(numberSummary(path, nums, sel.keep.length));
+  return sel.keep.map((i) => slim[i]!);
+}
+
+/** Compact JSON length of a value, without building the text for scalars. */
+function approxChars(v: JVal): number {
+  if (typeof v === "string") return v.length + 2;
+  if (typeof v === "number") return String(v).length;
+  if (v === null || typeof v === "boolean") return 5;
+  if (v instanceof RawNum) return v.raw.length;
+  if (Array.isArray(v)) {
+    let n = 2;
+    for (const x of v) n += approxChars(x) + 1;
+    return n;
+  }
+  let n = 2;
+  for (let i = 0; i < v.keys.length; i++) n += v.keys[i]!.length + 4 + approxChars(v.vals[i]!);
+  return n;
 }
 
 function thinString(s: string, path: string, st: ThinState, depth: number): JVal {
@@ -204,8 +267,16 @@ function thinString(s: string, path: string, st: ThinState, depth: number): JVal
       // not JSON after all: fall through to the long-string rules
     }
   }
-  const type = longStringType(s, st.opts.longString, st.opts.blobString);
-  if (!type) return s;
+  const type = longStringType(s, Infinity, st.opts.blobString);
+  if (!type) {
+    // Free text: its opening stays (titles, first lines of messages); the rest is in the stored original.
+    if (s.length <= st.opts.longString || /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(s)) return s;
+    st.changed = true;
+    // Armored blocks (PGP signatures, certificates) are opaque: only their header line says anything.
+    const armor = /^-----BEGIN [A-Z0-9 ]+-----/.exec(s);
+    if (armor) return `${armor[0]}… (+${s.length - armor[0].length} chars)`;
+    return cutText(s, st.opts.longString);
+  }
   st.changed = true;
   const key = ccrKey(s);
   if (!st.offloads.some((x) => x.key === key)) st.offloads.push({ key, content: s, meta: { kind: type, compressor: "smart-crusher", path } });

@@ -15,6 +15,8 @@ export interface SelectOptions {
   terms?: string[];
   /** Aggressiveness: > 1 keeps fewer items. */
   bias?: number;
+  /** Items the caller can afford to show: raises the diversity budget (never lowers it). */
+  budget?: number;
 }
 
 /** Why an item was kept (for tests and reports). */
@@ -80,7 +82,7 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Budget grows with diversity: near-duplicates share a signature and count once.
   const sigs = items.map((_, i) => signature(leafSets[i]!));
   const distinct = new Set(sigs).size;
-  const budget = Math.min(n, Math.max(4, Math.round((6 + 2.5 * Math.log2(1 + distinct)) / bias)));
+  const budget = Math.min(n, Math.max(4, Math.round((6 + 2.5 * Math.log2(1 + distinct)) / bias), opts.budget ?? 0));
   // Anomalies are always kept, up to a cap that still leaves real savings on long arrays.
   const cap = Math.max(budget, Math.ceil((0.12 * n) / bias));
 

@@ -1,0 +1,102 @@
+import { JObj, type JVal } from "./ast.js";
+
+/**
+ * Lossy slimming of one object, used before any item is dropped: fields an agent can derive or does
+ * not read are removed, long free text is cut to its opening, and every identifying field (ids, names,
+ * titles, logins, states, flags, numbers, html links) stays. The whole original is in the store, so
+ * nothing is lost; the point is that every item of a long array can stay visible in a slimmed form
+ * instead of most items disappearing whole.
+ */
+
+/** Opaque per-object ids that repeat what `id` says (GitHub GraphQL node ids, legacy gravatar ids). */
+const OPAQUE_KEYS = new Set(["node_id", "gravatar_id"]);
+
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$|^git@[^\s]+$/i;
+
+/** Host of a URL-like string, lower-cased, or "" when it has none. */
+function host(u: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)/i.exec(u);
+  return m ? m[1]!.toLowerCase() : "";
+}
+
+/** True for links into a machine API (api.* hosts or an /api/ path): the agent reads the html form. */
+function isApiLink(u: string): boolean {
+  const h = host(u);
+  return h.startsWith("api.") || /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/api\//i.test(u);
+}
+
+/**
+ * Whether field `k` of an object can be dropped as a link derivable from the object's other fields:
+ * URL templates (`…{/privacy}`), links under the object's own `url`, api links that sit beside another
+ * identifying field, and clone-style links that repeat the path of its `html_url`.
+ */
+function derivableLink(k: string, v: string, url: string | undefined, htmlPath: string | undefined, id: string | undefined): boolean {
+  if (!URL_RE.test(v)) return false;
+  if (k !== "url" && !k.endsWith("_url")) return false;
+  if (k === "html_url") return false;
+  if (/\{[^}]*\}/.test(v)) return true;
+  // Links built from the object's own id or sha (avatars, per-id resources, commit pages).
+  if (id !== undefined && k !== "url" && new RegExp(`/${id}(?:[/?#]|$)`).test(v)) return true;
+  if (url !== undefined && k !== "url" && v.startsWith(url)) return true;
+  if (k !== "url" && isApiLink(v)) return true;
+  if (htmlPath && k !== "url" && v.includes(htmlPath)) return true;
+  return false;
+}
+
+/** Cuts free text to about `max` characters at a word boundary, with a visible note of what was cut. */
+export function cutText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const sp = s.lastIndexOf(" ", max);
+  if (sp > max * 0.6) end = sp;
+  return `${s.slice(0, end)}… (+${s.length - end} chars)`;
+}
+
+/**
+ * Slims one object's own fields (not its children: the caller recurses). Returns the same object when
+ * nothing changed, so callers can tell whether the document was touched. Long free text is cut by the
+ * caller's string rule (`cutText`), after the checks for blobs and stringified JSON.
+ */
+export function slimObject(o: JObj): JObj {
+  const urlIdx = o.keys.indexOf("url");
+  const url = urlIdx >= 0 && typeof o.vals[urlIdx] === "string" ? (o.vals[urlIdx] as string) : undefined;
+  const htmlIdx = o.keys.indexOf("html_url");
+  let htmlPath: string | undefined;
+  if (htmlIdx >= 0 && typeof o.vals[htmlIdx] === "string") {
+    const m = /^[a-z]+:\/\/[^/]+\/(.+?)\/?$/i.exec(o.vals[htmlIdx] as string);
+    // Only paths specific enough to mean "this object" (owner/name), never a bare host.
+    if (m && m[1]!.includes("/")) htmlPath = m[1];
+  }
+  let idIdx = o.keys.indexOf("id");
+  if (idIdx < 0) idIdx = o.keys.indexOf("sha");
+  const idv = idIdx >= 0 ? o.vals[idIdx] : undefined;
+  const id = typeof idv === "number" || (typeof idv === "string" && /^\w{4,}$/.test(idv)) ? String(idv) : undefined;
+  // An object with nothing but links keeps its `url` (it would otherwise become empty and meaningless).
+  const hasIdentity = htmlIdx >= 0 || o.keys.some((k, i) => k !== "url" && !k.endsWith("_url") && !OPAQUE_KEYS.has(k) && o.vals[i] !== null);
+  const keys: string[] = [];
+  const vals: JVal[] = [];
+  let changed = false;
+  for (let i = 0; i < o.keys.length; i++) {
+    const k = o.keys[i]!;
+    const v = o.vals[i]!;
+    if (OPAQUE_KEYS.has(k) && (typeof v === "string" || typeof v === "number")) {
+      changed = true;
+      continue;
+    }
+    if (typeof v === "string") {
+      if (derivableLink(k, v, url, htmlPath, id) || (k === "url" && hasIdentity && isApiLink(v))) {
+        changed = true;
+        continue;
+      }
+      // Renderings of a sibling field (`body_html`, `body_text` beside `body`) repeat it.
+      const base = /^(.+)_(?:html|text)$/.exec(k);
+      if (base && o.keys.includes(base[1]!)) {
+        changed = true;
+        continue;
+      }
+    }
+    keys.push(k);
+    vals.push(v);
+  }
+  return changed ? new JObj(keys, vals) : o;
+}
