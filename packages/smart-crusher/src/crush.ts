@@ -2,7 +2,7 @@ import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { queryTerms, selectItems } from "./select.js";
-import { cutText, slimObject } from "./slim.js";
+import { cutText, skeleton, slimObject } from "./slim.js";
 
 /** Options of `crush()`. */
 export interface CrushOptions {
@@ -127,6 +127,8 @@ interface ThinState {
   changed: boolean;
   lines: string[];
   offloads: StoredOriginal[];
+  /** Long arrays enclosing the current position: nested ones get a tighter share. */
+  nest: number;
 }
 
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
@@ -139,6 +141,7 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
     changed: false,
     lines: [],
     offloads: [],
+    nest: 0,
   };
   const thinned = thin(tree, "$", st, 0);
   if (!st.changed) return null;
@@ -199,6 +202,7 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const slim: JVal[] = [];
   let origChars = 0;
   let slimChars = 0;
+  st.nest++;
   for (let i = 0; i < v.length; i++) {
     marks.push({ lines: st.lines.length, before: st.before, after: st.after });
     const s = thin(v[i]!, `${path}[${i}]`, st, depth + 1);
@@ -207,12 +211,24 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
     origChars += approxChars(v[i]!);
     slimChars += s === v[i] ? approxChars(v[i]!) : approxChars(s);
   }
+  st.nest--;
   marks.push({ lines: st.lines.length, before: st.before, after: st.after });
-  if (slimChars <= origChars * st.opts.keepShare) return slim;
+  // An array inside the items of another long array multiplies its cost by the outer length: it gets
+  // a quarter of the share, so the outer items (their names and ids) can all stay.
+  const share = st.nest > 0 ? st.opts.keepShare / 4 : st.opts.keepShare;
+  if (slimChars <= origChars * share) return slim;
   // Over budget: thin to a somewhat smaller share, so that a thinned array clearly pays for its losses.
   // Scalar arrays gain nothing from slimming and keep the selection's own (diversity) budget.
   const objects = v.every((x) => x instanceof JObj || Array.isArray(x));
-  const fit = objects ? Math.floor(((origChars * st.opts.keepShare * 0.75) / slimChars) * v.length) : 0;
+  let target = origChars * share * 0.75;
+  // Items that do not fit in full stay as skeletons (names, ids, states) when those are cheap, so a
+  // reader still sees every item; the budget left after the skeletons goes to full items.
+  const skel = objects && v.every((x) => x instanceof JObj) ? slim.map((x) => skeleton(x)) : null;
+  let skelChars = 0;
+  if (skel) for (let i = 0; i < v.length; i++) skelChars += skel[i] ? approxChars(skel[i]!) : 0;
+  const useSkel = skel !== null && skel.every((x) => x !== null) && skelChars <= target * 0.5;
+  if (useSkel) target -= skelChars;
+  const fit = objects ? Math.floor((target / slimChars) * v.length) : 0;
   const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit });
   if (sel.keep.length >= v.length) return slim;
   // Lines and nested counts of dropped items go: only what stays visible is summarised.
@@ -232,6 +248,7 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   st.changed = true;
   const nums = v.every((x) => typeof x === "number" || x instanceof RawNum) ? v.map((x) => (typeof x === "number" ? x : Number((x as RawNum).raw))) : null;
   if (nums) st.lines.push(numberSummary(path, nums, sel.keep.length));
+  if (useSkel) return slim.map((x, i) => (kept.has(i) ? x : skel[i]!));
   return sel.keep.map((i) => slim[i]!);
 }
 

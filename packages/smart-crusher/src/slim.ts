@@ -11,7 +11,8 @@ import { JObj, type JVal } from "./ast.js";
 /** Opaque per-object ids that repeat what `id` says (GitHub GraphQL node ids, legacy gravatar ids). */
 const OPAQUE_KEYS = new Set(["node_id", "gravatar_id"]);
 
-const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$|^git@[^\s]+$/i;
+/** Absolute URLs, scp-style git remotes and root-relative paths (`/api/v2/move/5/`). */
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$|^git@[^\s]+$|^\/[^\s/][^\s]*$/i;
 
 /** Host of a URL-like string, lower-cased, or "" when it has none. */
 function host(u: string): string {
@@ -22,7 +23,7 @@ function host(u: string): string {
 /** True for links into a machine API (api.* hosts or an /api/ path): the agent reads the html form. */
 function isApiLink(u: string): boolean {
   const h = host(u);
-  return h.startsWith("api.") || /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/api\//i.test(u);
+  return h.startsWith("api.") || /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+)?\/api\//i.test(u);
 }
 
 /**
@@ -33,10 +34,12 @@ function isApiLink(u: string): boolean {
 function derivableLink(k: string, v: string, url: string | undefined, htmlPath: string | undefined, id: string | undefined): boolean {
   if (!URL_RE.test(v)) return false;
   if (k !== "url" && !k.endsWith("_url")) return false;
-  if (k === "html_url") return false;
+  // Links built from the object's own id or sha (avatars, per-id resources); a page named by a commit
+  // sha is derivable too, while other html links (named by number or login) are what a reader follows.
+  const byId = id !== undefined && new RegExp(`/${id}(?:[/?#]|$)`).test(v);
+  if (k === "html_url") return byId && /^[0-9a-f]{7,}$/.test(id!);
   if (/\{[^}]*\}/.test(v)) return true;
-  // Links built from the object's own id or sha (avatars, per-id resources, commit pages).
-  if (id !== undefined && k !== "url" && new RegExp(`/${id}(?:[/?#]|$)`).test(v)) return true;
+  if (byId && k !== "url") return true;
   if (url !== undefined && k !== "url" && v.startsWith(url)) return true;
   if (k !== "url" && isApiLink(v)) return true;
   if (htmlPath && k !== "url" && v.includes(htmlPath)) return true;
@@ -46,6 +49,9 @@ function derivableLink(k: string, v: string, url: string | undefined, htmlPath: 
 /** Cuts free text to about `max` characters at a word boundary, with a visible note of what was cut. */
 export function cutText(s: string, max: number): string {
   if (s.length <= max) return s;
+  // A first line of some substance is the summary (commit subject, issue opening sentence).
+  const nl = s.indexOf("\n");
+  if (nl >= 20 && nl <= max) return `${s.slice(0, nl).trimEnd()}… (+${s.length - nl} chars)`;
   let end = max;
   const sp = s.lastIndexOf(" ", max);
   if (sp > max * 0.6) end = sp;
@@ -99,4 +105,33 @@ export function slimObject(o: JObj): JObj {
     vals.push(v);
   }
   return changed ? new JObj(keys, vals) : o;
+}
+
+/** Keys that name or identify an object: what a skeleton keeps of nested objects. */
+const IDENTITY_KEY = /^(?:id|name|title|login|state|status|action|type|number|sha|ref|key|label|full_name|display_name|(?:\w+_)?(?:id|name|number))$/;
+
+/**
+ * Skeleton of an item that does not fit in full: its short top-level scalars and, from nested objects
+ * (up to three levels), only the identifying fields; arrays and long text are left out. Returns null
+ * when nothing identifying is left. The reader still sees that the item exists and what it is called.
+ */
+export function skeleton(v: JVal, depth = 0): JVal | null {
+  if (!(v instanceof JObj)) return typeof v === "string" && v.length > 100 ? null : Array.isArray(v) ? null : v;
+  const keys: string[] = [];
+  const vals: JVal[] = [];
+  for (let i = 0; i < v.keys.length; i++) {
+    const k = v.keys[i]!;
+    const x = v.vals[i]!;
+    if (x instanceof JObj) {
+      if (depth >= 3) continue;
+      const s = skeleton(x, depth + 1);
+      if (s instanceof JObj && s.keys.length > 0) keys.push(k), vals.push(s);
+      continue;
+    }
+    if (Array.isArray(x) || (typeof x === "string" && x.length > 100)) continue;
+    if (depth > 0 && !IDENTITY_KEY.test(k)) continue;
+    keys.push(k);
+    vals.push(x);
+  }
+  return keys.length ? new JObj(keys, vals) : null;
 }
