@@ -65,25 +65,30 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
 
   const symbol = inferSymbol(groups.flatMap((g) => g.matches.map((m) => m.text ?? "")));
   const keep = new Set<SearchLine>();
-  let used = 0;
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
-  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? 0.16) / bias));
+  // The budget covers the whole output: marker, notes and kept lines.
+  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? TARGET) / bias));
+  // Marker line, plus every file named once in the closing list of files with hidden matches.
+  let used = 90 + groups.reduce((n, g) => n + weigh(g.path) + 6, 0);
+  const shownFiles = new Set<string>();
+  // A file's first kept line also brings its `[+N more matches in path]` note.
+  const price = (l: SearchLine) => cost(l) + (l.path !== undefined && !shownFiles.has(l.path) ? NOTE : 0);
   const add = (l: SearchLine | undefined, force = false) => {
     if (!l || keep.has(l)) return;
-    if (!force && used + cost(l) > budget) return;
+    const c = price(l);
+    if (!force && used + c > budget) return;
     keep.add(l);
-    used += cost(l);
+    if (l.path !== undefined) shownFiles.add(l.path);
+    used += c;
   };
-  // Per-file notes and headers cost about this much each.
-  used += groups.length * 30;
 
   const all = groups.flatMap((g) => g.matches);
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
   const score = rankMatches(all, o.query, symbol);
   for (const l of all) if (isDef(l)) add(l, true);
-  spendGreedy(groups, score, keep, cost, () => budget - used, add);
+  spendGreedy(groups, score, keep, price, () => budget - used, add);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
     for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
@@ -129,6 +134,10 @@ function weigh(s: string): number {
 
 // Tuned on the dev corpus as a whole (broad optimum: 0.5–0.75, 0.5–3, 0.3–1 all within one probe).
 const DECAY = 0.6;
+/** Share of the input (in weighed characters) the whole output may take. */
+const TARGET = 0.19;
+/** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
+const NOTE = 22;
 const FIRST = 1.5;
 const CE = 0.3;
 /**

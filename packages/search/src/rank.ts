@@ -33,6 +33,9 @@ const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:te
 // A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
 const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)/;
 
+// Lines that say where failures and deprecations happen: readers look for these first.
+const RAISES = /\b(?:throw|raise|panic!?|abort)\b|\bErr\(|@deprecated|\bDeprecated\b/;
+
 export interface Ranked {
   line: SearchLine;
   score: number;
@@ -73,6 +76,7 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
     if (isDefinition(text)) s += 1;
     else if (KEYED.test(text)) s += 0.6;
+    if (RAISES.test(text)) s += 0.4;
     if (DOC_PATH.test(path)) s += 0.5;
     if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
     out.set(m, s + 0.1);

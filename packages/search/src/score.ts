@@ -15,6 +15,8 @@ const DEFINITION = [
   /^\s*#\s*define\s+\w/,
   /^\s*(?:[\w$]+\.)*[\w$]+\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)/,
   /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^={]+)?\s*\{\s*$/,
+  // Typed signatures without a body: TS overloads and interface members, Java/C# abstract methods.
+  /^\s*(?:(?:public|private|protected|static|readonly|abstract|async)\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\(.*\)\s*:\s*[^=;{]+;\s*$/,
   /^#{1,6}\s/,
   /^\s*\/\/\/?\s*(?:-\S|--\S)/,
 ];

@@ -41,6 +41,9 @@ describe("scoring", () => {
     expect(definesSymbol("robj *lookupKeyRead(serverDb *db, robj *key);", "lookupkeyread")).toBe(true);
     expect(definesSymbol("  const v = lookupUser(req, 1);", "lookupuser")).toBe(false);
     expect(definesSymbol("    return lookupUser(x);", "lookupuser")).toBe(false);
+    // A typed signature without a body (TS overload, interface member) declares the symbol too.
+    expect(definesSymbol("  lookupUser(id: number): User | undefined;", "lookupuser")).toBe(true);
+    expect(definesSymbol("  this.lookupUser(id);", "lookupuser")).toBe(false);
   });
 });
 
