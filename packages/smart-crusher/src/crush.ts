@@ -97,17 +97,20 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   }
   const compact = toJson(tree);
   const encoder = new Encoder({ count });
-  const compactTokens = estimateLarge(compact, count);
   // Lossy first when allowed: a thinned document that beats compact JSON by a clear margin makes the
   // full lossless encoding (the costliest step on big inputs) unnecessary.
   let lossy: CrushResult | null = null;
   let lossyTokens = Infinity;
   if (options.reversible) {
     lossy = thinDocument(tree, text, options, encoder, count);
-    if (lossy) {
-      lossyTokens = estimateLarge(lossy.text, count);
-      if (lossyTokens < compactTokens * 0.5) return lossy;
-    }
+    // Under a third of the characters is far below half the tokens for any JSON-like text: no need
+    // to tokenize the input (which alone costs the whole tokenize-once floor).
+    if (lossy && lossy.text.length * 3 < compact.length) return lossy;
+  }
+  const compactTokens = estimateLarge(compact, count);
+  if (lossy) {
+    lossyTokens = estimateLarge(lossy.text, count);
+    if (lossyTokens < compactTokens * 0.5) return lossy;
   }
   const table = encoder.encode(tree);
   const tableTokens = table === compact ? compactTokens : estimateLarge(table, count);
@@ -149,7 +152,8 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
   let body = json;
   if (o.lossyFormat !== "json") {
     const table = encoder.encode(thinned);
-    if (table !== json && count(table) < count(json)) body = table;
+    // Clearly shorter in characters is shorter in tokens too; only close calls are counted.
+    if (table !== json && (table.length * 1.25 < json.length || count(table) < count(json))) body = table;
   }
   const key = ccrKey(original);
   const originals: StoredOriginal[] = [{ key, content: original, meta: { kind: "json", compressor: "smart-crusher", items: st.before, kept: st.after } }];

@@ -11,7 +11,7 @@ export type { SelectOptions, Selection, Reason } from "./select.js";
 export { isBare } from "./table.js";
 
 /** Options of the smart-crusher plugin (the per-call context supplies tokenizer, query and bias). */
-export type SmartCrusherOptions = Pick<CrushOptions, "minItems" | "longString" | "blobString" | "lossyFormat"> & {
+export type SmartCrusherOptions = Pick<CrushOptions, "minItems" | "longString" | "blobString" | "lossyFormat" | "keepShare"> & {
   /** Priority among JSON compressors. Default 10 (ahead of the router's json-minify at -100). */
   priority?: number;
 };
