@@ -77,7 +77,6 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
     leaves(it, "$", out, 0);
     return out;
   });
-  const texts = items.map((it) => toJson(it).toLowerCase());
 
   // Budget grows with diversity: near-duplicates share a signature and count once.
   const sigs = items.map((_, i) => signature(leafSets[i]!));
@@ -93,7 +92,8 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   const lists: [Reason, number[]][] = [
     ["edge", [0, n - 1]],
     ["error", errors],
-    ["query", queryMatches(texts, opts.terms ?? [])],
+    // Item texts only when there is a query to match (serialising every item is the costliest step).
+    ["query", opts.terms?.length ? queryMatches(items.map((it) => toJson(it).toLowerCase()), opts.terms) : []],
     ["outlier", outliers],
     ["rare", rare],
     ["change", changes],
@@ -199,7 +199,8 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
     for (let j = 0; j < vals.length; j++) {
       const v = vals[j]!;
       if (typeof v === "string" && v.length > 64) continue;
-      const k = toJson(v);
+      // Leaves are scalars: a typed string key is as good as their JSON and far cheaper.
+      const k = typeof v === "string" ? "s" + v : v instanceof RawNum ? v.raw : String(v);
       let c = counts.get(k);
       if (!c) counts.set(k, (c = []));
       c.push(idx[j]!);
