@@ -102,6 +102,8 @@ export interface CompressContext {
    * When false a compressor must return a lossless result (or `null`).
    */
   reversible: boolean;
+  /** Tokens of `unit.text` as the pipeline already counted them (so compressors need not count it again). */
+  inputTokens?: number;
   /** Aggressiveness multiplier, 1 by default; > 1 keeps less, < 1 keeps more. Set by hooks. */
   bias: number;
   /** The user's question for query-aware selection (same as `unit.query`). */

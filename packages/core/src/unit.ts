@@ -99,7 +99,7 @@ export async function handleUnit(
     report.reason = kind ? `no compressor installed for ${kind}` : "no compressor";
     return null;
   }
-  const ctx: CompressContext = { model: s.model, tokenizer, reversible, bias };
+  const ctx: CompressContext = { model: s.model, tokenizer, reversible, bias, inputTokens: report.tokensBefore };
   if (detection) ctx.detection = detection;
   if (unit.query) ctx.query = unit.query;
   if (o.detect) ctx.delegate = makeDelegate(unit, ctx, o.compressors, o.detect);
@@ -192,7 +192,7 @@ function makeDelegate(unit: Unit, ctx: CompressContext, compressors: Compressor[
     for (const c of compressors) {
       if (!c.kinds.includes(d.kind)) continue;
       try {
-        const r = await c.compress({ ...unit, text }, { ...ctx, detection: d, delegate: undefined });
+        const r = await c.compress({ ...unit, text }, { ...ctx, detection: d, delegate: undefined, inputTokens: before });
         if (!r || validate(text, r, ctx.reversible)) continue;
         if (ctx.tokenizer.count(r.text) < before) return r;
       } catch {

@@ -22,6 +22,8 @@ export interface DiffOptions {
    * original); smaller omissions get a plain note, recoverable through the totals marker. Default 150.
    */
   fileMarkerTokens?: number;
+  /** Tokens of the input when the caller already counted them. */
+  inputTokens?: number;
   /** Extra paths to summarise like lock files (tested against the file path). */
   generated?: RegExp[];
 }
@@ -180,7 +182,7 @@ export function compressDiff(
           const n = definedName(l.slice(h.parents));
           if (n) changedNames.add(n);
         }
-  const totalTokens = count(text);
+  const totalTokens = o.inputTokens ?? count(text);
   const target = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
   // The selection's cost model is approximate (headers, markers): measure and tighten up to twice.
   let budget = target;

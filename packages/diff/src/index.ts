@@ -25,10 +25,12 @@ export function createDiffCompressor(options: DiffOptions = {}): Compressor {
       if (!ctx.reversible || hasMarker(unit.text)) return null;
       const count = (t: string) => ctx.tokenizer.count(t);
       const query = ctx.query ?? unit.query;
-      const r = compressDiff(unit.text, count, { ...options, ...(query ? { query } : {}), bias: ctx.bias });
+      // The pipeline has already counted the input; count it here only when used on its own.
+      const inputTokens = ctx.inputTokens ?? count(unit.text);
+      const r = compressDiff(unit.text, count, { ...options, ...(query ? { query } : {}), bias: ctx.bias, inputTokens });
       if (!r) return null;
       // Never longer than the input, in characters or tokens.
-      if (r.text.length >= unit.text.length || count(r.text) >= count(unit.text)) return null;
+      if (r.text.length >= unit.text.length || count(r.text) >= inputTokens) return null;
       return { text: r.text, lossless: false, originals: r.originals, transforms: ["diff:trim"] };
     },
   };

@@ -18,6 +18,8 @@ export interface ProseOptions {
   sectionMarkerTokens?: number;
   /** Units at least this similar (Jaccard of word 3-grams) to a kept one are dropped. Default 0.9. */
   duplicateThreshold?: number;
+  /** Tokens of the input when the caller already counted them. */
+  inputTokens?: number;
 }
 
 /** Result of `compressProse`. */
@@ -49,7 +51,7 @@ export function compressProse(
   const scores = scoreUnits(units, opts.query);
   const costs = units.map((u) => count(u.text));
   const sh = units.map((u) => shingles(u.text));
-  const total = count(text);
+  const total = o.inputTokens ?? count(text);
   const target = Math.max(o.minTokens, (total * o.targetRatio) / bias);
 
   let fixed = 40; // closing marker

@@ -28,10 +28,12 @@ export function createProseCompressor(options: ProseOptions = {}): Compressor {
         return t.length < unit.text.length ? { text: t, lossless: true, transforms: ["prose:tidy"] } : null;
       }
       const query = ctx.query ?? unit.query;
-      const r = compressProse(unit.text, count, { ...options, ...(query ? { query } : {}), bias: ctx.bias });
+      // The pipeline has already counted the input; count it here only when used on its own.
+      const inputTokens = ctx.inputTokens ?? count(unit.text);
+      const r = compressProse(unit.text, count, { ...options, ...(query ? { query } : {}), bias: ctx.bias, inputTokens });
       if (!r) return null;
       // Never longer than the input, in characters or tokens.
-      if (r.text.length >= unit.text.length || count(r.text) >= count(unit.text)) return null;
+      if (r.text.length >= unit.text.length || count(r.text) >= inputTokens) return null;
       return { text: r.text, lossless: false, originals: r.originals, transforms: ["prose:extract"] };
     },
   };
