@@ -4,7 +4,8 @@
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
-import { isTestPath, rankMatches } from "./rank.js";
+import { spendGreedy } from "./greedy.js";
+import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 
 export interface SearchCompressOptions {
@@ -68,9 +69,9 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
   // The budget covers the whole output: marker, notes and kept lines.
-  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? TARGET) / bias));
+  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? DEFAULT_TARGET_RATIO) / bias));
   // Marker line, plus every file named once in the closing list of files with hidden matches.
-  let used = 90 + groups.reduce((n, g) => n + weigh(g.path) + 6, 0);
+  let used = 90 + weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length }))));
   const shownFiles = new Set<string>();
   // A file's first kept line also brings its `[+N more matches in path]` note.
   const price = (l: SearchLine) => cost(l) + (l.path !== undefined && !shownFiles.has(l.path) ? NOTE : 0);
@@ -85,10 +86,15 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
 
   const all = groups.flatMap((g) => g.matches);
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
-  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
   const score = rankMatches(all, o.query, symbol);
-  for (const l of all) if (isDef(l)) add(l, true);
-  spendGreedy(groups, score, keep, price, () => budget - used, add);
+  const symbolWords = new Set(symbol ? words(symbol) : []);
+  // Definitions first, but by value and within a share of the budget: a data file or a pattern that
+  // matches many declaration-shaped lines must not crowd out everything else.
+  const defs = groups.map((g) => ({ matches: g.matches.filter(isDef) }));
+  const defBudget = budget * DEF_SHARE;
+  spendGreedy(defs, score, keep, price, () => defBudget - used, add, symbolWords);
+  spendGreedy(groups, score, keep, price, () => budget - used, add, symbolWords);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
     for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
@@ -97,13 +103,13 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   if (keptMatches === matches && !lines.some((l) => l.kind === "context" && !keep.has(l))) return null;
 
   const out: string[] = [];
-  const hidden: string[] = [];
+  const hidden: { path: string; n: number }[] = [];
   const contextual = hasContext(parsed);
   for (const g of groups) {
     const shown = g.lines.filter((l) => keep.has(l));
     const droppedMatches = g.matches.length - g.matches.filter((l) => keep.has(l)).length;
     if (!shown.length) {
-      hidden.push(`${g.path} (${g.matches.length})`);
+      hidden.push({ path: g.path, n: g.matches.length });
       continue;
     }
     if (parsed.heading) {
@@ -117,12 +123,39 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
       out.push(l.raw);
       prev = l;
     }
-    if (droppedMatches > 0) out.push(`[+${droppedMatches} more match${droppedMatches === 1 ? "" : "es"} in ${g.path}]`);
+    // The note follows the file's own lines, so its base name is unambiguous and far cheaper than the path.
+    if (droppedMatches > 0) out.push(`[+${droppedMatches} more match${droppedMatches === 1 ? "" : "es"} in ${baseName(g.path)}]`);
   }
-  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${hidden.join(", ")}]`);
+  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${listFiles(hidden)}]`);
   // Lines that are not search results (messages, notices, anything unparsable) are never dropped.
   const extra = loose.map((l) => l.raw);
   return { text: [...extra, ...out].join("\n"), matches, files: groups.length, keptMatches };
+}
+
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
+}
+
+/**
+ * Files with their match counts, `a/b.c (3)`; files of one directory share it, brace-expansion style
+ * (`src/{a.c (3), b.c (1)}`), since deep repeated directories are most of the list's tokens.
+ */
+export function listFiles(files: readonly { path: string; n: number }[]): string {
+  const dirs = new Map<string, { name: string; n: number }[]>();
+  for (const f of files) {
+    const base = baseName(f.path);
+    const dir = f.path.slice(0, f.path.length - base.length);
+    let list = dirs.get(dir);
+    if (!list) dirs.set(dir, (list = []));
+    list.push({ name: base, n: f.n });
+  }
+  const parts: string[] = [];
+  for (const [dir, list] of dirs) {
+    const items = list.map((f) => `${f.name} (${f.n})`);
+    parts.push(list.length > 1 && dir ? `${dir}{${items.join(", ")}}` : items.map((i) => dir + i).join(", "));
+  }
+  return parts.join(", ");
 }
 
 /** Length with every run of spaces or tabs counted once (tokenizers encode a run as one token). */
@@ -132,53 +165,12 @@ function weigh(s: string): number {
   return n;
 }
 
-// Tuned on the dev corpus as a whole (broad optimum: 0.5–0.75, 0.5–3, 0.3–1 all within one probe).
-const DECAY = 0.6;
 /** Share of the input (in weighed characters) the whole output may take. */
-const TARGET = 0.19;
+export const DEFAULT_TARGET_RATIO = 0.19;
 /** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
 const NOTE = 22;
-const FIRST = 1.5;
-const CE = 0.3;
-/**
- * Spends the remaining budget on match lines by value per character: a line's score, discounted by how
- * many lines of its file are already kept (diversity), plus a bonus for the first line of a file so
- * that every relevant file shows up. Cheap lines are preferred over long ones of equal value.
- */
-function spendGreedy(
-  groups: readonly FileGroup[],
-  score: Map<SearchLine, number>,
-  keep: Set<SearchLine>,
-  cost: (l: SearchLine) => number,
-  left: () => number,
-  add: (l: SearchLine) => void,
-): void {
-  const ratio = (l: SearchLine, k: number) => (score.get(l)! * Math.pow(DECAY, k) + (k === 0 ? (isTestPath(l.path ?? "") ? FIRST / 3 : FIRST) : 0)) / Math.pow(cost(l), CE);
-  // Each file's candidates, best first by score per cost (the file's discount is the same for all of them).
-  const queues = groups.map((g) => g.matches.filter((l) => !keep.has(l)).sort((a, b) => ratio(b, 1) - ratio(a, 1) || a.index - b.index));
-  const pos = groups.map(() => 0);
-  const kept = groups.map((g) => g.matches.filter((l) => keep.has(l)).length);
-  // Bounded work (each pick scans the files): huge outputs with many files stop early, keeping less.
-  const steps = Math.min(4000, Math.floor(4e6 / Math.max(1, queues.length)));
-  for (let step = 0; step < steps; step++) {
-    let best = -1;
-    let bestV = -Infinity;
-    for (let f = 0; f < queues.length; f++) {
-      const q = queues[f]!;
-      while (pos[f]! < q.length && cost(q[pos[f]!]!) > left()) pos[f]!++;
-      if (pos[f]! >= q.length) continue;
-      const v = ratio(q[pos[f]!]!, kept[f]!);
-      if (v > bestV) {
-        bestV = v;
-        best = f;
-      }
-    }
-    if (best < 0) return;
-    add(queues[best]![pos[best]!]!);
-    pos[best]!++;
-    kept[best]!++;
-  }
-}
+/** Share of the budget definitions may take before other lines compete. */
+const DEF_SHARE = 0.6;
 
 function hasContext(p: ParsedSearch): boolean {
   return p.lines.some((l) => l.kind === "context" || l.kind === "separator");

@@ -3,7 +3,8 @@
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
 import { createOriginals, marker, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { compressSearchLossy, type SearchCompressOptions } from "./compress.js";
+import { compressSearchLossy, DEFAULT_TARGET_RATIO, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
 
 export { compressSearchLossy, type SearchCompressOptions, type LossySearch } from "./compress.js";
@@ -23,13 +24,17 @@ export interface SearchCompressorOptions extends Omit<SearchCompressOptions, "qu
  * Compresses one search output. With `reversible` the lossy form is returned with a marker and the
  * original; otherwise only the lossless `--heading` regrouping (or `null` when it gains nothing).
  */
-export function compressSearch(text: string, reversible: boolean, options: SearchCompressOptions & { name?: string } = {}): CompressorResult | null {
+export function compressSearch(
+  text: string,
+  reversible: boolean,
+  options: SearchCompressOptions & { name?: string; count?: (s: string) => number; inputTokens?: number } = {},
+): CompressorResult | null {
   if (typeof text !== "string" || !text) return null;
   if (!reversible) {
     const h = toHeading(text);
     return h === null ? null : { text: h, lossless: true, transforms: ["search:heading"] };
   }
-  const lossy = compressSearchLossy(text, options);
+  const lossy = fitToTokens(text, options);
   if (!lossy) return null;
   const originals = createOriginals();
   const key = originals.stash(text, { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files });
@@ -38,6 +43,43 @@ export function compressSearch(text: string, reversible: boolean, options: Searc
   if (out.length >= text.length) return null;
   return { text: out, lossless: false, originals: originals.list(), transforms: ["search:select"] };
 }
+
+/** Output share of the input, in tokens, that selection aims at when a tokenizer is at hand. */
+const TOKEN_TARGET = 0.19;
+
+/**
+ * Selection budgets in weighed characters, which track tokens only roughly (hashes, paths and notes
+ * tokenize worse than code). With a token counter the budget is rescaled once or twice so that the output
+ * lands just under the target share of the input's tokens instead of well below it.
+ */
+function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: string) => number; inputTokens?: number }): LossySearch | null {
+  const parsed = parseSearch(text);
+  let best = compressSearchLossy(text, o, parsed);
+  if (!best || !o.count) return best;
+  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const goal = ((o.targetRatio ?? TOKEN_TARGET) / bias) * (o.inputTokens ?? o.count(text));
+  let lo = o.targetRatio ?? DEFAULT_TARGET_RATIO;
+  let hi = Infinity;
+  let tokens = o.count(best.text) + MARKER_TOKENS;
+  // Secant steps while the output undershoots the goal, bisection once a step has overshot it.
+  for (let round = 0; round < 4 && tokens < goal * 0.97; round++) {
+    const ratio = hi === Infinity ? lo * Math.min(2, goal / tokens) : (lo + hi) / 2;
+    const next = compressSearchLossy(text, { ...o, targetRatio: ratio }, parsed);
+    if (!next) break;
+    const t = o.count(next.text) + MARKER_TOKENS;
+    if (t > goal) {
+      hi = ratio;
+      continue;
+    }
+    best = next;
+    tokens = t;
+    lo = ratio;
+  }
+  return best;
+}
+
+// The marker line: `[N matches in F files compressed to K. Retrieve more: hash=<24 hex>]`.
+const MARKER_TOKENS = 30;
 
 /** Creates the search compressor (kinds `["search"]`); uses the unit's preceding user turn as the query. */
 export function createSearchCompressor(options: SearchCompressorOptions = {}): Compressor {
@@ -48,7 +90,9 @@ export function createSearchCompressor(options: SearchCompressorOptions = {}): C
     priority: options.priority ?? 0,
     compress(unit, ctx) {
       const query = unit.query ?? ctx.query;
-      return compressSearch(unit.text, ctx.reversible, { ...options, ...(query ? { query } : {}), bias: (options.bias ?? 1) * (ctx.bias || 1) });
+      const count = (t: string) => ctx.tokenizer.count(t);
+      const sized = { count, ...(ctx.inputTokens !== undefined ? { inputTokens: ctx.inputTokens } : {}) };
+      return compressSearch(unit.text, ctx.reversible, { ...options, ...sized, ...(query ? { query } : {}), bias: (options.bias ?? 1) * (ctx.bias || 1) });
     },
   };
 }

@@ -5,7 +5,7 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { isDefinition, queryTerms } from "./score.js";
+import { definesSymbol, isDefinition, isTestCase, queryTerms } from "./score.js";
 
 /** Words of a text: identifiers split at case changes, `_`, `.`, `-`; lower case; lightly stemmed. */
 export function words(text: string): string[] {
@@ -34,12 +34,19 @@ const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:te
 const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)/;
 
 // Lines that say where failures and deprecations happen: readers look for these first.
-const RAISES = /\b(?:throw|raise|panic!?|abort)\b|\bErr\(|@deprecated|\bDeprecated\b/;
+// Macro spellings count too (`JSON_THROW(`, `BOOST_THROW_EXCEPTION`).
+const RAISES = /(?:\b|_)(?:throw|raise|panic!?|abort|THROW|RAISE|PANIC|ABORT)(?:\b|_)|\bErr\(|@deprecated|\bDeprecated\b/;
 
 export interface Ranked {
   line: SearchLine;
   score: number;
 }
+
+// Data and generated files hold no definitions, whatever their lines look like (a CSV row can pass for a C prototype).
+const DATA_PATH = /\.(?:csv|tsv|json|jsonl|ndjson|lock|log|svg|map|min\.js|min\.css|snap|xml|ya?ml|toml|ini|dat)$/i;
+
+/** True for data, lock, snapshot and generated files. */
+export const isDataPath = (path: string) => DATA_PATH.test(path);
 
 /** True for paths of tests and fixtures. */
 export const isTestPath = (path: string) => TEST_PATH.test(path);
@@ -74,11 +81,15 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     const text = m.text ?? "";
     const path = m.path ?? "";
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
-    if (isDefinition(text)) s += 1;
+    // A test case's name says in words what behaviour it pins down.
+    if (isTestCase(text)) s += 1;
+    // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
+    else if (isDefinition(text) && !DATA_PATH.test(path)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
     if (DOC_PATH.test(path)) s += 0.5;
     if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
+    if (DATA_PATH.test(path)) s *= 0.5;
     out.set(m, s + 0.1);
   });
   return out;

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { listFiles } from "./compress.js";
 import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, parseSearch, toHeading } from "./index.js";
 
 function rgOutput(): string {
@@ -57,8 +58,9 @@ describe("lossy form (reversible)", () => {
     expect(r.text).toContain("docs/guide.md:88:");
     expect(r.text).toContain("rg: src/secret: Permission denied (os error 13)");
     // Test files rank below sources: shown with a dropped count, or named with their match count.
-    expect(r.text).toMatch(/\[\+\d+ more matches in test\/users\.test\.ts\]|test\/users\.test\.ts \(30\)/);
-    expect(r.text).toMatch(/\[\+\d+ more matches in src\/app\/handlers\/user_1\.ts\]/);
+    // The per-file note follows that file's lines, so it names the file by its base name.
+    expect(r.text).toMatch(/\[\+\d+ more matches in users\.test\.ts\]|test\/\{?users\.test\.ts \(30\)/);
+    expect(r.text).toMatch(/src\/app\/handlers\/user_1\.ts:\d+:.*\n\[\+\d+ more matches in user_1\.ts\]/);
   });
 
   it("stores the original under the marker's key and saves most of the text", () => {
@@ -152,5 +154,32 @@ describe.skipIf(!existsSync(corpus))("corpus search cases", () => {
       expect(r.originals![0]!.content).toBe(c.content);
       expect(r.text.length).toBeLessThan(c.content.length * 0.4);
     }
+  });
+});
+
+describe("selection", () => {
+  it("keeps one of a run of lines that differ only in numbers, and never takes data rows for definitions", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `bench/raw.csv:${i + 1}:run_${"x"},1,${i},tool (ASCII),tool -r --no-widget ./,0.${1000 + i * 37},${200 + i},`);
+    const code = Array.from({ length: 40 }, (_, i) => `src/m${i}.rs:${10 + i}:    let w = widget_${i}(cfg.widget, ${i});`);
+    const text = [...rows, ...code, "src/lib.rs:7:pub fn widget(cfg: &Config) -> Widget {"].join("\n");
+    const r = compressSearch(text, true, { query: "where is widget defined" })!;
+    const kept = r.text.split("\n");
+    expect(kept.filter((l) => l.startsWith("bench/raw.csv:")).length).toBeLessThanOrEqual(1);
+    expect(r.text).toContain("src/lib.rs:7:pub fn widget(");
+    expect(kept.filter((l) => l.startsWith("src/m")).length).toBeGreaterThan(3);
+  });
+
+  it("lists hidden files with their counts, sharing each directory", () => {
+    expect(listFiles([{ path: "a/b/x.c", n: 3 }, { path: "a/b/y.c", n: 1 }, { path: "z.md", n: 2 }, { path: "a/c.h", n: 1 }])).toBe("a/b/{x.c (3), y.c (1)}, z.md (2), a/c.h (1)");
+  });
+
+  it("with a token counter, fills the token target instead of undershooting it", () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `src/f${i % 30}.ts:${i + 1}:  const v${i} = lookupUser(req, ${i}); // ${"note ".repeat(i % 7)}`);
+    const text = lines.join("\n");
+    const count = (s: string) => Math.ceil(s.length / 4);
+    const plain = compressSearch(text, true, {})!;
+    const fitted = compressSearch(text, true, { count })!;
+    expect(count(fitted.text)).toBeLessThanOrEqual(count(text) * 0.19 + 30);
+    expect(count(fitted.text)).toBeGreaterThanOrEqual(count(plain.text) * 0.9);
   });
 });

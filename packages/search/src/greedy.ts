@@ -1,0 +1,138 @@
+/**
+ * Budgeted selection of match lines: lazy greedy by value per cost, where a line's value shrinks with
+ * every line already kept from its file (diversity) and with its likeness to kept lines (redundancy), and
+ * the first line of a file earns a bonus so that every relevant file shows up.
+ */
+import type { SearchLine } from "./parse.js";
+import { isTestPath, words } from "./rank.js";
+
+export interface GreedyGroup {
+  matches: SearchLine[];
+}
+
+// Tuned on the dev corpus as a whole (broad optimum), not per case.
+const DECAY = 0.6;
+const FIRST = 1.5;
+// Value per unit of cost (a knapsack ratio): many short informative lines beat a few long ones.
+const CE = 1;
+/** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
+const MAX_POPS = 200_000;
+
+interface Cand {
+  line: SearchLine;
+  file: number;
+  words: Set<string>;
+  shape: string;
+  /** Highest likeness to a kept line of the same file, over the first `seen` of them. */
+  sim: number;
+  seen: number;
+  value: number;
+}
+
+/**
+ * Spends what `left()` allows on lines of `groups`, calling `add` for each pick (which must update the
+ * budget). Values only fall as lines are kept, so a popped candidate whose fresh value still beats the
+ * best stale one is the true best (lazy greedy).
+ */
+export function spendGreedy(
+  groups: readonly GreedyGroup[],
+  score: ReadonlyMap<SearchLine, number>,
+  keep: ReadonlySet<SearchLine>,
+  cost: (l: SearchLine) => number,
+  left: () => number,
+  add: (l: SearchLine) => void,
+  symbolWords: ReadonlySet<string>,
+): void {
+  const keptIn: Cand[][] = groups.map(() => []);
+  const keptShapes = new Set<string>();
+  const heap: Cand[] = [];
+  groups.forEach((g, file) => {
+    for (const line of g.matches) {
+      const c: Cand = { line, file, words: lineWords(line.text ?? "", symbolWords), shape: shapeOf(line.text ?? ""), sim: 0, seen: 0, value: 0 };
+      if (keep.has(line)) record(c);
+      else heap.push(c);
+    }
+  });
+  for (const c of heap) c.value = value(c);
+  heap.sort(before);
+  // `heap` is sorted, hence already a valid binary heap.
+  for (let pops = 0; heap.length && pops < MAX_POPS; pops++) {
+    const c = pop(heap);
+    if (cost(c.line) > left()) continue; // the budget only shrinks: it will never fit
+    c.value = value(c);
+    if (heap.length && before(heap[0]!, c) < 0) {
+      push(heap, c);
+      continue;
+    }
+    add(c.line);
+    record(c);
+  }
+
+  function record(c: Cand): void {
+    keptIn[c.file]!.push(c);
+    keptShapes.add(c.shape);
+  }
+
+  function value(c: Cand): number {
+    const kept = keptIn[c.file]!;
+    for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
+    const redundancy = keptShapes.has(c.shape) ? 1 : c.sim;
+    const k = kept.length;
+    const first = k === 0 ? (isTestPath(c.line.path ?? "") ? FIRST / 3 : FIRST) : 0;
+    return (score.get(c.line)! * Math.pow(DECAY, k) * (1 - redundancy) + first) / Math.pow(cost(c.line), CE);
+  }
+}
+
+/** Order: higher value first, then input order (deterministic ties). */
+function before(a: Cand, b: Cand): number {
+  return b.value - a.value || a.line.index - b.line.index;
+}
+
+function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const w of words(text)) if (!skip.has(w)) out.add(w);
+  return out;
+}
+
+/** The text with digits and blank runs folded: lines that differ only in numbers share a shape. */
+function shapeOf(text: string): string {
+  return text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").trim();
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (!a.size || !b.size) return 0;
+  let inter = 0;
+  for (const w of a) if (b.has(w)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+function pop(h: Cand[]): Cand {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l]!, h[m]!) < 0) m = l;
+      if (r < h.length && before(h[r]!, h[m]!) < 0) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
+}
+
+function push(h: Cand[], c: Cand): void {
+  h.push(c);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (before(h[i]!, h[p]!) >= 0) break;
+    [h[i], h[p]] = [h[p]!, h[i]!];
+    i = p;
+  }
+}
