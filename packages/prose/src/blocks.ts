@@ -62,12 +62,62 @@ function hashIsComment(lines: string[]): boolean {
   return nonBlank > 0 && hash / nonBlank > 0.25;
 }
 
+/** Leading whitespace width of a line (a tab counts as four). */
+const indentOf = (l: string) => {
+  const m = /^[ \t]*/.exec(l)![0];
+  return m.replace(/\t/g, "    ").length;
+};
+
+/** Directives whose body is code or data, not nested prose (reST `.. code-block::`, `.. math::`…). */
+const LITERAL_DIRECTIVE = /^\.\.\s+(?:code|code-block|sourcecode|literalinclude|highlight|math|raw|parsed-literal|productionlist|doctest|testcode|testoutput|csv-table)::/;
+
 /** Splits lines into blocks. Never throws. */
 export function splitBlocks(lines: string[]): Block[] {
+  return splitRange(lines, 0, lines.length, hashIsComment(lines), 0);
+}
+
+/**
+ * Splits a literal block `[start, end)` (code, a reST `::` block) into stanzas separated by blank
+ * lines: a long example keeps its most telling stanza instead of being kept or dropped whole.
+ */
+function pushStanzas(lines: string[], start: number, end: number, push: (kind: BlockKind, s: number, e: number) => void): void {
+  let s = start;
+  for (let k = start; k <= end; k++) {
+    if (k === end || isBlank(lines[k]!)) {
+      if (k > s) push("code", s, k);
+      if (k < end) push("blank", k, k + 1);
+      s = k + 1;
+    }
+  }
+}
+
+/**
+ * Splits `lines[from, to)` into blocks. Indented content that is not literal (a nested list, the body
+ * of a `.. note::` or `.. list-table::`) is split again, dedented, so that its items and sentences are
+ * units of their own; block offsets always refer to the original lines.
+ */
+function splitRange(all: string[], from: number, to: number, comments: boolean, depth: number): Block[] {
+  const lines = all.slice(from, to);
   const blocks: Block[] = [];
-  const comments = hashIsComment(lines);
   let i = 0;
-  const push = (kind: BlockKind, start: number, end: number, level = 0) => blocks.push({ kind, start, end, level });
+  const push = (kind: BlockKind, start: number, end: number, level = 0) => blocks.push({ kind, start: start + from, end: end + from, level: depth ? 0 : level });
+  // Nested content is never a heading: a title-like line inside a list or directive is text.
+  const pushHead = (start: number, end: number, level: number) => push(depth ? "para" : "heading", start, end, level);
+  const nested = (start: number, end: number) => {
+    if (depth >= 6) return pushStanzas(lines, start, end, push);
+    let cut = Infinity;
+    for (let k = start; k < end; k++) if (!isBlank(lines[k]!)) cut = Math.min(cut, indentOf(lines[k]!));
+    const sub = lines.slice(start, end).map((l) => l.replace(/^[ \t]*/, (ws) => " ".repeat(Math.max(0, ws.replace(/\t/g, "    ").length - cut))));
+    for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
+  };
+  /** Previous non-blank line before `k`, and the kind of the block it belongs to. */
+  const previous = (k: number): { line: string; kind: BlockKind | undefined } => {
+    let b = blocks.length - 1;
+    while (b >= 0 && blocks[b]!.kind === "blank") b--;
+    let p = k - 1;
+    while (p >= 0 && isBlank(lines[p]!)) p--;
+    return { line: p >= 0 ? stripCr(lines[p]!) : "", kind: b >= 0 ? blocks[b]!.kind : undefined };
+  };
   while (i < lines.length) {
     const l = stripCr(lines[i]!);
     const next = lines[i + 1] !== undefined ? stripCr(lines[i + 1]!) : undefined;
@@ -85,25 +135,37 @@ export function splitBlocks(lines: string[]): Block[] {
       i = j + 1;
       continue;
     }
+    const prev = previous(i);
+    const indent = indentOf(l);
+    if (indent > 0 && /::\s*$/.test(prev.line) && !DIRECTIVE.test(prev.line.trim()) && indent > indentOf(prev.line)) {
+      // A reST literal block (after a paragraph ending in `::`): any deeper indentation, blank lines inside.
+      const base = indentOf(prev.line);
+      let j = i + 1;
+      while (j < lines.length && (isBlank(lines[j]!) || indentOf(lines[j]!) > base)) j++;
+      while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
+      pushStanzas(lines, i, j, push);
+      i = j;
+      continue;
+    }
     if (comments && BANNER.test(l)) {
       // `#### SECTION NAME ####` in config files: the file's own heading skeleton.
-      push("heading", i, i + 1, 1);
+      pushHead(i, i + 1, 1);
       i++;
       continue;
     }
     if (!comments && ATX.test(l)) {
-      push("heading", i, i + 1, /#+/.exec(l)![0].length);
+      pushHead(i, i + 1, /#+/.exec(l)![0].length);
       i++;
       continue;
     }
     // RST over+underlined title, or a title underlined with punctuation / setext `===` `---`.
     if (RST_ADORN.test(l) && next && !isBlank(next) && lines[i + 2] !== undefined && RST_ADORN.test(stripCr(lines[i + 2]!))) {
-      push("heading", i, i + 3, 1);
+      pushHead(i, i + 3, 1);
       i += 3;
       continue;
     }
     if (next !== undefined && (RST_ADORN.test(next) || SETEXT.test(next)) && next.trim().length >= Math.min(3, l.trim().length) && !ITEM.test(l)) {
-      push("heading", i, i + 2, next.trim()[0] === "=" ? 1 : 2);
+      pushHead(i, i + 2, next.trim()[0] === "=" ? 1 : 2);
       i += 2;
       continue;
     }
@@ -114,21 +176,31 @@ export function splitBlocks(lines: string[]): Block[] {
       i = j;
       continue;
     }
-    if (DIRECTIVE.test(l) || INDENTED.test(l)) {
-      // A directive (`.. code-block::`, `.. list-table::`) or literal block runs until the indentation ends.
+    const directive = DIRECTIVE.test(l);
+    if (directive || INDENTED.test(l)) {
+      // A directive (`.. code-block::`, `.. list-table::`) or indented block runs until the indentation ends.
       let j = i + 1;
       while (j < lines.length && (isBlank(lines[j]!) || INDENTED.test(lines[j]!) || /^\s{2,}\S/.test(lines[j]!))) j++;
       while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
-      push(INDENTED.test(l) || /::/.test(l) ? "code" : "para", i, j);
+      if (directive) {
+        // Its head (the directive line, a title, `:option:` lines) is a unit; the body is code for
+        // literal directives and nested text otherwise.
+        let h = i + 1;
+        while (h < j && !isBlank(lines[h]!) && /^\s+:[\w-]+:/.test(lines[h]!)) h++;
+        push("code", i, h);
+        let b = h;
+        while (b < j && isBlank(lines[b]!)) push("blank", b, ++b);
+        if (b < j) (LITERAL_DIRECTIVE.test(l) ? pushStanzas(lines, b, j, push) : nested(b, j));
+      } else if (prev.kind === "item" || ITEM.test(l)) nested(i, j); // a nested list or an item's continuation
+      else pushStanzas(lines, i, j, push); // markdown indented code
       i = j;
       continue;
     }
     if (ITEM.test(l)) {
-      const indent = /^\s*/.exec(l)![0].length;
       let j = i + 1;
       while (j < lines.length) {
         const m = stripCr(lines[j]!);
-        if (m.trim() === "" || ITEM.test(m) || FENCE.test(m) || /^\s*/.exec(m)![0].length <= indent) break;
+        if (m.trim() === "" || ITEM.test(m) || FENCE.test(m) || indentOf(m) <= indent) break;
         j++;
       }
       push("item", i, j);
@@ -153,6 +225,21 @@ export function splitBlocks(lines: string[]): Block[] {
 
 const SENTENCE_END = /([.!?])(["')\]]*)(\s+)(?=[A-Z0-9"'`(\[*_])/g;
 
+/** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
+function unclosed(span: string): boolean {
+  let quotes = 0;
+  let parens = 0;
+  let curly = 0;
+  for (const ch of span) {
+    if (ch === '"') quotes++;
+    else if (ch === "(") parens++;
+    else if (ch === ")") parens = Math.max(0, parens - 1);
+    else if (ch === "\u201c") curly++;
+    else if (ch === "\u201d") curly = Math.max(0, curly - 1);
+  }
+  return quotes % 2 === 1 || parens > 0 || curly > 0;
+}
+
 /** Splits a paragraph's text into sentence spans (verbatim; whitespace between stays with the left one). */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
@@ -163,6 +250,10 @@ export function splitSentences(text: string): string[] {
     // `e.g.`, `i.e.`, `Mr.`, `v1.` and single initials are not sentence ends.
     const before = text.slice(Math.max(start, end - 6), end);
     if (/(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|No|Fig|Eq|approx)\.|\b[A-Za-z]\.)$/.test(before)) continue;
+    // Nor is a period inside a quotation or parentheses: `Revert "fix x. Closes #1"`, `(see a. b)`.
+    if (unclosed(text.slice(start, end))) continue;
+    // A span without a word is an enumerator or a number (`3.`, `1.2.`), not a sentence.
+    if (!/[A-Za-z]{2}/.test(text.slice(start, end))) continue;
     out.push(text.slice(start, end));
     start = end + m[3]!.length;
     // Keep the separating whitespace attached so that joining spans with it restores the text.
@@ -197,10 +288,11 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
     }
     if (b.kind === "blank") return;
     const text = lines.slice(b.start, b.end).join("\n");
-    if (b.kind === "para") {
+    // Paragraphs and list items are split into sentences: an item's first sentence usually states it.
+    if (b.kind === "para" || b.kind === "item") {
       const parts = splitSentences(text);
       const setting = comments && !text.startsWith("#");
-      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: "para", index: idx, section, headings, ...(setting ? { setting } : {}) }));
+      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) }));
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });
   return units;

@@ -75,29 +75,33 @@ export function compressProse(
   }
   const ranked = [...first, ...rest];
 
+  // A unit ending in a colon announces the next one ("…the following scheme::", "For example:"):
+  // kept without it, it would point at nothing, so the two are kept together when the budget allows.
+  const follower = units.map((u, i) => {
+    const n = units[i + 1];
+    return n && n.section === u.section && /:\s*$/.test(u.text) ? i + 1 : -1;
+  });
+
   const select = (budget: number): boolean[] => {
     const kept = new Array<boolean>(units.length).fill(false);
     const keptList: number[] = [];
     const exact = new Set<string>();
     let used = fixed;
-    for (const i of ranked) {
+    const tryKeep = (i: number): boolean => {
+      if (kept[i]) return false;
       const c = costs[i]! + 2;
-      if (used + c > budget) continue;
+      if (used + c > budget) return false;
       const norm = units[i]!.text.trim().replace(/\s+/g, " ");
-      if (exact.has(norm)) continue;
+      if (exact.has(norm)) return false;
       // Near-duplicates: compared with the most recent kept units only, to stay linear on huge inputs.
-      let dup = false;
-      for (let k = keptList.length - 1, n = 0; k >= 0 && n < 200; k--, n++)
-        if (jaccard(sh[i]!, sh[keptList[k]!]!) >= o.duplicateThreshold) {
-          dup = true;
-          break;
-        }
-      if (dup) continue;
+      for (let k = keptList.length - 1, n = 0; k >= 0 && n < 200; k--, n++) if (jaccard(sh[i]!, sh[keptList[k]!]!) >= o.duplicateThreshold) return false;
       kept[i] = true;
       keptList.push(i);
       exact.add(norm);
       used += c;
-    }
+      return true;
+    };
+    for (const i of ranked) if (tryKeep(i) && follower[i]! >= 0) tryKeep(follower[i]!);
     return kept;
   };
 
@@ -188,7 +192,7 @@ function render(
     }
     if (gapPending) emit(GAP);
     gapPending = false;
-    if (b.kind !== "para") {
+    if (b.kind !== "para" && b.kind !== "item") {
       emit(lines.slice(b.start, b.end).join("\n"));
       return;
     }

@@ -143,9 +143,19 @@ export function headingRelevance(units: Unit[], query: string | undefined): numb
   });
 }
 
+/** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
+export function visibleText(text: string): string {
+  return text
+    .replace(/<[^>\n]*>/g, " ")
+    .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")
+    .replace(/\]\([^)\s]*\)/g, "]")
+    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ");
+}
+
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
 export function scoreUnits(units: Unit[], query: string | undefined): number[] {
-  const docs = units.map((u) => terms(u.text));
+  // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
+  const docs = units.map((u) => terms(visibleText(u.text)));
   const q = [...new Set(terms(query ?? ""))];
   const bm = q.length ? new Bm25(docs) : undefined;
   const seenSection = new Set<number>();
@@ -166,8 +176,9 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
     }
     s += salience(u.text);
     // The first unit of a section usually says what the section is about.
-    if (!seenSection.has(u.section)) (seenSection.add(u.section), (s += 0.5));
-    if (u.kind === "para" && u.index === 0) s += 0.4;
+    // (Decoration such as a badge or an <img> line does not count as that first unit.)
+    if (!seenSection.has(u.section) && docs[i]!.length >= 3) (seenSection.add(u.section), (s += 0.5));
+    if ((u.kind === "para" || u.kind === "item") && u.index === 0) s += 0.4;
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
     s *= 1 + 0.6 * rel + 0.5 * headingRel;
