@@ -62,15 +62,6 @@ function isChanged(l: string, parents: number): boolean {
   return false;
 }
 
-function similar(a: string, b: string): boolean {
-  const ta = new Set(terms(a));
-  const tb = terms(b);
-  if (!ta.size || !tb.length) return a.trim() === b.trim();
-  let common = 0;
-  for (const t of new Set(tb)) if (ta.has(t)) common++;
-  return common / Math.max(ta.size, new Set(tb).size) >= 0.5;
-}
-
 /** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
 function scoreHunk(
   h: Hunk,
@@ -90,25 +81,30 @@ function scoreHunk(
     }
     let e = j;
     while (e < h.lines.length && (isChanged(h.lines[e]!, h.parents) || isNoNewline(h.lines[e]!))) e++;
-    // Pair the k-th removed line with the k-th added line of the run: a modified line shows both halves.
-    const rem: number[] = [];
-    const add: number[] = [];
+    // What the run adds: a removed line whose words all come back in the added lines beside it (a
+    // modified line, a rewrapped comment, a call with one more argument) tells a reader little the added
+    // lines do not; a removed line with words that vanish (a pure deletion) is the only trace of them.
+    const addedTerms = new Set<string>();
     for (let k = j; k < e; k++) {
       const l = h.lines[k]!;
-      if (isNoNewline(l)) continue;
-      (l.slice(0, h.parents).includes("-") ? rem : add).push(k);
+      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
     }
-    const modified = new Set<number>();
-    for (let k = 0; k < Math.min(rem.length, add.length); k++)
-      if (similar(h.lines[rem[k]!]!.slice(h.parents), h.lines[add[k]!]!.slice(h.parents))) (modified.add(rem[k]!), modified.add(add[k]!));
+    const novelty = (body: string) => {
+      const ts = new Set(terms(body));
+      if (!ts.size) return 1;
+      let fresh = 0;
+      for (const t of ts) if (!addedTerms.has(t)) fresh++;
+      return fresh / ts.size;
+    };
     for (let k = j; k < e; k++) {
       const l = h.lines[k]!;
       if (isNoNewline(l)) continue;
       const body = l.slice(h.parents);
+      const removed = l.slice(0, h.parents).includes("-");
       let s = scoreLine({
         body,
-        removed: l.slice(0, h.parents).includes("-"),
-        modified: modified.has(k),
+        removed,
+        novelty: removed ? novelty(body) : 1,
         runStart: k === j,
         docFile: doc,
         deletedFile: file.deletedFile,
@@ -184,16 +180,20 @@ export function compressDiff(
         }
   const totalTokens = o.inputTokens ?? count(text);
   const target = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
-  // The selection's cost model is approximate (headers, markers): measure and tighten up to twice.
+  // The selection's cost model is approximate (markers, notes, headers): measure the rendered text and
+  // correct the budget by the error, both ways, keeping the fullest result within the target.
   let budget = target;
   let best: DiffCompression | undefined;
+  let bestTokens = 0;
   for (let round = 0; round < 3; round++) {
     const kept = select(budget);
     const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
     const got = count(r.text);
-    if (!best || got <= target * 1.03 || round === 0) best = r;
-    if (got <= target * 1.03) break;
-    budget -= got - target;
+    const fits = got <= target * 1.03;
+    if (!best || (fits && (bestTokens > target * 1.03 || got > bestTokens)) || (!fits && bestTokens > target * 1.03 && got < bestTokens))
+      (best = r), (bestTokens = got);
+    if (Math.abs(got - target) <= target * 0.03) break;
+    budget += target - got;
     if (budget <= 0) break;
   }
   return best;
@@ -232,26 +232,68 @@ export function compressDiff(
       });
     });
 
-    const hunkHeaderCost = 10;
-    const take = (c: Cand) => {
+    // What a new run costs: its `@@` header (estimated from the hunk's own header, whose numbers have
+    // about as many digits). A hunk's first run also repeats git's function context, paid once.
+    const headerCost = files.map((f) => f.hunks.map((h) => cnt(h.header.slice(0, h.header.length - h.section.length)) + 1));
+    const sectionCost = files.map((f) => f.hunks.map((h) => (h.section.trim() ? cnt(h.section) : 0)));
+    const hasKept = files.map((f) => f.hunks.map(() => false));
+    // Marginal cost of showing a line now: the line, plus a header when it starts a new run, minus one
+    // when it joins two runs into one.
+    const marginal = (c: Cand) => {
       const k = kept[c.file]![c.hunk]!;
-      const neighbour = k[c.line - 1] || k[c.line + 1];
-      k[c.line] = true;
-      used += c.cost + (neighbour ? 0 : hunkHeaderCost);
+      const hc = headerCost[c.file]![c.hunk]!;
+      const before = !!k[c.line - 1];
+      const after = !!k[c.line + 1];
+      return c.cost + (before || after ? (before && after ? -hc : 0) : hc) + (hasKept[c.file]![c.hunk] ? 0 : sectionCost[c.file]![c.hunk]!);
+    };
+    const take = (c: Cand) => {
+      used += marginal(c);
+      kept[c.file]![c.hunk]![c.line] = true;
+      hasKept[c.file]![c.hunk] = true;
     };
     // Every file shows at least its most telling change, so no file is reduced to a bare header.
     for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
-    // Value per token: a long line must say proportionally more to displace two short ones.
-    const value = (c: Cand) => c.score / Math.sqrt(c.cost);
-    const order = [...cands].sort((a, b) => value(b) - value(a) || a.file - b.file || a.hunk - b.hunk || a.line - b.line);
-    for (const c of order) {
-      if (kept[c.file]![c.hunk]![c.line]) continue;
-      const k = kept[c.file]![c.hunk]!;
-      const extra = k[c.line - 1] || k[c.line + 1] ? 0 : hunkHeaderCost;
-      if (used + c.cost + extra > budget) continue;
-      take(c);
+    // Value per token of what it really costs: a lone line pays for its own header, so a short line must
+    // sit beside others (or say a lot) to be worth it. Lazy greedy: taking a line makes its neighbours
+    // cheaper, so they are queued again with their new value.
+    const value = (c: Cand) => c.score / Math.sqrt(Math.max(1, marginal(c)));
+    // Candidates by position, to requeue the neighbours of a line, or a whole hunk, cheaply.
+    const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
+    const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
+    for (const c of cands) {
+      at[c.file]![c.hunk]![c.line] = c;
+      byHunk[c.file]![c.hunk]!.push(c);
     }
-
+    // Fair shares: each file may first spend a share of what is left that grows with the square root of
+    // the summed scores of its changes (more for more, but less than proportionally), so one large
+    // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
+    // beside it; whatever a file cannot use goes back to one pool in a second pass.
+    const weight = new Map<number, number>();
+    for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
+    let sum = 0;
+    for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (sum += Math.sqrt(w));
+    const free = Math.max(0, budget - used);
+    const quota = new Map<number, number>();
+    for (const [f, w] of weight) quota.set(f, (free * w) / (sum || 1));
+    const spent = new Map<number, number>();
+    for (const pass of [0, 1]) {
+      const heap = new Heap<{ v: number; c: Cand }>((a, b) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line);
+      for (const c of cands) if (!kept[c.file]![c.hunk]![c.line]) heap.push({ v: value(c), c });
+      for (let e = heap.pop(); e; e = heap.pop()) {
+        const c = e.c;
+        if (kept[c.file]![c.hunk]![c.line]) continue;
+        if (value(c) !== e.v) continue; // stale: a fresher entry is queued
+        const m = marginal(c);
+        if (used + m > budget) continue;
+        if (pass === 0 && (spent.get(c.file) ?? 0) + m > quota.get(c.file)!) continue;
+        const first = !hasKept[c.file]![c.hunk];
+        take(c);
+        spent.set(c.file, (spent.get(c.file) ?? 0) + m);
+        // The first line shown in a hunk pays its function context: every other line there got cheaper.
+        const requeue = first ? byHunk[c.file]![c.hunk]! : [at[c.file]![c.hunk]![c.line - 1], at[c.file]![c.hunk]![c.line + 1]].filter((n) => n !== undefined);
+        for (const n of requeue) if (!kept[n.file]![n.hunk]![n.line]) heap.push({ v: value(n), c: n });
+      }
+    }
     // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
     for (let dist = 1; dist <= o.maxContext; dist++) {
       files.forEach((f, fi) =>
@@ -261,11 +303,14 @@ export function compressDiff(
           const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
           for (let i = 0; i < k.length; i++) {
             if (k[i] || isChanged(h.lines[i]!, h.parents) || isNoNewline(h.lines[i]!)) continue;
-            const near = base[i - dist] || base[i + dist];
+            // Context only beside what is shown: a line two away from a change, with the line between
+            // not kept, would be a context-only run that pays a header and shows nothing changed.
+            const near = (base[i - dist] && (dist === 1 || k[i - 1])) || (base[i + dist] && (dist === 1 || k[i + 1]));
             const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
             if (!near && !gap) continue;
             const cost = cnt(h.lines[i]!) + 1;
-            if (gap && cost <= hunkHeaderCost) (k[i] = true), (used += cost - hunkHeaderCost);
+            const hc = headerCost[fi]![hi]!;
+            if (gap && cost <= hc) (k[i] = true), (used += cost - hc);
             else if (near && used + cost <= budget) (k[i] = true), (used += cost);
           }
         }),
@@ -344,7 +389,9 @@ function render(
     if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length)
       out.push(`[${add + rem - shown} of ${add + rem} changed lines omitted]`);
     else if (shown < add + rem || f.extra.length)
-      out.push(marker(`${f.path}: ${shown} of ${add + rem} changed lines shown (${counts})`, originals.stash(original, { kind: "diff", path: f.path })));
+      // The path and counts are in the `diff --git` line above and in the totals: the marker says only
+      // what is missing, in the same words as the plain note.
+      out.push(marker(`${add + rem - shown} of ${add + rem} changed lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
   }
   const totalKey = originals.stash(text, { kind: "diff", whole: true });
   out.push(
@@ -374,4 +421,42 @@ function fileHeader(f: FileSection): string[] {
     if (p === "+++ /dev/null" && f.deletedFile) return false;
     return true;
   });
+}
+
+/** A small binary heap (deterministic given a total order). */
+class Heap<T> {
+  private a: T[] = [];
+  constructor(private readonly before: (x: T, y: T) => number) {}
+  push(x: T): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.before(a[i]!, a[p]!) >= 0) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.a;
+    if (!a.length) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkHunks, compressDiff, createDiffCompressor, headroomPlugin, hunkMatchesFiles, parseDiff, parseHunkHeader } from "./index.js";
+import { checkHunks, compressDiff, createDiffCompressor, headroomPlugin, hunkMatchesFiles, parseDiff, parseHunkHeader, scoreLine } from "./index.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
 const ctx = (over: Partial<CompressContext> = {}): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1, ...over });
@@ -176,6 +176,49 @@ describe("compressDiff", () => {
 
   it("returns undefined for text that is not a diff", () => {
     expect(compressDiff("hello\nworld\n", count)).toBeUndefined();
+  });
+});
+
+describe("budget allocation", () => {
+  const section = (file: string, body: string[]) => {
+    const old = body.filter((l) => l[0] !== "+").length;
+    const neu = body.filter((l) => l[0] !== "-").length;
+    return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, `@@ -1,${old} +1,${neu} @@`, ...body];
+  };
+
+  it("gives a small file a fair share beside a large one, not only its single best line", () => {
+    const big = section("src/handlers.ts", Array.from({ length: 120 }, (_, i) => `+export function handler${i}(req: Request): Response {`));
+    const small = section("src/config.ts", [" const defaults = {", "+  retries = 3", "+  backoff = 250", "+  jitter = true", "+  maxDelay = 8000", " };"]);
+    const d = [...big, ...small].join("\n") + "\n";
+    const r = compressDiff(d, count, { minTokens: 1 })!;
+    expect(checkHunks(r.text)).toEqual([]);
+    for (const l of ["+  retries = 3", "+  backoff = 250", "+  jitter = true", "+  maxDelay = 8000"]) expect(r.text).toContain(l);
+    expect(r.text).toContain("+export function handler0(req: Request): Response {");
+  });
+
+  it("ranks an old line by the words the new lines do not bring back", () => {
+    const base = { body: "  connect(host, port);", removed: true, runStart: false, docFile: false, deletedFile: false, testFile: false, changedNames: new Set<string>(), query: new Set<string>() };
+    expect(scoreLine({ ...base, novelty: 0 })).toBeLessThan(scoreLine({ ...base, novelty: 1 }));
+    expect(scoreLine({ ...base, novelty: 1 })).toBeLessThan(scoreLine({ ...base, removed: false }));
+    // Old halves of lightly modified calls go first; pure deletions and the new halves stay.
+    const body: string[] = [];
+    for (let i = 0; i < 12; i++) body.push(`-  connect${i}(host, port);`, `+  connect${i}(host, port, { timeout: 5000 });`, `-  legacyHandshake${i}(session, compatibilityMode);`, " ");
+    const r = compressDiff(section("net/client.ts", body).join("\n") + "\n", count, { targetRatio: 0.8, minTokens: 1 })!;
+    expect(checkHunks(r.text)).toEqual([]);
+    const shown = (p: string) => r.text.split("\n").filter((l) => l.startsWith(p)).length;
+    expect(shown("+  connect")).toBe(12);
+    expect(shown("-  legacyHandshake")).toBeGreaterThanOrEqual(2);
+    expect(shown("-  connect")).toBeLessThan(shown("-  legacyHandshake"));
+    // Context is only shown beside shown lines, never as a run of its own.
+    for (const run of r.text.split(/^@@.*$/m).slice(1)) expect(run.split("\n").some((l) => /^[-+]/.test(l))).toBe(true);
+  });
+
+  it("marks a file's omissions without repeating its path or counts", () => {
+    const { oldLines, newLines } = makeFiles(400);
+    const r = compressDiff(unified(oldLines, newLines), count, { targetRatio: 0.2 })!;
+    const m = r.text.split("\n").filter((l) => /^\[\d+ of \d+ changed lines omitted\. Retrieve more: hash=[a-f0-9]{24}\]$/.test(l));
+    expect(m).toHaveLength(1);
+    expect(r.originals.some((o) => o.meta?.path === "app/server.go")).toBe(true);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Importance of a changed line, without ML: what a reviewer reads first. Definitions and signatures,
  * test names, messages in string literals, comments that explain, versions and query terms score high;
- * braces, blank lines and repeated lines score low; removed lines count less than added ones unless
- * they are the old half of a modified line.
+ * braces, blank lines and repeated lines score low; removed lines count less than added ones, and
+ * less still when the added lines beside them bring their words back (the old half of a modified line).
  */
 
 /** Paths whose diffs are noise to a reader: lock files, minified bundles, snapshots, generated code. */
@@ -56,8 +56,11 @@ export interface LineFacts {
   /** The line without its diff prefix. */
   body: string;
   removed: boolean;
-  /** True when a removed line has an added twin (or vice versa) nearby: a modified line. */
-  modified: boolean;
+  /**
+   * For a removed line: the share of its words that the added lines of the same change do not bring
+   * back (1 for a pure deletion, near 0 for the old half of a lightly modified line). 1 when absent.
+   */
+  novelty?: number;
   /** True for the first changed line of a run of changes. */
   runStart: boolean;
   /** The file is documentation (markdown, rst, text, changelog). */
@@ -110,7 +113,8 @@ export function scoreLine(f: LineFacts): number {
   if (t.length < 12) s *= 0.6; // `} else {`, `return nil`: little to learn
   if (b.length > 240) s *= 0.7; // long data lines cost much and say little
   if (f.testFile && !test && !s_def(b)) s *= 0.6;
-  if (f.removed) s *= f.modified ? 0.9 : 0.55;
+  // Reviewers read the new code first; an old line matters by what it says that the new ones do not.
+  if (f.removed) s *= 0.55 * Math.max(0.25, f.novelty ?? 1);
   if (f.deletedFile) s *= 0.4;
   return s;
 }
