@@ -290,7 +290,13 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
     const text = lines.slice(b.start, b.end).join("\n");
     // Paragraphs and list items are split into sentences: an item's first sentence usually states it.
     if (b.kind === "para" || b.kind === "item") {
-      const parts = splitSentences(text);
+      // A fragment of fewer than three words ("For example::", "See below.") is no sentence of its own:
+      // it belongs to the sentence before it, which it often ends by announcing the next block.
+      const parts: string[] = [];
+      for (const p of splitSentences(text)) {
+        if (parts.length && (p.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 3) parts[parts.length - 1] += p;
+        else parts.push(p);
+      }
       const setting = comments && !text.startsWith("#");
       parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) }));
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });

@@ -75,12 +75,18 @@ export function compressProse(
   }
   const ranked = [...first, ...rest];
 
-  // A unit ending in a colon announces the next one ("…the following scheme::", "For example:"):
-  // kept without it, it would point at nothing, so the two are kept together when the budget allows.
-  const follower = units.map((u, i) => {
+  // A unit ending in a colon announces what follows ("…the following scheme::", "…four macros:"):
+  // kept without it, it would point at nothing. So it brings the next unit along, or, when a list
+  // follows, the first sentence of each item (the list's skeleton) up to a small share of the budget.
+  const followers = units.map((u, i): number[] => {
     const n = units[i + 1];
-    return n && n.section === u.section && /:\s*$/.test(u.text) ? i + 1 : -1;
+    if (!n || n.section !== u.section || !/:\s*$/.test(u.text)) return [];
+    if (n.kind !== "item") return [i + 1];
+    const out: number[] = [];
+    for (let k = i + 1; k < units.length && units[k]!.kind === "item" && units[k]!.section === u.section; k++) if (units[k]!.index === 0) out.push(k);
+    return out;
   });
+  const followerShare = Math.max(60, target * 0.06);
 
   const select = (budget: number): boolean[] => {
     const kept = new Array<boolean>(units.length).fill(false);
@@ -101,7 +107,14 @@ export function compressProse(
       used += c;
       return true;
     };
-    for (const i of ranked) if (tryKeep(i) && follower[i]! >= 0) tryKeep(follower[i]!);
+    for (const i of ranked) {
+      if (!tryKeep(i)) continue;
+      let spent = 0;
+      for (const f of followers[i]!) {
+        if (spent + costs[f]! > followerShare) break;
+        if (tryKeep(f)) spent += costs[f]!;
+      }
+    }
     return kept;
   };
 

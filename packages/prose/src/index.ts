@@ -9,7 +9,7 @@ import { compressProse, tidyProse, type ProseOptions } from "./compress.js";
 
 export { compressProse, tidyProse, GAP, type ProseOptions, type ProseCompression } from "./compress.js";
 export { splitBlocks, splitSentences, toUnits, type Block, type BlockKind, type Unit as ProseUnit } from "./blocks.js";
-export { Bm25, salience, scoreUnits, shingles, jaccard, terms } from "./score.js";
+export { Bm25, salience, scoreUnits, shingles, jaccard, terms, visibleText } from "./score.js";
 
 /**
  * Creates the prose compressor. With a store (`ctx.reversible`) it selects sentences and blocks and

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compressProse, GAP, headroomPlugin, splitBlocks, splitSentences, tidyProse } from "./index.js";
+import { compressProse, GAP, headroomPlugin, splitBlocks, splitSentences, tidyProse, toUnits, visibleText } from "./index.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
 const ctx = (over: Partial<CompressContext> = {}): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1, ...over });
@@ -46,6 +46,30 @@ describe("blocks", () => {
   });
 });
 
+describe("nested structure", () => {
+  const kinds = (lines: string[]) => splitBlocks(lines).filter((b) => b.kind !== "blank").map((b) => `${b.kind}:${b.start}-${b.end}`);
+  it("splits a nested list into items instead of one indented code block", () => {
+    const lines = ["1. Files that match:", "      1. `.gitignore` globs. More text.", "      2. `.ignore` globs, which take precedence.", "2. Hidden files."];
+    expect(kinds(lines)).toEqual(["item:0-1", "item:1-2", "item:2-3", "item:3-4"]);
+  });
+  it("reads a reST `::` block as literal code split at blank lines, at any indentation", () => {
+    const lines = ["For example::", "", "   ~= 0.9, >= 1.0", "", "   == 1.1", "", "After."];
+    expect(kinds(lines)).toEqual(["para:0-1", "code:2-3", "code:4-5", "para:6-7"]);
+  });
+  it("gives a directive's head its own unit and splits a non-literal body (list-table) into items", () => {
+    const lines = [".. list-table:: Overhead on bench 1.0", "   :header-rows: 1", "", "   * - One thread", "     - 6%", "", ".. code-block:: sh", "", "   make", "", "   make test"];
+    expect(kinds(lines)).toEqual(["code:0-2", "item:3-4", "item:4-5", "code:6-7", "code:8-9", "code:10-11"]);
+  });
+  it("splits list items into sentences, but not inside quotes or after an enumerator, and merges fragments", () => {
+    const lines = ['- Revert "drop charset. Closes #1" (breaks. clients). Second sentence here.', "", "3. Numbered item text. For example::"];
+    const units = toUnits(lines, splitBlocks(lines)).map((u) => u.text);
+    expect(units).toEqual(['- Revert "drop charset. Closes #1" (breaks. clients). ', "Second sentence here.", "3. Numbered item text. For example::"]);
+  });
+  it("scores by visible words: link targets and HTML are not content", () => {
+    expect(visibleText('<img src="https://x.org/a.png"> see [docs](https://x.org/docs) or https://y.org')).toBe("  see [docs] or  ");
+  });
+});
+
 describe("compressProse", () => {
   const text = doc();
   it("keeps the heading skeleton, query-relevant facts, and reaches the target ratio", () => {
@@ -61,6 +85,20 @@ describe("compressProse", () => {
     expect(hashes.length).toBeGreaterThan(0);
     for (const h of hashes) expect(r.originals.some((o) => o.key === h)).toBe(true);
     expect(r.originals.find((o) => o.key === ccrKey(text))?.content).toBe(text);
+  });
+  it("keeps what a kept sentence announces with a colon: the next block, or a list's items", () => {
+    // Salient filler (numbers, versions) outranks the bare list items on its own.
+    const filler = (t: string) => Array.from({ length: 12 }, (_, k) => `Release ${k}.${k + 1} of the ${t} scheme changed ${k * 7} defaults in version ${k}.0.`).join(" ");
+    const src = [
+      "# Guide", "", filler("history"), "", "## Versions", "", "Versions follow this scheme, defined here:", "", "    [N!]N(.N)*", "", filler("versions"),
+      "", "## Operators", "", "The operator decides the version clause kind:", "", "* `~=`: compatible", "* `==`: matching", "* `===`: arbitrary equality", "", filler("operators"), "",
+    ].join("\n");
+    const r = compressProse(src, count, { query: "which version scheme is defined and which operator kinds?", targetRatio: 0.3 })!;
+    expect(r.text).toContain("Versions follow this scheme, defined here:");
+    expect(r.text).toContain("[N!]N(.N)*");
+    expect(r.text).toContain("The operator decides the version clause kind:");
+    expect(r.text).toContain("* `===`: arbitrary equality");
+    expect(count(r.text)).toBeLessThan(count(src) * 0.4);
   });
   it("keeps less when bias is higher", () => {
     const a = compressProse(text, count, { bias: 1 })!;
