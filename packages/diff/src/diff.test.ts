@@ -213,6 +213,13 @@ describe("budget allocation", () => {
     for (const run of r.text.split(/^@@.*$/m).slice(1)) expect(run.split("\n").some((l) => /^[-+]/.test(l))).toBe(true);
   });
 
+  it("scores the first line of a long comment above the lines that continue it", () => {
+    const base = { body: "   * the replica drops its cached primary so that it cannot win the election", removed: false, runStart: false, docFile: false, deletedFile: false, testFile: false, changedNames: new Set<string>(), query: new Set<string>() };
+    expect(scoreLine({ ...base, continuesComment: true })).toBeLessThan(scoreLine(base));
+    // Not for code: a statement after a comment is not a continuation of it.
+    expect(scoreLine({ ...base, body: "  dropCachedPrimary(server);", continuesComment: true })).toBe(scoreLine({ ...base, body: "  dropCachedPrimary(server);" }));
+  });
+
   it("marks a file's omissions without repeating its path or counts", () => {
     const { oldLines, newLines } = makeFiles(400);
     const r = compressDiff(unified(oldLines, newLines), count, { targetRatio: 0.2 })!;

@@ -63,6 +63,8 @@ export interface LineFacts {
   novelty?: number;
   /** True for the first changed line of a run of changes. */
   runStart: boolean;
+  /** True when the changed line just above is a comment too: this line continues an explanation. */
+  continuesComment?: boolean;
   /** The file is documentation (markdown, rst, text, changelog). */
   docFile: boolean;
   /** The file was deleted as a whole. */
@@ -73,6 +75,11 @@ export interface LineFacts {
   changedNames: ReadonlySet<string>;
   /** Query terms (lower-cased, deduplicated). */
   query: ReadonlySet<string>;
+}
+
+/** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
+export function isComment(body: string): boolean {
+  return COMMENT.test(body);
 }
 
 /** Score of one changed line (higher = keep first). Pure and deterministic. */
@@ -114,6 +121,8 @@ export function scoreLine(f: LineFacts): number {
   if (b.length > 240) s *= 0.7; // long data lines cost much and say little
   if (f.testFile && !test && !s_def(b)) s *= 0.6;
   // Reviewers read the new code first; an old line matters by what it says that the new ones do not.
+  // A long comment is one explanation: its first line states the gist, the rest elaborate.
+  if (comment && f.continuesComment) s *= 0.6;
   if (f.removed) s *= 0.55 * Math.max(0.25, f.novelty ?? 1);
   if (f.deletedFile) s *= 0.4;
   return s;

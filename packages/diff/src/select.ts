@@ -1,0 +1,304 @@
+/**
+ * Which lines of a diff to show within a token budget: changed lines are scored (score.ts) and taken by
+ * value per token of what they really cost (a lone line pays for its own `@@` header), first within a
+ * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
+ */
+import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
+import { isComment, isDocPath, isTestPath, scoreLine, terms } from "./score.js";
+
+/** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
+interface Cand {
+  file: number;
+  hunk: number;
+  line: number;
+  score: number;
+  /** Tokens of the line and its newline. */
+  cost: number;
+}
+
+/** What the selection needs to know about the diff being compressed. */
+export interface SelectInput {
+  segs: Segment[];
+  files: FileSection[];
+  /** Token count of one line (cached by the caller). */
+  cnt: (line: string) => number;
+  isGen: (f: FileSection) => boolean;
+  /** Query terms (lower-cased). */
+  query: ReadonlySet<string>;
+  /** Names of functions/types whose definition lines this diff changes. */
+  changedNames: ReadonlySet<string>;
+  /** Most context lines kept on each side of kept changes. */
+  maxContext: number;
+}
+
+/** True for a changed body line (`+`/`-` in some parent column), false for context and `\ No newline`. */
+export function isChanged(l: string, parents: number): boolean {
+  if (isNoNewline(l)) return false;
+  for (let i = 0; i < parents && i < l.length; i++) if (l[i] !== " ") return true;
+  return false;
+}
+
+/** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
+function scoreHunk(
+  h: Hunk,
+  file: FileSection,
+  query: ReadonlySet<string>,
+  seen: Map<string, number>,
+  moved: ReadonlySet<string>,
+  changedNames: ReadonlySet<string>,
+): number[] {
+  const scores = new Array<number>(h.lines.length).fill(0);
+  const doc = isDocPath(file.path);
+  let j = 0;
+  while (j < h.lines.length) {
+    if (!isChanged(h.lines[j]!, h.parents)) {
+      j++;
+      continue;
+    }
+    let e = j;
+    while (e < h.lines.length && (isChanged(h.lines[e]!, h.parents) || isNoNewline(h.lines[e]!))) e++;
+    // What the run adds: a removed line whose words all come back in the added lines beside it (a
+    // modified line, a rewrapped comment, a call with one more argument) tells a reader little the added
+    // lines do not; a removed line with words that vanish (a pure deletion) is the only trace of them.
+    const addedTerms = new Set<string>();
+    for (let k = j; k < e; k++) {
+      const l = h.lines[k]!;
+      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
+    }
+    const novelty = (body: string) => {
+      const ts = new Set(terms(body));
+      if (!ts.size) return 1;
+      let fresh = 0;
+      for (const t of ts) if (!addedTerms.has(t)) fresh++;
+      return fresh / ts.size;
+    };
+    for (let k = j; k < e; k++) {
+      const l = h.lines[k]!;
+      if (isNoNewline(l)) continue;
+      const body = l.slice(h.parents);
+      const removed = l.slice(0, h.parents).includes("-");
+      let s = scoreLine({
+        body,
+        removed,
+        novelty: removed ? novelty(body) : 1,
+        runStart: k === j,
+        continuesComment: k > j && isComment(h.lines[k - 1]!.slice(h.parents)),
+        docFile: doc,
+        deletedFile: file.deletedFile,
+        changedNames,
+        testFile: isTestPath(file.path),
+        query,
+      });
+      const norm = body.trim();
+      if (moved.has(norm)) s *= 0.15; // re-indented or moved: the same text is both removed and added
+      const n = seen.get(norm) ?? 0;
+      if (n > 0) s *= 0.3; // the same line again (moved code, repeated boilerplate)
+      seen.set(norm, n + 1);
+      scores[k] = s;
+    }
+    // Smoothing: a line beside an important one (the condition above a throw) shares a little of its
+    // score, which also keeps kept lines together in fewer, cheaper runs.
+    const raw = scores.slice(j, e);
+    for (let k = j; k < e; k++) scores[k] = raw[k - j]! + 0.25 * Math.max(raw[k - j - 1] ?? 0, raw[k - j + 1] ?? 0);
+    j = e;
+  }
+  return scores;
+}
+
+/** Trimmed texts that a file's diff both removes and adds (moved or re-indented lines). */
+function movedLines(f: FileSection): Set<string> {
+  const removed = new Set<string>();
+  const added = new Set<string>();
+  for (const h of f.hunks)
+    for (const l of h.lines) {
+      if (!isChanged(l, h.parents)) continue;
+      const t = l.slice(h.parents).trim();
+      if (t.length < 4) continue;
+      (l.slice(0, h.parents).includes("-") ? removed : added).add(t);
+    }
+  const out = new Set<string>();
+  for (const t of added) if (removed.has(t)) out.add(t);
+  return out;
+}
+
+/**
+ * Which body lines to keep, per file, hunk and line, for a budget in tokens of the rendered output.
+ * Lines of hunks that cannot be re-cut safely are all kept.
+ */
+export function selectLines(d: SelectInput, budget: number): boolean[][][] {
+  const { segs, files, cnt, isGen, query, changedNames, maxContext } = d;
+  // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
+  let used = 0;
+  for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
+  for (const f of files) for (const h of fileHeader(f)) used += cnt(h) + 1;
+  used += 40 + files.length * 12; // totals line and per-file markers, roughly
+
+  // Candidates: every body line of every verified hunk of a normal file.
+  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
+  const seen = new Map<string, number>();
+  const cands: Cand[] = [];
+  const bestOfFile = new Map<number, Cand>();
+  files.forEach((f, fi) => {
+    if (isGen(f)) return;
+    const moved = movedLines(f);
+    f.hunks.forEach((h, hi) => {
+      if (!h.verified) {
+        kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
+        for (const l of h.lines) used += cnt(l) + 1;
+        used += cnt(h.header);
+        return;
+      }
+      const sc = scoreHunk(h, f, query, seen, moved, changedNames);
+      h.lines.forEach((l, li) => {
+        if (!isChanged(l, h.parents)) return;
+        const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
+        cands.push(c);
+        const b = bestOfFile.get(fi);
+        if (!b || c.score > b.score) bestOfFile.set(fi, c);
+      });
+    });
+  });
+
+  // What a new run costs: its `@@` header (estimated from the hunk's own header, whose numbers have
+  // about as many digits). A hunk's first run also repeats git's function context, paid once.
+  const headerCost = files.map((f) => f.hunks.map((h) => cnt(h.header.slice(0, h.header.length - h.section.length)) + 1));
+  const sectionCost = files.map((f) => f.hunks.map((h) => (h.section.trim() ? cnt(h.section) : 0)));
+  const hasKept = files.map((f) => f.hunks.map(() => false));
+  // Marginal cost of showing a line now: the line, plus a header when it starts a new run, minus one
+  // when it joins two runs into one.
+  const marginal = (c: Cand) => {
+    const k = kept[c.file]![c.hunk]!;
+    const hc = headerCost[c.file]![c.hunk]!;
+    const before = !!k[c.line - 1];
+    const after = !!k[c.line + 1];
+    return c.cost + (before || after ? (before && after ? -hc : 0) : hc) + (hasKept[c.file]![c.hunk] ? 0 : sectionCost[c.file]![c.hunk]!);
+  };
+  const take = (c: Cand) => {
+    used += marginal(c);
+    kept[c.file]![c.hunk]![c.line] = true;
+    hasKept[c.file]![c.hunk] = true;
+  };
+  // Every file shows at least its most telling change, so no file is reduced to a bare header.
+  for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
+  // Value per token of what it really costs: a lone line pays for its own header, so a short line must
+  // sit beside others (or say a lot) to be worth it. Lazy greedy: taking a line makes its neighbours
+  // cheaper, so they are queued again with their new value.
+  const value = (c: Cand) => c.score / Math.sqrt(Math.max(1, marginal(c)));
+  // Candidates by position, to requeue the neighbours of a line, or a whole hunk, cheaply.
+  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
+  const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
+  for (const c of cands) {
+    at[c.file]![c.hunk]![c.line] = c;
+    byHunk[c.file]![c.hunk]!.push(c);
+  }
+  // Fair shares: each file may first spend a share of what is left that grows with the square root of
+  // the summed scores of its changes (more for more, but less than proportionally), so one large
+  // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
+  // beside it; whatever a file cannot use goes back to one pool in a second pass.
+  const weight = new Map<number, number>();
+  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
+  let sum = 0;
+  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (sum += Math.sqrt(w));
+  const free = Math.max(0, budget - used);
+  const quota = new Map<number, number>();
+  for (const [f, w] of weight) quota.set(f, (free * w) / (sum || 1));
+  const spent = new Map<number, number>();
+  for (const pass of [0, 1]) {
+    const heap = new Heap<{ v: number; c: Cand }>((a, b) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line);
+    for (const c of cands) if (!kept[c.file]![c.hunk]![c.line]) heap.push({ v: value(c), c });
+    for (let e = heap.pop(); e; e = heap.pop()) {
+      const c = e.c;
+      if (kept[c.file]![c.hunk]![c.line]) continue;
+      if (value(c) !== e.v) continue; // stale: a fresher entry is queued
+      const m = marginal(c);
+      if (used + m > budget) continue;
+      if (pass === 0 && (spent.get(c.file) ?? 0) + m > quota.get(c.file)!) continue;
+      const first = !hasKept[c.file]![c.hunk];
+      take(c);
+      spent.set(c.file, (spent.get(c.file) ?? 0) + m);
+      // The first line shown in a hunk pays its function context: every other line there got cheaper.
+      const requeue = first ? byHunk[c.file]![c.hunk]! : [at[c.file]![c.hunk]![c.line - 1], at[c.file]![c.hunk]![c.line + 1]].filter((n) => n !== undefined);
+      for (const n of requeue) if (!kept[n.file]![n.hunk]![n.line]) heap.push({ v: value(n), c: n });
+    }
+  }
+  // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
+  for (let dist = 1; dist <= maxContext; dist++) {
+    files.forEach((f, fi) =>
+      f.hunks.forEach((h, hi) => {
+        if (!h.verified || isGen(f)) return;
+        const k = kept[fi]![hi]!;
+        const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
+        for (let i = 0; i < k.length; i++) {
+          if (k[i] || isChanged(h.lines[i]!, h.parents) || isNoNewline(h.lines[i]!)) continue;
+          // Context only beside what is shown: a line two away from a change, with the line between
+          // not kept, would be a context-only run that pays a header and shows nothing changed.
+          const near = (base[i - dist] && (dist === 1 || k[i - 1])) || (base[i + dist] && (dist === 1 || k[i + 1]));
+          const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
+          if (!near && !gap) continue;
+          const cost = cnt(h.lines[i]!) + 1;
+          const hc = headerCost[fi]![hi]!;
+          if (gap && cost <= hc) (k[i] = true), (used += cost - hc);
+          else if (near && used + cost <= budget) (k[i] = true), (used += cost);
+        }
+      }),
+    );
+  }
+  return kept;
+}
+
+/**
+ * The header lines worth showing: `index` lines go (blob ids), and `---`/`+++` lines go when the
+ * `diff --git a/P b/Q` line already names the same paths (they carry nothing more, or `/dev/null`,
+ * which the `new file`/`deleted file` line says).
+ */
+export function fileHeader(f: FileSection): string[] {
+  const first = f.header[0] ?? "";
+  const m = /^diff --git a\/(\S+) b\/(\S+)\r?$/.exec(first);
+  return f.header.filter((h) => {
+    if (h.startsWith("index ")) return false;
+    if (!m) return true;
+    const p = h.replace(/\r$/, "");
+    if (p === `--- a/${m[1]}` || p === `+++ b/${m[2]}`) return false;
+    if (p === "--- /dev/null" && f.newFile) return false;
+    if (p === "+++ /dev/null" && f.deletedFile) return false;
+    return true;
+  });
+}
+
+/** A small binary heap (deterministic given a total order). */
+class Heap<T> {
+  private a: T[] = [];
+  constructor(private readonly before: (x: T, y: T) => number) {}
+  push(x: T): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.before(a[i]!, a[p]!) >= 0) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.a;
+    if (!a.length) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
