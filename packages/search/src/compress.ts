@@ -87,7 +87,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   const all = groups.flatMap((g) => g.matches);
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
-  const score = rankMatches(all, o.query, symbol);
+  const score = cachedRank(parsed, all, o.query, symbol);
   const symbolWords = new Set(symbol ? words(symbol) : []);
   // Definitions first, but by value and within a share of the budget: a data file or a pattern that
   // matches many declaration-shaped lines must not crowd out everything else.
@@ -163,6 +163,16 @@ function weigh(s: string): number {
   let n = s.length;
   for (const m of s.match(/[ \t]{2,}/g) ?? []) n -= m.length - 1;
   return n;
+}
+
+// Token fitting re-runs selection on the same parsed input: rank once per (input, question).
+const ranks = new WeakMap<ParsedSearch, { query: string | undefined; score: Map<SearchLine, number> }>();
+function cachedRank(parsed: ParsedSearch, all: SearchLine[], query: string | undefined, symbol: string | undefined): Map<SearchLine, number> {
+  const hit = ranks.get(parsed);
+  if (hit && hit.query === query) return hit.score;
+  const score = rankMatches(all, query, symbol);
+  ranks.set(parsed, { query, score });
+  return score;
 }
 
 /** Share of the input (in weighed characters) the whole output may take. */

@@ -48,7 +48,8 @@ export function spendGreedy(
   const heap: Cand[] = [];
   groups.forEach((g, file) => {
     for (const line of g.matches) {
-      const c: Cand = { line, file, words: lineWords(line.text ?? "", symbolWords), shape: shapeOf(line.text ?? ""), sim: 0, seen: 0, value: 0 };
+      const f = features(line, symbolWords);
+      const c: Cand = { line, file, words: f.words, shape: f.shape, sim: 0, seen: 0, value: 0 };
       if (keep.has(line)) record(c);
       else heap.push(c);
     }
@@ -86,6 +87,14 @@ export function spendGreedy(
 /** Order: higher value first, then input order (deterministic ties). */
 function before(a: Cand, b: Cand): number {
   return b.value - a.value || a.line.index - b.line.index;
+}
+
+// Selection may run several times over the same lines (token fitting): compute their features once.
+const featureCache = new WeakMap<SearchLine, { words: Set<string>; shape: string }>();
+function features(line: SearchLine, skip: ReadonlySet<string>): { words: Set<string>; shape: string } {
+  let f = featureCache.get(line);
+  if (!f) featureCache.set(line, (f = { words: lineWords(line.text ?? "", skip), shape: shapeOf(line.text ?? "") }));
+  return f;
 }
 
 function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
