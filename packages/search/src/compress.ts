@@ -11,7 +11,7 @@ import { definesSymbol, inferSymbol } from "./score.js";
 export interface SearchCompressOptions {
   /** The user's question (query-aware selection). */
   query?: string;
-  /** Target output size as a share of the input (characters); definitions may exceed it. Default 0.16. */
+  /** Target output size as a share of the input (tokens with a counter, else weighed characters). Default: see `defaultTargetRatio`. */
   targetRatio?: number;
   /** Aggressiveness: > 1 keeps less, < 1 keeps more. Default 1. */
   bias?: number;
@@ -69,7 +69,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
   // The budget covers the whole output: marker, notes and kept lines.
-  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? DEFAULT_TARGET_RATIO) / bias));
+  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? defaultTargetRatio(matches)) / bias));
   // Marker line, plus every file named once in the closing list of files with hidden matches.
   let used = 90 + weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length }))));
   const shownFiles = new Set<string>();
@@ -175,8 +175,14 @@ function cachedRank(parsed: ParsedSearch, all: SearchLine[], query: string | und
   return score;
 }
 
-/** Share of the input (in weighed characters) the whole output may take. */
-export const DEFAULT_TARGET_RATIO = 0.19;
+/**
+ * Share of the input the whole output may take: 19% for 100 matches or more; shorter outputs are cut
+ * more gently (up to 40% at 20 matches or fewer), since each of their lines carries more of the answer
+ * and cutting them saves little. In weighed characters, or in tokens when a counter is given.
+ */
+export function defaultTargetRatio(matches: number): number {
+  return 0.19 + 0.21 * Math.min(1, Math.max(0, (100 - matches) / 80));
+}
 /** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
 const NOTE = 22;
 /** Share of the budget definitions may take before other lines compete. */

@@ -3,7 +3,7 @@
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
 import { createOriginals, marker, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { compressSearchLossy, DEFAULT_TARGET_RATIO, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { compressSearchLossy, defaultTargetRatio, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
 
@@ -44,9 +44,6 @@ export function compressSearch(
   return { text: out, lossless: false, originals: originals.list(), transforms: ["search:select"] };
 }
 
-/** Output share of the input, in tokens, that selection aims at when a tokenizer is at hand. */
-const TOKEN_TARGET = 0.19;
-
 /**
  * Selection budgets in weighed characters, which track tokens only roughly (hashes, paths and notes
  * tokenize worse than code). With a token counter the budget is rescaled once or twice so that the output
@@ -57,8 +54,8 @@ function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: stri
   let best = compressSearchLossy(text, o, parsed);
   if (!best || !o.count) return best;
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
-  const goal = ((o.targetRatio ?? TOKEN_TARGET) / bias) * (o.inputTokens ?? o.count(text));
-  let lo = o.targetRatio ?? DEFAULT_TARGET_RATIO;
+  const goal = ((o.targetRatio ?? defaultTargetRatio(best.matches)) / bias) * (o.inputTokens ?? o.count(text));
+  let lo = o.targetRatio ?? defaultTargetRatio(best.matches);
   let hi = Infinity;
   let tokens = o.count(best.text) + MARKER_TOKENS;
   // Secant steps while the output undershoots the goal, bisection once a step has overshot it.

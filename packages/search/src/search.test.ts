@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listFiles } from "./compress.js";
+import { defaultTargetRatio, listFiles } from "./compress.js";
 import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, parseSearch, toHeading } from "./index.js";
 
 function rgOutput(): string {
@@ -167,6 +167,13 @@ describe("selection", () => {
     expect(kept.filter((l) => l.startsWith("bench/raw.csv:")).length).toBeLessThanOrEqual(1);
     expect(r.text).toContain("src/lib.rs:7:pub fn widget(");
     expect(kept.filter((l) => l.startsWith("src/m")).length).toBeGreaterThan(3);
+  });
+
+  it("cuts short outputs more gently than long ones", () => {
+    expect(defaultTargetRatio(500)).toBeCloseTo(0.19);
+    expect(defaultTargetRatio(100)).toBeCloseTo(0.19);
+    expect(defaultTargetRatio(60)).toBeCloseTo(0.295);
+    expect(defaultTargetRatio(5)).toBeCloseTo(0.4);
   });
 
   it("lists hidden files with their counts, sharing each directory", () => {
