@@ -4,7 +4,7 @@
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
-import { spendGreedy } from "./greedy.js";
+import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
 import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 
@@ -24,16 +24,36 @@ export interface LossySearch {
   keptMatches: number;
 }
 
-interface FileGroup {
+/** The lines of one file, in input order. */
+export interface FileGroup {
   path: string;
   heading?: SearchLine;
   lines: SearchLine[];
   matches: SearchLine[];
 }
 
-/** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
-export function compressSearchLossy(input: string, o: SearchCompressOptions = {}, parsed: ParsedSearch = parseSearch(input)): LossySearch | null {
-  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+/**
+ * What selection needs from one input whatever the budget (groups, symbol, scores, line features, sizes):
+ * built once, so that token fitting can run selection several times at the cost of the selection alone.
+ */
+export interface PreparedSearch {
+  parsed: ParsedSearch;
+  groups: FileGroup[];
+  /** Lines that are not search results; always kept. */
+  loose: SearchLine[];
+  matches: number;
+  score: Map<SearchLine, number>;
+  features: Map<SearchLine, LineFeatures>;
+  /** Per group, its lines that define the searched symbol. */
+  defs: GreedyGroup[];
+  /** Weighed length of the whole input. */
+  weight: number;
+  /** Weighed length of the closing list when it names every file. */
+  listWeight: number;
+}
+
+/** Groups and scores a parsed output for selection. `null` when there are fewer than two matches. */
+export function prepareSearch(parsed: ParsedSearch, query?: string): PreparedSearch | null {
   const { lines } = parsed;
   const groups: FileGroup[] = [];
   const byPath = new Map<string, FileGroup>();
@@ -64,14 +84,41 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
   const matches = groups.reduce((n, g) => n + g.matches.length, 0);
   if (matches < 2) return null;
 
-  const symbol = inferSymbol(groups.flatMap((g) => g.matches.map((m) => m.text ?? "")));
+  const all = groups.flatMap((g) => g.matches);
+  const symbol = inferSymbol(all.map((m) => m.text ?? ""));
+  // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
+  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  return {
+    parsed,
+    groups,
+    loose,
+    matches,
+    score: rankMatches(all, query, symbol),
+    features: lineFeatures(all, new Set(symbol ? words(symbol) : [])),
+    defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
+    weight: lines.reduce((n, l) => n + weigh(l.raw) + 1, 0),
+    listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
+  };
+}
+
+/** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
+export function compressSearchLossy(input: string, o: SearchCompressOptions = {}, parsed: ParsedSearch = parseSearch(input)): LossySearch | null {
+  const prepared = prepareSearch(parsed, o.query);
+  return prepared && selectSearch(prepared, o);
+}
+
+/** Selects within the budget `o` sets and renders the lossy form. `null` when nothing would be dropped. */
+export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "targetRatio" | "bias"> = {}): LossySearch | null {
+  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const { parsed, groups, loose, matches, score, features } = p;
+  const { lines } = parsed;
   const keep = new Set<SearchLine>();
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
   // The budget covers the whole output: marker, notes and kept lines.
-  const budget = Math.max(600, lines.reduce((n, l) => n + weigh(l.raw) + 1, 0) * ((o.targetRatio ?? defaultTargetRatio(matches)) / bias));
+  const budget = Math.max(600, p.weight * ((o.targetRatio ?? defaultTargetRatio(matches)) / bias));
   // Marker line, plus every file named once in the closing list of files with hidden matches.
-  let used = 90 + weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length }))));
+  let used = 90 + p.listWeight;
   const shownFiles = new Set<string>();
   // A file's first kept line also brings its `[+N more matches in path]` note.
   const price = (l: SearchLine) => cost(l) + (l.path !== undefined && !shownFiles.has(l.path) ? NOTE : 0);
@@ -84,22 +131,16 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
     used += c;
   };
 
-  const all = groups.flatMap((g) => g.matches);
-  // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
-  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
-  const score = cachedRank(parsed, all, o.query, symbol);
-  const symbolWords = new Set(symbol ? words(symbol) : []);
   // Definitions first, but by value and within a share of the budget: a data file or a pattern that
   // matches many declaration-shaped lines must not crowd out everything else.
-  const defs = groups.map((g) => ({ matches: g.matches.filter(isDef) }));
   const defBudget = budget * DEF_SHARE;
-  spendGreedy(defs, score, keep, price, () => defBudget - used, add, symbolWords);
-  spendGreedy(groups, score, keep, price, () => budget - used, add, symbolWords);
+  spendGreedy(p.defs, score, features, keep, price, () => defBudget - used, add);
+  spendGreedy(groups, score, features, keep, price, () => budget - used, add);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
     for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
 
-  const keptMatches = all.filter((l) => keep.has(l)).length;
+  const keptMatches = groups.reduce((n, g) => n + g.matches.filter((l) => keep.has(l)).length, 0);
   if (keptMatches === matches && !lines.some((l) => l.kind === "context" && !keep.has(l))) return null;
 
   const out: string[] = [];
@@ -163,16 +204,6 @@ function weigh(s: string): number {
   let n = s.length;
   for (const m of s.match(/[ \t]{2,}/g) ?? []) n -= m.length - 1;
   return n;
-}
-
-// Token fitting re-runs selection on the same parsed input: rank once per (input, question).
-const ranks = new WeakMap<ParsedSearch, { query: string | undefined; score: Map<SearchLine, number> }>();
-function cachedRank(parsed: ParsedSearch, all: SearchLine[], query: string | undefined, symbol: string | undefined): Map<SearchLine, number> {
-  const hit = ranks.get(parsed);
-  if (hit && hit.query === query) return hit.score;
-  const score = rankMatches(all, query, symbol);
-  ranks.set(parsed, { query, score });
-  return score;
 }
 
 /**

@@ -37,18 +37,18 @@ interface Cand {
 export function spendGreedy(
   groups: readonly GreedyGroup[],
   score: ReadonlyMap<SearchLine, number>,
+  features: ReadonlyMap<SearchLine, LineFeatures>,
   keep: ReadonlySet<SearchLine>,
   cost: (l: SearchLine) => number,
   left: () => number,
   add: (l: SearchLine) => void,
-  symbolWords: ReadonlySet<string>,
 ): void {
   const keptIn: Cand[][] = groups.map(() => []);
   const keptShapes = new Set<string>();
   const heap: Cand[] = [];
   groups.forEach((g, file) => {
     for (const line of g.matches) {
-      const f = features(line, symbolWords);
+      const f = features.get(line)!;
       const c: Cand = { line, file, words: f.words, shape: f.shape, sim: 0, seen: 0, value: 0 };
       if (keep.has(line)) record(c);
       else heap.push(c);
@@ -89,12 +89,15 @@ function before(a: Cand, b: Cand): number {
   return b.value - a.value || a.line.index - b.line.index;
 }
 
-// Selection may run several times over the same lines (token fitting): compute their features once.
-const featureCache = new WeakMap<SearchLine, { words: Set<string>; shape: string }>();
-function features(line: SearchLine, skip: ReadonlySet<string>): { words: Set<string>; shape: string } {
-  let f = featureCache.get(line);
-  if (!f) featureCache.set(line, (f = { words: lineWords(line.text ?? "", skip), shape: shapeOf(line.text ?? "") }));
-  return f;
+/** Words (without the searched symbol's) and shape of a match line, for likeness between lines. */
+export interface LineFeatures {
+  words: Set<string>;
+  shape: string;
+}
+
+/** Features of every line; `skip` holds the searched symbol's words, which every line shares. */
+export function lineFeatures(lines: readonly SearchLine[], skip: ReadonlySet<string>): Map<SearchLine, LineFeatures> {
+  return new Map(lines.map((l) => [l, { words: lineWords(l.text ?? "", skip), shape: shapeOf(l.text ?? "") }]));
 }
 
 function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {

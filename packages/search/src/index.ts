@@ -3,7 +3,7 @@
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
 import { createOriginals, marker, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { compressSearchLossy, defaultTargetRatio, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { defaultTargetRatio, prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
 
@@ -50,8 +50,9 @@ export function compressSearch(
  * lands just under the target share of the input's tokens instead of well below it.
  */
 function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: string) => number; inputTokens?: number }): LossySearch | null {
-  const parsed = parseSearch(text);
-  let best = compressSearchLossy(text, o, parsed);
+  const prepared = prepareSearch(parseSearch(text), o.query);
+  if (!prepared) return null;
+  let best = selectSearch(prepared, o);
   if (!best || !o.count) return best;
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
   const goal = ((o.targetRatio ?? defaultTargetRatio(best.matches)) / bias) * (o.inputTokens ?? o.count(text));
@@ -61,7 +62,7 @@ function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: stri
   // Secant steps while the output undershoots the goal, bisection once a step has overshot it.
   for (let round = 0; round < 4 && tokens < goal * 0.97; round++) {
     const ratio = hi === Infinity ? lo * Math.min(2, goal / tokens) : (lo + hi) / 2;
-    const next = compressSearchLossy(text, { ...o, targetRatio: ratio }, parsed);
+    const next = selectSearch(prepared, { ...o, targetRatio: ratio });
     if (!next) break;
     const t = o.count(next.text) + MARKER_TOKENS;
     if (t > goal) {
