@@ -51,6 +51,22 @@ const C_MACROS = set("preproc_function_def", "preproc_def");
 const C_LITERALS = set("string_literal", "raw_string_literal", "concatenated_string");
 
 /** Per-language facts, keyed by language id. */
+/** TypeScript and TSX: one grammar package, two wasm files, each the other's fallback. */
+function typeScript(id: "typescript" | "tsx", file: string, fallback: "typescript" | "tsx"): LanguageSpec {
+  return {
+    id,
+    wasm: { pkg: "tree-sitter-typescript", file },
+    style: "brace",
+    functions: JS_FUNCTIONS,
+    classes: TS_CLASSES,
+    comments: set("comment", "html_comment"),
+    literals: JS_LITERALS,
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [fallback],
+  };
+}
+
 export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
   python: {
     id: "python",
@@ -77,30 +93,8 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     // Flow/TS-flavoured .js files parse with the TypeScript grammars.
     fallbacks: ["tsx", "typescript"],
   },
-  typescript: {
-    id: "typescript",
-    wasm: { pkg: "tree-sitter-typescript", file: "tree-sitter-typescript.wasm" },
-    style: "brace",
-    functions: JS_FUNCTIONS,
-    classes: TS_CLASSES,
-    comments: set("comment", "html_comment"),
-    literals: JS_LITERALS,
-    macros: NO_MACROS,
-    lineComment: "//",
-    fallbacks: ["tsx"],
-  },
-  tsx: {
-    id: "tsx",
-    wasm: { pkg: "tree-sitter-typescript", file: "tree-sitter-tsx.wasm" },
-    style: "brace",
-    functions: JS_FUNCTIONS,
-    classes: TS_CLASSES,
-    comments: set("comment", "html_comment"),
-    literals: JS_LITERALS,
-    macros: NO_MACROS,
-    lineComment: "//",
-    fallbacks: ["typescript"],
-  },
+  typescript: typeScript("typescript", "tree-sitter-typescript.wasm", "tsx"),
+  tsx: typeScript("tsx", "tree-sitter-tsx.wasm", "typescript"),
   go: {
     id: "go",
     wasm: { pkg: "tree-sitter-go", file: "tree-sitter-go.wasm" },
