@@ -4,11 +4,9 @@ import { caseText, type CorpusCase } from "./corpus.js";
 import { headTail, median, probePassRate, recoverableText, visibleRetention } from "./metrics.js";
 import type { SuiteContext, SuiteResult, Table } from "./suite.js";
 
-/** One corpus case run through a single compressor package (no router), with and without a store. */
-export interface CompressorRow {
+/** What every corpus bench measures on one case (tokens, probe retention, latency). */
+export interface CaseRow {
   id: string;
-  /** Whether the case belongs to the goal subset (for example logs over 1,000 lines). */
-  large: boolean;
   before: number;
   after: number;
   losslessAfter: number;
@@ -19,6 +17,12 @@ export interface CompressorRow {
   p50: number;
   floor: number;
   errors: string[];
+}
+
+/** One corpus case run through a single compressor package (no router), with and without a store. */
+export interface CompressorRow extends CaseRow {
+  /** Whether the case belongs to the goal subset (for example logs over 1,000 lines). */
+  large: boolean;
 }
 
 const pct = (x: number) => (x * 100).toFixed(1) + "%";

@@ -1,24 +1,14 @@
 import { MemoryStore } from "@headroom/ccr";
+import type { CaseRow } from "../compressor-suite.js";
 import { caseText, type CorpusCase } from "../corpus.js";
 import { compressCase } from "../engine.js";
 import { headTail, median, percentile, probePassRate, recoverableText, visibleRetention } from "../metrics.js";
 import type { BenchSuite, Table } from "../suite.js";
 
-interface Row {
-  id: string;
+interface Row extends CaseRow {
   kind: string;
   compressors: string;
-  before: number;
-  after: number;
-  losslessAfter: number;
-  visible: number;
-  recoverable: number;
-  probesPassed: number;
-  naive: number;
-  p50: number;
   p95: number;
-  floor: number;
-  errors: string[];
 }
 
 const f1 = (x: number) => (x * 100).toFixed(1) + "%";
