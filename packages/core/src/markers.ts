@@ -1,5 +1,5 @@
 import { sha256Hex } from "./sha256.js";
-import type { StoredOriginal } from "./types.js";
+import type { CompressorResult, StoredOriginal } from "./types.js";
 
 /** Length of a CCR key in hex characters (96 bits). */
 export const CCR_KEY_LENGTH = 24;
@@ -58,4 +58,16 @@ export function createOriginals(): { stash(content: string, meta?: StoredOrigina
     },
     list: () => [...byKey.values()],
   };
+}
+
+/**
+ * The lossy result of a compressor that stores its whole input: a marker line (`summary` and the input's
+ * key) followed by `body`, with the input as the one original. `null` when that is not shorter than the
+ * input, so the caller declines rather than inflates.
+ */
+export function markWhole(original: string, summary: string, body: string, meta: StoredOriginal["meta"], transform: string): CompressorResult | null {
+  const originals = createOriginals();
+  const text = `${marker(summary, originals.stash(original, meta))}\n${body}`;
+  if (text.length >= original.length) return null;
+  return { text, lossless: false, originals: originals.list(), transforms: [transform] };
 }

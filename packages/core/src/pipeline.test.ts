@@ -5,6 +5,7 @@ import {
   ccrKey,
   compress,
   createOriginals,
+  markWhole,
   createPipeline,
   marker,
   sha256Hex,
@@ -74,6 +75,16 @@ describe("sha256 / ccrKey", () => {
     );
     expect(ccrKey("abc")).toBe("ba7816bf8f01cfea414140de");
     expect(sha256Hex("x".repeat(100_000))).toBe(createHash("sha256").update("x".repeat(100_000)).digest("hex"));
+  });
+});
+
+describe("markWhole", () => {
+  it("puts the marker of the stored whole input above the body, and declines when not shorter", () => {
+    const original = "a\n".repeat(200);
+    const r = markWhole(original, "200 lines compressed to 1", "a", { kind: "test" }, "test:select")!;
+    expect(r.text).toBe(`${marker("200 lines compressed to 1", ccrKey(original))}\na`);
+    expect(r).toMatchObject({ lossless: false, transforms: ["test:select"], originals: [{ key: ccrKey(original), content: original, meta: { kind: "test" } }] });
+    expect(markWhole("short", "x", "body", undefined, "t")).toBeNull();
   });
 });
 

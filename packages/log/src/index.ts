@@ -2,7 +2,7 @@
  * @headroom/log — log compression by Drain-like template mining that keeps every error, warning kind,
  * summary line and rare event, and stores the original for retrieval.
  */
-import { createOriginals, marker, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
+import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
 import { compressLogLossy, type LogCompressOptions } from "./compress.js";
 import { collapseRepeats } from "./lossless.js";
 
@@ -38,15 +38,13 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   if (newlines + 1 < minLines) return null;
   const lossy = compressLogLossy(text, options);
   if (!lossy) return null;
-  const originals = createOriginals();
-  const key = originals.stash(text, { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines });
-  const head = marker(
+  return markWhole(
+    text,
     `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats)`,
-    key,
+    lossy.text,
+    { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines },
+    "log:templates",
   );
-  const out = `${head}\n${lossy.text}`;
-  if (out.length >= text.length) return null;
-  return { text: out, lossless: false, originals: originals.list(), transforms: ["log:templates"] };
 }
 
 /** Creates the log compressor (kinds `["log"]`). */

@@ -2,7 +2,7 @@
  * @headroom/search — compresses grep/ripgrep output: grouped by file, definitions over usages,
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
-import { createOriginals, marker, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
+import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
 import { defaultTargetRatio, prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
@@ -36,12 +36,13 @@ export function compressSearch(
   }
   const lossy = fitToTokens(text, options);
   if (!lossy) return null;
-  const originals = createOriginals();
-  const key = originals.stash(text, { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files });
-  const head = marker(`${lossy.matches} matches in ${lossy.files} files compressed to ${lossy.keptMatches}`, key);
-  const out = `${head}\n${lossy.text}`;
-  if (out.length >= text.length) return null;
-  return { text: out, lossless: false, originals: originals.list(), transforms: ["search:select"] };
+  return markWhole(
+    text,
+    `${lossy.matches} matches in ${lossy.files} files compressed to ${lossy.keptMatches}`,
+    lossy.text,
+    { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files },
+    "search:select",
+  );
 }
 
 /**
