@@ -120,14 +120,26 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // Marker line, plus every file named once in the closing list of files with hidden matches.
   let used = 90 + p.listWeight;
   const shownFiles = new Set<string>();
-  // A file's first kept line also brings its `[+N more matches in path]` note.
-  const price = (l: SearchLine) => cost(l) + (l.path !== undefined && !shownFiles.has(l.path) ? NOTE : 0);
+  // Matches of each file not yet kept: the note goes away with the last of them.
+  const hiddenIn = new Map(groups.map((g) => [g.path, g.matches.length]));
+  // A file's first kept line brings its `[+N more matches in name]` note instead of its entry in the
+  // closing list; its last hidden match takes the note away again (and a file shown whole has neither).
+  const price = (l: SearchLine) => {
+    if (l.path === undefined) return cost(l);
+    const left = l.kind === "match" ? hiddenIn.get(l.path)! : 2;
+    const shown = shownFiles.has(l.path);
+    const frame = !shown ? (left === 1 ? -entry(l.path) : NOTE) : left === 1 ? -(NOTE + entry(l.path)) : 0;
+    return Math.max(1, cost(l) + frame);
+  };
   const add = (l: SearchLine | undefined, force = false) => {
     if (!l || keep.has(l)) return;
     const c = price(l);
     if (!force && used + c > budget) return;
     keep.add(l);
-    if (l.path !== undefined) shownFiles.add(l.path);
+    if (l.path !== undefined) {
+      shownFiles.add(l.path);
+      if (l.kind === "match") hiddenIn.set(l.path, hiddenIn.get(l.path)! - 1);
+    }
     used += c;
   };
 
@@ -171,6 +183,11 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // Lines that are not search results (messages, notices, anything unparsable) are never dropped.
   const extra = loose.map((l) => l.raw);
   return { text: [...extra, ...out].join("\n"), matches, files: groups.length, keptMatches };
+}
+
+/** Weighed length of a file's entry in the closing list: `name (N), `. */
+function entry(path: string): number {
+  return baseName(path).length + 6;
 }
 
 function baseName(path: string): string {

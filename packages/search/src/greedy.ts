@@ -15,6 +15,8 @@ const DECAY = 0.6;
 const FIRST = 1.5;
 // Value per unit of cost (a knapsack ratio): many short informative lines beat a few long ones.
 const CE = 1;
+/** Extra value of the line that finishes a kept open line. */
+const FOLLOW = 1;
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
 const MAX_POPS = 200_000;
 
@@ -27,12 +29,15 @@ interface Cand {
   sim: number;
   seen: number;
   value: number;
+  /** Extra value as the line that finishes a kept open line. */
+  bonus: number;
 }
 
 /**
  * Spends what `left()` allows on lines of `groups`, calling `add` for each pick (which must update the
- * budget). Values only fall as lines are kept, so a popped candidate whose fresh value still beats the
- * best stale one is the true best (lazy greedy).
+ * budget). Values mostly fall as lines are kept, so a popped candidate whose fresh value still beats the
+ * best stale one is the true best (lazy greedy); the two that rise (a file's last hidden line, the line
+ * that finishes a kept open one) are queued again.
  */
 export function spendGreedy(
   groups: readonly GreedyGroup[],
@@ -46,19 +51,30 @@ export function spendGreedy(
   const keptIn: Cand[][] = groups.map(() => []);
   const keptShapes = new Set<string>();
   const heap: Cand[] = [];
+  const pending: Cand[][] = groups.map(() => []);
+  const successor = new Map<Cand, Cand>();
   groups.forEach((g, file) => {
+    let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, sim: 0, seen: 0, value: 0 };
+      const c: Cand = { line, file, words: f.words, shape: f.shape, sim: 0, seen: 0, value: 0, bonus: 0 };
+      if (prev && opens(prev.line, line)) successor.set(prev, c);
+      prev = c;
       if (keep.has(line)) record(c);
-      else heap.push(c);
+      else {
+        heap.push(c);
+        pending[file]!.push(c);
+      }
     }
   });
+  const left_ = pending.map((p) => p.length);
+  for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
   for (const c of heap) c.value = value(c);
   heap.sort(before);
   // `heap` is sorted, hence already a valid binary heap.
   for (let pops = 0; heap.length && pops < MAX_POPS; pops++) {
     const c = pop(heap);
+    if (keep.has(c.line)) continue;
     if (cost(c.line) > left()) continue; // the budget only shrinks: it will never fit
     c.value = value(c);
     if (heap.length && before(heap[0]!, c) < 0) {
@@ -67,6 +83,22 @@ export function spendGreedy(
     }
     add(c.line);
     record(c);
+    // Showing the last hidden match of a file also drops the file's note, so that line just got cheaper:
+    // queue it again with its new value (the stale entry is skipped when it surfaces).
+    if (--left_[c.file]! === 1) requeue(pending[c.file]!.find((o) => !keep.has(o.line)));
+    // A line left open (`{`, `(`, `,`, `::` …) is finished by the next one: a method's one-line body, the
+    // example a doc sentence announces, the second half of a wrapped changelog entry.
+    const next = successor.get(c);
+    if (next && !keep.has(next.line)) {
+      next.bonus = FOLLOW;
+      requeue(next);
+    }
+  }
+
+  // A value that rises is pushed again as a copy (moving the entry already in the heap would break its
+  // order); whichever copy surfaces first is taken and the other is skipped as kept.
+  function requeue(o: Cand | undefined): void {
+    if (o) push(heap, { ...o, value: value(o) });
   }
 
   function record(c: Cand): void {
@@ -80,8 +112,18 @@ export function spendGreedy(
     const redundancy = keptShapes.has(c.shape) ? 1 : c.sim;
     const k = kept.length;
     const first = k === 0 ? (isTestPath(c.line.path ?? "") ? FIRST / 3 : FIRST) : 0;
-    return (score.get(c.line)! * Math.pow(DECAY, k) * (1 - redundancy) + first) / Math.pow(cost(c.line), CE);
+    return (score.get(c.line)! * Math.pow(DECAY, k) * (1 - redundancy) + first + c.bonus) / Math.pow(cost(c.line), CE);
   }
+}
+
+const OPEN = /(?:[{(\[,\\=+]|&&|\|\||::?)\s*$/;
+
+/** True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, for `::`). */
+function opens(a: SearchLine, b: SearchLine): boolean {
+  if (a.line === undefined || b.line === undefined) return false;
+  const gap = b.line - a.line;
+  const text = a.text ?? "";
+  return OPEN.test(text) && (gap === 1 || (gap === 2 && /:\s*$/.test(text)));
 }
 
 /** Order: higher value first, then input order (deterministic ties). */

@@ -169,6 +169,23 @@ describe("selection", () => {
     expect(kept.filter((l) => l.startsWith("src/m")).length).toBeGreaterThan(3);
   });
 
+  it("finishes a kept open line with the line after it, and shows a file's last match instead of its note", () => {
+    const uses = Array.from({ length: 200 }, (_, i) => `src/use${i % 25}.ts:${i + 3}:  total += widget(cfg, ${i}) * scale${i % 9};`);
+    const text = [
+      ...uses,
+      "src/widget.ts:40:export function widget(cfg: Config, n: number) {",
+      "src/widget.ts:41:  return render(widget.defaults, cfg, n);",
+      "src/status.ts:12:  408: widgetTimeout,",
+      "src/status.ts:97:  504: widgetGateway,",
+    ].join("\n");
+    const r = compressSearch(text, true, { query: "where is widget defined" })!;
+    // The definition opens a body; its one-line body says what it does.
+    expect(r.text).toContain("src/widget.ts:40:export function widget(cfg: Config, n: number) {\nsrc/widget.ts:41:  return render(");
+    // Two short lines of one file: showing the second costs about what its note would.
+    expect(r.text).toContain("src/status.ts:12:  408: widgetTimeout,\nsrc/status.ts:97:  504: widgetGateway,");
+    expect(r.text).not.toContain("more match in status.ts");
+  });
+
   it("cuts short outputs more gently than long ones", () => {
     expect(defaultTargetRatio(500)).toBeCloseTo(0.19);
     expect(defaultTargetRatio(100)).toBeCloseTo(0.19);
