@@ -7,6 +7,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import { withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { cleanWhitespace, literalRanges } from "./lossless.js";
+import { alignedLineSources, editedLineSources } from "./numbered.js";
 import { fileFooter } from "./placeholders.js";
 import { applyEdits, planEdits, type Edit } from "./plan.js";
 
@@ -48,6 +49,8 @@ export interface CodeCompression {
   comments: number;
   /** Parse errors (ERROR and MISSING nodes) in the input. */
   parseErrors: number;
+  /** For each output line, the input line (0-based) it starts with; `undefined` for lines the compressor wrote. */
+  sourceLines: (number | undefined)[];
 }
 
 interface ErrorStats {
@@ -156,14 +159,17 @@ export async function compressCode(text: string, language: LanguageId, options: 
   };
   if (planned.edits.length) {
     let out = applyEdits(text, planned.edits);
-    if (planned.edits.some((e) => e.kind === "trim"))
-      out += fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang }));
+    const footer = planned.edits.some((e) => e.kind === "trim")
+      ? fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang }))
+      : "";
+    out += footer;
     if (out.length < text.length && (await parsesOk(out))) {
-      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment };
+      const sourceLines = editedLineSources(text, planned.edits, footer);
+      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
     }
   }
   // Elision failed verification (or found nothing): fall back to the lossless clean-up.
   const out = planned.lossless ?? (await withTree(lang, text, (tree) => cleanWhitespace(text, literalRanges(tree, SPECS[lang]))));
   if (out === undefined || out.length >= text.length || !(await parsesOk(out))) return null;
-  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0 };
+  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: alignedLineSources(text, out) };
 }

@@ -6,10 +6,12 @@
 import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
+import { renumber, splitNumbered } from "./numbered.js";
 
 export { compressCode, countParseErrors, queryNames } from "./compress.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
 export { restoreCode } from "./placeholders.js";
+export { renumber, splitNumbered, type NumberedText } from "./numbered.js";
 export { extractSignatures, signatureRetention } from "./signatures.js";
 export type { Signature } from "./signatures.js";
 export { LANGUAGES, SPECS, languageFromFileName, normalizeLanguage } from "./languages.js";
@@ -47,15 +49,19 @@ export function createCodeCompressor(options: CodeCompressorOptions = {}): Compr
       if (!language) return null;
       try {
         const query = ctx.query ?? unit.query;
-        const r = await compressCode(unit.text, language, {
+        // A numbered read (`cat -n`, Claude Code's Read) is parsed without its numbers and gets them back.
+        const numbered = splitNumbered(unit.text);
+        const r = await compressCode(numbered ? numbered.code : unit.text, language, {
           ...rest,
           reversible: ctx.reversible,
           bias: ctx.bias,
           ...(query !== undefined ? { query } : {}),
         });
         if (!r) return null;
-        const transforms = r.lossless ? [`${name}:whitespace`] : [`${name}:${r.language}`];
-        return r.lossless ? { text: r.text, lossless: true, transforms } : { text: r.text, lossless: false, originals: r.originals, transforms };
+        const text = numbered ? renumber(r.text, r.sourceLines, numbered) : r.text;
+        if (text.length >= unit.text.length) return null;
+        const transforms = [r.lossless ? `${name}:whitespace` : `${name}:${r.language}`, ...(numbered ? [`${name}:numbered`] : [])];
+        return r.lossless ? { text, lossless: true, transforms } : { text, lossless: false, originals: r.originals, transforms };
       } catch {
         // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged.
         return null;

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FIXTURES } from "./fixtures.test-data.js";
-import { compressCode, LANGUAGES, restoreCode } from "./index.js";
+import { estimateTokenizer } from "@headroom/core";
+import { compressCode, headroomPlugin, LANGUAGES, restoreCode } from "./index.js";
 
 // Code-ish fragments so that generated texts reach the planner (functions, braces, comments, strings),
 // not only the parse-error exit.
@@ -26,11 +27,33 @@ describe("properties", () => {
         expect(a?.text).toBe(b?.text);
         if (a) {
           expect(a.text.length).toBeLessThan(t.length);
+          // One source per output line, in input order.
+          expect(a.sourceLines.length).toBe(a.text.split("\n").length);
+          const known = a.sourceLines.filter((s): s is number => s !== undefined);
+          expect(known.every((s, i) => i === 0 || s > known[i - 1]!)).toBe(true);
           if (a.lossless) expect(a.originals).toEqual([]);
           else expect(restoreCode(a.text, a.originals)).toBe(t);
         }
       }),
       { numRuns: 120 },
+    );
+  });
+
+  it("numbered reads: never throws, deterministic, never longer, closing note kept", async () => {
+    const ctx = { model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1 };
+    await fc.assert(
+      fc.asyncProperty(codeish, fc.constantFrom("py", "ts", "go", "c"), fc.constantFrom("\t", "→"), async (t, ext, sep) => {
+        const text = `${t.split("\n").map((l, i) => `${String(i + 1).padStart(6)}${sep}${l}`).join("\n")}\n\n<note>`;
+        const unit = { text, kind: "code" as const, fileName: `a.${ext}` };
+        const a = await headroomPlugin().compress(unit, ctx);
+        const b = await headroomPlugin().compress(unit, ctx);
+        expect(a?.text).toBe(b?.text);
+        if (a) {
+          expect(a.text.length).toBeLessThan(text.length);
+          expect(a.text.endsWith("\n\n<note>")).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

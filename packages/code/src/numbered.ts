@@ -1,0 +1,136 @@
+/**
+ * Line-numbered file reads: the `cat -n` style agents' Read tools return (`     1\tcode`, `1\tcode`,
+ * `     1→code`). The numbers are stripped before parsing, and every output line that comes from an input
+ * line gets that line's own prefix back, so the model still quotes true line numbers; lines the compressor
+ * wrote (markers) get a blank prefix of the same width.
+ */
+import type { Edit } from "./plan.js";
+
+/** A numbered read split into its code and the prefix of each code line. */
+export interface NumberedText {
+  /** The code without prefixes, lines joined with `\n`. */
+  code: string;
+  /** Prefix of each code line, verbatim (`"    12\t"`). */
+  prefixes: string[];
+  /** Non-numbered lines after the numbered ones (a tool's closing note), kept verbatim. */
+  trailer: string;
+}
+
+const NUMBERED = /^( *)(\d+)(\t|→)/;
+
+/**
+ * Splits a line-numbered read, or returns `null` when `text` is not one: at least 3 numbered lines with
+ * consecutive numbers and one separator, nothing unnumbered before or between them.
+ */
+export function splitNumbered(text: string): NumberedText | null {
+  const lines = text.split("\n");
+  const prefixes: string[] = [];
+  const code: string[] = [];
+  let sep: string | undefined;
+  let next: number | undefined;
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = NUMBERED.exec(lines[i]!);
+    if (!m) break;
+    const n = Number(m[2]);
+    if ((next !== undefined && n !== next) || (sep !== undefined && m[3] !== sep)) return null;
+    sep = m[3];
+    next = n + 1;
+    prefixes.push(m[0]);
+    code.push(lines[i]!.slice(m[0].length));
+  }
+  if (prefixes.length < 3) return null;
+  const trailer = lines.slice(i);
+  // Unnumbered lines may only close the read (blank lines and a note), not interrupt it.
+  if (trailer.some((l, k) => k > 0 && NUMBERED.test(l))) return null;
+  return { code: code.join("\n"), prefixes, trailer: trailer.length ? `\n${trailer.join("\n")}` : "" };
+}
+
+/**
+ * Puts the prefixes back: `sources[i]` is the code line output line `i` starts with (its prefix is
+ * reused), or `undefined` for a line the compressor wrote (blank prefix of the same width).
+ */
+export function renumber(out: string, sources: readonly (number | undefined)[], n: NumberedText): string {
+  const blank = (p: string) => p.replace(/\d/g, " ");
+  const fallback = blank(n.prefixes[n.prefixes.length - 1]!);
+  const lines = out.split("\n").map((l, i) => {
+    const s = sources[i];
+    return (s !== undefined ? n.prefixes[s]! : fallback) + l;
+  });
+  return lines.join("\n") + n.trailer;
+}
+
+/**
+ * For each line of `applyEdits(text, edits) + suffix`, the input line its first character comes from, or
+ * `undefined` when that character was written by an edit or the suffix (marker lines, a footer).
+ */
+export function editedLineSources(text: string, edits: readonly Edit[], suffix = ""): (number | undefined)[] {
+  const lineOf = lineIndex(text);
+  const out: (number | undefined)[] = [0];
+  let started = false;
+  // The output is a sequence of copied input spans and written text; a line's source is its first character's.
+  const copy = (from: number, to: number) => {
+    for (let p = from; p < to; p++) {
+      if (!started) out[out.length - 1] = lineOf(p);
+      started = true;
+      if (text.charCodeAt(p) === 10) {
+        out.push(lineOf(p) + 1);
+        started = false;
+      }
+    }
+  };
+  const write = (s: string) => {
+    for (let k = 0; k < s.length; k++) {
+      if (!started) out[out.length - 1] = undefined;
+      started = true;
+      if (s.charCodeAt(k) === 10) {
+        out.push(undefined);
+        started = false;
+      }
+    }
+  };
+  let at = 0;
+  for (const e of edits) {
+    copy(at, e.start);
+    write(e.replacement);
+    at = e.end;
+  }
+  copy(at, text.length);
+  write(suffix);
+  return out;
+}
+
+/**
+ * For each line of `out`, which only drops or trims lines of `text` (the lossless clean-up), the input
+ * line it was taken from.
+ */
+export function alignedLineSources(text: string, out: string): (number | undefined)[] {
+  const input = text.split("\n").map((l) => l.replace(/[ \t]+$/, ""));
+  const sources: (number | undefined)[] = [];
+  let j = 0;
+  for (const line of out.split("\n")) {
+    const trimmed = line.replace(/[ \t]+$/, "");
+    let k = j;
+    while (k < input.length && input[k] !== trimmed) k++;
+    if (k < input.length) {
+      sources.push(k);
+      j = k + 1;
+    } else sources.push(undefined);
+  }
+  return sources;
+}
+
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let p = text.indexOf("\n"); p !== -1; p = text.indexOf("\n", p + 1)) starts.push(p + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
