@@ -49,8 +49,11 @@ export interface CodeCompression {
   comments: number;
   /** Parse errors (ERROR and MISSING nodes) in the input. */
   parseErrors: number;
-  /** For each output line, the input line (0-based) it starts with; `undefined` for lines the compressor wrote. */
-  sourceLines: (number | undefined)[];
+  /**
+   * For each output line, the input line (0-based) it starts with; `undefined` for lines the compressor
+   * wrote. Computed on call: only numbered reads need it.
+   */
+  sourceLines(): (number | undefined)[];
 }
 
 interface ErrorStats {
@@ -164,12 +167,12 @@ export async function compressCode(text: string, language: LanguageId, options: 
       : "";
     out += footer;
     if (out.length < text.length && (await parsesOk(out))) {
-      const sourceLines = editedLineSources(text, planned.edits, footer);
+      const sourceLines = () => editedLineSources(text, planned!.edits, footer);
       return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
     }
   }
   // Elision failed verification (or found nothing): fall back to the lossless clean-up.
   const out = planned.lossless ?? (await withTree(lang, text, (tree) => cleanWhitespace(text, literalRanges(tree, SPECS[lang]))));
   if (out === undefined || out.length >= text.length || !(await parsesOk(out))) return null;
-  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: alignedLineSources(text, out) };
+  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out) };
 }

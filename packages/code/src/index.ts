@@ -58,7 +58,7 @@ export function createCodeCompressor(options: CodeCompressorOptions = {}): Compr
           ...(query !== undefined ? { query } : {}),
         });
         if (!r) return null;
-        const text = numbered ? renumber(r.text, r.sourceLines, numbered) : r.text;
+        const text = numbered ? renumber(r.text, r.sourceLines(), numbered) : r.text;
         if (text.length >= unit.text.length) return null;
         const transforms = [r.lossless ? `${name}:whitespace` : `${name}:${r.language}`, ...(numbered ? [`${name}:numbered`] : [])];
         return r.lossless ? { text, lossless: true, transforms } : { text, lossless: false, originals: r.originals, transforms };

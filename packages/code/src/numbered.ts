@@ -66,27 +66,27 @@ export function renumber(out: string, sources: readonly (number | undefined)[], 
  */
 export function editedLineSources(text: string, edits: readonly Edit[], suffix = ""): (number | undefined)[] {
   const lineOf = lineIndex(text);
+  // Until a line has a first character, it holds the source it gets if it stays empty.
   const out: (number | undefined)[] = [0];
   let started = false;
-  // The output is a sequence of copied input spans and written text; a line's source is its first character's.
+  // The output is a sequence of copied input spans and written text, walked line break by line break.
   const copy = (from: number, to: number) => {
-    for (let p = from; p < to; p++) {
-      if (!started) out[out.length - 1] = lineOf(p);
-      started = true;
-      if (text.charCodeAt(p) === 10) {
-        out.push(lineOf(p) + 1);
-        started = false;
-      }
+    if (from >= to) return;
+    let line = lineOf(from);
+    if (!started) out[out.length - 1] = line;
+    started = true;
+    for (let p = text.indexOf("\n", from); p !== -1 && p < to; p = text.indexOf("\n", p + 1)) {
+      out.push(++line);
+      started = p + 1 < to;
     }
   };
   const write = (s: string) => {
-    for (let k = 0; k < s.length; k++) {
-      if (!started) out[out.length - 1] = undefined;
-      started = true;
-      if (s.charCodeAt(k) === 10) {
-        out.push(undefined);
-        started = false;
-      }
+    if (!s) return;
+    if (!started) out[out.length - 1] = undefined;
+    started = true;
+    for (let k = s.indexOf("\n"); k !== -1; k = s.indexOf("\n", k + 1)) {
+      out.push(undefined);
+      started = k + 1 < s.length;
     }
   };
   let at = 0;

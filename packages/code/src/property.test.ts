@@ -28,8 +28,9 @@ describe("properties", () => {
         if (a) {
           expect(a.text.length).toBeLessThan(t.length);
           // One source per output line, in input order.
-          expect(a.sourceLines.length).toBe(a.text.split("\n").length);
-          const known = a.sourceLines.filter((s): s is number => s !== undefined);
+          const sources = a.sourceLines();
+          expect(sources.length).toBe(a.text.split("\n").length);
+          const known = sources.filter((s): s is number => s !== undefined);
           expect(known.every((s, i) => i === 0 || s > known[i - 1]!)).toBe(true);
           if (a.lossless) expect(a.originals).toEqual([]);
           else expect(restoreCode(a.text, a.originals)).toBe(t);
