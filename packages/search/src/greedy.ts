@@ -67,7 +67,7 @@ export function spendGreedy(
       }
     }
   });
-  const left_ = pending.map((p) => p.length);
+  const hiddenLeft = pending.map((p) => p.length);
   for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
   for (const c of heap) c.value = value(c);
   heap.sort(before);
@@ -85,7 +85,7 @@ export function spendGreedy(
     record(c);
     // Showing the last hidden match of a file also drops the file's note, so that line just got cheaper:
     // queue it again with its new value (the stale entry is skipped when it surfaces).
-    if (--left_[c.file]! === 1) requeue(pending[c.file]!.find((o) => !keep.has(o.line)));
+    if (--hiddenLeft[c.file]! === 1) requeue(pending[c.file]!.find((o) => !keep.has(o.line)));
     // A line left open (`{`, `(`, `,`, `::` …) is finished by the next one: a method's one-line body, the
     // example a doc sentence announces, the second half of a wrapped changelog entry.
     const next = successor.get(c);
@@ -118,7 +118,7 @@ export function spendGreedy(
 
 const OPEN = /(?:[{(\[,\\=+]|&&|\|\||::?)\s*$/;
 
-/** True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, for `::`). */
+/** True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, when `a` ends in `:`). */
 function opens(a: SearchLine, b: SearchLine): boolean {
   if (a.line === undefined || b.line === undefined) return false;
   const gap = b.line - a.line;
