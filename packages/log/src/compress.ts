@@ -94,7 +94,11 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   const rel = relevance(queryTerms(o.query, o.toolArgs), heads);
   if (rel.active) {
     const hits = records.filter((r) => rel.score(r.index) > 0).sort((a, b) => rel.score(b.index) - rel.score(a.index) || a.index - b.index);
-    for (const r of hits) tryKeep(r);
+    // Exact tokens (an IP, a user, an id) may take the whole budget; records matching only words of the
+    // question take at most a third of it, so that rarity and errors still get their share.
+    for (const r of hits) if (rel.exactHits(r.index) > 0) tryKeep(r);
+    const wordCap = used + (budget - used) / 3;
+    for (const r of hits) if (rel.exactHits(r.index) === 0 && used + costs[r.index]! <= wordCap) tryKeep(r);
   }
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
   const gaps = gapRecords(lines, records);
