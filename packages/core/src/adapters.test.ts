@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compress, detectFormat, fileNameFromArgs, scanMessages, SPECIFICATION_VERSION, type Compressor, type Store } from "./index.js";
+import { fileNameFromArgs } from "./adapters.js";
+import { compress, detectFormat, scanMessages, SPECIFICATION_VERSION, type Compressor, type Store } from "./index.js";
 
 const upper: Compressor = {
   specificationVersion: SPECIFICATION_VERSION,

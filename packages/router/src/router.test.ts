@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
-import { createJsonMinifier, createRouter, detect, Registry, splitSections, stripJsonWhitespace } from "./index.js";
+import { createRouter, detect, Registry, splitSections } from "./index.js";
+import { createJsonMinifier, stripJsonWhitespace } from "./json-minify.js";
 import { discoverPlugins, findPlugins } from "./node.js";
 
 const tok = { name: "chars", encoding: "chars", estimated: true, count: (t: string) => t.length };
