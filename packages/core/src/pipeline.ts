@@ -52,7 +52,7 @@ export interface CompressOptions {
   /** @deprecated v1 name of `aggressiveness` (same number). */
   bias?: number;
   /**
-   * Compressor time per unit in ms, default 5000; `Infinity` for none. When it runs out the unit is left
+   * Compressor time per unit in ms, default 10000 (10 s); `Infinity` for none. When it runs out the unit is left
    * unchanged and the result's `errors` say so (stage `timeout`). See the README for the exact semantics.
    */
   timeBudgetMs?: number;

@@ -132,7 +132,7 @@ describe("spec v2", () => {
     const hook: HookV2 = { specificationVersion: "v2", name: "h", beforeUnit: (u) => (u.source.toolName === "read_log" ? { aggressiveness: 2 } : undefined) };
     await compress(chat(longText), { compressors: [spy], hooks: [hook], tokenizer: words, minTokens: 1, aggressiveness: 1.5 });
     expect(seen).toEqual([
-      { source: { toolName: "read_log", toolArgs: '{"file_path":"build.log"}', fileName: "build.log" }, query: "What failed in the build?", allowLossy: false, aggressiveness: 3, budget: 5000, aborted: false },
+      { source: { toolName: "read_log", toolArgs: '{"file_path":"build.log"}', fileName: "build.log" }, query: "What failed in the build?", allowLossy: false, aggressiveness: 3, budget: 10000, aborted: false },
     ]);
   });
 

@@ -73,7 +73,7 @@ export interface CompressorFixture {
 export interface CheckOptions {
   /** Default: the chars/4 estimate. */
   tokenizer?: Tokenizer;
-  /** Passed to the pipeline; default 5000 ms like the pipeline's. */
+  /** Passed to the pipeline; default 10000 ms like the pipeline's. */
   timeBudgetMs?: number;
 }
 
