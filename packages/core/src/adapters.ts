@@ -211,9 +211,10 @@ function clean(u: FoundUnit): FoundUnit {
 export function setAtPath<T>(root: T, path: ReadonlyArray<string | number>, value: unknown): T {
   if (path.length === 0) return value as T;
   const [head, ...rest] = path;
-  const copy: any = Array.isArray(root) ? [...root] : { ...(root as object) };
-  copy[head as any] = setAtPath((root as any)[head as any], rest, value);
-  return copy;
+  const from = root as Record<string | number, unknown>;
+  const copy = (Array.isArray(root) ? [...root] : { ...from }) as Record<string | number, unknown>;
+  copy[head!] = setAtPath(from[head!], rest, value);
+  return copy as T;
 }
 
 /** A file name named by a tool call's arguments (`file_path`, `path`, `cat path`…), for language hints. */

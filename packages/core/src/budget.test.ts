@@ -84,8 +84,16 @@ describe("time budget and cancellation", () => {
 
   it("drops the result of a synchronous compressor that ran past the budget, and tries no other", async () => {
     let secondRan = false;
-    const hog: CompressorV2 = { specificationVersion: "v2", name: "hog", kinds: ["*"], priority: 1, compress: () => (busy(300), squeezed) };
-    const next: CompressorV2 = { specificationVersion: "v2", name: "next", kinds: ["*"], compress: () => ((secondRan = true), squeezed) };
+    const hog: CompressorV2 = { specificationVersion: "v2", name: "hog", kinds: ["*"], priority: 1, compress: () => {
+        busy(300);
+        return squeezed;
+      },
+    };
+    const next: CompressorV2 = { specificationVersion: "v2", name: "next", kinds: ["*"], compress: () => {
+        secondRan = true;
+        return squeezed;
+      },
+    };
     const m = msgs();
     const r = await compress(m, { compressors: [hog, next], tokenizer: chars, minTokens: 1, timeBudgetMs: 100 });
     expect(r.messages).toBe(m);
@@ -94,7 +102,11 @@ describe("time budget and cancellation", () => {
   });
 
   it("a budget of Infinity never cuts off; the default budget is 10000 ms", async () => {
-    const hog: CompressorV2 = { specificationVersion: "v2", name: "hog", kinds: ["*"], compress: (_u, ctx) => (busy(150), { ...squeezed, transforms: [String(ctx.timeBudgetMs)] }) };
+    const hog: CompressorV2 = { specificationVersion: "v2", name: "hog", kinds: ["*"], compress: (_u, ctx) => {
+        busy(150);
+        return { ...squeezed, transforms: [String(ctx.timeBudgetMs)] };
+      },
+    };
     const r = await compress(msgs(), { compressors: [hog], tokenizer: chars, minTokens: 1, timeBudgetMs: Infinity });
     expect(r.units[0]).toMatchObject({ status: "compressed", transforms: ["Infinity"] });
     const d = await compress(msgs(), { compressors: [hog], tokenizer: chars, minTokens: 1 });

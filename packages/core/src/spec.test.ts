@@ -64,7 +64,11 @@ describe("spec v1 still runs unchanged", () => {
         return null;
       },
     };
-    const hook: Hook = { name: "v1-hook", beforePipeline: ({ settings }) => ({ bias: settings.bias * 3 }), beforeUnit: (u) => (seen.push(u.toolName), { bias: 2 }) };
+    const hook: Hook = { name: "v1-hook", beforePipeline: ({ settings }) => ({ bias: settings.bias * 3 }), beforeUnit: (u) => {
+        seen.push(u.toolName);
+        return { bias: 2 };
+      },
+    };
     await compress(chat(longText), { compressors: [spy], hooks: [hook], store: createMapStore(), tokenizer: words, minTokens: 1 });
     expect(seen).toEqual([
       "read_log",
