@@ -1,3 +1,4 @@
+import { tryParseJson } from "./json.js";
 import type { CompressError } from "./types.js";
 import type { DetectionV2, DetectorV2, UnitSource } from "./spec/v2/index.js";
 
@@ -21,16 +22,7 @@ export const jsonDetector: DetectorV2 = {
   },
 };
 
-function parses(t: string): boolean {
-  try {
-    JSON.parse(t);
-    return true;
-  } catch (e) {
-    // A SyntaxError is the answer ("not JSON"); anything else is a real failure.
-    if (e instanceof SyntaxError) return false;
-    throw e;
-  }
-}
+const parses = (t: string): boolean => tryParseJson(t) !== undefined;
 
 /**
  * Runs every detector and keeps the most confident answer (ties: the earlier detector). A throwing

@@ -4,6 +4,7 @@
  */
 import { startBudget } from "../budget.js";
 import { jsonDetector } from "../detect.js";
+import { tryParseJson } from "../json.js";
 import { ccrKey, findMarkerHashes } from "../markers.js";
 import { createPipeline } from "../pipeline.js";
 import { toContextV1, type AnyCompressor } from "../spec/upgrade.js";
@@ -148,19 +149,14 @@ function jsonProblem(fx: CompressorFixture, out: string): string | undefined {
     .filter((l) => !MARKER_LINE.test(l.trim()))
     .join("\n");
   const values: unknown[] = [];
-  const lines = body.split("\n").filter((l) => l.trim());
-  try {
-    values.push(JSON.parse(body));
-  } catch (whole) {
+  const whole = tryParseJson(body);
+  if (whole) values.push(whole.value);
+  else {
     // Not one document: JSON lines stay JSON when every line parses on its own.
-    if (!(whole instanceof SyntaxError)) throw whole;
-    for (const l of lines) {
-      try {
-        values.push(JSON.parse(l));
-      } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        return `JSON input, but the output (without marker lines) is not JSON: ${e.message}`;
-      }
+    for (const l of body.split("\n").filter((x) => x.trim())) {
+      const line = tryParseJson(l);
+      if (!line) return `JSON input, but the output (without marker lines) is not JSON: ${JSON.stringify(l.slice(0, 60))} does not parse`;
+      values.push(line.value);
     }
   }
   return values.some(hasMarkerInString) ? "a marker landed inside a JSON string value" : undefined;
