@@ -24,7 +24,7 @@ export interface CompressOptions {
    * a `json` compressor still sees JSON.
    */
   detect?: Detector;
-  /** More detectors (v2), beside those the compressors ship and `detect`. */
+  /** More detectors (v2), beside those the compressors ship and `detect`. Per-call ones are added (first). */
   detectors?: ReadonlyArray<DetectorV2>;
   /** Hooks (v1 or v2), run in `enforce` order. */
   hooks?: ReadonlyArray<AnyHook>;
@@ -199,7 +199,8 @@ interface RunOptions extends CompressOptions {
 function merged(defaults: CompressOptions, base: LoadedPlugins, o: CompressOptions = {}): RunOptions {
   const extra = { compressors: [...(o.compressors ?? []), ...(o.plugins ?? [])], hooks: o.hooks ?? [] };
   const plugins_ = extra.compressors.length || extra.hooks.length ? base.with(extra) : base;
-  return { ...defaults, ...o, plugins_ };
+  const detectors = [...(o.detectors ?? []), ...(defaults.detectors ?? [])];
+  return { ...defaults, ...o, detectors, plugins_ };
 }
 
 /**

@@ -191,3 +191,40 @@ describe("plugins of an unknown version, or malformed, are reported and skipped"
     expect(r.units[0]!.reason).toBe("pretend declined");
   });
 });
+
+describe("the README's v2 example", () => {
+  // Copied from packages/core/README.md.
+  const csvDetector: DetectorV2 = {
+    name: "acme/csv",
+    kinds: ["csv"],
+    detect: (text) => (/^[^,\n]+(,[^,\n]+)+\n/.test(text) ? { kind: "csv", confidence: 0.9 } : null),
+  };
+  const csv: CompressorV2 = {
+    specificationVersion: "v2",
+    name: "acme/csv",
+    kinds: ["csv"],
+    detectors: [csvDetector],
+    compress(unit, ctx) {
+      if (!ctx.allowLossy) return { decline: "needs a store for the rows it drops" };
+      const rows = unit.text.split("\n");
+      if (rows.length < 50) return { decline: "short table" };
+      const o = createOriginals();
+      const key = o.stash(unit.text);
+      const kept = rows.slice(0, 21).join("\n");
+      return { text: `${kept}\n${marker(`${rows.length - 21} more rows`, key)}`, lossless: false, originals: o.list() };
+    },
+  };
+
+  it("compresses a long CSV without the router and passes checkCompressor", async () => {
+    const orders = ["id,customer,total", ...Array.from({ length: 80 }, (_, i) => `${i},customer ${i},${i * 3}.50`)].join("\n");
+    const store = createMapStore();
+    const r = await compress(chat(orders), { compressors: [csv], store, tokenizer: words, minTokens: 1 });
+    expect(r.units[0]).toMatchObject({ kind: "csv", status: "compressed" });
+    expect(toolText(r)).toContain("[60 more rows. Retrieve more: hash=");
+    expect(store.map.get(r.ccrHashes[0]!)).toBe(orders);
+    const { checkCompressor } = await import("./testing/index.js");
+    const report = await checkCompressor(csv, [{ name: "orders", text: orders, expect: "compressed" }, "a,b\n1,2"]);
+    expect(report.problems).toEqual([]);
+    expect(report.runs.map((x) => x.reason ?? x.status)).toEqual(["compressed", "acme/csv declined: needs a store for the rows it drops", "acme/csv declined: short table", "acme/csv declined: needs a store for the rows it drops"]);
+  });
+});
