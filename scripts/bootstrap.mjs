@@ -31,7 +31,10 @@ if (!existsSync(join(root, "node_modules", ".modules.yaml"))) pnpm(["install", "
 pnpm(["exec", "turbo", "run", "build"]);
 if (task === "test") run(process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...process.argv.slice(3)]);
 else if (task === "demo") run(process.execPath, [join(root, "apps", "cli", "bin", "headroom.mjs"), "demo", ...process.argv.slice(3)]);
+// Type-checks every package, then every test file (tsconfig.test.json), then lints (biome.json's scope).
+else if (task === "typecheck") pnpm(["run", "typecheck"]);
+else if (task === "lint") pnpm(["run", "lint"]);
 else if (task !== "build") {
-  console.error(`bootstrap: unknown task ${task} (test, demo or build)`);
+  console.error(`bootstrap: unknown task ${task} (test, demo, typecheck, lint or build)`);
   process.exit(2);
 }

@@ -54,7 +54,7 @@ describe("code plugin on numbered reads", () => {
   it.each(FIXTURES)("$language: compresses like the plain file and every numbered line is that line", async (f) => {
     const numbered = `${arrow(f.source)}\n\n<system-reminder>\nkeep me\n</system-reminder>\n`;
     const fileName = `src/x.${ext[f.language as keyof typeof ext]}`;
-    const r = await headroomPlugin().compress({ text: numbered, kind: "code", fileName }, ctx);
+    const r = await headroomPlugin().compress({ id: "u", role: "tool", messageIndex: 0, text: numbered, fileName }, ctx);
     expect(r).not.toBeNull();
     expect(r!.lossless).toBe(false);
     expect(r!.transforms).toContain("code:numbered");

@@ -45,7 +45,7 @@ describe("properties", () => {
     await fc.assert(
       fc.asyncProperty(codeish, fc.constantFrom("py", "ts", "go", "c"), fc.constantFrom("\t", "→"), async (t, ext, sep) => {
         const text = `${t.split("\n").map((l, i) => `${String(i + 1).padStart(6)}${sep}${l}`).join("\n")}\n\n<note>`;
-        const unit = { text, kind: "code" as const, fileName: `a.${ext}` };
+        const unit = { id: "u", role: "tool" as const, messageIndex: 0, text, fileName: `a.${ext}` };
         const a = await headroomPlugin().compress(unit, ctx);
         const b = await headroomPlugin().compress(unit, ctx);
         expect(a?.text).toBe(b?.text);

@@ -1,3 +1,4 @@
+import { tryParseJson } from "./json.js";
 import type { MessageFormat, Role } from "./types.js";
 
 /** A unit found in a request, with the path of its text field (for copy-on-write updates). */
@@ -211,20 +212,17 @@ function clean(u: FoundUnit): FoundUnit {
 export function setAtPath<T>(root: T, path: ReadonlyArray<string | number>, value: unknown): T {
   if (path.length === 0) return value as T;
   const [head, ...rest] = path;
-  const copy: any = Array.isArray(root) ? [...root] : { ...(root as object) };
-  copy[head as any] = setAtPath((root as any)[head as any], rest, value);
-  return copy;
+  const from = root as Record<string | number, unknown>;
+  const copy = (Array.isArray(root) ? [...root] : { ...from }) as Record<string | number, unknown>;
+  copy[head!] = setAtPath(from[head!], rest, value);
+  return copy as T;
 }
 
 /** A file name named by a tool call's arguments (`file_path`, `path`, `cat path`…), for language hints. */
 export function fileNameFromArgs(args: string | undefined): string | undefined {
   if (!args) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args);
-  } catch {
-    parsed = undefined;
-  }
+  // Arguments that are not JSON (a shell command line) are read as a command below.
+  const parsed = tryParseJson(args)?.value;
   if (isObj(parsed)) {
     for (const k of ["file_path", "filePath", "path", "filename", "file", "target_file"]) {
       const v = parsed[k];

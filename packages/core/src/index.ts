@@ -1,8 +1,15 @@
+// Shared types and the frozen v1 contract under its 0.1 names (`Compressor`, `Hook`, `Unit`…).
 export * from "./types.js";
+// The contracts under versioned names, side by side.
+export * from "./spec/v1/index.js";
+export * from "./spec/v2/index.js";
+export { asCompressorV2, asHookV2, asDetectorV2, compressorProblem, SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
+export type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
+export { jsonDetector } from "./detect.js";
+export { DEFAULT_TIME_BUDGET_MS, TIMEOUT_ERROR_NAME } from "./budget.js";
 export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
-export { sha256Hex, utf8Bytes } from "./sha256.js";
-export { detectFormat, scanMessages, setAtPath, fileNameFromArgs } from "./adapters.js";
+export { detectFormat, scanMessages } from "./adapters.js";
 export type { FoundUnit, Scan } from "./adapters.js";
-export { compress, createPipeline, globToRegExp, RETRIEVE_TOOL_NAME } from "./pipeline.js";
-export type { CompressOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
+export { compress, createPipeline, RETRIEVE_TOOL_NAME } from "./pipeline.js";
+export type { CompressOptions, CompressTextOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";

@@ -8,13 +8,13 @@ import {
   markWhole,
   createPipeline,
   marker,
-  sha256Hex,
   SPECIFICATION_VERSION,
   type Compressor,
   type Hook,
   type Store,
   type Tokenizer,
 } from "./index.js";
+import { sha256Hex } from "./sha256.js";
 
 /** A Map-backed Store implementing the interface (the real stores live in @headroom/ccr). */
 function mapStore(): Store & { map: Map<string, string> } {
@@ -211,16 +211,21 @@ describe("hooks", () => {
 });
 
 describe("createPipeline", () => {
-  it("describes itself as plain data and validates plugins", () => {
+  it("describes itself as plain data and validates plugins", async () => {
     const p = createPipeline({ compressors: [squeeze, { ...firstLine, priority: 5 }] });
     expect(p.describe()).toMatchObject({
-      specificationVersion: "v1",
-      compressors: [{ name: "first-line", kinds: ["*"], priority: 5 }, { name: "squeeze", kinds: ["*"], priority: 0 }],
+      specificationVersion: "v2",
+      accepts: ["v1", "v2"],
+      compressors: [{ name: "first-line", kinds: ["*"], priority: 5, specificationVersion: "v1" }, { name: "squeeze", kinds: ["*"], priority: 0 }],
       detector: false,
       store: false,
       settings: { model: "gpt-4o", minTokens: 200, protectRecent: 0, roles: ["tool"] },
     });
-    expect(() => createPipeline({ compressors: [{ ...squeeze, specificationVersion: "v0" as never }] })).toThrow(/spec v0/);
+    // An unknown version is reported and skipped, never thrown (v1 threw here).
+    const bad = createPipeline({ compressors: [{ ...squeeze, specificationVersion: "v0" as never }] });
+    expect(bad.compressors).toEqual([]);
+    expect(bad.describe().rejected).toEqual(["compressor squeeze implements spec v0; this core runs v1, v2 (skipped)"]);
+    expect((await bad.compress(chat(longText))).errors).toEqual([{ stage: "plugin", compressor: "squeeze", message: "compressor squeeze implements spec v0; this core runs v1, v2 (skipped)" }]);
   });
 
   it("compressText treats text as one tool output", async () => {

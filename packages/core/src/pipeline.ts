@@ -1,35 +1,33 @@
 import { detectFormat, scanMessages, setAtPath } from "./adapters.js";
-import { handleUnit, preSkip, toUnit } from "./unit.js";
+import { DEFAULT_TIME_BUDGET_MS, now } from "./budget.js";
+import { jsonDetector } from "./detect.js";
+import { loadPlugins, type LoadedPlugins } from "./plugins.js";
+import { handleUnit, preSkip, toUnit, type RunState } from "./unit.js";
 import { estimateTokenizer } from "./tokenizer.js";
-import {
-  SPECIFICATION_VERSION,
-  type CompressError,
-  type CompressResult,
-  type Compressor,
-  type Detector,
-  type Hook,
-  type MessageFormat,
-  type PipelineSettings,
-  type Role,
-  type Store,
-  type Tokenizer,
-  type TokenizerFactory,
-  type UnitReport,
-} from "./types.js";
+import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
+import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
+import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
+import type { CompressError, CompressResult, Detector, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
 
 export { RETRIEVE_TOOL_NAME } from "./unit.js";
 
-/** Options of `compress()` and `createPipeline()`. */
+/** The one option bag of `compress()`, `createPipeline()` and (through them) the router and the proxy. */
 export interface CompressOptions {
   /** Model the request is for; picks the tokenizer. Default `gpt-4o`. */
   model?: string;
-  /** Compressors, tried in priority order (then in the order given) for each unit. */
-  compressors?: Compressor[];
+  /** Compressors (v1 or v2), tried in priority order (then in the order given) for each unit. */
+  compressors?: ReadonlyArray<AnyCompressor>;
   /** Alias of `compressors`. */
-  plugins?: Compressor[];
-  /** Content detection; `@headroom/router` provides one. Without it units have no kind. */
+  plugins?: ReadonlyArray<AnyCompressor>;
+  /**
+   * A detector function such as `@headroom/router`'s `detect`. Without one, core's JSON detector runs, so
+   * a `json` compressor still sees JSON.
+   */
   detect?: Detector;
-  hooks?: Hook[];
+  /** More detectors (v2), beside those the compressors ship and `detect`. Per-call ones are added (first). */
+  detectors?: ReadonlyArray<DetectorV2>;
+  /** Hooks (v1 or v2), run in `enforce` order. */
+  hooks?: ReadonlyArray<AnyHook>;
   /** Where originals go. Without a store only lossless compression happens. */
   store?: Store;
   /** A tokenizer or a factory by model; default: a labelled chars/4 estimate. */
@@ -49,21 +47,43 @@ export interface CompressOptions {
   roles?: Role[];
   /** Lossless only: no markers, nothing stored, even with a store. */
   lossless?: boolean;
-  /** Aggressiveness multiplier passed to compressors. Default 1. */
+  /** How hard compressors compress: 1 (default); 2 drops about twice as much, 0.5 half as much. */
+  aggressiveness?: number;
+  /** @deprecated v1 name of `aggressiveness` (same number). */
   bias?: number;
+  /**
+   * Compressor time per unit in ms, default 10000 (10 s); `Infinity` for none. When it runs out the unit is left
+   * unchanged and the result's `errors` say so (stage `timeout`). See the README for the exact semantics.
+   */
+  timeBudgetMs?: number;
+  /** Cancels the call: units not yet compressed are left unchanged (reason `cancelled`). */
+  signal?: AbortSignalLike;
   /** TTL for stored originals. */
   ttlSeconds?: number;
   /** Force the message dialect instead of detecting it. */
   format?: MessageFormat;
 }
 
+/** Options of `compressText`: the compress options plus where the text came from. */
+export interface CompressTextOptions extends CompressOptions {
+  /** The user's question the text should answer. */
+  query?: string;
+  /** The tool call that produced the text. */
+  source?: UnitSource;
+  /** @deprecated use `source.toolName`. */
+  toolName?: string;
+  /** @deprecated use `source.toolArgs`. */
+  toolArgs?: string;
+}
+
 /** A composed pipeline: data you can print, and a `compress` function. */
 export interface Pipeline {
-  readonly compressors: readonly Compressor[];
-  readonly hooks: readonly Hook[];
+  /** The accepted compressors, in the order they are tried (malformed ones are left out and reported). */
+  readonly compressors: readonly AnyCompressor[];
+  readonly hooks: readonly AnyHook[];
   compress<M extends unknown[]>(messages: M, options?: CompressOptions): Promise<CompressResult<M>>;
   /** Compress one text as if it were a single tool output. */
-  compressText(text: string, options?: CompressOptions & { toolName?: string; toolArgs?: string; query?: string }): Promise<CompressTextResult>;
+  compressText(text: string, options?: CompressTextOptions): Promise<CompressTextResult>;
   describe(): PipelineDescription;
 }
 
@@ -74,28 +94,19 @@ export interface CompressTextResult extends Omit<CompressResult<unknown>, "messa
 
 /** Printable description of a pipeline. */
 export interface PipelineDescription {
-  specificationVersion: typeof SPECIFICATION_VERSION;
-  compressors: { name: string; kinds: string[]; priority: number }[];
+  /** The contract the pipeline runs internally; older plugins are upgraded to it. */
+  specificationVersion: typeof SPECIFICATION_VERSION_V2;
+  /** Every plugin version accepted. */
+  accepts: readonly string[];
+  compressors: { name: string; kinds: string[]; priority: number; specificationVersion: string }[];
+  detectors: { name: string; kinds: string[] }[];
   hooks: { name: string; enforce: "pre" | "normal" | "post"; stages: string[] }[];
+  /** True when a `detect` function was given (otherwise core's JSON detector stands in). */
   detector: boolean;
   store: boolean;
-  settings: PipelineSettings;
-}
-
-const ENFORCE_ORDER = { pre: 0, normal: 1, post: 2 } as const;
-
-function orderHooks(hooks: Hook[]): Hook[] {
-  return hooks
-    .map((h, i) => ({ h, i }))
-    .sort((a, b) => ENFORCE_ORDER[a.h.enforce ?? "normal"] - ENFORCE_ORDER[b.h.enforce ?? "normal"] || a.i - b.i)
-    .map((x) => x.h);
-}
-
-function orderCompressors(cs: Compressor[]): Compressor[] {
-  return cs
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => (b.c.priority ?? 0) - (a.c.priority ?? 0) || a.i - b.i)
-    .map((x) => x.c);
+  settings: PipelineSettingsV2;
+  /** Plugins that were rejected (unknown version, malformed), as reported in every result's `errors`. */
+  rejected: string[];
 }
 
 /** Converts a glob (`*`, `?`) to an anchored RegExp. */
@@ -104,15 +115,16 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${src}$`);
 }
 
-function settingsFrom(o: CompressOptions): PipelineSettings {
-  const s: PipelineSettings = {
+function settingsFrom(o: CompressOptions): PipelineSettingsV2 {
+  const s: PipelineSettingsV2 = {
     model: o.model ?? "gpt-4o",
     protectRecent: o.protectRecent ?? 0,
     minTokens: o.minTokens ?? 200,
     excludeTools: o.excludeTools ?? [],
     roles: o.roles ?? ["tool"],
     lossless: o.lossless ?? false,
-    bias: o.bias ?? 1,
+    aggressiveness: o.aggressiveness ?? o.bias ?? 1,
+    timeBudgetMs: o.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
   };
   if (o.tokenBudget !== undefined) s.tokenBudget = o.tokenBudget;
   if (o.ttlSeconds !== undefined) s.ttlSeconds = o.ttlSeconds;
@@ -121,33 +133,34 @@ function settingsFrom(o: CompressOptions): PipelineSettings {
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Composes a pipeline from compressors and hooks. Options given here are defaults for every call. */
-export function createPipeline(defaults: CompressOptions = {}): Pipeline {
-  const compressors = orderCompressors([...(defaults.compressors ?? []), ...(defaults.plugins ?? [])]);
-  const hooks = orderHooks(defaults.hooks ?? []);
-  for (const c of compressors) {
-    if (!c || typeof c.compress !== "function" || typeof c.name !== "string")
-      throw new TypeError(`invalid compressor: ${JSON.stringify(c && (c as Compressor).name)}`);
-    if (c.specificationVersion !== SPECIFICATION_VERSION)
-      throw new TypeError(`compressor ${c.name} implements spec ${String(c.specificationVersion)}, expected ${SPECIFICATION_VERSION}`);
-  }
+/** The detectors of a run: given ones, those the compressors ship, `detect`, and core's JSON fallback. */
+function detectorsFor(o: CompressOptions, plugins: LoadedPlugins): DetectorV2[] {
+  const list = [...(o.detectors ?? []), ...plugins.detectors];
+  if (o.detect) list.push(plugins.detectFn(o.detect));
+  else list.push(jsonDetector);
+  return list;
+}
 
+/**
+ * Composes a pipeline from compressors and hooks. Options given here are defaults for every call.
+ * Plugins of an unknown specification version, or malformed ones, are skipped and reported in every
+ * result's `errors` (stage `plugin`); this never throws for them.
+ */
+export function createPipeline(defaults: CompressOptions = {}): Pipeline {
+  const base = loadPlugins(defaults);
   const pipeline: Pipeline = {
-    compressors,
-    hooks,
-    compress: (messages, options) => run(messages, mergeOptions(defaults, compressors, hooks, options)),
+    compressors: base.compressors.map((c) => c.original),
+    hooks: base.hooks.map((h) => h.original),
+    compress: (messages, options) => run(messages, merged(defaults, base, options)),
     async compressText(text, options = {}) {
-      const msg: Record<string, unknown> = { role: "tool", tool_call_id: "input", content: text };
+      const toolName = options.source?.toolName ?? options.toolName;
+      const toolArgs = options.source?.toolArgs ?? options.toolArgs ?? (options.source?.fileName ? JSON.stringify({ file_path: options.source.fileName }) : undefined);
       const msgs: unknown[] = [];
       if (options.query) msgs.push({ role: "user", content: options.query });
-      if (options.toolName || options.toolArgs)
-        msgs.push({
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "input", type: "function", function: { name: options.toolName ?? "tool", arguments: options.toolArgs ?? "{}" } }],
-        });
-      msgs.push(msg);
-      const r = await run(msgs, { ...mergeOptions(defaults, compressors, hooks, options), format: "openai-chat" });
+      if (toolName || toolArgs)
+        msgs.push({ role: "assistant", content: null, tool_calls: [{ id: "input", type: "function", function: { name: toolName ?? "tool", arguments: toolArgs ?? "{}" } }] });
+      msgs.push({ role: "tool", tool_call_id: "input", content: text });
+      const r = await run(msgs, { ...merged(defaults, base, options), format: "openai-chat" });
       const out = (r.messages[msgs.length - 1] as { content: string }).content;
       const { messages: _m, format: _f, ...rest } = r;
       // Counting only the tool text keeps the numbers about the text itself.
@@ -156,38 +169,38 @@ export function createPipeline(defaults: CompressOptions = {}): Pipeline {
       const after = u?.tokensAfter ?? rest.tokensAfter;
       return { ...rest, text: out, tokensBefore: before, tokensAfter: after, tokensSaved: before - after, compressionRatio: before ? (before - after) / before : 0 };
     },
-    describe() {
-      const s = settingsFrom(defaults);
-      return {
-        specificationVersion: SPECIFICATION_VERSION,
-        compressors: compressors.map((c) => ({ name: c.name, kinds: [...c.kinds], priority: c.priority ?? 0 })),
-        hooks: hooks.map((h) => ({
-          name: h.name,
-          enforce: h.enforce ?? "normal",
-          stages: (["beforePipeline", "beforeUnit", "afterUnit", "afterPipeline"] as const).filter((k) => typeof h[k] === "function"),
-        })),
-        detector: typeof defaults.detect === "function",
-        store: !!defaults.store,
-        settings: s,
-      };
-    },
+    describe: () => describe(defaults, base),
   };
   return pipeline;
 }
 
-interface RunOptions extends CompressOptions {
-  compressors: Compressor[];
-  hooks: Hook[];
+function describe(defaults: CompressOptions, base: LoadedPlugins): PipelineDescription {
+  return {
+    specificationVersion: SPECIFICATION_VERSION_V2,
+    accepts: SUPPORTED_SPECIFICATION_VERSIONS,
+    compressors: base.compressors.map(({ original: c }) => ({ name: c.name, kinds: [...c.kinds], priority: c.priority ?? 0, specificationVersion: c.specificationVersion })),
+    detectors: detectorsFor(defaults, base).map((d) => ({ name: d.name, kinds: [...d.kinds] })),
+    hooks: base.hooks.map(({ original: h }) => ({
+      name: h.name,
+      enforce: h.enforce ?? "normal",
+      stages: (["beforePipeline", "beforeUnit", "afterUnit", "afterPipeline"] as const).filter((k) => typeof h[k] === "function"),
+    })),
+    detector: typeof defaults.detect === "function",
+    store: !!defaults.store,
+    settings: settingsFrom(defaults),
+    rejected: base.errors.map((e) => e.message),
+  };
 }
 
-function mergeOptions(defaults: CompressOptions, compressors: Compressor[], hooks: Hook[], o: CompressOptions = {}): RunOptions {
-  const extra = [...(o.compressors ?? []), ...(o.plugins ?? [])];
-  return {
-    ...defaults,
-    ...o,
-    compressors: extra.length ? orderCompressors([...compressors, ...extra]) : compressors,
-    hooks: o.hooks ? orderHooks([...hooks, ...o.hooks]) : hooks,
-  };
+interface RunOptions extends CompressOptions {
+  plugins_: LoadedPlugins;
+}
+
+function merged(defaults: CompressOptions, base: LoadedPlugins, o: CompressOptions = {}): RunOptions {
+  const extra = { compressors: [...(o.compressors ?? []), ...(o.plugins ?? [])], hooks: o.hooks ?? [] };
+  const plugins_ = extra.compressors.length || extra.hooks.length ? base.with(extra) : base;
+  const detectors = [...(o.detectors ?? []), ...(defaults.detectors ?? [])];
+  return { ...defaults, ...o, detectors, plugins_ };
 }
 
 /**
@@ -204,13 +217,9 @@ async function resolveTokenizer(t: Tokenizer | TokenizerFactory | undefined, mod
   return t;
 }
 
-async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
-  if (!Array.isArray(messages)) throw new TypeError("compress: messages must be an array");
-  const errors: CompressError[] = [];
-  const format = o.format ?? detectFormat(messages);
+async function beforePipeline(o: RunOptions, messages: unknown[], format: MessageFormat, errors: CompressError[]): Promise<PipelineSettingsV2> {
   let settings = settingsFrom(o);
-
-  for (const h of o.hooks) {
+  for (const { v2: h } of o.plugins_.hooks) {
     if (!h.beforePipeline) continue;
     try {
       const change = await h.beforePipeline({ messages, format, settings });
@@ -219,19 +228,31 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
       errors.push({ stage: "hook", message: `${h.name}.beforePipeline: ${errMsg(e)}` });
     }
   }
+  return settings;
+}
 
+async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
+  if (!Array.isArray(messages)) throw new TypeError("compress: messages must be an array");
+  const errors: CompressError[] = [...o.plugins_.errors];
+  const format = o.format ?? detectFormat(messages);
+  const settings = await beforePipeline(o, messages, format, errors);
   const tokenizer = await resolveTokenizer(o.tokenizer, settings.model);
   const count = (t: string) => (t ? tokenizer.count(t) : 0);
   const scan = scanMessages(messages, format);
   const unitTokens = scan.units.map((u) => count(u.text));
-  const otherTokens = scan.otherTexts.reduce((s, t) => s + count(t), 0);
-  const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + otherTokens;
-  let total = tokensBefore;
-
-  const reversible = !!o.store && !settings.lossless;
-  const excluded = settings.excludeTools.map(globToRegExp);
-  const firstProtected = messages.length - settings.protectRecent;
-  const roles = new Set(settings.roles);
+  const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
+  const state: RunState = {
+    compressors: o.plugins_.compressors.map((c) => c.v2),
+    hooks: o.plugins_.hooks.map((h) => h.v2),
+    detectors: detectorsFor(o, o.plugins_),
+    settings,
+    tokenizer,
+    allowLossy: !!o.store && !settings.lossless,
+    errors,
+  };
+  if (o.store) state.store = o.store;
+  if (o.signal) state.signal = o.signal;
+  const skip = { roles: new Set(settings.roles), excluded: settings.excludeTools.map(globToRegExp), firstProtected: messages.length - settings.protectRecent, total: tokensBefore, tokens: 0 };
   let out: M = messages;
   const reports: UnitReport[] = [];
   const transforms: string[] = [];
@@ -241,35 +262,24 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
     const found = scan.units[idx]!;
     const before = unitTokens[idx]!;
     const unit = toUnit(found);
-    const report: UnitReport = {
-      id: unit.id,
-      messageIndex: unit.messageIndex,
-      role: unit.role,
-      status: "skipped",
-      tokensBefore: before,
-      tokensAfter: before,
-      transforms: [],
-      ccrHashes: [],
-      durationMs: 0,
-    };
-    if (unit.toolName) report.toolName = unit.toolName;
-    const skipReason = preSkip(unit, before, settings, roles, excluded, firstProtected, total);
+    const report: UnitReport = { id: unit.id, messageIndex: unit.messageIndex, role: unit.role, status: "skipped", tokensBefore: before, tokensAfter: before, transforms: [], ccrHashes: [], durationMs: 0 };
+    if (unit.source.toolName) report.toolName = unit.source.toolName;
+    const skipReason = o.signal?.aborted ? "cancelled" : preSkip(unit, settings, { ...skip, tokens: before });
     if (skipReason === "role") continue; // not a candidate at all: not reported
     const t0 = now();
-    if (skipReason) {
-      report.reason = skipReason;
-    } else {
-      const res = await handleUnit(unit, o, settings, tokenizer, reversible, errors, report);
+    if (skipReason) report.reason = skipReason;
+    else {
+      const res = await handleUnit(unit, state, report);
       if (res) {
         out = setAtPath(out, found.path, res.text);
-        total += report.tokensAfter - before;
+        skip.total += report.tokensAfter - before;
         for (const t of report.transforms) if (!transforms.includes(t)) transforms.push(t);
         for (const h of report.ccrHashes) if (!hashes.includes(h)) hashes.push(h);
       }
     }
     report.durationMs = now() - t0;
     reports.push(report);
-    for (const h of o.hooks) {
+    for (const h of state.hooks) {
       if (!h.afterUnit) continue;
       try {
         await h.afterUnit(unit, report);
@@ -283,16 +293,16 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
     messages: out,
     format,
     tokensBefore,
-    tokensAfter: total,
-    tokensSaved: tokensBefore - total,
-    compressionRatio: tokensBefore ? (tokensBefore - total) / tokensBefore : 0,
+    tokensAfter: skip.total,
+    tokensSaved: tokensBefore - skip.total,
+    compressionRatio: tokensBefore ? (tokensBefore - skip.total) / tokensBefore : 0,
     transformsApplied: transforms,
     ccrHashes: hashes,
     units: reports,
     errors,
     tokenizer: { name: tokenizer.name, encoding: tokenizer.encoding, estimated: tokenizer.estimated },
   };
-  for (const h of o.hooks) {
+  for (const h of state.hooks) {
     if (!h.afterPipeline) continue;
     try {
       await h.afterPipeline(result);
@@ -302,8 +312,3 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
   }
   return result;
 }
-
-// performance.now() exists on Node, browsers and edge runtimes; it only feeds reports, never output bytes.
-declare const performance: { now(): number } | undefined;
-const now = (): number => (typeof performance !== "undefined" ? performance.now() : 0);
-

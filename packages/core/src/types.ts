@@ -1,9 +1,13 @@
 /**
- * The Headroom specification: the interfaces every compressor, hook, store and tokenizer implements.
- * Versioned like the Vercel AI SDK's provider spec, so a plugin states which contract it was written for.
+ * Specification v1 (frozen) and the types every version shares (stores, tokenizers, results).
+ *
+ * The plugin interfaces here (`Compressor`, `CompressContext`, `Unit`, `Hook`, `Detector`…) are the v1
+ * contract of `@headroom/core` 0.1, kept byte-for-byte so that plugins written against them keep
+ * compiling and running; `spec/v1` names them `CompressorV1` etc. New plugins implement `spec/v2`
+ * (`CompressorV2`…). The pipeline accepts both.
  */
 
-/** Version of the plugin contract in this file. Bumped on any breaking change to these interfaces. */
+/** Version tag of the v1 plugin contract in this file (v2 plugins write `"v2"`, see `SPECIFICATION_VERSION_V2`). */
 export const SPECIFICATION_VERSION = "v1" as const;
 export type SpecificationVersion = typeof SPECIFICATION_VERSION;
 
@@ -109,8 +113,8 @@ export interface CompressContext {
   /** The user's question for query-aware selection (same as `unit.query`). */
   query?: string;
   /**
-   * Compress a sub-text with the best installed compressor (the router sets this so that compressors can
-   * delegate, for example a JSON string that holds a log). Absent when no router is in the pipeline.
+   * Compress a sub-text with the best installed compressor for its kind (for example a JSON string that
+   * holds a log). The pipeline sets it for every unit; results are validated like top-level ones.
    */
   delegate?: (text: string, detection?: Detection) => Promise<CompressorResult | null>;
 }
@@ -144,7 +148,8 @@ export interface UnitReport {
   messageIndex: number;
   role: Role;
   toolName?: string;
-  kind?: ContentKind;
+  /** The detected kind (a v2 detector may name kinds beyond v1's list). */
+  kind?: ContentKind | (string & {});
   language?: string;
   compressor?: string;
   status: "compressed" | "unchanged" | "skipped";
@@ -163,7 +168,11 @@ export interface UnitReport {
 export interface CompressError {
   unitId?: string;
   compressor?: string;
-  stage: "hook" | "detect" | "compress" | "validate" | "store" | "tokenize";
+  /**
+   * `plugin`: a compressor or hook was rejected (unknown version, malformed) and skipped; `timeout`: cut
+   * off at the time budget or cancelled; `report`: a non-fatal problem a compressor reported.
+   */
+  stage: "plugin" | "hook" | "detect" | "compress" | "validate" | "store" | "tokenize" | "timeout" | "report";
   message: string;
 }
 

@@ -1,203 +1,257 @@
 import { fileNameFromArgs, type FoundUnit } from "./adapters.js";
-import { ccrKey, findMarkerHashes, hasMarker } from "./markers.js";
+import { CUT_OFF, isAbortError, startBudget, type UnitBudget } from "./budget.js";
+import { runDetectors } from "./detect.js";
+import { findMarkerHashes, hasMarker } from "./markers.js";
+import type { CompressError, Role, Store, Tokenizer, UnitReport } from "./types.js";
 import type {
-  CompressContext,
-  CompressError,
-  Compressor,
-  CompressorResult,
-  Detection,
-  Detector,
-  Hook,
-  PipelineSettings,
-  Role,
-  Store,
-  Tokenizer,
-  Unit,
-  UnitReport,
-} from "./types.js";
+  AbortSignalLike,
+  CompressContextV2,
+  CompressorResultV2,
+  CompressorV2,
+  DetectionV2,
+  DetectorV2,
+  HookV2,
+  PipelineSettingsV2,
+  ProblemV2,
+  UnitSource,
+  UnitV2,
+} from "./spec/v2/index.js";
+import { validateResult } from "./validate.js";
 
 /** Name of the retrieve tool: its results are never compressed again. */
 export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
 
-/** What one unit's handling needs from the run. */
-export interface UnitRunOptions {
-  compressors: Compressor[];
-  hooks: Hook[];
-  detect?: Detector;
+/** Everything one call's units share: the plugins (upgraded to v2), settings, tokenizer, error sink. */
+export interface RunState {
+  compressors: readonly CompressorV2[];
+  hooks: readonly HookV2[];
+  detectors: readonly DetectorV2[];
   store?: Store;
+  settings: PipelineSettingsV2;
+  tokenizer: Tokenizer;
+  /** A store is attached and lossless mode is off. */
+  allowLossy: boolean;
+  errors: CompressError[];
+  /** The caller's cancellation signal. */
+  signal?: AbortSignalLike;
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function toUnit(f: FoundUnit): Unit {
-  const u: Unit = { id: f.id, text: f.text, role: f.role, messageIndex: f.messageIndex };
-  if (f.toolName) u.toolName = f.toolName;
-  if (f.toolArgs) u.toolArgs = f.toolArgs;
+export function toUnit(f: FoundUnit): UnitV2 {
+  const source: UnitSource = {};
+  if (f.toolName) source.toolName = f.toolName;
+  if (f.toolArgs) source.toolArgs = f.toolArgs;
   const fileName = fileNameFromArgs(f.toolArgs);
-  if (fileName) u.fileName = fileName;
+  if (fileName) source.fileName = fileName;
+  const u: UnitV2 = { id: f.id, text: f.text, role: f.role, messageIndex: f.messageIndex, source };
   if (f.query) u.query = f.query;
   return u;
 }
 
-export function preSkip(
-  unit: Unit,
-  tokens: number,
-  s: PipelineSettings,
-  roles: Set<Role>,
-  excluded: RegExp[],
-  firstProtected: number,
-  total: number,
-): string | undefined {
-  if (!roles.has(unit.role)) return "role";
-  if (unit.messageIndex >= firstProtected) return "protected (recent)";
-  if (unit.toolName === RETRIEVE_TOOL_NAME) return "retrieval result";
-  if (unit.toolName && excluded.some((r) => r.test(unit.toolName!))) return "excluded tool";
+/** Where a unit stands before any plugin runs. */
+export interface SkipCheck {
+  tokens: number;
+  roles: Set<Role>;
+  excluded: RegExp[];
+  firstProtected: number;
+  /** Tokens of the whole request so far (for `tokenBudget`). */
+  total: number;
+}
+
+/** Why a unit is not compressed at all (`"role"`: not a candidate), or `undefined` when it is a candidate. */
+export function preSkip(unit: UnitV2, s: PipelineSettingsV2, c: SkipCheck): string | undefined {
+  const tool = unit.source.toolName;
+  if (!c.roles.has(unit.role)) return "role";
+  if (unit.messageIndex >= c.firstProtected) return "protected (recent)";
+  if (tool === RETRIEVE_TOOL_NAME) return "retrieval result";
+  if (tool && c.excluded.some((r) => r.test(tool))) return "excluded tool";
   if (hasMarker(unit.text)) return "already compressed";
-  if (tokens < s.minTokens) return "below minTokens";
-  if (s.tokenBudget !== undefined && total <= s.tokenBudget) return "within token budget";
+  if (c.tokens < s.minTokens) return "below minTokens";
+  if (s.tokenBudget !== undefined && c.total <= s.tokenBudget) return "within token budget";
   return undefined;
 }
 
-/** Runs hooks, detection and compressors for one unit. Returns the accepted result or null (unchanged). */
-export async function handleUnit(
-  unit: Unit,
-  o: UnitRunOptions,
-  s: PipelineSettings,
-  tokenizer: Tokenizer,
-  reversible: boolean,
-  errors: CompressError[],
-  report: UnitReport,
-): Promise<CompressorResult | null> {
-  let detection: Detection | undefined;
-  if (o.detect) {
-    try {
-      detection = o.detect(unit.text, { toolName: unit.toolName, toolArgs: unit.toolArgs, fileName: unit.fileName });
-      report.kind = detection.kind;
-      if (detection.language) report.language = detection.language;
-    } catch (e) {
-      errors.push({ unitId: unit.id, stage: "detect", message: errMsg(e) });
-    }
+/** Runs detection, hooks and compressors for one unit, filling `report`. Returns the accepted result or null. */
+export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport): Promise<CompressorResultV2 | null> {
+  const detection = runDetectors(run.detectors, unit.text, unit.source, run.errors, unit.id);
+  if (detection) {
+    report.kind = detection.kind as UnitReport["kind"];
+    if (detection.language) report.language = detection.language;
   }
-  let bias = s.bias;
-  for (const h of o.hooks) {
-    if (!h.beforeUnit) continue;
-    try {
-      const d = await h.beforeUnit(unit, detection ? { detection } : {});
-      if (d?.skip) {
-        report.reason = typeof d.skip === "string" ? `vetoed by ${h.name}: ${d.skip}` : `vetoed by ${h.name}`;
-        return null;
-      }
-      if (typeof d?.bias === "number" && Number.isFinite(d.bias) && d.bias > 0) bias *= d.bias;
-    } catch (e) {
-      errors.push({ unitId: unit.id, stage: "hook", message: `${h.name}.beforeUnit: ${errMsg(e)}` });
-    }
-  }
+  const aggressiveness = await beforeUnitHooks(unit, detection, run, report);
+  if (aggressiveness === undefined) return null;
   const kind = detection?.kind;
-  const eligible = o.compressors.filter((c) => c.kinds.includes("*") || (kind !== undefined && c.kinds.includes(kind)));
+  const eligible = run.compressors.filter((c) => c.kinds.includes("*") || (kind !== undefined && c.kinds.includes(kind)));
   report.status = "unchanged";
   if (!eligible.length) {
     report.reason = kind ? `no compressor installed for ${kind}` : "no compressor";
     return null;
   }
-  const ctx: CompressContext = { model: s.model, tokenizer, reversible, bias, inputTokens: report.tokensBefore };
-  if (detection) ctx.detection = detection;
-  if (unit.query) ctx.query = unit.query;
-  if (o.detect) ctx.delegate = makeDelegate(unit, ctx, o.compressors, o.detect);
+  const budget = startBudget(run.settings.timeBudgetMs, run.signal);
+  try {
+    return await tryCompressors(unit, eligible, { run, budget, detection, aggressiveness }, report);
+  } finally {
+    budget.dispose();
+  }
+}
+
+/** Runs `beforeUnit` hooks; returns the unit's aggressiveness, or `undefined` when a hook vetoed it. */
+async function beforeUnitHooks(unit: UnitV2, detection: DetectionV2 | undefined, run: RunState, report: UnitReport): Promise<number | undefined> {
+  let aggressiveness = run.settings.aggressiveness;
+  for (const h of run.hooks) {
+    if (!h.beforeUnit) continue;
+    try {
+      const d = await h.beforeUnit(unit, detection ? { detection } : {});
+      if (d?.skip) {
+        report.reason = typeof d.skip === "string" ? `vetoed by ${h.name}: ${d.skip}` : `vetoed by ${h.name}`;
+        return undefined;
+      }
+      const a = d?.aggressiveness;
+      if (typeof a === "number" && Number.isFinite(a) && a > 0) aggressiveness *= a;
+    } catch (e) {
+      run.errors.push({ unitId: unit.id, stage: "hook", message: `${h.name}.beforeUnit: ${errMsg(e)}` });
+    }
+  }
+  return aggressiveness;
+}
+
+interface Attempt {
+  run: RunState;
+  budget: UnitBudget;
+  detection: DetectionV2 | undefined;
+  aggressiveness: number;
+}
+
+function contextFor(c: CompressorV2, unit: UnitV2, a: Attempt, inputTokens: number): CompressContextV2 {
+  const { run, budget } = a;
+  const ctx: CompressContextV2 = {
+    model: run.settings.model,
+    tokenizer: run.tokenizer,
+    allowLossy: run.allowLossy,
+    inputTokens,
+    aggressiveness: a.aggressiveness,
+    signal: budget.signal,
+    timeBudgetMs: budget.budgetMs,
+    report: (p: ProblemV2) =>
+      void run.errors.push({ unitId: unit.id, compressor: c.name, stage: "report", message: typeof p === "string" ? p : String(p?.message) }),
+  };
+  if (a.detection) ctx.detection = a.detection;
+  ctx.delegate = makeDelegate(unit, ctx, a);
+  return ctx;
+}
+
+/** Tries the eligible compressors in order; the first valid, shorter, stored result wins. */
+async function tryCompressors(unit: UnitV2, eligible: readonly CompressorV2[], a: Attempt, report: UnitReport): Promise<CompressorResultV2 | null> {
+  const { run, budget } = a;
   const reasons: string[] = [];
+  const fail = (c: CompressorV2, stage: CompressError["stage"], message: string, reason: string) => {
+    run.errors.push({ unitId: unit.id, compressor: c.name, stage, message });
+    reasons.push(reason);
+  };
   for (const c of eligible) {
-    let r: CompressorResult | null | undefined;
+    if (budget.expired()) {
+      reasons.push(cutOffReason(budget, run.signal, `${c.name} not tried`));
+      break;
+    }
+    let out: unknown;
     try {
-      r = await c.compress(unit, ctx);
+      out = await budget.race(c.compress(unit, contextFor(c, unit, a, report.tokensBefore)));
     } catch (e) {
-      errors.push({ unitId: unit.id, compressor: c.name, stage: "compress", message: errMsg(e) });
-      reasons.push(`${c.name} failed`);
-      continue;
-    }
-    if (!r) {
-      reasons.push(`${c.name} declined`);
-      continue;
-    }
-    const problem = validate(unit.text, r, reversible);
-    if (problem) {
-      errors.push({ unitId: unit.id, compressor: c.name, stage: "validate", message: problem });
-      reasons.push(`${c.name}: ${problem}`);
-      continue;
-    }
-    let after: number;
-    try {
-      after = r.text === unit.text ? report.tokensBefore : r.text ? tokenizer.count(r.text) : 0;
-    } catch (e) {
-      errors.push({ unitId: unit.id, compressor: c.name, stage: "tokenize", message: errMsg(e) });
-      continue;
-    }
-    if (after >= report.tokensBefore) {
-      reasons.push(`${c.name}: no gain`);
-      continue;
-    }
-    const originals = r.originals ?? [];
-    if (originals.length) {
-      try {
-        for (const orig of originals)
-          await o.store!.put(orig.key, orig.content, { ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}), ...(orig.meta ? { meta: orig.meta } : {}) });
-      } catch (e) {
-        errors.push({ unitId: unit.id, compressor: c.name, stage: "store", message: errMsg(e) });
-        reasons.push(`${c.name}: store failed`);
+      if (isAbortError(e, budget.signal)) out = CUT_OFF;
+      else {
+        fail(c, "compress", errMsg(e), `${c.name} failed`);
         continue;
       }
     }
-    report.status = "compressed";
-    report.compressor = c.name;
-    report.tokensAfter = after;
-    report.lossless = r.lossless;
-    report.transforms = r.transforms?.length ? [...r.transforms] : [c.name];
-    report.ccrHashes = findMarkerHashes(r.text);
-    delete report.reason;
-    return r;
+    // A synchronous compressor cannot be interrupted; what it returns after the budget is dropped anyway.
+    if (out === CUT_OFF || budget.expired()) {
+      const reason = cutOffReason(budget, run.signal, c.name);
+      fail(c, "timeout", reason, reason);
+      break;
+    }
+    if (out === null || out === undefined) {
+      reasons.push(`${c.name} declined`);
+      continue;
+    }
+    if (typeof out === "object" && typeof (out as { decline?: unknown }).decline === "string") {
+      reasons.push(`${c.name} declined: ${(out as { decline: string }).decline}`);
+      continue;
+    }
+    const r = out as CompressorResultV2;
+    const problem = validateResult(unit.text, r, run.allowLossy);
+    if (problem) {
+      fail(c, "validate", problem, `${c.name}: ${problem}`);
+      continue;
+    }
+    const accepted = await accept(unit, c, r, run, report);
+    if (accepted === true) return r;
+    reasons.push(accepted);
   }
   report.reason = reasons.join("; ") || "no gain";
   return null;
 }
 
-/** Checks a compressor result against the invariants; returns a problem or undefined. */
-function validate(input: string, r: CompressorResult, reversible: boolean): string | undefined {
-  if (typeof r.text !== "string") return "result text is not a string";
-  if (!r.lossless && !reversible) return "lossy result without a store (lossless mode)";
-  const stored = new Set<string>();
-  for (const orig of r.originals ?? []) {
-    if (typeof orig.content !== "string" || ccrKey(orig.content) !== orig.key) return `original ${orig.key} does not match its key`;
-    stored.add(orig.key);
+function cutOffReason(budget: UnitBudget, caller: AbortSignalLike | undefined, who: string): string {
+  return caller?.aborted ? `${who}: cancelled by the caller` : `${who}: cut off at the ${budget.budgetMs} ms time budget`;
+}
+
+/** Never inflate, then store the originals (put before emit). Returns true, or why the result is refused. */
+async function accept(unit: UnitV2, c: CompressorV2, r: CompressorResultV2, run: RunState, report: UnitReport): Promise<true | string> {
+  let after: number;
+  try {
+    after = r.text === unit.text ? report.tokensBefore : r.text ? run.tokenizer.count(r.text) : 0;
+  } catch (e) {
+    run.errors.push({ unitId: unit.id, compressor: c.name, stage: "tokenize", message: errMsg(e) });
+    return `${c.name}: tokenizer failed`;
   }
-  if ((r.originals?.length ?? 0) > 0 && !reversible) return "originals returned without a store";
-  const already = new Set(findMarkerHashes(input));
-  let fresh = 0;
-  for (const h of findMarkerHashes(r.text)) {
-    if (already.has(h)) continue;
-    if (!stored.has(h)) return `marker ${h} has no stored original`;
-    fresh++;
+  if (after >= report.tokensBefore) return `${c.name}: no gain`;
+  const ttl = run.settings.ttlSeconds;
+  try {
+    for (const orig of r.originals ?? [])
+      await run.store!.put(orig.key, orig.content, { ...(ttl !== undefined ? { ttlSeconds: ttl } : {}), ...(orig.meta ? { meta: orig.meta } : {}) });
+  } catch (e) {
+    run.errors.push({ unitId: unit.id, compressor: c.name, stage: "store", message: errMsg(e) });
+    return `${c.name}: store failed`;
   }
-  // Lossy output must point at what it dropped: no marker, no lossy result.
-  if (!r.lossless && fresh === 0) return "lossy result carries no marker to its stored original";
-  return undefined;
+  report.status = "compressed";
+  report.compressor = c.name;
+  report.tokensAfter = after;
+  report.lossless = r.lossless;
+  report.transforms = r.transforms?.length ? [...r.transforms] : [c.name];
+  report.ccrHashes = findMarkerHashes(r.text);
+  delete report.reason;
+  return true;
 }
 
 /**
  * Lets a compressor hand a piece of its input (a section of a mixed text, a log inside a JSON string) to
- * the best compressor for that piece's kind. Results are validated like top-level ones; nothing is stored
- * here: the originals travel back inside the returned result.
+ * the best compressor for that piece's kind, within the unit's time budget. Results are validated like
+ * top-level ones; nothing is stored here: the originals travel back inside the returned result. A
+ * delegated compressor that fails is reported (the delegating one keeps the piece as it was).
  */
-function makeDelegate(unit: Unit, ctx: CompressContext, compressors: Compressor[], detect: Detector) {
-  return async (text: string, detection?: Detection): Promise<CompressorResult | null> => {
-    const d = detection ?? detect(text, { toolName: unit.toolName, toolArgs: unit.toolArgs, fileName: unit.fileName });
-    const before = ctx.tokenizer.count(text);
-    for (const c of compressors) {
-      if (!c.kinds.includes(d.kind)) continue;
+function makeDelegate(unit: UnitV2, parent: CompressContextV2, a: Attempt) {
+  const { run } = a;
+  return async (text: string, detection?: DetectionV2): Promise<CompressorResultV2 | null> => {
+    const d = detection ?? runDetectors(run.detectors, text, unit.source, run.errors, unit.id);
+    if (!d) return null;
+    const before = parent.tokenizer.count(text);
+    const sub: UnitV2 = { ...unit, text };
+    for (const c of run.compressors) {
+      if (!c.kinds.includes(d.kind) || a.budget.expired()) continue;
+      const ctx: CompressContextV2 = { ...contextFor(c, sub, { ...a, detection: d }, before) };
+      delete ctx.delegate;
+      let r: unknown;
       try {
-        const r = await c.compress({ ...unit, text }, { ...ctx, detection: d, delegate: undefined, inputTokens: before });
-        if (!r || validate(text, r, ctx.reversible)) continue;
-        if (ctx.tokenizer.count(r.text) < before) return r;
-      } catch {
-        // Fail open: the delegating compressor keeps this piece as it was.
+        r = await a.budget.race(c.compress(sub, ctx));
+      } catch (e) {
+        if (!isAbortError(e, a.budget.signal)) run.errors.push({ unitId: unit.id, compressor: c.name, stage: "compress", message: `delegated: ${errMsg(e)}` });
+        continue;
       }
+      if (r === CUT_OFF || r === null || r === undefined || (typeof r === "object" && "decline" in r)) continue;
+      const res = r as CompressorResultV2;
+      if (validateResult(text, res, run.allowLossy)) continue;
+      if (parent.tokenizer.count(res.text) < before) return res;
     }
     return null;
   };

@@ -1,37 +1,68 @@
-import { createPipeline, type CompressOptions, type Compressor, type Pipeline } from "@headroom/core";
+import { compressorProblem, createPipeline, type AnyCompressor, type CompressOptions, type Pipeline } from "@headroom/core";
 import { detect } from "./detect.js";
 import { createJsonMinifier } from "./json-minify.js";
 import { createMixedCompressor } from "./mixed.js";
 import { Registry } from "./registry.js";
 
-export { detect, splitSections, languageFromFileName } from "./detect.js";
+export { detect, splitSections } from "./detect.js";
 export type { Section } from "./detect.js";
-export { createJsonMinifier, stripJsonWhitespace } from "./json-minify.js";
-export { createMixedCompressor } from "./mixed.js";
-export { Registry, pluginFactory } from "./registry.js";
+export { Registry } from "./registry.js";
 export type { PluginFactory, PluginModule, RegistryEntry } from "./registry.js";
 
 /** Options of `createRouter`: a registry (or compressors) plus any `compress()` defaults. */
 export interface RouterOptions extends CompressOptions {
+  /** Where the router's compressors come from; compressors registered later are used too. */
   registry?: Registry;
-  /** Include the built-in lossless JSON minifier as the JSON fallback. Default true. */
+  /** Include the built-in lossless JSON minifier (JSON fallback) and the mixed-text splitter. Default true. */
   builtins?: boolean;
+}
+
+/** A ContentRouter: a pipeline over a registry's compressors, plus that registry. */
+export interface Router extends Pipeline {
+  readonly registry: Registry;
 }
 
 /**
  * The ContentRouter: a pipeline that detects each unit's kind and sends it to the best installed
  * compressor for that kind; a unit with no compressor for its kind is left unchanged and the report says
  * `no compressor installed for <kind>`. Mixed texts are handled section by section.
+ *
+ * The pipeline follows the registry: `router.registry.register(c)` after creation takes effect on the
+ * next call. Given compressors that are malformed or of an unknown version are reported in each result's
+ * `errors` and skipped (they are not registered).
  */
-export function createRouter(options: RouterOptions = {}): Pipeline & { registry: Registry } {
+export function createRouter(options: RouterOptions = {}): Router {
   const { registry: given, builtins = true, compressors = [], plugins = [], ...rest } = options;
   const registry = given ?? new Registry();
-  if (compressors.length || plugins.length) registry.register([...compressors, ...plugins]);
-  const all: Compressor[] = [...registry.list()];
-  if (builtins) {
-    if (!registry.get("json-minify")) all.push(createJsonMinifier());
-    if (!registry.get("mixed")) all.push(createMixedCompressor());
+  const rejected: AnyCompressor[] = [];
+  for (const c of [...compressors, ...plugins]) {
+    if (compressorProblem(c)) rejected.push(c);
+    else registry.register(c);
   }
-  const pipeline = createPipeline({ ...rest, detect: rest.detect ?? detect, compressors: all });
-  return Object.assign(pipeline, { registry });
+  const build = (): Pipeline => {
+    const all: AnyCompressor[] = [...registry.list()];
+    if (builtins) {
+      if (!registry.get("json-minify")) all.push(createJsonMinifier());
+      if (!registry.get("mixed")) all.push(createMixedCompressor());
+    }
+    // Rejected plugins go to the pipeline only so that it reports them in every result.
+    return createPipeline({ ...rest, detect: rest.detect ?? detect, compressors: [...all, ...rejected] });
+  };
+  let built = { revision: registry.revision, pipeline: build() };
+  const current = (): Pipeline => {
+    if (built.revision !== registry.revision) built = { revision: registry.revision, pipeline: build() };
+    return built.pipeline;
+  };
+  return {
+    get compressors() {
+      return current().compressors;
+    },
+    get hooks() {
+      return current().hooks;
+    },
+    compress: (messages, o) => current().compress(messages, o),
+    compressText: (text, o) => current().compressText(text, o),
+    describe: () => current().describe(),
+    registry,
+  };
 }

@@ -16,26 +16,19 @@ export function createJsonMinifier(): Compressor {
     compress(unit) {
       const text = unit.text;
       const t = text.trim();
-      try {
-        JSON.parse(t);
+      if (isJson(t)) {
         const out = stripJsonWhitespace(t);
         return out.length < text.length ? { text: out, lossless: true, transforms: ["json-minify"] } : null;
-      } catch {
-        // JSON lines: every non-empty line is a JSON value.
-        const lines = text.split(/\r?\n/);
-        const out: string[] = [];
-        for (const l of lines) {
-          if (!l.trim()) continue;
-          try {
-            JSON.parse(l);
-          } catch {
-            return null;
-          }
-          out.push(stripJsonWhitespace(l.trim()));
-        }
-        const joined = out.join("\n");
-        return joined.length < text.length ? { text: joined, lossless: true, transforms: ["json-minify"] } : null;
       }
+      // JSON lines: every non-empty line is a JSON value.
+      const out: string[] = [];
+      for (const l of text.split(/\r?\n/)) {
+        if (!l.trim()) continue;
+        if (!isJson(l)) return null;
+        out.push(stripJsonWhitespace(l.trim()));
+      }
+      const joined = out.join("\n");
+      return joined.length < text.length ? { text: joined, lossless: true, transforms: ["json-minify"] } : null;
     },
   };
 }
@@ -68,4 +61,15 @@ export function stripJsonWhitespace(json: string): string {
     } else i++;
   }
   return out + json.slice(start);
+}
+
+/** True when `t` parses as JSON; a SyntaxError means "no", any other error is a real failure and propagates. */
+function isJson(t: string): boolean {
+  try {
+    JSON.parse(t);
+    return true;
+  } catch (e) {
+    if (e instanceof SyntaxError) return false;
+    throw e;
+  }
 }

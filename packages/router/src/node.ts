@@ -55,14 +55,16 @@ function scanNodeModules(nm: string): FoundPlugin[] {
       const h = typeof pkg.headroom === "object" ? pkg.headroom : {};
       if (h.plugin === false) return;
       out.push({ name: pkg.name, version: pkg.version ?? "0.0.0", dir, ...(h.kinds ? { kinds: h.kinds } : {}) });
-    } catch {
-      // Not a readable package: not a plugin.
+    } catch (e) {
+      // Not a readable package (missing or broken package.json, a dangling link): not a plugin.
+      if (!unreadable(e)) throw e;
     }
   };
   let names: string[];
   try {
     names = readdirSync(nm).sort();
-  } catch {
+  } catch (e) {
+    if (!unreadable(e)) throw e;
     return out;
   }
   for (const n of names) {
@@ -71,13 +73,19 @@ function scanNodeModules(nm: string): FoundPlugin[] {
       let scoped: string[] = [];
       try {
         scoped = readdirSync(join(nm, n)).sort();
-      } catch {
+      } catch (e) {
+        if (!unreadable(e)) throw e;
         continue;
       }
       for (const s of scoped) consider(join(nm, n, s));
     } else consider(join(nm, n));
   }
   return out;
+}
+
+/** A file-system error (ENOENT, EACCES, ENOTDIR…) or a package.json that is not JSON. */
+function unreadable(e: unknown): boolean {
+  return e instanceof SyntaxError || (e instanceof Error && typeof (e as { code?: unknown }).code === "string");
 }
 
 /** Loads every plugin `findPlugins` finds into a registry. Failures are returned, not thrown. */

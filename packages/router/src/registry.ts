@@ -1,7 +1,7 @@
-import { SPECIFICATION_VERSION, type Compressor, type ContentKind } from "@headroom/core";
+import { compressorProblem, type AnyCompressor } from "@headroom/core";
 
-/** What a plugin module exports: a factory returning one compressor or several. */
-export type PluginFactory = (options?: Record<string, unknown>) => Compressor | Compressor[];
+/** What a plugin module exports: a factory returning one compressor or several (v1 or v2). */
+export type PluginFactory = (options?: Record<string, unknown>) => AnyCompressor | AnyCompressor[];
 
 /** A plugin package's module shape: `export function headroomPlugin(options)` (or a default export). */
 export interface PluginModule {
@@ -11,20 +11,34 @@ export interface PluginModule {
 
 /** Where a registered compressor came from. */
 export interface RegistryEntry {
-  compressor: Compressor;
+  compressor: AnyCompressor;
   /** Package name for discovered plugins, `explicit` for `register()`. */
   source: string;
   version?: string;
 }
 
-/** Holds the installed compressors; the router asks it which one handles a kind. */
+/**
+ * Holds the installed compressors (v1 or v2); the router asks it which one handles a kind. A router made
+ * from a registry sees compressors registered after it was created.
+ */
 export class Registry {
   private readonly entries: RegistryEntry[] = [];
+  private changes = 0;
 
-  /** Registers compressors explicitly (bundlers, edge runtimes, your own compressors). Same name replaces. */
-  register(compressors: Compressor | Compressor[], source = "explicit", version?: string): this {
+  /** Counts changes, so that a router knows when to rebuild its pipeline. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /**
+   * Registers compressors explicitly (bundlers, edge runtimes, your own compressors). Same name replaces.
+   * Throws a TypeError for a value that is not a compressor of a supported specification version.
+   */
+  register(compressors: AnyCompressor | AnyCompressor[], source = "explicit", version?: string): this {
     for (const c of Array.isArray(compressors) ? compressors : [compressors]) {
-      assertCompressor(c, source);
+      const problem = compressorProblem(c);
+      if (problem) throw new TypeError(`${source}: ${problem}`);
+      this.changes++;
       const i = this.entries.findIndex((e) => e.compressor.name === c.name);
       const entry: RegistryEntry = version ? { compressor: c, source, version } : { compressor: c, source };
       if (i >= 0) this.entries[i] = entry;
@@ -40,12 +54,12 @@ export class Registry {
     return this.register(factory(options), source, version);
   }
 
-  get(name: string): Compressor | undefined {
+  get(name: string): AnyCompressor | undefined {
     return this.entries.find((e) => e.compressor.name === name)?.compressor;
   }
 
   /** All compressors, in registration order. */
-  list(): Compressor[] {
+  list(): AnyCompressor[] {
     return this.entries.map((e) => e.compressor);
   }
 
@@ -54,32 +68,26 @@ export class Registry {
   }
 
   /** Compressors for a kind, best first (priority, then registration order). */
-  forKind(kind: ContentKind): Compressor[] {
+  forKind(kind: string): AnyCompressor[] {
     return this.list()
       .map((c, i) => ({ c, i }))
-      .filter(({ c }) => c.kinds.includes(kind) || c.kinds.includes("*"))
+      .filter(({ c }) => (c.kinds as readonly string[]).includes(kind) || c.kinds.includes("*"))
       .sort((a, b) => (b.c.priority ?? 0) - (a.c.priority ?? 0) || a.i - b.i)
       .map(({ c }) => c);
   }
 
   /** Kinds at least one compressor handles. */
-  kinds(): ContentKind[] {
-    const s = new Set<ContentKind>();
+  kinds(): string[] {
+    const s = new Set<string>();
     for (const c of this.list()) for (const k of c.kinds) if (k !== "*") s.add(k);
     return [...s].sort();
   }
 }
 
+/** The factory a plugin module exports (`headroomPlugin`, or a default export), if any. */
 export function pluginFactory(mod: PluginModule): PluginFactory | undefined {
   if (typeof mod.headroomPlugin === "function") return mod.headroomPlugin;
   if (typeof mod.default === "function") return mod.default;
   if (mod.default && typeof mod.default.headroomPlugin === "function") return mod.default.headroomPlugin;
   return undefined;
-}
-
-function assertCompressor(c: Compressor, source: string): void {
-  if (!c || typeof c !== "object" || typeof c.name !== "string" || typeof c.compress !== "function" || !Array.isArray(c.kinds))
-    throw new TypeError(`${source}: not a compressor (needs name, kinds and compress())`);
-  if (c.specificationVersion !== SPECIFICATION_VERSION)
-    throw new TypeError(`${source}: compressor ${c.name} implements spec ${String(c.specificationVersion)}, this router speaks ${SPECIFICATION_VERSION}`);
 }

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
-import { createJsonMinifier, createRouter, detect, Registry, splitSections, stripJsonWhitespace } from "./index.js";
+import { SPECIFICATION_VERSION, type Compressor, type CompressorV2 } from "@headroom/core";
+import { checkCompressor } from "@headroom/core/testing";
+import { createRouter, detect, Registry, splitSections } from "./index.js";
+import { createJsonMinifier, stripJsonWhitespace } from "./json-minify.js";
 import { discoverPlugins, findPlugins } from "./node.js";
 
 const tok = { name: "chars", encoding: "chars", estimated: true, count: (t: string) => t.length };
@@ -100,6 +102,31 @@ describe("ContentRouter", () => {
     expect(r.units[0]!.compressor).toBe("mine");
     expect(registry.describe()).toEqual([{ name: "mine", kinds: ["json"], source: "explicit" }]);
     expect(() => new Registry().register({ ...mine, specificationVersion: "v9" as never })).toThrow(/spec v9/);
+  });
+
+  it("uses compressors registered after the router was created (v1 and v2)", async () => {
+    const router = createRouter({ tokenizer: tok, minTokens: 1 });
+    expect((await router.compress(msgs(pretty))).units[0]!.compressor).toBe("json-minify");
+    const v2: CompressorV2 = { specificationVersion: "v2", name: "late-v2", kinds: ["json"], priority: 5, compress: () => ({ text: "{}", lossless: true }) };
+    router.registry.register(v2);
+    expect((await router.compress(msgs(pretty))).units[0]!.compressor).toBe("late-v2");
+    expect(router.describe().compressors.map((c) => c.name)).toEqual(["late-v2", "mixed", "json-minify"]);
+    expect(router.registry.kinds()).toEqual(["json"]);
+  });
+
+  it("reports and skips a malformed or unknown-version compressor given to createRouter", async () => {
+    const v9 = { specificationVersion: "v9", name: "future", kinds: ["json"], compress: () => null } as unknown as Compressor;
+    const router = createRouter({ compressors: [v9], tokenizer: tok, minTokens: 1 });
+    expect(router.registry.list()).toEqual([]);
+    const r = await router.compress(msgs(pretty));
+    expect(r.units[0]!.compressor).toBe("json-minify");
+    expect(r.errors).toEqual([{ stage: "plugin", compressor: "future", message: "compressor future implements spec v9; this core runs v1, v2 (skipped)" }]);
+  });
+
+  it("the built-in compressors keep the pipeline's rules (checkCompressor)", async () => {
+    const jsonl = Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: i, tags: ["a", "b"] }, null, 0).replace(/,/g, ", ")).join("\n");
+    const report = await checkCompressor(createJsonMinifier(), [{ text: pretty, expect: "compressed" }, { text: jsonl, expect: "compressed" }, "not json at all"], { tokenizer: tok });
+    expect(report.problems).toEqual([]);
   });
 
   it("handles mixed text section by section", async () => {

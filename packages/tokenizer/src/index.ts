@@ -64,5 +64,14 @@ export async function getTokenizer(model: string, backend: Backend = "gpt-tokeni
   return loadEncoding(encoding, backend, estimated);
 }
 
-/** A `TokenizerFactory` for `compress({ tokenizer })`. */
-export const tiktokenTokenizer: TokenizerFactory = (model) => getTokenizer(model);
+/**
+ * A `TokenizerFactory` for `compress({ tokenizer })`: tiktoken encodings (o200k_base, cl100k_base) by
+ * model, counted by the default backend (`gpt-tokenizer`).
+ */
+export const tokenizerForModel: TokenizerFactory = (model) => getTokenizer(model);
+
+/**
+ * @deprecated Same as `tokenizerForModel`. The name suggested the `tiktoken` package; it counts the
+ * tiktoken *encodings* with `gpt-tokenizer` (use `loadEncoding(enc, "tiktoken")` for the WASM package).
+ */
+export const tiktokenTokenizer: TokenizerFactory = tokenizerForModel;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { encodingForModel, getTokenizer, loadEncoding } from "./index.js";
+import { encodingForModel, getTokenizer, loadEncoding, tiktokenTokenizer, tokenizerForModel } from "./index.js";
 
 describe("@headroom/tokenizer", () => {
+  it("tokenizerForModel (old name tiktokenTokenizer) counts the model's encoding with gpt-tokenizer", async () => {
+    expect(tiktokenTokenizer).toBe(tokenizerForModel);
+    const t = await tokenizerForModel("gpt-4o");
+    expect([t.name, t.encoding, t.estimated, t.count("hello world")]).toEqual(["gpt-tokenizer", "o200k_base", false, 2]);
+  });
+
   it("maps models to encodings and labels estimates", () => {
     expect(encodingForModel("gpt-4o-mini")).toEqual({ encoding: "o200k_base", estimated: false });
     expect(encodingForModel("openai/gpt-5")).toEqual({ encoding: "o200k_base", estimated: false });
