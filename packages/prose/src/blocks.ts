@@ -36,7 +36,7 @@ export interface Unit {
 }
 
 /** Code blocks longer than this many lines are selected line by line (their fences always kept). */
-export const CODE_LINES_WHOLE = 8;
+export const CODE_LINES_WHOLE = 20;
 
 /** The inner lines `[from, to)` of a code block, without its opening and closing fence lines. */
 export function codeInner(lines: string[], b: Block): [number, number] {
