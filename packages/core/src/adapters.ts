@@ -70,6 +70,23 @@ export function detectFormat(messages: unknown): MessageFormat {
   return "openai-chat";
 }
 
+const MESSAGE_ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
+
+/**
+ * True when `value` really is a list of conversation messages or Responses input items: a non-empty
+ * array whose every item is an object with a known role, or a known Responses item type. An API
+ * response that merely has `type` fields (GitHub events `"type": "PushEvent"`, `kubectl get events`) is
+ * tool output, not a conversation, and must be compressed as JSON.
+ */
+export function isMessageList(value: unknown): value is unknown[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  return value.every((m) => {
+    if (!isObj(m)) return false;
+    if (typeof m.role === "string") return MESSAGE_ROLES.has(m.role);
+    return typeof m.type === "string" && (RESPONSES_ITEM_TYPES.has(m.type) || m.type === "message");
+  });
+}
+
 /** Extracts units (and other texts) from a messages array in the given dialect, without changing it. */
 export function scanMessages(messages: unknown[], format: MessageFormat): Scan {
   if (format === "anthropic") return scanAnthropic(messages);

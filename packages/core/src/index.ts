@@ -8,7 +8,7 @@ export type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 export { jsonDetector } from "./detect.js";
 export { DEFAULT_TIME_BUDGET_MS, TIMEOUT_ERROR_NAME } from "./budget.js";
 export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
-export { detectFormat, scanMessages } from "./adapters.js";
+export { detectFormat, isMessageList, scanMessages } from "./adapters.js";
 export type { FoundUnit, Scan } from "./adapters.js";
 export { compress, createPipeline, RETRIEVE_TOOL_NAME } from "./pipeline.js";
 export type { CompressOptions, CompressTextOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";

@@ -4,6 +4,7 @@
  * emitted `@@` header is correct for the lines under it; summarises lock/generated files to one line;
  * ends with a totals line whose marker points to the whole original.
  */
+import { keepShare } from "@headroom/text";
 import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
@@ -46,6 +47,11 @@ export interface DiffStats {
   generatedFiles: number;
 }
 
+/** Largest share of a diff kept at any size: diffs are lossy at any size (the curve cuts large ones harder). */
+export const DIFF_CEILING = 0.55;
+/** Diffs are cut below the ceiling only from this many tokens up (hunks carry facts densely). */
+export const DIFF_FLOOR = 4000;
+
 const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
 
 /**
@@ -83,7 +89,9 @@ export function compressDiff(
           if (n) changedNames.add(n);
         }
   const totalTokens = o.inputTokens ?? count(text);
-  const target = Math.max(o.minTokens, (totalTokens * o.targetRatio) / bias);
+  // The shared size-aware curve with the diff parameters (DIFF_FLOOR, DIFF_CEILING), or `targetRatio` when given.
+  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ceiling: DIFF_CEILING, floor: DIFF_FLOOR });
+  const target = Math.max(o.minTokens, totalTokens * share);
   // The selection's cost model is approximate (markers, notes, headers): measure the rendered text and
   // correct the budget by the error, both ways. The target is a ceiling: keep the fullest result at or
   // under it (or, failing that, the smallest), and stop once within 3% below it.

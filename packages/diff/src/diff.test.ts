@@ -284,3 +284,15 @@ describe.skipIf(!existsSync(diffDir))("corpus diffs", () => {
     }
   });
 });
+
+describe("budget curve", () => {
+  it("keeps a larger share of a small diff than of a large one (no fixed ratio)", () => {
+    const file = (name: string, n: number) => [
+      `diff --git a/${name} b/${name}`, `index 1111111..2222222 100644`, `--- a/${name}`, `+++ b/${name}`,
+      `@@ -1,${n} +1,${n} @@`, ...Array.from({ length: n }, (_, i) => (i % 4 === 0 ? `-  old${i}(value, ${i});\n+  renamed${i}(value, ${i} + offset);` : `   keep${i}(value);`)),
+    ];
+    const diff = (files: number) => Array.from({ length: files }, (_, f) => file(`src/m${f}.ts`, 40).join("\n")).join("\n") + "\n";
+    const share = (d: string) => count(compressDiff(d, count)!.text) / count(d);
+    expect(share(diff(4))).toBeGreaterThan(share(diff(60)) + 0.1);
+  });
+});

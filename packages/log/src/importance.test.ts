@@ -62,3 +62,12 @@ describe("budget curve", () => {
     expect(compressLog(big, true)!.text).not.toContain("request from 10.1.9.77 served");
   });
 });
+
+describe("small repetitive output", () => {
+  it("is collapsed losslessly even with a store (below the floor nothing is dropped)", () => {
+    const text = Array(1000).fill("y").join("\n");
+    const r = compressLog(text, true)!;
+    expect(r.lossless).toBe(true);
+    expect(r.text).toBe("y\n[previous line repeated 999 more times]");
+  });
+});

@@ -38,7 +38,11 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   for (let i = text.indexOf("\n"); i !== -1 && newlines < minLines; i = text.indexOf("\n", i + 1)) newlines++;
   if (newlines + 1 < minLines) return null;
   const lossy = compressLogLossy(text, options);
-  if (!lossy) return null;
+  if (!lossy) {
+    // Nothing worth dropping (a small log): still collapse runs of identical lines, losslessly.
+    const lossless = collapseRepeats(text);
+    return lossless === null ? null : { text: lossless, lossless: true, transforms: ["log:collapse-repeats"] };
+  }
   return markWhole(
     text,
     `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as the line above` : ""})`,

@@ -31,6 +31,18 @@ export interface Unit {
   headings: string;
   /** A live setting of a commented config file (`port 6379`): the facts such files exist for. */
   setting?: boolean;
+  /** For a line of a long code block (selected line by line): its line index in the input. */
+  line?: number;
+}
+
+/** Code blocks longer than this many lines are selected line by line (their fences always kept). */
+export const CODE_LINES_WHOLE = 20;
+
+/** The inner lines `[from, to)` of a code block, without its opening and closing fence lines. */
+export function codeInner(lines: string[], b: Block): [number, number] {
+  const from = FENCE.test(lines[b.start] ?? "") ? b.start + 1 : b.start;
+  const to = b.end - 1 > from && FENCE.test(lines[b.end - 1] ?? "") ? b.end - 1 : b.end;
+  return [from, to];
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
@@ -299,6 +311,12 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       }
       const setting = comments && !text.startsWith("#");
       parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) }));
+    } else if (b.kind === "code" && b.end - b.start > CODE_LINES_WHOLE) {
+      // A long example or config listing holds many facts (`timeout: 1000, // default`): one unit per
+      // non-blank line, so that the lines a question is about can be kept without the whole block.
+      const [from, to] = codeInner(lines, b);
+      let k = 0;
+      for (let l = from; l < to; l++) if (lines[l]!.trim()) units.push({ block: bi, text: lines[l]!, kind: b.kind, index: k++, section, headings, line: l });
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });
   return units;

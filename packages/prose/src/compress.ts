@@ -5,12 +5,16 @@
  * closing marker points to the whole original.
  */
 import { createOriginals, marker, type StoredOriginal } from "@headroom/core";
-import { splitBlocks, toUnits, type Block, type Unit } from "./blocks.js";
+import { keepShare, PROSE_BUDGET, queryTerms, relevance } from "@headroom/text";
+
+/** Weight of verbatim question tokens relative to the unit scores (IDF-scaled). */
+const EXACT_WEIGHT = 1;
+import { codeInner, splitBlocks, toUnits, type Block, type Unit } from "./blocks.js";
 import { headingRelevance, jaccard, scoreUnits, shingles } from "./score.js";
 
 /** Options of the prose compressor. */
 export interface ProseOptions {
-  /** Share of the input's tokens to aim for (divided by `bias`). Default 0.4. */
+  /** Share of the input's tokens to aim for (divided by `bias`). Default: the shared curve with `PROSE_BUDGET`. */
   targetRatio?: number;
   /** Never aim below this many tokens. Default 150. */
   minTokens?: number;
@@ -49,10 +53,18 @@ export function compressProse(
   const units = toUnits(lines, blocks);
   if (units.length < 2) return undefined;
   const scores = scoreUnits(units, opts.query);
+  // Exact tokens of the question (`maxRedirects`, `0o755`, `PEP 8`) found verbatim weigh on top of BM25.
+  const terms = queryTerms(opts.query);
+  if (terms.exact.length) {
+    const rel = relevance({ exact: terms.exact, words: [] }, units.map((u) => u.text), { exactWeight: 1 });
+    if (rel.active) units.forEach((_, i) => (scores[i]! += rel.score(i) * EXACT_WEIGHT));
+  }
   const costs = units.map((u) => count(u.text));
   const sh = units.map((u) => shingles(u.text));
   const total = o.inputTokens ?? count(text);
-  const target = Math.max(o.minTokens, (total * o.targetRatio) / bias);
+  // The shared size-aware curve with the prose parameters (see PROSE_BUDGET), or `targetRatio` when given.
+  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(total, { bias, ...PROSE_BUDGET });
+  const target = Math.max(o.minTokens, total * share);
 
   let fixed = 40; // closing marker
   for (const b of blocks) if (b.kind === "heading") fixed += count(lines.slice(b.start, b.end).join("\n")) + 1;
@@ -205,6 +217,10 @@ function render(
     }
     if (gapPending) emit(GAP);
     gapPending = false;
+    if (b.kind === "code" && units[us[0]!]!.line !== undefined) {
+      emit(codeLines(lines, b, us.map((i) => units[i]!), kept, us));
+      return;
+    }
     if (b.kind !== "para" && b.kind !== "item") {
       emit(lines.slice(b.start, b.end).join("\n"));
       return;
@@ -227,6 +243,26 @@ function render(
   blankPending = true;
   emit(marker(`prose: ${keptUnits} of ${units.length} sentences/blocks kept, ${GAP} marks omissions`, key));
   return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), keptUnits, totalUnits: units.length };
+}
+
+/** A long code block with only its kept lines: fences stay, each run of dropped lines becomes `[…]`. */
+function codeLines(lines: string[], b: Block, us: Unit[], kept: boolean[], ids: number[]): string {
+  const [from, to] = codeInner(lines, b);
+  const keptLine = new Set<number>();
+  us.forEach((u, k) => kept[ids[k]!] && keptLine.add(u.line!));
+  const out: string[] = [];
+  for (let l = b.start; l < from; l++) out.push(lines[l]!);
+  let gap = false;
+  for (let l = from; l < to; l++) {
+    if (keptLine.has(l)) {
+      if (gap) out.push(GAP);
+      gap = false;
+      out.push(lines[l]!);
+    } else if (lines[l]!.trim()) gap = true;
+  }
+  if (gap) out.push(GAP);
+  for (let l = to; l < b.end; l++) out.push(lines[l]!);
+  return out.join("\n");
 }
 
 /**

@@ -184,3 +184,16 @@ describe.skipIf(!existsSync(textDir))("corpus text", () => {
     }
   });
 });
+
+describe("long code blocks", () => {
+  it("are selected line by line: fences stay, the lines the question is about are kept, gaps are marked", () => {
+    const filler = Array.from({ length: 40 }, (_, k) => `Paragraph ${k} explains part ${k} of the client in some detail, with words about setup and use.`).join(" ");
+    const config = ["```js", "{", ...Array.from({ length: 60 }, (_, k) => `  option${k}: ${k}, // what option ${k} does`), "  maxRedirects: 21, // default", "}", "```"];
+    const src = ["# Client", "", filler, "", "## Config", "", ...config, "", filler, ""].join("\n");
+    const r = compressProse(src, count, { query: "what is the default for maxRedirects?", targetRatio: 0.3 })!;
+    expect(r.text).toContain("  maxRedirects: 21, // default");
+    expect(r.text).toContain("```js");
+    expect(r.text.match(/^```$/gm)?.length).toBe(1);
+    expect(r.text).toContain(GAP);
+  });
+});

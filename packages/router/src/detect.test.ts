@@ -54,3 +54,10 @@ describe("detect: formats outside the named log layouts", () => {
     expect(detect("<!doctype html><html><head><title>x</title></head><body><div><p>a</p><p>b</p></div></body></html>").kind).toBe("html");
   });
 });
+
+describe("detect: repetitive output", () => {
+  it("takes one line shape repeated for log-like output", () => {
+    expect(detect(Array(1000).fill("y").join("\n")).kind).toBe("log");
+    expect(detect(Array.from({ length: 400 }, (_, i) => `Downloading package-${i}.tgz ... done`).join("\n")).kind).toBe("log");
+  });
+});

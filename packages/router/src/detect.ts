@@ -192,6 +192,24 @@ function logScore(lines: string[]): number {
   return heads >= 3 && heads >= lines.length * 0.04 ? (heads + cont) / lines.length : heads / lines.length;
 }
 
+/**
+ * Share of lines that have the most common shape (digits masked): progress output (`Downloading x-12 …
+ * done` ×400, `yes | head`) is one line shape repeated — redundancy of the kind the log compressor
+ * removes, whatever the words. 0 for fewer than 20 lines.
+ */
+function repetitiveShare(lines: string[]): number {
+  if (lines.length < 20) return 0;
+  const counts = new Map<string, number>();
+  let top = 0;
+  for (const l of lines) {
+    const shape = l.trim().replace(/\d+/g, "0").replace(/\b[\w.-]*0[\w.-]*\b/g, "#");
+    const n = (counts.get(shape) ?? 0) + 1;
+    counts.set(shape, n);
+    if (n > top) top = n;
+  }
+  return top / lines.length;
+}
+
 const HEADING_MATCH = /^\d+[:-]/;
 const HEADING_PATH = /^\S+$|^(?=.*[\\/\\\\]).+\.[A-Za-z0-9]{1,8}$/;
 
@@ -259,6 +277,8 @@ export function detect(text: string, hints?: UnitHints): Detection {
 
   const tab = tabular(lines);
   if (tab >= 0.9 && proseScore(lines) < 0.5) return { kind: "tabular", confidence: tab };
+
+  if (repetitiveShare(lines) >= 0.5) return { kind: "log", confidence: 0.6 };
 
   const { lang, score } = detectLanguage(lines);
   const prose = proseScore(lines);

@@ -3,6 +3,7 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
+import { estimateTokens, keepShare, queryTerms, relevance, SEARCH_CEILING } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
 import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
@@ -11,7 +12,12 @@ import { definesSymbol, inferSymbol } from "./score.js";
 export interface SearchCompressOptions {
   /** The user's question (query-aware selection). */
   query?: string;
-  /** Target output size as a share of the input (tokens with a counter, else weighed characters). Default: see `defaultTargetRatio`. */
+  /** The tool call's arguments (the grep command): its exact tokens count like the question's. */
+  toolArgs?: string;
+  /**
+   * Output size as a share of the input (tokens with a counter, else weighed characters). Default: the
+   * shared size-aware budget curve of @headroom/text for the input's size.
+   */
   targetRatio?: number;
   /** Aggressiveness: > 1 keeps less, < 1 keeps more. Default 1. */
   bias?: number;
@@ -53,7 +59,7 @@ export interface PreparedSearch {
 }
 
 /** Groups and scores a parsed output for selection. `null` when there are fewer than two matches. */
-export function prepareSearch(parsed: ParsedSearch, query?: string): PreparedSearch | null {
+export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: string): PreparedSearch | null {
   const { lines } = parsed;
   const groups: FileGroup[] = [];
   const byPath = new Map<string, FileGroup>();
@@ -93,7 +99,7 @@ export function prepareSearch(parsed: ParsedSearch, query?: string): PreparedSea
     groups,
     loose,
     matches,
-    score: rankMatches(all, query, symbol),
+    score: withExactTerms(rankMatches(all, query, symbol), all, query, toolArgs),
     features: lineFeatures(all, new Set(symbol ? words(symbol) : [])),
     defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
     weight: lines.reduce((n, l) => n + weigh(l.raw) + 1, 0),
@@ -101,9 +107,23 @@ export function prepareSearch(parsed: ParsedSearch, query?: string): PreparedSea
   };
 }
 
+/**
+ * Adds the weight of exact tokens of the question and the tool call (an identifier, a path, a number)
+ * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score, and
+ * the searched pattern itself, being in every line, weighs nothing.
+ */
+function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query?: string, toolArgs?: string): Map<SearchLine, number> {
+  const t = queryTerms(query, toolArgs);
+  if (!t.exact.length) return score;
+  const rel = relevance({ exact: t.exact, words: [] }, all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}`), { exactWeight: 1 });
+  if (!rel.active) return score;
+  all.forEach((m, i) => score.set(m, (score.get(m) ?? 0) + rel.score(i)));
+  return score;
+}
+
 /** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
 export function compressSearchLossy(input: string, o: SearchCompressOptions = {}, parsed: ParsedSearch = parseSearch(input)): LossySearch | null {
-  const prepared = prepareSearch(parsed, o.query);
+  const prepared = prepareSearch(parsed, o.query, o.toolArgs);
   return prepared && selectSearch(prepared, o);
 }
 
@@ -116,7 +136,8 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
   // The budget covers the whole output: marker, notes and kept lines.
-  const budget = Math.max(600, p.weight * ((o.targetRatio ?? defaultTargetRatio(matches)) / bias));
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias, ceiling: SEARCH_CEILING });
+  const budget = Math.max(600, p.weight * share);
   // Marker line, plus every file named once in the closing list of files with hidden matches.
   let used = 90 + p.listWeight;
   const shownFiles = new Set<string>();
@@ -129,7 +150,9 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
     const left = l.kind === "match" ? hiddenIn.get(l.path)! : 2;
     const shown = shownFiles.has(l.path);
     const frame = !shown ? (left === 1 ? -entry(l.path) : NOTE) : left === 1 ? -(NOTE + entry(l.path)) : 0;
-    return Math.max(1, cost(l) + frame);
+    // In `--heading` output a file's first kept line brings its path line too.
+    const head = parsed.heading && !shown ? weigh(l.path) + 1 : 0;
+    return Math.max(1, cost(l) + frame + head);
   };
   const add = (l: SearchLine | undefined, force = false) => {
     if (!l || keep.has(l)) return;
@@ -223,14 +246,6 @@ function weigh(s: string): number {
   return n;
 }
 
-/**
- * Share of the input the whole output may take: 19% for 100 matches or more; shorter outputs are cut
- * more gently (up to 40% at 20 matches or fewer), since each of their lines carries more of the answer
- * and cutting them saves little. In weighed characters, or in tokens when a counter is given.
- */
-export function defaultTargetRatio(matches: number): number {
-  return 0.19 + 0.21 * Math.min(1, Math.max(0, (100 - matches) / 80));
-}
 /** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
 const NOTE = 22;
 /** Share of the budget definitions may take before other lines compete. */

@@ -3,7 +3,8 @@
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
 import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { defaultTargetRatio, prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { estimateTokens, keepShare, SEARCH_CEILING } from "@headroom/text";
+import { prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
 
@@ -35,7 +36,11 @@ export function compressSearch(
     return h === null ? null : { text: h, lossless: true, transforms: ["search:heading"] };
   }
   const lossy = fitToTokens(text, options);
-  if (!lossy) return null;
+  if (!lossy) {
+    // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
+    const h = toHeading(text);
+    return h === null ? null : { text: h, lossless: true, transforms: ["search:heading"] };
+  }
   return markWhole(
     text,
     `${lossy.matches} matches in ${lossy.files} files compressed to ${lossy.keptMatches}`,
@@ -46,24 +51,29 @@ export function compressSearch(
 }
 
 /**
- * Selection budgets in weighed characters, which track tokens only roughly (hashes, paths and notes
- * tokenize worse than code). With a token counter the budget is rescaled once or twice so that the output
- * lands just under the target share of the input's tokens instead of well below it.
+ * The output may take the share of the input's tokens that the shared budget curve of @headroom/text
+ * allows for its size, capped at 38% (`SEARCH_CEILING`: search outputs are small and lossy at any size),
+ * or `targetRatio` when given. Selection budgets are in weighed characters, which
+ * track tokens only roughly (hashes, paths and notes tokenize worse than code); with a token counter the
+ * budget is rescaled once or twice so that the output lands just under that share instead of well below.
  */
 function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: string) => number; inputTokens?: number }): LossySearch | null {
-  const prepared = prepareSearch(parseSearch(text), o.query);
-  if (!prepared) return null;
-  let best = selectSearch(prepared, o);
-  if (!best || !o.count) return best;
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
-  const goal = ((o.targetRatio ?? defaultTargetRatio(best.matches)) / bias) * (o.inputTokens ?? o.count(text));
-  let lo = o.targetRatio ?? defaultTargetRatio(best.matches);
+  const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias, ceiling: SEARCH_CEILING });
+  const prepared = prepareSearch(parseSearch(text), o.query, o.toolArgs);
+  if (!prepared) return null;
+  const sel = { ...o, targetRatio: share, bias: 1 };
+  let best = selectSearch(prepared, sel);
+  if (!best || !o.count) return best;
+  const goal = share * inputTokens;
+  let lo = share;
   let hi = Infinity;
   let tokens = o.count(best.text) + MARKER_TOKENS;
   // Secant steps while the output undershoots the goal, bisection once a step has overshot it.
   for (let round = 0; round < 4 && tokens < goal * 0.97; round++) {
     const ratio = hi === Infinity ? lo * Math.min(2, goal / tokens) : (lo + hi) / 2;
-    const next = selectSearch(prepared, { ...o, targetRatio: ratio });
+    const next = selectSearch(prepared, { ...sel, targetRatio: ratio });
     if (!next) break;
     const t = o.count(next.text) + MARKER_TOKENS;
     if (t > goal) {
@@ -89,9 +99,10 @@ export function createSearchCompressor(options: SearchCompressorOptions = {}): C
     priority: options.priority ?? 0,
     compress(unit, ctx) {
       const query = unit.query ?? ctx.query;
+      const toolArgs = options.toolArgs ?? unit.toolArgs;
       const count = (t: string) => ctx.tokenizer.count(t);
       const sized = { count, ...(ctx.inputTokens !== undefined ? { inputTokens: ctx.inputTokens } : {}) };
-      return compressSearch(unit.text, ctx.reversible, { ...options, ...sized, ...(query ? { query } : {}), bias: (options.bias ?? 1) * (ctx.bias || 1) });
+      return compressSearch(unit.text, ctx.reversible, { ...options, ...sized, ...(query ? { query } : {}), ...(toolArgs ? { toolArgs } : {}), bias: (options.bias ?? 1) * (ctx.bias || 1) });
     },
   };
 }

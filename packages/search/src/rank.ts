@@ -28,10 +28,14 @@ export function stem(w: string): string {
   return w;
 }
 
-const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc|markdown)$|(?:^|[\\/])(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[\w-]*)[^\\/]*$|(?:^|[\\/])docs?[\\/]/i;
+const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc|markdown)$|(?:^|[\\/])docs?[\\/]/i;
+// Release notes mention a symbol when it changed, not where it lives: history, unless the question asks
+// about versions or changes.
+const HISTORY_PATH = /(?:^|[\\/])(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[\w-]*|change_?logs?|release_?notes?)[^\\/]*$|(?:^|[\\/])(?:change_?logs?|releases?|release_?notes)[\\/]/i;
+const HISTORY_WORDS = new Set(["changelog", "chang", "change", "release", "version", "histor", "history", "news", "introduc", "introduce", "deprecat", "deprecate"]);
 const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:test|spec)\.\w+$|_test\.go$|(?:^|[\\/])test_\w+\.py$/;
 // A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
-const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)/;
+const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*\[\]\w.]+\s+`[^`]*`\s*$/;
 
 // Lines that say where failures and deprecations happen: readers look for these first.
 // Macro spellings count too (`JSON_THROW(`, `BOOST_THROW_EXCEPTION`).
@@ -87,7 +91,9 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     else if (isDefinition(text) && !DATA_PATH.test(path)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
-    if (DOC_PATH.test(path)) s += 0.5;
+    const history = HISTORY_PATH.test(path);
+    if (DOC_PATH.test(path) && !history) s += 0.5;
+    if (history && !terms.some((t) => HISTORY_WORDS.has(t))) s *= 0.5;
     if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
     if (DATA_PATH.test(path)) s *= 0.5;
     out.set(m, s + 0.1);

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultTargetRatio, listFiles } from "./compress.js";
+import { keepShare, SEARCH_CEILING } from "@headroom/text";
+import { listFiles } from "./compress.js";
 import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, parseSearch, toHeading } from "./index.js";
 
 function rgOutput(): string {
@@ -186,11 +187,15 @@ describe("selection", () => {
     expect(r.text).not.toContain("more match in status.ts");
   });
 
-  it("cuts short outputs more gently than long ones", () => {
-    expect(defaultTargetRatio(500)).toBeCloseTo(0.19);
-    expect(defaultTargetRatio(100)).toBeCloseTo(0.19);
-    expect(defaultTargetRatio(60)).toBeCloseTo(0.295);
-    expect(defaultTargetRatio(5)).toBeCloseTo(0.4);
+  it("cuts short outputs more gently than long ones (the shared budget curve, capped)", () => {
+    const out = (n: number) => Array.from({ length: n }, (_, i) => `src/mod${i % 40}/file${i}.ts:${i + 1}:  const handler${i} = registerHandler(app, "route-${i}");`).join("\n");
+    const count = (s: string) => Math.ceil(s.length / 4);
+    const share = (n: number) => {
+      const t = out(n);
+      return count(compressSearch(t, true, { count })!.text) / count(t);
+    };
+    expect(share(2000)).toBeLessThan(share(300));
+    expect(share(300)).toBeLessThan(keepShare(count(out(300)), { ceiling: SEARCH_CEILING }) + 0.02);
   });
 
   it("lists hidden files with their counts, sharing each directory", () => {
@@ -203,7 +208,7 @@ describe("selection", () => {
     const count = (s: string) => Math.ceil(s.length / 4);
     const plain = compressSearch(text, true, {})!;
     const fitted = compressSearch(text, true, { count })!;
-    expect(count(fitted.text)).toBeLessThanOrEqual(count(text) * 0.19 + 30);
+    expect(count(fitted.text)).toBeLessThanOrEqual(count(text) * keepShare(count(text), { ceiling: SEARCH_CEILING }) + 30);
     expect(count(fitted.text)).toBeGreaterThanOrEqual(count(plain.text) * 0.9);
   });
 });
