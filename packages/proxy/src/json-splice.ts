@@ -1,0 +1,111 @@
+/**
+ * Rewrites a JSON request body without re-serialising what did not change. `JSON.parse` +
+ * `JSON.stringify` would round integers beyond 2^53 (`seed`), collapse duplicate keys and reformat
+ * numbers (`1.0` → `1`); the provider must see every field we did not touch exactly as the client sent it.
+ */
+
+/** Where a value sits in the original text; containers also index their children. */
+interface Node {
+  start: number;
+  end: number;
+  /** Object members in text order (duplicates included). */
+  members?: { key: string; keyStart: number; value: Node }[];
+  elements?: Node[];
+}
+
+const WS = new Set([" ", "\t", "\n", "\r"]);
+
+/** Scans `text` (already known to be valid JSON) into a tree of positions. */
+export function scanJson(text: string): Node {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && WS.has(text[i]!)) i++;
+  };
+  const str = (): void => {
+    i++; // opening quote
+    for (;;) {
+      const c = text.charCodeAt(i++);
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) return;
+      else if (Number.isNaN(c)) throw new SyntaxError("unterminated string");
+    }
+  };
+  const value = (): Node => {
+    ws();
+    const start = i;
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const members: NonNullable<Node["members"]> = [];
+      ws();
+      if (text[i] === "}") i++;
+      else
+        for (;;) {
+          ws();
+          const keyStart = i;
+          str();
+          const key = JSON.parse(text.slice(keyStart, i)) as string;
+          ws();
+          i++; // colon
+          members.push({ key, keyStart, value: value() });
+          ws();
+          if (text[i++] === "}") break;
+        }
+      return { start, end: i, members };
+    }
+    if (c === "[") {
+      i++;
+      const elements: Node[] = [];
+      ws();
+      if (text[i] === "]") i++;
+      else
+        for (;;) {
+          elements.push(value());
+          ws();
+          if (text[i++] === "]") break;
+        }
+      return { start, end: i, elements };
+    }
+    if (c === '"') {
+      str();
+      return { start, end: i };
+    }
+    while (i < text.length && !WS.has(text[i]!) && text[i] !== "," && text[i] !== "]" && text[i] !== "}") i++;
+    return { start, end: i };
+  };
+  return value();
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The text of `next`, reusing the original text for every value that is the same object (or primitive)
+ * as in `prev` — the parse of `text`. Changed containers are rebuilt member by member, so only values
+ * that really changed are serialised; new members and elements are appended. Callers must build `next`
+ * from `prev` by copying (`{...prev, messages: [...]}`), never by mutating `prev`.
+ */
+export function spliceJson(text: string, prev: unknown, next: unknown, node: Node = scanJson(text)): string {
+  if (next === prev) return text.slice(node.start, node.end);
+  if (isObj(prev) && isObj(next) && node.members) {
+    const parts: string[] = [];
+    const seen = new Set<string>();
+    // The last occurrence of a key is the one JSON.parse kept; earlier duplicates pass through as sent.
+    const last = new Map<string, number>();
+    node.members.forEach((m, i) => last.set(m.key, i));
+    node.members.forEach((m, i) => {
+      const keyText = text.slice(m.keyStart, m.value.start);
+      if (last.get(m.key) !== i) return void parts.push(text.slice(m.keyStart, m.value.end));
+      seen.add(m.key);
+      if (!Object.hasOwn(next, m.key) || next[m.key] === undefined) return;
+      parts.push(keyText + spliceJson(text, prev[m.key], next[m.key], m.value));
+    });
+    for (const [k, v] of Object.entries(next)) if (!seen.has(k) && v !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    return `{${parts.join(",")}}`;
+  }
+  if (Array.isArray(prev) && Array.isArray(next) && node.elements) {
+    const parts = next.map((v, i) => (i < prev.length && node.elements![i] ? spliceJson(text, prev[i], v, node.elements![i]) : JSON.stringify(v ?? null)));
+    return `[${parts.join(",")}]`;
+  }
+  return JSON.stringify(next);
+}
