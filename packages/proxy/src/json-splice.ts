@@ -87,25 +87,41 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
  */
 export function spliceJson(text: string, prev: unknown, next: unknown, node: Node = scanJson(text)): string {
   if (next === prev) return text.slice(node.start, node.end);
-  if (isObj(prev) && isObj(next) && node.members) {
-    const parts: string[] = [];
-    const seen = new Set<string>();
-    // The last occurrence of a key is the one JSON.parse kept; earlier duplicates pass through as sent.
-    const last = new Map<string, number>();
-    node.members.forEach((m, i) => last.set(m.key, i));
-    node.members.forEach((m, i) => {
-      const keyText = text.slice(m.keyStart, m.value.start);
-      if (last.get(m.key) !== i) return void parts.push(text.slice(m.keyStart, m.value.end));
-      seen.add(m.key);
-      if (!Object.hasOwn(next, m.key) || next[m.key] === undefined) return;
-      parts.push(keyText + spliceJson(text, prev[m.key], next[m.key], m.value));
-    });
-    for (const [k, v] of Object.entries(next)) if (!seen.has(k) && v !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
-    return `{${parts.join(",")}}`;
-  }
+  if (isObj(prev) && isObj(next) && node.members) return spliceObject(text, prev, next, node, node.members);
   if (Array.isArray(prev) && Array.isArray(next) && node.elements) {
-    const parts = next.map((v, i) => (i < prev.length && node.elements![i] ? spliceJson(text, prev[i], v, node.elements![i]) : JSON.stringify(v ?? null)));
-    return `[${parts.join(",")}]`;
+    const els = node.elements;
+    const parts = next.map((v, i) => (i < prev.length && els[i] ? spliceJson(text, prev[i], v, els[i]) : JSON.stringify(v ?? null)));
+    return join(text, node, els, parts);
   }
   return JSON.stringify(next);
+}
+
+/**
+ * Rebuilds a container from its parts, keeping the original whitespace and separators between the
+ * children that were there before; new children go at the end, after a comma.
+ */
+function join(text: string, node: Node, old: { start: number; end: number }[], parts: (string | undefined)[]): string {
+  if (!old.length) return text[node.start] + parts.filter((p) => p !== undefined).join(",") + text[node.end - 1];
+  let out = text.slice(node.start, old[0]!.start);
+  let first = true;
+  parts.forEach((p, i) => {
+    if (p === undefined) return;
+    if (!first) out += i < old.length && i > 0 ? text.slice(old[i - 1]!.end, old[i]!.start) : ",";
+    out += p;
+    first = false;
+  });
+  return out + text.slice(old[old.length - 1]!.end, node.end);
+}
+
+function spliceObject(text: string, prev: Obj, next: Obj, node: Node, members: NonNullable<Node["members"]>): string {
+  // The last occurrence of a key is the one JSON.parse kept; earlier duplicates pass through as sent.
+  const last = new Map<string, number>();
+  members.forEach((m, i) => last.set(m.key, i));
+  const parts: (string | undefined)[] = members.map((m, i) => {
+    if (last.get(m.key) !== i) return text.slice(m.keyStart, m.value.end);
+    if (!Object.hasOwn(next, m.key) || next[m.key] === undefined) return undefined;
+    return text.slice(m.keyStart, m.value.start) + spliceJson(text, prev[m.key], next[m.key], m.value);
+  });
+  for (const [k, v] of Object.entries(next)) if (!last.has(k) && v !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return join(text, node, members.map((m) => ({ start: m.keyStart, end: m.value.end })), parts);
 }
