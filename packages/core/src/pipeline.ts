@@ -1,4 +1,5 @@
 import { detectFormat, scanMessages, setAtPath } from "./adapters.js";
+import { firstProtectedIndex } from "./turns.js";
 import { handleUnit, preSkip, toUnit } from "./unit.js";
 import { estimateTokenizer } from "./tokenizer.js";
 import {
@@ -39,7 +40,11 @@ export interface CompressOptions {
    * compressed form of old turns depends on later ones, so prompt-cache prefix stability is traded away.
    */
   tokenBudget?: number;
-  /** Leave the last N messages untouched. Default 0. */
+  /**
+   * Leave the last N turns untouched (a turn starts at a message the user wrote; tool results belong to
+   * the turn they answer). Default 0. Counted in turns, not messages, so the window does not move while
+   * an agent loop adds tool calls: an old message's bytes change once, when a new turn begins.
+   */
   protectRecent?: number;
   /** Skip units under this many tokens. Default 200. */
   minTokens?: number;
@@ -230,7 +235,7 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
 
   const reversible = !!o.store && !settings.lossless;
   const excluded = settings.excludeTools.map(globToRegExp);
-  const firstProtected = messages.length - settings.protectRecent;
+  const firstProtected = firstProtectedIndex(messages, settings.protectRecent);
   const roles = new Set(settings.roles);
   let out: M = messages;
   const reports: UnitReport[] = [];
