@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { compress } from "./pipeline.js";
 import { firstProtectedIndex } from "./turns.js";
-import type { Compressor, Store } from "./types.js";
+import type { Compressor, Store, Tokenizer } from "./types.js";
 import { createOriginals, marker } from "./markers.js";
 
-const words = { name: "words", count: (t: string) => t.split(/\s+/).filter(Boolean).length };
+const words: Tokenizer = { name: "words", encoding: "ws", estimated: true, count: (t) => t.split(/\s+/).filter(Boolean).length };
 const longText = Array.from({ length: 60 }, (_, i) => `line ${i} of the output with several words`).join("\n");
 const firstLine: Compressor = {
   specificationVersion: "v1",

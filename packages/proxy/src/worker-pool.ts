@@ -23,11 +23,16 @@ interface Job {
   body: TaskBody;
   settle(reply: WorkerReply | Error): void;
   slot?: Slot;
+  /** When a worker started on it (`performance.now()`). */
+  startedAt?: number;
+  timeoutMs: number;
 }
 
 interface Slot {
   worker: Worker;
   ready: Promise<string[]>;
+  /** The pipeline is built: jobs go only to ready workers, so a cold start never eats a job's budget. */
+  isReady: boolean;
   job?: Job;
 }
 
@@ -36,9 +41,11 @@ const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "../dist/worker.js"
 
 /**
  * Compression in worker threads. Jobs queue for a free worker; each job has a deadline counted from
- * when it was queued. At the deadline the caller gets the fail-open answer and, if the job was
- * running, its worker is terminated and replaced — a synchronous compressor that never yields is cut
- * off for real, and the main thread (health checks, bypassed and streaming requests) never waits.
+ * when it was queued, and at the deadline the caller gets the fail-open answer. A worker is terminated
+ * and replaced only when its job has itself run for the whole budget (a synchronous compressor that
+ * never yields is cut off for real); a job that merely waited in the queue is left to finish, because
+ * killing a healthy worker would make its replacement pay a cold start and fall further behind. The
+ * main thread (health checks, bypassed and streaming requests) never waits either way.
  */
 export class WorkerPool implements CompressionEngine {
   private readonly slots: Slot[] = [];
@@ -88,11 +95,11 @@ export class WorkerPool implements CompressionEngine {
   private submit(body: TaskBody, timeoutMs: number): Promise<WorkerReply | Error> {
     if (this.closed) return Promise.resolve(new Error("proxy is closing"));
     return new Promise((resolve) => {
-      const job: Job = { id: this.nextId++, body, settle: () => undefined };
+      const job: Job = { id: this.nextId++, body, settle: () => undefined, timeoutMs };
       const timer = setTimeout(() => {
         const i = this.queue.indexOf(job);
         if (i >= 0) this.queue.splice(i, 1);
-        else if (job.slot) this.recycle(job.slot);
+        else if (job.slot && job.startedAt !== undefined) this.cutOffLater(job);
         job.settle(new Error(`compression exceeded its ${timeoutMs} ms budget`));
       }, timeoutMs);
       let done = false;
@@ -109,10 +116,11 @@ export class WorkerPool implements CompressionEngine {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.job || !this.queue.length) continue;
+      if (slot.job || !slot.isReady || !this.queue.length) continue;
       const job = this.queue.shift()!;
       slot.job = job;
       job.slot = slot;
+      job.startedAt = performance.now();
       const msg: WorkerTask = { id: job.id, ...job.body };
       // The request bytes are moved into the worker, not copied.
       slot.worker.postMessage(msg, msg.kind === "request" ? [msg.body.buffer as ArrayBuffer] : []);
@@ -123,13 +131,16 @@ export class WorkerPool implements CompressionEngine {
     const worker = new Worker(WORKER_URL, { workerData: this.o.init });
     let readyResolve!: (names: string[]) => void;
     let readyReject!: (e: Error) => void;
-    const slot: Slot = { worker, ready: new Promise((res, rej) => ((readyResolve = res), (readyReject = rej))) };
+    const slot: Slot = { worker, isReady: false, ready: new Promise((res, rej) => ((readyResolve = res), (readyReject = rej))) };
     slot.ready.catch(() => undefined); // reported through onProblem; jobs on this worker fail open
     worker.unref();
     worker.on("message", (m: WorkerReply) => {
       if ("ready" in m) {
-        if (m.ready) readyResolve(m.compressors);
-        else {
+        if (m.ready) {
+          slot.isReady = true;
+          readyResolve(m.compressors);
+          this.pump();
+        } else {
           this.o.onProblem?.(`compression worker failed to start: ${m.error}`);
           readyReject(new Error(m.error));
         }
@@ -166,6 +177,19 @@ export class WorkerPool implements CompressionEngine {
       // An original that cannot be stored must not leave a marker behind: fail open.
       job.settle(new Error(`store failed: ${e instanceof Error ? e.message : String(e)}`));
     }
+  }
+
+  /**
+   * The caller has its fail-open answer; the worker is cut off once the job has run for its whole
+   * budget on it (now, or later if it spent part of the budget queued).
+   */
+  private cutOffLater(job: Job): void {
+    const ranFor = performance.now() - job.startedAt!;
+    const check = () => {
+      if (job.slot && job.slot.job === job) this.recycle(job.slot);
+    };
+    if (ranFor >= job.timeoutMs) check();
+    else setTimeout(check, job.timeoutMs - ranFor).unref();
   }
 
   /** Terminates a worker stuck on a job past its deadline and starts a fresh one in its place. */
