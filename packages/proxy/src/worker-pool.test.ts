@@ -47,8 +47,10 @@ describe("compression in worker threads", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("x-headroom-compression")).toBe("failed-open");
     expect(mock.requests[0]!.raw.toString()).toBe(raw);
-    expect(ms).toBeLessThan(3_000); // the 400 ms budget plus the upstream, not the compressor's 10 s
-    expect(Math.max(...health)).toBeLessThan(250);
+    expect(ms).toBeLessThan(5_000); // the 400 ms budget plus the upstream, not the compressor's 10 s
+    // On the main thread the 10 s spin would hold every /health for seconds (no timer could even fire);
+    // the bound is loose because CI machines run other test files in parallel.
+    expect(Math.max(...health)).toBeLessThan(2_000);
     const stats = (await (await fetch(`${busy.url}/stats`)).json()) as { fail_open: number; errors: { recent: string[] } };
     expect(stats.fail_open).toBe(1);
     expect(stats.errors.recent.join("\n")).toContain("exceeded its 400 ms budget");
@@ -59,7 +61,7 @@ describe("compression in worker threads", () => {
     const t0 = performance.now();
     const [a, b] = await Promise.all([post(busy, JSON.stringify(chatRequest())), post(busy, JSON.stringify(chatRequest({ user: "second" })))]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    expect(performance.now() - t0).toBeLessThan(3_000);
+    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });
 
