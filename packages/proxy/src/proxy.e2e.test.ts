@@ -125,6 +125,24 @@ describe("OpenAI Chat Completions", () => {
     expect(stats.retrieve.rounds).toBeGreaterThanOrEqual(4);
   });
 
+  it("streaming: past the limit the retrieve call is answered with the limit, never streamed to the client", async () => {
+    mock.fallback = (r) =>
+      r.json.tool_choice === "none"
+        ? { kind: "sse", chunks: chatStream("chatcmpl-L", "Answer from what I have.") }
+        : { kind: "sse", chunks: chatStream("chatcmpl-L", "", [{ id: `call_${mock.requests.length}`, name: "headroom_retrieve", args: JSON.stringify({ hash: hashIn(mock.requests[0]!.json) }) }]) };
+    const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-test-key" }, body: JSON.stringify({ ...chatRequest(), stream: true }) });
+    const text = await res.text();
+    expect(mock.requests).toHaveLength(5);
+    expect(mock.requests[4]!.json.tool_choice).toBe("none");
+    expect(text).not.toContain("headroom_retrieve");
+    const said = text
+      .split("\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+      .join("");
+    expect(said).toBe("Answer from what I have.");
+  });
+
   it("passes a response through unchanged when the model calls other tools too", async () => {
     mock.fallback = (r) => ({
       kind: "sse",
