@@ -18,7 +18,7 @@ export async function createEngine(cwd: string): Promise<Pipeline & { discoveryE
  * (HEADROOM_STORE, else the user data directory). Store warnings go to the CLI's stderr.
  */
 export async function openCliStore(path: string | undefined, io: CliIO): Promise<Store & { close?(): void }> {
-  const ccr = await import("@headroom/ccr");
+  const ccr = await import("@headroom/ccr/node");
   const file = path ? resolve(io.cwd, path) : ccr.defaultStorePath(io.env);
   return ccr.openStore(file, { onWarning: (m: string) => io.stderr(`headroom: ${m}\n`) });
 }
@@ -26,7 +26,7 @@ export async function openCliStore(path: string | undefined, io: CliIO): Promise
 /** The default store path (for `headroom help`). */
 export async function defaultStorePathText(env: Record<string, string | undefined> = process.env): Promise<string> {
   try {
-    const ccr = await import("@headroom/ccr");
+    const ccr = await import("@headroom/ccr/node");
     return ccr.defaultStorePath(env);
   } catch {
     return "(install @headroom/ccr)";

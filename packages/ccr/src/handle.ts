@@ -1,24 +1,8 @@
 import type { Store } from "@headroom/core";
-import { formatRetrieveResult, retrieve, type RetrieveResult } from "./retrieve.js";
+import { answerRetrieveCalls, type RetrieveCall, type RetrieveCallResult } from "./calls.js";
 import { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
 
-/** One `headroom_retrieve` call found in a model response. */
-export interface RetrieveCall {
-  /** The call id (`tool_calls[].id`, `tool_use.id`, or the Responses `call_id`). */
-  id: string;
-  hash: string;
-  query?: string;
-}
-
-/** The answer to one call. */
-export interface RetrieveCallResult extends RetrieveCall {
-  /** Undefined when the call's arguments were unusable. */
-  result?: RetrieveResult;
-  /** The text sent back to the model as the tool result. */
-  text: string;
-  /** True for invalid arguments or a miss (Anthropic's `is_error`). */
-  isError: boolean;
-}
+export type { RetrieveCall, RetrieveCallResult };
 
 /** What `handleRetrieveCalls` returns. */
 export interface HandledRetrieveCalls {
@@ -56,19 +40,8 @@ export function detectResponseDialect(response: unknown): Dialect {
 interface RawCall {
   id: string;
   name: string;
-  /** Parsed arguments, or undefined when they were not a JSON object. */
-  args: Obj | undefined;
-}
-
-function parseArgs(raw: unknown): Obj | undefined {
-  if (isObj(raw)) return raw;
-  if (typeof raw !== "string") return undefined;
-  try {
-    const v = JSON.parse(raw || "{}") as unknown;
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  /** The arguments as sent (JSON text or an object). */
+  args: unknown;
 }
 
 function toolCalls(response: Obj, dialect: Dialect): RawCall[] {
@@ -77,23 +50,21 @@ function toolCalls(response: Obj, dialect: Dialect): RawCall[] {
     const msg = (response.choices as unknown[]).map((c) => (isObj(c) && isObj(c.message) ? c.message : undefined))[0];
     for (const tc of Array.isArray(msg?.tool_calls) ? msg.tool_calls : []) {
       if (!isObj(tc) || !isObj(tc.function)) continue;
-      out.push({ id: String(tc.id ?? ""), name: String(tc.function.name ?? ""), args: parseArgs(tc.function.arguments) });
+      out.push({ id: String(tc.id ?? ""), name: String(tc.function.name ?? ""), args: tc.function.arguments });
     }
   } else if (dialect === "anthropic") {
     for (const b of response.content as unknown[]) {
       if (!isObj(b) || b.type !== "tool_use") continue;
-      out.push({ id: String(b.id ?? ""), name: String(b.name ?? ""), args: parseArgs(b.input) });
+      out.push({ id: String(b.id ?? ""), name: String(b.name ?? ""), args: b.input });
     }
   } else {
     for (const it of Array.isArray(response.output) ? response.output : []) {
       if (!isObj(it) || it.type !== "function_call") continue;
-      out.push({ id: String(it.call_id ?? ""), name: String(it.name ?? ""), args: parseArgs(it.arguments) });
+      out.push({ id: String(it.call_id ?? ""), name: String(it.name ?? ""), args: it.arguments });
     }
   }
   return out;
 }
-
-const INVALID = `headroom_retrieve: invalid arguments; expected {"hash": "<24 hex characters from the marker>", "query": "<optional keywords>"}.`;
 
 /**
  * Answers the `headroom_retrieve` calls of a non-streaming model response (OpenAI Chat, Anthropic
@@ -105,20 +76,8 @@ export async function handleRetrieveCalls(response: unknown, store: Store, diale
   const res = response as Obj;
   const all = toolCalls(res, d);
   const ours = all.filter((c) => c.name === RETRIEVE_TOOL_NAME);
-  const calls: RetrieveCall[] = [];
-  const results: RetrieveCallResult[] = [];
-  for (const c of ours) {
-    const hash = typeof c.args?.hash === "string" ? c.args.hash : undefined;
-    const query = typeof c.args?.query === "string" && c.args.query.trim() ? c.args.query : undefined;
-    const call: RetrieveCall = { id: c.id, hash: hash ?? "", ...(query ? { query } : {}) };
-    calls.push(call);
-    if (!hash) {
-      results.push({ ...call, text: INVALID, isError: true });
-      continue;
-    }
-    const result = await retrieve(store, hash, query ? { query } : {});
-    results.push({ ...call, result, text: formatRetrieveResult(result), isError: !result.found });
-  }
+  const results = await answerRetrieveCalls(ours, store);
+  const calls: RetrieveCall[] = results.map(({ id, hash, query }) => ({ id, hash, ...(query !== undefined ? { query } : {}) }));
   const onlyRetrieve = ours.length > 0 && ours.length === all.length;
   return { dialect: d, calls, onlyRetrieve, results, followUp: results.length ? followUp(res, d, results) : [] };
 }

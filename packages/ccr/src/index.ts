@@ -1,12 +1,10 @@
 /**
  * @headroom/ccr — Compress-Cache-Retrieve: the stores that keep originals, the marker helpers, retrieval
  * (whole or by query) and the `headroom_retrieve` tool that lets a model ask for what was compressed.
+ * Edge-safe: no Node built-in is imported here. The SQLite store is in `@headroom/ccr/node`.
  */
-export { MemoryStore, DEFAULT_MEMORY_TTL_SECONDS, utf8Length } from "./memory-store.js";
+export { MemoryStore, DEFAULT_MEMORY_TTL_SECONDS, utf8Length, isPersistentStore } from "./memory-store.js";
 export type { MemoryStoreOptions, StoreStats } from "./memory-store.js";
-export { SqliteStore, DEFAULT_SQLITE_TTL_SECONDS } from "./sqlite-store.js";
-export type { SqliteStoreOptions } from "./sqlite-store.js";
-export { defaultStorePath, openStore, STORE_FILE_NAME } from "./paths.js";
 export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, CCR_KEY_LENGTH, parseMarkers } from "./markers.js";
 export type { ParsedMarker } from "./markers.js";
 export { retrieve, formatRetrieveResult, normalizeHash } from "./retrieve.js";
@@ -23,5 +21,7 @@ export {
 } from "./tool.js";
 export type { Dialect, OpenAIChatTool, AnthropicTool, ResponsesTool } from "./tool.js";
 export { handleRetrieveCalls, detectResponseDialect } from "./handle.js";
-export type { RetrieveCall, RetrieveCallResult, HandledRetrieveCalls } from "./handle.js";
+export type { HandledRetrieveCalls } from "./handle.js";
+export { answerRetrieveCalls, retrieveLimitText } from "./calls.js";
+export type { RawRetrieveCall, RetrieveCall, RetrieveCallResult } from "./calls.js";
 export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";

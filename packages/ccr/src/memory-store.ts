@@ -63,6 +63,8 @@ export class MemoryStore implements Store {
   readonly maxBytes: number;
   readonly maxEntries: number;
   readonly defaultTtlSeconds: number;
+  /** Originals live in this process only. See `isPersistentStore`. */
+  readonly persistent = false;
   private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
   private readonly dropped = new Map<string, true>();
@@ -194,4 +196,13 @@ export class MemoryStore implements Store {
       this.evictions++;
     }
   }
+}
+
+/**
+ * True when `store` keeps originals beyond this process: a `SqliteStore` with a working file, or any
+ * store that declares `persistent: true`. A one-shot program (a CLI run) that emits markers should only
+ * do so into a persistent store; otherwise nothing can redeem them after it exits.
+ */
+export function isPersistentStore(store: unknown): boolean {
+  return typeof store === "object" && store !== null && (store as { persistent?: unknown }).persistent === true;
 }

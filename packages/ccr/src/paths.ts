@@ -29,10 +29,29 @@ export function defaultStorePath(
   return path.join(home, ".local", "share", "headroom", STORE_FILE_NAME);
 }
 
+/** Options of `openStore`. */
+export interface OpenStoreOptions extends SqliteStoreOptions {
+  /**
+   * Throw (one line) instead of falling back to memory when originals cannot be kept on disk (no SQLite
+   * driver, or the file is unusable). Default false: the store warns and works in memory.
+   */
+  requirePersistent?: boolean;
+}
+
 /**
  * Opens (creating if needed) the SQLite store at `path`, by default `defaultStorePath()`. Never throws
- * for a corrupt or unreadable file: see `SqliteStore`.
+ * for a corrupt or unreadable file or a missing SQLite driver (see `SqliteStore`: it warns and keeps
+ * originals in memory), unless `requirePersistent` is set.
  */
-export function openStore(path?: string, options?: SqliteStoreOptions): SqliteStore {
-  return new SqliteStore(path || defaultStorePath(), options);
+export function openStore(path?: string, options: OpenStoreOptions = {}): SqliteStore {
+  const { requirePersistent, ...rest } = options;
+  const warnings: string[] = [];
+  const onWarning = options.onWarning;
+  const store = new SqliteStore(path || defaultStorePath(), requirePersistent ? { ...rest, onWarning: (m) => warnings.push(m) } : rest);
+  if (requirePersistent && !store.persistent) {
+    store.close();
+    throw new Error(warnings[warnings.length - 1] ?? `CCR store ${store.path} cannot be kept on disk`);
+  }
+  if (requirePersistent && onWarning) for (const m of warnings) onWarning(m);
+  return store;
 }

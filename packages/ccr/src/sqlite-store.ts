@@ -1,8 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
-import { expiryFor, utf8Length, type StoreStats } from "./memory-store.js";
+import { expiryFor, MemoryStore, utf8Length, type StoreStats } from "./memory-store.js";
+import { findSqliteDriver, type SqliteDb, type SqliteDriver, type SqliteDriverName, type SqliteStatement } from "./sqlite-driver.js";
 
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   onWarning?: (message: string) => void;
   /** Clock in milliseconds (tests inject one). Default `Date.now`. */
   now?: () => number;
+  /** Use only this SQLite driver. Default: the first that works of bun:sqlite, better-sqlite3, node:sqlite. */
+  driver?: SqliteDriverName;
 }
 
 export const DEFAULT_SQLITE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -44,23 +46,41 @@ CREATE TABLE IF NOT EXISTS ccr_expired (
 
 type Meta = Record<string, string | number | boolean>;
 interface Row {
-  value: string | Buffer;
+  value: string | Uint8Array;
   encoding: string;
   expires_at: number | null;
   meta: string | null;
 }
 
-/** SQLite error codes that mean the file is not (or no longer) a usable database: it is moved aside. */
+/** Primary result codes that mean the file is not (or no longer) a usable database: it is moved aside. */
+const BAD_FILE_CODES = new Map([
+  [3, "SQLITE_PERM"],
+  [8, "SQLITE_READONLY"],
+  [11, "SQLITE_CORRUPT"],
+  [14, "SQLITE_CANTOPEN"],
+  [23, "SQLITE_AUTH"],
+  [26, "SQLITE_NOTADB"],
+]);
+
+/**
+ * better-sqlite3 and bun:sqlite name the code (`SQLITE_CORRUPT_VTAB`), node:sqlite gives the number
+ * (`errcode`, extended codes carry the primary one in the low byte).
+ */
 function isBadFile(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
+  const err = e as { code?: unknown; errcode?: unknown; errno?: unknown } | null;
+  const num = typeof err?.errcode === "number" ? err.errcode : typeof err?.errno === "number" && err.errno > 0 ? err.errno : undefined;
+  if (num !== undefined && BAD_FILE_CODES.has(num & 0xff)) return true;
+  const code = err?.code;
   if (typeof code !== "string") return false;
-  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code === "SQLITE_PERM" || code === "SQLITE_AUTH";
+  return [...BAD_FILE_CODES.values()].some((c) => code === c || code.startsWith(`${c}_`));
 }
 
 const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ""}${e.message}` : String(e));
 
 /**
- * The durable CCR store: one SQLite file (better-sqlite3) in WAL mode, created with mode 0600.
+ * The durable CCR store: one SQLite file in WAL mode, created with mode 0600. Runs on better-sqlite3
+ * (an optional dependency), Node's `node:sqlite` or Bun's `bun:sqlite`, whichever works here; with none
+ * of them it warns once and keeps originals in memory (`persistent` is then false).
  *
  * - Several processes may share the file: SQLite's locking serialises writers, and each write waits up
  *   to `busyTimeoutMs` for the lock instead of failing.
@@ -80,10 +100,14 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   private readonly onWarning: (message: string) => void;
   private readonly now: () => number;
-  private db!: Database.Database;
+  /** The driver in use; undefined when none could be loaded (then `mem` holds the originals). */
+  readonly driver: SqliteDriverName | undefined;
+  private readonly sqlite: SqliteDriver | undefined;
+  private db!: SqliteDb;
+  private mem: MemoryStore | undefined;
   /** Inode of the file this process opened: recovery never moves aside a file another process created. */
   private ino: number | undefined;
-  private statements = new Map<string, Database.Statement>();
+  private statements = new Map<string, SqliteStatement>();
   private lastPurge = -Infinity;
   private closed = false;
   private inMemory = false;
@@ -95,6 +119,17 @@ export class SqliteStore implements Store {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`headroom: ${m}\n`));
     this.now = options.now ?? Date.now;
+    const probe = findSqliteDriver(options.driver);
+    this.sqlite = probe.driver;
+    this.driver = probe.driver?.name;
+    if (!this.sqlite) {
+      this.mem = new MemoryStore({ defaultTtlSeconds: this.defaultTtlSeconds, now: this.now });
+      this.inMemory = true;
+      this.warn(
+        `CCR store ${this.path}: no SQLite driver works here (${probe.failures.join("; ")}); originals are kept in memory and die with this process. Install better-sqlite3 and allow its build, or run on Node ≥ 22.5 or Bun.`,
+      );
+      return;
+    }
     try {
       this.openFile();
     } catch (e) {
@@ -108,7 +143,13 @@ export class SqliteStore implements Store {
     return this.inMemory;
   }
 
+  /** True when originals outlive this process (a SQLite file is in use). See `isPersistentStore`. */
+  get persistent(): boolean {
+    return !this.inMemory;
+  }
+
   async get(key: string): Promise<string | undefined> {
+    if (this.mem) return this.mem.get(key);
     return this.guard(() => {
       const row = this.stmt("SELECT value, encoding, expires_at, meta FROM ccr_entries WHERE key = ?").get(key) as Row | undefined;
       if (!row) return undefined;
@@ -123,6 +164,7 @@ export class SqliteStore implements Store {
 
   /** Full entry (value, meta, expiry) or undefined. */
   async entry(key: string): Promise<{ value: string; meta?: Meta; expiresAt?: number } | undefined> {
+    if (this.mem) return this.mem.entry(key);
     return this.guard(() => {
       const row = this.stmt("SELECT value, encoding, expires_at, meta FROM ccr_entries WHERE key = ?").get(key) as Row | undefined;
       if (!row || (row.expires_at !== null && row.expires_at <= this.now())) return undefined;
@@ -136,6 +178,7 @@ export class SqliteStore implements Store {
 
   /** Stores `value` and commits before resolving. Re-putting a key keeps the later of the two expiries. */
   async put(key: string, value: string, options: StorePutOptions = {}): Promise<void> {
+    if (this.mem) return this.mem.put(key, value, options);
     const now = this.now();
     const exp = expiryFor(now, options.ttlSeconds ?? this.defaultTtlSeconds);
     const expiresAt = Number.isFinite(exp) ? exp : null;
@@ -144,8 +187,8 @@ export class SqliteStore implements Store {
     const wellFormed = isWellFormed(value);
     const stored: string | Buffer = wellFormed ? value : Buffer.from(value, "utf16le");
     const meta = options.meta ? JSON.stringify(options.meta) : null;
-    this.guard(() => {
-      const tx = this.db.transaction(() => {
+    this.guard(() =>
+      this.immediate(() => {
         this.stmt(
             `INSERT INTO ccr_entries (key, value, encoding, bytes, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT(key) DO UPDATE SET
@@ -158,10 +201,8 @@ export class SqliteStore implements Store {
           )
           .run(key, stored, wellFormed ? "utf8" : "utf16le", utf8Length(value), meta, now, expiresAt);
         this.stmt("DELETE FROM ccr_expired WHERE key = ?").run(key);
-      });
-      // IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a snapshot error.
-      tx.immediate();
-    });
+      }),
+    );
     if (now - this.lastPurge >= PURGE_EVERY_MS) this.purgeExpired();
   }
 
@@ -170,11 +211,13 @@ export class SqliteStore implements Store {
   }
 
   async delete(key: string): Promise<boolean> {
+    if (this.mem) return this.mem.delete(key);
     return this.guard(() => this.stmt("DELETE FROM ccr_entries WHERE key = ?").run(key).changes > 0);
   }
 
   /** `present`, `expired` (stored once, TTL passed) or `unknown`. */
   async status(key: string): Promise<StoreKeyStatus> {
+    if (this.mem) return this.mem.status(key);
     return this.guard(() => {
       const row = this.stmt("SELECT expires_at FROM ccr_entries WHERE key = ?").get(key) as { expires_at: number | null } | undefined;
       const now = this.now();
@@ -191,23 +234,24 @@ export class SqliteStore implements Store {
   purgeExpired(): number {
     const now = this.now();
     this.lastPurge = now;
-    return this.guard(() => {
-      const tx = this.db.transaction(() => {
+    if (this.mem) return 0; // the memory store purges on its own
+    return this.guard(() =>
+      this.immediate(() => {
         this.stmt("INSERT OR REPLACE INTO ccr_expired (key, expired_at) SELECT key, expires_at FROM ccr_entries WHERE expires_at IS NOT NULL AND expires_at <= ?")
           .run(now);
         const n = this.stmt("DELETE FROM ccr_entries WHERE expires_at IS NOT NULL AND expires_at <= ?").run(now).changes;
         this.stmt("DELETE FROM ccr_expired WHERE expired_at <= ?").run(now - TOMBSTONE_MS);
         return n;
-      });
-      return tx.immediate();
-    });
+      }),
+    );
   }
 
   /** Entry count and total UTF-8 bytes of live values. */
-  stats(): StoreStats & { path: string; inMemory: boolean } {
+  stats(): StoreStats & { path: string; inMemory: boolean; driver: SqliteDriverName | undefined } {
+    if (this.mem) return { ...this.mem.stats(), path: this.path, inMemory: true, driver: undefined };
     return this.guard(() => {
       const r = this.stmt("SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM ccr_entries WHERE expires_at IS NULL OR expires_at > ?").get(this.now()) as { n: number; b: number };
-      return { entries: r.n, bytes: r.b, evictions: 0, expirations: 0, path: this.path, inMemory: this.inMemory };
+      return { entries: r.n, bytes: r.b, evictions: 0, expirations: 0, path: this.path, inMemory: this.inMemory, driver: this.driver };
     });
   }
 
@@ -215,11 +259,32 @@ export class SqliteStore implements Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    if (!this.mem) this.db.close();
+  }
+
+  /**
+   * Runs `fn` in a transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so the busy timeout
+   * applies instead of a snapshot error. Written with plain SQL so every driver behaves the same.
+   */
+  private immediate<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const r = fn();
+      this.db.exec("COMMIT");
+      return r;
+    } catch (e) {
+      try {
+        this.db.exec("ROLLBACK");
+      } catch (rollbackError) {
+        // SQLite already rolled back (some errors end the transaction themselves): report the first error.
+        void rollbackError;
+      }
+      throw e;
+    }
   }
 
   /** Prepared statements are cached per connection (recovery opens a new one and clears the cache). */
-  private stmt(sql: string): Database.Statement {
+  private stmt(sql: string): SqliteStatement {
     let st = this.statements.get(sql);
     if (!st) {
       st = this.db.prepare(sql);
@@ -229,11 +294,10 @@ export class SqliteStore implements Store {
   }
 
   private expireKey(key: string, now: number): void {
-    const tx = this.db.transaction(() => {
+    this.immediate(() => {
       const gone = this.stmt("DELETE FROM ccr_entries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?").run(key, now).changes;
       if (gone) this.stmt("INSERT OR REPLACE INTO ccr_expired (key, expired_at) VALUES (?, ?)").run(key, now);
     });
-    tx.immediate();
   }
 
   private openFile(): void {
@@ -246,10 +310,11 @@ export class SqliteStore implements Store {
       // Not our file to change (or a platform without modes): SQLite still works.
     }
     this.ino = statSync(this.path).ino;
-    const db = new Database(this.path, { timeout: this.busyTimeoutMs, fileMustExist: true });
+    const db = this.sqlite!.open(this.path);
     try {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
       db.exec(SCHEMA);
       // Touch both tables so a file with a valid header but damaged pages fails here, not later.
       db.prepare("SELECT count(*) FROM ccr_entries").get();
@@ -326,7 +391,7 @@ export class SqliteStore implements Store {
   }
 
   private fallBackToMemory(cause: unknown, second?: unknown): void {
-    this.db = new Database(":memory:");
+    this.db = this.sqlite!.open(":memory:");
     this.statements = new Map();
     this.db.exec(SCHEMA);
     this.inMemory = true;
@@ -335,8 +400,10 @@ export class SqliteStore implements Store {
 }
 
 function decode(row: Row): string {
-  if (row.encoding === "utf16le") return (row.value as Buffer).toString("utf16le");
-  return typeof row.value === "string" ? row.value : row.value.toString("utf8");
+  if (typeof row.value === "string") return row.value;
+  // BLOBs come back as Buffer (better-sqlite3) or Uint8Array (node:sqlite, bun:sqlite).
+  const bytes = Buffer.from(row.value.buffer, row.value.byteOffset, row.value.byteLength);
+  return bytes.toString(row.encoding === "utf16le" ? "utf16le" : "utf8");
 }
 
 /** `String.prototype.isWellFormed` (Node 20) with a fallback for older runtimes. */

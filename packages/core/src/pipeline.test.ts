@@ -158,12 +158,13 @@ describe("compress() on OpenAI chat", () => {
         { id: "b", type: "function", function: { name: "mcp__secret__read", arguments: "{}" } },
         { id: "c", type: "function", function: { name: "ls", arguments: "{}" } },
         { id: "d", type: "function", function: { name: "ls", arguments: "{}" } },
-        { id: "e", type: "function", function: { name: "ls", arguments: "{}" } },
       ] },
       { role: "tool", tool_call_id: "a", content: longText },
       { role: "tool", tool_call_id: "b", content: longText },
       { role: "tool", tool_call_id: "c", content: `x\n${marker("old", ccrKey("old"))}\n${longText}` },
       { role: "tool", tool_call_id: "d", content: "tiny" },
+      { role: "user", content: "and e?" },
+      { role: "assistant", content: null, tool_calls: [{ id: "e", type: "function", function: { name: "ls", arguments: "{}" } }] },
       { role: "tool", tool_call_id: "e", content: longText },
     ];
     const r = await compress(msgs, { compressors: [firstLine], store: mapStore(), tokenizer: words, minTokens: 3, excludeTools: ["mcp__*"], protectRecent: 1 });

@@ -3,6 +3,7 @@ import { DEFAULT_TIME_BUDGET_MS, now } from "./budget.js";
 import { jsonDetector } from "./detect.js";
 import { loadPlugins, type LoadedPlugins } from "./plugins.js";
 import { handleUnit, preSkip, toUnit, type RunState } from "./unit.js";
+import { firstProtectedIndex } from "./turns.js";
 import { estimateTokenizer } from "./tokenizer.js";
 import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
@@ -37,7 +38,11 @@ export interface CompressOptions {
    * compressed form of old turns depends on later ones, so prompt-cache prefix stability is traded away.
    */
   tokenBudget?: number;
-  /** Leave the last N messages untouched. Default 0. */
+  /**
+   * Leave the last N turns untouched (a turn starts at a message the user wrote; tool results belong to
+   * the turn they answer). Default 0. Counted in turns, not messages, so the window does not move while
+   * an agent loop adds tool calls: an old message's bytes change once, when a new turn begins.
+   */
   protectRecent?: number;
   /** Skip units under this many tokens. Default 200. */
   minTokens?: number;
@@ -252,7 +257,7 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
   };
   if (o.store) state.store = o.store;
   if (o.signal) state.signal = o.signal;
-  const skip = { roles: new Set(settings.roles), excluded: settings.excludeTools.map(globToRegExp), firstProtected: messages.length - settings.protectRecent, total: tokensBefore, tokens: 0 };
+  const skip = { roles: new Set(settings.roles), excluded: settings.excludeTools.map(globToRegExp), firstProtected: firstProtectedIndex(messages, settings.protectRecent), total: tokensBefore, tokens: 0 };
   let out: M = messages;
   const reports: UnitReport[] = [];
   const transforms: string[] = [];

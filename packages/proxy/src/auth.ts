@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { isLoopbackHost } from "./options.js";
 
@@ -13,11 +12,18 @@ export function presentedToken(h: Headers): { token?: string; viaAuthorization: 
   return out;
 }
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
+const encoder = new TextEncoder();
+const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(s)));
 
-/** Constant-time comparison (hashing first makes the lengths equal). */
-export function tokenEquals(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
+/**
+ * Constant-time comparison with WebCrypto (every runtime has it): hashing first makes the lengths
+ * equal, and the loop looks at every byte whatever differs.
+ */
+export async function tokenEquals(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
 }
 
 /** Variables the auth middleware sets for the handlers. */
@@ -38,7 +44,7 @@ export function authMiddleware(host: string, token: string | undefined): Middlew
     let viaAuthorization = false;
     if (token !== undefined) {
       for (const p of presentedToken(c.req.raw.headers)) {
-        if (p.token !== undefined && tokenEquals(p.token, token)) {
+        if (p.token !== undefined && (await tokenEquals(p.token, token))) {
           valid = true;
           viaAuthorization = p.viaAuthorization;
           break;
@@ -48,8 +54,8 @@ export function authMiddleware(host: string, token: string | undefined): Middlew
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
     const peer = env?.incoming?.socket?.remoteAddress;
     const localPeer = peer !== undefined ? isLoopbackHost(peer) : loopbackBind;
-    const path = c.req.path;
-    const sensitive = path === "/stats" || path.startsWith("/v1/retrieve");
+    const path = c.req.path.toLowerCase();
+    const sensitive = /^\/stats\/*$/.test(path) || path.startsWith("/v1/retrieve");
     if ((!loopbackBind || (sensitive && !localPeer)) && !valid) {
       return c.json(
         {

@@ -1,4 +1,5 @@
 import { hasMarker, scanMessages, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store } from "@headroom/core";
+import { spliceJson } from "./json-splice.js";
 import { injectRetrieveTool, RETRIEVE_TOOL_NAME } from "./retrieval.js";
 
 type Obj = Record<string, unknown>;
@@ -11,68 +12,39 @@ export const ROUTES = {
 } as const satisfies Record<string, { format: MessageFormat; key: string }>;
 export type RouteName = keyof typeof ROUTES;
 
+/** What the proxy keeps of a pipeline result (the messages themselves travel as the body text). */
+export type ResultSummary = Pick<CompressResult, "tokensBefore" | "tokensAfter" | "units" | "errors" | "transformsApplied" | "ccrHashes">;
+
 /** What the compression step did to a request body. */
 export interface CompressOutcome {
-  /** The body to send (the input object itself when nothing changed). */
-  body: Obj;
+  /** The body to send when `changed`: the original text with the compressed units spliced in. */
+  text?: string;
   changed: boolean;
   /** The retrieve tool was added: the proxy must answer its calls. */
   injected: boolean;
-  result?: CompressResult;
-  /** Why the pipeline did not run, or why its output was dropped (fail open). */
+  result?: ResultSummary;
+  /** Why the pipeline did not run. */
   skipped?: string;
+  /** Why the pipeline's output was dropped (fail open). */
   error?: string;
 }
 
 export interface CompressStepDeps {
   pipeline: Pipeline;
   store: Store;
-  timeoutMs: number;
   minTokens?: number;
   excludeTools?: string[];
 }
 
 /**
- * Compresses a parsed request body. Never throws: a failing or slow pipeline leaves the body as it was
- * (fail open) and says why. Requests with no tool output large enough to matter skip the pipeline
- * entirely, so they pay neither tokenizing nor re-serializing.
- */
-export async function compressBody(route: RouteName, body: Obj, deps: CompressStepDeps): Promise<CompressOutcome> {
-  const { format, key } = ROUTES[route];
-  const messages = body[key];
-  if (!Array.isArray(messages)) return { body, changed: false, injected: false, skipped: `no ${key} array` };
-  let result: CompressResult | undefined;
-  let error: string | undefined;
-  let skipped: string | undefined;
-  const model = typeof body.model === "string" ? body.model : "gpt-4o";
-  if (!hasCandidate(messages, format, deps.minTokens ?? 200)) skipped = "no tool output large enough to compress";
-  else {
-    try {
-      const opts: CompressOptions = { model, format, store: deps.store };
-      if (deps.minTokens !== undefined) opts.minTokens = deps.minTokens;
-      if (deps.excludeTools) opts.excludeTools = deps.excludeTools;
-      result = await withTimeout(deps.pipeline.compress(messages, opts), deps.timeoutMs);
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-  }
-  let out = body;
-  if (result && result.messages !== messages) out = { ...body, [key]: result.messages };
-  // Markers from earlier turns count too: the model may want to retrieve them now.
-  const withTool = injectRetrieveTool(out, format);
-  const outcome: CompressOutcome = { body: withTool, changed: withTool !== body, injected: withTool !== out };
-  if (result) outcome.result = result;
-  if (skipped) outcome.skipped = skipped;
-  if (error) outcome.error = error;
-  return outcome;
-}
-
-/**
  * Cheap test for "could the pipeline change anything": a tool output whose UTF-8 size reaches
  * `minTokens` (a token is at least one byte, and a UTF-16 unit is at most three bytes), not already
- * compressed and not a retrieval result.
+ * compressed and not a retrieval result. Requests without one skip the pipeline (and the worker pool).
  */
-function hasCandidate(messages: unknown[], format: MessageFormat, minTokens: number): boolean {
+export function hasCandidate(route: RouteName, body: Obj, minTokens = 200): boolean {
+  const { format, key } = ROUTES[route];
+  const messages = body[key];
+  if (!Array.isArray(messages)) return false;
   let scan;
   try {
     scan = scanMessages(messages, format);
@@ -82,8 +54,52 @@ function hasCandidate(messages: unknown[], format: MessageFormat, minTokens: num
   return scan.units.some((u) => u.role === "tool" && u.text.length * 3 >= minTokens && u.toolName !== RETRIEVE_TOOL_NAME && !hasMarker(u.text));
 }
 
-/** Compression past the budget is abandoned (its late result is ignored) and the request goes out as is. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/**
+ * Adds the retrieve tool when the conversation carries markers (from earlier turns too: the model may
+ * want to retrieve them now), splicing it into the original text. Used when the pipeline did not run or
+ * failed open.
+ */
+export function injectOnly(route: RouteName, text: string, body: Obj, extra: Partial<CompressOutcome> = {}): CompressOutcome {
+  const withTool = injectRetrieveTool(body, ROUTES[route].format);
+  if (withTool === body) return { changed: false, injected: false, ...extra };
+  return { text: spliceJson(text, body, withTool), changed: true, injected: true, ...extra };
+}
+
+/**
+ * Compresses a parsed request body (`text` is its JSON source). Never throws: a failing pipeline leaves
+ * the body as it was (fail open) and says why. Only the compressed units and the added tool are new
+ * text; every other byte of the request is the client's.
+ */
+export async function compressRequest(route: RouteName, text: string, body: Obj, deps: CompressStepDeps): Promise<CompressOutcome> {
+  const { format, key } = ROUTES[route];
+  const messages = body[key];
+  if (!Array.isArray(messages)) return injectOnly(route, text, body, { skipped: `no ${key} array` });
+  const model = typeof body.model === "string" ? body.model : "gpt-4o";
+  let result: CompressResult;
+  try {
+    const opts: CompressOptions = { model, format, store: deps.store };
+    if (deps.minTokens !== undefined) opts.minTokens = deps.minTokens;
+    if (deps.excludeTools) opts.excludeTools = deps.excludeTools;
+    result = await deps.pipeline.compress(messages, opts);
+  } catch (e) {
+    return injectOnly(route, text, body, { error: e instanceof Error ? e.message : String(e) });
+  }
+  const out = result.messages !== messages ? { ...body, [key]: result.messages } : body;
+  const withTool = injectRetrieveTool(out, format);
+  const summary: ResultSummary = {
+    tokensBefore: result.tokensBefore,
+    tokensAfter: result.tokensAfter,
+    units: result.units,
+    errors: result.errors,
+    transformsApplied: result.transformsApplied,
+    ccrHashes: result.ccrHashes,
+  };
+  if (withTool === body) return { changed: false, injected: false, result: summary };
+  return { text: spliceJson(text, body, withTool), changed: true, injected: withTool !== out, result: summary };
+}
+
+/** Rejects after `ms`; the late result is ignored (the in-process engine cannot stop a running compressor). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`compression exceeded its ${ms} ms budget`)), ms);

@@ -1,6 +1,6 @@
 import type { Store } from "@headroom/core";
 import { isObj, tryParse, type Dialect, type Obj } from "./dialects/types.js";
-import { answerCalls, type RetrieveCall } from "./retrieval.js";
+import { answerRetrieveCalls, retrieveLimitText, type RetrieveCall } from "./retrieval.js";
 import { parseEvent, SseSplitter } from "./sse.js";
 import { describeNetworkError } from "./upstream.js";
 
@@ -22,10 +22,26 @@ export interface LoopReply {
   body: string;
 }
 
+/** Text answers to the calls: from the store, or — past the last round — the limit message. */
+async function answers(calls: RetrieveCall[], ctx: LoopContext, overLimit: boolean): Promise<string[]> {
+  if (overLimit) return calls.map(() => retrieveLimitText(ctx.maxRounds));
+  return (await answerRetrieveCalls(calls, ctx.store)).map((r) => r.text);
+}
+
+/**
+ * The continuation after the limit: its calls were answered with the limit message, and tools are
+ * switched off so that the model answers in text and never hands a `headroom_retrieve` call to a
+ * client that did not declare it.
+ */
+function withoutTools(format: string, body: Obj): Obj {
+  return { ...body, tool_choice: format === "anthropic" ? { type: "none" } : "none" };
+}
+
 /**
  * Non-streaming retrieve loop: while the model asks for `headroom_retrieve` and nothing else, answer from
  * the store and call upstream again (at most `maxRounds` times); return one combined response. A single
  * round returns the upstream bytes untouched; an upstream error during a continuation is returned as is.
+ * A retrieve call past `maxRounds` gets the limit message and one last continuation without tools.
  */
 export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopContext): Promise<LoopReply> {
   let resp = first;
@@ -35,14 +51,16 @@ export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopCont
     const json = tryParse(text);
     if (!isObj(json)) return { status: resp.status, headers: resp.headers, body: text };
     rounds.push(json);
-    const calls = round < ctx.maxRounds ? ctx.dialect.retrieveOnly(json) : undefined;
+    const calls = round <= ctx.maxRounds ? ctx.dialect.retrieveOnly(json) : undefined;
     if (!calls) {
       if (rounds.length === 1) return { status: resp.status, headers: resp.headers, body: text };
       return { status: resp.status, headers: resp.headers, body: JSON.stringify(ctx.dialect.combine(rounds)) };
     }
-    const answers = await answerCalls(calls, ctx.store);
+    const overLimit = round === ctx.maxRounds;
+    const texts = await answers(calls, ctx, overLimit);
     ctx.onRound?.(calls);
-    body = ctx.dialect.continueBody(body, json, calls, answers);
+    body = ctx.dialect.continueBody(body, json, calls, texts);
+    if (overLimit) body = withoutTools(ctx.dialect.format, body);
     resp = await ctx.send(body);
     text = await resp.text();
     if (!resp.ok) return { status: resp.status, headers: resp.headers, body: text };
@@ -85,17 +103,19 @@ export function streamingLoop(first: Response, body: Obj, ctx: LoopContext, abor
         const rest = splitter.rest();
         if (rest.length) for (const bytes of session.onEvent(parseEvent(rest))) controller.enqueue(bytes);
         const outcome = session.finish();
-        if (outcome.kind === "done" || round >= ctx.maxRounds) {
+        if (outcome.kind === "done" || round > ctx.maxRounds) {
           for (const bytes of outcome.flush) controller.enqueue(bytes);
           controller.close();
           return;
         }
+        const overLimit = round === ctx.maxRounds;
         round++;
         let next: Response;
         try {
-          const answers = await answerCalls(outcome.calls, ctx.store);
+          const texts = await answers(outcome.calls, ctx, overLimit);
           ctx.onRound?.(outcome.calls);
-          body = outcome.continueBody(body, answers);
+          body = outcome.continueBody(body, texts);
+          if (overLimit) body = withoutTools(ctx.dialect.format, body);
           next = await ctx.send(body);
         } catch (e) {
           controller.enqueue(session.errorEvent(`headroom: retrieval continuation failed: ${describeNetworkError(e)}`));

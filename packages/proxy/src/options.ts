@@ -1,4 +1,5 @@
 import type { Compressor, Hook, Pipeline, Store } from "@headroom/core";
+import type { CompressionEngine } from "./engine.js";
 
 /** Default port: the same one the reference Python proxy uses, so client docs carry over. */
 export const DEFAULT_PORT = 8787;
@@ -12,12 +13,24 @@ export const DEFAULT_COMPRESSION_TIMEOUT_MS = 5_000;
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_RETRIEVE_ROUNDS = 3;
 
-/** Options of `createProxyApp` and `startProxy`. Every field is optional. */
-export interface ProxyOptions {
-  /** Interface to bind (startProxy). Default `127.0.0.1`. A non-loopback host requires `token`. */
+/** Options of `createProxyApp` (any runtime). Every field is optional except a way to compress. */
+export interface ProxyAppOptions {
+  /**
+   * The pipeline (a router) that compresses requests, or a function that loads it on first use.
+   * Required unless `engine` is given.
+   */
+  pipeline?: Pipeline | (() => Pipeline | Promise<Pipeline>);
+  /** CCR store for originals, or a function that opens it on first use. Default: a `MemoryStore`. */
+  store?: Store | (() => Store | Promise<Store>);
+  /** `fetch` used for upstream calls. Default: the runtime's global `fetch`. */
+  fetch?: typeof fetch;
+  /** Where compression runs. Default: in-process with `pipeline`. `@headroom/proxy/node` passes a worker pool. */
+  engine?: CompressionEngine;
+  /**
+   * The interface the app is served on, for access rules only (the app binds nothing). A non-loopback
+   * host requires `token`. Default `127.0.0.1`. On an edge runtime, where every caller is remote, set a token.
+   */
   host?: string;
-  /** Port (startProxy). Default 8787; 0 picks a free port. */
-  port?: number;
   /**
    * Shared secret. Required when binding a non-loopback host; then every route needs it, as
    * `Authorization: Bearer <token>` or `x-headroom-proxy-token: <token>`. On loopback it still guards
@@ -28,36 +41,55 @@ export interface ProxyOptions {
   openaiBaseUrl?: string;
   /** Upstream for `/v1/messages*` and requests carrying Anthropic headers. Default api.anthropic.com. */
   anthropicBaseUrl?: string;
-  /** CCR store for originals. Default: SQLite at `storePath` (or the CCR package's default path). */
-  store?: Store;
-  /** SQLite file for the default store. */
-  storePath?: string;
-  /** A ready pipeline (router). Default: `createDefaultRouter` over installed plugins. */
-  pipeline?: Pipeline;
-  /** Extra compressors registered in the default router (ignored when `pipeline` is given). */
-  compressors?: Compressor[];
-  /** Hooks for the default router (ignored when `pipeline` is given). */
-  hooks?: Hook[];
-  /** Where plugin discovery starts (directories whose node_modules are searched). Default: cwd. */
-  pluginsFrom?: string | string[];
   /** Requests over this many bytes get a 413. Default 50 MiB. */
   maxBodyBytes?: number;
   /** Compression that takes longer is abandoned and the original request forwarded. Default 5000. */
   compressionTimeoutMs?: number;
   /** Time until upstream response headers before a 504. Default 600000. */
   upstreamTimeoutMs?: number;
-  /** Rounds of `headroom_retrieve` answered inside the proxy per request. Default 3; 0 disables. */
+  /**
+   * Rounds of `headroom_retrieve` answered inside the proxy per request. Default 3; 0 disables. A call
+   * past the limit is answered with a message saying so (and tools are switched off for that last
+   * continuation), so the client never sees a call of a tool it did not declare.
+   */
   maxRetrieveRounds?: number;
   /** Units under this many tokens are not compressed. Default: the pipeline's (200). */
   minTokens?: number;
   /** Tool names (globs) never compressed. */
   excludeTools?: string[];
-  /** `fetch` used for upstream calls (tests, custom agents). Default: global fetch. */
-  fetch?: typeof fetch;
-  /** One line per request (method, path, status, tokens, ms). Never receives headers or bodies. */
+  /** One line per request (method, path, status, tokens, ms) and per fault. Never receives headers or bodies. */
   log?: (line: string) => void;
+  /** Environment variables (`HEADROOM_*`) read under the options. Default none; the Node server passes `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
+/** Options of `startProxy` and `createNodeProxyApp` (`@headroom/proxy/node`). */
+export interface ProxyOptions extends ProxyAppOptions {
+  /** Interface to bind. Default `127.0.0.1`. A non-loopback host requires `token`. */
+  host?: string;
+  /** Port. Default 8787; 0 picks a free port. */
+  port?: number;
+  /** SQLite file for the default store (`@headroom/ccr/node`). */
+  storePath?: string;
+  /** Extra compressors registered in the default router (ignored when `pipeline` is given). */
+  compressors?: Compressor[];
+  /** Hooks for the default router (ignored when `pipeline` is given). */
+  hooks?: Hook[];
+  /** Where plugin discovery starts (directories whose node_modules are searched). Default: cwd. */
+  pluginsFrom?: string | string[];
+  /**
+   * Worker threads that compress requests. Default: one per core (`os.availableParallelism()`) when the
+   * pipeline is the default router or comes from `pipelineModule`; `0` compresses on the main thread.
+   * A `pipeline`, `compressors` or `hooks` given as objects cannot cross threads: then compression runs
+   * in-process unless `pipelineModule` says how a worker builds the same pipeline.
+   */
+  workers?: number;
+  /**
+   * A module each worker imports to build its pipeline: `{ url, exportName = "createPipeline", options }`;
+   * the export is called with `options` (structured-cloneable) and returns a `Pipeline` (or a promise).
+   */
+  pipelineModule?: { url: string | URL; exportName?: string; options?: unknown };
+}
 /** Options after defaults and environment variables were applied. */
 export interface ResolvedOptions {
   host: string;
@@ -65,11 +97,12 @@ export interface ResolvedOptions {
   token: string | undefined;
   openaiBaseUrl: string;
   anthropicBaseUrl: string;
-  storePath: string | undefined;
   maxBodyBytes: number;
   compressionTimeoutMs: number;
   upstreamTimeoutMs: number;
   maxRetrieveRounds: number;
+  /** Tool outputs under this many tokens skip compression (the pipeline's 200 when not set). */
+  minTokens: number | undefined;
 }
 
 const num = (v: string | undefined): number | undefined => {
@@ -83,18 +116,18 @@ const num = (v: string | undefined): number | undefined => {
  * `HEADROOM_OPENAI_BASE_URL` / `HEADROOM_ANTHROPIC_BASE_URL`, never from `OPENAI_BASE_URL`, because
  * clients set that one to point at this proxy (reading it would loop).
  */
-export function resolveOptions(o: ProxyOptions, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+export function resolveOptions(o: ProxyOptions, env: Record<string, string | undefined> = o.env ?? {}): ResolvedOptions {
   return {
     host: o.host ?? env.HEADROOM_HOST ?? DEFAULT_HOST,
     port: o.port ?? num(env.HEADROOM_PORT) ?? DEFAULT_PORT,
     token: o.token ?? (env.HEADROOM_PROXY_TOKEN || undefined),
     openaiBaseUrl: normalizeBaseUrl(o.openaiBaseUrl ?? env.HEADROOM_OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL),
     anthropicBaseUrl: normalizeBaseUrl(o.anthropicBaseUrl ?? env.HEADROOM_ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_BASE_URL),
-    storePath: o.storePath ?? (env.HEADROOM_STORE || undefined),
     maxBodyBytes: o.maxBodyBytes ?? num(env.HEADROOM_MAX_BODY_BYTES) ?? DEFAULT_MAX_BODY_BYTES,
     compressionTimeoutMs: o.compressionTimeoutMs ?? num(env.HEADROOM_COMPRESSION_TIMEOUT_MS) ?? DEFAULT_COMPRESSION_TIMEOUT_MS,
     upstreamTimeoutMs: o.upstreamTimeoutMs ?? num(env.HEADROOM_UPSTREAM_TIMEOUT_MS) ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     maxRetrieveRounds: o.maxRetrieveRounds ?? DEFAULT_MAX_RETRIEVE_ROUNDS,
+    minTokens: o.minTokens,
   };
 }
 

@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "@headroom/ccr";
 import { findMarkerHashes } from "@headroom/core";
-import { startProxy, type RunningProxy } from "./index.js";
+import { startProxy, type RunningProxy } from "./node.js";
 import { MockUpstream } from "./testing/mock-upstream.js";
 import {
   anthropicMessage,
@@ -104,16 +104,43 @@ describe("OpenAI Chat Completions", () => {
     expect(mock.requests[1]!.json.messages[3]).toMatchObject({ role: "assistant", content: "Let me look. " });
   });
 
-  it("stops after 3 retrieve rounds and returns the last response as is", async () => {
-    mock.fallback = (r) => ({
-      kind: "json",
-      body: chatCompletion({ content: null, tool_calls: [{ id: `call_${mock.requests.length}`, type: "function", function: { name: "headroom_retrieve", arguments: JSON.stringify({ hash: hashIn(mock.requests[0]!.json) }) } }] }, "tool_calls"),
-    });
+  it("after 3 rounds answers the next retrieve call with the limit and never hands our tool to the client", async () => {
+    // The mock keeps calling headroom_retrieve, as a stubborn model would, unless tools are switched off.
+    mock.fallback = (r) =>
+      r.json.tool_choice === "none"
+        ? { kind: "json", body: chatCompletion({ content: "Answer from what I have." }) }
+        : {
+            kind: "json",
+            body: chatCompletion({ content: null, tool_calls: [{ id: `call_${mock.requests.length}`, type: "function", function: { name: "headroom_retrieve", arguments: JSON.stringify({ hash: hashIn(mock.requests[0]!.json) }) } }] }, "tool_calls"),
+          };
     const res = await openai.chat.completions.create(chatRequest() as never);
-    expect(mock.requests).toHaveLength(4);
-    expect(res.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(mock.requests).toHaveLength(5);
+    const last = mock.requests[4]!.json;
+    expect(last.tool_choice).toBe("none");
+    expect(last.messages.at(-1)).toMatchObject({ role: "tool", content: expect.stringMatching(/limit of 3 retrieval rounds .* was reached/) });
+    expect(res.choices[0]!.finish_reason).toBe("stop");
+    expect(JSON.stringify(res)).not.toContain("headroom_retrieve");
+    expect(res.choices[0]!.message.content).toContain("Answer from what I have.");
     const stats = (await (await fetch(`${proxy.url}/stats`)).json()) as any;
-    expect(stats.retrieve.rounds).toBeGreaterThanOrEqual(3);
+    expect(stats.retrieve.rounds).toBeGreaterThanOrEqual(4);
+  });
+
+  it("streaming: past the limit the retrieve call is answered with the limit, never streamed to the client", async () => {
+    mock.fallback = (r) =>
+      r.json.tool_choice === "none"
+        ? { kind: "sse", chunks: chatStream("chatcmpl-L", "Answer from what I have.") }
+        : { kind: "sse", chunks: chatStream("chatcmpl-L", "", [{ id: `call_${mock.requests.length}`, name: "headroom_retrieve", args: JSON.stringify({ hash: hashIn(mock.requests[0]!.json) }) }]) };
+    const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-test-key" }, body: JSON.stringify({ ...chatRequest(), stream: true }) });
+    const text = await res.text();
+    expect(mock.requests).toHaveLength(5);
+    expect(mock.requests[4]!.json.tool_choice).toBe("none");
+    expect(text).not.toContain("headroom_retrieve");
+    const said = text
+      .split("\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+      .join("");
+    expect(said).toBe("Answer from what I have.");
   });
 
   it("passes a response through unchanged when the model calls other tools too", async () => {

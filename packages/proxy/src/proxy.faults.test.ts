@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "@headroom/ccr";
-import { createProxyApp, startProxy, type RunningProxy } from "./index.js";
+import { createNodeProxyApp as createProxyApp, startProxy, type RunningProxy } from "./node.js";
 import { MockUpstream } from "./testing/mock-upstream.js";
 import { chatCompletion, chatRequest, chatStream, headCompressor, throwingCompressor } from "./testing/fixtures.js";
 

@@ -1,12 +1,24 @@
 import { serve, type ServerType } from "@hono/node-server";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
+import type { Pipeline, Store } from "@headroom/core";
+import { openStore } from "@headroom/ccr/node";
+import { createDefaultRouter } from "@headroom/router/node";
+import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createProxyApp, type ProxyApp } from "./app.js";
+import { nodeFetch } from "./node-fetch.js";
 import type { ProxyOptions } from "./options.js";
+import { WorkerPool } from "./worker-pool.js";
 
 /** A running proxy. */
 export interface RunningProxy {
-  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  /**
+   * Base URL clients can use, e.g. `http://127.0.0.1:8787`. For a wildcard bind (`0.0.0.0`, `::`) it
+   * names the loopback address, because `http://0.0.0.0:PORT` is not an address a client can reach.
+   */
   url: string;
+  /** The address bound (`0.0.0.0` for a wildcard bind). */
   host: string;
   port: number;
   app: ProxyApp;
@@ -14,20 +26,83 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** A module-built pipeline can go to workers; objects (a pipeline, compressors, hooks) cannot. */
+function poolSize(o: ProxyOptions): number {
+  const canCross = o.pipelineModule !== undefined || (!o.pipeline && !o.compressors && !o.hooks);
+  if (!canCross) return 0;
+  return Math.max(0, Math.floor(o.workers ?? availableParallelism()));
+}
+
+/**
+ * The proxy app with Node's defaults: the SQLite store (`@headroom/ccr/node`, at `storePath` or the
+ * default path; in memory with a warning when SQLite is unavailable), upstream calls on Node's HTTP
+ * client, every installed compressor, compression in worker threads (see `workers`).
+ */
+export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
+  const env = options.env ?? process.env;
+  let owned: (Store & { close?: () => void }) | undefined;
+  const store: Store | (() => Store | Promise<Store>) = options.store ?? (() => (owned = openStore(options.storePath ?? (env.HEADROOM_STORE || undefined))));
+  const pluginsFrom = options.pluginsFrom ?? process.cwd();
+  const size = poolSize(options);
+  let engine: WorkerPool | undefined;
+  if (size > 0) {
+    const mod = options.pipelineModule;
+    engine = new WorkerPool({
+      size,
+      init: {
+        url: mod ? String(mod.url) : new URL(import.meta.url.endsWith(".ts") ? "../dist/default-pipeline.js" : "./default-pipeline.js", import.meta.url).href,
+        exportName: mod?.exportName ?? "createPipeline",
+        options: mod ? mod.options : { pluginsFrom },
+        ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}),
+        ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}),
+      },
+      store: async () => (typeof store === "function" ? store() : store),
+      ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),
+    });
+  }
+  const pipeline: Pipeline | (() => Pipeline | Promise<Pipeline>) = options.pipeline ?? (() => defaultWithExtras(options, pluginsFrom));
+  const app = createProxyApp({ ...options, env, store, fetch: options.fetch ?? nodeFetch, ...(engine ? { engine } : { pipeline }) });
+  const close = app.close;
+  return Object.assign(app, {
+    async close() {
+      await close();
+      if (owned && typeof owned.close === "function") owned.close();
+    },
+  });
+}
+
+/** The default router plus the caller's extra compressors and hooks (in-process). */
+function defaultWithExtras(o: ProxyOptions, pluginsFrom: string | string[]): Promise<Pipeline> {
+  return createDefaultRouter({
+    from: pluginsFrom,
+    tokenizer: tiktokenTokenizer,
+    ...(o.compressors ? { compressors: o.compressors } : {}),
+    ...(o.hooks ? { hooks: o.hooks } : {}),
+  });
+}
+
 /**
  * Starts the proxy on Node (default 127.0.0.1:8787). Refuses a non-loopback host without a token.
- * Resolves once listening; the pipeline and store are loaded before that, so the first request is fast.
+ * Resolves once listening; the pipeline (or the workers' pipelines) and the store are loaded before
+ * that, so the first request is fast.
  */
 export async function startProxy(options: ProxyOptions = {}): Promise<RunningProxy> {
-  const app = createProxyApp(options);
-  await app.ready();
+  const app = createNodeProxyApp(options);
+  try {
+    await app.ready();
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   const { host, port } = app.config;
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
-    s.once("error", reject);
+    s.once("error", (e) => void app.close().finally(() => reject(e)));
   });
   const addr = server.address() as AddressInfo;
-  const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  const wildcard = addr.address === "0.0.0.0" || addr.address === "::";
+  const reachable = wildcard ? (addr.family === "IPv6" ? "::1" : "127.0.0.1") : addr.address;
+  const shownHost = reachable.includes(":") ? `[${reachable}]` : reachable;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${addr.port}`,
@@ -36,7 +111,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<RunningPro
     app,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        const s = server as import("node:http").Server;
+        const s = server as Server;
         s.close(() => resolve());
         s.closeIdleConnections?.();
         // Streams still open after 5 s (a client that never reads) are cut so shutdown always ends.

@@ -128,6 +128,11 @@ interface ThinState {
   before: number;
   after: number;
   changed: boolean;
+  /** Field names dropped by slimming (derivable links, renderings of a sibling), for the marker text. */
+  dropped: Set<string>;
+  /** Objects that lost fields, and long strings shortened. */
+  slimmed: number;
+  cut: number;
   lines: string[];
   offloads: StoredOriginal[];
   /** Long arrays enclosing the current position: nested ones get a tighter share. */
@@ -145,6 +150,9 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
     lines: [],
     offloads: [],
     nest: 0,
+    dropped: new Set(),
+    slimmed: 0,
+    cut: 0,
   };
   const thinned = thin(tree, "$", st, 0);
   if (!st.changed) return null;
@@ -159,7 +167,7 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
   const originals: StoredOriginal[] = [{ key, content: original, meta: { kind: "json", compressor: "smart-crusher", items: st.before, kept: st.after } }];
   // Offload and number-summary lines first; the document marker always ends the output.
   const lines = [...new Set(st.lines.map((l) => l.replace("{KEY}", key)))];
-  lines.push(marker(`${st.before} items compressed to ${st.after}`, key));
+  lines.push(marker(summary(st), key));
   for (const off of st.offloads) originals.push(off);
   return {
     text: body + "\n" + lines.join("\n"),
@@ -184,11 +192,32 @@ export function longStringType(s: string, longString: number, blobString: number
   return s.length >= longString ? "text" : null;
 }
 
+/**
+ * What the document marker says was elided. Item counts when arrays were thinned; otherwise what slimming
+ * did — never `0 items compressed to 0`, which tells the model nothing.
+ */
+function summary(st: ThinState): string {
+  const parts: string[] = [];
+  if (st.before > 0) parts.push(`${st.before} items compressed to ${st.after}`);
+  if (st.dropped.size) {
+    const names = [...st.dropped].sort();
+    const shown = names.slice(0, 4).join(", ") + (names.length > 4 ? `, +${names.length - 4} more` : "");
+    parts.push(`${names.length === 1 ? "field" : "fields"} ${shown} dropped from ${st.slimmed} ${st.slimmed === 1 ? "object" : "objects"}`);
+  }
+  if (st.cut) parts.push(`${st.cut} long ${st.cut === 1 ? "string" : "strings"} shortened`);
+  if (st.offloads.length) parts.push(`${st.offloads.length} ${st.offloads.length === 1 ? "string" : "strings"} offloaded`);
+  return parts.length ? parts.join("; ") : "JSON document compacted";
+}
+
 function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
   if (Array.isArray(v)) return v.length >= st.opts.minItems ? thinArray(v, path, st, depth) : v.map((x, i) => thin(x, `${path}[${i}]`, st, depth + 1));
   if (v instanceof JObj) {
     const slim = slimObject(v);
-    if (slim !== v) st.changed = true;
+    if (slim !== v) {
+      st.changed = true;
+      st.slimmed++;
+      for (const k of v.keys) if (!slim.keys.includes(k)) st.dropped.add(k);
+    }
     return new JObj([...slim.keys], slim.vals.map((x, i) => thin(x, `${path}.${slim.keys[i]}`, st, depth + 1)));
   }
   if (typeof v === "string") return thinString(v, path, st, depth);
@@ -293,6 +322,7 @@ function thinString(s: string, path: string, st: ThinState, depth: number): JVal
     // Free text: its opening stays (titles, first lines of messages); the rest is in the stored original.
     if (s.length <= st.opts.longString || /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(s)) return s;
     st.changed = true;
+    st.cut++;
     // Armored blocks (PGP signatures, certificates) are opaque: only their header line says anything.
     const armor = /^-----BEGIN [A-Z0-9 ]+-----/.exec(s);
     if (armor) return `${armor[0]}… (+${s.length - armor[0].length} chars)`;

@@ -10,7 +10,7 @@ import type { BenchSuite, Table } from "../suite.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The built proxy (apps/bench does not list @headroom/proxy as a dependency, so it is loaded by path). */
-const PROXY_DIST = resolve(HERE, "../../../../packages/proxy/dist/index.js");
+const PROXY_DIST = resolve(HERE, "../../../../packages/proxy/dist/node.js");
 const BENCH_DIR = resolve(HERE, "../..");
 
 const REPLY = JSON.stringify({

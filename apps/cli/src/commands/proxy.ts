@@ -51,8 +51,8 @@ export const command: CliCommand = {
   },
   async run(args, io) {
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-    const { startProxy, isLoopbackHost } = await import("@headroom/proxy");
-    const ccr = await import("@headroom/ccr");
+    const { startProxy, isLoopbackHost } = await import("@headroom/proxy/node");
+    const ccr = await import("@headroom/ccr/node");
     const env = io.env;
     const port = numberOption(args, "port") ?? (env.HEADROOM_PORT ? Number(env.HEADROOM_PORT) : undefined);
     const host = stringOption(args, "host") ?? env.HEADROOM_HOST;
@@ -87,8 +87,7 @@ export const command: CliCommand = {
       if (err.code === "EADDRINUSE") throw new UsageError(`port ${port ?? 8787} is in use: pick another with --port`);
       throw e;
     }
-    const { pipeline } = await proxy.app.ready();
-    const names = pipeline.compressors.map((c) => c.name);
+    const { compressors: names } = await proxy.app.ready();
     const shown = `http://${host && !isLoopbackHost(host) ? host : proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host}:${proxy.port}`;
     io.stdout(
       [

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIO } from "../testing.js";
 import { ccrKey, findMarkerHashes } from "@headroom/core";
-import { openStore } from "@headroom/ccr";
+import { openStore } from "@headroom/ccr/node";
 import { main } from "../main.js";
 
 const io = memoryIO;

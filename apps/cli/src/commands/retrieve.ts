@@ -33,7 +33,7 @@ export const command: CliCommand = {
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
     const query = stringOption(args, "query");
     const maxItems = numberOption(args, "max-items");
-    const ccr = await import("@headroom/ccr");
+    const ccr = await import("@headroom/ccr/node");
     const given = stringOption(args, "store");
     const path = given ? resolve(io.cwd, given) : ccr.defaultStorePath(io.env);
     const json = args.options.json === true;

@@ -1,0 +1,80 @@
+import type { CompressOptions, CompressResult, Pipeline, Store } from "@headroom/core";
+import { compressRequest, injectOnly, withTimeout, type CompressOutcome, type RouteName } from "./compress-step.js";
+
+type Obj = Record<string, unknown>;
+
+/** A model request body in its three forms (each already at hand where the proxy reads a request). */
+export interface RequestInput {
+  raw: Uint8Array;
+  text: string;
+  body: Obj;
+}
+
+/** One `/v1/compress` call: messages in, the pipeline's result out. */
+export interface MessagesTask {
+  messages: unknown[];
+  model: string;
+  tokenBudget?: number;
+  /** Nothing is a candidate: the input comes back as is, with its token count. */
+  bypass?: boolean;
+}
+
+/**
+ * Where compression runs. The edge app runs it in-process; `@headroom/proxy/node` runs it in a pool of
+ * worker threads so other requests never wait behind a compression. Both fail open on time: the
+ * returned promise settles within `timeoutMs` whatever the compressor does.
+ */
+export interface CompressionEngine {
+  /** Compresses a model request (`raw` its bytes, `text` their decoding, `body` the parse). Never rejects. */
+  request(route: RouteName, input: RequestInput, timeoutMs: number): Promise<CompressOutcome>;
+  /** Runs the pipeline on a messages array (`/v1/compress`). Rejects on failure or timeout. */
+  messages(task: MessagesTask, timeoutMs: number): Promise<CompressResult>;
+  /** Names of the compressors in use, when the engine knows them. */
+  compressorNames?(): Promise<string[]>;
+  /** Stops the engine's workers, if any. */
+  close?(): Promise<void>;
+}
+
+/** What the in-process engine needs; loaded on first use. */
+export interface EngineDeps {
+  pipeline: Pipeline;
+  store: Store;
+}
+
+/** Options every engine applies to every request. */
+export interface EngineSettings {
+  minTokens?: number;
+  excludeTools?: string[];
+}
+
+/**
+ * Compression on the caller's thread (every runtime). A compressor that never yields cannot be cut
+ * off here: the timeout forwards the original on time only for compressors that await. Use the
+ * worker pool of `@headroom/proxy/node` on Node.
+ */
+export function inProcessEngine(deps: () => Promise<EngineDeps>, settings: EngineSettings = {}): CompressionEngine {
+  return {
+    async request(route, { text, body }, timeoutMs) {
+      try {
+        const d = await deps();
+        return await withTimeout(compressRequest(route, text, body, { ...d, ...settings }), timeoutMs);
+      } catch (e) {
+        return injectOnly(route, text, body, { error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+    async messages(task, timeoutMs) {
+      const { pipeline, store } = await deps();
+      return withTimeout(pipeline.compress(task.messages, messagesOptions(task, store, settings)), timeoutMs);
+    },
+  };
+}
+
+/** The pipeline options of a `/v1/compress` call. */
+export function messagesOptions(task: MessagesTask, store: Store, settings: EngineSettings): CompressOptions {
+  const o: CompressOptions = { model: task.model, store };
+  if (task.tokenBudget !== undefined) o.tokenBudget = task.tokenBudget;
+  if (task.bypass) o.roles = [];
+  if (settings.minTokens !== undefined) o.minTokens = settings.minTokens;
+  if (settings.excludeTools) o.excludeTools = settings.excludeTools;
+  return o;
+}

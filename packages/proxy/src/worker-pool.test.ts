@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MemoryStore } from "@headroom/ccr";
+import { findMarkerHashes } from "@headroom/core";
+import { startProxy, type RunningProxy } from "./node.js";
+import { MockUpstream } from "./testing/mock-upstream.js";
+import { chatCompletion, chatRequest } from "./testing/fixtures.js";
+
+const mock = new MockUpstream();
+const PIPELINES = new URL("./testing/pipelines.mjs", import.meta.url).href;
+beforeAll(() => mock.start());
+afterAll(() => mock.stop());
+beforeEach(() => mock.reset());
+
+const post = (p: RunningProxy, body: string) => fetch(`${p.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+describe("compression in worker threads", () => {
+  let busy: RunningProxy;
+  beforeAll(async () => {
+    busy = await startProxy({
+      port: 0,
+      openaiBaseUrl: mock.url,
+      anthropicBaseUrl: mock.url,
+      store: new MemoryStore(),
+      workers: 1,
+      compressionTimeoutMs: 400,
+      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { busyMs: 10_000 } },
+    });
+  });
+  afterAll(() => busy.close());
+
+  it("cuts off a synchronous compressor that runs 10 s, forwards the original on time, answers /health meanwhile", async () => {
+    const raw = JSON.stringify(chatRequest());
+    mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+    const t0 = performance.now();
+    const pending = post(busy, raw).then(async (r) => ({ r, ms: performance.now() - t0, body: await r.text() }));
+    // While the worker spins, the main thread keeps answering.
+    const health: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const h0 = performance.now();
+      const res = await fetch(`${busy.url}/health`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      health.push(performance.now() - h0);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    const { r, ms } = await pending;
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-headroom-compression")).toBe("failed-open");
+    expect(mock.requests[0]!.raw.toString()).toBe(raw);
+    expect(ms).toBeLessThan(5_000); // the 400 ms budget plus the upstream, not the compressor's 10 s
+    // On the main thread the 10 s spin would hold every /health for seconds (no timer could even fire);
+    // the bound is loose because CI machines run other test files in parallel.
+    expect(Math.max(...health)).toBeLessThan(2_000);
+    const stats = (await (await fetch(`${busy.url}/stats`)).json()) as { fail_open: number; errors: { recent: string[] } };
+    expect(stats.fail_open).toBe(1);
+    expect(stats.errors.recent.join("\n")).toContain("exceeded its 400 ms budget");
+  });
+
+  it("replaces the stuck worker: the next request is cut off on time too, not queued behind the first", async () => {
+    mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+    const t0 = performance.now();
+    const [a, b] = await Promise.all([post(busy, JSON.stringify(chatRequest())), post(busy, JSON.stringify(chatRequest({ user: "second" })))]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe("worker results", () => {
+  let p: RunningProxy;
+  const store = new MemoryStore();
+  beforeAll(async () => {
+    p = await startProxy({
+      port: 0,
+      openaiBaseUrl: mock.url,
+      anthropicBaseUrl: mock.url,
+      store,
+      workers: 2,
+      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" },
+    });
+  });
+  afterAll(() => p.close());
+
+  it("stores the workers' originals in the proxy's store before forwarding, and reports the compressors", async () => {
+    expect((await p.app.ready()).compressors).toEqual(["test-head"]);
+    mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+    const res = await post(p, JSON.stringify(chatRequest()));
+    expect(res.headers.get("x-headroom-compression")).toBe("applied");
+    const sent = mock.requests[0]!.json;
+    const hash = findMarkerHashes(JSON.stringify(sent.messages))[0]!;
+    expect(await store.get(hash)).toBe(chatRequest().messages[2]!.content);
+    const back = (await (await fetch(`${p.url}/v1/retrieve/${hash}`)).json()) as { original_content: string };
+    expect(back.original_content).toBe(chatRequest().messages[2]!.content);
+  });
+});

@@ -1,0 +1,208 @@
+import { Worker } from "node:worker_threads";
+import type { CompressResult, Store } from "@headroom/core";
+import { injectOnly, type CompressOutcome, type RouteName } from "./compress-step.js";
+import type { CompressionEngine, MessagesTask, RequestInput } from "./engine.js";
+import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
+
+type Obj = Record<string, unknown>;
+type TaskBody = { kind: "request"; route: RouteName; body: Uint8Array } | { kind: "messages"; task: MessagesTask };
+
+/** Options of the pool. */
+export interface WorkerPoolOptions {
+  /** Threads. Each builds its own pipeline. */
+  size: number;
+  init: WorkerInit;
+  /** Where originals collected by workers are put before the request goes on. */
+  store: () => Promise<Store>;
+  /** Reports a worker that failed to start or died. */
+  onProblem?: (message: string) => void;
+}
+
+interface Job {
+  id: number;
+  body: TaskBody;
+  settle(reply: WorkerReply | Error): void;
+  slot?: Slot;
+  /** When a worker started on it (`performance.now()`). */
+  startedAt?: number;
+  timeoutMs: number;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<string[]>;
+  /** The pipeline is built: jobs go only to ready workers, so a cold start never eats a job's budget. */
+  isReady: boolean;
+  job?: Job;
+}
+
+// Sources run by the tests use the built worker: a worker thread cannot load TypeScript.
+const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "../dist/worker.js" : "./worker.js", import.meta.url);
+
+/**
+ * Compression in worker threads. Jobs queue for a free worker; each job has a deadline counted from
+ * when it was queued, and at the deadline the caller gets the fail-open answer. A worker is terminated
+ * and replaced only when its job has itself run for the whole budget (a synchronous compressor that
+ * never yields is cut off for real); a job that merely waited in the queue is left to finish, because
+ * killing a healthy worker would make its replacement pay a cold start and fall further behind. The
+ * main thread (health checks, bypassed and streaming requests) never waits either way.
+ */
+export class WorkerPool implements CompressionEngine {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(private readonly o: WorkerPoolOptions) {
+    if (!(o.size >= 1)) throw new RangeError("worker pool size must be ≥ 1");
+    for (let i = 0; i < o.size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Names of the compressors the workers loaded (waits for the first worker to be ready). */
+  compressorNames(): Promise<string[]> {
+    return this.slots[0]!.ready;
+  }
+
+  /** Resolves once every worker built its pipeline; rejects with the first startup error. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  async request(route: RouteName, { raw, text, body }: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
+    // One copy, moved to the worker: the caller keeps `raw` to forward if compression fails open.
+    const reply = await this.submit({ kind: "request", route, body: raw.slice() }, timeoutMs);
+    if (reply instanceof Error) return injectOnly(route, text, body, { error: reply.message });
+    if (!("ok" in reply) || !reply.ok) return injectOnly(route, text, body, { error: "error" in reply ? reply.error : "worker failed" });
+    const outcome: CompressOutcome = { changed: false, injected: false, ...reply.outcome };
+    if (reply.body) outcome.text = new TextDecoder().decode(reply.body);
+    return outcome;
+  }
+
+  async messages(task: MessagesTask, timeoutMs: number): Promise<CompressResult> {
+    const reply = await this.submit({ kind: "messages", task }, timeoutMs);
+    if (reply instanceof Error) throw reply;
+    if (!("ok" in reply) || !reply.ok) throw new Error("error" in reply ? reply.error : "worker failed");
+    return reply.result as CompressResult;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const j of this.queue.splice(0)) j.settle(new Error("proxy is closing"));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Queues a job; settles with the reply (originals already stored) or an Error at the deadline. */
+  private submit(body: TaskBody, timeoutMs: number): Promise<WorkerReply | Error> {
+    if (this.closed) return Promise.resolve(new Error("proxy is closing"));
+    return new Promise((resolve) => {
+      const job: Job = { id: this.nextId++, body, settle: () => undefined, timeoutMs };
+      const timer = setTimeout(() => {
+        const i = this.queue.indexOf(job);
+        if (i >= 0) this.queue.splice(i, 1);
+        else if (job.slot && job.startedAt !== undefined) this.cutOffLater(job);
+        job.settle(new Error(`compression exceeded its ${timeoutMs} ms budget`));
+      }, timeoutMs);
+      let done = false;
+      job.settle = (r) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.job || !slot.isReady || !this.queue.length) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      job.slot = slot;
+      job.startedAt = performance.now();
+      const msg: WorkerTask = { id: job.id, ...job.body };
+      // The request bytes are moved into the worker, not copied.
+      slot.worker.postMessage(msg, msg.kind === "request" ? [msg.body.buffer as ArrayBuffer] : []);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_URL, { workerData: this.o.init });
+    let readyResolve!: (names: string[]) => void;
+    let readyReject!: (e: Error) => void;
+    const slot: Slot = { worker, isReady: false, ready: new Promise((res, rej) => ((readyResolve = res), (readyReject = rej))) };
+    slot.ready.catch(() => undefined); // reported through onProblem; jobs on this worker fail open
+    worker.unref();
+    worker.on("message", (m: WorkerReply) => {
+      if ("ready" in m) {
+        if (m.ready) {
+          slot.isReady = true;
+          readyResolve(m.compressors);
+          this.pump();
+        } else {
+          this.o.onProblem?.(`compression worker failed to start: ${m.error}`);
+          readyReject(new Error(m.error));
+        }
+        return;
+      }
+      const job = slot.job;
+      if (!job || job.id !== m.id) return; // a late answer for a job that already failed open
+      slot.job = undefined;
+      void this.finish(job, m).finally(() => this.pump());
+    });
+    worker.on("error", (e) => {
+      this.o.onProblem?.(`compression worker crashed: ${e.message}`);
+      readyReject(e);
+    });
+    worker.on("exit", () => {
+      if (this.closed || !this.slots.includes(slot)) return;
+      const job = slot.job;
+      this.replace(slot);
+      job?.settle(new Error("compression worker exited"));
+    });
+    return slot;
+  }
+
+  /** Stores the originals the worker collected, then answers the caller. */
+  private async finish(job: Job, m: WorkerReply): Promise<void> {
+    const puts: StoredOriginal[] = "puts" in m ? m.puts : [];
+    try {
+      if (puts.length) {
+        const store = await this.o.store();
+        for (const [k, v, opts] of puts) await store.put(k, v, opts);
+      }
+      job.settle(m);
+    } catch (e) {
+      // An original that cannot be stored must not leave a marker behind: fail open.
+      job.settle(new Error(`store failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+
+  /**
+   * The caller has its fail-open answer; the worker is cut off once the job has run for its whole
+   * budget on it (now, or later if it spent part of the budget queued).
+   */
+  private cutOffLater(job: Job): void {
+    const ranFor = performance.now() - job.startedAt!;
+    const check = () => {
+      if (job.slot && job.slot.job === job) this.recycle(job.slot);
+    };
+    if (ranFor >= job.timeoutMs) check();
+    else setTimeout(check, job.timeoutMs - ranFor).unref();
+  }
+
+  /** Terminates a worker stuck on a job past its deadline and starts a fresh one in its place. */
+  private recycle(slot: Slot): void {
+    slot.job = undefined;
+    void slot.worker.terminate();
+    this.replace(slot);
+  }
+
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0 || this.closed) return;
+    this.slots[i] = this.spawn();
+    this.pump();
+  }
+}

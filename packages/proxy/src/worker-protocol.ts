@@ -1,0 +1,28 @@
+import type { StorePutOptions } from "@headroom/core";
+import type { CompressOutcome, RouteName } from "./compress-step.js";
+import type { MessagesTask } from "./engine.js";
+
+/** What a worker is started with (`workerData`). */
+export interface WorkerInit {
+  /** Module that builds the pipeline, and its export (called with `options`). */
+  url: string;
+  exportName: string;
+  options: unknown;
+  minTokens?: number;
+  excludeTools?: string[];
+}
+
+/** One job: a model request (body bytes moved in) or a `/v1/compress` call. */
+export type WorkerTask =
+  | { id: number; kind: "request"; route: RouteName; body: Uint8Array }
+  | { id: number; kind: "messages"; task: MessagesTask };
+
+/** An original the pipeline stored inside the worker: the main thread puts it into the real store. */
+export type StoredOriginal = [key: string, value: string, options: StorePutOptions];
+
+/** A job's answer. `text` of a request outcome comes back as bytes (moved, not copied). */
+export type WorkerReply =
+  | { id: number; ok: true; outcome?: Omit<CompressOutcome, "text">; body?: Uint8Array; result?: unknown; puts: StoredOriginal[] }
+  | { id: number; ok: false; error: string; puts: StoredOriginal[] }
+  | { id: -1; ready: true; compressors: string[] }
+  | { id: -1; ready: false; error: string };

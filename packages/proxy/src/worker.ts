@@ -1,0 +1,73 @@
+// The worker thread of the compression pool: builds its own pipeline from a module, compresses what
+// the main thread sends, and hands back the new body and the originals to store.
+import { parentPort, workerData } from "node:worker_threads";
+import type { Pipeline, Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+import { compressRequest } from "./compress-step.js";
+import { messagesOptions } from "./engine.js";
+import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The pipeline only ever `put`s. Originals are collected per job and written to the real store by the
+ * main thread before the request goes upstream, so a marker never points at nothing.
+ */
+class CollectingStore implements Store {
+  puts: StoredOriginal[] = [];
+  private readonly map = new Map<string, string>();
+  async put(key: string, value: string, options: StorePutOptions = {}): Promise<void> {
+    this.map.set(key, value);
+    this.puts.push([key, value, options]);
+  }
+  async get(key: string): Promise<string | undefined> {
+    return this.map.get(key);
+  }
+  async has(key: string): Promise<boolean> {
+    return this.map.has(key);
+  }
+  async delete(key: string): Promise<boolean> {
+    return this.map.delete(key);
+  }
+  async status(key: string): Promise<StoreKeyStatus> {
+    return this.map.has(key) ? "present" : "unknown";
+  }
+}
+
+const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
+  const store = new CollectingStore();
+  const settings = { ...(init.minTokens !== undefined ? { minTokens: init.minTokens } : {}), ...(init.excludeTools ? { excludeTools: init.excludeTools } : {}) };
+  try {
+    if (t.kind === "messages") {
+      const result = await pipeline.compress(t.task.messages, messagesOptions(t.task, store, settings));
+      return post({ id: t.id, ok: true, result, puts: store.puts });
+    }
+    const text = decoder.decode(t.body);
+    const outcome = await compressRequest(t.route, text, JSON.parse(text) as Record<string, unknown>, { pipeline, store, ...settings });
+    const { text: out, ...rest } = outcome;
+    const body = out !== undefined ? encoder.encode(out) : undefined;
+    post({ id: t.id, ok: true, outcome: rest, ...(body ? { body } : {}), puts: store.puts }, body ? [body.buffer as ArrayBuffer] : []);
+  } catch (e) {
+    post({ id: t.id, ok: false, error: e instanceof Error ? e.message : String(e), puts: store.puts });
+  }
+}
+
+/** Builds the pipeline, then serves jobs (a function: the CJS build has no top-level await). */
+async function main(): Promise<void> {
+  try {
+    const mod = (await import(init.url)) as Record<string, unknown>;
+    const make = mod[init.exportName];
+    if (typeof make !== "function") throw new Error(`${init.url} has no function export "${init.exportName}"`);
+    const pipeline = (await (make as (o: unknown) => Pipeline | Promise<Pipeline>)(init.options)) as Pipeline;
+    port.on("message", (t: WorkerTask) => void run(pipeline, t));
+    post({ id: -1, ready: true, compressors: pipeline.compressors.map((c) => c.name) });
+  } catch (e) {
+    post({ id: -1, ready: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+void main();
