@@ -61,7 +61,7 @@ export interface CompressOptions {
 export interface Pipeline {
   readonly compressors: readonly Compressor[];
   readonly hooks: readonly Hook[];
-  compress<M extends unknown[]>(messages: M, options?: CompressOptions): Promise<CompressResult<M>>;
+  compress<M extends readonly unknown[]>(messages: M, options?: CompressOptions): Promise<CompressResult<M>>;
   /** Compress one text as if it were a single tool output. */
   compressText(text: string, options?: CompressOptions & { toolName?: string; toolArgs?: string; query?: string }): Promise<CompressTextResult>;
   describe(): PipelineDescription;
@@ -194,7 +194,7 @@ function mergeOptions(defaults: CompressOptions, compressors: Compressor[], hook
  * Compresses the compressible units of a messages array (OpenAI Chat, Anthropic Messages or OpenAI
  * Responses input items, auto-detected) in place: untouched messages are returned as the same objects.
  */
-export function compress<M extends unknown[]>(messages: M, options: CompressOptions = {}): Promise<CompressResult<M>> {
+export function compress<M extends readonly unknown[]>(messages: M, options: CompressOptions = {}): Promise<CompressResult<M>> {
   return createPipeline(options).compress(messages);
 }
 
@@ -204,7 +204,7 @@ async function resolveTokenizer(t: Tokenizer | TokenizerFactory | undefined, mod
   return t;
 }
 
-async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
+async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
   if (!Array.isArray(messages)) throw new TypeError("compress: messages must be an array");
   const errors: CompressError[] = [];
   const format = o.format ?? detectFormat(messages);
