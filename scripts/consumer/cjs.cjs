@@ -1,4 +1,4 @@
-// Requires every subpath with a `require` condition, from CommonJS, and runs core's compress() from it.
+// Requires every subpath with a `require` condition, from CommonJS, and compresses through the CJS router.
 const { readFileSync } = require("node:fs");
 const names = JSON.parse(readFileSync(__dirname + "/packages.json", "utf8"));
 let n = 0;
@@ -12,10 +12,10 @@ for (const name of names) {
     n++;
   }
 }
-const { compress } = require("@headroom/core");
+const { createRouter } = require("@headroom/router");
 const { headroomPlugin } = require("@headroom/smart-crusher");
 const rows = JSON.stringify(Array.from({ length: 60 }, (_, i) => ({ id: i, name: `row-${i}`, ok: true })), null, 2);
-compress([{ role: "tool", tool_call_id: "t", content: rows }], { plugins: [headroomPlugin()], minTokens: 0, lossless: true }).then((r) => {
+createRouter({ plugins: [headroomPlugin()], minTokens: 0, lossless: true }).compress([{ role: "tool", tool_call_id: "t", content: rows }]).then((r) => {
   if (!(r.tokensAfter < r.tokensBefore)) throw new Error("cjs: compress() saved nothing");
-  console.log(`cjs: required ${n} entry points; compress() ${r.tokensBefore} → ${r.tokensAfter}`);
+  console.log(`cjs: required ${n} entry points; router.compress() ${r.tokensBefore} → ${r.tokensAfter}`);
 });
