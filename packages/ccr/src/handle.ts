@@ -1,5 +1,6 @@
 import type { Store } from "@headroom/core";
 import { formatRetrieveResult, retrieve, type RetrieveResult } from "./retrieve.js";
+import type { FollowUpFor } from "./follow-up.js";
 import { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
 
 /** One `headroom_retrieve` call found in a model response. */
@@ -20,8 +21,8 @@ export interface RetrieveCallResult extends RetrieveCall {
   isError: boolean;
 }
 
-/** What `handleRetrieveCalls` returns. */
-export interface HandledRetrieveCalls {
+/** What `handleRetrieveCalls` returns; `R` is the response's type, which types `followUp`. */
+export interface HandledRetrieveCalls<R = unknown> {
   dialect: Dialect;
   /** The `headroom_retrieve` calls in the response, in order. */
   calls: RetrieveCall[];
@@ -38,7 +39,7 @@ export interface HandledRetrieveCalls {
    * blocks; Responses: the response's output items, then `function_call_output` items — when chaining
    * with `previous_response_id`, send only the outputs). Empty when there is no retrieve call.
    */
-  followUp: unknown[];
+  followUp: FollowUpFor<R>;
 }
 
 type Obj = Record<string, unknown>;
@@ -100,7 +101,7 @@ const INVALID = `headroom_retrieve: invalid arguments; expected {"hash": "<24 he
  * Messages or OpenAI Responses; detected when `dialect` is omitted) from `store`, and builds the
  * messages to append so an app with its own tool loop can continue the conversation.
  */
-export async function handleRetrieveCalls(response: unknown, store: Store, dialect?: Dialect): Promise<HandledRetrieveCalls> {
+export async function handleRetrieveCalls<R = unknown>(response: R, store: Store, dialect?: Dialect): Promise<HandledRetrieveCalls<R>> {
   const d = dialect ?? detectResponseDialect(response);
   const res = response as Obj;
   const all = toolCalls(res, d);
@@ -120,7 +121,7 @@ export async function handleRetrieveCalls(response: unknown, store: Store, diale
     results.push({ ...call, result, text: formatRetrieveResult(result), isError: !result.found });
   }
   const onlyRetrieve = ours.length > 0 && ours.length === all.length;
-  return { dialect: d, calls, onlyRetrieve, results, followUp: results.length ? followUp(res, d, results) : [] };
+  return { dialect: d, calls, onlyRetrieve, results, followUp: (results.length ? followUp(res, d, results) : []) as FollowUpFor<R> };
 }
 
 function followUp(response: Obj, d: Dialect, results: RetrieveCallResult[]): unknown[] {

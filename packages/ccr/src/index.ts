@@ -24,4 +24,5 @@ export {
 export type { Dialect, OpenAIChatTool, AnthropicTool, ResponsesTool } from "./tool.js";
 export { handleRetrieveCalls, detectResponseDialect } from "./handle.js";
 export type { RetrieveCall, RetrieveCallResult, HandledRetrieveCalls } from "./handle.js";
+export type { FollowUpFor, ChatToolMessage, ChatAssistantFollowUp, AnthropicFollowUp, AnthropicToolResultBlock, ResponsesFunctionCallOutput } from "./follow-up.js";
 export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
