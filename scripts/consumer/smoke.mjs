@@ -38,6 +38,14 @@ assert.equal(v.status, 0, v.stderr);
 const c = run(["compress", "build.log", "--lossless"], join(work, "sub"), { INIT_CWD: "/" });
 assert.equal(c.status, 0, c.stderr);
 assert.match(c.stdout, /^tokens: \d+ → \d+/);
+// With the native SQLite module unbuilt (this install skips install scripts), originals could not
+// outlive the run: the CLI must say so in one line and emit no marker; with SQLite, markers retrieve.
+const st = run(["compress", "build.log", "--json", "--store", join(work, "ccr.sqlite")], join(work, "sub"));
+assert.equal(st.status, 0, st.stderr);
+const stored = JSON.parse(st.stdout);
+assert.ok(st.stderr.trim().split("\n").length <= 1, `more than one stderr line: ${st.stderr}`);
+if (!stored.ccrHashes.length) assert.match(st.stderr, /^headroom: no persistent CCR store, so the output is lossless/);
+for (const h of stored.ccrHashes) assert.equal(run(["retrieve", h, "--store", join(work, "ccr.sqlite")], work).status, 0);
 const bad = run(["retrieve", "xyz"], work, { HEADROOM_STORE: join(work, "none.sqlite") });
 assert.equal(bad.status, 2, `retrieve xyz: ${bad.status} ${bad.stderr}`);
 console.log(`smoke: ${names.length} compressors discovered; ${r.tokensBefore} → ${r.tokensAfter} tokens; bin ${v.stdout.trim()} ok`);

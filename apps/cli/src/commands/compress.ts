@@ -132,7 +132,8 @@ async function persistentStore(args: ParsedArgs, io: CliIO): Promise<(Store & { 
     return opened.store;
   }
   opened.store?.close?.();
-  const why = opened.warnings[0] ?? "the store keeps originals in memory only";
+  // One line: a native-module error lists every path it tried ("Could not locate the bindings file. Tried: …").
+  const why = (opened.warnings[0] ?? "the store keeps originals in memory only").split("\n")[0]!.replace(/\s*Tried:\s*$/, "");
   if (args.options["require-store"] === true) throw new Error(`no persistent CCR store (${why}); refusing lossy output whose originals would die with this process`);
   io.stderr(`headroom: no persistent CCR store, so the output is lossless (no markers): ${why}\n`);
   return undefined;
