@@ -6,4 +6,10 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: "es2022",
+  // ./node finds its own install location with import.meta.url: shim it for CJS.
+  shims: true,
+  // Plugin discovery loads plugins in the module system the router itself was loaded in.
+  esbuildOptions(options, { format }) {
+    options.define = { ...options.define, __HEADROOM_MODULE_SYSTEM__: JSON.stringify(format === "cjs" ? "require" : "import") };
+  },
 });

@@ -1,14 +1,11 @@
 #!/usr/bin/env node
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
-if (!existsSync(dist)) {
-  process.stderr.write("headroom: the CLI is not built yet: run `pnpm build` in the repository first\n");
-  process.exit(2);
+// The installed `headroom` command. Relative paths resolve from the directory the user runs it in.
+let cli;
+try {
+  cli = await import("../dist/index.js");
+} catch (e) {
+  if (e?.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes("dist")) throw e;
+  process.stderr.write("headroom: this copy of @headroom/cli has no dist/ (a broken install): reinstall it\n");
+  process.exit(1);
 }
-const { main, processIO } = await import(dist);
-const io = processIO();
-// The cwd of `pnpm headroom …` is the repo root; INIT_CWD is where the user typed the command.
-if (process.env.INIT_CWD) io.cwd = process.env.INIT_CWD;
-process.exitCode = await main(process.argv.slice(2), io);
+process.exitCode = await cli.main(process.argv.slice(2), cli.processIO());

@@ -52,3 +52,24 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   const v = args.options[name];
   return typeof v === "string" ? v : undefined;
 }
+
+/** A TCP port (0 = any free one) from an option or an env var, or a usage error naming its source. */
+export function parsePort(value: string, source: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n > 65535)
+    throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** An http(s) base URL from an option or an env var, or a usage error naming its source. */
+export function parseBaseUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${source} must be an http(s) URL such as https://api.openai.com, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`${source} must be an http(s) URL, got ${JSON.stringify(value)} (${url.protocol} scheme)`);
+  return value;
+}

@@ -8,7 +8,8 @@ export interface ParsedArgs {
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<string>;
+  /** All of stdin: bytes (checked as strict UTF-8 by the caller) or, in tests, a string. */
+  readStdin(): Promise<string | Uint8Array>;
   env: Record<string, string | undefined>;
   cwd: string;
 }

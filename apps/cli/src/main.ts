@@ -65,8 +65,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/**
+ * Exits quietly when the reader of stdout goes away (`headroom … | head`): EPIPE is not an error of
+ * ours, and Node would otherwise print a stack trace for the unhandled 'error' event.
+ */
+function quietOnClosedStdout(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
 /** IO bound to the real process. */
 export function processIO(): CliIO {
+  quietOnClosedStdout();
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
@@ -74,7 +88,7 @@ export function processIO(): CliIO {
       if (process.stdin.isTTY) throw new UsageError("no input: give a FILE or pipe text into stdin");
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
+      return Buffer.concat(chunks);
     },
     env: process.env,
     cwd: process.cwd(),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CliIO } from "./command.js";
 
 /** An in-memory CliIO for tests: captures stdout/stderr, serves `stdin`, runs in a fresh temp directory. */
-export function memoryIO(stdin = "", env: Record<string, string | undefined> = {}): CliIO & { out: string; err: string } {
+export function memoryIO(stdin: string | Uint8Array = "", env: Record<string, string | undefined> = {}): CliIO & { out: string; err: string } {
   const o = {
     out: "",
     err: "",

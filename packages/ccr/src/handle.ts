@@ -1,11 +1,10 @@
 import type { Store } from "@headroom/core";
-import { answerRetrieveCalls, type RetrieveCall, type RetrieveCallResult } from "./calls.js";
-import { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
+import { answerRetrieveCallsimport { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
 
 export type { RetrieveCall, RetrieveCallResult };
 
-/** What `handleRetrieveCalls` returns. */
-export interface HandledRetrieveCalls {
+/** What `handleRetrieveCalls` returns; `R` is the response's type, which types `followUp`. */
+export interface HandledRetrieveCalls<R = unknown> {
   dialect: Dialect;
   /** The `headroom_retrieve` calls in the response, in order. */
   calls: RetrieveCall[];
@@ -22,7 +21,7 @@ export interface HandledRetrieveCalls {
    * blocks; Responses: the response's output items, then `function_call_output` items — when chaining
    * with `previous_response_id`, send only the outputs). Empty when there is no retrieve call.
    */
-  followUp: unknown[];
+  followUp: FollowUpFor<R>;
 }
 
 type Obj = Record<string, unknown>;
@@ -71,7 +70,7 @@ function toolCalls(response: Obj, dialect: Dialect): RawCall[] {
  * Messages or OpenAI Responses; detected when `dialect` is omitted) from `store`, and builds the
  * messages to append so an app with its own tool loop can continue the conversation.
  */
-export async function handleRetrieveCalls(response: unknown, store: Store, dialect?: Dialect): Promise<HandledRetrieveCalls> {
+export async function handleRetrieveCalls<R = unknown>(response: R, store: Store, dialect?: Dialect): Promise<HandledRetrieveCalls<R>> {
   const d = dialect ?? detectResponseDialect(response);
   const res = response as Obj;
   const all = toolCalls(res, d);
@@ -79,7 +78,7 @@ export async function handleRetrieveCalls(response: unknown, store: Store, diale
   const results = await answerRetrieveCalls(ours, store);
   const calls: RetrieveCall[] = results.map(({ id, hash, query }) => ({ id, hash, ...(query !== undefined ? { query } : {}) }));
   const onlyRetrieve = ours.length > 0 && ours.length === all.length;
-  return { dialect: d, calls, onlyRetrieve, results, followUp: results.length ? followUp(res, d, results) : [] };
+  return { dialect: d, calls, onlyRetrieve, results, followUp: (results.length ? followUp(res, d, results) : []) as FollowUpFor<R> };
 }
 
 function followUp(response: Obj, d: Dialect, results: RetrieveCallResult[]): unknown[] {

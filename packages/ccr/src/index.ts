@@ -22,6 +22,4 @@ export {
 export type { Dialect, OpenAIChatTool, AnthropicTool, ResponsesTool } from "./tool.js";
 export { handleRetrieveCalls, detectResponseDialect } from "./handle.js";
 export type { HandledRetrieveCalls } from "./handle.js";
-export { answerRetrieveCalls, retrieveLimitText } from "./calls.js";
-export type { RawRetrieveCall, RetrieveCall, RetrieveCallResult } from "./calls.js";
-export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+export { answerRetrieveCallsexport type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";

@@ -1,9 +1,12 @@
 /**
- * Lazy, once-per-process loading of web-tree-sitter and the grammar `.wasm` files shipped inside the
- * individual `tree-sitter-*` npm packages. Nothing is loaded until the first file of a language arrives.
+ * Lazy, once-per-process loading of web-tree-sitter and the grammar `.wasm` files (copied from the
+ * individual `tree-sitter-*` npm packages into dist/grammars at build time). Nothing is loaded until
+ * the first file of a language arrives.
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import { SPECS, type LanguageId } from "./languages.js";
 
@@ -15,9 +18,15 @@ const languages = new Map<LanguageId, Promise<Language>>();
 const parsers = new Map<LanguageId, Parser>();
 const loadTimes = new Map<LanguageId, number>();
 
-/** Absolute path of the grammar `.wasm` for a language. */
+/**
+ * Absolute path of the grammar `.wasm` for a language: the copy the build ships in dist/grammars (an
+ * installed package has only those), else the grammar package itself (tests run from src in the repo,
+ * where the tree-sitter-* packages are devDependencies).
+ */
 export function grammarPath(id: LanguageId): string {
   const { pkg, file } = SPECS[id].wasm;
+  const shipped = fileURLToPath(new URL(`./grammars/${file}`, import.meta.url));
+  if (existsSync(shipped)) return shipped;
   return join(dirname(require.resolve(`${pkg}/package.json`)), file);
 }
 

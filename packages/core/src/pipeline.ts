@@ -86,7 +86,7 @@ export interface Pipeline {
   /** The accepted compressors, in the order they are tried (malformed ones are left out and reported). */
   readonly compressors: readonly AnyCompressor[];
   readonly hooks: readonly AnyHook[];
-  compress<M extends unknown[]>(messages: M, options?: CompressOptions): Promise<CompressResult<M>>;
+  compress<M extends readonly unknown[]>(messages: M, options?: CompressOptions): Promise<CompressResult<M>>;
   /** Compress one text as if it were a single tool output. */
   compressText(text: string, options?: CompressTextOptions): Promise<CompressTextResult>;
   describe(): PipelineDescription;
@@ -212,7 +212,7 @@ function merged(defaults: CompressOptions, base: LoadedPlugins, o: CompressOptio
  * Compresses the compressible units of a messages array (OpenAI Chat, Anthropic Messages or OpenAI
  * Responses input items, auto-detected) in place: untouched messages are returned as the same objects.
  */
-export function compress<M extends unknown[]>(messages: M, options: CompressOptions = {}): Promise<CompressResult<M>> {
+export function compress<M extends readonly unknown[]>(messages: M, options: CompressOptions = {}): Promise<CompressResult<M>> {
   return createPipeline(options).compress(messages);
 }
 
@@ -222,7 +222,7 @@ async function resolveTokenizer(t: Tokenizer | TokenizerFactory | undefined, mod
   return t;
 }
 
-async function beforePipeline(o: RunOptions, messages: unknown[], format: MessageFormat, errors: CompressError[]): Promise<PipelineSettingsV2> {
+async function beforePipeline(o: RunOptions, messages: readonly unknown[], format: MessageFormat, errors: CompressError[]): Promise<PipelineSettingsV2> {
   let settings = settingsFrom(o);
   for (const { v2: h } of o.plugins_.hooks) {
     if (!h.beforePipeline) continue;
@@ -236,7 +236,7 @@ async function beforePipeline(o: RunOptions, messages: unknown[], format: Messag
   return settings;
 }
 
-async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
+async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
   if (!Array.isArray(messages)) throw new TypeError("compress: messages must be an array");
   const errors: CompressError[] = [...o.plugins_.errors];
   const format = o.format ?? detectFormat(messages);

@@ -169,7 +169,7 @@ describe("plugin discovery", () => {
 
   it("finds nothing when the plugin is not installed", async () => {
     const dir = project(false);
-    const { registry, found } = await discoverPlugins({ from: dir });
+    const { registry, found } = await discoverPlugins({ from: dir, onWarning: () => {} });
     expect(found).toEqual([]);
     expect(registry.list()).toEqual([]);
   });

@@ -1,43 +1,30 @@
 import type { Tokenizer, TokenizerFactory } from "@headroom/core";
+import { encodingForModel, type EncodingName } from "./models.js";
 
-/** The tiktoken encodings Headroom counts with. */
-export type EncodingName = "o200k_base" | "cl100k_base";
-
-/** Which encoding a model uses, and whether counts for it are only an estimate. */
-export interface ModelEncoding {
-  encoding: EncodingName;
-  /** True for models whose own tokenizer is not public (Claude, Gemini, unknown models). */
-  estimated: boolean;
-}
-
-const CL100K = /^(gpt-4(?!o|\.[1-9]|-o)|gpt-3\.5|text-embedding-(3|ada)|davinci|babbage)/;
-const O200K = /^(gpt-4o|gpt-4\.[1-9]|gpt-5|gpt-oss|o[1-9]|chatgpt-4o|codex|computer-use)/;
-
-/** Maps a model id (provider prefixes like `openai/` are ignored) to its encoding. */
-export function encodingForModel(model: string): ModelEncoding {
-  const m = model.toLowerCase().replace(/^.*\//, "");
-  if (O200K.test(m)) return { encoding: "o200k_base", estimated: false };
-  if (CL100K.test(m)) return { encoding: "cl100k_base", estimated: false };
-  // Claude and Gemini tokenizers are not public: o200k_base is the closest public proxy.
-  return { encoding: "o200k_base", estimated: true };
-}
+export { encodingForModel } from "./models.js";
+export type { EncodingName, ModelEncoding } from "./models.js";
 
 type CountFn = (text: string) => number;
 const loaded = new Map<string, Promise<CountFn>>();
 
-// Special-token strings inside content are ordinary text to us, never control tokens.
-const NO_SPECIALS = { disallowedSpecial: new Set<string>() };
-
+// Each encoding is its own entry file (dist/o200k_base.js, dist/cl100k_base.js), imported on first use:
+// the build keeps these imports as runtime imports, so neither encoding is inlined into this entry.
 async function loadGptTokenizer(encoding: EncodingName): Promise<CountFn> {
-  const mod =
-    encoding === "o200k_base"
-      ? await import("gpt-tokenizer/encoding/o200k_base")
-      : await import("gpt-tokenizer/encoding/cl100k_base");
-  return (text) => mod.countTokens(text, NO_SPECIALS);
+  const mod = encoding === "o200k_base" ? await import("./o200k_base.js") : await import("./cl100k_base.js");
+  return mod.count;
 }
 
+// tiktoken is an optional peer: the specifier is a variable so that bundlers neither fail on it when it
+// is absent nor pull it in when it is present (it is loaded only by `loadEncoding(e, "tiktoken")`).
+const TIKTOKEN = "tiktoken";
+
 async function loadTiktoken(encoding: EncodingName): Promise<CountFn> {
-  const mod = await import("tiktoken");
+  let mod: { get_encoding(e: string): { encode_ordinary(t: string): { length: number } } };
+  try {
+    mod = await import(/* webpackIgnore: true */ /* @vite-ignore */ TIKTOKEN);
+  } catch {
+    throw new Error(`the "tiktoken" backend needs the tiktoken package: npm install tiktoken (or use the default backend)`);
+  }
   const enc = mod.get_encoding(encoding);
   return (text) => enc.encode_ordinary(text).length;
 }

@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CompressResult, Store, UnitReport } from "@headroom/core";
 import { numberOption, stringOption } from "../args.js";
 import { UsageError, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
 import { createEngine, openCliStore } from "../engine.js";
+import { fsReason, readInput } from "../input.js";
 
 /** What the input turned out to be. */
 export type Input =
@@ -53,42 +54,89 @@ export function classifyInput(raw: string, forced?: string): Input {
   return { type: "text", text: raw };
 }
 
-async function readInput(file: string | undefined, io: CliIO): Promise<string> {
-  if (!file || file === "-") return io.readStdin();
-  try {
-    return readFileSync(resolve(io.cwd, file), "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message}`);
-  }
-}
-
 function pct(r: number): string {
   return `${(r * 100).toFixed(1)}%`;
 }
 
-/** Short human summary: totals, then one line per unit kind. */
+/** Short human summary: totals, then one line per unit kind, with why units were left unchanged. */
 export function summarize(r: Omit<CompressResult, "messages">): string {
   const lines = [
     `tokens: ${r.tokensBefore} → ${r.tokensAfter} (saved ${r.tokensSaved}, ${pct(r.compressionRatio)})${r.tokenizer.estimated ? " [estimated counts]" : ""}`,
   ];
-  const byKind = new Map<string, { n: number; before: number; after: number; compressors: Set<string> }>();
+  type Entry = { n: number; before: number; after: number; compressors: Set<string>; left: Map<string, number> };
+  const byKind = new Map<string, Entry>();
   for (const u of r.units as UnitReport[]) {
-    const k = u.kind ?? (u.status === "skipped" ? `skipped: ${u.reason}` : "unknown");
-    const e = byKind.get(k) ?? { n: 0, before: 0, after: 0, compressors: new Set<string>() };
+    const k = u.kind ?? (u.status === "skipped" ? "skipped" : "unknown");
+    const e = byKind.get(k) ?? { n: 0, before: 0, after: 0, compressors: new Set<string>(), left: new Map<string, number>() };
     e.n++;
     e.before += u.tokensBefore;
     e.after += u.tokensAfter;
-    if (u.compressor) e.compressors.add(u.compressor);
+    if (u.compressor && u.status === "compressed") e.compressors.add(u.compressor);
+    if (u.status !== "compressed") {
+      const why = u.reason ?? (u.status === "skipped" ? "skipped" : "no smaller form found");
+      e.left.set(why, (e.left.get(why) ?? 0) + 1);
+    }
     byKind.set(k, e);
   }
-  for (const [k, e] of [...byKind].sort((a, b) => b[1].before - a[1].before)) {
+  for (const [k, e] of [...byKind].sort((a, b) => b[1].before - a[1].before || (a[0] < b[0] ? -1 : 1))) {
     const via = e.compressors.size ? ` via ${[...e.compressors].sort().join(", ")}` : "";
-    lines.push(`  ${k}: ${e.n} unit${e.n === 1 ? "" : "s"}, ${e.before} → ${e.after}${via}`);
+    const left = [...e.left].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([why, n]) => (e.n === 1 ? why : `${n}× ${why}`));
+    lines.push(`  ${k}: ${e.n} unit${e.n === 1 ? "" : "s"}, ${e.before} → ${e.after}${via}${left.length ? ` (left unchanged: ${left.join("; ")})` : ""}`);
   }
   if (r.ccrHashes.length) lines.push(`  ${r.ccrHashes.length} original${r.ccrHashes.length === 1 ? "" : "s"} stored (headroom retrieve <hash>)`);
   for (const e of r.errors) lines.push(`  error (${e.stage}${e.compressor ? ` ${e.compressor}` : ""}${e.unitId ? ` ${e.unitId}` : ""}): ${e.message}`);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The `--json` output for messages input: the request envelope the input had (`model`, `system`,
+ * `tools`, …) with the compressed messages, then the compress result. An envelope field that a result
+ * field would shadow keeps the whole envelope under `request` instead, so nothing is dropped.
+ */
+export function jsonOutput(input: Extract<Input, { type: "messages" }>, messages: unknown, result: Record<string, unknown>): Record<string, unknown> {
+  const envelope = { ...(input.wrapper ?? {}), [input.key]: messages };
+  const clash = Object.keys(envelope).some((k) => k !== input.key && k in result);
+  return clash ? { [input.key]: messages, request: envelope, ...result } : { ...envelope, ...result };
+}
+
+/** `-o FILE`, resolved, refused up front when it cannot be a file (a directory such as `-o /tmp`). */
+function outputPath(args: ParsedArgs, io: CliIO): string | undefined {
+  const out = stringOption(args, "output");
+  if (!out) return undefined;
+  const file = resolve(io.cwd, out);
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    // Does not exist yet: written after compression; errors then are reported the same way.
+  }
+  if (isDir) throw new UsageError(`cannot write ${out}: is a directory (give a file name)`);
+  return file;
+}
+
+/**
+ * Opens the CCR store, or returns undefined (lossless output) when it cannot keep originals past this
+ * process — SQLite unavailable, the file unusable — saying so in one line. With `--require-store` that
+ * is an error instead.
+ */
+async function persistentStore(args: ParsedArgs, io: CliIO): Promise<(Store & { close?(): void }) | undefined> {
+  let opened: Awaited<ReturnType<typeof openCliStore>>;
+  try {
+    opened = await openCliStore(stringOption(args, "store"), io);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    opened = { store: undefined as never, file: "", persistent: false, warnings: [e instanceof Error ? e.message : String(e)] };
+  }
+  if (opened.persistent) {
+    for (const w of opened.warnings) io.stderr(`headroom: ${w}\n`);
+    return opened.store;
+  }
+  opened.store?.close?.();
+  // One line: a native-module error lists every path it tried ("Could not locate the bindings file. Tried: …").
+  const why = (opened.warnings[0] ?? "the store keeps originals in memory only").split("\n")[0]!.replace(/\s*Tried:\s*$/, "");
+  if (args.options["require-store"] === true) throw new Error(`no persistent CCR store (${why}); refusing lossy output whose originals would die with this process`);
+  io.stderr(`headroom: no persistent CCR store, so the output is lossless (no markers): ${why}\n`);
+  return undefined;
 }
 
 export const command: CliCommand = {
@@ -102,8 +150,10 @@ export const command: CliCommand = {
     "",
     "  --model M            model the request is for (tokenizer); default gpt-4o",
     "  --json               print the compressed messages/content and the compress result as JSON",
-    "  --store PATH         SQLite store for originals (default: the user data directory, see headroom help)",
+    "  --store PATH         SQLite store for originals (default: the user data directory, see headroom help);",
+    "                       a directory holds ccr.sqlite; an existing file that is not a store is refused",
     "  --lossless           no markers, nothing stored",
+    "  --require-store      fail (exit 1) when no persistent store can be opened, instead of lossless output",
     "  --query Q            the question, for query-aware selection of raw text",
     "  --format F           auto (default), messages or text",
     "  --min-tokens N       skip units under N tokens (default 200)",
@@ -112,6 +162,9 @@ export const command: CliCommand = {
     "  --token-budget N     stop once the request fits N tokens",
     "  -o, --output FILE    write the compressed messages/content to FILE",
     "",
+    "Input must be UTF-8 text; binary input is refused. With --json, a request's other fields (model,",
+    "system, tools, …) come back beside the compressed messages.",
+    "",
     "Examples:",
     "  headroom compress conversation.json",
     "  kubectl logs deploy/api | headroom compress --query 'why did it crash?'",
@@ -119,49 +172,47 @@ export const command: CliCommand = {
   ].join("\n"),
   options: {
     model: true, json: false, store: true, lossless: false, query: true, format: true, "min-tokens": true,
-    "protect-recent": true, "exclude-tools": true, "token-budget": true, output: true, help: false,
+    "protect-recent": true, "exclude-tools": true, "token-budget": true, output: true, "require-store": false, help: false,
   },
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (args.positionals.length > 1) throw new UsageError(`compress takes one input, got ${args.positionals.length}`);
+    const out = outputPath(args, io);
     const raw = await readInput(args.positionals[0], io);
     const input = classifyInput(raw, stringOption(args, "format"));
-    const lossless = args.options.lossless === true;
-    const model = stringOption(args, "model") ?? "gpt-4o";
     const options = {
-      model,
-      lossless,
+      model: stringOption(args, "model") ?? "gpt-4o",
       minTokens: numberOption(args, "min-tokens"),
       protectRecent: numberOption(args, "protect-recent"),
       tokenBudget: numberOption(args, "token-budget"),
       excludeTools: stringOption(args, "exclude-tools")?.split(",").map((s) => s.trim()).filter(Boolean),
     };
     for (const k of Object.keys(options) as (keyof typeof options)[]) if (options[k] === undefined) delete options[k];
-    let store: (Store & { close?(): void }) | undefined;
-    if (!lossless) store = await openCliStore(stringOption(args, "store"), io);
+    const store = args.options.lossless === true ? undefined : await persistentStore(args, io);
     try {
-      const engine = await createEngine(io.cwd);
+      const engine = await createEngine(io.cwd, io);
       for (const e of engine.discoveryErrors) io.stderr(`warning: plugin ${e.name} failed to load: ${e.message}\n`);
-      const opts = { ...options, ...(store ? { store } : {}) };
+      // Without a store that outlives this run, a marker could never be redeemed: lossless only.
+      const opts = { ...options, lossless: !store, ...(store ? { store } : {}) };
       let payload: unknown;
       let result: Omit<CompressResult, "messages">;
       if (input.type === "messages") {
-        const r = await engine.compress(input.messages, opts);
-        const { messages, ...rest } = r;
+        const { messages, ...rest } = await engine.compress(input.messages, opts);
         result = rest;
         payload = input.wrapper ? { ...input.wrapper, [input.key]: messages } : messages;
-        if (args.options.json) io.stdout(JSON.stringify({ [input.key === "input" ? "input" : "messages"]: messages, ...rest }, null, 2) + "\n");
+        if (args.options.json) io.stdout(JSON.stringify(jsonOutput(input, messages, rest), null, 2) + "\n");
       } else {
         const query = stringOption(args, "query");
-        const r = await engine.compressText(input.text, { ...opts, ...(query ? { query } : {}) });
-        const { text, ...rest } = r;
+        const { text, ...rest } = await engine.compressText(input.text, { ...opts, ...(query ? { query } : {}) });
         result = { ...rest, format: "openai-chat" };
         payload = text;
         if (args.options.json) io.stdout(JSON.stringify({ content: text, ...rest }, null, 2) + "\n");
       }
-      const out = stringOption(args, "output");
       if (out) {
-        const { writeFileSync } = await import("node:fs");
-        writeFileSync(resolve(io.cwd, out), typeof payload === "string" ? payload : JSON.stringify(payload, null, 2) + "\n");
+        try {
+          writeFileSync(out, typeof payload === "string" ? payload : JSON.stringify(payload, null, 2) + "\n");
+        } catch (e) {
+          throw new UsageError(`cannot write ${stringOption(args, "output")}: ${fsReason(e)}`);
+        }
       }
       if (!args.options.json) io.stdout(summarize(result));
       return 0;

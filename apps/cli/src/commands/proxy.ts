@@ -1,7 +1,6 @@
-import { resolve } from "node:path";
-import { numberOption, stringOption } from "../args.js";
+import { numberOption, parseBaseUrl, parsePort, stringOption } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
-import { CLI_DIR } from "../engine.js";
+import { CLI_DIR, cliStorePath } from "../engine.js";
 
 /**
  * `headroom proxy`: runs the Headroom proxy (OpenAI Chat/Responses and Anthropic Messages compatible)
@@ -51,18 +50,25 @@ export const command: CliCommand = {
   },
   async run(args, io) {
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-    const { startProxy, isLoopbackHost } = await import("@headroom/proxy/node");
-    const ccr = await import("@headroom/ccr/node");
     const env = io.env;
-    const port = numberOption(args, "port") ?? (env.HEADROOM_PORT ? Number(env.HEADROOM_PORT) : undefined);
+    // Every value is checked before anything starts, so a typo is one line, not a Node stack.
+    const portText = stringOption(args, "port");
+    const port = portText !== undefined ? parsePort(portText, "--port") : env.HEADROOM_PORT ? parsePort(env.HEADROOM_PORT, "HEADROOM_PORT") : undefined;
+    const url = (opt: string, envName: string, fallback: string) => {
+      const given = stringOption(args, opt);
+      if (given !== undefined) return parseBaseUrl(given, `--${opt}`);
+      const fromEnv = env[envName];
+      return fromEnv ? parseBaseUrl(fromEnv, envName) : fallback;
+    };
+    const openaiBaseUrl = url("openai-base-url", "HEADROOM_OPENAI_BASE_URL", "https://api.openai.com");
+    const anthropicBaseUrl = url("anthropic-base-url", "HEADROOM_ANTHROPIC_BASE_URL", "https://api.anthropic.com");
+    const { startProxy, isLoopbackHost } = await import("@headroom/proxy/node");
     const host = stringOption(args, "host") ?? env.HEADROOM_HOST;
     const token = stringOption(args, "token") ?? (env.HEADROOM_PROXY_TOKEN || undefined);
     if (host && !isLoopbackHost(host) && !token)
       throw new UsageError(`--host ${host} is not loopback: set --token (or HEADROOM_PROXY_TOKEN) so that only your clients can use the proxy`);
-    const storeOpt = stringOption(args, "store");
-    const storePath = storeOpt ? resolve(io.cwd, storeOpt) : ccr.defaultStorePath(env);
+    const storePath = await cliStorePath(stringOption(args, "store"), io);
     const num = (name: string) => numberOption(args, name);
-    const opt = <T>(v: T | undefined) => v;
     const quiet = args.options.quiet === true;
 
     let proxy;
@@ -73,8 +79,8 @@ export const command: CliCommand = {
         ...(token ? { token } : {}),
         storePath,
         pluginsFrom: [CLI_DIR, io.cwd],
-        openaiBaseUrl: opt(stringOption(args, "openai-base-url")) ?? env.HEADROOM_OPENAI_BASE_URL ?? "https://api.openai.com",
-        anthropicBaseUrl: opt(stringOption(args, "anthropic-base-url")) ?? env.HEADROOM_ANTHROPIC_BASE_URL ?? "https://api.anthropic.com",
+        openaiBaseUrl,
+        anthropicBaseUrl,
         ...(num("max-body-bytes") !== undefined ? { maxBodyBytes: num("max-body-bytes")! } : {}),
         ...(num("compression-timeout-ms") !== undefined ? { compressionTimeoutMs: num("compression-timeout-ms")! } : {}),
         ...(num("upstream-timeout-ms") !== undefined ? { upstreamTimeoutMs: num("upstream-timeout-ms")! } : {}),
@@ -85,10 +91,13 @@ export const command: CliCommand = {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === "EADDRINUSE") throw new UsageError(`port ${port ?? 8787} is in use: pick another with --port`);
+      if (err.code === "EACCES") throw new UsageError(`port ${port ?? 8787} needs privileges to bind: pick one above 1023 with --port`);
+      if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") throw new UsageError(`--host ${host} is not an address of this machine`);
       throw e;
     }
     const { compressors: names } = await proxy.app.ready();
-    const shown = `http://${host && !isLoopbackHost(host) ? host : proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host}:${proxy.port}`;
+    // proxy.url names an address clients can reach (127.0.0.1 for a 0.0.0.0 bind).
+    const shown = host && !isLoopbackHost(host) && host !== "0.0.0.0" && host !== "::" ? `http://${host.includes(":") ? `[${host}]` : host}:${proxy.port}` : proxy.url;
     io.stdout(
       [
         `headroom proxy listening on ${shown}`,

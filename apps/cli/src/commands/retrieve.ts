@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { numberOption, stringOption } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { cliStorePath } from "../engine.js";
 
 /**
  * `headroom retrieve HASH [--query Q] [--store PATH]`: prints the original a marker points to.
  * With a query only the matching items/lines are printed (the "returned K of N" note goes to stderr, so
- * stdout stays pipeable). A miss is one line on stderr and exit code 1.
+ * stdout stays pipeable). A miss is one line on stderr and exit code 1; a HASH that is not one (or a bad
+ * store path) is a usage error, exit code 2.
  */
 export const command: CliCommand = {
   name: "retrieve",
@@ -16,7 +17,8 @@ export const command: CliCommand = {
     "",
     "  HASH             the 24 hex characters after hash= in a marker (a whole marker works too)",
     "  --query Q, -q Q  only the items of a JSON array (or the lines of a text) that match Q (BM25)",
-    "  --store PATH     SQLite store to read (default: $HEADROOM_STORE, else the user data directory)",
+    "  --store PATH     SQLite store to read (default: $HEADROOM_STORE, else the user data directory;",
+    "                   a directory means the ccr.sqlite inside it)",
     "  --max-items N    with --query: at most N items (default 50)",
     "  --json           print the retrieval result as JSON ({found, hash, content, note, …})",
     "",
@@ -34,21 +36,21 @@ export const command: CliCommand = {
     const query = stringOption(args, "query");
     const maxItems = numberOption(args, "max-items");
     const ccr = await import("@headroom/ccr/node");
-    const given = stringOption(args, "store");
-    const path = given ? resolve(io.cwd, given) : ccr.defaultStorePath(io.env);
+    const key = ccr.normalizeHash(hash);
+    if (!ccr.isCcrKey(key)) throw new UsageError(`${JSON.stringify(hash)} is not a CCR hash: give the 24 hex characters after hash= in a marker (or the whole marker)`);
+    const path = await cliStorePath(stringOption(args, "store"), io);
     const json = args.options.json === true;
 
     // Reading must not create a store: a missing file is simply a miss.
     if (!existsSync(path)) {
-      const key = ccr.normalizeHash(hash);
-      const message = `No CCR store at ${path}, so nothing is stored for ${ccr.isCcrKey(key) ? `hash ${key}` : JSON.stringify(key)}. Pass --store PATH (the one given to compress), or re-run the tool that produced the output.`;
+      const message = `No CCR store at ${path}, so nothing is stored for hash ${key}. Pass --store PATH (the one given to compress), or re-run the tool that produced the output.`;
       if (json) io.stdout(JSON.stringify({ found: false, hash: key, status: "unknown", message }, null, 2) + "\n");
       else io.stderr(`headroom retrieve: ${message}\n`);
       return 1;
     }
     const store = ccr.openStore(path, { onWarning: (m) => io.stderr(`headroom: ${m}\n`) });
     try {
-      const r = await ccr.retrieve(store, hash, { ...(query !== undefined ? { query } : {}), ...(maxItems !== undefined ? { maxItems } : {}) });
+      const r = await ccr.retrieve(store, key, { ...(query !== undefined ? { query } : {}), ...(maxItems !== undefined ? { maxItems } : {}) });
       if (json) {
         io.stdout(JSON.stringify(r, null, 2) + "\n");
         return r.found ? 0 : 1;

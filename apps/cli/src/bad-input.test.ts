@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { memoryIO as io } from "./testing.js";
+import { main } from "./main.js";
+
+// 400 log lines with one anomaly: lossy-compressible whenever a store is attached.
+const LOG = Array.from({ length: 400 }, (_, i) => `2024-05-01T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z INFO worker-${i % 7} processed job ${1000 + i} in ${(i * 37) % 500}ms${i === 233 ? " ERROR checksum mismatch on shard-9" : ""}`).join("\n") + "\n";
+const ROWS = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ id: i, user: `user-${i}`, status: i === 77 ? "FAILED: disk full" : "ok", ms: (i * 37) % 500 })));
+
+const oneLine = (err: string) => {
+  expect(err.trim().split("\n")).toHaveLength(1);
+  expect(err).not.toMatch(/\n\s+at |ERR_[A-Z_]+|RangeError|TypeError/);
+};
+
+describe("store paths that are not a store", () => {
+  it("--store DIR never changes the directory's mode; the store lives inside it", async () => {
+    const a = io(ROWS);
+    const dir = join(a.cwd, "shared");
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    expect(await main(["compress", "--json", "--store", dir], a)).toBe(0);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+    expect(existsSync(join(dir, "ccr.sqlite"))).toBe(true);
+    const { ccrHashes } = JSON.parse(a.out) as { ccrHashes: string[] };
+    expect(ccrHashes.length).toBeGreaterThan(0);
+    for (const h of ccrHashes) {
+      const r = io();
+      expect(await main(["retrieve", h, "--store", dir], r)).toBe(0);
+    }
+  });
+
+  it("--store on an existing file that is not a database is refused and left as it was", async () => {
+    const a = io(ROWS);
+    writeFileSync(join(a.cwd, "notes.txt"), "my notes\n");
+    expect(await main(["compress", "--store", "notes.txt"], a)).toBe(2);
+    expect(a.err).toMatch(/notes\.txt .*is not a Headroom store/);
+    oneLine(a.err);
+    expect(readFileSync(join(a.cwd, "notes.txt"), "utf8")).toBe("my notes\n");
+    expect(readdirSync(a.cwd)).toEqual(["notes.txt"]);
+    const r = io();
+    writeFileSync(join(r.cwd, "notes.txt"), "my notes\n");
+    expect(await main(["retrieve", "0123456789abcdef01234567", "--store", join(r.cwd, "notes.txt")], r)).toBe(2);
+  });
+
+  it.each([
+    [["--store", "/proc/self/ccr.sqlite"], {}],
+    [[], { HOME: "/proc/self" }],
+    [[], { HEADROOM_STORE: "/sys/kernel/ccr.sqlite" }],
+  ])("a store under a virtual filesystem (%j %j) is one line, at once, not a hang", async (argv, env) => {
+    const a = io(ROWS, env);
+    const t0 = performance.now();
+    expect(await main(["compress", ...argv], a)).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(a.err).toMatch(/virtual filesystem/);
+    oneLine(a.err);
+  }, 10_000);
+});
+
+describe("a store that cannot outlive the run", () => {
+  it("falls back to lossless output instead of markers nothing could redeem", async () => {
+    const a = io(ROWS);
+    writeFileSync(join(a.cwd, "file"), "x");
+    // A parent that is a file: SQLite cannot open it, the store falls back to memory.
+    expect(await main(["compress", "--json", "--store", "file/ccr.sqlite"], a)).toBe(0);
+    const out = JSON.parse(a.out);
+    expect(out.ccrHashes).toEqual([]);
+    expect(out.content).not.toMatch(/hash=[a-f0-9]{24}/);
+    expect(out.tokensAfter).toBeLessThan(out.tokensBefore); // still compressed, losslessly
+    expect(a.err).toMatch(/^headroom: no persistent CCR store, so the output is lossless/);
+    oneLine(a.err);
+  });
+
+  it("--require-store makes that an error (exit 1, one line)", async () => {
+    const a = io(ROWS);
+    writeFileSync(join(a.cwd, "file"), "x");
+    expect(await main(["compress", "--require-store", "--store", "file/ccr.sqlite"], a)).toBe(1);
+    expect(a.out).toBe("");
+    expect(a.err).toMatch(/no persistent CCR store/);
+    oneLine(a.err);
+  });
+});
+
+describe("input that is not text", () => {
+  it.each([
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+    ["binary with NUL bytes", Buffer.from("\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", "latin1")],
+  ])("%s on stdin is refused with one line", async (_, bytes) => {
+    const a = io(bytes);
+    expect(await main(["compress", "--lossless"], a)).toBe(2);
+    expect(a.err).toMatch(/^headroom: stdin (is not UTF-8 text|contains NUL bytes)/);
+    oneLine(a.err);
+    expect(a.out).toBe("");
+  });
+
+  it("a binary file is refused; a UTF-8 file with a BOM keeps it", async () => {
+    const a = io();
+    writeFileSync(join(a.cwd, "img.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xc3, 0x28]));
+    expect(await main(["compress", "img.png", "--lossless"], a)).toBe(2);
+    expect(a.err).toMatch(/img\.png (is not UTF-8 text|contains NUL)/);
+    const b = io();
+    writeFileSync(join(b.cwd, "t.txt"), "\ufeffhello\n");
+    expect(await main(["compress", "t.txt", "--lossless", "--json"], b)).toBe(0);
+    expect(JSON.parse(b.out).content).toBe("\ufeffhello\n");
+  });
+});
+
+describe("bad option values are one clear line", () => {
+  it.each([
+    [["proxy", "--port", "70000"], {}, /--port must be a port number from 0 to 65535, got "70000"/],
+    [["proxy"], { HEADROOM_PORT: "xyz" }, /HEADROOM_PORT must be a port number/],
+    [["proxy", "--openai-base-url", "notaurl"], {}, /--openai-base-url must be an http\(s\) URL/],
+    [["proxy", "--anthropic-base-url", "ftp://x"], {}, /--anthropic-base-url must be an http\(s\) URL/],
+    [["proxy"], { HEADROOM_OPENAI_BASE_URL: "localhost:9" }, /HEADROOM_OPENAI_BASE_URL must be an http\(s\) URL/],
+    [["compress", "--lossless", "-o", "/tmp"], {}, /cannot write \/tmp: is a directory/],
+    [["compress", "--lossless", "-o", "/nonexistent/dir/out.txt"], {}, /cannot write \/nonexistent\/dir\/out.txt: no such file or directory/],
+    [["retrieve", "xyz"], {}, /"xyz" is not a CCR hash/],
+  ])("%j %j", async (argv, env, msg) => {
+    const a = io(LOG, env);
+    expect(await main(argv as string[], a)).toBe(2);
+    expect(a.err).toMatch(msg);
+    oneLine(a.err);
+  });
+});
+
+describe("compress --json output", () => {
+  it("keeps the request envelope (model, system, tools, …) beside the compressed messages", async () => {
+    const req = { model: "claude-sonnet-4-5", system: "be brief", max_tokens: 512, tools: [{ name: "read", input_schema: { type: "object" } }], messages: [{ role: "user", content: "hi" }] };
+    const a = io(JSON.stringify(req));
+    expect(await main(["compress", "--json", "--lossless"], a)).toBe(0);
+    const out = JSON.parse(a.out);
+    expect(out).toMatchObject({ model: req.model, system: req.system, max_tokens: 512, tools: req.tools, messages: req.messages });
+    expect(out.tokensBefore).toBeGreaterThan(0);
+  });
+
+  it("the text summary says why a unit was left unchanged", async () => {
+    const a = io(JSON.stringify({ messages: [{ role: "user", content: "q" }, { role: "tool", tool_call_id: "t", content: "small output" }] }));
+    expect(await main(["compress", "--lossless"], a)).toBe(0);
+    expect(a.out).toMatch(/left unchanged: \S/);
+  });
+});
+
+const bin = resolve(__dirname, "../bin/headroom.mjs");
+describe.skipIf(!existsSync(resolve(__dirname, "../dist/index.js")))("the installed bin", () => {
+  it("exits quietly when stdout closes early (EPIPE)", async () => {
+    const big = JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ id: i, v: `value-${i}` })));
+    const child = spawn(process.execPath, [bin, "compress", "--json", "--lossless", "-"], { stdio: ["pipe", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    child.stdin.end(big);
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect(err).toBe("");
+    expect(code).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,13 @@
+/**
+ * `@headroom/tokenizer/cl100k_base`: the cl100k_base encoding alone (GPT-4, GPT-3.5, embeddings),
+ * loaded statically, so a bundle that imports this entry carries this one encoding (~1 MB) and no other.
+ */
+import type { Tokenizer } from "@headroom/core";
+import { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
+import { NO_SPECIALS } from "./models.js";
+
+/** Counts cl100k_base tokens; special-token strings in the text count as ordinary text. */
+export const count = (text: string): number => countTokens(text, NO_SPECIALS);
+
+/** The cl100k_base tokenizer (exact counts). */
+export const cl100kBase: Tokenizer = { name: "gpt-tokenizer", encoding: "cl100k_base", estimated: false, count };
