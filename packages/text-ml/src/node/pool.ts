@@ -98,11 +98,17 @@ export class TextMlPool {
   }
 
   /**
-   * Terminates worker `index` the way a crash would (for operators and crash-recovery tests): its job
-   * fails, and the pool starts a new worker.
+   * Crash drill (for operators and recovery tests): worker `index` exits abnormally at its next batch
+   * boundary, leaving its job unanswered; the job fails and the pool starts a new worker. (Not
+   * `terminate()`: tearing a thread down under a running onnxruntime session aborts the process.)
    */
-  async kill(index = 0): Promise<void> {
-    await this.slots[index]?.worker.terminate();
+  kill(index = 0): Promise<void> {
+    const slot = this.slots[index];
+    if (!slot) return Promise.resolve();
+    return new Promise((resolve) => {
+      slot.worker.once("exit", () => resolve());
+      slot.worker.postMessage({ type: "crash" });
+    });
   }
 
   /** Number of jobs waiting or running. */
@@ -110,10 +116,19 @@ export class TextMlPool {
     return this.queue.length + this.slots.filter((s) => s?.busy).length;
   }
 
+  /** Stops the workers once their current native call (loading, a run) is done. */
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new Error("text-ml: pool closed"));
-    await Promise.all(this.slots.map((s) => s?.worker.terminate()));
+    await Promise.all(this.slots.map((s) => (s ? this.stop(s) : undefined)));
+  }
+
+  private stop(s: Slot): Promise<void> {
+    return new Promise((resolve) => {
+      s.worker.once("exit", () => resolve());
+      s.worker.ref();
+      s.worker.postMessage({ type: "close" });
+    });
   }
 
   private spawn(i: number): void {
@@ -173,7 +188,7 @@ export class TextMlPool {
     this.failure ??= e;
     for (const w of this.readyWaiters.splice(0)) w.reject(this.failure);
     for (const p of this.queue.splice(0)) p.reject(this.failure);
-    for (const s of this.slots) void s?.worker.terminate();
+    for (const s of this.slots) if (s) void this.stop(s);
   }
 
   private dispatch(): void {

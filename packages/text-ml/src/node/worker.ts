@@ -23,28 +23,47 @@ async function warmup(engine: Engine): Promise<number> {
   return r.timings.chunks ? ms / r.timings.chunks : ms;
 }
 
+let running = false;
+let crashing = false;
+let closing = false;
+let chain = Promise.resolve();
+
+// Exits wait for the native call in flight (session creation or a run): tearing a thread down under
+// onnxruntime aborts the whole process (a native error escapes), so a worker only ends between calls.
+port.on("message", (m: JobRequest | { type: "close" | "crash" }) => {
+  if ("type" in m && m.type === "close") {
+    closing = true;
+    chain = chain.then(() => process.exit(0));
+  } else if ("type" in m && m.type === "crash") {
+    crashing = true;
+    if (!running) chain = chain.then(() => process.exit(70));
+  } else chain = chain.then(() => run(m as JobRequest)); // one job at a time, in order
+});
+
+let engine: Engine;
+
 async function main(): Promise<void> {
   const t0 = performance.now();
-  let engine: Engine;
   try {
     engine = await Engine.load(spec, engineOptions);
   } catch (e) {
     post({ type: "init-error", message: e instanceof Error ? e.message : String(e) });
-    return;
+    process.exit(0);
   }
   const loadMs = performance.now() - t0;
   const chunkMs = await warmup(engine);
+  if (closing) process.exit(0);
   post({ type: "ready", loadMs, chunkMs });
-  let chain = Promise.resolve();
-  port.on("message", (job: JobRequest) => {
-    // One job at a time, in order; the pool sends the next only after a reply, this is a safety net.
-    chain = chain.then(() => run(engine, job));
-  });
 }
 
-async function run(engine: Engine, job: JobRequest): Promise<void> {
+async function run(job: JobRequest): Promise<void> {
   const flag = new Int32Array(job.cancel);
-  const cancelled = () => Atomics.load(flag, 0) !== 0;
+  // A crash drill ends the worker at the next batch boundary, the job unanswered, as a real crash would.
+  const cancelled = () => {
+    if (crashing) process.exit(70);
+    return Atomics.load(flag, 0) !== 0;
+  };
+  running = true;
   try {
     const t0 = performance.now();
     const seg = segment(job.text, job.query);
@@ -56,7 +75,10 @@ async function run(engine: Engine, job: JobRequest): Promise<void> {
   } catch (e) {
     if (e instanceof Cancelled) post({ type: "cancelled", id: job.id });
     else post({ type: "error", id: job.id, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    running = false;
+    if (crashing) process.exit(70);
   }
 }
 
-void main();
+chain = main();
