@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "node/worker": "src/node/worker.ts", "testing/index": "src/testing/index.ts" },
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "node/worker": "src/node/worker.ts", "node/prose-worker": "src/node/prose-worker.ts", "testing/index": "src/testing/index.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "testing/index": "src/testing/index.ts" } },
   clean: true,

@@ -34,6 +34,11 @@ export interface TextMlOptions {
   batchSize?: number;
   /** Options of the `@headroom/prose` fallback. */
   prose?: ProseOptions;
+  /**
+   * Units longer than this (characters) get their prose fallback computed in a worker, so that the
+   * event loop never runs prose on a large text. Default 16,000.
+   */
+  inlineFallbackChars?: number;
   /** Priority among compressors for `prose`/`text` (higher runs first). Default 10, above `@headroom/prose`. */
   priority?: number;
   /** Called for every unit text-ml handles (declines, fallbacks, results, errors). */

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { createPipeline, type Compressor } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
 import { startProxy } from "@headroom/proxy";
+import { createProseCompressor } from "@headroom/prose";
+import { getTokenizer } from "@headroom/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTinyModel } from "../testing/index.js";
 import type { TextMlEvent } from "../index.js";
@@ -174,5 +176,32 @@ describe("never block, through the proxy", () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe("prose fallback off the event loop", () => {
+  it("computes a large unit's fallback in a worker, byte-identical to @headroom/prose, without blocking", async () => {
+    const c = make({ timeBudgetMs: 30 });
+    await c.ready();
+    const tokenizer = await getTokenizer("gpt-4o");
+    const text = gibberish(300_000, 11);
+    const unit = { id: "u", text, role: "tool" as const, messageIndex: 0 };
+    const ctx = { model: "gpt-4o", tokenizer, reversible: true, bias: 1, inputTokens: tokenizer.count(text) };
+    const lags: number[] = [];
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const t = performance.now();
+      lags.push(t - last - 5);
+      last = t;
+    }, 5);
+    const off = await c.compress(unit, ctx);
+    clearInterval(tick);
+    const inline = await createProseCompressor().compress(unit, ctx);
+    expect(off?.transforms?.[0]).toBe("text-ml:fallback:estimate");
+    expect(off?.text).toBe(inline?.text);
+    expect(off?.originals).toEqual(inline?.originals);
+    lags.sort((a, b) => a - b);
+    expect(lags.length).toBeGreaterThan(3);
+    expect(lags[lags.length - 1]!).toBeLessThan(60); // the whole prose run happened elsewhere
   });
 });

@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createOriginals, hasMarker, marker, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
-import { createProseCompressor } from "@headroom/prose";
 import { keepRatio } from "../budget.js";
 import { DEFAULT_TIME_BUDGET_MS, type FallbackReason, type TextMlEvent, type TextMlOptions } from "../options.js";
 import type { EngineOptions } from "./engine.js";
+import { ProseFallback } from "./fallback.js";
 import { configuredModelDir, fetchModel, resolveModel, type ModelSpec } from "./model.js";
 import { TextMlPool, type PoolInfo } from "./pool.js";
 import type { JobResult } from "./protocol.js";
@@ -28,6 +28,8 @@ export interface TextMlStats {
   inferMs: number;
   segmentMs: number;
   chunks: number;
+  /** Words the model scored, over compressed units. */
+  words: number;
 }
 
 /** A text-ml compressor with its pool. */
@@ -46,7 +48,7 @@ export interface TextMlCompressor extends Compressor {
 /** Characters per model token, for the up-front cost estimate (sub-word vocabularies are finer than o200k). */
 const CHARS_PER_MODEL_TOKEN = 3.2;
 
-const emptyStats = (): TextMlStats => ({ units: 0, compressed: 0, declined: 0, errors: 0, fallbacks: { budget: 0, loading: 0, estimate: 0, busy: 0 }, tokenizeMs: 0, inferMs: 0, segmentMs: 0, chunks: 0 });
+const emptyStats = (): TextMlStats => ({ units: 0, compressed: 0, declined: 0, errors: 0, fallbacks: { budget: 0, loading: 0, estimate: 0, busy: 0 }, tokenizeMs: 0, inferMs: 0, segmentMs: 0, chunks: 0, words: 0 });
 
 /**
  * Creates the compressor. Throws at once when the configured model directory is broken (one error
@@ -58,7 +60,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
   const dir = configuredModelDir(options.model);
   // Validate now so that a broken directory fails loudly at startup, not per unit.
   let spec: ModelSpec | undefined = dir ? resolveModel(dir) : undefined;
-  const prose = createProseCompressor(options.prose);
+  const prose = new ProseFallback(options.prose, options.inlineFallbackChars ?? 16_000);
   const stats = emptyStats();
   const emit = (e: TextMlEvent) => options.onEvent?.(e);
   const engine: EngineOptions = {
@@ -88,7 +90,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     stats.fallbacks[reason]++;
     emit({ type: "fallback", unitId: unit.id, reason, detail, elapsedMs: performance.now() - t0 });
     report(ctx, `text-ml fell back to prose: ${detail}`);
-    const r = await prose.compress(unit, ctx);
+    const r = await prose.run(unit, ctx);
     return r ? { ...r, transforms: [`text-ml:fallback:${reason}`, ...(r.transforms ?? ["prose"])] } : null;
   };
 
@@ -136,6 +138,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     stats.inferMs += r.timings.inferMs;
     stats.segmentMs += r.timings.segmentMs;
     stats.chunks += r.timings.chunks;
+    stats.words += r.totalWords;
     emit({ type: "compressed", unitId: unit.id, keptWords: r.keptWords, totalWords: r.totalWords, elapsedMs: performance.now() - t0, timings: { ...r.timings } });
     if (r.keptWords >= r.totalWords) return null;
     const originals = createOriginals();
@@ -161,6 +164,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
       return pool;
     },
     close: async () => {
+      await prose.close();
       if (starting) await (await starting.catch(() => undefined))?.close();
     },
   };
