@@ -67,6 +67,16 @@ export function segment(text: string, query?: string): Segmented {
   const verbatim = new Array<boolean>(raw.length).fill(false);
   for (const b of splitBlocks(raw)) if (b.kind !== "para" && b.kind !== "item" && b.kind !== "blank") for (let l = b.start; l < b.end; l++) verbatim[l] = true;
   const q = queryTerms(query);
+  // Prose repeats its words: decide each distinct word once.
+  const memo = new Map<string, boolean>();
+  const protectedWord = (w: string): boolean => {
+    let p = memo.get(w);
+    if (p === undefined) {
+      p = isProtectedWord(w) || (q.size > 0 && terms(w).some((t) => q.has(t)));
+      memo.set(w, p);
+    }
+    return p;
+  };
   const lines: Line[] = [];
   const words: Word[] = [];
   raw.forEach((text, li) => {
@@ -83,9 +93,9 @@ export function segment(text: string, query?: string): Segmented {
     for (const m of rest.matchAll(/\S+/g)) {
       const s = m.index!;
       const e = s + m[0].length;
-      const inSpan = spans.some(([a, b]) => s < b && e > a);
+      const inSpan = spans.length > 0 && spans.some(([a, b]) => s < b && e > a);
       const w = m[0];
-      const protect = inSpan || isProtectedWord(w) || (q.size > 0 && terms(w).some((t) => q.has(t)));
+      const protect = inSpan || protectedWord(w);
       words.push({ text: w, line: li, protect, boundary: /[.!?]["')\]]*$/.test(w) });
     }
     if (words.length > from) words[words.length - 1]!.boundary = true;

@@ -14,7 +14,7 @@ export const REQUIRED_FILES = ["model.onnx", "tokenizer.json", "config.json"] as
 export interface HeadroomModelConfig {
   /** Index of the "keep" label in the model output. */
   keepLabel?: number;
-  /** Tokens per sequence, special tokens included (default: tokenizer_config `model_max_length`, capped at 512). */
+  /** Tokens per sequence, special tokens included (default: tokenizer_config `model_max_length`, capped at 512; this value is not capped). */
   maxLength?: number;
   /** `logits` (default; softmax is applied) or `probabilities` (the graph ends in Softmax). */
   output?: "logits" | "probabilities";
@@ -73,9 +73,12 @@ export function resolveModel(dir: string): ModelSpec {
   const labels = keepLabelOf(config.id2label as Record<string, unknown> | undefined);
   const keepLabel = hcfg.keepLabel ?? labels.keep;
   if (!Number.isInteger(keepLabel) || keepLabel < 0 || keepLabel >= labels.count) throw new Error(`text-ml: ${join(abs, "headroom.json")} keepLabel ${keepLabel} is not one of the ${labels.count} labels`);
-  const declared = Number(hcfg.maxLength ?? tcfg.model_max_length ?? config.max_position_embeddings ?? 512);
-  // Tokenizer configs often say 1e30 for "unbounded"; encoders here are trained at 512.
-  const maxLength = Number.isFinite(declared) && declared >= 8 ? Math.min(Math.floor(declared), 512) : 512;
+  // Tokenizer configs often say 1e30 for "unbounded", and long-context encoders cost quadratically:
+  // 512 unless headroom.json asks for more explicitly.
+  const declared = Number(tcfg.model_max_length ?? config.max_position_embeddings ?? 512);
+  const fromConfig = Number.isFinite(declared) && declared >= 8 ? Math.min(Math.floor(declared), 512) : 512;
+  const explicit = Number(hcfg.maxLength);
+  const maxLength = hcfg.maxLength !== undefined && Number.isInteger(explicit) && explicit >= 8 ? explicit : fromConfig;
   return {
     dir: abs,
     modelPath: join(abs, "model.onnx"),
