@@ -39,6 +39,11 @@ export interface TextMlOptions {
    * event loop never runs prose on a large text. Default 16,000.
    */
   inlineFallbackChars?: number;
+  /**
+   * A worker-side prose fallback still running after this many ms is abandoned (its worker ended) and
+   * the unit is left to the next compressor, with the error reported. Default 5000.
+   */
+  fallbackTimeoutMs?: number;
   /** Priority among compressors for `prose`/`text` (higher runs first). Default 10, above `@headroom/prose`. */
   priority?: number;
   /** Called for every unit text-ml handles (declines, fallbacks, results, errors). */

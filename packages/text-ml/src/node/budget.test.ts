@@ -181,7 +181,7 @@ describe("never block, through the proxy", () => {
 
 describe("prose fallback off the event loop", () => {
   it("computes a large unit's fallback in a worker, byte-identical to @headroom/prose, without blocking", async () => {
-    const c = make({ timeBudgetMs: 30 });
+    const c = make({ timeBudgetMs: 30, fallbackTimeoutMs: 120_000 });
     await c.ready();
     const tokenizer = await getTokenizer("gpt-4o");
     const text = gibberish(300_000, 11);
@@ -208,5 +208,16 @@ describe("prose fallback off the event loop", () => {
     // The prose run happened elsewhere: in-thread it stalls the loop for its whole duration.
     expect(offLags[Math.floor(offLags.length * 0.95)]!).toBeLessThan(30);
     expect(offLags[offLags.length - 1]!).toBeLessThan(inlineMax / 3);
+  });
+
+  it("abandons a prose fallback that outlives fallbackTimeoutMs, reports it, and recovers", async () => {
+    const c = make({ timeBudgetMs: 30, fallbackTimeoutMs: 40 });
+    await c.ready();
+    const text = gibberish(400_000, 13);
+    const r = await pipe(c).compressText(text, { store: new MemoryStore() });
+    expect(r.text).toBe(text);
+    expect(r.errors).toEqual([expect.objectContaining({ compressor: "text-ml", message: "text-ml: prose fallback took over 40 ms; unit left to the next compressor" })]);
+    const small = await pipe(c).compressText(gibberish(10_000, 14), { store: new MemoryStore() });
+    expect(small.errors).toEqual([]);
   });
 });

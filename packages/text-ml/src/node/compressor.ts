@@ -60,7 +60,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
   const dir = configuredModelDir(options.model);
   // Validate now so that a broken directory fails loudly at startup, not per unit.
   let spec: ModelSpec | undefined = dir ? resolveModel(dir) : undefined;
-  const prose = new ProseFallback(options.prose, options.inlineFallbackChars ?? 16_000);
+  const prose = new ProseFallback(options.prose, options.inlineFallbackChars ?? 16_000, options.fallbackTimeoutMs ?? 5000);
   const stats = emptyStats();
   const emit = (e: TextMlEvent) => options.onEvent?.(e);
   const engine: EngineOptions = {

@@ -45,6 +45,8 @@ export class ProseFallback {
     private readonly options: ProseOptions | undefined,
     /** Units up to this many characters run in-thread (cheaper than a round trip). */
     private readonly inlineChars: number,
+    /** A worker-side prose run past this is abandoned (the worker is ended) and the unit declined. */
+    private readonly timeoutMs = 5000,
   ) {
     this.inline = createProseCompressor(options);
   }
@@ -73,7 +75,18 @@ export class ProseFallback {
     const w = (this.worker ??= this.spawn(file));
     w.ref();
     return new Promise((resolve, reject) => {
-      this.jobs.set(req.id, { resolve, reject });
+      // Prose on a multi-megabyte text can run for minutes; nobody waits that long, and a wedged
+      // worker would hold up every later fallback. This worker runs no native code: ending it is safe.
+      const timer = setTimeout(() => {
+        this.jobs.delete(req.id);
+        if (this.worker === w) this.worker = undefined;
+        void w.terminate();
+        reject(new Error(`text-ml: prose fallback took over ${this.timeoutMs} ms; unit left to the next compressor`));
+      }, this.timeoutMs);
+      this.jobs.set(req.id, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
       w.postMessage(req);
     });
   }
