@@ -171,7 +171,7 @@ describe("never block, through the proxy", () => {
       const at = (q: number) => pings[Math.min(pings.length - 1, Math.floor(pings.length * q))]!;
       // 50 ms p99 is the goal (met on an idle 2-core machine); p95 is asserted so that a CPU-starved
       // shared runner does not fail the suite on one scheduler hiccup.
-      expect(at(0.5)).toBeLessThan(15);
+      expect(at(0.5)).toBeLessThan(25);
       expect(at(0.95)).toBeLessThan(50);
     } finally {
       await proxy.close();
