@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { Pipeline, Store } from "@headroom/core";
-import { openStore, retrieve } from "@headroom/ccr";
+import { openStore } from "@headroom/ccr";
+import { createLiteLLMApp } from "@headroom/litellm";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { authMiddleware, type AuthVariables } from "./auth.js";
@@ -86,15 +87,27 @@ export function createProxyApp(options: ProxyOptions = {}): ProxyApp {
   app.post("/v1/responses", (c) => modelRoute(c, "responses"));
   app.post("/v1/messages", (c) => modelRoute(c, "messages"));
   app.post("/v1/messages/count_tokens", (c) => passthrough(c, cfg.anthropicBaseUrl));
-  app.post("/v1/compress", (c) => compressRoute(c));
-  app.get("/v1/retrieve/:hash", async (c) => {
-    const { store } = await getDeps();
-    const query = c.req.query("query");
-    const r = await retrieve(store, c.req.param("hash"), query ? { query } : {});
-    if (!r.found) return c.json({ hash: r.hash, error: r.message, status: r.status }, 404);
-    const { found: _f, content, hash, ...rest } = r;
-    return c.json({ hash, original_content: content, ...rest });
-  });
+  // The LiteLLM guardrail contract (/v1/compress, /v1/retrieve/:hash, generic guardrail API) lives in
+  // @headroom/litellm; the proxy's auth above already ran, and it shares the proxy's pipeline and store.
+  app.route(
+    "/",
+    createLiteLLMApp({
+      deps: getDeps,
+      auth: false,
+      maxBodyBytes: cfg.maxBodyBytes,
+      compressionTimeoutMs: cfg.compressionTimeoutMs,
+      ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}),
+      onResult: (e) => {
+        if (e.error) {
+          stats.failOpen++;
+          stats.error("compress", e.error);
+          return;
+        }
+        stats.record(e.route, e.model, e.result);
+        if (e.bypass) stats.bypassed++;
+      },
+    }),
+  );
   app.all("*", (c) => passthrough(c));
 
   /** The three model routes: compress, forward, answer retrieve calls, stream back. */
@@ -216,51 +229,6 @@ export function createProxyApp(options: ProxyOptions = {}): ProxyApp {
     return new Response(NULL_BODY.has(up.status) || method === "HEAD" ? null : up.body, { status: up.status, headers: clientResponseHeaders(up.headers) });
   }
 
-  /** `POST /v1/compress {messages, model, token_budget?}`: the LiteLLM guardrail contract. */
-  async function compressRoute(c: Ctx): Promise<Response> {
-    const raw = await readLimited(c.req.raw, cfg.maxBodyBytes).catch((e) => e as Error);
-    if (raw instanceof TooLarge) return tooLarge(c);
-    if (raw instanceof Error) throw raw;
-    let body: unknown;
-    try {
-      body = JSON.parse(decoder.decode(raw));
-    } catch {
-      return c.json({ error: { type: "invalid_request_error", message: "body must be JSON: {messages, model, token_budget?}" } }, 400);
-    }
-    if (!isObj(body) || !Array.isArray(body.messages))
-      return c.json({ error: { type: "invalid_request_error", message: "`messages` must be an array" } }, 400);
-    const messages = body.messages as unknown[];
-    const model = typeof body.model === "string" ? body.model : "gpt-4o";
-    const bypass = (c.req.header("x-headroom-bypass") ?? "").trim().toLowerCase() === "true";
-    const unchanged = (error?: string) => ({ messages, tokens_before: 0, tokens_after: 0, tokens_saved: 0, compression_ratio: 0, transforms_applied: [], ccr_hashes: [], ...(error ? { errors: [error] } : {}) });
-    try {
-      const { pipeline, store } = await getDeps();
-      const budget = typeof body.token_budget === "number" ? { tokenBudget: body.token_budget } : {};
-      // Bypass: nothing is a candidate (no roles), so the input comes back as is, with its token count.
-      const run = pipeline.compress(messages, { model, store, ...budget, ...(bypass ? { roles: [] } : {}) });
-      const r = await raceTimeout(run, cfg.compressionTimeoutMs);
-      stats.record("compress", model, r);
-      if (bypass) stats.bypassed++;
-      const res = c.json({
-        messages: r.messages,
-        tokens_before: r.tokensBefore,
-        tokens_after: r.tokensAfter,
-        tokens_saved: r.tokensSaved,
-        compression_ratio: r.compressionRatio,
-        transforms_applied: r.transformsApplied,
-        ccr_hashes: r.ccrHashes,
-        ...(r.errors.length ? { errors: r.errors.map((e) => `${e.stage}${e.compressor ? ` ${e.compressor}` : ""}: ${e.message}`) } : {}),
-      });
-      setTokenHeaders(res.headers, r.tokensBefore, r.tokensAfter);
-      return res;
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      stats.failOpen++;
-      stats.error("compress", msg);
-      return c.json(unchanged(msg));
-    }
-  }
-
   function upstreamFailure(c: Ctx, e: unknown, base: string): Response {
     if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     const timeout = e instanceof UpstreamTimeoutError;
@@ -336,14 +304,6 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
     off += ch.length;
   }
   return out;
-}
-
-function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`compression exceeded its ${ms} ms budget`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 export type { Obj };
