@@ -12,7 +12,7 @@ import { createHeadroomMcpServer, createMcpStats, type HeadroomMcpDeps, type Hea
 import { createMcpHttpApp, type McpHttpOptions } from "./http.js";
 
 export * from "./index.js";
-export { installMcp, uninstallMcp, MCP_AGENTS, mcpConfigPath } from "./install.js";
+export { installMcp, uninstallMcp, MCP_AGENTS, mcpConfigPath, which } from "./install.js";
 export type { McpAgent, McpInstallOptions, McpInstallResult, McpServerCommand } from "./install.js";
 
 /** Options of the Node servers. */
@@ -36,7 +36,7 @@ export async function loadNodeDeps(options: NodeMcpOptions = {}): Promise<Headro
 }
 
 /** Serves MCP on stdin/stdout until the client disconnects. Logs go to stderr only (stdout is the protocol). */
-export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ close(): Promise<void> }> {
+export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
   let loaded: (HeadroomMcpDeps & { close(): void }) | undefined;
   const server = createHeadroomMcpServer({ ...options, deps: async () => (loaded = await loadNodeDeps(options)) });
   const transport = new StdioServerTransport();
@@ -46,11 +46,13 @@ export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ clo
   await server.connect(transport);
   // Stdin closing (the agent quit) ends the session.
   process.stdin.once("end", () => void server.close());
+  void closed.then(() => loaded?.close());
   return {
+    /** Settles when the client disconnects. */
+    closed,
     close: async () => {
       await server.close();
       await closed;
-      loaded?.close();
     },
   };
 }
