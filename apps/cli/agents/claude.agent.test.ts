@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBin, bigLog, offlineEnv, runCli, sourceFile } from "./harness.js";
 import { ScriptedUpstream, type Seen } from "./upstream.js";
@@ -72,5 +73,32 @@ describe("real Claude Code through headroom wrap (claude -p, Read and Bash tools
     const summary = r.stderr.trim().split("\n").pop()!;
     expect(summary).toMatch(/^headroom: \d+ requests, [\d,]+ tokens saved \(\d+\.\d%\), 0 retrievals$/);
     console.log(`claude: Read ${src.length} B -> ${read.length} B, Bash ${log.length} B -> ${bash.length} B upstream; ${summary}`);
+  });
+});
+
+describe("headroom mcp install --agent claude through the real claude CLI", () => {
+  it("runs `claude mcp add headroom -s user`, is idempotent, and uninstall restores ~/.claude.json", async () => {
+    const home = mkdtempSync(join(tmpdir(), "headroom-claude-mcp-"));
+    try {
+      const original = '{\n  "numStartups": 3\n}\n';
+      writeFileSync(join(home, ".claude.json"), original);
+      const env = { ...offlineEnv(home), PATH: `${dirname(agentBin("claude"))}:${process.env.PATH}` };
+      const first = await runCli(["mcp", "install", "--agent", "claude"], env, home);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^ran: claude mcp add headroom -s user -- /m);
+      const cfg = JSON.parse(readFileSync(join(home, ".claude.json"), "utf8")) as { numStartups: number; mcpServers: Record<string, { command: string; args: string[] }> };
+      expect(cfg.numStartups).toBe(3);
+      expect(cfg.mcpServers.headroom!.args.slice(-2)).toEqual(["mcp", "serve"]);
+      const listed = spawnSync(agentBin("claude"), ["mcp", "get", "headroom"], { env, encoding: "utf8" });
+      expect(listed.stdout).toMatch(/headroom/);
+      const again = await runCli(["mcp", "install", "--agent", "claude"], env, home);
+      expect(again.code).toBe(0);
+      const removed = await runCli(["mcp", "uninstall", "--agent", "claude"], env, home);
+      expect(removed.code).toBe(0);
+      const after = JSON.parse(readFileSync(join(home, ".claude.json"), "utf8")) as { mcpServers?: Record<string, unknown> };
+      expect(after.mcpServers?.headroom).toBeUndefined();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
