@@ -59,6 +59,14 @@ function toolSuite(connect: () => Promise<Client>) {
     expect(summary).toContain(`hash=${hash}`);
   });
 
+  it("a given kind overrides detection", async () => {
+    const auto = await client.callTool({ name: "headroom_compress", arguments: { content: log } });
+    const forced = await client.callTool({ name: "headroom_compress", arguments: { content: log, kind: "prose" } });
+    const t = (r: typeof auto) => (r.structuredContent as { transforms_applied: string[] }).transforms_applied.join(",");
+    expect(t(auto)).toMatch(/log/);
+    expect(t(forced)).not.toBe(t(auto));
+  });
+
   it("retrieves the original byte for byte, and a query narrows it", async () => {
     const whole = await client.callTool({ name: "headroom_retrieve", arguments: { hash } });
     expect(texts(whole)[0]).toBe(log);
