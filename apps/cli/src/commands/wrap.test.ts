@@ -106,6 +106,33 @@ describe("headroom wrap (stand-in agents)", () => {
     }
   });
 
+  it("under a terminal: the agent gets the TTY; Ctrl-C ends it (130) and wrap outlives it to print its summary", async () => {
+    const tty = join(dir, "tty-agent.mjs");
+    writeFileSync(
+      tty,
+      `#!${process.execPath}
+import { appendFileSync, writeFileSync } from "node:fs";
+const out = process.env.STANDIN_OUT;
+process.on("SIGINT", () => { appendFileSync(out + ".sigint", "x"); setTimeout(() => process.exit(130), 500); });
+writeFileSync(out, JSON.stringify({ stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY }));
+setInterval(() => {}, 1000);
+`,
+    );
+    chmodSync(tty, 0o755);
+    const out = join(dir, "tty.json");
+    // util-linux `script` runs the command on a new pseudo-terminal; -e returns its exit code.
+    const child = spawn("script", ["-qec", `${process.execPath} ${bin} wrap claude --command ${tty}`, "/dev/null"], { env: { PATH: process.env.PATH!, HOME: home(), STANDIN_OUT: out }, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    await waitFor(out);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ stdin: true, stdout: true });
+    child.stdin!.write("\x03"); // Ctrl-C typed at the terminal
+    expect(await exited).toBe(130);
+    expect(readFileSync(`${out}.sigint`, "utf8")).toMatch(/^x+$/);
+    expect(output).toMatch(/headroom: 0 requests, 0 tokens saved, 0 retrievals/);
+  });
+
   it("codex: writes the [model_providers.headroom] entry for the run and restores the file byte for byte", async () => {
     const codexHome = join(home(), ".codex");
     mkdirSync(codexHome);
