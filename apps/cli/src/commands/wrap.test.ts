@@ -27,11 +27,11 @@ if (e.STANDIN_REQUEST) {
   rec.status = r.status;
   rec.body = await r.text();
 }
+// Handlers first: the test signals as soon as the record exists.
+if (e.STANDIN_WAIT) for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => { writeFileSync(e.STANDIN_OUT + ".signal", sig); process.exit(sig === "SIGTERM" ? 143 : 130); });
 writeFileSync(e.STANDIN_OUT, JSON.stringify(rec));
-if (e.STANDIN_WAIT) {
-  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => { writeFileSync(e.STANDIN_OUT + ".signal", sig); process.exit(sig === "SIGTERM" ? 143 : 130); });
-  setInterval(() => {}, 1000);
-} else process.exit(Number(e.STANDIN_EXIT ?? 0));
+if (e.STANDIN_WAIT) setInterval(() => {}, 1000);
+else process.exit(Number(e.STANDIN_EXIT ?? 0));
 `,
 );
 chmodSync(standin, 0o755);
