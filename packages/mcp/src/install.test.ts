@@ -108,3 +108,14 @@ describe("toml table edits", () => {
     expect(setTomlTable(t, "x", block)).toBe(`a = 1\n\n[y]\nk = 2\n\n${block}`);
   });
 });
+
+describe("an identical entry already present", () => {
+  it("is no change, even in another file's formatting", () => {
+    const e = { HOME: mkdtempSync(join(tmpdir(), "headroom-home-")), PATH: "" };
+    const path = mcpConfigPath("cursor", e);
+    write(path, JSON.stringify({ mcpServers: { headroom: { command: server.command, args: server.args } } }));
+    expect(installMcp({ agent: "cursor", server, env: e }).changed).toBe(false);
+    expect(readFileSync(path, "utf8")).toBe(JSON.stringify({ mcpServers: { headroom: { command: server.command, args: server.args } } }));
+    rmSync(e.HOME, { recursive: true, force: true });
+  });
+});

@@ -173,8 +173,12 @@ function apply(o: Omit<McpInstallOptions, "server">, server: McpServerCommand | 
   const before = readText(path);
   let next = edit(o.agent, path, before, name, server);
   if (!server) next = restoreBackup(path, next);
-  const present = before !== undefined && (o.agent === "codex" ? hasTomlTable(before, `mcp_servers.${name}`) : name in (((parseJson(path, before)[jsonEntry(o.agent, { command: "", args: [] }).key] as Json) ?? {})));
-  const changed = server ? next !== before : present;
+  const key = jsonEntry(o.agent, { command: "", args: [] }).key;
+  const existing = before === undefined || o.agent === "codex" ? undefined : ((parseJson(path, before)[key] as Json | undefined) ?? {})[name];
+  const present = before !== undefined && (o.agent === "codex" ? hasTomlTable(before, `mcp_servers.${name}`) : existing !== undefined);
+  // The same entry already there (written by us or by `claude mcp add`, whatever the file's formatting) is no change.
+  const same = server !== undefined && existing !== undefined && JSON.stringify(existing) === JSON.stringify(jsonEntry(o.agent, server).entry);
+  const changed = server ? !same && next !== before : present;
   const cli = o.agent === "claude" && o.useCli !== false ? which("claude", env) : undefined;
   const what = server ? `${server.command} ${server.args.join(" ")}`.trim() : "";
   if (cli) {

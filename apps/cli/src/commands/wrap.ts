@@ -93,6 +93,8 @@ async function wrap(args: ParsedArgs, io: CliIO): Promise<number> {
     );
     return 0;
   }
+  if (agent === "codex" && !io.env.OPENAI_API_KEY)
+    io.stderr("headroom: OPENAI_API_KEY is not set; Codex signed in with ChatGPT talks to chatgpt.com, which the proxy does not route yet\n");
   const proxy = await acquireProxy(spec, args, io, reuse);
   if (spec.printOnly) return printOnly(spec, proxy, io);
   const plan = spec.plan(proxy.url, io.env);
