@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Pipeline, Store } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
+import { createLiteLLMApp } from "@headroom/litellm";
 import { authMiddleware } from "./auth.js";
 import { inProcessEngine, type CompressionEngine } from "./engine.js";
 import { isLoopbackHost, resolveOptions, type ProxyAppOptions, type ResolvedOptions } from "./options.js";
@@ -116,6 +117,31 @@ export function createProxyApp(options: ProxyAppOptions): ProxyApp {
     px.stats.error("internal", e.message);
     return c.json({ error: { type: "headroom_proxy_error", message: `headroom proxy: ${e.message}` } }, 500);
   });
+  // LiteLLM's generic guardrail API (for LiteLLM versions without the built-in headroom guardrail) is
+  // served by @headroom/litellm, sharing this proxy's pipeline, store and counters; its auth already ran.
+  app.route(
+    "/",
+    createLiteLLMApp({
+      deps: async () => {
+        const r = await px.ready();
+        if (!r.pipeline) throw new Error("the guardrail API needs an in-process pipeline");
+        return { pipeline: r.pipeline, store: r.store };
+      },
+      auth: false,
+      routes: ["guardrail"],
+      maxBodyBytes: px.cfg.maxBodyBytes,
+      compressionTimeoutMs: px.cfg.compressionTimeoutMs,
+      onResult: (e) => {
+        if (e.error) {
+          px.stats.failOpen++;
+          px.stats.error("compress", e.error);
+          return;
+        }
+        px.stats.record(e.route, e.model, e.result);
+        if (e.bypass) px.stats.bypassed++;
+      },
+    }),
+  );
   app.all("*", (c) => {
     const m = matchRoute(c.req.method, c.req.path);
     return m ? dispatch(c, px, m) : passthrough(c, px);
