@@ -1,4 +1,5 @@
 import { detectFormat, scanMessages, setAtPath } from "./adapters.js";
+import { unknownShapeWarning } from "./ai-sdk.js";
 import { handleUnit, preSkip, toUnit } from "./unit.js";
 import { estimateTokenizer } from "./tokenizer.js";
 import {
@@ -223,6 +224,8 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
   const tokenizer = await resolveTokenizer(o.tokenizer, settings.model);
   const count = (t: string) => (t ? tokenizer.count(t) : 0);
   const scan = scanMessages(messages, format);
+  const shapeWarning = unknownShapeWarning(messages, format);
+  if (shapeWarning) errors.push({ stage: "detect", message: `compress: ${shapeWarning}` });
   const unitTokens = scan.units.map((u) => count(u.text));
   const otherTokens = scan.otherTexts.reduce((s, t) => s + count(t), 0);
   const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + otherTokens;
@@ -261,7 +264,7 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
     } else {
       const res = await handleUnit(unit, o, settings, tokenizer, reversible, errors, report);
       if (res) {
-        out = setAtPath(out, found.path, res.text);
+        out = setAtPath(out, found.path, found.encode ? found.encode(res.text) : res.text);
         total += report.tokensAfter - before;
         for (const t of report.transforms) if (!transforms.includes(t)) transforms.push(t);
         for (const h of report.ccrHashes) if (!hashes.includes(h)) hashes.push(h);
