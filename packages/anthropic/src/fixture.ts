@@ -1,0 +1,33 @@
+/** Test fixture (not exported): a tool output big enough to compress, and the pipeline that does it. */
+import { MemoryStore } from "@headroom/ccr";
+import { createRouter } from "@headroom/router";
+import { createSmartCrusher } from "@headroom/smart-crusher";
+import { getTokenizer, tiktokenTokenizer } from "@headroom/tokenizer";
+
+export const deploys = Array.from({ length: 120 }, (_, i) => ({
+  id: `dep-${i}`,
+  service: ["api", "web", "worker"][i % 3],
+  status: i === 17 ? "failed" : "ok",
+  duration_ms: 1000 + ((i * 7919) % 500),
+  commit: `c${((i * 2654435761) % 4294967296).toString(16)}`,
+}));
+export const deploysText = JSON.stringify(deploys, null, 2);
+
+export function setup() {
+  const store = new MemoryStore();
+  const pipeline = createRouter({ compressors: [createSmartCrusher()], tokenizer: tiktokenTokenizer });
+  return { store, pipeline };
+}
+
+/** o200k tokens of every string in a request's messages/input (what the model is billed for reading). */
+export async function tokensOf(value: unknown): Promise<number> {
+  const tok = await getTokenizer("gpt-4o");
+  let n = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") n += tok.count(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return n;
+}
