@@ -19,15 +19,8 @@ export function setup() {
   return { store, pipeline };
 }
 
-/** o200k tokens of every string in a request's messages/input (what the model is billed for reading). */
+/** o200k tokens of a request's messages/input as serialized on the wire (what the model reads). */
 export async function tokensOf(value: unknown): Promise<number> {
   const tok = await getTokenizer("gpt-4o");
-  let n = 0;
-  const walk = (v: unknown): void => {
-    if (typeof v === "string") n += tok.count(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(value);
-  return n;
+  return tok.count(JSON.stringify(value));
 }
