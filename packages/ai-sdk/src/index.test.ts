@@ -38,7 +38,7 @@ describe("generateText through the middleware", () => {
   it("compresses the AI SDK prompt, answers headroom_retrieve in-process, and never shows it", async () => {
     const { store, pipeline } = setup();
     const saved: number[] = [];
-    const mock = new MockLanguageModelV3({
+    const mock: MockLanguageModelV3 = new MockLanguageModelV3({
       modelId: "gpt-4o",
       doGenerate: async (p) => {
         const n = mock.doGenerateCalls.length;
@@ -80,7 +80,7 @@ describe("generateText through the middleware", () => {
 
   it("keeps the app's tool calls when the model asks for both", async () => {
     const { store, pipeline } = setup();
-    const mock = new MockLanguageModelV3({
+    const mock: MockLanguageModelV3 = new MockLanguageModelV3({
       doGenerate: async (p) => ({
         content: [
           { type: "tool-call", toolCallId: "r1", toolName: "headroom_retrieve", input: JSON.stringify({ hash: hashIn(p) }) },
@@ -101,7 +101,7 @@ describe("generateText through the middleware", () => {
 describe("streamText through the middleware", () => {
   it("splices the continuation into one stream; our tool input and call never show", async () => {
     const { store, pipeline } = setup();
-    const mock = new MockLanguageModelV3({
+    const mock: MockLanguageModelV3 = new MockLanguageModelV3({
       doStream: async (p) => {
         const n = mock.doStreamCalls.length;
         const input = n === 1 ? JSON.stringify({ hash: hashIn(p), query: "failed" }) : "";

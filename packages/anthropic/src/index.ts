@@ -9,7 +9,6 @@ import { create, stream, type Real } from "./messages.js";
 import { resolveOptions, type HeadroomOptions } from "./options.js";
 
 export type { HeadroomOptions, HeadroomError } from "./options.js";
-export { sumUsage } from "./messages.js";
 
 /** A view of `target` whose listed keys are replaced; everything else is the target's own (methods bound to it). */
 function override<T extends object>(target: T, replaced: Record<string, unknown>): T {

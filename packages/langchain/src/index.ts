@@ -20,7 +20,7 @@ type Obj = Record<string, unknown>;
 type ToolCall = { id?: string; name: string; args: Record<string, unknown> };
 
 /** Compresses a LangChain message list in place: untouched messages are the very same instances. */
-export async function compressLangChain(r: Resolved, messages: BaseMessage[], model?: string): Promise<BaseMessage[]> {
+async function compressLangChain(r: Resolved, messages: BaseMessage[], model?: string): Promise<BaseMessage[]> {
   const plain = messages.map(asChat);
   const out = await compressMessages(r, plain, "openai-chat", model);
   if (out === plain) return messages;

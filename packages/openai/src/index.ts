@@ -10,7 +10,6 @@ import { resolveOptions, type HeadroomOptions } from "./options.js";
 import { responsesCreate } from "./responses.js";
 
 export type { HeadroomOptions, HeadroomError } from "./options.js";
-export { sumUsage } from "./chat.js";
 
 type Obj = Record<string | symbol, unknown>;
 
