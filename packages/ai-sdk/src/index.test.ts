@@ -98,6 +98,18 @@ describe("generateText through the middleware", () => {
   });
 });
 
+describe("fail open", () => {
+  it("a throwing pipeline leaves the prompt as the AI SDK built it, and says so", async () => {
+    const errors: string[] = [];
+    const mock: MockLanguageModelV3 = new MockLanguageModelV3({ doGenerate: { content: [text("ok")], finishReason: { unified: "stop", raw: "stop" }, usage: usage(1, 1), warnings: [] } });
+    const model = wrapLanguageModel({ model: mock, middleware: headroom({ pipeline: { compress: () => Promise.reject(new Error("boom")) }, onError: (e) => errors.push(e.message) }) });
+    const result = await generateText({ model, system: "You are an SRE assistant.", messages: messages(), tools });
+    expect(result.text).toBe("ok");
+    expect(mock.doGenerateCalls[0]!.prompt).toEqual(await baselinePrompt());
+    expect(errors).toEqual(["compression failed, request sent uncompressed: boom"]);
+  });
+});
+
 describe("streamText through the middleware", () => {
   it("splices the continuation into one stream; our tool input and call never show", async () => {
     const { store, pipeline } = setup();

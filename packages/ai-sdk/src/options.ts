@@ -10,6 +10,8 @@ export interface HeadroomOptions extends CompressOptions {
   pipeline?: Pick<Pipeline, "compress">;
   /** Most `headroom_retrieve` rounds answered in-process per call. Default 3. */
   maxRounds?: number;
+  /** Compression that takes longer is abandoned and the request sent as it was (fail open). Default 5000 ms. */
+  timeoutMs?: number;
   /** After each request was compressed: the savings (`tokensBefore`, `tokensAfter`, `ccrHashes`…). */
   onCompress?(result: CompressResult): void;
   /** For each retrieve call answered from the store. */
@@ -31,13 +33,14 @@ export interface Resolved {
   store: Store;
   pipeline: Pick<Pipeline, "compress">;
   maxRounds: number;
+  timeoutMs: number;
   options: HeadroomOptions;
 }
 
 export function resolveOptions(options: HeadroomOptions = {}): Resolved {
   const store = options.store ?? new MemoryStore();
-  const { pipeline, maxRounds, onCompress: _c, onRetrieve: _r, onError: _e, ...rest } = options;
-  return { store, pipeline: pipeline ?? createPipeline({ ...rest, store }), maxRounds: maxRounds ?? 3, options };
+  const { pipeline, maxRounds, timeoutMs, onCompress: _c, onRetrieve: _r, onError: _e, ...rest } = options;
+  return { store, pipeline: pipeline ?? createPipeline({ ...rest, store }), maxRounds: maxRounds ?? 3, timeoutMs: timeoutMs ?? 5000, options };
 }
 
 const report = (r: Resolved, e: HeadroomError) => (r.options.onError ? r.options.onError(e) : console.warn(`headroom: ${e.message}`));
@@ -52,7 +55,7 @@ export async function compressMessages<M extends unknown[]>(r: Resolved, message
     const opts: CompressOptions = { format, store: r.store };
     const m = model ?? r.options.model;
     if (m) opts.model = m;
-    result = await r.pipeline.compress(messages, opts);
+    result = await withTimeout(r.pipeline.compress(messages, opts), r.timeoutMs);
   } catch (e) {
     report(r, { stage: "pipeline", message: `compression failed, request sent uncompressed: ${e instanceof Error ? e.message : String(e)}` });
     return messages;
@@ -75,4 +78,13 @@ export function reportRetrievals(r: Resolved, results: RetrieveCallResult[]): vo
       report(r, { stage: "hook", message: `onRetrieve: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
+}
+
+/** The late result of an abandoned compression is ignored; the request does not wait for it. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`compression exceeded its ${ms} ms budget`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }

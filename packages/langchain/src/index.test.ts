@@ -110,6 +110,18 @@ describe("withHeadroom(BaseChatModel)", () => {
   });
 });
 
+describe("fail open", () => {
+  it("a throwing pipeline sends the caller's messages as they were, and says so", async () => {
+    const errors: string[] = [];
+    const inner = new ScriptedChatModel([() => new AIMessage("ok")]);
+    const msgs = history();
+    const res = await withHeadroom(inner, { pipeline: { compress: () => Promise.reject(new Error("boom")) }, onError: (e) => errors.push(e.message) }).invoke(msgs);
+    expect(res.content).toBe("ok");
+    inner.calls[0]!.messages.forEach((m, i) => expect(m).toBe(msgs[i]));
+    expect(errors).toEqual(["compression failed, request sent uncompressed: boom"]);
+  });
+});
+
 describe("plain compress() on LangChain messages", () => {
   it("warns instead of silently doing nothing", async () => {
     const r = await compress(history() as unknown[]);

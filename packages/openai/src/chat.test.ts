@@ -97,6 +97,17 @@ describe("chat.completions.create (non-streaming)", () => {
     expect(errors).toEqual(["compression failed, request sent uncompressed: boom"]);
   });
 
+  it("fails open on a slow pipeline: past timeoutMs the request goes out as it was", async () => {
+    server = await mockServer([() => ({ json: completion({ content: "ok" }, "stop") })]);
+    const errors: string[] = [];
+    const pipeline = { compress: () => new Promise<never>(() => {}) };
+    const openai = withHeadroom(client(server), { pipeline, timeoutMs: 50, onError: (e) => errors.push(e.message) });
+    const res = await openai.chat.completions.create({ model: "gpt-4o", messages: history() });
+    expect(res.choices[0]!.message.content).toBe("ok");
+    expect(server.bodies[0].messages[3].content).toBe(deploysText);
+    expect(errors).toEqual(["compression failed, request sent uncompressed: compression exceeded its 50 ms budget"]);
+  });
+
   it("a response asking for the app's tools too keeps only the app's calls", async () => {
     const { store, pipeline } = setup();
     server = await mockServer([
