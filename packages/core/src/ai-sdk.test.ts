@@ -98,6 +98,8 @@ describe("unknown message shapes", () => {
   it("other shapes are named by their keys; known dialects give no warning", async () => {
     const r = await compress([{ author: "me", text: "x" }] as unknown[]);
     expect(r.errors[0]!.message).toMatch(/objects with keys author, text/);
+    const gemini = await compress([{ role: "user", parts: [{ text: "x" }] }] as unknown[]);
+    expect(gemini.errors[0]!.message).toMatch(/role "user" but no content; keys role, parts/);
     const ok = await compress([{ role: "user", content: "x" }, { type: "function_call_output", call_id: "a", output: "y" }]);
     expect(ok.errors).toEqual([]);
   });

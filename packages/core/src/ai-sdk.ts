@@ -109,6 +109,7 @@ const RESPONSES_TYPES = /^(message|function_call|function_call_output|custom_too
 function describe(m: unknown): string {
   if (!isObj(m)) return m === null ? "null" : typeof m;
   if ("lc_kwargs" in m || "lc_serializable" in m || (m.lc === 1 && m.type === "constructor")) return "LangChain messages: use @headroom/langchain";
+  if (typeof m.role === "string") return `role "${m.role}" but no content; keys ${Object.keys(m).slice(0, 4).join(", ")}`;
   const ctor = Object.getPrototypeOf(m)?.constructor?.name;
   return ctor && ctor !== "Object" ? `${ctor} instances` : `objects with keys ${Object.keys(m).slice(0, 4).join(", ") || "(none)"}`;
 }
@@ -120,7 +121,8 @@ function describe(m: unknown): string {
 export function unknownShapeWarning(messages: unknown[], format: MessageFormat): string | undefined {
   const bad: number[] = [];
   messages.forEach((m, i) => {
-    if (isObj(m) && typeof m.role === "string") return;
+    // A role alone is not enough: Gemini's `{role, parts}` has one and no content we could read.
+    if (isObj(m) && typeof m.role === "string" && ("content" in m || Array.isArray(m.tool_calls) || "function_call" in m)) return;
     if (isObj(m) && format === "openai-responses" && typeof m.type === "string" && RESPONSES_TYPES.test(m.type)) return;
     bad.push(i);
   });

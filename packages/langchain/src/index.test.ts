@@ -122,6 +122,19 @@ describe("fail open", () => {
   });
 });
 
+describe("a model without bindTools", () => {
+  it("gets the uncompressed messages (it could not retrieve), and the error is reported", async () => {
+    const errors: string[] = [];
+    const inner = new ScriptedChatModel([() => new AIMessage("ok")]);
+    (inner as { bindTools?: unknown }).bindTools = undefined;
+    const msgs = history();
+    const res = await withHeadroom(inner, { ...setup(), onError: (e) => errors.push(e.message) }).invoke(msgs);
+    expect(res.content).toBe("ok");
+    expect(inner.calls[0]!.messages[3]).toBe(msgs[3]);
+    expect(errors).toEqual(["fake-list has no bindTools, so it cannot be offered headroom_retrieve: request sent uncompressed"]);
+  });
+});
+
 describe("plain compress() on LangChain messages", () => {
   it("warns instead of silently doing nothing", async () => {
     const r = await compress(history() as unknown[]);

@@ -91,17 +91,26 @@ export class HeadroomChatModel<CallOptions extends BaseChatModelCallOptions = Ba
   }
 
   /** The inner model with the caller's tools, and ours when a marker is in the messages. */
-  private bound(messages: BaseMessage[]): Runnable<BaseLanguageModelInput, BaseMessage> {
-    const tools = containsMarker(messages.map((m) => m.content)) ? [...this.tools, retrieveTool()] : this.tools;
+  private bound(marked: boolean): Runnable<BaseLanguageModelInput, BaseMessage> {
+    const tools = marked ? [...this.tools, retrieveTool()] : this.tools;
     if (!tools.length) return this.inner as never;
-    if (typeof this.inner.bindTools !== "function") throw new TypeError(`headroom: ${this.inner._llmType()} has no bindTools; it cannot be offered headroom_retrieve`);
-    return this.inner.bindTools(tools, this.toolKwargs as never) as never;
+    return this.inner.bindTools!(tools, this.toolKwargs as never) as never;
+  }
+
+  /** Compressed messages, or the originals when the inner model could not be offered our tool (fail open). */
+  private async prepare(messages: BaseMessage[]): Promise<BaseMessage[]> {
+    const model = (this.r.options.model ?? (this.inner as unknown as Obj).model ?? (this.inner as unknown as Obj).modelName) as string | undefined;
+    const msgs = await compressLangChain(this.r, messages, model);
+    if (msgs === messages || typeof this.inner.bindTools === "function" || !containsMarker(msgs.map((m) => m.content))) return msgs;
+    const message = `${this.inner._llmType()} has no bindTools, so it cannot be offered headroom_retrieve: request sent uncompressed`;
+    if (this.r.options.onError) this.r.options.onError({ stage: "pipeline", message });
+    else console.warn(`headroom: ${message}`);
+    return messages;
   }
 
   async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
-    const model = (this.r.options.model ?? (this.inner as unknown as Obj).model ?? (this.inner as unknown as Obj).modelName) as string | undefined;
-    let msgs = await compressLangChain(this.r, messages, model);
-    const runnable = this.bound(msgs);
+    let msgs = await this.prepare(messages);
+    const runnable = this.bound(containsMarker(msgs.map((m) => m.content)));
     // Call options (signal, stop, tool_choice…) go to the inner model; its own callbacks stay its own.
     const config = { ...options } as never;
     let ai = (await runnable.invoke(msgs, config)) as AIMessage;
