@@ -9,7 +9,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const RESULTS = resolve(HERE, "../results");
 
 function parse(argv: string[]) {
-  const o: { kind?: string; caseId?: string; suites?: string[]; quick: boolean; list: boolean } = { quick: false, list: false };
+  const o: { kind?: string; caseId?: string; suites?: string[]; quick: boolean; list: boolean; biases?: number[] } = { quick: false, list: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = () => {
@@ -21,8 +21,12 @@ function parse(argv: string[]) {
     else if (a === "--case") o.caseId = next();
     else if (a === "--suite") o.suites = next().split(",");
     else if (a === "--quick") o.quick = true;
+    else if (a === "--bias") {
+      o.biases = next().split(",").map(Number);
+      if (o.biases.some((b) => !Number.isFinite(b) || b <= 0)) throw new Error(`--bias takes positive numbers, e.g. --bias 0.5,1,2`);
+    }
     else if (a === "--list") o.list = true;
-    else throw new Error(`unknown argument ${a} (use --kind K, --case ID, --suite a,b, --quick, --list)`);
+    else throw new Error(`unknown argument ${a} (use --kind K, --case ID, --suite a,b, --bias 0.5,1,2, --quick, --list)`);
   }
   return o;
 }
@@ -91,13 +95,13 @@ async function main() {
     const t0 = performance.now();
     let res: SuiteResult;
     try {
-      res = await s.run({ cases, tokenizer, progress, quick: args.quick });
+      res = await s.run({ cases, tokenizer, progress, quick: args.quick, ...(args.biases ? { biases: args.biases } : {}) });
     } catch (e) {
       console.error(`suite ${s.name} failed: ${e instanceof Error ? e.stack : String(e)}`);
       process.exitCode = 1;
       continue;
     }
-    const filters = [args.kind && `--kind ${args.kind}`, args.caseId && `--case ${args.caseId}`, args.quick && "--quick"].filter(Boolean).join(" ");
+    const filters = [args.kind && `--kind ${args.kind}`, args.caseId && `--case ${args.caseId}`, args.biases && `--bias ${args.biases.join(",")}`, args.quick && "--quick"].filter(Boolean).join(" ");
     const md = [`## ${s.name}: ${s.description}`, "", `_node ${process.version}, ${cases.length} corpus cases${filters ? `, ${filters}` : ""}, ${((performance.now() - t0) / 1000).toFixed(1)} s_`, "", ...res.tables.map(renderTable)].join("\n");
     writeFileSync(join(RESULTS, `${s.name}.md`), md);
     writeFileSync(join(RESULTS, `${s.name}.json`), JSON.stringify({ suite: s.name, filters, node: process.version, tables: res.tables, data: res.data ?? null }, null, 2) + "\n");

@@ -20,6 +20,8 @@ export interface SuiteContext {
   progress(label: string, done: number, total: number): void;
   /** True when `--quick` was given: fewer repetitions. */
   quick: boolean;
+  /** Bias values to sweep (`--bias 0.5,1,2`); suites that support it report one column per value. */
+  biases?: number[];
 }
 
 /** What a suite returns. */

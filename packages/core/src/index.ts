@@ -1,5 +1,5 @@
 export * from "./types.js";
-export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
+export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
 export { sha256Hex, utf8Bytes } from "./sha256.js";
 export { detectFormat, scanMessages, setAtPath, fileNameFromArgs } from "./adapters.js";
 export type { FoundUnit, Scan } from "./adapters.js";

@@ -4,8 +4,18 @@ import type { CompressorResult, StoredOriginal } from "./types.js";
 /** Length of a CCR key in hex characters (96 bits). */
 export const CCR_KEY_LENGTH = 24;
 
-/** Matches the key inside any marker; the same pattern LiteLLM's headroom guardrail extracts. */
+/**
+ * The wire pattern: the key inside any marker, as LiteLLM's headroom guardrail extracts it. Every marker we
+ * emit matches it, but so does real content (a URL's `?hash=<40 hex>` query parameter), so never use it to
+ * decide whether a text carries one of our markers — use {@link MARKER_PATTERN}.
+ */
 export const MARKER_HASH_PATTERN = /hash=([a-f0-9]{24})/g;
+
+/**
+ * Our markers by their whole form: every marker ends in `Retrieve more: hash=<24 hex>]` (see
+ * {@link marker}). A bare `hash=` substring — a URL parameter, a longer hex digest — is not a marker.
+ */
+export const MARKER_PATTERN = /Retrieve more: hash=([a-f0-9]{24})\]/g;
 
 /** CCR key of an original: the first 24 lowercase hex characters of SHA-256 of its UTF-8 bytes. */
 export function ccrKey(original: string): string {
@@ -25,11 +35,11 @@ export function marker(summary: string, key: string): string {
   return `[${summary}. Retrieve more: hash=${key}]`;
 }
 
-/** Every CCR key mentioned in `text`, in order of first appearance, without duplicates. */
+/** Every CCR key of a marker (whole form, see {@link MARKER_PATTERN}) in `text`, in order of first appearance, without duplicates. */
 export function findMarkerHashes(text: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const m of text.matchAll(MARKER_HASH_PATTERN)) {
+  for (const m of text.matchAll(MARKER_PATTERN)) {
     const k = m[1]!;
     if (!seen.has(k)) {
       seen.add(k);
@@ -41,7 +51,7 @@ export function findMarkerHashes(text: string): string[] {
 
 /** True when `text` already carries a marker (already compressed: never compress it again). */
 export function hasMarker(text: string): boolean {
-  return /hash=[a-f0-9]{24}/.test(text);
+  return /Retrieve more: hash=[a-f0-9]{24}\]/.test(text);
 }
 
 /**

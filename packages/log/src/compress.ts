@@ -6,12 +6,12 @@
  */
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
+import { aboveFloor, estimateTokens, keepChars, queryTerms, relevance } from "@headroom/text";
+import { columnOutliers, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 
 /** Tuning knobs of the lossy form. */
 export interface LogCompressOptions {
-  /** Target size of the output as a share of the input (characters); mandatory lines may exceed it. Default 0.07. */
-  targetRatio?: number;
   /** Lines of context kept before and after each kept error record. Default 2. */
   contextLines?: number;
   /** Error records of one template always kept (first ones; the last one is kept too). Default 1. */
@@ -20,8 +20,12 @@ export interface LogCompressOptions {
   maxTraceLines?: number;
   /** Example values shown per variable slot in a template summary. Default 3. */
   exampleValues?: number;
-  /** Aggressiveness: > 1 keeps less, < 1 keeps more (the pipeline's `bias`). Default 1. */
+  /** Aggressiveness: > 1 keeps less, < 1 keeps more (the pipeline's `bias`; scales the budget curve). Default 1. */
   bias?: number;
+  /** The user's question: records holding its rare terms are kept first. */
+  query?: string;
+  /** The tool call's arguments (JSON or text): their exact tokens count like the question's. */
+  toolArgs?: string;
 }
 
 /** The lossy rendering and its statistics. */
@@ -31,21 +35,24 @@ export interface LossyLog {
   totalLines: number;
   keptLines: number;
   templates: number;
+  /** Kept lines that show a long repeated value as the ditto mark `〃`. */
+  dittos: number;
 }
 
 /**
  * Builds the lossy form of a log (without the CCR marker, which the caller appends). Returns `null` when
- * nothing would be dropped.
+ * nothing would be dropped. The budget is the shared size-aware curve of @headroom/text: a small log
+ * keeps nearly everything, a large one is cut hard.
  */
 export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis: Analysis = analyzeLog(input)): LossyLog | null {
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
-  const ratio = (o.targetRatio ?? 0.07) / bias;
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
   const maxTrace = Math.max(3, o.maxTraceLines ?? 10);
   const nValues = Math.max(1, o.exampleValues ?? 3);
   const { lines, records, templates } = analysis;
-  if (records.length < 2) return null;
+  // Below the curve's floor nothing is dropped: a small log is read whole.
+  if (records.length < 2 || !aboveFloor(estimateTokens(input.length), { bias })) return null;
 
   const keep = new Uint8Array(records.length);
   const seenPerTemplate = new Map<number, number>();
@@ -59,25 +66,45 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   }
   keep[0] = 1;
   keep[records.length - 1] = 1;
+  // A column value that occurs once or twice where a column holds only a few values (the one POST, the
+  // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
+  const heads = records.map((r) => stripCr(lines[r.start]!));
+  const columnar = columnOutliers(records, heads);
+  if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
-  const cost = (r: LogRecord) => recordChars(lines, r, maxTrace);
+  const costs = recordCosts(lines, records, heads, maxTrace);
   let used = 0;
-  for (const r of records) if (keep[r.index]) used += cost(r);
+  for (const r of records) if (keep[r.index]) used += costs[r.index]!;
   // Summaries cost about one line each plus their values.
-  for (const t of templates) if (t.count > 1) used += 200;
-  const budget = Math.max(2000, input.length * ratio);
+  for (const t of templates) if (t.count > 1) used += SUMMARY_COST;
+  const budget = Math.max(2000, keepChars(input.length, { bias }));
   const tryKeep = (r: LogRecord | undefined) => {
     if (!r || keep[r.index]) return;
-    const c = cost(r);
+    const c = costs[r.index]!;
     if (used + c > budget) return;
     keep[r.index] = 1;
     used += c;
   };
 
-  // Fill the budget by priority. Rarity first: every record of a template seen at most three times and
-  // the lines around one-off events; then the remaining errors (rarest templates first) with their
-  // context, then warnings (rarest templates first).
+  // Fill the budget by priority. What the question names first (rare exact tokens weigh most); both sides
+  // of the longest gaps in time and outliers (a rare value in a column of few values, a numeric extreme);
+  // rarity: every record of a template seen at most three times and the lines around one-off events; the
+  // remaining errors (rarest templates first) with their context; the last record of every template and
+  // state changes; warnings; then, while budget is left, records that show something new.
+  const rel = relevance(queryTerms(o.query, o.toolArgs), heads);
+  if (rel.active) {
+    const hits = records.filter((r) => rel.score(r.index) > 0).sort((a, b) => rel.score(b.index) - rel.score(a.index) || a.index - b.index);
+    // Exact tokens (an IP, a user, an id) may take the whole budget; records matching only words of the
+    // question take at most a third of it, so that rarity and errors still get their share.
+    for (const r of hits) if (rel.exactHits(r.index) > 0) tryKeep(r);
+    const wordCap = used + (budget - used) / 3;
+    for (const r of hits) if (rel.exactHits(r.index) === 0 && used + costs[r.index]! <= wordCap) tryKeep(r);
+  }
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
+  const gaps = gapRecords(lines, records);
+  const outliers = outlierRecords(records);
+  for (const i of columnar) outliers.add(i);
+  for (const r of records) if (gaps.has(r.index) || outliers.has(r.index)) tryKeep(r);
   for (const r of records) if (r.template.count <= 3) tryKeep(r);
   for (const r of records) {
     if (r.template.count !== 1) continue;
@@ -93,16 +120,88 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
       tryKeep(records[r.index + d]);
     }
   }
+  // The last record of every template and the first and last state change or success of each kind.
+  for (const r of records) if (r.template.last === r.index || (isStateLine(heads[r.index]!) && firstOrLastState(records, r))) tryKeep(r);
   for (const r of records.filter((x) => x.severity === "warn").sort(rarestFirst)) tryKeep(r);
+  // Leftover budget buys records that show something not shown yet (a new path, user, host); more of the
+  // same (new timestamps, pids and counters only) is redundancy, and the budget is a cap, not a target.
+  const seen = new Set<string>();
+  const note = (r: LogRecord) => r.values.forEach(([k, v]) => seen.add(`${r.template.id}\u0000${k}\u0000${v}`));
+  for (const r of records) if (keep[r.index]) note(r);
+  for (const r of spreadOrder(records)) {
+    if (keep[r.index] || !r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`))) continue;
+    tryKeep(r);
+    if (keep[r.index]) note(r);
+  }
+  return render(analysis, keep, maxTrace, nValues);
+}
 
-  // Render in original order; each template's summary follows its first kept record.
+/** Characters a template summary line costs, as budgeted (measured: 80–200 on the corpus logs). */
+const SUMMARY_COST = 140;
+
+/** A value that says what a line is about (a word, path, name), not when or which instance (numbers). */
+function informative(v: string): boolean {
+  return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
+}
+
+/** Records of a state-change kind are worth keeping at both ends of their template's run. */
+function firstOrLastState(records: readonly LogRecord[], r: LogRecord): boolean {
+  return r.template.first === r.index || r.template.last === r.index || records[r.template.first]?.template !== r.template;
+}
+
+/**
+ * The order in which leftover budget is spent: rounds over the templates (rarest first), each round
+ * taking the next record evenly spaced through that template's run, so every kind of line gets more
+ * examples before any kind gets all of its lines.
+ */
+function spreadOrder(records: readonly LogRecord[]): LogRecord[] {
+  const byTemplate = new Map<number, LogRecord[]>();
+  for (const r of records) {
+    let list = byTemplate.get(r.template.id);
+    if (!list) byTemplate.set(r.template.id, (list = []));
+    list.push(r);
+  }
+  const lists = [...byTemplate.values()].sort((a, b) => a.length - b.length || a[0]!.index - b[0]!.index);
+  const orders = new Map<number, number[]>();
+  const orderOf = (n: number) => orders.get(n) ?? (orders.set(n, spreadPositions(n)), orders.get(n)!);
+  const out: LogRecord[] = [];
+  // Round k takes the k-th record of each template in spread order (halves, quarters, …), so every kind
+  // of line gets more examples before any kind gets all of its lines.
+  const longest = lists.reduce((m, l) => Math.max(m, l.length), 0);
+  let from = 0;
+  for (let k = 0; k < longest; k++) {
+    while (lists[from]!.length <= k) from++;
+    for (let j = from; j < lists.length; j++) out.push(lists[j]![orderOf(lists[j]!.length)[k]!]!);
+  }
+  return out;
+}
+
+function spreadPositions(n: number): number[] {
+  const out: number[] = [];
+  const seen = new Uint8Array(n);
+  for (let step = 1; step <= n; step *= 2) {
+    for (let k = 0; k < step; k++) {
+      const p = Math.floor(((2 * k + 1) * n) / (2 * step));
+      if (p < n && !seen[p]) (seen[p] = 1), out.push(p);
+    }
+  }
+  for (let p = 0; p < n; p++) if (!seen[p]) out.push(p);
+  return out;
+}
+
+/** Renders kept records in original order; each template's summary follows its first kept record. */
+function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues: number): LossyLog | null {
+  const { lines, records, templates } = analysis;
   const keptPerTemplate = new Map<number, number>();
   for (const r of records) if (keep[r.index]) keptPerTemplate.set(r.template.id, (keptPerTemplate.get(r.template.id) ?? 0) + 1);
   const valuesByTemplate = collectValues(records, keep, nValues);
   const out: string[] = [];
   const summarized = new Set<number>();
+  const traces = new Map<string, number>();
+  const dittos = { n: 0 };
   let keptLines = 0;
   let skipped = 0;
+  let prev: LogRecord | undefined;
   for (const r of records) {
     if (!keep[r.index]) {
       skipped += r.end - r.start;
@@ -110,7 +209,8 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     }
     if (skipped) out.push(`[… ${skipped} line${skipped === 1 ? "" : "s"} …]`);
     skipped = 0;
-    keptLines += renderRecord(lines, r, maxTrace, out);
+    keptLines += renderRecord(lines, r, maxTrace, out, prev, traces, dittos);
+    prev = r;
     const t = r.template;
     const shown = keptPerTemplate.get(t.id) ?? 0;
     if (!summarized.has(t.id) && t.count > shown) {
@@ -120,26 +220,76 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   }
   if (skipped) out.push(`[… ${skipped} line${skipped === 1 ? "" : "s"} …]`);
   if (keptLines >= lines.length) return null;
-  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length };
+  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n };
 }
 
-function recordChars(lines: string[], r: LogRecord, maxTrace: number): number {
-  let n = 0;
-  const end = Math.min(r.end, r.start + maxTrace + 2);
-  for (let k = r.start; k < end; k++) n += lines[k]!.length + 1;
-  return n;
+/** A long token equal to the one at the same position of the line above is shown as this ditto mark. */
+export const DITTO = "〃";
+const DITTO_MIN = 16;
+
+/** Characters each record costs in the output (long tokens repeated from the record above count as a ditto). */
+function recordCosts(lines: string[], records: readonly LogRecord[], heads: string[], maxTrace: number): number[] {
+  const traces = new Set<string>();
+  return records.map((r, i) => {
+    let n = ditto(heads[i]!, i > 0 && records[i - 1]!.template === r.template ? heads[i - 1] : undefined, r.template.tokens).length + 1;
+    if (r.end - r.start > 3) {
+      // A trace seen before renders as a one-line note (see renderRecord).
+      const trace = lines.slice(r.start + 1, r.end).join("\n");
+      if (traces.has(trace)) return n + 60;
+      traces.add(trace);
+    }
+    const end = Math.min(r.end, r.start + maxTrace + 2);
+    for (let k = r.start + 1; k < end; k++) n += lines[k]!.length + 1;
+    return n;
+  });
 }
 
-/** Pushes a record's lines; long traces keep their first lines, `Caused by` lines and the last line. */
-function renderRecord(lines: string[], r: LogRecord, maxTrace: number, out: string[]): number {
+/**
+ * `line` with every variable token (a `<*>` position of `template`) of ≥ 16 characters that equals the
+ * token at the same position of `above` replaced by a ditto mark — a user agent or URL repeated down a
+ * column. The template's constant words stay, so the line still reads as what it is. Whitespace is kept.
+ */
+export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
+  if (above === undefined || line.length < DITTO_MIN) return line;
+  const prev = above.match(/\S+/g) ?? [];
+  let k = 0;
+  let changed = false;
+  const out = line.replace(/\S+/g, (t) => {
+    const same = t.length >= DITTO_MIN && template[k] === WILDCARD && prev[k] === t && t !== DITTO;
+    k++;
+    if (same) changed = true;
+    return same ? DITTO : t;
+  });
+  return changed ? out : line;
+}
+
+/**
+ * Pushes a record's lines. Its head is dittoed against the record above when that one is of the same
+ * template and was kept; a trace already shown verbatim for an earlier record becomes one note; long
+ * traces keep their first lines, `Caused by` lines and the last line.
+ */
+function renderRecord(lines: string[], r: LogRecord, maxTrace: number, out: string[], prev: LogRecord | undefined, traces: Map<string, number>, dittos: { n: number }): number {
+  const head = lines[r.start]!;
+  const above = prev && prev.template === r.template && prev.index === r.index - 1 ? stripCr(lines[prev.start]!) : undefined;
+  const shown = above === undefined ? head : ditto(head, above, r.template.tokens);
+  if (shown !== head) dittos.n++;
+  out.push(shown);
   const n = r.end - r.start;
+  if (n === 1) return 1;
+  const trace = lines.slice(r.start + 1, r.end).join("\n");
+  const earlier = n > 3 ? traces.get(trace) : undefined;
+  if (earlier !== undefined) {
+    out.push(`[… same ${n - 1}-line trace as the record at line ${earlier + 1} …]`);
+    return 1;
+  }
+  if (n > 3) traces.set(trace, r.start);
   if (n <= maxTrace + 2) {
-    for (let k = r.start; k < r.end; k++) out.push(lines[k]!);
+    for (let k = r.start + 1; k < r.end; k++) out.push(lines[k]!);
     return n;
   }
-  let kept = 0;
+  let kept = 1;
   let dropped = 0;
-  for (let k = r.start; k < r.end; k++) {
+  for (let k = r.start + 1; k < r.end; k++) {
     const keepLine = k - r.start < maxTrace || k === r.end - 1 || isCauseLine(stripCr(lines[k]!));
     if (!keepLine) {
       dropped++;

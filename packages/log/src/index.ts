@@ -3,10 +3,11 @@
  * summary line and rare event, and stores the original for retrieval.
  */
 import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { compressLogLossy, type LogCompressOptions } from "./compress.js";
+import { compressLogLossy, DITTO, type LogCompressOptions } from "./compress.js";
 import { collapseRepeats } from "./lossless.js";
 
-export { compressLogLossy, type LogCompressOptions, type LossyLog } from "./compress.js";
+export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
+export { isStateLine, outlierRecords, gapRecords, timeOfDay } from "./importance.js";
 export { collapseRepeats, expandRepeats } from "./lossless.js";
 export { analyzeLog, type Analysis, type LogRecord } from "./records.js";
 export { Drain, tokenize, isVariableToken, templateText, WILDCARD, type Template, type DrainOptions } from "./drain.js";
@@ -40,7 +41,7 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   if (!lossy) return null;
   return markWhole(
     text,
-    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats)`,
+    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as the line above` : ""})`,
     lossy.text,
     { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines },
     "log:templates",
@@ -55,7 +56,14 @@ export function createLogCompressor(options: LogCompressorOptions = {}): Compres
     kinds: ["log"],
     priority: options.priority ?? 0,
     compress(unit, ctx) {
-      return compressLog(unit.text, ctx.reversible, { ...options, bias: (options.bias ?? 1) * (ctx.bias || 1) });
+      const query = options.query ?? ctx.query ?? unit.query;
+      const toolArgs = options.toolArgs ?? unit.toolArgs;
+      return compressLog(unit.text, ctx.reversible, {
+        ...options,
+        bias: (options.bias ?? 1) * (ctx.bias || 1),
+        ...(query ? { query } : {}),
+        ...(toolArgs ? { toolArgs } : {}),
+      });
     },
   };
 }

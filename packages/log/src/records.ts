@@ -30,17 +30,48 @@ const MAX_RECORD_LINES = 500;
 const ACCESS = /^(\S+) \S+ \S+ \[[^\]]+\] "(\S+) ?(\S*)[^"]*" (\d{3}) \S+(?: "([^"]*)" "([^"]*)")?/;
 const MONTH_OR_DAY = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)$/;
 
+// Shapes a record's first line starts with. When the log's first line has one of them and a good share of
+// lines do, a non-blank line without it continues the record above (PHP `#0 …` frames, JSON exception
+// tails, multi-line messages): the layout is learned from the log, not from a list of formats.
+const HEAD_SHAPES: RegExp[] = [
+  /^\[?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?/,
+  /^\[?(?:\w{3} ){1,2}[ \d]?\d \d{2}:\d{2}:\d{2}/,
+  /^\[?(?:\S+\s+){0,2}\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/,
+  /^\d{10}(?:\d{3})?(?:\.\d+)?\b/,
+];
+
+/** The head shape of a log's records, when its layout has one. */
+function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | undefined {
+  if (format === "jsonl" || format === "access") return undefined;
+  const first = lines.find((l) => l.trim() !== "");
+  if (first === undefined) return undefined;
+  const shape = HEAD_SHAPES.find((re) => re.test(first));
+  if (!shape) return undefined;
+  const sample = lines.length > 2000 ? lines.slice(0, 2000) : lines;
+  let heads = 0;
+  let body = 0;
+  for (const l of sample) {
+    if (l.trim() === "") continue;
+    body++;
+    if (shape.test(l)) heads++;
+  }
+  // Most lines are heads in a plain log; in a trace-heavy one they are fewer but still a steady share.
+  return heads >= 3 && heads >= body * 0.04 && heads < body ? shape : undefined;
+}
+
 /** Analyses a log text: format, records, templates. Pure and deterministic. */
 export function analyzeLog(text: string): Analysis {
   const lines = text.split("\n");
   const format = detectLogFormat(lines.length > 400 ? lines.slice(0, 400) : lines);
+  const shape = learnHeadShape(lines, format);
+  const continues = (l: string) => isContinuation(l, format) || (shape !== undefined && l.trim() !== "" && !shape.test(l));
   const drain = new Drain();
   const records: LogRecord[] = [];
   let i = 0;
   while (i < lines.length) {
     const start = i;
     i++;
-    while (i < lines.length && i - start < MAX_RECORD_LINES && isContinuation(lines[i]!, format)) i++;
+    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) i++;
     const head = stripCr(lines[start]!);
     const severity = recordSeverity(lines, start, i, format);
     const index = records.length;
@@ -59,10 +90,10 @@ export function analyzeLog(text: string): Analysis {
       ];
       if (agent) values.push(["agent", agent]);
     } else {
-      const tokens = tokenize(head).map((t) => (MONTH_OR_DAY.test(t) ? "0" + t : t));
+      const raw = format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
+      const tokens = raw.map((t) => (MONTH_OR_DAY.test(t) ? "0" + t : t));
       template = drain.add(tokens, index, severity);
       values = [];
-      const raw = tokenize(head);
       template.tokens.forEach((_, k) => values.push([String(k), raw[k] ?? ""]));
     }
     records.push({ index, start, end: i, severity, summary: isSummaryLine(head), template, values });
@@ -73,6 +104,25 @@ export function analyzeLog(text: string): Analysis {
     r.values = r.values.filter(([k]) => r.template.tokens[Number(k)] === WILDCARD);
   }
   return { format, lines, records, templates: drain.templates() };
+}
+
+/**
+ * Tokens of a JSON-lines record for template mining: one `key=value` token per top-level field, so that
+ * records group by their keys and by the values of enum-like fields (`"Action":"fail"`) rather than by
+ * the few spaces a compact JSON line has. `null` when the line is not a JSON object.
+ */
+function jsonTokens(line: string): string[] | null {
+  const t = line.trim();
+  if (!t.startsWith("{")) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+  // Values stay JSON-escaped (one line, as in the input); strings lose only their quotes.
+  return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${typeof x === "string" ? JSON.stringify(x).slice(1, -1) : JSON.stringify(x)}`);
 }
 
 function recordSeverity(lines: string[], start: number, end: number, format: LogFormat): Severity {

@@ -41,7 +41,14 @@ const LOG_LINE = [
   /^(?:npm (?:ERR!|WARN|error|warn)|error\[E\d+\]|warning: |\s+Compiling |\s+Finished |test result: |PASS |FAIL |ok +\S+\s+[\d.]+s|--- (?:PASS|FAIL)|=== RUN|=+ .* =+$|FAILED |PASSED |\s*[✓✗×] )/,
   /^\{"(?:time|ts|timestamp|level|@timestamp|msg)"/,
   /^(?:LAST SEEN|\d+[smhd]\s+(?:Normal|Warning)\s)/, // kubectl get events
+  /^(?:\S+\s+){1,2}\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\s/, // a time of day after a pid or date field (strace -tt, custom layouts)
+  /^\d{10}(?:\d{3})?(?:\.\d+)?[\t ,|;]/, // epoch seconds or milliseconds first (Zeek, many TSV/CSV event logs)
+  /^#(?:separator|set_separator|empty_field|unset_field|path|open|close|fields|types|Software|Version|Date|Fields|Remark)\b/, // Zeek / W3C headers
 ];
+// Lines that continue a log record: stack frames (Java, PHP, Python), trace headers, an exception's JSON tail.
+const LOG_CONTINUATION = /^(?:\s+at |\s*#\d+ |\s+File "|Traceback |Caused by: |Stack trace:|\[stacktrace\]|\[previous exception\]|\s+\.\.\. \d+ (?:more|common)|"\}\s*$|\s+thrown\b|\t)/;
+// Keys that time-stamp a JSON record: JSON lines whose every record has one are an event log, not data.
+const TIME_KEY = /^@?(?:time|timestamp|ts|date|datetime|eventtime|logtime)$|timestamp$|[a-z_]Time$|_time$/i;
 // A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
 const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
 const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
@@ -118,17 +125,28 @@ function isJson(text: string): boolean {
 }
 
 function isJsonLines(lines: string[]): boolean {
-  if (lines.length < 2) return false;
-  return lines.every((l) => {
+  return jsonLineRecords(lines) !== null;
+}
+
+/** The parsed records when every line is a JSON object, else null. */
+function jsonLineRecords(lines: string[]): unknown[] | null {
+  if (lines.length < 2) return null;
+  const out: unknown[] = [];
+  for (const l of lines) {
     const t = l.trim();
-    if (!t.startsWith("{")) return false;
+    if (!t.startsWith("{")) return null;
     try {
-      JSON.parse(t);
-      return true;
+      out.push(JSON.parse(t));
     } catch {
-      return false;
+      return null;
     }
-  });
+  }
+  return out;
+}
+
+/** True when every JSON-lines record carries a time-stamp key (an event stream: `go test -json`, CDN logs). */
+export function isJsonEventStream(records: unknown[]): boolean {
+  return records.length >= 3 && records.every((r) => !!r && typeof r === "object" && !Array.isArray(r) && Object.keys(r).some((k) => TIME_KEY.test(k)));
 }
 
 function tabular(lines: string[]): number {
@@ -159,6 +177,49 @@ function proseScore(lines: string[]): number {
 }
 
 /**
+ * Share of lines that belong to log records: record heads (a known log line shape) plus the lines that
+ * continue them (stack frames and trace headers), counted only when heads are a real part of the text —
+ * a PHP or Java log is mostly frames, but a text with two time-stamped lines is not a log.
+ */
+function logScore(lines: string[]): number {
+  let heads = 0;
+  let cont = 0;
+  for (const l of lines) {
+    if (LOG_LINE.some((r) => r.test(l))) heads++;
+    else if (LOG_CONTINUATION.test(l)) cont++;
+  }
+  if (!lines.length) return 0;
+  return heads >= 3 && heads >= lines.length * 0.04 ? (heads + cont) / lines.length : heads / lines.length;
+}
+
+const HEADING_MATCH = /^\d+[:-]/;
+const HEADING_PATH = /^\S+$|^(?=.*[\\/\\\\]).+\.[A-Za-z0-9]{1,8}$/;
+
+/**
+ * Share of lines that fit `rg --heading` output: a path line on its own, then `N:` / `N-` match and
+ * context lines (blank lines and `--` between groups are not counted). 0 unless every group starts with a
+ * path and most lines are numbered.
+ */
+function headingSearchScore(lines: string[]): number {
+  let numbered = 0;
+  let paths = 0;
+  let prevNumbered = false;
+  for (const l of lines) {
+    if (l === "--") continue;
+    if (HEADING_MATCH.test(l)) {
+      if (!prevNumbered && paths === 0) return 0;
+      numbered++;
+      prevNumbered = true;
+    } else if (HEADING_PATH.test(l)) {
+      paths++;
+      prevNumbered = false;
+    } else return 0;
+  }
+  if (!paths || numbered < paths || numbered < 2) return 0;
+  return (numbered + paths) / lines.length;
+}
+
+/**
  * Detects what a text is, with a confidence. Hints from the tool call (a file name it read) win over
  * content heuristics for code.
  */
@@ -170,7 +231,8 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const hintExt = hints?.fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
 
   if (isJson(text)) return { kind: "json", confidence: 1 };
-  if (isJsonLines(lines)) return { kind: "json", confidence: 0.9 };
+  const jsonl = jsonLineRecords(lines);
+  if (jsonl) return isJsonEventStream(jsonl) ? { kind: "log", confidence: 0.9 } : { kind: "json", confidence: 0.9 };
 
   const diff = fraction(lines, (l) => DIFF_LINE.test(l));
   if (diff > 0.02 && /^(?:diff --|--- |commit [0-9a-f]{7,}|From [0-9a-f]{40})/m.test(text) && /^@@@? -\d/m.test(text))
@@ -178,7 +240,9 @@ export function detect(text: string, hints?: UnitHints): Detection {
 
   const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
   const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));
-  const log = fraction(lines, (l) => LOG_LINE.some((r) => r.test(l)));
+  const log = logScore(lines);
+  const heading = headingSearchScore(lines);
+  if (heading >= 0.8 && !hintLang) return { kind: "search", confidence: heading };
   if (search >= 0.7 && strict >= 0.15 && !hintLang && search > log) return { kind: "search", confidence: search };
 
   if (hintLang) {
@@ -188,15 +252,16 @@ export function detect(text: string, hints?: UnitHints): Detection {
 
   if (log >= 0.5) return { kind: "log", confidence: log };
 
+  const markdown = fraction(lines, (l) => MARKDOWN_LINE.test(l));
   const htmlTags = (text.slice(0, 20000).match(HTML_TAG) ?? []).length;
-  if (htmlTags >= 5 && /^\s*</.test(text)) return { kind: "html", confidence: Math.min(1, htmlTags / 20) };
+  // A markdown document that opens with inline HTML (a README's badges or sponsor table) is still prose.
+  if (htmlTags >= 5 && /^\s*</.test(text) && markdown < 0.15) return { kind: "html", confidence: Math.min(1, htmlTags / 20) };
 
   const tab = tabular(lines);
   if (tab >= 0.9 && proseScore(lines) < 0.5) return { kind: "tabular", confidence: tab };
 
   const { lang, score } = detectLanguage(lines);
   const prose = proseScore(lines);
-  const markdown = fraction(lines, (l) => MARKDOWN_LINE.test(l));
   if (markdown >= 0.3 && prose >= 0.2) return { kind: "prose", confidence: Math.min(1, prose + markdown) };
   if (lang && score >= 0.35 && score > prose * 0.8) return { kind: "code", language: lang, confidence: Math.min(1, score + 0.2) };
 

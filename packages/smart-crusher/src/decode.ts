@@ -10,7 +10,7 @@ const TABLE_HEAD = /\[(\d+)\]([{<])/y;
 const IDENT_SEG = /[A-Za-z0-9_$-]+/y;
 const BUCKET_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 /** A trailing marker line (lossy output): `[… Retrieve more: hash=<24 hex>]`. */
-const MARKER_LINE = /^\[[^\n]*hash=[a-f0-9]{24}[^\n]*\]$/;
+const MARKER_LINE = /^\[[^\n]*Retrieve more: hash=[a-f0-9]{24}\]$/;
 
 /** Characters that end a cell. */
 function isCellEnd(c: string | undefined): boolean {

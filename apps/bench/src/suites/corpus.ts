@@ -3,10 +3,12 @@ import type { CaseRow } from "../compressor-suite.js";
 import { caseText, type CorpusCase } from "../corpus.js";
 import { compressCase } from "../engine.js";
 import { headTail, median, percentile, probePassRate, recoverableText, visibleRetention } from "../metrics.js";
+import { assignGroups, type Group } from "../halves.js";
 import type { BenchSuite, Table } from "../suite.js";
 
 interface Row extends CaseRow {
   kind: string;
+  group: Group;
   compressors: string;
   p95: number;
 }
@@ -25,26 +27,35 @@ export const suite: BenchSuite = {
   async run(ctx) {
     const rows: Row[] = [];
     const reps = ctx.quick ? 1 : 5;
-    let i = 0;
-    for (const c of ctx.cases) {
-      ctx.progress(`corpus ${c.id}`, i++, ctx.cases.length);
-      rows.push(await runCase(c, reps, ctx.tokenizer.count));
+    const groups = assignGroups(ctx.cases);
+    const biases = ctx.biases?.length ? ctx.biases : [1];
+    const sweep: Array<{ bias: number; rows: Row[] }> = [];
+    for (const bias of biases) {
+      const at: Row[] = bias === 1 ? rows : [];
+      let i = 0;
+      for (const c of ctx.cases) {
+        ctx.progress(`corpus ${c.id}${bias === 1 ? "" : ` (bias ${bias})`}`, i++, ctx.cases.length);
+        at.push({ ...(await runCase(c, bias === 1 ? reps : 1, ctx.tokenizer.count, bias)), group: groups.get(c.id) ?? "A" });
+      }
+      sweep.push({ bias, rows: at });
     }
     ctx.progress("corpus", ctx.cases.length, ctx.cases.length);
-    return { tables: tables(rows), data: rows };
+    const main = rows.length ? tables(rows) : [];
+    return { tables: [...(rows.length ? [byGroup(rows)] : []), ...(biases.length > 1 || !rows.length ? [biasTable(sweep)] : []), ...main], data: rows.length ? rows : sweep };
   },
 };
 
-async function runCase(c: CorpusCase, reps: number, count: (t: string) => number): Promise<Row> {
+async function runCase(c: CorpusCase, reps: number, count: (t: string) => number, bias = 1): Promise<Omit<Row, "group">> {
   const original = caseText(c);
   const times: number[] = [];
   const floors: number[] = [];
+  const extra = bias === 1 ? {} : { bias };
   let store = new MemoryStore();
-  let run = await compressCase(c, store);
+  let run = await compressCase(c, store, extra);
   for (let r = 0; r < reps; r++) {
     store = new MemoryStore();
     const t0 = performance.now();
-    run = await compressCase(c, store);
+    run = await compressCase(c, store, extra);
     times.push(performance.now() - t0);
     const t1 = performance.now();
     count(original);
@@ -68,6 +79,39 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
     p95: percentile(times, 95),
     floor: median(floors),
     errors: run.errors,
+  };
+}
+
+/** Savings (token-weighted) and mean visible retention of a set of rows, as `s% / v%`. */
+function cell(rs: Row[]): string {
+  if (!rs.length) return "—";
+  const before = rs.reduce((s, r) => s + r.before, 0);
+  const after = rs.reduce((s, r) => s + r.after, 0);
+  const vis = rs.reduce((s, r) => s + r.visible, 0) / rs.length;
+  return `${f1(1 - after / Math.max(1, before))} / ${f1(vis)} (${rs.length})`;
+}
+
+/** Per kind: half A (tuned on), half B (checked), the `d2-` cases, and all (savings / visible (cases)). */
+function byGroup(rows: Row[]): Table {
+  const kinds = [...new Set(rows.map((r) => r.kind)), "all"];
+  const pick = (k: string, g?: Group) => rows.filter((r) => (k === "all" || r.kind === k) && (!g || r.group === g));
+  return {
+    title: "Per kind by repository half (savings token-weighted / visible mean (cases))",
+    columns: ["kind", "half A (tune)", "half B (check)", "d2- cases", "all"],
+    rows: kinds.map((k) => [k, cell(pick(k, "A")), cell(pick(k, "B")), cell(pick(k, "d2")), cell(pick(k))]),
+    notes: ["halves split the dev cases by source repository (apps/bench/src/halves.ts); d2- cases come from 14 other repositories"],
+  };
+}
+
+/** Per kind and bias: the operating curve (savings / visible) users choose a point on. */
+function biasTable(sweep: Array<{ bias: number; rows: Row[] }>): Table {
+  const all = sweep[0]?.rows ?? [];
+  const kinds = [...new Set(all.map((r) => r.kind)), "all"];
+  return {
+    title: "Per kind at several bias values (savings token-weighted / visible mean (cases))",
+    columns: ["kind", ...sweep.map((s) => `bias ${s.bias}`)],
+    rows: kinds.map((k) => [k, ...sweep.map((s) => cell(s.rows.filter((r) => k === "all" || r.kind === k)))]),
+    notes: ["bias > 1 keeps less, < 1 keeps more: it divides the shared budget curve of @headroom/text"],
   };
 }
 

@@ -1,0 +1,138 @@
+/**
+ * Importance signals beyond severity, each a pure function of the analysed log: state changes and
+ * successes, outliers among a template's values (a rare value in a low-cardinality slot, the extremes of
+ * a numeric slot), and gaps in time. They pick records that a question is likely to be about even when
+ * they are ordinary INFO lines.
+ */
+import { stripCr, type LogRecord } from "./records.js";
+
+// Words that say a component changed state or an operation concluded (either way).
+const STATE =
+  /\b(?:start(?:ed|ing)?|stop(?:ped|ping)?|shut(?:ting)? ?down|shutdown|restart(?:ed|ing)?|boot(?:ed|ing)?|init(?:ialized|ializing)|ready|listening|connected|disconnected|reconnect(?:ed|ing)?|established|terminated|exit(?:ed|ing)?|killed|elected|leader|follower|promot(?:ed|ing)|demot(?:ed|ing)|fail(?:ed)? ?over|reset|rollback|rolled back|commit(?:ted)?|accepted|rejected|granted|revoked|succeeded|success(?:ful(?:ly)?)?|completed?|finished|done|passed|skip(?:ped|ping)?|created|deleted|removed|opened|closed|mounted|unmounted|enabled|disabled|registered|deregistered|loaded|unloaded|changed|transition(?:ed)?|state)\b/i;
+
+/** True for a line that reports a state change or a concluded operation (kept as first/last of its kind). */
+export function isStateLine(line: string): boolean {
+  return STATE.test(line.length > 400 ? line.slice(0, 400) : line);
+}
+
+/**
+ * Records whose value in some slot is an outlier of their template: a value seen at most twice in a slot
+ * that takes few distinct values (a 404 among 200s, a win32 status 64 among 0s), or the largest/smallest
+ * number of a numeric slot (the slowest request, the biggest response). Only templates with enough
+ * records for "outlier" to mean something are looked at.
+ */
+export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set<number> {
+  const out = new Set<number>();
+  const byTemplate = new Map<number, LogRecord[]>();
+  for (const r of records) {
+    if (r.template.count < minCount) continue;
+    let list = byTemplate.get(r.template.id);
+    if (!list) byTemplate.set(r.template.id, (list = []));
+    list.push(r);
+  }
+  for (const list of byTemplate.values()) {
+    const slots = list[0]!.values.length;
+    for (let s = 0; s < slots; s++) {
+      const counts = new Map<string, number>();
+      for (const r of list) {
+        const v = r.values[s]?.[1];
+        if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      const distinct = counts.size;
+      if (distinct > 1 && distinct <= Math.max(3, list.length * 0.05)) {
+        for (const r of list) if ((counts.get(r.values[s]?.[1] ?? "") ?? 0) <= 2) out.add(r.index);
+      }
+      if (distinct > list.length * 0.2) numericExtremes(list, s, out);
+    }
+  }
+  return out;
+}
+
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Outliers of delimited logs (TSV such as Zeek, W3C/IIS space-separated fields): when nearly every record
+ * head splits into the same number (≥ 5) of fields, a field is a column across all templates, and a
+ * record whose value is rare (≤ 2) in a column of few distinct values stands out — the one POST among
+ * GETs, the one 404 among 200s.
+ */
+export function columnOutliers(records: readonly LogRecord[], heads: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (const sep of ["\t", " "]) {
+    const rows = records.map((r) => heads[r.index]!.split(sep));
+    const width = new Map<number, number>();
+    for (const f of rows) width.set(f.length, (width.get(f.length) ?? 0) + 1);
+    const [w, n] = [...width.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0];
+    if (w < 5 || n < 20 || n < records.length * 0.9) continue;
+    for (let c = 0; c < w; c++) {
+      const counts = new Map<string, number>();
+      for (const f of rows) if (f.length === w) counts.set(f[c]!, (counts.get(f[c]!) ?? 0) + 1);
+      if (counts.size < 2 || counts.size > Math.max(3, n * 0.05)) continue;
+      rows.forEach((f, i) => {
+        if (f.length === w && (counts.get(f[c]!) ?? 0) <= 2) out.add(records[i]!.index);
+      });
+    }
+    return out;
+  }
+  return out;
+}
+
+function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<number>): void {
+  let max: LogRecord | undefined;
+  let maxV = -Infinity;
+  let numeric = 0;
+  for (const r of list) {
+    const v = r.values[slot]?.[1] ?? "";
+    if (!NUMBER.test(v)) continue;
+    numeric++;
+    const x = Number(v);
+    if (x > maxV) (maxV = x), (max = r);
+  }
+  // Ids and timestamps are numeric too, but they climb steadily; an extreme means something only when
+  // it stands out from the bulk of the values.
+  if (max && numeric >= list.length * 0.9 && standsOut(list, slot, maxV)) out.add(max.index);
+}
+
+function standsOut(list: readonly LogRecord[], slot: number, maxV: number): boolean {
+  const xs = list.map((r) => Number(r.values[slot]?.[1])).filter(Number.isFinite).sort((a, b) => a - b);
+  const median = xs[Math.floor(xs.length / 2)]!;
+  return maxV > 0 && maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
+}
+
+const TIME = /(?:^|[\sT\[])(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?/;
+
+/** Seconds since midnight of the first time of day in a line's head, if any. */
+export function timeOfDay(line: string): number | undefined {
+  const m = TIME.exec(line.length > 80 ? line.slice(0, 80) : line);
+  if (!m) return undefined;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+/**
+ * Records on either side of the longest gaps in time (at most `limit`, each ≥ 10 minutes and ≥ 10× the
+ * median step): a stall, an outage, a restart. Days wrapping at midnight are not gaps.
+ */
+export function gapRecords(lines: readonly string[], records: readonly LogRecord[], limit = 3): Set<number> {
+  const times: Array<[number, number]> = [];
+  for (const r of records) {
+    const t = timeOfDay(stripCr(lines[r.start]!));
+    if (t !== undefined) times.push([r.index, t]);
+  }
+  const out = new Set<number>();
+  if (times.length < 10) return out;
+  const steps: number[] = [];
+  for (let i = 1; i < times.length; i++) steps.push(times[i]![1] - times[i - 1]![1]);
+  const sorted = steps.filter((s) => s >= 0).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) {
+    const step = steps[i - 1]!;
+    if (step >= 600 && step >= 10 * Math.max(1, median)) gaps.push(i);
+  }
+  gaps.sort((a, b) => steps[b - 1]! - steps[a - 1]! || a - b);
+  for (const i of gaps.slice(0, limit)) {
+    out.add(times[i - 1]![0]);
+    out.add(times[i]![0]);
+  }
+  return out;
+}
