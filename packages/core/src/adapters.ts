@@ -1,4 +1,5 @@
 import { tryParseJson } from "./json.js";
+import { isAiSdkMessage, scanAiSdk } from "./ai-sdk.js";
 import type { MessageFormat, Role } from "./types.js";
 
 /** A unit found in a request, with the path of its text field (for copy-on-write updates). */
@@ -11,6 +12,8 @@ export interface FoundUnit {
   toolName?: string;
   toolArgs?: string;
   query?: string;
+  /** Turns the compressed text into the value stored at `path` (when that value is not the text itself). */
+  encode?: (text: string) => unknown;
 }
 
 /** Every text the request carries, for token totals (units and everything else). */
@@ -54,6 +57,7 @@ export function detectFormat(messages: unknown): MessageFormat {
   if (!Array.isArray(messages)) throw new TypeError("messages must be an array");
   for (const m of messages) {
     if (!isObj(m)) continue;
+    if (isAiSdkMessage(m)) return "ai-sdk";
     const t = m.type;
     if (typeof t === "string" && (RESPONSES_ITEM_TYPES.has(t) || t === "message")) return "openai-responses";
     if (m.role === "tool" || m.role === "function" || Array.isArray(m.tool_calls)) return "openai-chat";
@@ -91,6 +95,7 @@ export function isMessageList(value: unknown): value is unknown[] {
 export function scanMessages(messages: unknown[], format: MessageFormat): Scan {
   if (format === "anthropic") return scanAnthropic(messages);
   if (format === "openai-responses") return scanResponses(messages);
+  if (format === "ai-sdk") return scanAiSdk(messages);
   return scanOpenAIChat(messages);
 }
 

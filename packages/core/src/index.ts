@@ -10,6 +10,7 @@ export { DEFAULT_TIME_BUDGET_MS, TIMEOUT_ERROR_NAME } from "./budget.js";
 export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
 export { detectFormat, isMessageList, scanMessages } from "./adapters.js";
 export type { FoundUnit, Scan } from "./adapters.js";
+export { isAiSdkMessage, scanAiSdk, unknownShapeWarning } from "./ai-sdk.js";
 export { compress, createPipeline, RETRIEVE_TOOL_NAME } from "./pipeline.js";
 export type { CompressOptions, CompressTextOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";

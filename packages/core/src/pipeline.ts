@@ -1,4 +1,5 @@
 import { detectFormat, scanMessages, setAtPath } from "./adapters.js";
+import { unknownShapeWarning } from "./ai-sdk.js";
 import { DEFAULT_TIME_BUDGET_MS, now } from "./budget.js";
 import { jsonDetector } from "./detect.js";
 import { loadPlugins, type LoadedPlugins } from "./plugins.js";
@@ -244,6 +245,8 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   const tokenizer = await resolveTokenizer(o.tokenizer, settings.model);
   const count = (t: string) => (t ? tokenizer.count(t) : 0);
   const scan = scanMessages(messages, format);
+  const shapeWarning = unknownShapeWarning(messages, format);
+  if (shapeWarning) errors.push({ stage: "detect", message: `compress: ${shapeWarning}` });
   const unitTokens = scan.units.map((u) => count(u.text));
   const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
   const state: RunState = {
@@ -276,7 +279,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     else {
       const res = await handleUnit(unit, state, report);
       if (res) {
-        out = setAtPath(out, found.path, res.text);
+        out = setAtPath(out, found.path, found.encode ? found.encode(res.text) : res.text);
         skip.total += report.tokensAfter - before;
         for (const t of report.transforms) if (!transforms.includes(t)) transforms.push(t);
         for (const h of report.ccrHashes) if (!hashes.includes(h)) hashes.push(h);

@@ -27,8 +27,8 @@ export type ContentKind =
 /** Who authored the message a unit sits in. Tool outputs are `"tool"` in every dialect. */
 export type Role = "system" | "developer" | "user" | "assistant" | "tool";
 
-/** The three message dialects the adapters understand. */
-export type MessageFormat = "openai-chat" | "anthropic" | "openai-responses";
+/** The message dialects the adapters understand (`ai-sdk`: the Vercel AI SDK's `LanguageModelV3Prompt`). */
+export type MessageFormat = "openai-chat" | "anthropic" | "openai-responses" | "ai-sdk";
 
 /** What content detection says about a text. */
 export interface Detection {
