@@ -6,3 +6,5 @@ export type { FoundUnit, Scan } from "./adapters.js";
 export { compress, createPipeline, globToRegExp, RETRIEVE_TOOL_NAME } from "./pipeline.js";
 export type { CompressOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";
+export { scanImages, isImageCompressor } from "./images.js";
+export type { ImageUnit, ImageResult, ImageReplacement, ImageTextReplacement, ImageContext, ImageCompressor, ImageReport, FoundImage } from "./images.js";

@@ -1,6 +1,7 @@
 import { detectFormat, scanMessages, setAtPath } from "./adapters.js";
 import { handleUnit, preSkip, toUnit } from "./unit.js";
 import { estimateTokenizer } from "./tokenizer.js";
+import { compressImages, isImageCompressor, type ImageReport } from "./images.js";
 import {
   SPECIFICATION_VERSION,
   type CompressError,
@@ -225,7 +226,7 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
   const scan = scanMessages(messages, format);
   const unitTokens = scan.units.map((u) => count(u.text));
   const otherTokens = scan.otherTexts.reduce((s, t) => s + count(t), 0);
-  const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + otherTokens;
+  let tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + otherTokens;
   let total = tokensBefore;
 
   const reversible = !!o.store && !settings.lossless;
@@ -279,6 +280,20 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
     }
   }
 
+  // Image units exist only when an image-capable compressor is registered (opt-in; see images.ts).
+  let images: ImageReport[] | undefined;
+  if (o.compressors.some(isImageCompressor)) {
+    const pass = await compressImages(messages, out, format, { compressors: o.compressors, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.bias, reversible, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: firstProtected, excluded, tokenizer }, errors);
+    out = pass.messages;
+    images = pass.reports;
+    tokensBefore += pass.tokensBefore;
+    total += pass.tokensAfter;
+    for (const r of images) {
+      for (const t of r.transforms) if (!transforms.includes(t)) transforms.push(t);
+      for (const h of r.ccrHashes) if (!hashes.includes(h)) hashes.push(h);
+    }
+  }
+
   const result: CompressResult<M> = {
     messages: out,
     format,
@@ -292,6 +307,7 @@ async function run<M extends unknown[]>(messages: M, o: RunOptions): Promise<Com
     errors,
     tokenizer: { name: tokenizer.name, encoding: tokenizer.encoding, estimated: tokenizer.estimated },
   };
+  if (images) result.images = images;
   for (const h of o.hooks) {
     if (!h.afterPipeline) continue;
     try {
