@@ -66,6 +66,13 @@ export interface ImageResult {
   bytesAfter?: number;
 }
 
+/** An image compressor's "no" with its reason (shown in the report), and the image's cost when it knows it. */
+export interface ImageDecline {
+  declined: string;
+  tokens?: number;
+  estimated?: boolean;
+}
+
 /** Facts an image compressor gets for one image. */
 export interface ImageContext {
   model: string;
@@ -82,7 +89,7 @@ export interface ImageContext {
  * never sees text); registering one in `compressors` is what turns image units on.
  */
 export interface ImageCompressor extends Compressor {
-  compressImage(unit: ImageUnit, context: ImageContext): ImageResult | null | undefined | Promise<ImageResult | null | undefined>;
+  compressImage(unit: ImageUnit, context: ImageContext): ImageResult | ImageDecline | null | undefined | Promise<ImageResult | ImageDecline | null | undefined>;
 }
 
 /** Per-image outcome, in `CompressResult.images`. */
@@ -312,7 +319,7 @@ async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageConte
   const reasons: string[] = [];
   rep.status = "unchanged";
   for (const c of cs) {
-    let r: ImageResult | null | undefined;
+    let r: ImageResult | ImageDecline | null | undefined;
     try {
       r = await c.compressImage(u, ctx);
     } catch (e) {
@@ -320,8 +327,9 @@ async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageConte
       reasons.push(`${c.name} failed`);
       continue;
     }
-    if (!r) {
-      reasons.push(`${c.name} declined`);
+    if (!r || "declined" in r) {
+      reasons.push(r ? `${c.name}: ${r.declined}` : `${c.name} declined`);
+      if (r && typeof r.tokens === "number" && !rep.tokensBefore) Object.assign(rep, { tokensBefore: r.tokens, tokensAfter: r.tokens, estimated: r.estimated ?? true });
       continue;
     }
     const problem = validateImage(r, o.reversible, u);

@@ -7,4 +7,4 @@ export { compress, createPipeline, globToRegExp, RETRIEVE_TOOL_NAME } from "./pi
 export type { CompressOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";
 export { scanImages, isImageCompressor } from "./images.js";
-export type { ImageUnit, ImageResult, ImageReplacement, ImageTextReplacement, ImageContext, ImageCompressor, ImageReport, FoundImage } from "./images.js";
+export type { ImageUnit, ImageResult, ImageDecline, ImageReplacement, ImageTextReplacement, ImageContext, ImageCompressor, ImageReport, FoundImage } from "./images.js";
