@@ -119,11 +119,12 @@ export async function fingerprint(buf: Buffer, limits: AnalyzeLimits): Promise<F
 }
 
 /**
- * Near-identical: same aspect (±2%), at most `maxBits` of 256 hash bits differ, and no 8×8 block of the
+ * Near-identical: same aspect (±2%), at most `maxBits` of 256 hash bits differ (a coarse pre-filter:
+ * on text screenshots a JPEG copy already flips ~30 bits, the block check is what decides), and no 8×8 block of the
  * 256-px thumbnails differs by more than 10 grey levels on average (measured: a JPEG q90 copy of a text screenshot peaks at ~7, one changed text line at ~18) — so a screenshot where one line of
  * text changed is not a duplicate, while a re-encoded or resized copy is.
  */
-export function nearIdentical(a: Fingerprint, b: Fingerprint, maxBits = 16): boolean {
+export function nearIdentical(a: Fingerprint, b: Fingerprint, maxBits = 64): boolean {
   if (Math.abs(a.aspect - b.aspect) / a.aspect > 0.02 || a.th !== b.th) return false;
   let bits = 0;
   for (let i = 0; i < 256; i++) bits += a.dhash[i] === b.dhash[i] ? 0 : 1;

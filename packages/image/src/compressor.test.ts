@@ -142,10 +142,11 @@ describe("duplicates and photos", () => {
     const jpg = await sharp(png).jpeg({ quality: 90 }).toBuffer();
     const changed = await textImage(1400, 900, LINES.map((l, i) => (i === 12 ? "line 12: FAILED — rollback started on node-7" : l)));
     const msgs = chat({ b64: png.toString("base64") }, { b64: jpg.toString("base64"), type: "image/jpeg" }, { b64: changed.toString("base64") });
-    const r = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
-    expect(r.images!.map((i) => i.transforms[0])).toEqual(expect.arrayContaining(["near-duplicate-reference"]));
+    const r = await compress(msgs, { compressors: [imageCompressor({ nearDuplicates: true })], store: mapStore(), model: "gpt-4o" });
     expect(r.images![1]!.transforms).toEqual(["near-duplicate-reference"]);
     expect(r.images![2]!.transforms).not.toContain("near-duplicate-reference");
+    const off = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
+    expect(off.images![1]!.transforms).not.toContain("near-duplicate-reference"); // off by default
   });
 
   it("OpenAI photos go to detail low (≥ 70% fewer tokens) unless the query asks for detail", async () => {

@@ -17,7 +17,11 @@ export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">>
   minTokens?: number;
   /** Replace later copies of an identical image by a reference. Default true. */
   dedupe?: boolean;
-  /** Also near-identical copies (perceptual hash + block check; needs a store). Default true. */
+  /**
+   * Also near-identical copies (perceptual hash + block check; needs a store). Default false: a copy where
+   * only a few characters changed (a counter, one digit) can pass the block check, and the model would
+   * then see the earlier copy unless it retrieves this one.
+   */
   nearDuplicates?: boolean;
   /** Output media types allowed. Default PNG, JPEG, WebP (all three providers accept them). */
   formats?: string[];
@@ -52,7 +56,7 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
   const o = {
     minTokens: options.minTokens ?? 150,
     dedupe: options.dedupe ?? true,
-    nearDuplicates: options.nearDuplicates ?? true,
+    nearDuplicates: options.nearDuplicates ?? false,
     formats: options.formats ?? [...ACCEPTED_TYPES],
     maxInputBytes: options.maxInputBytes ?? 20 * 1024 * 1024,
     maxPixels: options.maxInputPixels ?? 100_000_000,
