@@ -92,6 +92,16 @@ describe("image units", () => {
     expect((r.messages[1] as any).content[0]).toEqual({ type: "text", text: "[same image as messages[0].content[0]]", cache_control: { type: "ephemeral" } });
   });
 
+  it("Responses: input_image gets the new data URL and detail, the note is an input_text part", async () => {
+    const items = [{ type: "message", role: "user", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" }, { type: "input_text", text: "and this?" }] }];
+    const r = await compress(items, { compressors: [halver], store: mapStore() });
+    const parts = (r.messages[0] as any).content;
+    expect(parts.map((p: any) => p.type)).toEqual(["input_image", "input_text", "input_text"]);
+    expect(parts[0]).toEqual({ type: "input_image", image_url: `data:image/webp;base64,${PNG.slice(0, PNG.length / 2)}`, detail: "low" });
+    expect(parts[1].text).toMatch(/hash=[a-f0-9]{24}/);
+    expect(parts[2]).toBe(items[0]!.content[1]);
+  });
+
   it("fails open: a throwing or lying compressor leaves the image unchanged and reports why", async () => {
     const thrower: ImageCompressor = { ...halver, name: "thrower", compressImage: () => { throw new Error("boom"); } };
     const liar: ImageCompressor = { ...halver, name: "liar", compressImage: (u) => ({ replacement: { kind: "image", mediaType: "image/png", data: "AA" }, note: "[hash=0123456789abcdef01234567]", lossless: false, tokensBefore: 9, tokensAfter: 1, estimated: true }) };
