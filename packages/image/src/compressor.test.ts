@@ -68,12 +68,15 @@ describe("sharp-generated edge cases that are handled", () => {
     expect((await sharp(Buffer.from(url.split(",")[1]!, "base64")).metadata()).hasAlpha).toBe(true);
   });
 
-  it("CMYK JPEG comes out as sRGB", async () => {
-    const jpg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#3366cc" } }).toColourspace("cmyk").jpeg().toBuffer();
+  it("CMYK JPEG with EXIF comes out as sRGB without metadata", async () => {
+    const jpg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#3366cc" } }).toColourspace("cmyk").withExif({ IFD0: { Copyright: "someone", Software: "camera 1.0" } }).jpeg().toBuffer();
+    expect((await sharp(jpg).metadata()).exif).toBeDefined();
     const r = await compress(chat({ b64: jpg.toString("base64"), type: "image/jpeg" }), { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
     expect(only(r).status).toBe("compressed");
     const url: string = (r.messages[0] as any).content[1].image_url.url;
-    expect((await sharp(Buffer.from(url.split(",")[1]!, "base64")).metadata()).space).toBe("srgb");
+    const out = await sharp(Buffer.from(url.split(",")[1]!, "base64")).metadata();
+    expect(out.space).toBe("srgb");
+    expect(out.exif).toBeUndefined(); // metadata stripped
   });
 });
 
