@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { MemoryStore } from "@headroom/ccr";
 import { compress, type ImageReport } from "@headroom/core";
 import { imageCompressor } from "@headroom/image/node";
 import sharp from "sharp";
 import type { CorpusCase } from "../corpus.js";
 import { charRecall, ocr, ocrWorker, wordRecall } from "../datasets/ocr.js";
-import { DEVICES, dashboardPage, docPage, launch, photoPage, render, terminalPage, type Shot } from "../datasets/screenshots.js";
+import { CHROMIUM, DEVICES, dashboardPage, docPage, launch, photoPage, render, terminalPage, type Shot } from "../datasets/screenshots.js";
 import { median } from "../metrics.js";
 import type { BenchSuite, Table } from "../suite.js";
 
@@ -97,6 +98,8 @@ export const suite: BenchSuite = {
   name: "image",
   description: "image tokens per provider on Chromium screenshots and photos; OCR legibility (tesseract.js)",
   async run(ctx) {
+    // Screenshots need Debian's chromium; without it the suite says so instead of failing the whole bench.
+    if (!existsSync(CHROMIUM)) return { tables: [{ title: "Skipped", columns: ["reason"], rows: [[`no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`]] }] };
     const all = await shots(ctx.cases, ctx.quick, ctx.progress);
     const worker = await ocrWorker();
     const detail: (string | number)[][] = [];
