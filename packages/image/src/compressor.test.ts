@@ -92,7 +92,7 @@ describe("screenshots: legibility-bounded downscale, reversible, deterministic",
       expect(1 - rep.tokensAfter / rep.tokensBefore, model).toBeGreaterThanOrEqual(0.5);
       const note = (r.messages[0] as any).content[2].text as string;
       const key = /hash=([a-f0-9]{24})/.exec(note)![1]!;
-      expect(store.map.get(key)).toBe(msgs[0]!.content[1]!.image_url!.url);
+      expect(store.map.get(key)).toBe((msgs[0]!.content[1] as { image_url: { url: string } }).image_url.url);
       const again = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model });
       expect(JSON.stringify(again.messages)).toBe(JSON.stringify(r.messages));
     }
@@ -154,7 +154,7 @@ describe("duplicates and photos", () => {
 
   it("OpenAI photos go to detail low (≥ 70% fewer tokens) unless the query asks for detail", async () => {
     // Photo-like: smooth noise, no flat background (a real photo's statistics, not its content).
-    const noise = await sharp({ create: { width: 160, height: 100, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
+    const noise = await sharp({ create: { width: 160, height: 100, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
     const photo = await sharp(noise).resize(1600, 1000, { kernel: "cubic" }).blur(3).jpeg({ quality: 90 }).toBuffer();
     const b64 = photo.toString("base64");
     const r = await compress(chat({ b64, type: "image/jpeg" }), { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
