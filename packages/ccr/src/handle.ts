@@ -1,5 +1,8 @@
 import type { Store } from "@headroom/core";
-import { answerRetrieveCallsimport { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
+import { answerRetrieveCalls, type RetrieveCall, type RetrieveCallResult } from "./calls.js";
+import type { FollowUpFor } from "./follow-up.js";
+import { imageAnswerText, storedImage } from "./image-answer.js";
+import { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";
 
 export type { RetrieveCall, RetrieveCallResult };
 
@@ -94,10 +97,17 @@ function followUp(response: Obj, d: Dialect, results: RetrieveCallResult[]): unk
       { role: "assistant", content: response.content },
       {
         role: "user",
-        content: results.map((r) => ({ type: "tool_result", tool_use_id: r.id, content: r.text, ...(r.isError ? { is_error: true } : {}) })),
+        content: results.map((r) => ({ type: "tool_result", tool_use_id: r.id, content: anthropicContent(r), ...(r.isError ? { is_error: true } : {}) })),
       },
     ];
   }
   const output = Array.isArray(response.output) ? response.output : [];
   return [...output, ...results.map((r) => ({ type: "function_call_output", call_id: r.id, output: r.text }))];
+}
+
+/** Anthropic tool results may hold images: a stored image goes back as an image block after one line. */
+function anthropicContent(r: RetrieveCallResult): string | unknown[] {
+  const img = r.result?.found ? storedImage(r.result.content) : undefined;
+  if (!img) return r.text;
+  return [{ type: "text", text: imageAnswerText(r.result!.hash, img, true) }, { type: "image", source: { type: "base64", media_type: img.mediaType, data: img.data } }];
 }

@@ -22,4 +22,7 @@ export {
 export type { Dialect, OpenAIChatTool, AnthropicTool, ResponsesTool } from "./tool.js";
 export { handleRetrieveCalls, detectResponseDialect } from "./handle.js";
 export type { HandledRetrieveCalls } from "./handle.js";
-export { answerRetrieveCallsexport type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+export { answerRetrieveCalls, retrieveLimitText } from "./calls.js";
+export type { RawRetrieveCall, RetrieveCall, RetrieveCallResult } from "./calls.js";
+export type { FollowUpFor, ChatToolMessage, ChatAssistantFollowUp, AnthropicFollowUp, AnthropicToolResultBlock, ResponsesFunctionCallOutput } from "./follow-up.js";
+export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";

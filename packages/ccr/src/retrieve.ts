@@ -1,5 +1,6 @@
 import { isCcrKey, type Store } from "@headroom/core";
 import { bm25 } from "./bm25.js";
+import { imageAnswerText, storedImage } from "./image-answer.js";
 
 /** Options of `retrieve`. */
 export interface RetrieveOptions {
@@ -74,6 +75,9 @@ export async function retrieve(store: Store, hash: string, options: RetrieveOpti
     return { found: false, hash: key, status, message };
   }
   const query = options.query?.trim();
+  const img = storedImage(content);
+  // An image has no lines or items to select: it comes back whole, whatever the query.
+  if (img) return { found: true, hash: key, content, note: imageAnswerText(key, img, false) };
   if (!query) {
     return { found: true, hash: key, content, note: `Full original (${countLines(content)} lines, ${content.length} characters).` };
   }
@@ -174,6 +178,7 @@ function select(key: string, content: string, query: string, o: RetrieveOptions)
  */
 export function formatRetrieveResult(result: RetrieveResult): string {
   if (!result.found) return `headroom_retrieve: ${result.message}`;
+  if (storedImage(result.content)) return result.note;
   if (result.query === undefined) return result.content;
   return result.content ? `[${result.note}]\n${result.content}` : `[${result.note}]`;
 }

@@ -10,6 +10,7 @@ import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
 import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
 import type { CompressError, CompressResult, Detector, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
+import { compressImages, isImageCompressor, type ImageReport } from "./images.js";
 
 export { RETRIEVE_TOOL_NAME } from "./unit.js";
 
@@ -248,7 +249,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   const shapeWarning = unknownShapeWarning(messages, format);
   if (shapeWarning) errors.push({ stage: "detect", message: `compress: ${shapeWarning}` });
   const unitTokens = scan.units.map((u) => count(u.text));
-  const tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
+  let tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
   const state: RunState = {
     compressors: o.plugins_.compressors.map((c) => c.v2),
     hooks: o.plugins_.hooks.map((h) => h.v2),
@@ -297,6 +298,21 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     }
   }
 
+  // Image units exist only when an image-capable compressor is registered (opt-in; see images.ts).
+  let images: ImageReport[] | undefined;
+  const originals = o.plugins_.compressors.map((c) => c.original);
+  if (originals.some(isImageCompressor)) {
+    const pass = await compressImages(messages, out, format, { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.bias, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer }, errors);
+    out = pass.messages;
+    images = pass.reports;
+    tokensBefore += pass.tokensBefore;
+    skip.total += pass.tokensAfter;
+    for (const r of images) {
+      for (const t of r.transforms) if (!transforms.includes(t)) transforms.push(t);
+      for (const h of r.ccrHashes) if (!hashes.includes(h)) hashes.push(h);
+    }
+  }
+
   const result: CompressResult<M> = {
     messages: out,
     format,
@@ -310,6 +326,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     errors,
     tokenizer: { name: tokenizer.name, encoding: tokenizer.encoding, estimated: tokenizer.estimated },
   };
+  if (images) result.images = images;
   for (const h of state.hooks) {
     if (!h.afterPipeline) continue;
     try {

@@ -262,4 +262,6 @@ export interface CompressResult<M = unknown> {
   units: UnitReport[];
   errors: CompressError[];
   tokenizer: { name: string; encoding: string; estimated: boolean };
+  /** Per-image outcomes; present only when an image compressor is registered (image tokens are in the totals). */
+  images?: import("./images.js").ImageReport[];
 }

@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { MemoryStore } from "@headroom/ccr";
+import { compress, type ImageReport } from "@headroom/core";
+import { imageCompressor } from "@headroom/image/node";
+import sharp from "sharp";
+import type { CorpusCase } from "../corpus.js";
+import { charRecall, ocr, ocrWorker, wordRecall } from "../datasets/ocr.js";
+import { CHROMIUM, DEVICES, dashboardPage, docPage, launch, photoPage, render, terminalPage, type Shot } from "../datasets/screenshots.js";
+import { median } from "../metrics.js";
+import type { BenchSuite, Table } from "../suite.js";
+
+/** One model per cost formula. */
+const MODELS = [
+  ["OpenAI tiles", "gpt-4o"],
+  ["OpenAI patches", "gpt-4.1-mini"],
+  ["Anthropic", "claude-sonnet-4-5"],
+  ["Gemini", "gemini-2.5-flash"],
+] as const;
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const kb = (n: number) => (n / 1024).toFixed(0);
+
+function pick(cases: CorpusCase[], kind: string, d2: boolean): CorpusCase | undefined {
+  return cases.filter((c) => c.kind === kind && c.id.startsWith("d2-") === d2 && (c.content?.length ?? 0) > 3000).sort((a, b) => a.id.localeCompare(b.id))[0];
+}
+
+async function shots(cases: CorpusCase[], quick: boolean, progress: (l: string, d: number, t: number) => void): Promise<Shot[]> {
+  const pages: [string, string][] = [];
+  // One text case from each half of the corpus (original and d2-), a terminal capture of a log, a dashboard.
+  for (const c of [pick(cases, "text", false), pick(cases, "text", true)]) if (c) pages.push([`doc ${c.id}`, docPage(c)]);
+  const log = pick(cases, "logs", false);
+  if (log) pages.push([`terminal ${log.id}`, terminalPage(log)]);
+  pages.push(["dashboard", dashboardPage()]);
+  const devices = quick ? DEVICES.slice(0, 2) : DEVICES;
+  const { browser, close } = await launch();
+  const out: Shot[] = [];
+  try {
+    let i = 0;
+    for (const [name, html] of pages)
+      for (const d of devices) {
+        progress(`render ${name}`, i++, pages.length * devices.length);
+        out.push({ name, device: d.name, kind: "screenshot", png: await render(browser, html, d) });
+      }
+    for (const [seed, w, h] of [[7, 1600, 1000], [11, 1200, 1600]] as const)
+      out.push({ name: `photo-like ${w}×${h} (synthetic)`, device: "canvas", kind: "photo", png: await sharp(await render(browser, photoPage(seed, w, h), { name: "", width: w, height: h, scale: 1 })).jpeg({ quality: 90 }).toBuffer() });
+  } finally {
+    await close();
+  }
+  return out;
+}
+
+const one = (b64: string, type: string) => [{ role: "user", content: [{ type: "text", text: "What does this show?" }, { type: "image_url", image_url: { url: `data:${type};base64,${b64}` } }] }];
+const imageOut = (msgs: unknown): Buffer => {
+  const url = (msgs as { content: { image_url?: { url: string } }[] }[])[0]!.content[1]!.image_url!.url;
+  return Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+};
+
+async function edgeCases(): Promise<Table> {
+  const solid = (w: number, h: number, c: string) => sharp({ create: { width: w, height: h, channels: 3, background: c } });
+  const frame = (c: string) => sharp({ create: { width: 600, height: 400, channels: 4, background: c } }).png().toBuffer();
+  const list: [string, string, () => Promise<Buffer>][] = [
+    ["1×1 PNG", "image/png", () => solid(1, 1, "#000").png().toBuffer()],
+    ["huge 8000×6000 PNG", "image/png", () => solid(8000, 6000, "#dde3ea").png().toBuffer()],
+    ["transparent PNG", "image/png", () => sharp({ create: { width: 1800, height: 1200, channels: 4, background: { r: 0, g: 90, b: 200, alpha: 0.3 } } }).png().toBuffer()],
+    ["animated GIF", "image/gif", async () => sharp([await frame("#f00"), await frame("#0f0"), await frame("#00f")], { join: { animated: true } }).gif().toBuffer()],
+    ["CMYK JPEG", "image/jpeg", () => solid(2400, 1600, "#3366cc").toColourspace("cmyk").jpeg().toBuffer()],
+    ["corrupt bytes", "image/png", async () => Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d4948445200000400000003000802", "hex"), Buffer.alloc(4096, 7)])],
+    ["zero bytes", "image/png", async () => Buffer.alloc(0)],
+    ["100 MB", "image/png", async () => Buffer.alloc(100 * 1024 * 1024)],
+  ];
+  const rows: (string | number)[][] = [];
+  for (const [name, type, make] of list) {
+    const b64 = (await make()).toString("base64");
+    const r = await compress(one(b64, type), { model: "claude-sonnet-4-5", compressors: [imageCompressor()], store: new MemoryStore() });
+    const rep = r.images![0]!;
+    rows.push([name, rep.status, `${rep.tokensBefore} → ${rep.tokensAfter}`, `${kb(rep.bytesBefore)} → ${kb(rep.bytesAfter)}`, rep.reason ?? rep.transforms.join(", ")]);
+  }
+  return { title: "Edge cases (sharp-generated; claude-sonnet-4-5)", columns: ["image", "status", "tokens", "KB", "reason / transforms"], rows };
+}
+
+async function duplicates(shot: Shot): Promise<Table> {
+  const b64 = shot.png.toString("base64");
+  const jpg = (await sharp(shot.png).jpeg({ quality: 90 }).toBuffer()).toString("base64");
+  const turn = (data: string, type: string) => ({ role: "user", content: [{ type: "image_url", image_url: { url: `data:${type};base64,${data}` } }] });
+  const msgs = [turn(b64, "image/png"), { role: "assistant", content: "Clicked." }, turn(b64, "image/png"), { role: "assistant", content: "Clicked." }, turn(jpg, "image/jpeg")];
+  const rows = [];
+  for (const [label, model] of MODELS) {
+    const r = await compress(msgs, { model, compressors: [imageCompressor({ nearDuplicates: true })], store: new MemoryStore() });
+    const before = r.images!.reduce((s, i) => s + i.tokensBefore, 0);
+    const after = r.images!.reduce((s, i) => s + i.tokensAfter, 0);
+    rows.push([label, before, after, pct(1 - after / before), r.images!.map((i) => i.transforms.find((t) => t.includes("duplicate")) ?? i.transforms.filter((t) => t !== "fit-provider-limit")[0] ?? i.status).join(" / ")]);
+  }
+  return { title: `Duplicates (nearDuplicates: true): the same screenshot 3× (3rd re-encoded as JPEG) — ${shot.name}, ${shot.device}`, columns: ["provider", "image tokens before", "after (incl. reference text)", "saved", "per image"], rows };
+}
+
+export const suite: BenchSuite = {
+  name: "image",
+  description: "image tokens per provider on Chromium screenshots and photos; OCR legibility (tesseract.js)",
+  async run(ctx) {
+    // Screenshots need Debian's chromium; without it the suite says so instead of failing the whole bench.
+    if (!existsSync(CHROMIUM)) return { tables: [{ title: "Skipped", columns: ["reason"], rows: [[`no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`]] }] };
+    const all = await shots(ctx.cases, ctx.quick, ctx.progress);
+    const worker = await ocrWorker();
+    const detail: (string | number)[][] = [];
+    const agg = new Map<string, { n: number; tb: number; ta: number; bb: number; ba: number; wr: number[]; cr: number[]; ms: number[] }>();
+    const photoAgg = new Map<string, { tb: number; ta: number; how: Set<string> }>();
+    const data: unknown[] = [];
+    try {
+      let step = 0;
+      for (const s of all) {
+        const meta = await sharp(s.png).metadata();
+        const type = s.kind === "photo" ? "image/jpeg" : "image/png";
+        const before = s.kind === "screenshot" ? await ocr(worker, s.png) : "";
+        const ocrCache = new Map<string, string>();
+        for (const [label, model] of MODELS) {
+          ctx.progress(`image ${s.name} ${s.device} ${model}`, step++, all.length * MODELS.length);
+          const t0 = performance.now();
+          const r = await compress(one(s.png.toString("base64"), type), { model, compressors: [imageCompressor()], store: new MemoryStore() });
+          const ms = performance.now() - t0;
+          const rep: ImageReport = r.images![0]!;
+          const out = imageOut(r.messages);
+          const om = await sharp(out).metadata();
+          if (s.kind === "photo") {
+            const p = photoAgg.get(label) ?? { tb: 0, ta: 0, how: new Set<string>() };
+            p.tb += rep.tokensBefore;
+            p.ta += rep.tokensAfter;
+            for (const t of rep.transforms) p.how.add(t);
+            photoAgg.set(label, p);
+            continue;
+          }
+          const key = createHash("sha256").update(out).digest("hex");
+          const after = ocrCache.get(key) ?? (await ocr(worker, out, meta.width));
+          ocrCache.set(key, after);
+          const wr = wordRecall(before, after);
+          const cr = charRecall(before, after);
+          const a = agg.get(label) ?? { n: 0, tb: 0, ta: 0, bb: 0, ba: 0, wr: [], cr: [], ms: [] };
+          Object.assign(a, { n: a.n + 1, tb: a.tb + rep.tokensBefore, ta: a.ta + rep.tokensAfter, bb: a.bb + rep.bytesBefore, ba: a.ba + rep.bytesAfter });
+          a.wr.push(wr);
+          a.cr.push(cr);
+          a.ms.push(ms);
+          agg.set(label, a);
+          detail.push([s.name, s.device, model, `${meta.width}×${meta.height} → ${om.width}×${om.height}`, `${rep.tokensBefore} → ${rep.tokensAfter}`, pct(1 - rep.tokensAfter / rep.tokensBefore), `${kb(rep.bytesBefore)} → ${kb(rep.bytesAfter)}`, wr.toFixed(3), cr.toFixed(3)]);
+          data.push({ page: s.name, device: s.device, model, tokensBefore: rep.tokensBefore, tokensAfter: rep.tokensAfter, bytesBefore: rep.bytesBefore, bytesAfter: rep.bytesAfter, wordRecall: wr, charRecall: cr, ms, transforms: rep.transforms });
+        }
+      }
+    } finally {
+      await worker.terminate();
+    }
+    const summary: (string | number)[][] = [...agg].map(([label, a]) => [label, a.n, a.tb, a.ta, pct(1 - a.ta / a.tb), `${kb(a.bb)} → ${kb(a.ba)}`, (a.wr.reduce((x, y) => x + y, 0) / a.n).toFixed(3), (a.cr.reduce((x, y) => x + y, 0) / a.n).toFixed(3), Math.min(...a.cr).toFixed(3), median(a.ms).toFixed(0)]);
+    const photos: (string | number)[][] = [...photoAgg].map(([label, p]) => [label, p.tb, p.ta, pct(1 - p.ta / p.tb), [...p.how].join(", ")]);
+    const firstShot = all.find((s) => s.kind === "screenshot" && s.device.includes("@1x"))!;
+    return {
+      tables: [
+        { title: "Screenshots per provider (default options, MemoryStore attached)", columns: ["provider", "images", "tokens before", "tokens after", "saved", "KB before → after", "word recall (mean)", "char recall (mean)", "char recall (min)", "p50 ms / image"], rows: summary, notes: ["Goal: ≥ 50% fewer image tokens per provider at ≥ 95% recall. Recall: tesseract.js OCR of the compressed image brought back to the original width, against OCR of the original. Tokens after include the marker note's text tokens."] },
+        { title: "Photo-like images (synthetic fractal noise drawn by Chromium, JPEG)", columns: ["provider", "tokens before", "tokens after", "saved", "transforms"], rows: photos, notes: ["Goal: ≥ 70% fewer at the provider's low-detail equivalent (OpenAI tile models: detail low; others have no detail switch and keep a ≥ 768-px long edge)."] },
+        { title: "Every screenshot", columns: ["page", "device", "model", "pixels", "tokens", "saved", "KB", "word recall", "char recall"], rows: detail },
+        await duplicates(firstShot),
+        await edgeCases(),
+      ],
+      data,
+    };
+  },
+};

@@ -1,0 +1,370 @@
+/**
+ * Image units: base64 image parts of a request (OpenAI Chat `image_url` data URLs, Anthropic `image`
+ * blocks with a base64 source, Responses `input_image` data URLs) handed to image-capable compressors,
+ * and the replacement written back in place. URL images (http/https, file ids) are never touched.
+ *
+ * Opt-in by construction: the pipeline only scans for images when a compressor with a `compressImage`
+ * method is registered, so requests of users without one run exactly as before.
+ */
+import { setAtPath } from "./adapters.js";
+import { ccrKey, findMarkerHashes } from "./markers.js";
+import type { CompressError, Compressor, MessageFormat, Role, Store, StoredOriginal, Tokenizer } from "./types.js";
+
+/** One base64 image of a request. */
+export interface ImageUnit {
+  /** Stable address of the image part, e.g. `messages[3].content[1]`. */
+  id: string;
+  kind: "image";
+  role: Role;
+  messageIndex: number;
+  /** Position among the request's image units (0-based), in request order. */
+  ordinal: number;
+  /** Media type from the data URL or `source.media_type`, e.g. `image/png`. */
+  mediaType: string;
+  /** The image bytes, base64 (as sent). */
+  data: string;
+  /** OpenAI / Responses `detail` when the part has one. */
+  detail?: string;
+  /** Name of the tool whose result holds the image, when it is one. */
+  toolName?: string;
+  /** Text of the user turn before this image's message (or of its own message, for a user image). */
+  query?: string;
+}
+
+/** A new image that replaces the original part (same part type, same other fields). */
+export interface ImageReplacement {
+  kind: "image";
+  mediaType: string;
+  data: string;
+  /** Sets `detail` (OpenAI Chat and Responses only; ignored for Anthropic). */
+  detail?: "low" | "high" | "auto";
+}
+
+/** A short text that replaces the image part (for example a reference to an identical earlier image). */
+export interface ImageTextReplacement {
+  kind: "text";
+  text: string;
+}
+
+/** What an image compressor returns. Token counts are the compressor's cost model for the request's model. */
+export interface ImageResult {
+  replacement: ImageReplacement | ImageTextReplacement;
+  /** Text inserted as its own part right after a replacement image: carries the marker of a lossy change. */
+  note?: string;
+  /** True when the model loses nothing it would have seen (no marker needed). */
+  lossless: boolean;
+  originals?: StoredOriginal[];
+  transforms?: string[];
+  /** Image tokens of the original under the model's cost formula. */
+  tokensBefore: number;
+  /** Image tokens of the replacement image (0 for a text replacement: the pipeline counts the text). */
+  tokensAfter: number;
+  /** True when the cost formula is an estimate (unknown model, or a formula the provider only approximates). */
+  estimated: boolean;
+  /** Why a result that changes nothing billable is still worth it (bytes), for the report. */
+  bytesBefore?: number;
+  bytesAfter?: number;
+}
+
+/** An image compressor's "no" with its reason (shown in the report), and the image's cost when it knows it. */
+export interface ImageDecline {
+  declined: string;
+  tokens?: number;
+  estimated?: boolean;
+}
+
+/** Facts an image compressor gets for one image. */
+export interface ImageContext {
+  model: string;
+  format: MessageFormat;
+  /** True when a store is attached and lossy output is allowed. */
+  reversible: boolean;
+  bias: number;
+  /** Every earlier image unit of this request (originals, in order): for duplicate references. */
+  earlier: ReadonlyArray<ImageUnit>;
+}
+
+/**
+ * A compressor that also handles images. It stays a valid `Compressor` (its `kinds` may be empty so it
+ * never sees text); registering one in `compressors` is what turns image units on.
+ */
+export interface ImageCompressor extends Compressor {
+  compressImage(unit: ImageUnit, context: ImageContext): ImageResult | ImageDecline | null | undefined | Promise<ImageResult | ImageDecline | null | undefined>;
+}
+
+/** Per-image outcome, in `CompressResult.images`. */
+export interface ImageReport {
+  id: string;
+  messageIndex: number;
+  role: Role;
+  mediaType: string;
+  compressor?: string;
+  status: "compressed" | "unchanged" | "skipped";
+  reason?: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  estimated: boolean;
+  bytesBefore: number;
+  bytesAfter: number;
+  transforms: string[];
+  ccrHashes: string[];
+}
+
+/** True when `c` can compress images. */
+export function isImageCompressor(c: Compressor): c is ImageCompressor {
+  return typeof (c as Partial<ImageCompressor>).compressImage === "function";
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+type Path = (string | number)[];
+
+/** An image part found in a request: the unit, where its part sits, and how to rebuild it. */
+export interface FoundImage {
+  unit: ImageUnit;
+  /** Path of the content array that holds the part, and the part's index in it. */
+  container: Path;
+  index: number;
+  part: Obj;
+}
+
+const DATA_URL = /^data:([a-z0-9.+-]+\/[a-z0-9.+-]+)((?:;[^,;]*)*);base64,/i;
+
+function parseDataUrl(url: unknown): { mediaType: string; data: string } | undefined {
+  if (typeof url !== "string") return undefined;
+  const m = DATA_URL.exec(url.slice(0, 200));
+  return m ? { mediaType: m[1]!.toLowerCase(), data: url.slice(m[0].length) } : undefined;
+}
+
+/** Reads the image of one part in the given dialect; undefined for URL images and non-image parts. */
+function imageOf(p: unknown, format: MessageFormat): { mediaType: string; data: string; detail?: string } | undefined {
+  if (!isObj(p)) return undefined;
+  if (format === "anthropic") {
+    const s = p.source;
+    if (p.type !== "image" || !isObj(s) || s.type !== "base64" || typeof s.data !== "string") return undefined;
+    return { mediaType: String(s.media_type ?? "").toLowerCase(), data: s.data };
+  }
+  if (format === "openai-chat" && p.type === "image_url" && isObj(p.image_url)) {
+    const d = parseDataUrl(p.image_url.url);
+    const detail = p.image_url.detail;
+    return d && (typeof detail === "string" ? { ...d, detail } : d);
+  }
+  if (format === "openai-responses" && p.type === "input_image") {
+    const d = parseDataUrl(p.image_url);
+    return d && (typeof p.detail === "string" ? { ...d, detail: p.detail } : d);
+  }
+  return undefined;
+}
+
+const roleOf = (v: unknown): Role => (v === "system" || v === "developer" || v === "assistant" || v === "tool" ? v : "user");
+const textOf = (content: unknown): string | undefined => {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return undefined;
+  const t = content.filter((p): p is Obj => isObj(p) && /^(input_)?text$/.test(String(p.type)) && typeof p.text === "string");
+  return t.length ? t.map((p) => p.text as string).join("\n") : undefined;
+};
+
+/** Finds every base64 image part of a request, in order, without changing it. */
+export function scanImages(messages: unknown[], format: MessageFormat): FoundImage[] {
+  const found: FoundImage[] = [];
+  const calls = new Map<string, string>();
+  let query: string | undefined;
+  const visit = (content: unknown, container: Path, base: { role: Role; messageIndex: number; toolName?: string }) => {
+    if (!Array.isArray(content)) return;
+    const own = base.role === "user" ? textOf(content) : undefined;
+    content.forEach((p, j) => {
+      const img = imageOf(p, format);
+      if (!img) return;
+      const unit: ImageUnit = { id: `${pathId(format, container)}[${j}]`, kind: "image", ...base, ordinal: found.length, ...img };
+      const q = own ?? query;
+      if (q !== undefined) unit.query = q;
+      if (!unit.toolName) delete unit.toolName;
+      found.push({ unit, container, index: j, part: p as Obj });
+    });
+  };
+  messages.forEach((m, i) => {
+    if (!isObj(m)) return;
+    if (format === "openai-responses") {
+      const type = m.type ?? (m.role !== undefined ? "message" : undefined);
+      if (type === "function_call" && typeof m.call_id === "string") calls.set(m.call_id, String(m.name ?? ""));
+      if (type === "message") visit(m.content, [i, "content"], { role: roleOf(m.role), messageIndex: i });
+      if (type === "function_call_output")
+        visit(m.output, [i, "output"], { role: "tool", messageIndex: i, toolName: calls.get(String(m.call_id)) ?? "" });
+    } else {
+      if (Array.isArray(m.tool_calls))
+        for (const tc of m.tool_calls) if (isObj(tc) && typeof tc.id === "string" && isObj(tc.function)) calls.set(tc.id, String(tc.function.name ?? ""));
+      const isTool = m.role === "tool";
+      visit(m.content, [i, "content"], { role: isTool ? "tool" : roleOf(m.role), messageIndex: i, toolName: isTool ? calls.get(String(m.tool_call_id)) ?? "" : "" });
+      if (format === "anthropic" && Array.isArray(m.content))
+        m.content.forEach((b, j) => {
+          if (isObj(b) && b.type === "tool_use" && typeof b.id === "string") calls.set(b.id, String(b.name ?? ""));
+          if (isObj(b) && b.type === "tool_result")
+            visit(b.content, [i, "content", j, "content"], { role: "tool", messageIndex: i, toolName: calls.get(String(b.tool_use_id)) ?? "" });
+        });
+    }
+    if (m.role === "user") query = textOf(m.content) ?? query;
+  });
+  return found;
+}
+
+function pathId(format: MessageFormat, p: Path): string {
+  const [head, ...rest] = p;
+  return `${format === "openai-responses" ? "input" : "messages"}[${head}]` + rest.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("");
+}
+
+/** The part that replaces `f.part`: same type and fields, new bytes (or a text part). */
+function rebuild(f: FoundImage, r: ImageReplacement | ImageTextReplacement, format: MessageFormat): Obj {
+  if (r.kind === "text") return textPart(r.text, format, f.part);
+  const url = `data:${r.mediaType};base64,${r.data}`;
+  if (format === "anthropic") return { ...f.part, source: { ...(f.part.source as Obj), media_type: r.mediaType, data: r.data } };
+  if (format === "openai-chat") {
+    const iu: Obj = { ...(f.part.image_url as Obj), url };
+    if (r.detail) iu.detail = r.detail;
+    return { ...f.part, image_url: iu };
+  }
+  return r.detail ? { ...f.part, image_url: url, detail: r.detail } : { ...f.part, image_url: url };
+}
+
+function textPart(text: string, format: MessageFormat, from?: Obj): Obj {
+  const p: Obj = { type: format === "openai-responses" ? "input_text" : "text", text };
+  // A cache breakpoint on the replaced block stays where it was.
+  if (format === "anthropic" && from && from.cache_control !== undefined) p.cache_control = from.cache_control;
+  return p;
+}
+
+/** Checks an image result against the invariants; returns a problem or undefined. */
+function validateImage(r: ImageResult, reversible: boolean, unit: ImageUnit): string | undefined {
+  const rep = r.replacement;
+  if (!rep || (rep.kind !== "image" && rep.kind !== "text")) return "result has no replacement";
+  if (rep.kind === "image" && (typeof rep.data !== "string" || !/^image\/[a-z0-9.+-]+$/.test(rep.mediaType))) return "replacement image is malformed";
+  if (rep.kind === "text" && typeof rep.text !== "string") return "replacement text is not a string";
+  if (!Number.isFinite(r.tokensBefore) || !Number.isFinite(r.tokensAfter)) return "token counts are not numbers";
+  if (!r.lossless && !reversible) return "lossy result without a store (lossless mode)";
+  if ((r.originals?.length ?? 0) > 0 && !reversible) return "originals returned without a store";
+  const stored = new Set<string>();
+  for (const o of r.originals ?? []) {
+    if (typeof o.content !== "string" || ccrKey(o.content) !== o.key) return `original ${o.key} does not match its key`;
+    stored.add(o.key);
+  }
+  const text = `${rep.kind === "text" ? rep.text : ""}\n${r.note ?? ""}`;
+  const hashes = findMarkerHashes(text);
+  for (const h of hashes) if (!stored.has(h)) return `marker ${h} has no stored original`;
+  if (!r.lossless && hashes.length === 0) return "lossy result carries no marker to its stored original";
+  if (rep.kind === "image" && rep.data === unit.data && rep.detail === unit.detail) return "replacement is the original";
+  return undefined;
+}
+
+/** What the pipeline passes to `compressImages`. */
+export interface ImageRunOptions {
+  compressors: Compressor[];
+  store?: Store;
+  model: string;
+  bias: number;
+  reversible: boolean;
+  ttlSeconds?: number;
+  protectFrom: number;
+  excluded: RegExp[];
+  tokenizer: Tokenizer;
+}
+
+/** Outcome of the image pass over a request. */
+export interface ImagePass<M> {
+  messages: M;
+  reports: ImageReport[];
+  tokensBefore: number;
+  tokensAfter: number;
+}
+
+const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Runs image compressors over the request's base64 images (in order, each seeing the earlier originals)
+ * and writes accepted replacements into `out` in place. Fail open: a throwing or invalid compressor
+ * leaves its image unchanged and is reported in `errors`.
+ */
+export async function compressImages<M extends unknown[]>(original: M, out: M, format: MessageFormat, o: ImageRunOptions, errors: CompressError[]): Promise<ImagePass<M>> {
+  const imageCompressors = o.compressors.filter(isImageCompressor);
+  const found = scanImages(original, format);
+  const reports: ImageReport[] = [];
+  const accepted: { f: FoundImage; r: ImageResult }[] = [];
+  let before = 0;
+  let after = 0;
+  for (const f of found) {
+    const u = f.unit;
+    const bytes = Math.floor((u.data.length * 3) / 4);
+    const rep: ImageReport = { id: u.id, messageIndex: u.messageIndex, role: u.role, mediaType: u.mediaType, status: "skipped", tokensBefore: 0, tokensAfter: 0, estimated: true, bytesBefore: bytes, bytesAfter: bytes, transforms: [], ccrHashes: [] };
+    reports.push(rep);
+    if (u.messageIndex >= o.protectFrom) rep.reason = "protected (recent)";
+    else if (u.toolName && o.excluded.some((r) => r.test(u.toolName!))) rep.reason = "excluded tool";
+    if (rep.reason) continue;
+    const r = await firstResult(f, imageCompressors, { model: o.model, format, reversible: o.reversible, bias: o.bias, earlier: found.slice(0, u.ordinal).map((x) => x.unit) }, o, errors, rep);
+    before += rep.tokensBefore;
+    after += rep.tokensAfter;
+    if (r) accepted.push({ f, r });
+  }
+  // Back to front, so that an inserted note never shifts a part still to be written.
+  let msgs = out;
+  for (const { f, r } of accepted.reverse()) {
+    const arr = [...(getAt(msgs, f.container) as unknown[])];
+    const parts: Obj[] = [rebuild(f, r.replacement, format)];
+    if (r.note && r.replacement.kind === "image") parts.push(textPart(r.note, format));
+    arr.splice(f.index, 1, ...parts);
+    msgs = setAtPath(msgs, f.container, arr);
+  }
+  return { messages: msgs, reports, tokensBefore: before, tokensAfter: after };
+}
+
+async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageContext, o: ImageRunOptions, errors: CompressError[], rep: ImageReport): Promise<ImageResult | null> {
+  const u = f.unit;
+  const reasons: string[] = [];
+  rep.status = "unchanged";
+  for (const c of cs) {
+    let r: ImageResult | ImageDecline | null | undefined;
+    try {
+      r = await c.compressImage(u, ctx);
+    } catch (e) {
+      errors.push({ unitId: u.id, compressor: c.name, stage: "compress", message: errMsg(e) });
+      reasons.push(`${c.name} failed`);
+      continue;
+    }
+    if (!r || "declined" in r) {
+      reasons.push(r ? `${c.name}: ${r.declined}` : `${c.name} declined`);
+      if (r && typeof r.tokens === "number" && !rep.tokensBefore) Object.assign(rep, { tokensBefore: r.tokens, tokensAfter: r.tokens, estimated: r.estimated ?? true });
+      continue;
+    }
+    const problem = validateImage(r, o.reversible, u);
+    if (problem) {
+      errors.push({ unitId: u.id, compressor: c.name, stage: "validate", message: problem });
+      reasons.push(`${c.name}: ${problem}`);
+      continue;
+    }
+    rep.tokensBefore = rep.tokensAfter = r.tokensBefore;
+    rep.estimated = r.estimated;
+    const extra = (r.replacement.kind === "text" ? o.tokenizer.count(r.replacement.text) : 0) + (r.note ? o.tokenizer.count(r.note) : 0);
+    const tokens = r.tokensAfter + extra;
+    const bytes = r.replacement.kind === "image" ? Math.floor((r.replacement.data.length * 3) / 4) : 0;
+    // Never inflate: fewer tokens, or the same tokens in fewer bytes.
+    if (tokens > r.tokensBefore || (tokens === r.tokensBefore && bytes >= rep.bytesBefore)) {
+      reasons.push(`${c.name}: no gain`);
+      continue;
+    }
+    try {
+      for (const orig of r.originals ?? []) await o.store!.put(orig.key, orig.content, { ...(o.ttlSeconds !== undefined ? { ttlSeconds: o.ttlSeconds } : {}), ...(orig.meta ? { meta: orig.meta } : {}) });
+    } catch (e) {
+      errors.push({ unitId: u.id, compressor: c.name, stage: "store", message: errMsg(e) });
+      reasons.push(`${c.name}: store failed`);
+      continue;
+    }
+    Object.assign(rep, { status: "compressed", compressor: c.name, tokensAfter: tokens, bytesAfter: bytes, transforms: r.transforms?.length ? [...r.transforms] : [c.name] });
+    rep.ccrHashes = findMarkerHashes(`${r.replacement.kind === "text" ? r.replacement.text : ""}\n${r.note ?? ""}`);
+    return r;
+  }
+  rep.reason = reasons.join("; ") || "no image compressor";
+  return null;
+}
+
+function getAt(root: unknown, path: Path): unknown {
+  let v: any = root;
+  for (const k of path) v = v?.[k as any];
+  return v;
+}

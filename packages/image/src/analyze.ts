@@ -1,0 +1,144 @@
+/**
+ * What an image is (Node, sharp): decoded size and format, screenshot or photo, the height of its
+ * smallest text lines, and a fingerprint for near-duplicate detection. Every sharp call is async and runs
+ * on libuv's thread pool; the JS loops here work on at most ~1.3 MP of grayscale, a few milliseconds.
+ */
+import sharp from "sharp";
+
+/** The result of `analyzeImage`. */
+export interface Analysis {
+  format: string;
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  frames: number;
+  kind: "screenshot" | "photo";
+  /** Smallest common text line height, in original pixels (screenshots with text). */
+  textHeight?: number;
+  /** Share of pixels on their strip's background colour (1 = flat UI, ~0 = photo). */
+  flatness: number;
+  /** Text line bands found. */
+  textLines: number;
+}
+
+/** Limits of the analysis. */
+export interface AnalyzeLimits {
+  /** Decoding refuses images with more pixels (decompression bombs). */
+  maxPixels: number;
+}
+
+const ANALYSIS_PIXELS = 1_300_000;
+
+/** Decodes and measures an image. Throws a one-line error for corrupt or unsupported input. */
+export async function analyzeImage(buf: Buffer, limits: AnalyzeLimits): Promise<Analysis> {
+  const meta = await sharp(buf, { failOn: "error", limitInputPixels: limits.maxPixels, pages: -1 }).metadata();
+  if (!meta.width || !meta.height || !meta.format) throw new Error("image has no size");
+  const frames = meta.pages ?? 1;
+  const height = meta.pageHeight && frames > 1 ? meta.pageHeight : meta.height;
+  // EXIF orientations 5–8 swap the sides of what a viewer (and a provider) shows.
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = swap ? height : meta.width;
+  const h = swap ? meta.width : height;
+  const scale = Math.min(1, Math.sqrt(ANALYSIS_PIXELS / (width * h)));
+  const aw = Math.max(1, Math.round(width * scale));
+  const ah = Math.max(1, Math.round(h * scale));
+  const { data } = await sharp(buf, { failOn: "error", limitInputPixels: limits.maxPixels })
+    .rotate()
+    .flatten({ background: "#ffffff" })
+    .grayscale()
+    .resize(aw, ah, { fit: "fill" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const m = measureText(data, aw, ah);
+  const screenshot = m.flatness >= 0.35 || (m.lines >= 8 && m.flatness >= 0.2);
+  const a: Analysis = { format: meta.format, width, height: h, hasAlpha: !!meta.hasAlpha, frames, kind: screenshot ? "screenshot" : "photo", flatness: m.flatness, textLines: m.lines };
+  if (screenshot && m.textHeight !== undefined) a.textHeight = m.textHeight / scale;
+  return a;
+}
+
+const STRIP = 96;
+const INK = 50;
+
+/**
+ * Finds text lines: in vertical strips, rows holding pixels far from the strip's background colour form
+ * bands; bands of text height with a text-like share of ink are lines. The 20th percentile of their
+ * heights is the small text that must stay legible.
+ */
+export function measureText(gray: Uint8Array, w: number, h: number): { textHeight?: number; lines: number; flatness: number } {
+  const heights: number[] = [];
+  let flat = 0;
+  for (let x0 = 0; x0 < w; x0 += STRIP) {
+    const x1 = Math.min(w, x0 + STRIP);
+    const hist = new Uint32Array(256);
+    for (let y = 0; y < h; y++) for (let x = x0; x < x1; x++) hist[gray[y * w + x]!]!++;
+    let bg = 0;
+    for (let v = 1; v < 256; v++) if (hist[v]! > hist[bg]!) bg = v;
+    for (let v = Math.max(0, bg - 2); v <= Math.min(255, bg + 2); v++) flat += hist[v]!;
+    let start = -1;
+    let ink = 0;
+    for (let y = 0; y <= h; y++) {
+      let rowInk = 0;
+      if (y < h) for (let x = x0; x < x1; x++) if (Math.abs(gray[y * w + x]! - bg) > INK) rowInk++;
+      if (rowInk > 0) {
+        if (start < 0) (start = y), (ink = 0);
+        ink += rowInk;
+      } else if (start >= 0) {
+        const bh = y - start;
+        const share = ink / (bh * (x1 - x0));
+        if (bh >= 5 && bh <= 120 && share >= 0.03 && share <= 0.6) heights.push(bh);
+        start = -1;
+      }
+    }
+  }
+  heights.sort((a, b) => a - b);
+  const lines = heights.length;
+  const out: { textHeight?: number; lines: number; flatness: number } = { lines, flatness: flat / (w * h) };
+  if (lines >= 3) out.textHeight = heights[Math.floor(lines * 0.2)]!;
+  return out;
+}
+
+/** A 256-bit difference hash and a 256-px-wide thumbnail, for near-duplicate checks. */
+export interface Fingerprint {
+  dhash: Uint8Array;
+  thumb: Uint8Array;
+  tw: number;
+  th: number;
+  aspect: number;
+}
+
+/** Fingerprint of an image (async, thread pool). */
+export async function fingerprint(buf: Buffer, limits: AnalyzeLimits): Promise<Fingerprint> {
+  const base = () => sharp(buf, { failOn: "error", limitInputPixels: limits.maxPixels }).rotate().flatten({ background: "#ffffff" }).grayscale();
+  const meta = await sharp(buf, { failOn: "error", limitInputPixels: limits.maxPixels }).metadata();
+  const aspect = (meta.width ?? 1) / (meta.height ?? 1);
+  const th = Math.max(8, Math.round(256 / aspect));
+  const [d, t] = await Promise.all([base().resize(17, 16, { fit: "fill" }).raw().toBuffer(), base().resize(256, th, { fit: "fill" }).raw().toBuffer()]);
+  const dhash = new Uint8Array(256);
+  for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) dhash[y * 16 + x] = d[y * 17 + x]! > d[y * 17 + x + 1]! ? 1 : 0;
+  return { dhash, thumb: new Uint8Array(t), tw: 256, th, aspect };
+}
+
+/**
+ * Near-identical: same aspect (±2%), at most `maxBits` of 256 hash bits differ (a coarse pre-filter:
+ * on text screenshots a JPEG copy already flips ~30 bits, the block check is what decides), and no 8×8 block of the
+ * 256-px thumbnails differs by more than 10 grey levels on average (measured: a JPEG q90 copy of a text screenshot peaks at ~7, one changed text line at ~18) — so a screenshot where one line of
+ * text changed is not a duplicate, while a re-encoded or resized copy is.
+ */
+export function nearIdentical(a: Fingerprint, b: Fingerprint, maxBits = 64): boolean {
+  if (Math.abs(a.aspect - b.aspect) / a.aspect > 0.02 || a.th !== b.th) return false;
+  let bits = 0;
+  for (let i = 0; i < 256; i++) bits += a.dhash[i] === b.dhash[i] ? 0 : 1;
+  if (bits > maxBits) return false;
+  for (let by = 0; by < a.th; by += 8)
+    for (let bx = 0; bx < a.tw; bx += 8) {
+      let diff = 0;
+      let n = 0;
+      for (let y = by; y < Math.min(a.th, by + 8); y++)
+        for (let x = bx; x < bx + 8; x++) {
+          diff += Math.abs(a.thumb[y * a.tw + x]! - b.thumb[y * a.tw + x]!);
+          n++;
+        }
+      if (diff / n > 10) return false;
+    }
+  return true;
+}

@@ -1,0 +1,171 @@
+/**
+ * The image compressor (Node, sharp): plugs into `compress()` / `createPipeline()` of @headroom/core as
+ * an image-capable compressor. Per image: duplicates become a short reference to the earlier copy; bad
+ * images are declined with a reason; the rest is planned (cost model + legibility) and re-encoded.
+ */
+import { createHash } from "node:crypto";
+import { ccrKey, SPECIFICATION_VERSION, type ImageCompressor, type ImageContext, type ImageDecline, type ImageResult, type ImageUnit, type Role } from "@headroom/core";
+import { analyzeImage, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
+import { imageCost, type ImageDetail } from "./cost.js";
+import { ACCEPTED_TYPES, encodeCandidates } from "./encode.js";
+import { base64Size, formatBytes, readImageHeader } from "./info.js";
+import { DEFAULT_RULES, planSize, type PlanRules } from "./plan.js";
+
+/** Options of `imageCompressor`. Every one has a default; see the README for the rules. */
+export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">> {
+  /** Images cheaper than this many tokens are left alone. Default 150. */
+  minTokens?: number;
+  /** Replace later copies of an identical image by a reference. Default true. */
+  dedupe?: boolean;
+  /**
+   * Also near-identical copies (perceptual hash + block check; needs a store). Default false: a copy where
+   * only a few characters changed (a counter, one digit) can pass the block check, and the model would
+   * then see the earlier copy unless it retrieves this one.
+   */
+  nearDuplicates?: boolean;
+  /** Output media types allowed. Default PNG, JPEG, WebP (all three providers accept them). */
+  formats?: string[];
+  /** Images larger than this are left unchanged. Default 20 MB. */
+  maxInputBytes?: number;
+  /** Decoding refuses more pixels than this (decompression bombs). Default 100 MP. */
+  maxInputPixels?: number;
+  /** Per-image budget for the sharp work; past it the image is left unchanged. Default 8000 ms. */
+  timeoutMs?: number;
+  /** Roles whose images are handled. Default user and tool. */
+  roles?: Role[];
+}
+
+const DETAILS = new Set(["low", "high", "auto"]);
+const HANDLED = new Set(["png", "jpeg", "gif", "webp"]);
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+const msg = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+
+/**
+ * Creates the image compressor. Register it with the text compressors:
+ * `compress(messages, { compressors: [imageCompressor()], store, model })`.
+ */
+export function imageCompressor(options: ImageCompressorOptions = {}): ImageCompressor {
+  const o = {
+    minTokens: options.minTokens ?? 150,
+    dedupe: options.dedupe ?? true,
+    nearDuplicates: options.nearDuplicates ?? false,
+    formats: options.formats ?? [...ACCEPTED_TYPES],
+    maxInputBytes: options.maxInputBytes ?? 20 * 1024 * 1024,
+    maxPixels: options.maxInputPixels ?? 100_000_000,
+    timeoutMs: options.timeoutMs ?? 8000,
+    roles: new Set(options.roles ?? ["user", "tool"]),
+  };
+  const rules = (bias: number): PlanRules => ({
+    minTextPx: options.minTextPx ?? DEFAULT_RULES.minTextPx,
+    minPhotoEdge: options.minPhotoEdge ?? DEFAULT_RULES.minPhotoEdge,
+    lowDetailPhotos: options.lowDetailPhotos ?? DEFAULT_RULES.lowDetailPhotos,
+    bias,
+    ...(options.maxTokensPerImage !== undefined ? { maxTokensPerImage: options.maxTokensPerImage } : {}),
+  });
+  // Fingerprints of earlier images, by content hash; insertion-ordered eviction keeps it bounded.
+  const prints = new Map<string, Promise<Fingerprint | null>>();
+  const printOf = (u: ImageUnit): Promise<Fingerprint | null> => {
+    const k = createHash("sha256").update(u.data).digest("hex");
+    let p = prints.get(k);
+    if (!p) {
+      p = fingerprint(Buffer.from(u.data, "base64"), { maxPixels: o.maxPixels }).catch(() => null);
+      prints.set(k, p);
+      if (prints.size > 128) prints.delete(prints.keys().next().value!);
+    }
+    return p;
+  };
+
+  async function duplicateOf(u: ImageUnit, ctx: ImageContext): Promise<{ of: ImageUnit; exact: boolean } | undefined> {
+    if (!o.dedupe) return undefined;
+    const exact = ctx.earlier.find((e) => e.data === u.data);
+    if (exact) return { of: exact, exact: true };
+    if (!o.nearDuplicates || !ctx.reversible || !ctx.earlier.length) return undefined;
+    const mine = await printOf(u);
+    if (!mine) return undefined;
+    for (const e of ctx.earlier) {
+      const theirs = await printOf(e);
+      if (theirs && nearIdentical(mine, theirs)) return { of: e, exact: false };
+    }
+    return undefined;
+  }
+
+  async function compressImage(u: ImageUnit, ctx: ImageContext): Promise<ImageResult | ImageDecline> {
+    if (!o.roles.has(u.role)) return { declined: `${u.role} images are not handled (roles option)` };
+    const bytes = base64Size(u.data);
+    if (bytes <= 0) return { declined: "empty image (zero bytes)" };
+    if (bytes > o.maxInputBytes) return { declined: `image too large (${formatBytes(bytes)} > ${formatBytes(o.maxInputBytes)})` };
+    const buf = Buffer.from(u.data, "base64");
+    const header = readImageHeader(buf);
+    if (!header || !HANDLED.has(header.format)) return { declined: `unsupported or corrupt image (${u.mediaType}: not a readable PNG, JPEG, GIF or WebP)` };
+    const detail = u.detail && DETAILS.has(u.detail) ? (u.detail as ImageDetail) : undefined;
+    const before = header.width > 0 && header.height > 0 ? imageCost(ctx.model, header.width, header.height, detail ?? "auto") : undefined;
+    if (!before) return { declined: "zero-size image" };
+    const estimated = before.model.estimated;
+    const dup = await withTimeout(duplicateOf(u, ctx), o.timeoutMs, "duplicate check").catch(() => undefined);
+    if (dup) return reference(u, dup, ctx, header, before.tokens, estimated);
+    if (before.tokens < o.minTokens) return { declined: `under the floor (${before.tokens} < ${o.minTokens} tokens)`, tokens: before.tokens, estimated };
+    try {
+      return await withTimeout(shrink(u, ctx, buf, bytes, detail), o.timeoutMs, "image work");
+    } catch (e) {
+      return { declined: `image left unchanged: ${msg(e)}`, tokens: before.tokens, estimated };
+    }
+  }
+
+  function reference(u: ImageUnit, dup: { of: ImageUnit; exact: boolean }, ctx: ImageContext, h: { format: string; width: number; height: number }, tokens: number, estimated: boolean): ImageResult {
+    const what = `${dup.exact ? "identical" : "nearly identical"} to the earlier image ${dup.of.id} (${h.width}×${h.height} ${h.format}), not repeated`;
+    const base = { tokensBefore: tokens, tokensAfter: 0, estimated, transforms: [dup.exact ? "duplicate-reference" : "near-duplicate-reference"] };
+    if (!ctx.reversible) return { ...base, replacement: { kind: "text", text: `[image: ${what}]` }, lossless: true };
+    const original = `data:${u.mediaType};base64,${u.data}`;
+    const key = ccrKey(original);
+    const meta = { kind: "image", mediaType: u.mediaType, width: h.width, height: h.height };
+    return { ...base, replacement: { kind: "text", text: `[image: ${what}. Retrieve more: hash=${key}]` }, lossless: dup.exact, originals: [{ key, content: original, meta }] };
+  }
+
+  async function shrink(u: ImageUnit, ctx: ImageContext, buf: Buffer, bytes: number, detail: ImageDetail | undefined): Promise<ImageResult | ImageDecline> {
+    const a = await analyzeImage(buf, { maxPixels: o.maxPixels });
+    const costNow = imageCost(ctx.model, a.width, a.height, detail ?? "auto");
+    if (a.frames > 1) return { declined: `animated image (${a.frames} frames) left unchanged`, tokens: costNow.tokens, estimated: costNow.model.estimated };
+    const plan = planSize(ctx.model, a, detail, u.query, rules(ctx.bias), ctx.reversible);
+    const resize = plan.width !== a.width || plan.height !== a.height;
+    // Same tokens (provider-fit only): only lossless encodings, so that no marker note costs tokens.
+    const lossy = ctx.reversible && !plan.fitOnly;
+    const [enc] = await encodeCandidates(buf, { width: plan.width, height: plan.height, resize, kind: a.kind, hasAlpha: a.hasAlpha, lossy, formats: o.formats, maxPixels: o.maxPixels });
+    if (!enc) return { declined: "no accepted output format", tokens: plan.tokensBefore, estimated: plan.model.estimated };
+    if (!resize && !plan.detail && enc.data.length >= bytes) return { declined: "no gain (already as small as it gets)", tokens: plan.tokensBefore, estimated: plan.model.estimated };
+    const lossless = plan.fitOnly && enc.lossless && !plan.detail;
+    const transforms = [...plan.transforms, `encode-${enc.label}`];
+    const result: ImageResult = {
+      replacement: { kind: "image", mediaType: enc.mediaType, data: enc.data.toString("base64"), ...(plan.detail ? { detail: plan.detail } : {}) },
+      lossless,
+      tokensBefore: plan.tokensBefore,
+      tokensAfter: plan.tokensAfter,
+      estimated: plan.model.estimated,
+      transforms,
+      bytesBefore: bytes,
+      bytesAfter: enc.data.length,
+    };
+    if (lossless) return result;
+    const original = `data:${u.mediaType};base64,${u.data}`;
+    const key = ccrKey(original);
+    result.originals = [{ key, content: original, meta: { kind: "image", mediaType: u.mediaType, width: a.width, height: a.height } }];
+    const low = plan.detail ? " at detail low" : "";
+    result.note = `[image ${a.width}×${a.height} sent as ${plan.width}×${plan.height}${low} (~${plan.tokensAfter} of ~${plan.tokensBefore} tokens). Retrieve more: hash=${key}]`;
+    return result;
+  }
+
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name: "image",
+    kinds: [],
+    compress: () => null,
+    compressImage,
+  };
+}
