@@ -111,7 +111,7 @@ export interface ImageReport {
 }
 
 /** True when `c` can compress images. */
-export function isImageCompressor(c: Compressor): c is ImageCompressor {
+export function isImageCompressor(c: unknown): c is ImageCompressor {
   return typeof (c as Partial<ImageCompressor>).compressImage === "function";
 }
 
@@ -165,7 +165,7 @@ const textOf = (content: unknown): string | undefined => {
 };
 
 /** Finds every base64 image part of a request, in order, without changing it. */
-export function scanImages(messages: unknown[], format: MessageFormat): FoundImage[] {
+export function scanImages(messages: readonly unknown[], format: MessageFormat): FoundImage[] {
   const found: FoundImage[] = [];
   const calls = new Map<string, string>();
   let query: string | undefined;
@@ -256,7 +256,7 @@ function validateImage(r: ImageResult, reversible: boolean, unit: ImageUnit): st
 
 /** What the pipeline passes to `compressImages`. */
 export interface ImageRunOptions {
-  compressors: Compressor[];
+  compressors: readonly unknown[];
   store?: Store;
   model: string;
   bias: number;
@@ -282,7 +282,7 @@ const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * and writes accepted replacements into `out` in place. Fail open: a throwing or invalid compressor
  * leaves its image unchanged and is reported in `errors`.
  */
-export async function compressImages<M extends unknown[]>(original: M, out: M, format: MessageFormat, o: ImageRunOptions, errors: CompressError[]): Promise<ImagePass<M>> {
+export async function compressImages<M extends readonly unknown[]>(original: M, out: M, format: MessageFormat, o: ImageRunOptions, errors: CompressError[]): Promise<ImagePass<M>> {
   const imageCompressors = o.compressors.filter(isImageCompressor);
   const found = scanImages(original, format);
   const reports: ImageReport[] = [];

@@ -302,7 +302,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   let images: ImageReport[] | undefined;
   const originals = o.plugins_.compressors.map((c) => c.original);
   if (originals.some(isImageCompressor)) {
-    const pass = await compressImages(messages, out, format, { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.bias, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer }, errors);
+    const pass = await compressImages(messages, out, format, { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.aggressiveness, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer }, errors);
     out = pass.messages;
     images = pass.reports;
     tokensBefore += pass.tokensBefore;

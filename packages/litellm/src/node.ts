@@ -4,7 +4,7 @@
  */
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { defaultStorePath, openStore } from "@headroom/ccr";
+import { defaultStorePath, openStore } from "@headroom/ccr/node";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createLiteLLMApp, type LiteLLMAppOptions } from "./app.js";

@@ -5,7 +5,7 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { defaultStorePath, openStore } from "@headroom/ccr";
+import { defaultStorePath, openStore } from "@headroom/ccr/node";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createHeadroomMcpServer, createMcpStats, type HeadroomMcpDeps, type HeadroomMcpOptions } from "./server.js";

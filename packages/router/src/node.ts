@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync, realpathSync, statSync } from "n
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Compressor, Pipeline } from "@headroom/core";
+import type { AnyCompressor, Pipeline } from "@headroom/core";
 import { createRouter, type RouterOptions } from "./index.js";
 import { pluginFactory, Registry, type PluginModule } from "./registry.js";
 import { resolvePackageEntry, type ModuleSystem } from "./resolve-entry.js";
@@ -160,7 +160,7 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<{ 
       const factory = pluginFactory(mod);
       if (!factory) throw new Error(`${p.name} does not export headroomPlugin()`);
       const made = factory(options.pluginOptions?.[p.name]);
-      const compressors: Compressor[] = Array.isArray(made) ? made : [made];
+      const compressors: AnyCompressor[] = Array.isArray(made) ? made : [made];
       registry.register(compressors, p.name, p.version);
       const handled = [...new Set(compressors.flatMap((c) => (Array.isArray(c.kinds) ? c.kinds : [])))];
       if (p.kinds && handled.some((k) => k !== "*" && !p.kinds!.includes(k)))

@@ -44,8 +44,8 @@ async function acquireProxy(spec: AgentSpec, args: ParsedArgs, io: CliIO, reuse:
     const stats = await headroomAt(url);
     if (stats) return { url, started: false as const, before: counters(stats), stats: async () => counters((await headroomAt(url)) ?? {}), close: async () => {} };
   }
-  const { startProxy } = await import("@headroom/proxy");
-  const ccr = await import("@headroom/ccr");
+  const { startProxy } = await import("@headroom/proxy/node");
+  const ccr = await import("@headroom/ccr/node");
   const env = io.env;
   const store = stringOption(args, "store");
   const up = spec.upstream(env);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPipeline, type Compressor } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
-import { startProxy } from "@headroom/proxy";
+import { startProxy } from "@headroom/proxy/node";
 import { createProseCompressor } from "@headroom/prose";
 import { getTokenizer } from "@headroom/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
