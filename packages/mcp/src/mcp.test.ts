@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createProxyApp } from "@headroom/proxy";
+import { createNodeProxyApp } from "@headroom/proxy/node";
 import { serveMcpHttp, type RunningMcpHttp } from "./node.js";
 import { sampleLog } from "./fixtures/content.js";
 
@@ -135,7 +135,7 @@ describe("MCP over Streamable HTTP (SDK Client + StreamableHTTPClientTransport)"
   });
 
   it("shares the proxy's store both ways", async () => {
-    const proxy = createProxyApp({ storePath, pluginsFrom, openaiBaseUrl: "http://127.0.0.1:9", anthropicBaseUrl: "http://127.0.0.1:9" });
+    const proxy = createNodeProxyApp({ workers: 0, storePath, pluginsFrom, openaiBaseUrl: "http://127.0.0.1:9", anthropicBaseUrl: "http://127.0.0.1:9" });
     const client = new Client({ name: "test", version: "1" });
     await client.connect(new StreamableHTTPClientTransport(new URL(running.url)));
     try {
