@@ -1,7 +1,8 @@
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { createDefaultRouter } from "@headroom/router/node";
-import { openStore, injectRetrieveTool, handleRetrieveCalls } from "@headroom/ccr";
+import { injectRetrieveTool, handleRetrieveCalls } from "@headroom/ccr";
+import { openStore } from "@headroom/ccr/node";
 
 export async function toolLoop(openai: OpenAI, messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[]) {
   const store = openStore(); // ~/.local/share/headroom/ccr.sqlite (see defaultStorePath)
