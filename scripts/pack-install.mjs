@@ -134,7 +134,13 @@ try {
   step("installing every tarball into a fresh npm project");
   const app = join(tmp, "app");
   mkdirSync(app);
-  npmInstall(app, all, all);
+  // The consumer loads every entry of every package, so the optional third-party peers those entries
+  // name (for example onnx-proto for @headroom/text-ml/testing) are installed beside them.
+  const optionalPeers = {};
+  for (const { pkg } of pkgs)
+    for (const [dep, meta] of Object.entries(pkg.peerDependenciesMeta ?? {}))
+      if (meta?.optional && !dep.startsWith("@headroom/") && pkg.peerDependencies?.[dep]) optionalPeers[dep] = pkg.peerDependencies[dep];
+  npmInstall(app, { ...optionalPeers, ...all }, all);
   cpSync(join(root, "scripts", "consumer"), app, { recursive: true });
   writeFileSync(join(app, "packages.json"), JSON.stringify(pkgs.map(({ pkg }) => pkg.name)));
 
