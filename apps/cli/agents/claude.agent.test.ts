@@ -66,7 +66,9 @@ describe("real Claude Code through headroom wrap (claude -p, Read and Bash tools
     expect(read).toContain("def charge_card(card, amount):");
     expect(read.length).toBeLessThan(src.length * 0.5);
     expect(bash).toContain("ledger lock timeout after 30000ms");
-    expect(bash.length).toBeLessThan(log.length * 0.1);
+    // A ~7k-token log sits low on the shared size-aware budget curve (@headroom/text: kept share shrinks
+    // as the input grows), so it keeps more than a 100k-token log would; a quarter is still a hard cut.
+    expect(bash.length).toBeLessThan(log.length * 0.25);
     const hash = /hash=([a-f0-9]{24})/.exec(bash)![1]!;
     const back = await runCli(["retrieve", hash, "--store", store], env, work);
     expect(back.stdout.trimEnd()).toBe(log.trimEnd());
