@@ -26,3 +26,5 @@ export { answerRetrieveCalls, retrieveLimitText } from "./calls.js";
 export type { RawRetrieveCall, RetrieveCall, RetrieveCallResult } from "./calls.js";
 export type { FollowUpFor, ChatToolMessage, ChatAssistantFollowUp, AnthropicFollowUp, AnthropicToolResultBlock, ResponsesFunctionCallOutput } from "./follow-up.js";
 export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+export { resolveAdapterOptions, compressAdapterMessages, reportRetrievals } from "./adapter.js";
+export type { AdapterOptions, AdapterError, ResolvedAdapter } from "./adapter.js";
