@@ -96,6 +96,11 @@ export interface CompressorResultV2 {
   originals?: StoredOriginalV2[];
   /** Names of the transforms applied, for the report (defaults to the compressor's name). */
   transforms?: string[];
+  /**
+   * Tokens of `text` counted with `context.tokenizer`, when the compressor already knows them. The pipeline
+   * uses it instead of counting `text` again; `checkCompressor` verifies it in tests.
+   */
+  outputTokens?: number;
 }
 
 /** What a compressor returns to leave a unit alone and say why (shown in `units[i].reason`). */
