@@ -109,16 +109,29 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
 
 /**
  * Adds the weight of exact tokens of the question and the tool call (an identifier, a path, a number)
- * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score, and
- * the searched pattern itself, being in every line, weighs nothing.
+ * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score.
+ * An identifier counts only where it stands whole: a search for `X` also finds `X_FILE`, and a question
+ * naming both must not find `X` in every line (it would weigh nothing) while `X_FILE` weighs a lot. Terms
+ * in up to 80% of lines still weigh a little (log(1 + n/df)), since the pattern itself usually is one.
  */
 function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query?: string, toolArgs?: string): Map<SearchLine, number> {
   const t = queryTerms(query, toolArgs);
   if (!t.exact.length) return score;
-  const rel = relevance({ exact: t.exact, words: [] }, all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}`), { exactWeight: 1 });
+  const exact = t.exact.map((e) => (IDENT.test(e) ? ` ${e} ` : e));
+  const docs = all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`);
+  const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
   all.forEach((m, i) => score.set(m, (score.get(m) ?? 0) + rel.score(i)));
   return score;
+}
+
+const IDENT = /^[\w$]+$/;
+const EXACT_MAX_SHARE = 0.8;
+
+/** The identifiers of a text, each padded by spaces, so that ` X ` finds `X` only where it stands whole. */
+export function identifiers(text: string): string {
+  const ids = text.match(/[\w$]+/g);
+  return ids ? ` \u0000 ${ids.join("  ")} ` : "";
 }
 
 /** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
@@ -136,7 +149,7 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const cost = (l: SearchLine) => weigh(l.raw) + 1;
   // The budget covers the whole output: marker, notes and kept lines.
-  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias, ceiling: SEARCH_CEILING });
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias });
   const budget = Math.max(600, p.weight * share);
   // Marker line, plus every file named once in the closing list of files with hidden matches.
   let used = 90 + p.listWeight;

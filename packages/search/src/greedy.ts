@@ -4,7 +4,7 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { isTestPath, words } from "./rank.js";
+import { isDataPath, isHistoryPath, isTestPath, words } from "./rank.js";
 
 export interface GreedyGroup {
   matches: SearchLine[];
@@ -17,6 +17,8 @@ const FIRST = 1.5;
 const CE = 1;
 /** Extra value of the line that finishes a kept open line. */
 const FOLLOW = 1;
+/** Value share of a line whose shape already occurred earlier in the input. */
+const REPEAT = 0.5;
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
 const MAX_POPS = 200_000;
 
@@ -25,6 +27,10 @@ interface Cand {
   file: number;
   words: Set<string>;
   shape: string;
+  /** Word-set key: lines of other files with the same words say the same thing. */
+  key: string;
+  /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
+  repeat: boolean;
   /** Highest likeness to a kept line of the same file, over the first `seen` of them. */
   sim: number;
   seen: number;
@@ -53,11 +59,15 @@ export function spendGreedy(
   const heap: Cand[] = [];
   const pending: Cand[][] = groups.map(() => []);
   const successor = new Map<Cand, Cand>();
+  const keptKeys = new Set<string>();
+  const seenShapes = new Set<string>();
   groups.forEach((g, file) => {
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, sim: 0, seen: 0, value: 0, bonus: 0 };
+      const repeat = seenShapes.has(f.shape);
+      seenShapes.add(f.shape);
+      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       prev = c;
       if (keep.has(line)) record(c);
@@ -104,16 +114,27 @@ export function spendGreedy(
   function record(c: Cand): void {
     keptIn[c.file]!.push(c);
     keptShapes.add(c.shape);
+    if (c.words.size) keptKeys.add(c.key);
   }
 
   function value(c: Cand): number {
     const kept = keptIn[c.file]!;
     for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
-    const redundancy = keptShapes.has(c.shape) ? 1 : c.sim;
+    // A line whose shape or whole word set is already shown (in any file) adds nothing but its position:
+    // the same call repeated across twenty files is shown once and the files are listed with counts.
+    const elsewhere = keptShapes.has(c.shape) || (c.words.size > 0 && keptKeys.has(c.key));
+    const redundancy = elsewhere ? 1 : c.sim;
     const k = kept.length;
-    const first = k === 0 ? (isTestPath(c.line.path ?? "") ? FIRST / 3 : FIRST) : 0;
-    return (score.get(c.line)! * Math.pow(DECAY, k) * (1 - redundancy) + first + c.bonus) / Math.pow(cost(c.line), CE);
+    const first = k === 0 && !elsewhere ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) : 0;
+    // Of lines that repeat one shape, the first occurrence stands for the rest.
+    const own = score.get(c.line)! * (c.repeat ? REPEAT : 1);
+    return (own * Math.pow(DECAY, k) * (1 - redundancy) + first + c.bonus) / Math.pow(cost(c.line), CE);
   }
+}
+
+/** Tests, fixtures, data files and release notes: worth showing, but not at the cost of sources. */
+function secondary(path: string): boolean {
+  return isTestPath(path) || isDataPath(path) || isHistoryPath(path);
 }
 
 const OPEN = /(?:[{(\[,\\=+]|&&|\|\||::?)\s*$/;
@@ -135,11 +156,18 @@ function before(a: Cand, b: Cand): number {
 export interface LineFeatures {
   words: Set<string>;
   shape: string;
+  /** The sorted word set, joined: equal keys mean the same words in any order. */
+  key: string;
 }
 
 /** Features of every line; `skip` holds the searched symbol's words, which every line shares. */
 export function lineFeatures(lines: readonly SearchLine[], skip: ReadonlySet<string>): Map<SearchLine, LineFeatures> {
-  return new Map(lines.map((l) => [l, { words: lineWords(l.text ?? "", skip), shape: shapeOf(l.text ?? "") }]));
+  return new Map(
+    lines.map((l) => {
+      const w = lineWords(l.text ?? "", skip);
+      return [l, { words: w, shape: shapeOf(l.text ?? ""), key: [...w].sort().join(" ") }];
+    }),
+  );
 }
 
 function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
@@ -148,9 +176,12 @@ function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
   return out;
 }
 
-/** The text with digits and blank runs folded: lines that differ only in numbers share a shape. */
-function shapeOf(text: string): string {
-  return text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").trim();
+/**
+ * The text with digits, blank runs and trailing `,`/`;` folded: lines that differ only in numbers, spacing
+ * or the list separator after them (the last item of a JSON object) share a shape.
+ */
+export function shapeOf(text: string): string {
+  return text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").replace(/[\s,;]+$/, "").trim();
 }
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {

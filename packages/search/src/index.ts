@@ -60,7 +60,7 @@ export function compressSearch(
 function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: string) => number; inputTokens?: number }): LossySearch | null {
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
   const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
-  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias, ceiling: SEARCH_CEILING });
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias });
   const prepared = prepareSearch(parseSearch(text), o.query, o.toolArgs);
   if (!prepared) return null;
   const sel = { ...o, targetRatio: share, bias: 1 };

@@ -52,6 +52,9 @@ const DATA_PATH = /\.(?:csv|tsv|json|jsonl|ndjson|lock|log|svg|map|min\.js|min\.
 /** True for data, lock, snapshot and generated files. */
 export const isDataPath = (path: string) => DATA_PATH.test(path);
 
+/** True for release notes and changelogs. */
+export const isHistoryPath = (path: string) => HISTORY_PATH.test(path);
+
 /** True for paths of tests and fixtures. */
 export const isTestPath = (path: string) => TEST_PATH.test(path);
 
