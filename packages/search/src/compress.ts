@@ -125,12 +125,15 @@ function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query
   return score;
 }
 
-const IDENT = /^[\w$]+$/;
+const IDENT = /^\w+$/;
 const EXACT_MAX_SHARE = 0.8;
 
-/** The identifiers of a text, each padded by spaces, so that ` X ` finds `X` only where it stands whole. */
+/**
+ * The identifiers of a text, each padded by spaces, so that ` X ` finds `X` only where it stands whole
+ * (`$X`, `"X"` and `X:` count as whole; `X_FILE` does not).
+ */
 export function identifiers(text: string): string {
-  const ids = text.match(/[\w$]+/g);
+  const ids = text.match(/\w+/g);
   return ids ? ` \u0000 ${ids.join("  ")} ` : "";
 }
 

@@ -17,7 +17,9 @@ const FIRST = 1.5;
 const CE = 1;
 /** Extra value of the line that finishes a kept open line. */
 const FOLLOW = 1;
-/** Value share of a line whose shape already occurred earlier in the input. */
+/** Extra value of a match right beside a kept match of the same file. */
+const ADJACENT = 0.5;
+/** Value share of a line whose shape already occurred earlier in the input (or nearly, just before). */
 const REPEAT = 0.5;
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
 const MAX_POPS = 200_000;
@@ -35,8 +37,11 @@ interface Cand {
   sim: number;
   seen: number;
   value: number;
-  /** Extra value as the line that finishes a kept open line. */
+  /** Extra value as the line that finishes a kept open line, or one beside a kept line. */
   bonus: number;
+  /** The match on the line right before / after this one, in the same file. */
+  before?: Cand;
+  after?: Cand;
 }
 
 /**
@@ -63,22 +68,27 @@ export function spendGreedy(
   const seenShapes = new Set<string>();
   groups.forEach((g, file) => {
     let prev: Cand | undefined;
-    for (const line of g.matches) {
+    g.matches.forEach((line, i) => {
       const f = features.get(line)!;
-      const repeat = seenShapes.has(f.shape);
+      const repeat = seenShapes.has(f.shape) || echoes(g.matches, i, features);
       seenShapes.add(f.shape);
       const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
+      if (prev && adjacent(prev.line, line)) {
+        c.before = prev;
+        prev.after = c;
+      }
       prev = c;
       if (keep.has(line)) record(c);
       else {
         heap.push(c);
         pending[file]!.push(c);
       }
-    }
+    });
   });
   const hiddenLeft = pending.map((p) => p.length);
   for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
+  for (const c of heap) if ((c.before && keep.has(c.before.line)) || (c.after && keep.has(c.after.line))) c.bonus = Math.max(c.bonus, ADJACENT);
   for (const c of heap) c.value = value(c);
   heap.sort(before);
   // `heap` is sorted, hence already a valid binary heap.
@@ -102,6 +112,14 @@ export function spendGreedy(
     if (next && !keep.has(next.line)) {
       next.bonus = FOLLOW;
       requeue(next);
+    }
+    // A run of consecutive matches is one block (a struct's fields, an `if` and its body, rows of a
+    // help table): the lines right beside a kept one read best with it and cost no `--` separator.
+    // Only a line kept on its own merit lends this bonus, so that a block does not pull itself in whole.
+    if (c.bonus === 0) for (const o of [c.before, c.after]) {
+      if (!o || keep.has(o.line) || o.bonus >= ADJACENT) continue;
+      o.bonus = ADJACENT;
+      requeue(o);
     }
   }
 
@@ -145,6 +163,27 @@ function opens(a: SearchLine, b: SearchLine): boolean {
   const gap = b.line - a.line;
   const text = a.text ?? "";
   return OPEN.test(text) && (gap === 1 || (gap === 2 && /:\s*$/.test(text)));
+}
+
+/** How far back (in matches of the same file) a line looks for one it nearly repeats. */
+const ECHO_WINDOW = 8;
+/** Word-set likeness from which a line counts as a near-repeat of an earlier one. */
+const ECHO_LIKENESS = 0.7;
+
+/**
+ * True when match `i` nearly repeats one of the few matches before it in its file (the second of "Two X
+ * flags equal Y" / "Three X flags equal Y"): the first occurrence stands for the variants after it.
+ */
+function echoes(matches: readonly SearchLine[], i: number, features: ReadonlyMap<SearchLine, LineFeatures>): boolean {
+  const w = features.get(matches[i]!)!.words;
+  if (!w.size) return false;
+  for (let j = Math.max(0, i - ECHO_WINDOW); j < i; j++) if (jaccard(w, features.get(matches[j]!)!.words) >= ECHO_LIKENESS) return true;
+  return false;
+}
+
+/** True when `b` is on the line right after `a`. */
+function adjacent(a: SearchLine, b: SearchLine): boolean {
+  return a.line !== undefined && b.line === a.line + 1;
 }
 
 /** Order: higher value first, then input order (deterministic ties). */
