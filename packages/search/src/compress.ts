@@ -3,7 +3,7 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, keepShare, queryTerms, relevance, SEARCH_CEILING } from "@headroom/text";
+import { estimateTokens, keepShare, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
 import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
@@ -91,6 +91,9 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   if (matches < 2) return null;
 
   const all = groups.flatMap((g) => g.matches);
+  // Each line's words, split once for ranking and for likeness.
+  const wordsOf = new Map(all.map((m) => [m, words(m.text ?? "")]));
+  const textWords = (m: SearchLine) => wordsOf.get(m) ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
@@ -99,8 +102,8 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     groups,
     loose,
     matches,
-    score: withExactTerms(rankMatches(all, query, symbol), all, query, toolArgs),
-    features: lineFeatures(all, new Set(symbol ? words(symbol) : [])),
+    score: withExactTerms(rankMatches(all, query, symbol, textWords), all, query, toolArgs),
+    features: lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords),
     defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
     weight: lines.reduce((n, l) => n + weigh(l.raw) + 1, 0),
     listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
@@ -154,8 +157,10 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // The budget covers the whole output: marker, notes and kept lines.
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias });
   const budget = Math.max(600, p.weight * share);
-  // Marker line, plus every file named once in the closing list of files with hidden matches.
-  let used = 90 + p.listWeight;
+  // Marker line, plus every file named once in the closing list of files with hidden matches (rolled up
+  // into directories when naming every file would take more than its share).
+  const listCap = budget * LIST_SHARE;
+  let used = 90 + Math.min(p.listWeight, listCap);
   const shownFiles = new Set<string>();
   // Matches of each file not yet kept: the note goes away with the last of them.
   const hiddenIn = new Map(groups.map((g) => [g.path, g.matches.length]));
@@ -218,7 +223,7 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
     // The note follows the file's own lines, so its base name is unambiguous and far cheaper than the path.
     if (droppedMatches > 0) out.push(`[+${droppedMatches} more match${droppedMatches === 1 ? "" : "es"} in ${baseName(g.path)}]`);
   }
-  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${listFiles(hidden)}]`);
+  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${listFiles(hidden, listCap)}]`);
   // Lines that are not search results (messages, notices, anything unparsable) are never dropped.
   const extra = loose.map((l) => l.raw);
   return { text: [...extra, ...out].join("\n"), matches, files: groups.length, keptMatches };
@@ -236,9 +241,34 @@ function baseName(path: string): string {
 
 /**
  * Files with their match counts, `a/b.c (3)`; files of one directory share it, brace-expansion style
- * (`src/{a.c (3), b.c (1)}`), since deep repeated directories are most of the list's tokens.
+ * (`src/{a.c (3), b.c (1)}`), since deep repeated directories are most of the list's tokens. When that
+ * is longer than `maxWeight`, directories are rolled up (`src/ (37 files, 412 matches)`), from the
+ * deepest level up, until the list fits: a huge output still says where its matches are.
  */
-export function listFiles(files: readonly { path: string; n: number }[]): string {
+export function listFiles(files: readonly { path: string; n: number }[], maxWeight = Infinity): string {
+  const full = braceList(files);
+  if (weigh(full) <= maxWeight) return full;
+  // Sizes of every roll-up level from one pass (a group's entry costs about its key plus its counts),
+  // so that only the chosen level is rendered.
+  const dirs = files.map((f) => dirParts(f.path));
+  const depth = dirs.reduce((d, p) => Math.max(d, p.length), 0);
+  for (let d = depth - 1; d > 0; d--) {
+    const keys = new Map<string, number>();
+    dirs.forEach((p, i) => {
+      const key = p.length >= d ? p.slice(0, d).join("/") : files[i]!.path;
+      if (!keys.has(key)) keys.set(key, key.length + ROLLED_ENTRY);
+    });
+    let size = 0;
+    for (const v of keys.values()) size += v;
+    if (size <= maxWeight) return rollUp(files, d);
+  }
+  return rollUp(files, 0);
+}
+
+/** Weighed length of a rolled-up entry beside its key: `/ (37 files, 412 matches), `. */
+const ROLLED_ENTRY = 26;
+
+function braceList(files: readonly { path: string; n: number }[]): string {
   const dirs = new Map<string, { name: string; n: number }[]>();
   for (const f of files) {
     const base = baseName(f.path);
@@ -255,6 +285,26 @@ export function listFiles(files: readonly { path: string; n: number }[]): string
   return parts.join(", ");
 }
 
+/** Directory segments of a path (`a/b/c.go` → `a`, `b`). */
+function dirParts(path: string): string[] {
+  return path.split(/[\\/]/).slice(0, -1);
+}
+
+/** Files grouped by their first `depth` directories, in order of first appearance. */
+function rollUp(files: readonly { path: string; n: number }[], depth: number): string {
+  const groups = new Map<string, { files: number; n: number; path: string }>();
+  for (const f of files) {
+    const dirs = dirParts(f.path);
+    const key = depth === 0 ? "" : dirs.length >= depth ? dirs.slice(0, depth).join("/") + "/" : f.path;
+    const g = groups.get(key);
+    if (g) (g.files++, (g.n += f.n));
+    else groups.set(key, { files: 1, n: f.n, path: f.path });
+  }
+  const parts: string[] = [];
+  for (const [key, g] of groups) parts.push(g.files === 1 ? `${g.path} (${g.n})` : `${key || "all"} (${g.files} files, ${g.n} matches)`);
+  return parts.join(", ");
+}
+
 /** Length with every run of spaces or tabs counted once (tokenizers encode a run as one token). */
 function weigh(s: string): number {
   let n = s.length;
@@ -264,6 +314,8 @@ function weigh(s: string): number {
 
 /** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
 const NOTE = 22;
+/** Largest share of the budget the closing list of files may take before it is rolled up. */
+const LIST_SHARE = 0.25;
 /** Share of the budget definitions may take before other lines compete. */
 const DEF_SHARE = 0.6;
 

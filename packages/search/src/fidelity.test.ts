@@ -39,7 +39,7 @@ describe("ranking", () => {
 
 describe("--heading output", () => {
   it("counts each kept file's path line in the budget", () => {
-    const groups = Array.from({ length: 40 }, (_, f) => [`some/rather/long/directory/path/file${f}.kt`, ...Array.from({ length: 4 }, (_, k) => `${k * 10 + 1}:    x.readTimeout(${k})`)].join("\n"));
+    const groups = Array.from({ length: 200 }, (_, f) => [`some/rather/long/directory/path/file${f}.kt`, ...Array.from({ length: 4 }, (_, k) => `${k * 10 + 1}:    x.readTimeout(${k})`)].join("\n"));
     const text = groups.join("\n\n") + "\n";
     const r = compressSearch(text, true, {})!;
     expect(r.text.length).toBeLessThan(text.length * 0.45);

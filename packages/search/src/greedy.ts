@@ -19,6 +19,8 @@ const CE = 1;
 const FOLLOW = 1;
 /** Extra value of a match right beside a kept match of the same file. */
 const ADJACENT = 0.5;
+/** Share of the first-line bonus left to a file's first line when it repeats a line shown elsewhere. */
+const ECHOED_FIRST = 0.2;
 /** Value share of a line whose shape already occurred earlier in the input (or nearly, just before). */
 const REPEAT = 0.5;
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
@@ -87,11 +89,11 @@ export function spendGreedy(
     });
   });
   const hiddenLeft = pending.map((p) => p.length);
+  const cursor = groups.map(() => 0);
   for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
   for (const c of heap) if ((c.before && keep.has(c.before.line)) || (c.after && keep.has(c.after.line))) c.bonus = Math.max(c.bonus, ADJACENT);
   for (const c of heap) c.value = value(c);
-  heap.sort(before);
-  // `heap` is sorted, hence already a valid binary heap.
+  heapify(heap);
   for (let pops = 0; heap.length && pops < MAX_POPS; pops++) {
     const c = pop(heap);
     if (keep.has(c.line)) continue;
@@ -105,7 +107,7 @@ export function spendGreedy(
     record(c);
     // Showing the last hidden match of a file also drops the file's note, so that line just got cheaper:
     // queue it again with its new value (the stale entry is skipped when it surfaces).
-    if (--hiddenLeft[c.file]! === 1) requeue(pending[c.file]!.find((o) => !keep.has(o.line)));
+    if (--hiddenLeft[c.file]! === 1) requeue(lastHidden(c.file));
     // A line left open (`{`, `(`, `,`, `::` …) is finished by the next one: a method's one-line body, the
     // example a doc sentence announces, the second half of a wrapped changelog entry.
     const next = successor.get(c);
@@ -121,6 +123,13 @@ export function spendGreedy(
       o.bonus = ADJACENT;
       requeue(o);
     }
+  }
+
+  // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
+  function lastHidden(file: number): Cand | undefined {
+    const list = pending[file]!;
+    while (cursor[file]! < list.length && keep.has(list[cursor[file]!]!.line)) cursor[file]!++;
+    return list[cursor[file]!];
   }
 
   // A value that rises is pushed again as a copy (moving the entry already in the heap would break its
@@ -143,10 +152,14 @@ export function spendGreedy(
     const elsewhere = keptShapes.has(c.shape) || (c.words.size > 0 && keptKeys.has(c.key));
     const redundancy = elsewhere ? 1 : c.sim;
     const k = kept.length;
-    const first = k === 0 && !elsewhere ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) : 0;
+    // A file's first line says the file is among the results; if it only repeats a line shown in another
+    // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a
+    // file already shown.
+    const first = k === 0 ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) * (elsewhere ? ECHOED_FIRST : 1) : 0;
     // Of lines that repeat one shape, the first occurrence stands for the rest.
     const own = score.get(c.line)! * (c.repeat ? REPEAT : 1);
-    return (own * Math.pow(DECAY, k) * (1 - redundancy) + first + c.bonus) / Math.pow(cost(c.line), CE);
+    // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
+    return ((own * Math.pow(DECAY, k) + c.bonus) * (1 - redundancy) + first) / Math.pow(cost(c.line), CE);
   }
 }
 
@@ -195,23 +208,29 @@ function before(a: Cand, b: Cand): number {
 export interface LineFeatures {
   words: Set<string>;
   shape: string;
-  /** The sorted word set, joined: equal keys mean the same words in any order. */
+  /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
   key: string;
 }
 
 /** Features of every line; `skip` holds the searched symbol's words, which every line shares. */
-export function lineFeatures(lines: readonly SearchLine[], skip: ReadonlySet<string>): Map<SearchLine, LineFeatures> {
+export function lineFeatures(
+  lines: readonly SearchLine[],
+  skip: ReadonlySet<string>,
+  textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
+): Map<SearchLine, LineFeatures> {
   return new Map(
     lines.map((l) => {
-      const w = lineWords(l.text ?? "", skip);
-      return [l, { words: w, shape: shapeOf(l.text ?? ""), key: [...w].sort().join(" ") }];
+      const w = lineWords(textWords(l), skip);
+      // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
+      const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
+      return [l, { words: w, shape: shapeOf(l.text ?? ""), key: [...w].sort().join(" ") + "|" + numbers.join(",") }];
     }),
   );
 }
 
-function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
+function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
-  for (const w of words(text)) if (!skip.has(w)) out.add(w);
+  for (const w of all) if (!skip.has(w)) out.add(w);
   return out;
 }
 
@@ -220,7 +239,10 @@ function lineWords(text: string, skip: ReadonlySet<string>): Set<string> {
  * or the list separator after them (the last item of a JSON object) share a shape.
  */
 export function shapeOf(text: string): string {
-  return text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").replace(/[\s,;]+$/, "").trim();
+  const folded = text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").trim();
+  let end = folded.length;
+  while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
+  return folded.slice(0, end);
 }
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -230,24 +252,35 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return inter / (a.size + b.size - inter);
 }
 
+/** Orders an array into a binary heap in linear time (Floyd). */
+function heapify(h: Cand[]): void {
+  for (let i = (h.length >> 1) - 1; i >= 0; i--) siftDown(h, i);
+}
+
 function pop(h: Cand[]): Cand {
   const top = h[0]!;
   const last = h.pop()!;
   if (h.length) {
     h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l]!, h[m]!) < 0) m = l;
-      if (r < h.length && before(h[r]!, h[m]!) < 0) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
+    siftDown(h, 0);
   }
   return top;
+}
+
+function siftDown(h: Cand[], start: number): void {
+  let i = start;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < h.length && before(h[l]!, h[m]!) < 0) m = l;
+    if (r < h.length && before(h[r]!, h[m]!) < 0) m = r;
+    if (m === i) return;
+    const t = h[i]!;
+    h[i] = h[m]!;
+    h[m] = t;
+    i = m;
+  }
 }
 
 function push(h: Cand[], c: Cand): void {

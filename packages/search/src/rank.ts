@@ -10,13 +10,45 @@ import { definesSymbol, isDefinition, isTestCase, queryTerms } from "./score.js"
 /** Words of a text: identifiers split at case changes, `_`, `.`, `-`; lower case; lightly stemmed. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []) {
-    for (const part of raw.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
-      const w = stem(part.toLowerCase());
-      if (w.length >= 2) out.push(w);
+  for (const raw of text.match(IDENTIFIER) ?? []) {
+    let parts = partsCache.get(raw);
+    if (!parts) {
+      parts = splitIdentifier(raw);
+      // Identifiers repeat across lines: a bounded cache (cleared when full) keeps splitting linear.
+      if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
+      partsCache.set(raw, parts);
     }
+    for (const w of parts) out.push(w);
   }
   return out;
+}
+
+const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
+const PARTS_CACHE_MAX = 50_000;
+const partsCache = new Map<string, string[]>();
+
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/** `HTTPRequestTimeout` → `http`, `request`, `timeout` (stemmed, at least 2 characters). */
+function splitIdentifier(raw: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= raw.length; i++) {
+    const c = i < raw.length ? raw.charCodeAt(i) : -1;
+    // A boundary before an upper-case letter that follows a lower-case letter or digit (`fooBar`), or
+    // that starts a word after an acronym (`HTTPRequest`: before the `R`).
+    const split = i === raw.length || (isUpper(c) && (isLowerOrDigit(raw.charCodeAt(i - 1)) || (isUpper(raw.charCodeAt(i - 1)) && i + 1 < raw.length && isLowerAscii(raw.charCodeAt(i + 1)))));
+    if (!split) continue;
+    const w = stem(raw.slice(start, i).toLowerCase());
+    if (w.length >= 2) out.push(w);
+    start = i;
+  }
+  return out;
+}
+
+function isLowerAscii(c: number): boolean {
+  return c >= 97 && c <= 122;
 }
 
 /** Light stemming so that "timeouts", "converted" and "rejecting" meet "timeout", "convert", "reject". */
@@ -41,6 +73,19 @@ const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]
 // Macro spellings count too (`JSON_THROW(`, `BOOST_THROW_EXCEPTION`).
 const RAISES = /(?:\b|_)(?:throw|raise|panic!?|abort|THROW|RAISE|PANIC|ABORT)(?:\b|_)|\bErr\(|@deprecated|\bDeprecated\b/;
 
+/** What a path says about its lines, worked out once per path. */
+interface PathFacts {
+  words: string[];
+  doc: boolean;
+  history: boolean;
+  test: boolean;
+  data: boolean;
+}
+
+function pathFacts(path: string): PathFacts {
+  return { words: words(path), doc: DOC_PATH.test(path), history: HISTORY_PATH.test(path), test: TEST_PATH.test(path), data: DATA_PATH.test(path) };
+}
+
 export interface Ranked {
   line: SearchLine;
   score: number;
@@ -62,14 +107,28 @@ export const isTestPath = (path: string) => TEST_PATH.test(path);
  * Scores every match line against the question. `symbol` (lower case) is the searched pattern: its words
  * are in every line and so carry no information; they are excluded from the question's words.
  */
-export function rankMatches(matches: readonly SearchLine[], query: string | undefined, symbol: string | undefined): Map<SearchLine, number> {
+export function rankMatches(
+  matches: readonly SearchLine[],
+  query: string | undefined,
+  symbol: string | undefined,
+  textWords: (m: SearchLine) => readonly string[] = (m) => words(m.text ?? ""),
+): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
   const terms = [...new Set(queryTerms(query).flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
   const n = matches.length;
+  const paths = new Map<string, PathFacts>();
+  const facts = (path: string): PathFacts => {
+    let f = paths.get(path);
+    if (!f) paths.set(path, (f = pathFacts(path)));
+    return f;
+  };
+  // Only the question's terms matter for BM25: a line's other words are not counted at all.
+  const wanted = new Set(terms);
   const docs = matches.map((m) => {
     const tf = new Map<string, number>();
-    for (const w of words(m.text ?? "")) tf.set(w, (tf.get(w) ?? 0) + 1);
-    for (const w of words(m.path ?? "")) tf.set(w, (tf.get(w) ?? 0) + 0.5);
+    if (!wanted.size) return tf;
+    for (const w of textWords(m)) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of facts(m.path ?? "").words) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 0.5);
     return tf;
   });
   const idf = terms.map((t) => {
@@ -77,6 +136,8 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     for (const d of docs) if (d.has(t)) df++;
     return Math.max(0, Math.log((n - df + 0.5) / (df + 0.5) + 1));
   });
+  const asksHistory = terms.some((t) => HISTORY_WORDS.has(t));
+  const asksTests = terms.includes("test");
   const out = new Map<SearchLine, number>();
   matches.forEach((m, i) => {
     const d = docs[i]!;
@@ -87,18 +148,18 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     });
     const text = m.text ?? "";
     const path = m.path ?? "";
+    const f = facts(path);
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
     // A test case's name says in words what behaviour it pins down.
     if (isTestCase(text)) s += 1;
     // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
-    else if (isDefinition(text) && !DATA_PATH.test(path)) s += definesSymbol(text, symbol) ? 1 : 0.3;
+    else if (!f.data && isDefinition(text)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
-    const history = HISTORY_PATH.test(path);
-    if (DOC_PATH.test(path) && !history) s += 0.5;
-    if (history && !terms.some((t) => HISTORY_WORDS.has(t))) s *= 0.5;
-    if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
-    if (DATA_PATH.test(path)) s *= 0.5;
+    if (f.doc && !f.history) s += 0.5;
+    if (f.history && !asksHistory) s *= 0.5;
+    if (f.test && !asksTests) s *= 0.5;
+    if (f.data) s *= 0.5;
     out.set(m, s + 0.1);
   });
   return out;
