@@ -19,6 +19,8 @@ const CE = 1;
 const FOLLOW = 1;
 /** Extra value of a match right beside a kept match of the same file. */
 const ADJACENT = 0.5;
+/** Redundancy each kept line with the same words (in another file) adds. */
+const KEY_ECHO = 0.5;
 /** Share of the first-line bonus left to a file's first line when it repeats a line shown elsewhere. */
 const ECHOED_FIRST = 0.2;
 /** Value share of a line whose shape already occurred earlier in the input (or nearly, just before). */
@@ -66,7 +68,7 @@ export function spendGreedy(
   const heap: Cand[] = [];
   const pending: Cand[][] = groups.map(() => []);
   const successor = new Map<Cand, Cand>();
-  const keptKeys = new Set<string>();
+  const keptKeys = new Map<string, number>();
   const seenShapes = new Set<string>();
   groups.forEach((g, file) => {
     let prev: Cand | undefined;
@@ -141,7 +143,7 @@ export function spendGreedy(
   function record(c: Cand): void {
     keptIn[c.file]!.push(c);
     keptShapes.add(c.shape);
-    if (c.words.size) keptKeys.add(c.key);
+    if (c.words.size) keptKeys.set(c.key, (keptKeys.get(c.key) ?? 0) + 1);
   }
 
   function value(c: Cand): number {
@@ -149,8 +151,10 @@ export function spendGreedy(
     for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
     // A line whose shape or whole word set is already shown (in any file) adds nothing but its position:
     // the same call repeated across twenty files is shown once and the files are listed with counts.
-    const elsewhere = keptShapes.has(c.shape) || (c.words.size > 0 && keptKeys.has(c.key));
-    const redundancy = elsewhere ? 1 : c.sim;
+    // The same words shown in one other file still say "in both"; shown in two, the rest only repeat.
+    const echoes = c.words.size > 0 ? (keptKeys.get(c.key) ?? 0) : 0;
+    const elsewhere = keptShapes.has(c.shape) || echoes > 0;
+    const redundancy = keptShapes.has(c.shape) ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
     const k = kept.length;
     // A file's first line says the file is among the results; if it only repeats a line shown in another
     // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a

@@ -86,6 +86,10 @@ function pathFacts(path: string): PathFacts {
   return { words: words(path), doc: DOC_PATH.test(path), history: HISTORY_PATH.test(path), test: TEST_PATH.test(path), data: DATA_PATH.test(path) };
 }
 
+// In a test file a function declaration is a test case (Rust `#[test] fn …`, JUnit/Kotlin `fun …()`):
+// its name says what behaviour it pins down, like `it('…')` does.
+const TEST_FUNCTION = /^\s*(?:(?:pub|async|public|private|internal|override|suspend|static)\s+)*(?:fn|fun|def|func|function|void)\s+\w+\s*\(/;
+
 export interface Ranked {
   line: SearchLine;
   score: number;
@@ -151,7 +155,7 @@ export function rankMatches(
     const f = facts(path);
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
     // A test case's name says in words what behaviour it pins down.
-    if (isTestCase(text)) s += 1;
+    if (isTestCase(text) || (f.test && TEST_FUNCTION.test(text))) s += 1;
     // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
     else if (!f.data && isDefinition(text)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
