@@ -3,10 +3,10 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, keepShare, queryTerms, relevance } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
-import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
+import { rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 
 export interface SearchCompressOptions {

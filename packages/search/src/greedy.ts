@@ -4,7 +4,8 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { isDataPath, isHistoryPath, isTestPath, words } from "./rank.js";
+import { Heap, isDataPath, isHistoryPath, isTestPath, jaccard } from "@headroom/text";
+import { words } from "./rank.js";
 
 export interface GreedyGroup {
   matches: SearchLine[];
@@ -65,7 +66,7 @@ export function spendGreedy(
 ): void {
   const keptIn: Cand[][] = groups.map(() => []);
   const keptShapes = new Set<string>();
-  const heap: Cand[] = [];
+  const initial: Cand[] = [];
   const pending: Cand[][] = groups.map(() => []);
   const successor = new Map<Cand, Cand>();
   const keptKeys = new Map<string, number>();
@@ -85,7 +86,7 @@ export function spendGreedy(
       prev = c;
       if (keep.has(line)) record(c);
       else {
-        heap.push(c);
+        initial.push(c);
         pending[file]!.push(c);
       }
     });
@@ -93,16 +94,16 @@ export function spendGreedy(
   const hiddenLeft = pending.map((p) => p.length);
   const cursor = groups.map(() => 0);
   for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
-  for (const c of heap) if ((c.before && keep.has(c.before.line)) || (c.after && keep.has(c.after.line))) c.bonus = Math.max(c.bonus, ADJACENT);
-  for (const c of heap) c.value = value(c);
-  heapify(heap);
-  for (let pops = 0; heap.length && pops < MAX_POPS; pops++) {
-    const c = pop(heap);
+  for (const c of initial) if ((c.before && keep.has(c.before.line)) || (c.after && keep.has(c.after.line))) c.bonus = Math.max(c.bonus, ADJACENT);
+  for (const c of initial) c.value = value(c);
+  const heap = new Heap(before, initial);
+  for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
+    const c = heap.pop()!;
     if (keep.has(c.line)) continue;
     if (cost(c.line) > left()) continue; // the budget only shrinks: it will never fit
     c.value = value(c);
-    if (heap.length && before(heap[0]!, c) < 0) {
-      push(heap, c);
+    if (heap.size && before(heap.peek()!, c) < 0) {
+      heap.push(c);
       continue;
     }
     add(c.line);
@@ -137,7 +138,7 @@ export function spendGreedy(
   // A value that rises is pushed again as a copy (moving the entry already in the heap would break its
   // order); whichever copy surfaces first is taken and the other is skipped as kept.
   function requeue(o: Cand | undefined): void {
-    if (o) push(heap, { ...o, value: value(o) });
+    if (o) heap.push({ ...o, value: value(o) });
   }
 
   function record(c: Cand): void {
@@ -247,53 +248,4 @@ export function shapeOf(text: string): string {
   let end = folded.length;
   while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
   return folded.slice(0, end);
-}
-
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (!a.size || !b.size) return 0;
-  let inter = 0;
-  for (const w of a) if (b.has(w)) inter++;
-  return inter / (a.size + b.size - inter);
-}
-
-/** Orders an array into a binary heap in linear time (Floyd). */
-function heapify(h: Cand[]): void {
-  for (let i = (h.length >> 1) - 1; i >= 0; i--) siftDown(h, i);
-}
-
-function pop(h: Cand[]): Cand {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length) {
-    h[0] = last;
-    siftDown(h, 0);
-  }
-  return top;
-}
-
-function siftDown(h: Cand[], start: number): void {
-  let i = start;
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < h.length && before(h[l]!, h[m]!) < 0) m = l;
-    if (r < h.length && before(h[r]!, h[m]!) < 0) m = r;
-    if (m === i) return;
-    const t = h[i]!;
-    h[i] = h[m]!;
-    h[m] = t;
-    i = m;
-  }
-}
-
-function push(h: Cand[], c: Cand): void {
-  h.push(c);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (before(h[i]!, h[p]!) >= 0) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
 }

@@ -11,7 +11,7 @@ import { searchDetector } from "./detect.js";
 
 export { compressSearchLossy, type SearchCompressOptions, type LossySearch } from "./compress.js";
 export { parseSearch, type ParsedSearch, type SearchLine, type SearchLineKind } from "./parse.js";
-export { definesSymbol, isDefinition, isTestCase, inferSymbol, queryTerms, relevance } from "./score.js";
+export { definesSymbol, isDefinition, isTestCase, inferSymbol } from "./score.js";
 export { toHeading, fromHeading } from "./lossless.js";
 export { searchDetector, searchConfidence } from "./detect.js";
 

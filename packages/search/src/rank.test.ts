@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSearch } from "./parse.js";
-import { rankMatches, stem, words } from "./rank.js";
+import { stem } from "@headroom/text";
+import { rankMatches, words } from "./rank.js";
 
 describe("rank", () => {
   it("splits identifiers and stems lightly", () => {

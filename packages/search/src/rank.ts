@@ -5,15 +5,21 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { definesSymbol, isDefinition, isTestCase, queryTerms } from "./score.js";
+import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, splitIdentifier, stem } from "@headroom/text";
+import { definesSymbol, isDefinition, isTestCase } from "./score.js";
 
-/** Words of a text: identifiers split at case changes, `_`, `.`, `-`; lower case; lightly stemmed. */
+/**
+ * Words of a text: identifiers split at case changes and `_` (the toolkit's `splitIdentifier`), lower
+ * case, lightly stemmed (the toolkit's `stem`), at least 2 characters; digits-only runs are not words.
+ */
 export function words(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.match(IDENTIFIER) ?? []) {
     let parts = partsCache.get(raw);
     if (!parts) {
-      parts = splitIdentifier(raw);
+      parts = splitIdentifier(raw)
+        .map((p) => stem(p.toLowerCase()))
+        .filter((w) => w.length >= 2);
       // Identifiers repeat across lines: a bounded cache (cleared when full) keeps splitting linear.
       if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
       partsCache.set(raw, parts);
@@ -27,45 +33,7 @@ const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
 const PARTS_CACHE_MAX = 50_000;
 const partsCache = new Map<string, string[]>();
 
-const isUpper = (c: number) => c >= 65 && c <= 90;
-const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-
-/** `HTTPRequestTimeout` → `http`, `request`, `timeout` (stemmed, at least 2 characters). */
-function splitIdentifier(raw: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (let i = 1; i <= raw.length; i++) {
-    const c = i < raw.length ? raw.charCodeAt(i) : -1;
-    // A boundary before an upper-case letter that follows a lower-case letter or digit (`fooBar`), or
-    // that starts a word after an acronym (`HTTPRequest`: before the `R`).
-    const split = i === raw.length || (isUpper(c) && (isLowerOrDigit(raw.charCodeAt(i - 1)) || (isUpper(raw.charCodeAt(i - 1)) && i + 1 < raw.length && isLowerAscii(raw.charCodeAt(i + 1)))));
-    if (!split) continue;
-    const w = stem(raw.slice(start, i).toLowerCase());
-    if (w.length >= 2) out.push(w);
-    start = i;
-  }
-  return out;
-}
-
-function isLowerAscii(c: number): boolean {
-  return c >= 97 && c <= 122;
-}
-
-/** Light stemming so that "timeouts", "converted" and "rejecting" meet "timeout", "convert", "reject". */
-export function stem(w: string): string {
-  if (w.length > 5 && w.endsWith("ing")) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
-  if (w.length > 4 && w.endsWith("es") && !w.endsWith("ses")) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
-  return w;
-}
-
-const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc|markdown)$|(?:^|[\\/])docs?[\\/]/i;
-// Release notes mention a symbol when it changed, not where it lives: history, unless the question asks
-// about versions or changes.
-const HISTORY_PATH = /(?:^|[\\/])(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[\w-]*|change_?logs?|release_?notes?)[^\\/]*$|(?:^|[\\/])(?:change_?logs?|releases?|release_?notes)[\\/]/i;
-const HISTORY_WORDS = new Set(["changelog", "chang", "change", "release", "version", "histor", "history", "news", "introduc", "introduce", "deprecat", "deprecate"]);
-const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:test|spec)\.\w+$|_test\.go$|(?:^|[\\/])test_\w+\.py$/;
+const HISTORY_WORDS = new Set(["changelog", "chang", "change", "release", "releas", "version", "histor", "history", "news", "introduc", "introduce", "deprecat", "deprecate"]);
 // A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
 const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*\[\]\w.]+\s+`[^`]*`\s*$/;
 
@@ -83,7 +51,9 @@ interface PathFacts {
 }
 
 function pathFacts(path: string): PathFacts {
-  return { words: words(path), doc: DOC_PATH.test(path), history: HISTORY_PATH.test(path), test: TEST_PATH.test(path), data: DATA_PATH.test(path) };
+  // Data and generated files hold no definitions, whatever their lines look like (a CSV row can pass
+  // for a C prototype); release notes mention a symbol when it changed, not where it lives.
+  return { words: words(path), doc: isDocPath(path), history: isHistoryPath(path), test: isTestPath(path), data: isDataPath(path) };
 }
 
 // In a test file a function declaration is a test case (Rust `#[test] fn …`, JUnit/Kotlin `fun …()`):
@@ -94,18 +64,6 @@ export interface Ranked {
   line: SearchLine;
   score: number;
 }
-
-// Data and generated files hold no definitions, whatever their lines look like (a CSV row can pass for a C prototype).
-const DATA_PATH = /\.(?:csv|tsv|json|jsonl|ndjson|lock|log|svg|map|min\.js|min\.css|snap|xml|ya?ml|toml|ini|dat)$/i;
-
-/** True for data, lock, snapshot and generated files. */
-export const isDataPath = (path: string) => DATA_PATH.test(path);
-
-/** True for release notes and changelogs. */
-export const isHistoryPath = (path: string) => HISTORY_PATH.test(path);
-
-/** True for paths of tests and fixtures. */
-export const isTestPath = (path: string) => TEST_PATH.test(path);
 
 /**
  * Scores every match line against the question. `symbol` (lower case) is the searched pattern: its words
@@ -118,7 +76,7 @@ export function rankMatches(
   textWords: (m: SearchLine) => readonly string[] = (m) => words(m.text ?? ""),
 ): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
-  const terms = [...new Set(queryTerms(query).flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
+  const terms = [...new Set(queryTerms(query).words.flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
   const n = matches.length;
   const paths = new Map<string, PathFacts>();
   const facts = (path: string): PathFacts => {

@@ -36,12 +36,6 @@ export function isDefinition(text: string): boolean {
   return DEFINITION.some((r) => r.test(text));
 }
 
-const STOP = new Set(
-  "the and for are but not you all any can her was one our out day get has him his how man new now old see two way who boy did its let put say she too use where which what when with from that this have will your into than then them they been were does there their about would these other could should how's what's is it in of to a an on at by be or as do if so we us my me no up find show list each where's used using use does doing done".split(
-    " ",
-  ),
-);
-
 const TEST_CASE = /^\s*(?:it|test|describe|context)\s*\(\s*['"`]|^\s*func\s+Test\w*\(|^\s*def\s+test_\w*/;
 
 /** True for a test-case declaration (`it('…')`, `func TestX(`, `def test_x`). */
@@ -66,17 +60,6 @@ export function definesSymbol(text: string, symbol: string | undefined): boolean
   return quotes % 2 === 0;
 }
 
-/** Lower-case words of at least 3 characters from a question, without stop words (deduplicated, in order). */
-export function queryTerms(query: string | undefined): string[] {
-  if (!query) return [];
-  const out: string[] = [];
-  for (const w of query.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []) {
-    if (STOP.has(w) || out.includes(w)) continue;
-    out.push(w);
-  }
-  return out;
-}
-
 /**
  * The searched symbol, inferred from the matches: the longest identifier present in at least 90% of the
  * match lines (the pattern itself, whatever regex produced it). `undefined` when nothing qualifies.
@@ -96,17 +79,4 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
     if (n >= lower.length * 0.9) best = w;
   }
   return best;
-}
-
-/** Relevance of a line to the question: the number of query terms found in its text or path. */
-export function relevance(text: string, path: string, terms: readonly string[]): number {
-  if (!terms.length) return 0;
-  const hay = `${path} ${text}`.toLowerCase();
-  let n = 0;
-  for (const t of terms) {
-    if (hay.includes(t)) n++;
-    // Light stemming: "deprecated" also finds "deprecate", "timeouts" finds "timeout".
-    else if (t.length > 5 && hay.includes(t.slice(0, -2))) n += 0.5;
-  }
-  return n;
 }
