@@ -124,7 +124,9 @@ function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query
   const docs = all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`);
   const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
-  all.forEach((m, i) => score.set(m, (score.get(m) ?? 0) + rel.score(i)));
+  all.forEach((m, i) => {
+    score.set(m, (score.get(m) ?? 0) + rel.score(i));
+  });
   return score;
 }
 
@@ -194,7 +196,8 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   spendGreedy(groups, score, features, keep, price, () => budget - used, add);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
-    for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
+    for (let i = 0; i + 1 < g.lines.length; i++)
+      if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
 
   const keptMatches = groups.reduce((n, g) => n + g.matches.filter((l) => keep.has(l)).length, 0);
   if (keptMatches === matches && !lines.some((l) => l.kind === "context" && !keep.has(l))) return null;
@@ -273,9 +276,9 @@ function braceList(files: readonly { path: string; n: number }[]): string {
   for (const f of files) {
     const base = baseName(f.path);
     const dir = f.path.slice(0, f.path.length - base.length);
-    let list = dirs.get(dir);
-    if (!list) dirs.set(dir, (list = []));
-    list.push({ name: base, n: f.n });
+    const list = dirs.get(dir);
+    if (list) list.push({ name: base, n: f.n });
+    else dirs.set(dir, [{ name: base, n: f.n }]);
   }
   const parts: string[] = [];
   for (const [dir, list] of dirs) {
@@ -297,8 +300,10 @@ function rollUp(files: readonly { path: string; n: number }[], depth: number): s
     const dirs = dirParts(f.path);
     const key = depth === 0 ? "" : dirs.length >= depth ? dirs.slice(0, depth).join("/") + "/" : f.path;
     const g = groups.get(key);
-    if (g) (g.files++, (g.n += f.n));
-    else groups.set(key, { files: 1, n: f.n, path: f.path });
+    if (g) {
+      g.files++;
+      g.n += f.n;
+    } else groups.set(key, { files: 1, n: f.n, path: f.path });
   }
   const parts: string[] = [];
   for (const [key, g] of groups) parts.push(g.files === 1 ? `${g.path} (${g.n})` : `${key || "all"} (${g.files} files, ${g.n} matches)`);

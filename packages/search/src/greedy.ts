@@ -121,11 +121,12 @@ export function spendGreedy(
     // A run of consecutive matches is one block (a struct's fields, an `if` and its body, rows of a
     // help table): the lines right beside a kept one read best with it and cost no `--` separator.
     // Only a line kept on its own merit lends this bonus, so that a block does not pull itself in whole.
-    if (c.bonus === 0) for (const o of [c.before, c.after]) {
-      if (!o || keep.has(o.line) || o.bonus >= ADJACENT) continue;
-      o.bonus = ADJACENT;
-      requeue(o);
-    }
+    if (c.bonus === 0)
+      for (const o of [c.before, c.after]) {
+        if (!o || keep.has(o.line) || o.bonus >= ADJACENT) continue;
+        o.bonus = ADJACENT;
+        requeue(o);
+      }
   }
 
   // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
@@ -164,7 +165,7 @@ export function spendGreedy(
     // Of lines that repeat one shape, the first occurrence stands for the rest.
     const own = score.get(c.line)! * (c.repeat ? REPEAT : 1);
     // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
-    return ((own * Math.pow(DECAY, k) + c.bonus) * (1 - redundancy) + first) / Math.pow(cost(c.line), CE);
+    return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / cost(c.line) ** CE;
   }
 }
 
@@ -173,7 +174,7 @@ function secondary(path: string): boolean {
   return isTestPath(path) || isDataPath(path) || isHistoryPath(path);
 }
 
-const OPEN = /(?:[{(\[,\\=+]|&&|\|\||::?)\s*$/;
+const OPEN = /(?:[{([,\\=+]|&&|\|\||::?)\s*$/;
 
 /** True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, when `a` ends in `:`). */
 function opens(a: SearchLine, b: SearchLine): boolean {
@@ -244,7 +245,10 @@ function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<strin
  * or the list separator after them (the last item of a JSON object) share a shape.
  */
 export function shapeOf(text: string): string {
-  const folded = text.replace(/\d+(?:\.\d+)?/g, "0").replace(/\s+/g, " ").trim();
+  const folded = text
+    .replace(/\d+(?:\.\d+)?/g, "0")
+    .replace(/\s+/g, " ")
+    .trim();
   let end = folded.length;
   while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
   return folded.slice(0, end);

@@ -20,7 +20,18 @@ function pick(text: string, lines: number, scores?: number[]): string[] {
   const keep = new Set<SearchLine>();
   const groups = [...new Set(m.map((l) => l.path))].map((p) => ({ matches: m.filter((l) => l.path === p) }));
   let left = lines;
-  spendGreedy(groups, score, lineFeatures(m, new Set()), keep, () => 1, () => left, (l) => (keep.add(l), left--));
+  spendGreedy(
+    groups,
+    score,
+    lineFeatures(m, new Set()),
+    keep,
+    () => 1,
+    () => left,
+    (l) => {
+      keep.add(l);
+      left--;
+    },
+  );
   return m.filter((l) => keep.has(l)).map((l) => `${l.path}:${l.line}`);
 }
 
@@ -28,8 +39,8 @@ describe("exact terms count where the identifier stands whole", () => {
   it("credits `X` in lines that hold it whole, though every line holds it as part of `X_FILE`", () => {
     const lines = [
       ...Array.from({ length: 6 }, (_, i) => `shell/s${i}.sh:${i + 3}:  cat "$FZF_OPTS_FILE" ${i}`),
-      "src/opts.go:50:\twords := parse(os.Getenv(\"FZF_OPTS\"))",
-      "src/opts.go:51:\tpath := os.Getenv(\"FZF_OPTS_FILE\")",
+      'src/opts.go:50:\twords := parse(os.Getenv("FZF_OPTS"))',
+      'src/opts.go:51:\tpath := os.Getenv("FZF_OPTS_FILE")',
     ].join("\n");
     const p = prepareSearch(parseSearch(lines), "where are FZF_OPTS and FZF_OPTS_FILE read?")!;
     const [whole, part] = p.groups.at(-1)!.matches;
@@ -42,7 +53,10 @@ describe("exact terms count where the identifier stands whole", () => {
 describe("a line repeated across files is shown once or twice, the files are listed", () => {
   it("keeps informative lines over the twentieth copy of one call", () => {
     const copies = Array.from({ length: 30 }, (_, i) => `internal/view/v${i}.go:${10 + i}:\tif !${"abcdefghij"[i % 10]}.App().Config.IsReadOnly() {`);
-    const names = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basil cedar dune".split(" ");
+    const names =
+      "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basil cedar dune".split(
+        " ",
+      );
     const own = names.map((n, i) => `internal/config/k${i}.go:${5 + i}:\t${n}ReadOnly bool // ${n} setting`);
     const kept = pick([...copies, ...own].join("\n"), 20);
     expect(kept.filter((k) => k.startsWith("internal/view/")).length).toBeLessThanOrEqual(2);

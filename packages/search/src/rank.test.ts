@@ -5,7 +5,16 @@ import { rankMatches, words } from "./rank.js";
 
 describe("rank", () => {
   it("splits identifiers and stems lightly", () => {
-    expect(words("resolvedTimeout = TimeoutSauce(connect_timeout, HTTPRequest)")).toEqual(["resolv", "timeout", "timeout", "sauce", "connect", "timeout", "http", "request"]);
+    expect(words("resolvedTimeout = TimeoutSauce(connect_timeout, HTTPRequest)")).toEqual([
+      "resolv",
+      "timeout",
+      "timeout",
+      "sauce",
+      "connect",
+      "timeout",
+      "http",
+      "request",
+    ]);
     expect(stem("timeouts")).toBe("timeout");
     expect(stem("rejected")).toBe("reject");
     expect(stem("class")).toBe("class");

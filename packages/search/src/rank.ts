@@ -33,9 +33,23 @@ const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
 const PARTS_CACHE_MAX = 50_000;
 const partsCache = new Map<string, string[]>();
 
-const HISTORY_WORDS = new Set(["changelog", "chang", "change", "release", "releas", "version", "histor", "history", "news", "introduc", "introduce", "deprecat", "deprecate"]);
+const HISTORY_WORDS = new Set([
+  "changelog",
+  "chang",
+  "change",
+  "release",
+  "releas",
+  "version",
+  "histor",
+  "history",
+  "news",
+  "introduc",
+  "introduce",
+  "deprecat",
+  "deprecate",
+]);
 // A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
-const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*\[\]\w.]+\s+`[^`]*`\s*$/;
+const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*[\]\w.]+\s+`[^`]*`\s*$/;
 
 // Lines that say where failures and deprecations happen: readers look for these first.
 // Macro spellings count too (`JSON_THROW(`, `BOOST_THROW_EXCEPTION`).
@@ -80,8 +94,10 @@ export function rankMatches(
   const n = matches.length;
   const paths = new Map<string, PathFacts>();
   const facts = (path: string): PathFacts => {
-    let f = paths.get(path);
-    if (!f) paths.set(path, (f = pathFacts(path)));
+    const known = paths.get(path);
+    if (known) return known;
+    const f = pathFacts(path);
+    paths.set(path, f);
     return f;
   };
   // Only the question's terms matter for BM25: a line's other words are not counted at all.

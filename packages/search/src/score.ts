@@ -10,8 +10,8 @@ const DEFINITION = [
   /^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:fn|struct|enum|trait|impl|type|mod|const|static|macro_rules!)\b/,
   /^\s*(?:async\s+)?def\s+\w|^\s*class\s+\w/,
   /^\s*func\s+(?:\([^)]*\)\s*)?\w|^\s*type\s+\w+\s+(?:struct|interface|func)/,
-  /^\s*(?:(?:public|private|protected|static|final|abstract|synchronized|native|default|override|virtual|inline|constexpr|extern|friend)\s+)+[\w<>\[\],.?\s]*\b\w+\s*\(/,
-  /^[A-Za-z_][\w\s\*&:<>,]*\b\w+\s*\([^;]*\)?\s*(?:const\s*)?(?:\{|;)?\s*$/,
+  /^\s*(?:(?:public|private|protected|static|final|abstract|synchronized|native|default|override|virtual|inline|constexpr|extern|friend)\s+)+[\w<>[\],.?\s]*\b\w+\s*\(/,
+  /^[A-Za-z_][\w\s*&:<>,]*\b\w+\s*\([^;]*\)?\s*(?:const\s*)?(?:\{|;)?\s*$/,
   /^\s*#\s*define\s+\w/,
   // Kotlin, Scala, Swift, C#, PHP, Ruby, shell: declarations led by modifiers and keywords.
   /^\s*(?:(?:public|private|protected|internal|open|override|abstract|final|sealed|data|inline|suspend|lateinit|const|static|lazy|implicit|case|fileprivate|mutating|@\w+)\s+)*(?:fun|val|var|let|object|def|trait|protocol|extension|struct|class|interface|typealias|func|init)\s+[\w$`<(]/,
@@ -19,7 +19,7 @@ const DEFINITION = [
   /^\s*(?:def\s+(?:self\.)?\w|module\s+[A-Z]|attr_(?:reader|writer|accessor)\s)/,
   /^\s*(?:function\s+)?[\w-]+\s*\(\)\s*\{?\s*$/,
   // Go struct fields with tags and JVM-API signatures (`public final fun readTimeout (J…)`).
-  /^\s*[A-Z]\w*\s+[*\[\]\w.]+\s+`[^`]*`\s*$/,
+  /^\s*[A-Z]\w*\s+[*[\]\w.]+\s+`[^`]*`\s*$/,
   /^\s*(?:[\w$]+\.)*[\w$]+\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)/,
   /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^={]+)?\s*\{\s*$/,
   // Typed signatures without a body: TS overloads and interface members, Java/C# abstract methods.

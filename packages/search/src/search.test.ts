@@ -20,11 +20,19 @@ function rgOutput(): string {
   return out.join("\n");
 }
 
-
 describe("parse", () => {
   it("reads matches, context, separators, headings, Windows paths and notices", () => {
     const p = parseSearch(
-      ["src/a.ts:3:foo()", "src/a.ts-4-bar", "--", "C:\\repo\\b.c:10:int foo(void);", "C:\\repo\\b.c-11-{", "src/a-1.ts:9:x", "Binary file img.png matches", "garbage line"].join("\n"),
+      [
+        "src/a.ts:3:foo()",
+        "src/a.ts-4-bar",
+        "--",
+        "C:\\repo\\b.c:10:int foo(void);",
+        "C:\\repo\\b.c-11-{",
+        "src/a-1.ts:9:x",
+        "Binary file img.png matches",
+        "garbage line",
+      ].join("\n"),
     );
     expect(p.lines.map((l) => l.kind)).toEqual(["match", "context", "separator", "match", "context", "match", "notice", "other"]);
     expect(p.lines[3]).toMatchObject({ path: "C:\\repo\\b.c", line: 10, text: "int foo(void);" });
@@ -101,7 +109,9 @@ describe("lossless form (no store)", () => {
 
 describe("properties", () => {
   const line = fc.oneof(
-    fc.tuple(fc.constantFrom("a.ts", "b/c.py", "C:\\x\\y.c", "d-1.go"), fc.nat(999), fc.constantFrom(":", "-"), fc.string({ maxLength: 30 })).map(([p, n, s, t]) => `${p}${s}${n}${s}${t}`),
+    fc
+      .tuple(fc.constantFrom("a.ts", "b/c.py", "C:\\x\\y.c", "d-1.go"), fc.nat(999), fc.constantFrom(":", "-"), fc.string({ maxLength: 30 }))
+      .map(([p, n, s, t]) => `${p}${s}${n}${s}${t}`),
     fc.constantFrom("--", "", "\r", "Binary file x matches"),
     fc.string({ maxLength: 30 }),
     fc.string({ unit: "binary", maxLength: 20 }),
@@ -140,7 +150,10 @@ describe("plugin", () => {
     expect(c.kinds).toEqual(["search"]);
     const text = rgOutput();
     const ctx = createMockContext({ allowLossy: true, inputTokens: estimateTokenizer.count(text) });
-    const r = (await c.compress(createUnit(text, { query: "missing timeout", source: { toolName: "grep", toolArgs: '{"command":"rg -n lookupUser"}' } }), ctx)) as CompressorResultV2;
+    const r = (await c.compress(
+      createUnit(text, { query: "missing timeout", source: { toolName: "grep", toolArgs: '{"command":"rg -n lookupUser"}' } }),
+      ctx,
+    )) as CompressorResultV2;
     expect(r.text).toContain("docs/guide.md:88:");
     // The output's tokens are counted once, on the final text, and handed to the pipeline.
     expect(r.outputTokens).toBe(estimateTokenizer.count(r.text));
@@ -154,10 +167,20 @@ describe("plugin", () => {
 
   it("passes the pipeline's validation (checkCompressor) on own fixtures, lossy and lossless", async () => {
     const flat = rgOutput();
-    const small = ["src/a.ts:3:  foo(1)", "src/a.ts:9:  foo(2)", "src/b.ts:4:export function foo(x: number) {", "src/b.ts:7:  return foo(x - 1);"].join("\n") + "\n";
-    const heading = Array.from({ length: 60 }, (_, f) => [`pkg/mod${f}/file.kt`, ...Array.from({ length: 5 }, (_, k) => `${k * 10 + 1}:    client.readTimeout(${k}, SECONDS)`)].join("\n")).join("\n\n") + "\n";
+    const small =
+      ["src/a.ts:3:  foo(1)", "src/a.ts:9:  foo(2)", "src/b.ts:4:export function foo(x: number) {", "src/b.ts:7:  return foo(x - 1);"].join("\n") + "\n";
+    const heading =
+      Array.from({ length: 60 }, (_, f) =>
+        [`pkg/mod${f}/file.kt`, ...Array.from({ length: 5 }, (_, k) => `${k * 10 + 1}:    client.readTimeout(${k}, SECONDS)`)].join("\n"),
+      ).join("\n\n") + "\n";
     const report = await checkCompressor(headroomPlugin(), [
-      { name: "flat rg output", text: flat, query: "where is lookupUser defined?", source: { toolName: "grep", toolArgs: '{"command":"rg -n lookupUser"}' }, expect: "compressed" },
+      {
+        name: "flat rg output",
+        text: flat,
+        query: "where is lookupUser defined?",
+        source: { toolName: "grep", toolArgs: '{"command":"rg -n lookupUser"}' },
+        expect: "compressed",
+      },
       { name: "small output", text: small },
       { name: "--heading output", text: heading, query: "how is readTimeout applied?", expect: "compressed" },
     ]);
@@ -171,7 +194,9 @@ describe("plugin", () => {
     const ctrl = new AbortController();
     ctrl.abort(new Error("cut off"));
     const text = rgOutput();
-    expect(() => c.compress(createUnit(text), createMockContext({ allowLossy: true, inputTokens: estimateTokenizer.count(text), signal: ctrl.signal }))).toThrow("cut off");
+    expect(() =>
+      c.compress(createUnit(text), createMockContext({ allowLossy: true, inputTokens: estimateTokenizer.count(text), signal: ctrl.signal })),
+    ).toThrow("cut off");
   });
 });
 
@@ -183,7 +208,9 @@ describe.skipIf(!existsSync(corpus))("corpus search cases", () => {
   it("compresses every case, keeps every marker recoverable and the definitions probes visible", () => {
     const dir = path.join(corpus, "search");
     const count = (t: string) => estimateTokenizer.count(t);
-    for (const f of readdirSync(dir).filter((x) => x.endsWith(".json")).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith(".json"))
+      .sort()) {
       const c = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { content: string; query: string };
       const r = compressSearch(c.content, true, { query: c.query, count })!;
       expect(r.originals![0]!.content).toBe(c.content);
@@ -196,7 +223,10 @@ describe.skipIf(!existsSync(corpus))("corpus search cases", () => {
 
 describe("selection", () => {
   it("keeps one of a run of lines that differ only in numbers, and never takes data rows for definitions", () => {
-    const rows = Array.from({ length: 400 }, (_, i) => `bench/raw.csv:${i + 1}:run_${"x"},1,${i},tool (ASCII),tool -r --no-widget ./,0.${1000 + i * 37},${200 + i},`);
+    const rows = Array.from(
+      { length: 400 },
+      (_, i) => `bench/raw.csv:${i + 1}:run_${"x"},1,${i},tool (ASCII),tool -r --no-widget ./,0.${1000 + i * 37},${200 + i},`,
+    );
     const code = Array.from({ length: 400 }, (_, i) => `src/m${i}.rs:${10 + i}:    let w = widget_${i}(cfg.widget, ${i});`);
     const text = [...rows, ...code, "src/lib.rs:7:pub fn widget(cfg: &Config) -> Widget {"].join("\n");
     const r = compressSearch(text, true, { query: "where is widget defined" })!;
@@ -224,7 +254,8 @@ describe("selection", () => {
   });
 
   it("cuts short outputs more gently than long ones (the shared budget curve)", () => {
-    const out = (n: number) => Array.from({ length: n }, (_, i) => `src/mod${i % 40}/file${i}.ts:${i + 1}:  const handler${i} = registerHandler(app, "route-${i}");`).join("\n");
+    const out = (n: number) =>
+      Array.from({ length: n }, (_, i) => `src/mod${i % 40}/file${i}.ts:${i + 1}:  const handler${i} = registerHandler(app, "route-${i}");`).join("\n");
     const count = (s: string) => Math.ceil(s.length / 4);
     const share = (n: number) => {
       const t = out(n);
@@ -235,7 +266,14 @@ describe("selection", () => {
   });
 
   it("lists hidden files with their counts, sharing each directory", () => {
-    expect(listFiles([{ path: "a/b/x.c", n: 3 }, { path: "a/b/y.c", n: 1 }, { path: "z.md", n: 2 }, { path: "a/c.h", n: 1 }])).toBe("a/b/{x.c (3), y.c (1)}, z.md (2), a/c.h (1)");
+    expect(
+      listFiles([
+        { path: "a/b/x.c", n: 3 },
+        { path: "a/b/y.c", n: 1 },
+        { path: "z.md", n: 2 },
+        { path: "a/c.h", n: 1 },
+      ]),
+    ).toBe("a/b/{x.c (3), y.c (1)}, z.md (2), a/c.h (1)");
   });
 
   it("with a token counter, fills the token target instead of undershooting it", () => {
