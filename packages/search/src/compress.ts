@@ -52,6 +52,8 @@ export interface PreparedSearch {
   features: Map<SearchLine, LineFeatures>;
   /** Per group, its lines that define the searched symbol. */
   defs: GreedyGroup[];
+  /** Weighed length of each line plus its newline (selection's price of a line), known up front. */
+  costs: Map<SearchLine, number>;
   /** Weighed length of the whole input. */
   weight: number;
   /** Weighed length of the closing list when it names every file. */
@@ -105,7 +107,8 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     score: withExactTerms(rankMatches(all, query, symbol, textWords), all, query, toolArgs),
     features: lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords),
     defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
-    weight: lines.reduce((n, l) => n + weigh(l.raw) + 1, 0),
+    weight: lines.reduce((n, l) => n + costOf(l), 0),
+    costs: new Map(lines.map((l) => [l, costOf(l)])),
     listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
   };
 }
@@ -155,7 +158,7 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   const { lines } = parsed;
   const keep = new Set<SearchLine>();
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
-  const cost = (l: SearchLine) => weigh(l.raw) + 1;
+  const cost = (l: SearchLine) => p.costs.get(l) ?? costOf(l);
   // The budget covers the whole output: marker, notes and kept lines.
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias });
   const budget = Math.max(600, p.weight * share);
@@ -308,6 +311,11 @@ function rollUp(files: readonly { path: string; n: number }[], depth: number): s
   const parts: string[] = [];
   for (const [key, g] of groups) parts.push(g.files === 1 ? `${g.path} (${g.n})` : `${key || "all"} (${g.files} files, ${g.n} matches)`);
   return parts.join(", ");
+}
+
+/** Weighed length of a line and its newline. */
+function costOf(l: SearchLine): number {
+  return weigh(l.raw) + 1;
 }
 
 /** Length with every run of spaces or tabs counted once (tokenizers encode a run as one token). */

@@ -70,14 +70,11 @@ export function spendGreedy(
   const pending: Cand[][] = groups.map(() => []);
   const successor = new Map<Cand, Cand>();
   const keptKeys = new Map<string, number>();
-  const seenShapes = new Set<string>();
   groups.forEach((g, file) => {
     let prev: Cand | undefined;
-    g.matches.forEach((line, i) => {
+    g.matches.forEach((line) => {
       const f = features.get(line)!;
-      const repeat = seenShapes.has(f.shape) || echoes(g.matches, i, features);
-      seenShapes.add(f.shape);
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
+      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;
@@ -189,16 +186,6 @@ const ECHO_WINDOW = 8;
 /** Word-set likeness from which a line counts as a near-repeat of an earlier one. */
 const ECHO_LIKENESS = 0.7;
 
-/**
- * True when match `i` nearly repeats one of the few matches before it in its file (the second of "Two X
- * flags equal Y" / "Three X flags equal Y"): the first occurrence stands for the variants after it.
- */
-function echoes(matches: readonly SearchLine[], i: number, features: ReadonlyMap<SearchLine, LineFeatures>): boolean {
-  const w = features.get(matches[i]!)!.words;
-  if (!w.size) return false;
-  for (let j = Math.max(0, i - ECHO_WINDOW); j < i; j++) if (jaccard(w, features.get(matches[j]!)!.words) >= ECHO_LIKENESS) return true;
-  return false;
-}
 
 /** True when `b` is on the line right after `a`. */
 function adjacent(a: SearchLine, b: SearchLine): boolean {
@@ -214,24 +201,40 @@ function before(a: Cand, b: Cand): number {
 export interface LineFeatures {
   words: Set<string>;
   shape: string;
+  /**
+   * True when an earlier line has the same shape, or one of the few lines before it in its file nearly
+   * the same words (the second of "Two X flags equal Y" / "Three X flags equal Y"): the first occurrence
+   * stands for the variants after it.
+   */
+  repeat: boolean;
   /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
   key: string;
 }
 
-/** Features of every line; `skip` holds the searched symbol's words, which every line shares. */
+/** Features of every line, in input order (groups by file); `skip` holds the searched symbol's words, which every line shares. */
 export function lineFeatures(
   lines: readonly SearchLine[],
   skip: ReadonlySet<string>,
   textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
 ): Map<SearchLine, LineFeatures> {
-  return new Map(
-    lines.map((l) => {
-      const w = lineWords(textWords(l), skip);
-      // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
-      const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
-      return [l, { words: w, shape: shapeOf(l.text ?? ""), key: [...w].sort().join(" ") + "|" + numbers.join(",") }];
-    }),
-  );
+  const out = new Map<SearchLine, LineFeatures>();
+  const seenShapes = new Set<string>();
+  // The last few lines of each file, for near-repeats.
+  const recent = new Map<string | undefined, Set<string>[]>();
+  for (const l of lines) {
+    const w = lineWords(textWords(l), skip);
+    const shape = shapeOf(l.text ?? "");
+    const before = recent.get(l.path) ?? [];
+    recent.set(l.path, before);
+    const repeat = seenShapes.has(shape) || (w.size > 0 && before.some((b) => jaccard(w, b) >= ECHO_LIKENESS));
+    seenShapes.add(shape);
+    before.push(w);
+    if (before.length > ECHO_WINDOW) before.shift();
+    // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
+    const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
+    out.set(l, { words: w, shape, key: `${[...w].sort().join(" ")}|${numbers.join(",")}`, repeat });
+  }
+  return out;
 }
 
 function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<string> {
