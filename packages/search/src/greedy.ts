@@ -66,28 +66,17 @@ export function spendGreedy(
 ): void {
   const keptIn: Cand[][] = groups.map(() => []);
   const keptShapes = new Set<string>();
+  const keptKeys = new Map<string, number>();
+  const { all, successor } = candidates(groups, features);
   const initial: Cand[] = [];
   const pending: Cand[][] = groups.map(() => []);
-  const successor = new Map<Cand, Cand>();
-  const keptKeys = new Map<string, number>();
-  groups.forEach((g, file) => {
-    let prev: Cand | undefined;
-    g.matches.forEach((line) => {
-      const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
-      if (prev && opens(prev.line, line)) successor.set(prev, c);
-      if (prev && adjacent(prev.line, line)) {
-        c.before = prev;
-        prev.after = c;
-      }
-      prev = c;
-      if (keep.has(line)) record(c);
-      else {
-        initial.push(c);
-        pending[file]!.push(c);
-      }
-    });
-  });
+  for (const c of all) {
+    if (keep.has(c.line)) record(c);
+    else {
+      initial.push(c);
+      pending[c.file]!.push(c);
+    }
+  }
   const hiddenLeft = pending.map((p) => p.length);
   const cursor = groups.map(() => 0);
   for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
@@ -169,6 +158,27 @@ export function spendGreedy(
 /** Tests, fixtures, data files and release notes: worth showing, but not at the cost of sources. */
 function secondary(path: string): boolean {
   return isTestPath(path) || isDataPath(path) || isHistoryPath(path);
+}
+
+/** One candidate per match, linked to its neighbours, and each open line's successor. */
+function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<SearchLine, LineFeatures>): { all: Cand[]; successor: Map<Cand, Cand> } {
+  const all: Cand[] = [];
+  const successor = new Map<Cand, Cand>();
+  groups.forEach((g, file) => {
+    let prev: Cand | undefined;
+    for (const line of g.matches) {
+      const f = features.get(line)!;
+      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
+      if (prev && opens(prev.line, line)) successor.set(prev, c);
+      if (prev && adjacent(prev.line, line)) {
+        c.before = prev;
+        prev.after = c;
+      }
+      prev = c;
+      all.push(c);
+    }
+  });
+  return { all, successor };
 }
 
 const OPEN = /(?:[{([,\\=+]|&&|\|\||::?)\s*$/;
