@@ -196,7 +196,6 @@ const ECHO_WINDOW = 8;
 /** Word-set likeness from which a line counts as a near-repeat of an earlier one. */
 const ECHO_LIKENESS = 0.7;
 
-
 /** True when `b` is on the line right after `a`. */
 function adjacent(a: SearchLine, b: SearchLine): boolean {
   return a.line !== undefined && b.line === a.line + 1;

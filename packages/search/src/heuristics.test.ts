@@ -126,6 +126,13 @@ describe("detector", () => {
     expect(searchConfidence("Just a sentence.\nAnother: one.\n")).toBe(0);
   });
 
+  it("folds short plurals, so a question's `flag` meets a `flags/` directory", () => {
+    expect(words("core/flags/defs.rs keys tests class")).toEqual(["core", "flag", "def", "rs", "key", "test", "class"]);
+    const m = matchesOf(['crates/core/flags/defs.rs:2860:        Some("no-hidden")', 'crates/core/util/misc.rs:10:        Some("no-hidden")'].join("\n"));
+    const s = rankMatches(m, "where is the flag defined?", "hidden");
+    expect(s.get(m[0]!)!).toBeGreaterThan(s.get(m[1]!)!);
+  });
+
   it("splits identifiers the same way as before (words)", () => {
     expect(words("HTTPRequestTimeout fooBar2Baz")).toEqual(["http", "request", "timeout", "foo", "bar2", "baz"]);
   });

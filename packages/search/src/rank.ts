@@ -18,7 +18,7 @@ export function words(text: string): string[] {
     let parts = partsCache.get(raw);
     if (!parts) {
       parts = splitIdentifier(raw)
-        .map((p) => stem(p.toLowerCase()))
+        .map((p) => singular(stem(p.toLowerCase())))
         .filter((w) => w.length >= 2);
       // Identifiers repeat across lines: a bounded cache (cleared when full) keeps splitting linear.
       if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
@@ -27,6 +27,14 @@ export function words(text: string): string[] {
     for (const w of parts) out.push(w);
   }
   return out;
+}
+
+/**
+ * The toolkit's `stem` leaves words of up to five letters alone; search terms are often short plurals of
+ * the names in paths and code (`flags/` for "flag", `keys`, `tests`), so a plain plural `s` is folded too.
+ */
+function singular(w: string): string {
+  return w.length >= 4 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is") ? w.slice(0, -1) : w;
 }
 
 const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
