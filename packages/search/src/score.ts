@@ -71,12 +71,18 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
   const lower = sample.map((t) => t.toLowerCase());
   const candidates = new Set<string>();
   for (const t of lower.slice(0, 50)) for (const w of t.match(/[a-z_$][\w$]{2,}/g) ?? []) candidates.add(w);
+  // Longest first (then alphabetical): the first candidate in enough lines is the answer, and a
+  // candidate is dropped as soon as it misses more lines than the 10% allowed.
+  const allowed = lower.length - Math.ceil(lower.length * 0.9);
+  const order = [...candidates].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   let best: string | undefined;
-  for (const w of [...candidates].sort()) {
-    if (best && w.length <= best.length) continue;
-    let n = 0;
-    for (const t of lower) if (t.includes(w)) n++;
-    if (n >= lower.length * 0.9) best = w;
+  for (const w of order) {
+    let misses = 0;
+    for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
+    if (misses <= allowed) {
+      best = w;
+      break;
+    }
   }
   return best;
 }
