@@ -319,7 +319,7 @@ function costOf(l: SearchLine): number {
 }
 
 /** Length with every run of spaces or tabs counted once (tokenizers encode a run as one token). */
-function weigh(s: string): number {
+export function weigh(s: string): number {
   let n = s.length;
   for (const m of s.match(/[ \t]{2,}/g) ?? []) n -= m.length - 1;
   return n;

@@ -2,9 +2,9 @@
  * @headroom/search — compresses grep/ripgrep output: grouped by file, definitions over usages,
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION_V2, type CompressOutcomeV2, type CompressorResultV2, type CompressorV2 } from "@headroom/core";
+import { ccrKey, marker, SPECIFICATION_VERSION_V2, type CompressOutcomeV2, type CompressorResultV2, type CompressorV2 } from "@headroom/core";
 import { estimateTokens, keepShare } from "@headroom/text";
-import { prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { prepareSearch, selectSearch, weigh, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
 import { searchDetector } from "./detect.js";
@@ -46,17 +46,18 @@ export function compressSearch(text: string, allowLossy: boolean, options: Compr
     return h === null ? null : counted({ text: h, lossless: true, transforms: ["search:heading"] }, options.count);
   };
   if (!allowLossy) return heading();
-  const lossy = fitToTokens(text, options);
+  // The key is hashed once; each candidate output is rendered whole (marker included), so the count of
+  // the chosen one is its exact `outputTokens`.
+  let key: string | undefined;
+  const render = (l: LossySearch) => `${marker(`${l.matches} matches in ${l.files} files compressed to ${l.keptMatches}`, (key ??= ccrKey(text)))}\n${l.text}`;
+  const fitted = fitToTokens(text, options, render);
   // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
-  if (!lossy) return heading();
-  const r = markWhole(
-    text,
-    `${lossy.matches} matches in ${lossy.files} files compressed to ${lossy.keptMatches}`,
-    lossy.text,
-    { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files },
-    "search:select",
-  );
-  return r && counted(r, options.count);
+  if (!fitted) return heading();
+  const { lossy, out, tokens } = fitted;
+  if (out.length >= text.length) return heading();
+  const meta = { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files };
+  const r: CompressorResultV2 = { text: out, lossless: false, originals: [{ key: key ?? ccrKey(text), content: text, meta }], transforms: ["search:select"] };
+  return tokens !== undefined ? { ...r, outputTokens: tokens } : r;
 }
 
 /** The result with `outputTokens`, counted once on the final text, when a counter is at hand. */
@@ -68,11 +69,12 @@ function counted(r: CompressorResultV2, count?: (s: string) => number): Compress
  * The output may take the share of the input's tokens that the shared budget curve of @headroom/text
  * allows for its size (or `targetRatio` when given). Selection prices lines by weighed characters, known
  * up front, which track tokens only roughly (hashes, paths and notes tokenize worse than code); with a
- * token counter the selected text is counted and, while it falls short of the goal by more than 5%,
- * selected again with the budget rescaled (at most twice). Only selected texts are counted, never the
- * input (the pipeline's count is reused) or candidates inside selection.
+ * token counter the selected text (marker included) is counted and, when it falls short of the goal by
+ * more than 5%, selected once more with the budget rescaled; that second text is counted only when its
+ * tokens, predicted from the first one's tokens per weighed character, stay within the goal. The input
+ * is never counted again (the pipeline's count is reused), nor are candidates inside selection.
  */
-function fitToTokens(text: string, o: CompressSearchOptions): LossySearch | null {
+function fitToTokens(text: string, o: CompressSearchOptions, render: (l: LossySearch) => string): { lossy: LossySearch; out: string; tokens?: number } | null {
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
   const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias });
@@ -82,38 +84,28 @@ function fitToTokens(text: string, o: CompressSearchOptions): LossySearch | null
   const prepared = prepareSearch(parsed, o.query, o.toolArgs);
   if (!prepared) return null;
   o.signal?.throwIfAborted();
-  let best = selectSearch(prepared, { targetRatio: share });
-  if (!best || !o.count) return best;
+  const first = selectSearch(prepared, { targetRatio: share });
+  if (!first) return null;
+  const out = render(first);
+  if (!o.count) return { lossy: first, out };
   const goal = share * inputTokens;
-  let lo = share;
-  let hi = Infinity;
-  let tokens = o.count(best.text) + MARKER_TOKENS;
-  // Secant steps while the output undershoots the goal, bisection once a step has overshot it; at most
-  // `FIT_ROUNDS` more selections, each counted once (an output is a fraction of the input).
-  for (let round = 0; round < FIT_ROUNDS && tokens < goal * FIT_UNDER; round++) {
-    o.signal?.throwIfAborted();
-    const ratio = hi === Infinity ? lo * Math.min(2, goal / tokens) : (lo + hi) / 2;
-    const next = selectSearch(prepared, { targetRatio: ratio });
-    if (!next) break;
-    const t = o.count(next.text) + MARKER_TOKENS;
-    if (t > goal) {
-      hi = ratio;
-      continue;
-    }
-    best = next;
-    tokens = t;
-    lo = ratio;
-  }
-  return best;
+  const tokens = o.count(out);
+  if (tokens >= goal * FIT_UNDER) return { lossy: first, out, tokens };
+  // One secant step: the first output's tokens per weighed character predict the second's, so only the
+  // output finally chosen is counted again.
+  o.signal?.throwIfAborted();
+  const perWeight = tokens / weigh(out);
+  const next = selectSearch(prepared, { targetRatio: share * Math.min(2, goal / tokens) });
+  if (!next) return { lossy: first, out, tokens };
+  const nextOut = render(next);
+  if (weigh(nextOut) * perWeight > goal * FIT_OVER) return { lossy: first, out, tokens };
+  return { lossy: next, out: nextOut, tokens: o.count(nextOut) };
 }
 
-/** A selection at or above this share of the token goal is kept (no further pass). */
+/** A first selection at or above this share of the token goal is kept (no second pass). */
 const FIT_UNDER = 0.95;
-/** Most extra selections to approach the token goal. */
-const FIT_ROUNDS = 2;
-
-// The marker line: `[N matches in F files compressed to K. Retrieve more: hash=<24 hex>]`.
-const MARKER_TOKENS = 30;
+/** The second selection is taken only when its predicted tokens stay within this share of the goal. */
+const FIT_OVER = 1.02;
 
 /** Creates the search compressor (spec v2, kind `search`); uses the unit's preceding user turn as the query. */
 export function createSearchCompressor(options: SearchCompressorOptions = {}): CompressorV2 {
