@@ -1,7 +1,9 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
-import { queryTerms, selectItems } from "./select.js";
+import { queryTerms, type QueryTerms } from "@headroom/text";
+import { crushLines, parseJsonLines } from "./lines.js";
+import { selectItems } from "./select.js";
 import { cutText, skeleton, slimObject } from "./slim.js";
 
 /** Options of `crush()`. */
@@ -12,6 +14,8 @@ export interface CrushOptions {
   reversible?: boolean;
   /** The user turn before the tool call, for query-aware selection. */
   query?: string;
+  /** Arguments of the tool call (JSON or text): their exact tokens (ids, paths, patterns) count like the query's. */
+  toolArgs?: string;
   /** Aggressiveness; > 1 keeps fewer items. Default 1. */
   bias?: number;
   /** Arrays shorter than this are never thinned. Default 10. */
@@ -92,8 +96,10 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   try {
     tree = parseJson(trimmed);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) return null;
-    throw e;
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    // Not one document: JSON lines are records of an array, and stay JSON lines.
+    const lines = c0 === '"' ? null : parseJsonLines(trimmed);
+    return lines ? crushLines(text, lines, options) : null;
   }
   const compact = toJson(tree);
   const encoder = new Encoder({ count });
@@ -124,7 +130,7 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
 
 interface ThinState {
   opts: Required<Pick<CrushOptions, "minItems" | "longString" | "blobString" | "bias" | "keepShare">>;
-  terms: string[];
+  terms: QueryTerms;
   before: number;
   after: number;
   changed: boolean;
@@ -143,7 +149,7 @@ interface ThinState {
 function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
   const st: ThinState = {
     opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: o.bias ?? 1, keepShare: o.keepShare ?? 0.2 },
-    terms: queryTerms(o.query),
+    terms: queryTerms(o.query, o.toolArgs),
     before: 0,
     after: 0,
     changed: false,
