@@ -3,6 +3,7 @@ import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson
 import { Encoder, type CountFn } from "./encode.js";
 import { queryTerms, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
+import { crushXml } from "./xml.js";
 import { selectItems } from "./select.js";
 import { cutText, skeleton, slimObject } from "./slim.js";
 
@@ -90,6 +91,7 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const count = options.count ?? estimate;
   const trimmed = text.trim();
   const c0 = trimmed[0];
+  if (c0 === "<") return crushXml(text, options);
   if (c0 !== "{" && c0 !== "[" && c0 !== '"') return null;
   if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;

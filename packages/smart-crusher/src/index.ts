@@ -1,5 +1,6 @@
 import type { CompressorV2 } from "@headroom/core";
 import { crush, type CrushOptions } from "./crush.js";
+import { xmlDetector } from "./xml.js";
 
 export { crush, encode, longStringType } from "./crush.js";
 export type { CrushOptions, CrushResult } from "./crush.js";
@@ -7,7 +8,9 @@ export { decode, decodeToJson, decodeTree } from "./decode.js";
 export { parseJson, toJson, toValue, fromValue, maxNesting, JObj, RawNum, JsonSyntaxError, MAX_DEPTH } from "./ast.js";
 export type { JVal } from "./ast.js";
 export { selectItems, changePoints, TROUBLE } from "./select.js";
-export { parseJsonLines, discriminator } from "./lines.js";
+export { parseJsonLines, discriminator, entityField } from "./lines.js";
+export { crushXml, parseXml, repeatedItems, xmlDetector } from "./xml.js";
+export type { XmlElement } from "./xml.js";
 export type { JsonLines } from "./lines.js";
 /** Query terms as the selection uses them (re-exported from @headroom/text). */
 export { queryTerms } from "@headroom/text";
@@ -32,10 +35,12 @@ export function createSmartCrusher(options: SmartCrusherOptions = {}): Compresso
     name: "smart-crusher",
     // `log` too: the router calls time-stamped JSON lines (`go test -json`, Logpush) a log; they are
     // records, selected by structure here. Any other log is declined at its first character.
-    kinds: ["json", "log"],
+    kinds: ["json", "log", "xml"],
     priority,
+    detectors: [xmlDetector],
     compress(unit, ctx) {
       if (ctx.detection?.kind === "log" && !/^\s*[{[]/.test(unit.text)) return { decline: "a log that is not JSON lines" };
+      if (ctx.detection?.kind === "xml" && !ctx.allowLossy) return { decline: "XML reports are only thinned with a store" };
       const r = crush(unit.text, {
         ...crushOptions,
         count: (t) => ctx.tokenizer.count(t),
