@@ -46,6 +46,8 @@ export interface CrushResult {
   /** Items in thinned arrays before and after selection (0/0 when lossless). */
   itemsBefore: number;
   itemsAfter: number;
+  /** Tokens of `text` by the given `count`, when it was counted exactly on the way (never an estimate). */
+  tokens?: number;
 }
 
 const estimate: CountFn = (t) => Math.ceil(t.length / 4);
@@ -118,16 +120,21 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const compactTokens = estimateLarge(compact, count);
   if (lossy) {
     lossyTokens = estimateLarge(lossy.text, count);
-    if (lossyTokens < compactTokens * 0.5) return lossy;
+    if (lossyTokens < compactTokens * 0.5) return exact(lossy, lossyTokens);
   }
   const table = encoder.encode(tree);
   const tableTokens = table === compact ? compactTokens : estimateLarge(table, count);
   const best = tableTokens < compactTokens ? { text: table, tokens: tableTokens, form: "table" } : { text: compact, tokens: compactTokens, form: "minify" };
-  if (lossy && lossyTokens < best.tokens) return lossy;
+  if (lossy && lossyTokens < best.tokens) return exact(lossy, lossyTokens);
   // Already in its shortest form: decline rather than return the same text.
   if (best.text === trimmed || (trimmed === compact && best.tokens >= compactTokens)) return null;
   if (best.text.length >= text.length && best.tokens >= compactTokens) return null;
-  return { text: best.text, lossless: true, originals: [], transforms: [`smart-crusher:${best.form}`], itemsBefore: 0, itemsAfter: 0 };
+  return exact({ text: best.text, lossless: true, originals: [], transforms: [`smart-crusher:${best.form}`], itemsBefore: 0, itemsAfter: 0 }, best.tokens);
+}
+
+/** Attaches a token count when `estimateLarge` counted the whole text (it samples beyond EXACT_CHARS). */
+function exact(r: CrushResult, tokens: number): CrushResult {
+  return r.text.length <= EXACT_CHARS && Number.isInteger(tokens) ? { ...r, tokens } : r;
 }
 
 interface ThinState {

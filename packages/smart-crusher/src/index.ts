@@ -50,7 +50,7 @@ export function createSmartCrusher(options: SmartCrusherOptions = {}): Compresso
         ...(unit.source.toolArgs !== undefined ? { toolArgs: unit.source.toolArgs } : {}),
       });
       if (!r) return { decline: "not JSON, or already in its shortest form" };
-      return { text: r.text, lossless: r.lossless, originals: r.originals, transforms: r.transforms };
+      return { text: r.text, lossless: r.lossless, originals: r.originals, transforms: r.transforms, ...(r.tokens !== undefined ? { outputTokens: r.tokens } : {}) };
     },
   };
 }

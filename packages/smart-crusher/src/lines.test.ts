@@ -1,5 +1,5 @@
 import { findMarkerHashes } from "@headroom/core";
-import { checkCompressor } from "@headroom/core/testing";
+import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
 import { crush } from "./crush.js";
 import { headroomPlugin } from "./index.js";
@@ -72,6 +72,13 @@ describe("JSON lines", () => {
 });
 
 describe("plugin (spec v2) keeps the pipeline's rules", () => {
+  it("returns outputTokens only as the exact count of its text", async () => {
+    const ctx = createMockContext({ allowLossy: false });
+    const pretty = JSON.stringify({ a: [1, 2, 3], b: "x" }, null, 2);
+    const out = await headroomPlugin().compress(createUnit(pretty), ctx);
+    expect(out && "text" in out ? out.outputTokens : undefined).toBe(out && "text" in out ? ctx.tokenizer.count(out.text) : -1);
+  });
+
   const rows = JSON.stringify(Array.from({ length: 60 }, (_, i) => ({ id: i, name: `user${i}`, state: i === 7 ? "failed" : "ok", note: "x".repeat(30) })), null, 2);
   it("passes checkCompressor on JSON, JSON lines and non-JSON", async () => {
     const report = await checkCompressor(headroomPlugin(), [
