@@ -3,7 +3,7 @@
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
 import { createOriginals, type StoredOriginal } from "@headroom/core";
-import { keepChars, queryTerms, relevance, type QueryTerms } from "@headroom/text";
+import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
 import type { Node, Point, Tree } from "web-tree-sitter";
 import { getParser, parseText, withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
@@ -213,7 +213,7 @@ function advance(p: Point, s: string): Point {
  */
 export async function compressCode(text: string, language: LanguageId, options: CodeCompressOptions = {}): Promise<CodeCompression | null> {
   const reversible = options.reversible ?? true;
-  const bias = options.bias && Number.isFinite(options.bias) && options.bias > 0 ? options.bias : 1;
+  const bias = normalizeBias(options.bias);
   const maxErrorRatio = options.maxErrorRatio ?? 0.02;
   if (!text.trim()) return null;
   const tolerable = (e: ErrorStats) => e.count === 0 || (maxErrorRatio > 0 && e.chars <= maxErrorRatio * text.length);
@@ -232,8 +232,8 @@ export async function compressCode(text: string, language: LanguageId, options: 
       const terms = queryTerms(options.query, options.toolArgs);
       const keepBodies = relevantBodies(terms, bias);
       const edits = planEdits(tree, text, SPECS[lang], {
-        minBodyLines: Math.max(2, Math.round((options.minBodyLines ?? 5) / bias)),
-        minCommentLines: Math.max(2, Math.round((options.minCommentLines ?? 4) / bias)),
+        minBodyLines: scaleByBias(options.minBodyLines ?? 5, bias, 2),
+        minCommentLines: scaleByBias(options.minCommentLines ?? 4, bias, 2),
         keepName: namedBy(terms),
         ...(keepBodies ? { keepBodies } : {}),
         trimComments: options.trimComments ?? true,

@@ -1,7 +1,7 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
-import { queryTerms, type QueryTerms } from "@headroom/text";
+import { normalizeBias, queryTerms, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
 import { crushXml } from "./xml.js";
 import { selectItems } from "./select.js";
@@ -157,7 +157,7 @@ interface ThinState {
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
 function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
   const st: ThinState = {
-    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: o.bias ?? 1, keepShare: o.keepShare ?? 0.2 },
+    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: normalizeBias(o.bias), keepShare: o.keepShare ?? 0.2 },
     terms: queryTerms(o.query, o.toolArgs),
     before: 0,
     after: 0,

@@ -5,7 +5,7 @@
  * line that says what was dropped, counted by the stream's own discriminating field (`Action`, `level`…).
  */
 import { ccrKey, marker } from "@headroom/core";
-import { keepChars, queryTerms } from "@headroom/text";
+import { keepChars, normalizeBias, queryTerms } from "@headroom/text";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, toJson, type JVal } from "./ast.js";
 import type { CrushOptions, CrushResult } from "./crush.js";
 import { selectItems, TROUBLE, type Selection } from "./select.js";
@@ -178,10 +178,10 @@ export function crushLines(text: string, parsed: JsonLines, o: CrushOptions): Cr
   if (o.reversible && records.length >= minItems) {
     let total = 0;
     for (const l of compact) total += l.length + 1;
-    const budget = keepChars(total, { bias: o.bias ?? 1 });
+    const budget = keepChars(total, { bias: normalizeBias(o.bias) });
     // The selection fills half the budget; the rest is for the anomalies' context.
     const fit = Math.floor(((budget * 0.5) / total) * records.length);
-    const sel = selectItems(records, { terms: queryTerms(o.query, o.toolArgs), bias: o.bias ?? 1, budget: fit });
+    const sel = selectItems(records, { terms: queryTerms(o.query, o.toolArgs), bias: normalizeBias(o.bias), budget: fit });
     const keep = withContext(records, lines, sel, budget, total);
     if (keep.length < records.length) {
       const kept = new Set(keep);

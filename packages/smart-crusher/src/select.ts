@@ -1,4 +1,4 @@
-import { noTerms, relevance, type QueryTerms } from "@headroom/text";
+import { noTerms, normalizeBias, relevance, type QueryTerms } from "@headroom/text";
 import { JObj, RawNum, toJson, type JVal } from "./ast.js";
 
 /**
@@ -46,7 +46,7 @@ const QUERY_MAX_SHARE = 0.15;
 /** Picks the items of `items` to keep visible; `keep` is sorted ascending. */
 export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection {
   const n = items.length;
-  const bias = opts.bias && opts.bias > 0 ? opts.bias : 1;
+  const bias = normalizeBias(opts.bias);
   const reasons = new Map<number, Reason>();
   const all = () => ({ keep: items.map((_, i) => i), reasons });
   if (n <= 8) return all();

@@ -6,7 +6,7 @@
  * The output stays well-formed XML, every kept element byte-identical.
  */
 import { ccrKey, marker, type DetectorV2 } from "@headroom/core";
-import { keepChars, queryTerms } from "@headroom/text";
+import { keepChars, normalizeBias, queryTerms } from "@headroom/text";
 import { JObj, type JVal } from "./ast.js";
 import type { CrushOptions, CrushResult } from "./crush.js";
 import { selectItems } from "./select.js";
@@ -147,9 +147,9 @@ export function crushXml(text: string, o: CrushOptions): CrushResult | null {
   const records = items.map(record);
   let total = 0;
   for (const e of items) total += e.end - e.start;
-  const budget = keepChars(total, { bias: o.bias ?? 1 });
+  const budget = keepChars(total, { bias: normalizeBias(o.bias) });
   const fit = Math.floor((budget / total) * items.length);
-  const sel = selectItems(records, { terms: queryTerms(o.query, o.toolArgs), bias: o.bias ?? 1, budget: fit });
+  const sel = selectItems(records, { terms: queryTerms(o.query, o.toolArgs), bias: normalizeBias(o.bias), budget: fit });
   const kept = new Set(sel.keep);
   items.forEach((e, i) => {
     if (e.children.some((c) => FAILED_CHILD.test(c.name))) kept.add(i);
