@@ -54,6 +54,14 @@ describe("lossy selection", () => {
     expect(t.words).toEqual(expect.arrayContaining(["prs", "merged"]));
   });
 
+  it("shows every value of a low-cardinality field once, within the budget", () => {
+    // role "10303" is in 10% of the items: not rare, and its digits keep it out of the signature.
+    const items = fromValue(Array.from({ length: 80 }, (_, i) => ({ id: 1000 + i, holder: { type: "projectRole", parameter: i % 10 === 7 ? "10303" : i % 2 ? "10302" : "10002" } })));
+    const sel = selectItems(items as never, { budget: 12 });
+    const kept = sel.keep.map((i) => ((items as never as { vals: { vals: string[] }[] }[])[i]!).vals[1]!.vals[1]);
+    expect(new Set(kept)).toEqual(new Set(["10303", "10302", "10002"]));
+  });
+
   it("keeps more items when they differ than when they are near-duplicates", () => {
     const same = selectItems(fromValue(Array.from({ length: 100 }, (_, i) => ({ id: i, kind: "a" }))) as never).keep.length;
     const varied = selectItems(fromValue(Array.from({ length: 100 }, (_, i) => ({ id: i, kind: `k${i % 40}x`.replace(/\d/g, (d) => "abcdefghij"[+d]!) }))) as never).keep.length;

@@ -21,7 +21,7 @@ export interface SelectOptions {
 }
 
 /** Why an item was kept (for tests and reports). */
-export type Reason = "edge" | "error" | "query" | "outlier" | "rare" | "change" | "diverse";
+export type Reason = "edge" | "error" | "query" | "outlier" | "rare" | "change" | "cover" | "diverse";
 
 export interface Selection {
   keep: number[];
@@ -64,7 +64,7 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Anomalies are always kept, up to a cap that still leaves real savings on long arrays.
   const cap = Math.max(budget, Math.ceil((0.12 * n) / bias));
 
-  const { outliers, rare, changes } = statistics(leafSets, n);
+  const { outliers, rare, changes, cover } = statistics(leafSets, n);
   const errors: number[] = [];
   for (let i = 0; i < n; i++)
     if (leafSets[i]!.some(([, v]) => typeof v === "string" && v.length <= 300 && TROUBLE.test(v))) errors.push(i);
@@ -88,6 +88,12 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
       if (reasons.size < cap && !reasons.has(list[k]!)) reasons.set(list[k]!, r);
     }
     if (!any) break;
+  }
+  // Within the budget: one item for every value of a low-cardinality field (a role id, a holder type),
+  // so no such value is invisible (digits keep these values out of the near-duplicate signature).
+  for (const i of cover) {
+    if (reasons.size >= budget) break;
+    if (!reasons.has(i)) reasons.set(i, "cover");
   }
   // Diversity: one item of every signature not yet represented, then an even spread.
   const covered = new Set([...reasons.keys()].map((i) => sigs[i]));
@@ -142,6 +148,7 @@ interface Stats {
   outliers: number[];
   rare: number[];
   changes: number[];
+  cover: number[];
 }
 
 /** Numeric outliers (beyond 2σ), rare values of low-cardinality fields, rare keys, change points. */
@@ -161,6 +168,7 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
   const outliers: number[] = [];
   const rare: number[] = [];
   const changes: number[] = [];
+  const cover: number[] = [];
   const perField = Math.max(2, Math.ceil(n * 0.03));
   for (const { idx, vals } of byPath.values()) {
     // Rare keys: a path few items have.
@@ -193,9 +201,12 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       c.push(idx[j]!);
     }
     if (counts.size < 2 || counts.size > Math.max(3, Math.min(16, n / 4))) continue;
-    for (const members of counts.values()) if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
+    for (const members of counts.values()) {
+      if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
+      else cover.push(members[0]!);
+    }
   }
-  return { outliers, rare, changes };
+  return { outliers, rare, changes, cover };
 }
 
 /**
