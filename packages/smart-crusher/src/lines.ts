@@ -55,7 +55,10 @@ export function discriminator(records: readonly JVal[]): string | undefined {
       const k = r.keys[i]!;
       const v = r.vals[i];
       if (typeof v !== "string" || v.length > 40) continue;
-      if (!values.has(k)) (values.set(k, new Set()), order.push(k));
+      if (!values.has(k)) {
+        values.set(k, new Set());
+        order.push(k);
+      }
       present.set(k, (present.get(k) ?? 0) + 1);
       const set = values.get(k)!;
       if (set.size <= 12) set.add(v);
@@ -82,7 +85,11 @@ export function entityField(records: readonly JVal[], skip: string | undefined):
       // Time stamps are never an entity, even when a coarse clock repeats them.
       if (k === skip || typeof v !== "string" || TIME_LIKE.test(v)) continue;
       let g = groups.get(k);
-      if (!g) (groups.set(k, (g = new Map())), order.push(k));
+      if (!g) {
+        g = new Map();
+        groups.set(k, g);
+        order.push(k);
+      }
       g.set(v, (g.get(v) ?? 0) + 1);
     }
   }
@@ -94,7 +101,10 @@ export function entityField(records: readonly JVal[], skip: string | undefined):
     let n = 0;
     for (const c of g.values()) n += c;
     const avg = n / g.size;
-    if (n >= records.length * 0.5 && g.size >= 2 && avg >= 2 && avg <= 20 && avg > bestSize) (best = k), (bestSize = avg);
+    if (n >= records.length * 0.5 && g.size >= 2 && avg >= 2 && avg <= 20 && avg > bestSize) {
+      best = k;
+      bestSize = avg;
+    }
   }
   return best;
 }

@@ -105,8 +105,8 @@ export function repeatedItems(root: XmlElement, min: number): XmlElement[] {
   const byPath = new Map<string, XmlElement[]>();
   const walk = (e: XmlElement) => {
     for (const c of e.children) {
-      let list = byPath.get(c.path);
-      if (!list) byPath.set(c.path, (list = []));
+      const list = byPath.get(c.path) ?? [];
+      if (!list.length) byPath.set(c.path, list);
       list.push(c);
       walk(c);
     }
@@ -121,11 +121,15 @@ export function repeatedItems(root: XmlElement, min: number): XmlElement[] {
 function record(e: XmlElement): JVal {
   const keys: string[] = [];
   const vals: JVal[] = [];
-  for (const [k, v] of e.attrs) keys.push(k), vals.push(v);
-  if (e.text) keys.push("#text"), vals.push(e.text);
+  const put = (k: string, v: string) => {
+    keys.push(k);
+    vals.push(v);
+  };
+  for (const [k, v] of e.attrs) put(k, v);
+  if (e.text) put("#text", e.text);
   for (const c of e.children) {
-    for (const [k, v] of c.attrs) keys.push(`${c.name}.${k}`), vals.push(v);
-    keys.push(c.name), vals.push(c.text);
+    for (const [k, v] of c.attrs) put(`${c.name}.${k}`, v);
+    put(c.name, c.text);
   }
   return new JObj(keys, vals);
 }
