@@ -23,6 +23,20 @@ export type SmartCrusherOptions = Pick<CrushOptions, "minItems" | "longString" |
   priority?: number;
 };
 
+/** True when the first non-blank line of `text` is a JSON object or array (a log that may be JSON lines). */
+function firstLineIsJson(text: string): boolean {
+  const start = text.search(/\S/);
+  if (start < 0 || (text[start] !== "{" && text[start] !== "[")) return false;
+  const end = text.indexOf("\n", start);
+  try {
+    JSON.parse(text.slice(start, end < 0 ? text.length : end));
+    return true;
+  } catch (e) {
+    if (e instanceof SyntaxError) return false;
+    throw e;
+  }
+}
+
 /**
  * Creates the JSON compressor (spec v2): lossless table encoding, and lossy anomaly-keeping selection
  * when the context allows lossy output (a store is attached). Without `@headroom/router`, core's own
@@ -39,7 +53,7 @@ export function createSmartCrusher(options: SmartCrusherOptions = {}): Compresso
     priority,
     detectors: [xmlDetector],
     compress(unit, ctx) {
-      if (ctx.detection?.kind === "log" && !/^\s*[{[]/.test(unit.text)) return { decline: "a log that is not JSON lines" };
+      if (ctx.detection?.kind === "log" && !firstLineIsJson(unit.text)) return { decline: "a log that is not JSON lines" };
       if (ctx.detection?.kind === "xml" && !ctx.allowLossy) return { decline: "XML reports are only thinned with a store" };
       const r = crush(unit.text, {
         ...crushOptions,

@@ -90,3 +90,13 @@ describe("plugin (spec v2) keeps the pipeline's rules", () => {
     expect(report.problems).toEqual([]);
   });
 });
+
+describe("units the router calls a log", () => {
+  it("takes JSON lines and declines any other log at its first line", async () => {
+    const ctx = createMockContext({ detection: { kind: "log", confidence: 0.9 } });
+    const log = Array.from({ length: 50 }, (_, i) => `[2016-12-19 20:39:${String(i % 60).padStart(2, "0")},918] WARN fetch failed for partition ${i}`).join("\n");
+    expect(await headroomPlugin().compress(createUnit(log), ctx)).toEqual({ decline: "a log that is not JSON lines" });
+    const out = await headroomPlugin().compress(createUnit(stream()), ctx);
+    expect(out && "text" in out ? out.transforms : []).toEqual(["smart-crusher:jsonl"]);
+  });
+});
