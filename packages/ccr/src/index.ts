@@ -27,3 +27,4 @@ export type { FollowUpFor, ChatToolMessage, ChatAssistantFollowUp, AnthropicFoll
 export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
 export { resolveAdapterOptions, compressAdapterMessages, reportRetrievals } from "./adapter.js";
 export type { AdapterOptions, AdapterError, ResolvedAdapter } from "./adapter.js";
+export { apiLike, type ApiLike, type WithResponse } from "./api-promise.js";
