@@ -49,14 +49,18 @@ export function compressSearch(text: string, allowLossy: boolean, options: Compr
   // The key is hashed once; each candidate output is rendered whole (marker included), so the count of
   // the chosen one is its exact `outputTokens`.
   let key: string | undefined;
-  const render = (l: LossySearch) => `${marker(`${l.matches} matches in ${l.files} files compressed to ${l.keptMatches}`, (key ??= ccrKey(text)))}\n${l.text}`;
+  const keyOf = (): string => {
+    if (key === undefined) key = ccrKey(text);
+    return key;
+  };
+  const render = (l: LossySearch) => `${marker(`${l.matches} matches in ${l.files} files compressed to ${l.keptMatches}`, keyOf())}\n${l.text}`;
   const fitted = fitToTokens(text, options, render);
   // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
   if (!fitted) return heading();
   const { lossy, out, tokens } = fitted;
   if (out.length >= text.length) return heading();
   const meta = { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files };
-  const r: CompressorResultV2 = { text: out, lossless: false, originals: [{ key: key ?? ccrKey(text), content: text, meta }], transforms: ["search:select"] };
+  const r: CompressorResultV2 = { text: out, lossless: false, originals: [{ key: keyOf(), content: text, meta }], transforms: ["search:select"] };
   return tokens !== undefined ? { ...r, outputTokens: tokens } : r;
 }
 
