@@ -53,6 +53,12 @@ const ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)]|[a-z][.)]|#\.)\s+\S/;
 const TABLE = /^\s*(?:\|.*\||\+[-=+]{3,}\+?)\s*$/;
 const DIRECTIVE = /^\.\.\s+[\w:-]+::/;
 const INDENTED = /^(?: {4}|\t)/;
+/** A block-quote line (`> text`, `>` alone): the quote's body is parsed again without the markers. */
+const QUOTE = /^\s{0,3}>/;
+/** A roff request line of a man page (`.TP`, `.BI "--tabstop=" N`): each entry starts with one. */
+const ROFF = /^\.[A-Za-z][A-Za-z0-9]?(?:\s|$)/;
+/** A roff section heading (`.SH OPTIONS`, `.SS "Search mode"`). */
+const ROFF_HEAD = /^\.S[HS](?:\s+\S|$)/;
 /** A banner comment naming a section of a config file: `##### NETWORK #####`. */
 const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
@@ -122,6 +128,11 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
     const sub = lines.slice(start, end).map((l) => l.replace(/^[ \t]*/, (ws) => " ".repeat(Math.max(0, ws.replace(/\t/g, "    ").length - cut))));
     for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
   };
+  const quoted = (start: number, end: number) => {
+    if (depth >= 6) return pushStanzas(lines, start, end, push);
+    const sub = lines.slice(start, end).map((l) => l.replace(/^\s{0,3}>[ \t]?/, ""));
+    for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
+  };
   /** Previous non-blank line before `k`, and the kind of the block it belongs to. */
   const previous = (k: number): { line: string; kind: BlockKind | undefined } => {
     let b = blocks.length - 1;
@@ -181,6 +192,20 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
       i += 2;
       continue;
     }
+    if (QUOTE.test(l)) {
+      // A block quote holds paragraphs, lists and code of its own (a quoted API doc): parse its body
+      // without the `>` markers so that its sentences are units, not one quote-long unit.
+      let j = i + 1;
+      while (j < lines.length && QUOTE.test(stripCr(lines[j]!))) j++;
+      quoted(i, j);
+      i = j;
+      continue;
+    }
+    if (!comments && ROFF_HEAD.test(l)) {
+      pushHead(i, i + 1, 1);
+      i++;
+      continue;
+    }
     if (TABLE.test(l)) {
       let j = i + 1;
       while (j < lines.length && TABLE.test(stripCr(lines[j]!))) j++;
@@ -220,9 +245,15 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
       continue;
     }
     let j = i + 1;
+    // A man page has no blank lines between entries: a roff request line after text starts a new one
+    // (`.TP` / `.BI "--tabstop=" N` / its description), so every option is a unit of its own.
+    let text = !ROFF.test(l);
     while (j < lines.length) {
       const m = stripCr(lines[j]!);
-      if (m.trim() === "" || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
+      if (ROFF.test(m)) {
+        if (text) break;
+      } else text = true;
+      if (m.trim() === "" || QUOTE.test(m) || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
       const after = lines[j + 1] !== undefined ? stripCr(lines[j + 1]!) : undefined;
       if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after)) && j + 1 > i) break; // next line starts a heading
       // In commented config files a directive line after a comment starts a new unit.
@@ -235,7 +266,8 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
   return blocks;
 }
 
-const SENTENCE_END = /([.!?])(["')\]]*)(\s+)(?=[A-Z0-9"'`(\[*_])/g;
+// The whitespace after a sentence may run into the next line of a block quote (`.\n> The`).
+const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`(\[*_])/g;
 
 /** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
 function unclosed(span: string): boolean {
@@ -290,7 +322,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
           .slice(b.start, b.end)
           .map(stripCr)
           .find((l) => /[A-Za-z0-9]/.test(l))
-          ?.replace(/^\s*#+\s*/, "")
+          ?.replace(/^\s*(?:#+|\.S[HS])\s*/, "")
           .replace(/\s*#+\s*$/, "")
           .trim() ?? "";
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();

@@ -5,7 +5,7 @@
  * closing marker points to the whole original.
  */
 import { createOriginals, marker, type StoredOriginal } from "@headroom/core";
-import { keepShare, PROSE_BUDGET, queryTerms, relevance } from "@headroom/text";
+import { keepShare, queryTerms, relevance } from "@headroom/text";
 
 /** Weight of verbatim question tokens relative to the unit scores (IDF-scaled). */
 const EXACT_WEIGHT = 1;
@@ -37,6 +37,16 @@ export interface ProseCompression {
 /** Elision mark for omitted sentences or blocks. */
 export const GAP = "[…]";
 
+/**
+ * Prose's parameters of the shared budget curve: a text of up to 4k tokens keeps everything (only the
+ * lossless clean-up runs), then the kept share falls smoothly (10k → 72%, 20k → 57%, 40k → 45%).
+ * Sentences carry facts densely, so prose is cut more gently than logs.
+ */
+export const PROSE_CURVE = { floor: 4000, exponent: 0.35 } as const;
+
+/** Share of the budget the "every section gets its best unit" pass may use. */
+const FIRST_PASS_SHARE = 0.3;
+
 const defaults = { targetRatio: 0.47, minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold: 0.9 };
 
 /** Compresses prose; undefined when there is nothing to select from. Lossy: store the originals. */
@@ -63,7 +73,7 @@ export function compressProse(
   const sh = units.map((u) => shingles(u.text));
   const total = o.inputTokens ?? count(text);
   // The shared size-aware curve with the prose parameters (see PROSE_BUDGET), or `targetRatio` when given.
-  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(total, { bias, ...PROSE_BUDGET });
+  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(total, { bias, ...PROSE_CURVE });
   const target = Math.max(o.minTokens, total * share);
 
   let fixed = 40; // closing marker
@@ -72,7 +82,10 @@ export function compressProse(
   // Minimum share per section: facts are spread across a document, and a question usually names the
   // sections it is about. Every section first gets its best unit (up to three when its heading matches
   // the query), as long as that unit is not a large share of the budget; the rest goes by global rank.
-  const hrel = headingRelevance(units, opts.query);
+  const hrel = headingRelevance(units, opts.query).map((h) => Math.min(3, h));
+  // The per-section pass may take at most this share of the budget: a document of a hundred tiny
+  // sections (an appendix of usage examples) must not spend the budget on one unit of each.
+  let firstLeft = target * FIRST_PASS_SHARE;
   const perSection = new Map<number, number>();
   const first: number[] = [];
   const rest: number[] = [];
@@ -80,7 +93,8 @@ export function compressProse(
     const u = units[i]!;
     const n = perSection.get(u.section) ?? 0;
     const quota = hrel[i]! > 0 ? 1 + hrel[i]! : 1;
-    if (n < quota && costs[i]! <= target * 0.06) {
+    if (n < quota && costs[i]! <= target * 0.06 && costs[i]! <= firstLeft) {
+      firstLeft -= costs[i]!;
       perSection.set(u.section, n + 1);
       first.push(i);
     } else rest.push(i);
@@ -197,7 +211,7 @@ function render(
         .slice(b.start, b.end)
         .map((l) => l.replace(/\r$/, ""))
         .find((l) => /[A-Za-z0-9]/.test(l))!
-        ?.replace(/^\s*#+\s*/, "")
+        ?.replace(/^\s*(?:#+|\.S[HS])\s*/, "")
         .replace(/\s*#+\s*$/, "")
         .trim() ?? "";
       for (let l = b.start; l < b.end; l++) emit(lines[l]!);

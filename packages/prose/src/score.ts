@@ -125,22 +125,25 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return common / (a.size + b.size - common);
 }
 
+/** Heading paths sharing a query term beyond this share are structure (the document's title), not a match. */
+const HEADING_TERM_SHARE = 0.25;
+
 /**
- * How strongly each unit's enclosing headings match the query (0 when there is no query): the number
- * of distinct query terms in the heading path, capped at 3.
+ * How many distinct, selective query terms each unit's enclosing headings contain (0 without a query).
+ * A term found in the heading paths of more than a quarter of the sections (the title word of a design
+ * doc, `time` in every "time.Now usage" appendix entry) singles nothing out and does not count.
  */
-export function headingRelevance(units: Unit[], query: string | undefined): number[] {
+export function headingRelevance(units: readonly Unit[], query: string | undefined): number[] {
   const qs = new Set(terms(query ?? ""));
-  const memo = new Map<string, number>();
-  return units.map((u) => {
-    if (!qs.size || !u.headings) return 0;
-    let h = memo.get(u.headings);
-    if (h === undefined) {
-      h = Math.min(3, new Set(terms(u.headings).filter((t) => qs.has(t))).size);
-      memo.set(u.headings, h);
-    }
-    return h;
-  });
+  if (!qs.size) return units.map(() => 0);
+  const paths = new Map<string, Set<string>>();
+  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(terms(u.headings).filter((t) => qs.has(t))));
+  const df = new Map<string, number>();
+  for (const hits of paths.values()) for (const t of hits) df.set(t, (df.get(t) ?? 0) + 1);
+  const limit = Math.max(1, paths.size * HEADING_TERM_SHARE);
+  const count = new Map<string, number>();
+  for (const [p, hits] of paths) count.set(p, [...hits].filter((t) => df.get(t)! <= limit).length);
+  return units.map((u) => (u.headings ? count.get(u.headings)! : 0));
 }
 
 /** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
@@ -159,21 +162,12 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
   const q = [...new Set(terms(query ?? ""))];
   const bm = q.length ? new Bm25(docs) : undefined;
   const seenSection = new Set<number>();
-  const qs = new Set(q);
-  const headingHits = new Map<string, number>();
+  const hits = headingRelevance(units, query);
   return units.map((u, i) => {
     let s = 1;
     const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
-    let headingRel = 0;
-    if (qs.size && u.headings) {
-      // A section whose title answers the question lends weight to everything in it.
-      let h = headingHits.get(u.headings);
-      if (h === undefined) {
-        h = new Set(terms(u.headings).filter((t) => qs.has(t))).size;
-        headingHits.set(u.headings, h);
-      }
-      headingRel = Math.min(2, h * 0.8);
-    }
+    // A section whose title answers the question lends weight to everything in it.
+    const headingRel = Math.min(2, hits[i]! * 0.8);
     s += salience(u.text);
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
