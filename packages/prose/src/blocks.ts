@@ -35,6 +35,12 @@ export interface Unit {
   line?: number;
 }
 
+/**
+ * A line of a listing that sets a key to a literal (`timeout: 1000, // default`, `port = 6379`,
+ * `adapter: 'xhr'`): in a long example configuration these lines are its facts.
+ */
+const LITERAL_SETTING = /^\s*["']?[A-Za-z_$][\w.$-]*["']?\s*[:=]\s*(?:["'`\d[-]|true\b|false\b|null\b|undefined\b)/;
+
 /** Code blocks longer than this many lines are selected line by line (their fences always kept). */
 export const CODE_LINES_WHOLE = 20;
 
@@ -348,7 +354,10 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       // non-blank line, so that the lines a question is about can be kept without the whole block.
       const [from, to] = codeInner(lines, b);
       let k = 0;
-      for (let l = from; l < to; l++) if (lines[l]!.trim()) units.push({ block: bi, text: lines[l]!, kind: b.kind, index: k++, section, headings, line: l });
+      for (let l = from; l < to; l++) {
+        const t = lines[l]!;
+        if (t.trim()) units.push({ block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l, ...(LITERAL_SETTING.test(t) ? { setting: true } : {}) });
+      }
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });
   return units;

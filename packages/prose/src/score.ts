@@ -77,7 +77,8 @@ const SALIENT: RegExp[] = [
   /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
   /\b[a-z]+[A-Z]\w*\b/g, // camelCase
   /\bCVE-\d{4}-\d+\b/g,
-  /\b(?:MUST|SHOULD|REQUIRED|NOT|never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/g,
+  /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, // RFC 2119 keywords (upper case only)
+  /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi,
   /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, // rules stated as commands
   /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, // definitions: "X is a …"
   /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, // PascalCase names, calls and signatures
@@ -152,8 +153,17 @@ export function visibleText(text: string): string {
     .replace(/<[^>\n]*>/g, " ")
     .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")
     .replace(/\]\([^)\s]*\)/g, "]")
-    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ");
+    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ")
+    // roff font switches and escaped hyphens of man pages: `\fB\-\-tabstop\fR` reads `--tabstop`.
+    .replace(/\\f[BIRP]|\\f\(\w\w/g, "")
+    .replace(/\\-/g, "-");
 }
+
+/** A unit that states a default value: `(default: 8)`, `defaults to`, `Default is`, `# default: yes`. */
+const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\bby default\b/i;
+
+/** Distinct query terms a unit must touch before each further one raises its score. */
+const COVERAGE_FROM = 2;
 
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
 export function scoreUnits(units: Unit[], query: string | undefined): number[] {
@@ -163,12 +173,15 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
   const bm = q.length ? new Bm25(docs) : undefined;
   const seenSection = new Set<number>();
   const hits = headingRelevance(units, query);
+  const qs = new Set(q);
   return units.map((u, i) => {
     let s = 1;
     const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
     // A section whose title answers the question lends weight to everything in it.
     const headingRel = Math.min(2, hits[i]! * 0.8);
     s += salience(u.text);
+    // The default value of a setting is the fact a reader looks such an entry up for.
+    if (STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
     if (!seenSection.has(u.section) && docs[i]!.length >= 3) (seenSection.add(u.section), (s += 0.5));
@@ -176,6 +189,11 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
     s *= 1 + 0.6 * rel + 0.5 * headingRel;
+    // BM25 saturates; a sentence touching many of the question's distinct terms is likely its answer.
+    if (q.length) {
+      const distinct = new Set(docs[i]!.filter((t) => qs.has(t))).size;
+      if (distinct > COVERAGE_FROM) s *= 1 + 0.25 * (distinct - COVERAGE_FROM);
+    }
     if (u.setting) s += 1.5;
     if (docs[i]!.length < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
     return s;
