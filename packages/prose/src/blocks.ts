@@ -73,17 +73,23 @@ const isBlank = (l: string) => stripCr(l).trim() === "";
 
 /**
  * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
- * are `# word word` prose and there is no markdown around them.
+ * are `# word word` prose and there is no markdown around them. Markdown headings stand alone between
+ * blank lines; comments come in runs, so a text whose `#` lines mostly stand alone is markdown however
+ * dense its headings (a changelog, an appendix of short sections).
  */
 function hashIsComment(lines: string[]): boolean {
   let hash = 0;
+  let alone = 0;
   let nonBlank = 0;
-  for (const l of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
     if (isBlank(l)) continue;
     nonBlank++;
-    if (/^#/.test(l)) hash++;
+    if (!/^#/.test(l)) continue;
+    hash++;
+    if ((i === 0 || isBlank(lines[i - 1]!)) && (i + 1 === lines.length || isBlank(lines[i + 1]!))) alone++;
   }
-  return nonBlank > 0 && hash / nonBlank > 0.25;
+  return nonBlank > 0 && hash / nonBlank > 0.25 && alone < hash / 2;
 }
 
 /** Leading whitespace width of a line (a tab counts as four). */

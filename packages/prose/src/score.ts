@@ -95,35 +95,36 @@ export function salience(text: string): number {
   return Math.min(3, n * 0.35);
 }
 
-/** Word-shingle set of a text (3-grams of terms), for near-duplicate detection. */
-export function shingles(text: string): Set<string> {
+/**
+ * Word 3-gram shingles of a text as sorted, unique 32-bit ids (terms interned in `intern`, shared by
+ * all units of one input), for near-duplicate detection without a Set of strings per unit.
+ */
+export function shingleIds(text: string, intern: Map<string, number>): Uint32Array {
   // Link targets are boilerplate shared by unrelated lines (`[CVE-…](https://…)`): compare the words.
   // Plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms would let shared
   // ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-  const t = text
-    .replace(/\]\([^)\s]*\)/g, "]")
-    .replace(/https?:\/\/\S+/g, " ")
-    .toLowerCase()
-    .split(/[^a-z0-9_.-]+/)
-    .map((w) => w.replace(/^[._-]+|[._-]+$/g, ""))
-    .filter((w) => w.length >= 2 && !STOP.has(w))
-    .map(stem);
-  const out = new Set<string>();
-  if (t.length < 3) {
-    if (t.length) out.add(t.join(" "));
-    return out;
+  const ids: number[] = [];
+  const words = text.replace(/\]\([^)\s]*\)/g, "]").replace(/https?:\/\/\S+/g, " ").toLowerCase().split(/[^a-z0-9_.-]+/);
+  for (const raw of words) {
+    const w = raw.replace(/^[._-]+|[._-]+$/g, "");
+    if (w.length < 2 || STOP.has(w)) continue;
+    const t = stem(w);
+    let id = intern.get(t);
+    if (id === undefined) intern.set(t, (id = intern.size + 1));
+    ids.push(id);
   }
-  for (let i = 0; i + 2 < t.length; i++) out.add(`${t[i]} ${t[i + 1]} ${t[i + 2]}`);
-  return out;
+  if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
+  const out = new Uint32Array(ids.length - 2);
+  for (let i = 0; i + 2 < ids.length; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
+  out.sort();
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+  return out.slice(0, n);
 }
 
-/** Jaccard similarity of two sets. */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (!a.size || !b.size) return 0;
-  const [small, big] = a.size < b.size ? [a, b] : [b, a];
-  let common = 0;
-  for (const x of small) if (big.has(x)) common++;
-  return common / (a.size + b.size - common);
+/** Order-sensitive hash of three term ids (collisions only make two shingles count as one). */
+function hash3(a: number, b: number, c: number): number {
+  return (Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c) >>> 0;
 }
 
 /** Heading paths sharing a query term beyond this share are structure (the document's title), not a match. */
