@@ -10,6 +10,8 @@ import { compressProse, tidyProse, type ProseOptions } from "./compress.js";
 
 export { compressProse, tidyProse, GAP, PROSE_CURVE, type ProseOptions, type ProseCall, type ProseCompression } from "./compress.js";
 export { splitBlocks, splitSentences, type Block, type BlockKind } from "./blocks.js";
+/** Word terms of a text as prose scores them (used by @headroom/text-ml to align segments). */
+export { terms } from "./score.js";
 
 /** The lossless form: `tidyProse`, or a decline when it gains nothing. */
 function tidied(unit: UnitV2, ctx: CompressContextV2, why: string): CompressOutcomeV2 {
