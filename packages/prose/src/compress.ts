@@ -55,7 +55,7 @@ export interface ProseCompression {
 /**
  * Prose's parameters of the shared budget curve: a text of up to 4k tokens keeps everything (only
  * lossless transforms and exact repeats run), then the kept share falls smoothly (10k → 72%, 20k →
- * 57%, 40k → 45%, 1M → 15%). Sentences carry facts densely, so prose is cut more gently than logs.
+ * 57%, 40k → 45%, 1M → 14%). Sentences carry facts densely, so prose is cut more gently than logs.
  */
 export const PROSE_CURVE = { floor: 4000, exponent: 0.35 } as const;
 
