@@ -4,6 +4,7 @@ import { checkCompressor, createMockContext, createUnit } from "@headroom/core/t
 import { describe, expect, it } from "vitest";
 import { splitBlocks, toUnits } from "./blocks.js";
 import { compressProse, headroomPlugin } from "./index.js";
+import { isRoff, roffDetector } from "./detect.js";
 import { headingRelevance, scoreUnits, shingleIds } from "./score.js";
 import { rankUnits, selectUnits, unitKeys } from "./select.js";
 
@@ -45,6 +46,15 @@ describe("block structure", () => {
     const listing = ["```js", "{", ...Array.from({ length: 24 }, (_, k) => `  handler${k}: function (x) {`), "  adapter: 'xhr', // 'fetch' | 'http'", "  timeout: 0,", "}", "```"].join("\n");
     const settings = unitsOf(listing).filter((u) => u.setting).map((u) => u.text.trim());
     expect(settings).toEqual(["adapter: 'xhr', // 'fetch' | 'http'", "timeout: 0,"]);
+  });
+});
+
+describe("detection", () => {
+  it("claims man-page sources as prose, and nothing else", () => {
+    const man = [".TH FIND 1", ".SH NAME", "find \\- search for files", ".SH OPTIONS", ".TP", ".B \\-L", "Follow symbolic links."].join("\n");
+    expect(roffDetector.detect(man, {})).toEqual({ kind: "prose", confidence: 0.6 });
+    expect(isRoff("# Title\n\nA paragraph.\n.SH is mentioned here once.")).toBe(false);
+    expect(isRoff(["diff --git a/f.1 b/f.1", "+.SH NAME", "+.TH F 1"].join("\n"))).toBe(false);
   });
 });
 

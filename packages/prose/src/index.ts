@@ -7,9 +7,11 @@
  */
 import { hasMarker, type CompressContextV2, type CompressOutcomeV2, type CompressorV2, type UnitV2 } from "@headroom/core";
 import { compressProse, tidyProse, type ProseOptions } from "./compress.js";
+import { roffDetector } from "./detect.js";
 
 export { compressProse, tidyProse, GAP, PROSE_CURVE, type ProseOptions, type ProseCall, type ProseCompression } from "./compress.js";
 export { splitBlocks, splitSentences, type Block, type BlockKind } from "./blocks.js";
+export { roffDetector } from "./detect.js";
 /** Word terms of a text as prose scores them (used by @headroom/text-ml to align segments). */
 export { terms } from "./score.js";
 
@@ -32,6 +34,7 @@ export function createProseCompressor(options: ProseOptions = {}): CompressorV2 
     specificationVersion: "v2",
     name: "prose",
     kinds: ["prose"],
+    detectors: [roffDetector],
     compress(unit, ctx): CompressOutcomeV2 {
       if (hasMarker(unit.text)) return { decline: "already compressed (carries a marker)" };
       if (!ctx.allowLossy) return tidied(unit, ctx, "lossless mode and nothing to tidy");
