@@ -21,51 +21,69 @@ export function stem(w: string): string {
   return (s.length >= 3 ? s : w).slice(0, 6);
 }
 
-/** Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). */
-export function terms(text: string): string[] {
+/** Terms of one word (memoised per input: prose repeats its words, and each needs four regexes). */
+function wordTerms(w: string): string[] {
+  const out: string[] = [];
+  const bare = w.replace(/^[._-]+|[._-]+$/g, "");
+  if (!bare) return out;
+  const lower = bare.toLowerCase();
+  if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
+  if (!/[A-Z_.-]/.test(bare.slice(1))) return out; // no camelCase hump or separator: no parts
+  const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
+  if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  return out;
+}
+
+/**
+ * Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). Pass one `memo` for
+ * all the texts of an input to compute each distinct word once.
+ */
+export function terms(text: string, memo: Map<string, readonly string[]> = new Map()): string[] {
   const out: string[] = [];
   for (const w of text.split(/[^A-Za-z0-9_.-]+/)) {
     if (!w) continue;
-    const bare = w.replace(/^[._-]+|[._-]+$/g, "");
-    if (!bare) continue;
-    const lower = bare.toLowerCase();
-    if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
-    const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
-    if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+    let t = memo.get(w);
+    if (!t) memo.set(w, (t = wordTerms(w)));
+    for (const x of t) out.push(x);
   }
   return out;
 }
 
-/** BM25 scorer over a fixed set of documents (units). */
-export class Bm25 {
-  private readonly df = new Map<string, number>();
-  private readonly avgLen: number;
-  private readonly tfs: Map<string, number>[];
-  private readonly lens: number[];
-  constructor(docs: string[][], private readonly k1 = 1.2, private readonly b = 0.75) {
-    this.tfs = docs.map((d) => {
-      const tf = new Map<string, number>();
-      for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-      return tf;
-    });
-    this.lens = docs.map((d) => d.length);
-    this.avgLen = this.lens.reduce((a, x) => a + x, 0) / Math.max(1, docs.length);
-  }
-  /** Score of document `i` for the query terms. */
-  score(i: number, query: readonly string[]): number {
-    const n = this.tfs.length;
-    const tf = this.tfs[i]!;
-    let s = 0;
-    for (const q of query) {
-      const f = tf.get(q);
-      if (!f) continue;
-      const df = this.df.get(q) ?? 0;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      s += (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * this.lens[i]!) / Math.max(1, this.avgLen)));
+/**
+ * BM25 of every unit for the query terms `q`, plus the number of distinct query terms each unit
+ * contains and its term count. Only query terms are tallied (no term map per unit).
+ */
+function queryStats(docs: readonly (readonly string[])[], q: readonly string[], k1 = 1.2, b = 0.75): { bm25: Float64Array; distinct: Uint16Array } {
+  const n = docs.length;
+  const qi = new Map(q.map((t, i) => [t, i]));
+  const tf = new Uint32Array(n * q.length);
+  const df = new Uint32Array(q.length);
+  let totalLen = 0;
+  const distinct = new Uint16Array(n);
+  docs.forEach((d, i) => {
+    totalLen += d.length;
+    for (const t of d) {
+      const k = qi.get(t);
+      if (k === undefined) continue;
+      const at = i * q.length + k;
+      if (tf[at] === 0) (df[k]!++, distinct[i]!++);
+      tf[at]!++;
     }
-    return s;
+  });
+  const avgLen = totalLen / Math.max(1, n);
+  const bm25 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!distinct[i]) continue;
+    let s = 0;
+    for (let k = 0; k < q.length; k++) {
+      const f = tf[i * q.length + k]!;
+      if (!f) continue;
+      const idf = Math.log(1 + (n - df[k]! + 0.5) / (df[k]! + 0.5));
+      s += (idf * f * (k1 + 1)) / (f + k1 * (1 - b + (b * docs[i]!.length) / Math.max(1, avgLen)));
+    }
+    bm25[i] = s;
   }
+  return { bm25, distinct };
 }
 
 const SALIENT: RegExp[] = [
@@ -106,12 +124,15 @@ export function shingleIds(text: string, intern: Map<string, number>): Uint32Arr
   const ids: number[] = [];
   const words = text.replace(/\]\([^)\s]*\)/g, "]").replace(/https?:\/\/\S+/g, " ").toLowerCase().split(/[^a-z0-9_.-]+/);
   for (const raw of words) {
-    const w = raw.replace(/^[._-]+|[._-]+$/g, "");
-    if (w.length < 2 || STOP.has(w)) continue;
-    const t = stem(w);
-    let id = intern.get(t);
-    if (id === undefined) intern.set(t, (id = intern.size + 1));
-    ids.push(id);
+    // `intern` maps each raw word to its term's id (0: not a term), so each word is stemmed once.
+    let id = intern.get(raw);
+    if (id === undefined) {
+      const w = raw.replace(/^[._-]+|[._-]+$/g, "");
+      const t = w.length < 2 || STOP.has(w) ? "" : `\u0000${stem(w)}`;
+      id = t ? (intern.get(t) ?? intern.set(t, intern.size + 1).get(t)!) : 0;
+      intern.set(raw, id);
+    }
+    if (id) ids.push(id);
   }
   if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
   const out = new Uint32Array(ids.length - 2);
@@ -169,15 +190,15 @@ const COVERAGE_FROM = 2;
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
 export function scoreUnits(units: Unit[], query: string | undefined): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
-  const docs = units.map((u) => terms(visibleText(u.text)));
+  const memo = new Map<string, readonly string[]>();
+  const docs = units.map((u) => terms(visibleText(u.text), memo));
   const q = [...new Set(terms(query ?? ""))];
-  const bm = q.length ? new Bm25(docs) : undefined;
+  const stats = q.length ? queryStats(docs, q) : undefined;
   const seenSection = new Set<number>();
   const hits = headingRelevance(units, query);
-  const qs = new Set(q);
   return units.map((u, i) => {
     let s = 1;
-    const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
+    const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
     // A section whose title answers the question lends weight to everything in it.
     const headingRel = Math.min(2, hits[i]! * 0.8);
     s += salience(u.text);
@@ -191,10 +212,8 @@ export function scoreUnits(units: Unit[], query: string | undefined): number[] {
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
     s *= 1 + 0.6 * rel + 0.5 * headingRel;
     // BM25 saturates; a sentence touching many of the question's distinct terms is likely its answer.
-    if (q.length) {
-      const distinct = new Set(docs[i]!.filter((t) => qs.has(t))).size;
-      if (distinct > COVERAGE_FROM) s *= 1 + 0.25 * (distinct - COVERAGE_FROM);
-    }
+    const distinct = stats ? stats.distinct[i]! : 0;
+    if (distinct > COVERAGE_FROM) s *= 1 + 0.25 * (distinct - COVERAGE_FROM);
     if (u.setting) s += 1.5;
     if (docs[i]!.length < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
     return s;
