@@ -8,7 +8,7 @@ import type { StoredOriginal } from "@headroom/core";
 import { keepBudget, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render } from "./render.js";
-import { headingRelevance, scoreUnits } from "./score.js";
+import { headingRelevance, Lexicon, scoreUnits } from "./score.js";
 import { followersOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -90,7 +90,9 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   // Below the floor nothing is dropped for size: only exact repeats of a kept unit go.
   const whole = budget >= total;
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
-  const scores = unitScores(units, opts);
+  const lexicon = new Lexicon();
+  const words = units.map((u) => lexicon.words(u.text));
+  const scores = unitScores(units, words, lexicon, opts);
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
@@ -103,7 +105,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
   };
-  const keys = unitKeys(units);
+  const keys = unitKeys(units, words, lexicon);
   opts.signal?.throwIfAborted();
   let limit = target;
   let best: ProseCompression | undefined;
@@ -122,8 +124,8 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], opts: ProseCall): number[] {
-  const scores = scoreUnits(units as Unit[], opts.query);
+function unitScores(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon, opts: ProseCall): number[] {
+  const scores = scoreUnits(units, opts.query, words, lexicon);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {

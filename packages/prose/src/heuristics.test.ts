@@ -2,20 +2,28 @@
 import { estimateTokenizer, findMarkerHashes, type CompressorResultV2 } from "@headroom/core";
 import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
-import { splitBlocks, toUnits } from "./blocks.js";
+import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { compressProse, headroomPlugin } from "./index.js";
 import { isRoff, roffDetector } from "./detect.js";
-import { headingRelevance, scoreUnits, shingleIds } from "./score.js";
+import { headingRelevance, Lexicon, scoreUnits as scoreWith } from "./score.js";
 import { rankUnits, selectUnits, unitKeys } from "./select.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
+const lexiconOf = (units: readonly Unit[]) => {
+  const lexicon = new Lexicon();
+  return { lexicon, words: units.map((u) => lexicon.words(u.text)) };
+};
+const scoreUnits = (units: readonly Unit[], query: string | undefined) => {
+  const { lexicon, words } = lexiconOf(units);
+  return scoreWith(units, query, words, lexicon);
+};
 const unitsOf = (text: string) => {
   const lines = text.split("\n");
   return toUnits(lines, splitBlocks(lines));
 };
 const WORDS = "amber basalt cobalt dune ember flint garnet harbor iris jasper kelp lichen marble nectar opal pumice quartz reef slate tundra".split(" ");
 /** A made-up word naming `n` (letters only): makes every filler sentence distinct. */
-const name = (n: number) => (n < 20 ? "" : name(Math.floor(n / 20))) + "bcdfghjklmnpqrstvwz"[n % 19]! + "aeiou"[n % 5]!;
+const name = (n: number): string => (n < 20 ? "" : name(Math.floor(n / 20))) + "bcdfghjklmnpqrstvwz"[n % 19]! + "aeiou"[n % 5]!;
 /** `n` distinct filler sentences (no query words, no numbers). */
 const filler = (n: number, seed = 0) =>
   Array.from({ length: n }, (_, k) => {
@@ -111,15 +119,16 @@ describe("selection", () => {
     const units = unitsOf(text);
     const costs = units.map((u) => count(u.text));
     const input = { units, ranked: units.map((_, i) => i), costs, followers: units.map(() => []), followerShare: 0, fixed: 0, duplicateThreshold: 0.75 };
-    const kept = selectUnits(input, unitKeys(units), Infinity);
+    const { lexicon, words } = lexiconOf(units);
+    const kept = selectUnits(input, unitKeys(units, words, lexicon), Infinity);
     expect(kept[units.length - 2]).toBe(false);
     expect(kept[units.length - 1]).toBe(true);
   });
   it("shingle ids are sorted, unique and equal for texts differing only in stop words and case", () => {
-    const intern = new Map<string, number>();
-    const x = shingleIds("Amber reef holds quartz basalt", intern);
-    expect([...x]).toEqual([...x].sort((p, q) => p - q));
-    expect([...shingleIds("the amber REEF holds the quartz basalt", intern)]).toEqual([...x]);
+    const lx = new Lexicon();
+    const x = lx.shingles(lx.words("Amber reef holds quartz basalt, amber reef holds quartz"));
+    expect([...x]).toEqual([...new Set(x)].sort((p, q) => p - q));
+    expect([...lx.shingles(lx.words("the amber REEF holds the quartz basalt, amber reef holds the quartz"))]).toEqual([...x]);
   });
 });
 

@@ -34,19 +34,86 @@ function wordTerms(w: string): string[] {
   return out;
 }
 
+/** Splits text into words (identifier characters kept together). */
+const WORD_SPLIT = /[^A-Za-z0-9_.-]+/;
+
 /**
  * Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). Pass one `memo` for
  * all the texts of an input to compute each distinct word once.
  */
 export function terms(text: string, memo: Map<string, readonly string[]> = new Map()): string[] {
   const out: string[] = [];
-  for (const w of text.split(/[^A-Za-z0-9_.-]+/)) {
+  for (const w of text.split(WORD_SPLIT)) {
     if (!w) continue;
     let t = memo.get(w);
     if (!t) memo.set(w, (t = wordTerms(w)));
     for (const x of t) out.push(x);
   }
   return out;
+}
+
+/** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
+interface WordInfo {
+  terms: readonly string[];
+  id: number;
+}
+
+/**
+ * The words of one input, each analysed once: every unit is split into words once, and both scoring
+ * (terms) and near-duplicate detection (shingle ids) read that split.
+ */
+export class Lexicon {
+  private readonly info = new Map<string, WordInfo>();
+  private readonly ids = new Map<string, number>();
+
+  /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
+  words(text: string): string[] {
+    return visibleText(text).split(WORD_SPLIT).filter(Boolean);
+  }
+
+  private of(w: string): WordInfo {
+    let i = this.info.get(w);
+    if (i) return i;
+    // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
+    // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
+    const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
+    let id = 0;
+    if (plain.length >= 2 && !STOP.has(plain)) {
+      const t = stem(plain);
+      id = this.ids.get(t) ?? 0;
+      if (!id) this.ids.set(t, (id = this.ids.size + 1));
+    }
+    this.info.set(w, (i = { terms: wordTerms(w), id }));
+    return i;
+  }
+
+  /** Scoring terms of a unit's words. */
+  terms(words: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const w of words) for (const t of this.of(w).terms) out.push(t);
+    return out;
+  }
+
+  /** Word 3-gram shingles of a unit's words as sorted, unique 32-bit ids, for near-duplicate detection. */
+  shingles(words: readonly string[]): Uint32Array {
+    const ids: number[] = [];
+    for (const w of words) {
+      const id = this.of(w).id;
+      if (id) ids.push(id);
+    }
+    if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
+    const out = new Uint32Array(ids.length - 2);
+    for (let i = 0; i + 2 < ids.length; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
+    out.sort();
+    let n = 0;
+    for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+    return out.slice(0, n);
+  }
+}
+
+/** Order-sensitive hash of three term ids (collisions only make two shingles count as one). */
+function hash3(a: number, b: number, c: number): number {
+  return (Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c) >>> 0;
 }
 
 /**
@@ -113,41 +180,6 @@ export function salience(text: string): number {
   return Math.min(3, n * 0.35);
 }
 
-/**
- * Word 3-gram shingles of a text as sorted, unique 32-bit ids (terms interned in `intern`, shared by
- * all units of one input), for near-duplicate detection without a Set of strings per unit.
- */
-export function shingleIds(text: string, intern: Map<string, number>): Uint32Array {
-  // Link targets are boilerplate shared by unrelated lines (`[CVE-…](https://…)`): compare the words.
-  // Plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms would let shared
-  // ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-  const ids: number[] = [];
-  const words = text.replace(/\]\([^)\s]*\)/g, "]").replace(/https?:\/\/\S+/g, " ").toLowerCase().split(/[^a-z0-9_.-]+/);
-  for (const raw of words) {
-    // `intern` maps each raw word to its term's id (0: not a term), so each word is stemmed once.
-    let id = intern.get(raw);
-    if (id === undefined) {
-      const w = raw.replace(/^[._-]+|[._-]+$/g, "");
-      const t = w.length < 2 || STOP.has(w) ? "" : `\u0000${stem(w)}`;
-      id = t ? (intern.get(t) ?? intern.set(t, intern.size + 1).get(t)!) : 0;
-      intern.set(raw, id);
-    }
-    if (id) ids.push(id);
-  }
-  if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
-  const out = new Uint32Array(ids.length - 2);
-  for (let i = 0; i + 2 < ids.length; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
-  out.sort();
-  let n = 0;
-  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
-  return out.slice(0, n);
-}
-
-/** Order-sensitive hash of three term ids (collisions only make two shingles count as one). */
-function hash3(a: number, b: number, c: number): number {
-  return (Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c) >>> 0;
-}
-
 /** Heading paths sharing a query term beyond this share are structure (the document's title), not a match. */
 const HEADING_TERM_SHARE = 0.25;
 
@@ -188,10 +220,9 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 const COVERAGE_FROM = 2;
 
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
-export function scoreUnits(units: Unit[], query: string | undefined): number[] {
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly (readonly string[])[], lexicon: Lexicon): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
-  const memo = new Map<string, readonly string[]>();
-  const docs = units.map((u) => terms(visibleText(u.text), memo));
+  const docs = words.map((w) => lexicon.terms(w));
   const q = [...new Set(terms(query ?? ""))];
   const stats = q.length ? queryStats(docs, q) : undefined;
   const seenSection = new Set<number>();

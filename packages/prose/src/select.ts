@@ -5,7 +5,7 @@
  * units it shares shingles with (linear on a 1M-token input, and against every kept unit, not a window).
  */
 import type { Unit } from "./blocks.js";
-import { shingleIds } from "./score.js";
+import type { Lexicon } from "./score.js";
 
 /** Share of the budget the "every section gets its best unit" pass may use. */
 const FIRST_PASS_SHARE = 0.3;
@@ -73,10 +73,9 @@ export interface UnitKeys {
   shingles: Uint32Array[];
 }
 
-/** Keys for duplicate detection. */
-export function unitKeys(units: readonly Unit[]): UnitKeys {
-  const intern = new Map<string, number>();
-  return { norms: units.map((u) => u.text.trim().replace(/\s+/g, " ")), shingles: units.map((u) => shingleIds(u.text, intern)) };
+/** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
+export function unitKeys(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon): UnitKeys {
+  return { norms: units.map((u) => u.text.trim().replace(/\s+/g, " ")), shingles: words.map((w) => lexicon.shingles(w)) };
 }
 
 /** Greedy selection within `budget` tokens: ranked units that fit and are no (near-)duplicate of a kept one. */
