@@ -5,7 +5,7 @@
  * closing marker points to the whole original.
  */
 import type { StoredOriginal } from "@headroom/core";
-import { keepBudget, queryTerms, relevance } from "@headroom/text";
+import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render } from "./render.js";
 import { headingRelevance, Lexicon, scoreUnits } from "./score.js";
@@ -73,7 +73,7 @@ const TARGET_SLACK = 1.05;
  */
 export function compressProse(text: string, count: (t: string) => number, opts: ProseOptions & ProseCall = {}): ProseCompression | undefined {
   const o = { ...defaults, ...opts };
-  const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
+  const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
   const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
   const blocks = splitBlocks(lines);

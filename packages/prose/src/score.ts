@@ -3,6 +3,7 @@
  * identifiers, flags, versions, names, normative words), position (first sentence of a section or
  * paragraph), and a near-duplicate test on word shingles.
  */
+import { Bm25Index } from "@headroom/text";
 import type { Unit } from "./blocks.js";
 
 const STOP = new Set(
@@ -117,39 +118,23 @@ function hash3(a: number, b: number, c: number): number {
 }
 
 /**
- * BM25 of every unit for the query terms `q`, plus the number of distinct query terms each unit
- * contains and its term count. Only query terms are tallied (no term map per unit).
+ * BM25 of every unit for the query terms `q` (the shared `Bm25Index`, fed only the query terms' counts
+ * and each unit's length: no term map per unit), and the number of distinct query terms each contains.
  */
-function queryStats(docs: readonly (readonly string[])[], q: readonly string[], k1 = 1.2, b = 0.75): { bm25: Float64Array; distinct: Uint16Array } {
-  const n = docs.length;
-  const qi = new Map(q.map((t, i) => [t, i]));
-  const tf = new Uint32Array(n * q.length);
-  const df = new Uint32Array(q.length);
-  let totalLen = 0;
-  const distinct = new Uint16Array(n);
-  docs.forEach((d, i) => {
-    totalLen += d.length;
-    for (const t of d) {
-      const k = qi.get(t);
-      if (k === undefined) continue;
-      const at = i * q.length + k;
-      if (tf[at] === 0) (df[k]!++, distinct[i]!++);
-      tf[at]!++;
-    }
-  });
-  const avgLen = totalLen / Math.max(1, n);
-  const bm25 = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!distinct[i]) continue;
-    let s = 0;
-    for (let k = 0; k < q.length; k++) {
-      const f = tf[i * q.length + k]!;
-      if (!f) continue;
-      const idf = Math.log(1 + (n - df[k]! + 0.5) / (df[k]! + 0.5));
-      s += (idf * f * (k1 + 1)) / (f + k1 * (1 - b + (b * docs[i]!.length) / Math.max(1, avgLen)));
-    }
-    bm25[i] = s;
-  }
+function queryStats(docs: readonly (readonly string[])[], q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
+  const qs = new Set(q);
+  const none: ReadonlyMap<string, number> = new Map();
+  const distinct = new Uint16Array(docs.length);
+  const index = new Bm25Index(
+    docs.map((d, i) => {
+      let tf: Map<string, number> | undefined;
+      for (const t of d) if (qs.has(t)) (tf ??= new Map()).set(t, (tf.get(t) ?? 0) + 1);
+      distinct[i] = tf?.size ?? 0;
+      return { tf: tf ?? none, length: d.length };
+    }),
+  );
+  const bm25 = new Float64Array(docs.length);
+  for (let i = 0; i < docs.length; i++) if (distinct[i]) bm25[i] = index.score(i, q);
   return { bm25, distinct };
 }
 
