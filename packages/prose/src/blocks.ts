@@ -69,7 +69,8 @@ const ROFF_HEAD = /^\.S[HS](?:\s+\S|$)/;
 const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
 const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
-const isBlank = (l: string) => stripCr(l).trim() === "";
+const BLANK = /^\s*$/;
+const isBlank = (l: string) => BLANK.test(l);
 
 /**
  * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
