@@ -54,10 +54,12 @@ export interface ProseCompression {
 
 /**
  * Prose's parameters of the shared budget curve: a text of up to 4k tokens keeps everything (only
- * lossless transforms and exact repeats run), then the kept share falls smoothly (10k → 72%, 20k →
- * 57%, 40k → 45%, 1M → 14%). Sentences carry facts densely, so prose is cut more gently than logs.
+ * lossless transforms and exact repeats run), then the kept share falls smoothly (10k → 76%, 20k →
+ * 62%, 40k → 50%, 1M → 19%). Sentences carry facts densely, so prose is cut more gently than logs.
+ * Chosen by margin on the dev text cases: at exponent 0.35 a 20% tighter budget (bias 1.2) lost probe
+ * answers (96.9% visible); at 0.3 it keeps 99.0%, at 41.6% token-weighted savings.
  */
-export const PROSE_CURVE = { floor: 4000, exponent: 0.35 } as const;
+export const PROSE_CURVE = { floor: 4000, exponent: 0.3 } as const;
 
 const defaults = { minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold: 0.9 };
 /** Weight of verbatim question tokens relative to the unit scores (IDF-scaled). */
