@@ -280,7 +280,7 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
 }
 
 // The whitespace after a sentence may run into the next line of a block quote (`.\n> The`).
-const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`(\[*_])/g;
+const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`([*_])/g;
 
 /** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
 function unclosed(span: string): boolean {
@@ -355,7 +355,9 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
         else parts.push(p);
       }
       const setting = comments && !text.startsWith("#");
-      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) }));
+      parts.forEach((p, idx) => {
+        units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) });
+      });
     } else if (b.kind === "code" && b.end - b.start > CODE_LINES_WHOLE) {
       // A long example or config listing holds many facts (`timeout: 1000, // default`): one unit per
       // non-blank line, so that the lines a question is about can be kept without the whole block.

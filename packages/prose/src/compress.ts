@@ -132,7 +132,7 @@ function unitScores(units: readonly Unit[], words: readonly (readonly string[])[
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {
     const rel = relevance({ exact: terms.exact, words: [] }, units.map((u) => u.text), { exactWeight: 1 });
-    if (rel.active) units.forEach((_, i) => (scores[i]! += rel.score(i) * EXACT_WEIGHT));
+    if (rel.active) for (let i = 0; i < units.length; i++) scores[i]! += rel.score(i) * EXACT_WEIGHT;
   }
   return scores;
 }

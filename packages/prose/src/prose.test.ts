@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContextV2, type CompressorResultV2 } from "@headroom/core";
-import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
+import { createMockContext, createUnit } from "@headroom/core/testing";
 import { keepBudget } from "@headroom/text";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

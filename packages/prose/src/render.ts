@@ -130,7 +130,9 @@ export function render(
 function codeLines(lines: string[], b: Block, us: Unit[], kept: boolean[], ids: number[]): string {
   const [from, to] = codeInner(lines, b);
   const keptLine = new Set<number>();
-  us.forEach((u, k) => kept[ids[k]!] && keptLine.add(u.line!));
+  us.forEach((u, k) => {
+    if (kept[ids[k]!]) keptLine.add(u.line!);
+  });
   const out: string[] = [];
   for (let l = b.start; l < from; l++) out.push(lines[l]!);
   let gap = false;

@@ -46,7 +46,10 @@ export function terms(text: string, memo: Map<string, readonly string[]> = new M
   for (const w of text.split(WORD_SPLIT)) {
     if (!w) continue;
     let t = memo.get(w);
-    if (!t) memo.set(w, (t = wordTerms(w)));
+    if (!t) {
+      t = wordTerms(w);
+      memo.set(w, t);
+    }
     for (const x of t) out.push(x);
   }
   return out;
@@ -72,7 +75,7 @@ export class Lexicon {
   }
 
   private of(w: string): WordInfo {
-    let i = this.info.get(w);
+    const i = this.info.get(w);
     if (i) return i;
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
@@ -81,10 +84,14 @@ export class Lexicon {
     if (plain.length >= 2 && !STOP.has(plain)) {
       const t = stem(plain);
       id = this.ids.get(t) ?? 0;
-      if (!id) this.ids.set(t, (id = this.ids.size + 1));
+      if (!id) {
+        id = this.ids.size + 1;
+        this.ids.set(t, id);
+      }
     }
-    this.info.set(w, (i = { terms: wordTerms(w), id }));
-    return i;
+    const made = { terms: wordTerms(w), id };
+    this.info.set(w, made);
+    return made;
   }
 
   /** Scoring terms of a unit's words. */
@@ -127,7 +134,11 @@ function queryStats(docs: readonly (readonly string[])[], q: readonly string[]):
   const index = new Bm25Index(
     docs.map((d, i) => {
       let tf: Map<string, number> | undefined;
-      for (const t of d) if (qs.has(t)) (tf ??= new Map()).set(t, (tf.get(t) ?? 0) + 1);
+      for (const t of d) {
+        if (!qs.has(t)) continue;
+        tf ??= new Map();
+        tf.set(t, (tf.get(t) ?? 0) + 1);
+      }
       distinct[i] = tf?.size ?? 0;
       return { tf: tf ?? none, length: d.length };
     }),
@@ -221,7 +232,10 @@ export function scoreUnits(units: readonly Unit[], query: string | undefined, wo
     if (STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
-    if (!seenSection.has(u.section) && docs[i]!.length >= 3) (seenSection.add(u.section), (s += 0.5));
+    if (!seenSection.has(u.section) && docs[i]!.length >= 3) {
+      seenSection.add(u.section);
+      s += 0.5;
+    }
     if ((u.kind === "para" || u.kind === "item") && u.index === 0) s += 0.4;
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
