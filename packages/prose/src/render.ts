@@ -106,17 +106,7 @@ export function render(
       emit(lines.slice(b.start, b.end).join("\n"));
       return;
     }
-    let s = "";
-    let dropping = false;
-    for (const i of us) {
-      if (kept[i]) {
-        if (dropping) s += GAP + " ";
-        s += units[i]!.text;
-        dropping = false;
-      } else dropping = true;
-    }
-    if (dropping) s = s.replace(/\s*$/, " ") + GAP;
-    emit(s.replace(/[ \t]+$/, ""));
+    emit(keptSentences(units, us, kept));
   });
   closeSection(lines.length);
   const keptUnits = kept.filter(Boolean).length;
@@ -124,6 +114,21 @@ export function render(
   blankPending = true;
   emit(marker(`prose: ${keptUnits} of ${units.length} sentences/blocks kept, ${GAP} marks omissions`, key));
   return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), keptUnits, totalUnits: units.length };
+}
+
+/** A paragraph or list item reduced to its kept sentences, `[…]` where sentences were dropped. */
+function keptSentences(units: readonly Unit[], us: readonly number[], kept: readonly boolean[]): string {
+  let s = "";
+  let dropping = false;
+  for (const i of us) {
+    if (kept[i]) {
+      if (dropping) s += GAP + " ";
+      s += units[i]!.text;
+      dropping = false;
+    } else dropping = true;
+  }
+  if (dropping) s = s.replace(/\s*$/, " ") + GAP;
+  return s.replace(/[ \t]+$/, "");
 }
 
 /** A long code block with only its kept lines: fences stay, each run of dropped lines becomes `[…]`. */
