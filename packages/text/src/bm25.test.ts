@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, bm25Idf, queryWords, rankBm25 } from "./index.js";
+import { Bm25Index, FUNCTION_WORDS, STOPWORDS, bm25Idf, queryWords, rankBm25 } from "./index.js";
 
 const docs = [
   "block blk_1 replicated to node 3",
@@ -31,6 +31,9 @@ describe("rankBm25", () => {
   it("ranks by query words without stopwords, best first, leaving out non-matches", () => {
     expect(queryWords("which block was replicated?")).toEqual(["block", "replicated"]);
     expect(queryWords("what is it")).toEqual(["what", "is", "it"]);
+    // Modals and verbs are identifier parts here (`should_strip_auth`, `getAll`): only function words go.
+    expect(queryWords("what should get all?")).toEqual(["should", "get", "all"]);
+    expect(queryWords("what should get all?", STOPWORDS)).toEqual(["what", "should", "get", "all"]);
     const r = rankBm25(docs, "which block was replicated?");
     expect(r.map((s) => s.index)).toEqual([0, 1]);
     expect(rankBm25(docs, "key read")[0]!.index).toBe(4);
@@ -41,6 +44,15 @@ describe("rankBm25", () => {
     expect(rankBm25(rows, "level disk").map((s) => s.index)).toEqual([1]);
     const phrase = rankBm25(["full disk here", "disk full"], "disk full");
     expect(phrase[0]!.index).toBe(1);
+  });
+
+  it("takes other stopwords", () => {
+    const code = ["should_strip_auth(url)", "strip(x)"];
+    // `should` names the symbol, and makes `strip` (in every document) ubiquitous.
+    expect(rankBm25(code, "should strip").map((s) => s.index)).toEqual([0]);
+    // Dropping it as a question word leaves only `strip`: the shorter document wins.
+    expect(rankBm25(code, "should strip", { stopwords: STOPWORDS }).map((s) => s.index)).toEqual([1, 0]);
+    for (const w of FUNCTION_WORDS) expect(STOPWORDS.has(w)).toBe(true);
   });
 
   it("keeps document order on ties", () => {

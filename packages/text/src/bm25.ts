@@ -3,7 +3,7 @@
  * weighted term-frequency maps (a path word may count half); `k1` and `b` are options (`b: 0` ignores
  * document length, for one-line documents). Pure and deterministic: ties keep document order.
  */
-import { STOPWORDS } from "./terms.js";
+import { FUNCTION_WORDS } from "./terms.js";
 import { tokenize } from "./words.js";
 
 /** BM25 parameters. */
@@ -91,12 +91,13 @@ function counts(tokens: readonly string[]): Map<string, number> {
 }
 
 /**
- * Words of a search query: {@link tokenize} tokens without {@link STOPWORDS}, deduplicated in order;
- * all tokens when the query is only stopwords ("what is it" still finds something).
+ * Words of a search query: {@link tokenize} tokens without `stopwords` (default {@link FUNCTION_WORDS}:
+ * modals and verbs such as `should`, `can`, `get` are identifier parts here), deduplicated in order; all tokens when
+ * the query is only stopwords ("what is it" still finds something).
  */
-export function queryWords(query: string): string[] {
+export function queryWords(query: string, stopwords: ReadonlySet<string> = FUNCTION_WORDS): string[] {
   const all = [...new Set(tokenize(query))];
-  const kept = all.filter((t) => !STOPWORDS.has(t));
+  const kept = all.filter((t) => !stopwords.has(t));
   return kept.length ? kept : all;
 }
 
@@ -113,6 +114,8 @@ export interface RankOptions extends Bm25Options {
    * and only count when the query has nothing more specific. Default 0.99.
    */
   ubiquitous?: number;
+  /** Query words dropped (see {@link queryWords}). Default {@link FUNCTION_WORDS}. */
+  stopwords?: ReadonlySet<string>;
 }
 
 /**
@@ -121,7 +124,7 @@ export interface RankOptions extends Bm25Options {
  * half its matched terms' IDF on top, so exact lookups rank first.
  */
 export function rankBm25(docs: readonly string[], query: string, o: RankOptions = {}): Scored[] {
-  const terms = queryWords(query);
+  const terms = queryWords(query, o.stopwords);
   if (!terms.length || !docs.length) return [];
   const termSet = new Set(terms);
   // Only query words are counted: documents can be large and most of their words never matter.
