@@ -41,11 +41,23 @@ export interface Unit {
  */
 const LITERAL_SETTING = /^\s*["']?[A-Za-z_$][\w.$-]*["']?\s*[:=]\s*(?:["'`\d[-]|true\b|false\b|null\b|undefined\b)/;
 
-/** Code blocks longer than this many lines are selected line by line (their fences always kept). */
+/** Code blocks and pipe tables longer than this many lines are selected line by line (fences, headers kept). */
 export const CODE_LINES_WHOLE = 20;
 
-/** The inner lines `[from, to)` of a code block, without its opening and closing fence lines. */
+/** A pipe table's header separator (`|---|:--:|`). */
+const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/** True for a pipe table (rows start with `|`): its rows can be selected one by one. */
+function pipeTable(lines: string[], b: Block): boolean {
+  return b.kind === "table" && /^\s*\|/.test(lines[b.start] ?? "");
+}
+
+/**
+ * The selectable lines `[from, to)` of a long block: a code block without its fence lines, a pipe
+ * table without its header and separator rows (which are always kept with any kept row).
+ */
 export function codeInner(lines: string[], b: Block): [number, number] {
+  if (b.kind === "table") return [TABLE_RULE.test(lines[b.start + 1] ?? "") ? b.start + 2 : b.start, b.end];
   const from = FENCE.test(lines[b.start] ?? "") ? b.start + 1 : b.start;
   const to = b.end - 1 > from && FENCE.test(lines[b.end - 1] ?? "") ? b.end - 1 : b.end;
   return [from, to];
@@ -358,9 +370,10 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       parts.forEach((p, idx) => {
         units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) });
       });
-    } else if (b.kind === "code" && b.end - b.start > CODE_LINES_WHOLE) {
-      // A long example or config listing holds many facts (`timeout: 1000, // default`): one unit per
-      // non-blank line, so that the lines a question is about can be kept without the whole block.
+    } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
+      // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
+      // one per row (a compiler matrix): one unit per non-blank line, so that the lines a question is
+      // about can be kept without the whole block.
       const [from, to] = codeInner(lines, b);
       let k = 0;
       for (let l = from; l < to; l++) {

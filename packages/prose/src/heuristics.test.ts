@@ -150,6 +150,17 @@ describe("budget", () => {
   });
 });
 
+describe("long tables", () => {
+  it("are selected row by row: the header and separator stay with the rows the question is about", () => {
+    const rows = Array.from({ length: 40 }, (_, k) => `| ${name(k)} compiler | ${WORDS[(k * 3) % WORDS.length]} | partial support for ${WORDS[k % WORDS.length]} and ${WORDS[(k + 5) % WORDS.length]} |`);
+    const src = ["# Support", "", filler(200), "", "## Compilers", "", "| compiler | version | notes |", "|---|---|---|", ...rows, "", filler(200, 7), ""].join("\n");
+    const r = compressProse(src, count, { query: `what does the table say about ${name(17)}?`, targetRatio: 0.1 })!;
+    expect(r.text).toContain("| compiler | version | notes |\n|---|---|---|");
+    expect(r.text).toContain(rows[17]!);
+    expect(r.text.split("\n").filter((l) => l.startsWith("| ")).length).toBeLessThan(rows.length);
+  });
+});
+
 describe("plugin (spec v2)", () => {
   const doc = Array.from({ length: 40 }, (_, k) => `## Part ${k}\n\n${filler(10, k)} The limit of part ${k} is ${k * 5}.`).join("\n\n");
   it("passes checkCompressor on markdown, a man page, a quote and a tiny text", async () => {

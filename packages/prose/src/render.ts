@@ -98,7 +98,7 @@ export function render(
     }
     if (gapPending) emit(GAP);
     gapPending = false;
-    if (b.kind === "code" && units[us[0]!]!.line !== undefined) {
+    if ((b.kind === "code" || b.kind === "table") && units[us[0]!]!.line !== undefined) {
       emit(codeLines(lines, b, us.map((i) => units[i]!), kept, us));
       return;
     }
@@ -131,7 +131,10 @@ function keptSentences(units: readonly Unit[], us: readonly number[], kept: read
   return s.replace(/[ \t]+$/, "");
 }
 
-/** A long code block with only its kept lines: fences stay, each run of dropped lines becomes `[…]`. */
+/**
+ * A long code block or pipe table with only its kept lines: fences (a table's header rows) stay, each
+ * run of dropped lines becomes `[…]`.
+ */
 function codeLines(lines: string[], b: Block, us: Unit[], kept: boolean[], ids: number[]): string {
   const [from, to] = codeInner(lines, b);
   const keptLine = new Set<number>();
