@@ -41,9 +41,8 @@ export interface BudgetOptions {
 export const BUDGET_DEFAULTS = { floor: 1000, exponent: 0.6 } as const;
 
 /**
- * Curve parameters of extractive prose: sentences carry facts densely and an extract loses them fast
- * (on the dev corpus the default curve kept 56 of 99 probe answers, this one 82), so prose keeps at
- * most 47% and is cut harder only from 8k tokens up (41k tokens → 37%).
+ * Former curve parameters of extractive prose (a 47% ceiling: a fixed ratio below 8k tokens).
+ * @deprecated `@headroom/prose` uses its own `PROSE_CURVE` (floor 4000, exponent 0.3, no ceiling).
  */
 export const PROSE_BUDGET = { floor: 8000, ceiling: 0.47 } as const;
 

@@ -11,6 +11,7 @@ import { getTokenizer } from "@headroom/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTinyModel } from "../testing/index.js";
 import type { TextMlEvent } from "../index.js";
+import { runProse } from "./fallback.js";
 import { createTextMlCompressor, type TextMlCompressor } from "./index.js";
 
 const prose = () => ({ kind: "prose" as const, confidence: 1 });
@@ -56,7 +57,8 @@ describe("time budget", () => {
   it("falls back to the prose result when the model misses the budget, and frees the worker", async () => {
     const budget = 400;
     const events: TextMlEvent[] = [];
-    const c = make({ timeBudgetMs: budget, onEvent: (e) => events.push(e) });
+    // A fixed prose share: these texts are below prose's size-aware floor, where it would keep them whole.
+    const c = make({ timeBudgetMs: budget, onEvent: (e) => events.push(e), prose: { targetRatio: 0.5 } });
     const { chunkMs } = await c.ready();
     // Sized so that the up-front estimate (chars / 3.2 per token) is half the budget; the real token
     // count is about three times that, so inference runs past the budget.
@@ -78,7 +80,7 @@ describe("time budget", () => {
 
   it("skips the model when the estimate alone exceeds the budget, and while it is loading", async () => {
     const events: TextMlEvent[] = [];
-    const c = make({ timeBudgetMs: 30, onEvent: (e) => events.push(e) });
+    const c = make({ timeBudgetMs: 30, onEvent: (e) => events.push(e), prose: { targetRatio: 0.5 } });
     const text = gibberish(3000);
     const first = await pipe(c).compressText(text, { store: new MemoryStore() });
     expect(first.units[0]?.transforms[0]).toBe("text-ml:fallback:loading");
@@ -197,7 +199,7 @@ describe("prose fallback off the event loop", () => {
     const off = await c.compress(unit, ctx);
     const offLags = lags.splice(0).sort((a, b) => a - b);
     last = performance.now();
-    const inline = await createProseCompressor().compress(unit, ctx);
+    const inline = await runProse(createProseCompressor(), unit, ctx);
     await new Promise((res) => setTimeout(res, 20));
     clearInterval(tick);
     const inlineMax = Math.max(...lags);

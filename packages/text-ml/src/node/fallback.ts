@@ -7,8 +7,31 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { CompressContext, CompressorResult, Unit } from "@headroom/core";
+import type { CompressContext, CompressorResult, CompressorV2, Unit } from "@headroom/core";
 import { createProseCompressor, type ProseOptions } from "@headroom/prose";
+
+/**
+ * Runs the (spec v2) prose compressor for a v1 unit and context: the v2 view of both, a signal that
+ * never aborts (the caller's budget is enforced around this call), and a decline read as `null`.
+ */
+export async function runProse(prose: CompressorV2, unit: Unit, ctx: CompressContext): Promise<CompressorResult | null> {
+  const source = { ...(unit.toolName ? { toolName: unit.toolName } : {}), ...(unit.toolArgs ? { toolArgs: unit.toolArgs } : {}), ...(unit.fileName ? { fileName: unit.fileName } : {}) };
+  const query = ctx.query ?? unit.query;
+  const r = await prose.compress(
+    { id: unit.id, text: unit.text, role: unit.role, messageIndex: unit.messageIndex, source, ...(query ? { query } : {}) },
+    {
+      model: ctx.model,
+      tokenizer: ctx.tokenizer,
+      allowLossy: ctx.reversible,
+      inputTokens: ctx.inputTokens ?? ctx.tokenizer.count(unit.text),
+      aggressiveness: ctx.bias,
+      signal: new AbortController().signal,
+      timeBudgetMs: Infinity,
+      report: () => undefined,
+    },
+  );
+  return r && "text" in r ? r : null;
+}
 
 /** A tokenizer named so that a worker can rebuild it. */
 export interface TokenizerId {
@@ -68,7 +91,7 @@ export class ProseFallback {
       if ("result" in reply) return reply.result;
       if ("error" in reply) throw new Error(`text-ml: prose fallback failed: ${reply.error}`);
     }
-    return (await this.inline.compress(unit, ctx)) ?? null;
+    return runProse(this.inline, unit, ctx);
   }
 
   private remote(file: string, req: ProseRequest): Promise<ProseReply> {

@@ -6,7 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { estimateTokenizer, type Tokenizer } from "@headroom/core";
 import { createProseCompressor } from "@headroom/prose";
-import type { ProseReply, ProseRequest, TokenizerId } from "./fallback.js";
+import { runProse, type ProseReply, type ProseRequest, type TokenizerId } from "./fallback.js";
 
 const port = parentPort!;
 const post = (m: ProseReply) => port.postMessage(m);
@@ -30,8 +30,8 @@ port.on("message", (m: ProseRequest) => {
       const tokenizer = await tokenizerFor(m.tokenizer);
       if (!tokenizer) return post({ id: m.id, unsupported: true });
       const prose = createProseCompressor(m.options);
-      const r = await prose.compress(m.unit, { model: m.model, tokenizer, reversible: true, bias: m.bias, ...(m.inputTokens !== undefined ? { inputTokens: m.inputTokens } : {}), ...(m.query ? { query: m.query } : {}) });
-      post({ id: m.id, result: r ?? null });
+      const r = await runProse(prose, m.unit, { model: m.model, tokenizer, reversible: true, bias: m.bias, ...(m.inputTokens !== undefined ? { inputTokens: m.inputTokens } : {}), ...(m.query ? { query: m.query } : {}) });
+      post({ id: m.id, result: r });
     } catch (e) {
       post({ id: m.id, error: e instanceof Error ? e.message : String(e) });
     }
