@@ -7,7 +7,7 @@ export { asCompressorV2, asHookV2, asDetectorV2, compressorProblem, SUPPORTED_SP
 export type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 export { jsonDetector } from "./detect.js";
 export { DEFAULT_TIME_BUDGET_MS, TIMEOUT_ERROR_NAME } from "./budget.js";
-export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
+export { ccrKey, ccrKeyAsync, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, markWhole, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "./markers.js";
 export { detectFormat, isMessageList, scanMessages } from "./adapters.js";
 export type { FoundUnit, Scan } from "./adapters.js";
 export { isAiSdkMessage, scanAiSdk, unknownShapeWarning } from "./ai-sdk.js";

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex, sha256HexAsync } from "./sha256.js";
 import type { CompressorResult, StoredOriginal } from "./types.js";
 
 /** Length of a CCR key in hex characters (96 bits). */
@@ -19,7 +19,41 @@ export const MARKER_PATTERN = /Retrieve more: hash=([a-f0-9]{24})\]/g;
 
 /** CCR key of an original: the first 24 lowercase hex characters of SHA-256 of its UTF-8 bytes. */
 export function ccrKey(original: string): string {
-  return sha256Hex(original).slice(0, CCR_KEY_LENGTH);
+  const known = recentKey(original);
+  if (known !== undefined) return known;
+  const key = sha256Hex(original).slice(0, CCR_KEY_LENGTH);
+  remember(original, key);
+  return key;
+}
+
+/** `ccrKey` computed asynchronously (WebCrypto where available): what the pipeline uses to check keys. */
+export async function ccrKeyAsync(original: string): Promise<string> {
+  const known = recentKey(original);
+  if (known !== undefined) return known;
+  const key = (await sha256HexAsync(original)).slice(0, CCR_KEY_LENGTH);
+  remember(original, key);
+  return key;
+}
+
+// Hash once per original: a compressor stashes an original (hashing it), then the pipeline checks the key
+// of the very same string. The last few large originals' keys are remembered, so the check finds the
+// key by string identity instead of hashing again (a key is a pure function of the text, so a remembered
+// one is never wrong). Short texts are cheap to hash and not worth holding on to.
+const MEMO_MIN_CHARS = 2048;
+const MEMO_SIZE = 8;
+const memo: { text: string; key: string }[] = [];
+
+function recentKey(text: string): string | undefined {
+  if (text.length < MEMO_MIN_CHARS) return undefined;
+  // Identity first (the common case, O(1)); equal strings of the same length compare by content.
+  for (const m of memo) if (m.text === text) return m.key;
+  return undefined;
+}
+
+function remember(text: string, key: string): void {
+  if (text.length < MEMO_MIN_CHARS) return;
+  if (memo.length >= MEMO_SIZE) memo.shift();
+  memo.push({ text, key });
 }
 
 /** True when `key` has the shape of a CCR key. */
