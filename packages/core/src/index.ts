@@ -1,5 +1,7 @@
-// Shared types and the frozen v1 contract under its 0.1 names (`Compressor`, `Hook`, `Unit`…).
+// Shared types (stores, tokenizers, results) and the frozen v1 contract (`CompressorV1`…).
 export * from "./types.js";
+// `Compressor`, `Unit`, `Hook`… alias the newest contract (v2).
+export type * from "./spec/aliases.js";
 // The contracts under versioned names, side by side.
 export * from "./spec/v1/index.js";
 export * from "./spec/v2/index.js";

@@ -1,5 +1,5 @@
 import { sha256Hex, sha256HexAsync } from "./sha256.js";
-import type { CompressorResult, StoredOriginal } from "./types.js";
+import type { CompressorResultV2 as CompressorResult, StoredOriginalV2 as StoredOriginal } from "./spec/v2/index.js";
 
 /** Length of a CCR key in hex characters (96 bits). */
 export const CCR_KEY_LENGTH = 24;

@@ -12,7 +12,11 @@ const reference = (s: string) => createHash("sha256").update(Buffer.from(s, "utf
 /** A tokenizer (one token per 4 chars) that records every text it counts. */
 function countingTokenizer(): Tokenizer & { texts: string[] } {
   const texts: string[] = [];
-  return { name: "counting", encoding: "chars4", estimated: true, texts, count: (t) => (texts.push(t), Math.ceil(t.length / 4)) };
+  return { name: "counting", encoding: "chars4", estimated: true, texts, count(t) {
+      texts.push(t);
+      return Math.ceil(t.length / 4);
+    },
+  };
 }
 
 const lines = Array.from({ length: 400 }, (_, i) => `line ${i}: the service answered request ${i} in ${(i * 37) % 900} ms`).join("\n");

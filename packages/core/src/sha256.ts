@@ -15,6 +15,8 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
+// Every runtime core supports has TextEncoder; core's typings carry no DOM or Node library.
+declare const TextEncoder: { new (): { encode(text: string): Uint8Array } };
 const ENCODER = new TextEncoder();
 
 /** SHA-256 of the UTF-8 encoding of `text` in pure JS, as 64 lowercase hex characters (the portable path). */

@@ -3,14 +3,14 @@
  * accepted version through one v2 code path (like the AI SDK's `asLanguageModelV3`).
  */
 import type {
-  CompressContext as CompressContextV1,
-  Compressor as CompressorV1,
-  ContentKind as ContentKindV1,
-  Detection as DetectionV1,
-  Detector as DetectorV1,
-  Hook as HookV1,
-  PipelineSettings as PipelineSettingsV1,
-  Unit as UnitV1,
+  CompressContextV1,
+  CompressorV1,
+  ContentKindV1,
+  DetectionV1,
+  DetectorV1,
+  HookV1,
+  PipelineSettingsV1,
+  UnitV1,
 } from "../types.js";
 import type { CompressContextV2, CompressorV2, DetectionV2, DetectorV2, HookV2, PipelineSettingsV2, UnitV2 } from "./v2/index.js";
 

@@ -10,7 +10,7 @@ import { createPipeline } from "../pipeline.js";
 import { asCompressorV2, toContextV1, type AnyCompressor } from "../spec/upgrade.js";
 import type { CompressContextV2, CompressOutcomeV2, CompressorV2, UnitSource, UnitV2 } from "../spec/v2/index.js";
 import { estimateTokenizer } from "../tokenizer.js";
-import type { CompressContext, Store, Tokenizer } from "../types.js";
+import type { CompressContextV1, Store, Tokenizer } from "../types.js";
 
 /** A Map-backed `Store` (no TTL): what the pipeline needs to allow lossy output in a test. */
 export function createMapStore(): Store & { readonly map: Map<string, string> } {
@@ -48,7 +48,7 @@ export function createMockContext(overrides: Partial<CompressContextV2> = {}): C
 }
 
 /** The same mock context in v1 shape (`reversible`, `bias`), for v1 compressors. */
-export function createMockContextV1(overrides: Partial<CompressContextV2> & { query?: string } = {}): CompressContext {
+export function createMockContextV1(overrides: Partial<CompressContextV2> & { query?: string } = {}): CompressContextV1 {
   const { query, ...rest } = overrides;
   return toContextV1(createMockContext(rest), createUnit("", query === undefined ? {} : { query }));
 }
