@@ -1,5 +1,5 @@
 import { MemoryStore } from "@headroom/ccr";
-import { createPipeline, type Compressor, type ContentKind, type Tokenizer } from "@headroom/core";
+import { createPipeline, type AnyCompressor as Compressor, type ContentKind, type Tokenizer } from "@headroom/core";
 import { caseText, type CorpusCase } from "./corpus.js";
 import { headTail, median, probePassRate, recoverableText, visibleRetention } from "./metrics.js";
 import type { SuiteContext, SuiteResult, Table } from "./suite.js";

@@ -3,7 +3,7 @@
  * types, class headers and fields, every signature with its decorators and first doc line, constants)
  * and moves function bodies and long comments behind retrievable markers.
  */
-import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
+import { SPECIFICATION_VERSION, type CompressContextV1 as CompressContext, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult, type UnitV1 as Unit } from "@headroom/core";
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
 import { renumber, splitNumbered } from "./numbered.js";

@@ -4,7 +4,7 @@
  * salience, position and near-duplicate removal choose whole sentences and blocks; the heading skeleton
  * is always kept; code fences, lists and tables are never cut inside.
  */
-import { hasMarker, type Compressor, type CompressorResult } from "@headroom/core";
+import { hasMarker, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult } from "@headroom/core";
 import { compressProse, tidyProse, type ProseOptions } from "./compress.js";
 
 export { compressProse, tidyProse, GAP, type ProseOptions, type ProseCompression } from "./compress.js";

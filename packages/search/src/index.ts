@@ -2,7 +2,7 @@
  * @headroom/search — compresses grep/ripgrep output: grouped by file, definitions over usages,
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
+import { markWhole, SPECIFICATION_VERSION, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult } from "@headroom/core";
 import { estimateTokens, keepShare, SEARCH_CEILING } from "@headroom/text";
 import { prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";

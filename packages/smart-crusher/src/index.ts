@@ -1,4 +1,4 @@
-import { SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
+import { SPECIFICATION_VERSION, type CompressorV1 as Compressor } from "@headroom/core";
 import { crush, type CrushOptions } from "./crush.js";
 
 export { crush, encode, longStringType } from "./crush.js";

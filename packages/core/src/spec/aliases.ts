@@ -27,7 +27,7 @@ export type CompressContext = CompressContextV2;
 export type Unit = UnitV2;
 /** A hook (newest spec: {@link HookV2}). */
 export type Hook = HookV2;
-/** A content detector (newest spec: {@link DetectorV2}, an object; v1's was a function, `DetectorV1`). */
+/** A content detector (newest spec: {@link DetectorV2}, an object; v1's was a function, `DetectorV1`; the `detect` option takes a `DetectFunction`). */
 export type Detector = DetectorV2;
 /** What a detector says (newest spec: {@link DetectionV2}). */
 export type Detection = DetectionV2;
