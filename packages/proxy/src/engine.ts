@@ -31,6 +31,8 @@ export interface CompressionEngine {
   messages(task: MessagesTask, timeoutMs: number): Promise<CompressResult>;
   /** Names of the compressors in use, when the engine knows them. */
   compressorNames?(): Promise<string[]>;
+  /** Settles once the engine finished its start-up warm-up (workers warm before they take jobs). */
+  warm?(): Promise<void>;
   /** Stops the engine's workers, if any. */
   close?(): Promise<void>;
 }

@@ -24,6 +24,8 @@ describe("compression in worker threads", () => {
       workers: 1,
       compressionTimeoutMs: 400,
       pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { busyMs: 10_000 } },
+      // The warm-up would spin too: these tests are about a job that does.
+      warmUpMs: 0,
     });
   });
   afterAll(() => busy.close());
@@ -90,5 +92,31 @@ describe("worker results", () => {
     expect(await store.get(hash)).toBe(chatRequest().messages[2]!.content);
     const back = (await (await fetch(`${p.url}/v1/retrieve/${hash}`)).json()) as { original_content: string };
     expect(back.original_content).toBe(chatRequest().messages[2]!.content);
+  });
+});
+
+describe("start-up warm-up", () => {
+  it("listens and answers /health at once; workers warm before their first job, into no real store", async () => {
+    const puts: string[] = [];
+    const inner = new MemoryStore();
+    const store = { get: (k: string) => inner.get(k), has: (k: string) => inner.has(k), delete: (k: string) => inner.delete(k), put: (k: string, v: string) => {
+        puts.push(k);
+        return inner.put(k, v);
+      },
+    };
+    const p = await startProxy({ port: 0, openaiBaseUrl: mock.url, anthropicBaseUrl: mock.url, store, workers: 1, warmUpMs: 1500, pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" } });
+    try {
+      const health = await fetch(`${p.url}/health`);
+      expect(health.status).toBe(200);
+      await p.app.warm();
+      expect(puts).toEqual([]); // the warm-up's originals went nowhere
+      mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+      const r = await post(p, JSON.stringify(chatRequest()));
+      await r.arrayBuffer();
+      expect(r.headers.get("x-headroom-compression")).toBe("applied");
+      expect(puts).toHaveLength(1);
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -31,7 +31,9 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: Promise<string[]>;
-  /** The pipeline is built: jobs go only to ready workers, so a cold start never eats a job's budget. */
+  /** Settles once the worker warmed up (or right after `ready` without a warm-up). */
+  warm: Promise<void>;
+  /** Built and warmed: jobs go only to such workers, so a cold start never eats a job's budget. */
   isReady: boolean;
   job?: Job;
 }
@@ -66,6 +68,11 @@ export class WorkerPool implements CompressionEngine {
   /** Resolves once every worker built its pipeline; rejects with the first startup error. */
   async ready(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  /** Resolves once every worker finished its warm-up and takes jobs. */
+  async warm(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.warm));
   }
 
   async request(route: RouteName, { raw, text, body }: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
@@ -131,16 +138,22 @@ export class WorkerPool implements CompressionEngine {
     const worker = new Worker(WORKER_URL, { workerData: this.o.init });
     let readyResolve!: (names: string[]) => void;
     let readyReject!: (e: Error) => void;
-    const slot: Slot = { worker, isReady: false, ready: new Promise((res, rej) => ((readyResolve = res), (readyReject = rej))) };
-    slot.ready.catch(() => undefined); // reported through onProblem; jobs on this worker fail open
+    let warmResolve!: () => void;
+    const ready = new Promise<string[]>((res, rej) => ((readyResolve = res), (readyReject = rej)));
+    const slot: Slot = { worker, isReady: false, ready, warm: new Promise<void>((res) => (warmResolve = res)) };
+    slot.ready.catch(() => warmResolve()); // reported through onProblem; jobs on this worker fail open
     worker.unref();
     worker.on("message", (m: WorkerReply) => {
+      if ("warm" in m) {
+        if (m.errors.length) this.o.onProblem?.(`compression worker warm-up: ${m.errors.join("; ")}`);
+        slot.isReady = true;
+        warmResolve();
+        this.pump();
+        return;
+      }
       if ("ready" in m) {
-        if (m.ready) {
-          slot.isReady = true;
-          readyResolve(m.compressors);
-          this.pump();
-        } else {
+        if (m.ready) readyResolve(m.compressors);
+        else {
           this.o.onProblem?.(`compression worker failed to start: ${m.error}`);
           readyReject(new Error(m.error));
         }

@@ -2,6 +2,7 @@
 // the main thread sends, and hands back the new body and the originals to store.
 import { parentPort, workerData } from "node:worker_threads";
 import type { Pipeline, Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+import { warmUp } from "@headroom/router";
 import { compressRequest } from "./compress-step.js";
 import { messagesOptions } from "./engine.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
@@ -63,8 +64,11 @@ async function main(): Promise<void> {
     const make = mod[init.exportName];
     if (typeof make !== "function") throw new Error(`${init.url} has no function export "${init.exportName}"`);
     const pipeline = (await (make as (o: unknown) => Pipeline | Promise<Pipeline>)(init.options)) as Pipeline;
-    port.on("message", (t: WorkerTask) => void run(pipeline, t));
     post({ id: -1, ready: true, compressors: pipeline.compressors.map((c) => c.name) });
+    // Warm before taking jobs (the pool sends none until `warm`): the first request pays no cold start.
+    const w = init.warmUpMs ? await warmUp(pipeline, { budgetMs: init.warmUpMs }) : { ms: 0, errors: [] };
+    port.on("message", (t: WorkerTask) => void run(pipeline, t));
+    post({ id: -1, warm: true, ms: w.ms, errors: w.errors });
   } catch (e) {
     post({ id: -1, ready: false, error: e instanceof Error ? e.message : String(e) });
   }
