@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { CompressResult, Store } from "@headroom/core";
-import { injectOnly, type CompressOutcome, type RouteName } from "./compress-step.js";
-import type { CompressionEngine, MessagesTask, RequestInput } from "./engine.js";
+import type { CompressOutcome, RouteName } from "./compress-step.js";
+import { failOpen, type CompressionEngine, type MessagesTask, type RequestInput } from "./engine.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
 
 type Obj = Record<string, unknown>;
@@ -54,6 +54,8 @@ export class WorkerPool implements CompressionEngine {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  /** Requests run in workers: large bodies are parsed there too. */
+  readonly offThread = true;
 
   constructor(private readonly o: WorkerPoolOptions) {
     if (!(o.size >= 1)) throw new RangeError("worker pool size must be ≥ 1");
@@ -78,10 +80,11 @@ export class WorkerPool implements CompressionEngine {
   async request(route: RouteName, { raw, text, body }: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
     // One copy, moved to the worker: the caller keeps `raw` to forward if compression fails open.
     const reply = await this.submit({ kind: "request", route, body: raw.slice() }, timeoutMs);
-    if (reply instanceof Error) return injectOnly(route, text, body, { error: reply.message });
-    if (!("ok" in reply) || !reply.ok) return injectOnly(route, text, body, { error: "error" in reply ? reply.error : "worker failed" });
+    if (reply instanceof Error) return failOpen(route, text, body, reply.message);
+    if (!("ok" in reply) || !reply.ok) return failOpen(route, text, body, "error" in reply ? reply.error : "worker failed");
     const outcome: CompressOutcome = { changed: false, injected: false, ...reply.outcome };
-    if (reply.body) outcome.text = new TextDecoder().decode(reply.body);
+    // The new body stays bytes: it goes upstream as is (decoded only if a retrieve continuation needs it).
+    if (reply.body) outcome.bytes = reply.body;
     return outcome;
   }
 

@@ -48,7 +48,7 @@ async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
       return post({ id: t.id, ok: true, result, puts: store.puts });
     }
     const text = decoder.decode(t.body);
-    const outcome = await compressRequest(t.route, text, JSON.parse(text) as Record<string, unknown>, { pipeline, store, ...settings });
+    const outcome = await compressRequest(t.route, text, undefined, { pipeline, store, ...settings });
     const { text: out, ...rest } = outcome;
     const body = out !== undefined ? encoder.encode(out) : undefined;
     post({ id: t.id, ok: true, outcome: rest, ...(body ? { body } : {}), puts: store.puts }, body ? [body.buffer as ArrayBuffer] : []);
