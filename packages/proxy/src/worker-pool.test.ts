@@ -115,6 +115,12 @@ describe("start-up warm-up", () => {
       await r.arrayBuffer();
       expect(r.headers.get("x-headroom-compression")).toBe("applied");
       expect(puts).toHaveLength(1);
+      // A large body that is not JSON is parsed in the worker only, and forwarded byte for byte.
+      const notJson = `not json ${"x".repeat(40_000)}`;
+      const bad = await post(p, notJson);
+      await bad.arrayBuffer();
+      expect(bad.headers.get("x-headroom-compression")).toBe("skipped");
+      expect(mock.requests.at(-1)!.raw.toString()).toBe(notJson);
     } finally {
       await p.close();
     }
