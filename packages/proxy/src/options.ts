@@ -96,6 +96,12 @@ export interface ProxyOptions extends ProxyAppOptions {
    * Default 1500 (ms of warm-up at most); `0` turns it off.
    */
   warmUpMs?: number;
+  /**
+   * Scheduling niceness of the compression worker threads (Linux), default 10: the main thread (health
+   * checks, bypassed and streaming requests) wins every core it needs, and workers take the rest. `0`
+   * leaves them at the process's priority.
+   */
+  workerNice?: number;
 }
 /** Options after defaults and environment variables were applied. */
 export interface ResolvedOptions {

@@ -27,6 +27,9 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** Default niceness of compression workers: see `ProxyOptions.workerNice`. */
+export const DEFAULT_WORKER_NICE = 5;
+
 /** Default start-up warm-up budget (ms): see `ProxyOptions.warmUpMs`. */
 export const DEFAULT_WARM_UP_MS = 1500;
 
@@ -61,6 +64,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
         ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}),
         ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}),
         warmUpMs,
+        nice: options.workerNice ?? DEFAULT_WORKER_NICE,
       },
       store: async () => (typeof store === "function" ? store() : store),
       ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "@headroom/ccr";
 import { findMarkerHashes } from "@headroom/core";
@@ -121,6 +122,28 @@ describe("start-up warm-up", () => {
       await bad.arrayBuffer();
       expect(bad.headers.get("x-headroom-compression")).toBe("skipped");
       expect(mock.requests.at(-1)!.raw.toString()).toBe(notJson);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+/** Niceness of every thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync("/proc/self/task").map((t) => {
+    const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
+describe.runIf(process.platform === "linux")("worker priority", () => {
+  it("compression workers run niced, so the main thread wins the cores it needs", async () => {
+    const p = await startProxy({ port: 0, openaiBaseUrl: mock.url, anthropicBaseUrl: mock.url, store: new MemoryStore(), workers: 1, warmUpMs: 0, workerNice: 7, pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" } });
+    try {
+      await p.app.warm();
+      const nices = threadNices();
+      expect(nices.filter((n) => n === 7).length).toBeGreaterThanOrEqual(1);
+      expect(nices[0]).toBe(0); // the main thread keeps its priority
     } finally {
       await p.close();
     }

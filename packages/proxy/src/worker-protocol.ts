@@ -12,6 +12,8 @@ export interface WorkerInit {
   excludeTools?: string[];
   /** Warm-up budget in ms before the worker takes jobs (`0`: none). */
   warmUpMs?: number;
+  /** Niceness of the worker thread (Linux; `0` leaves it as it is). */
+  nice?: number;
 }
 
 /** One job: a model request (body bytes moved in) or a `/v1/compress` call. */
