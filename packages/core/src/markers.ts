@@ -41,7 +41,10 @@ export async function ccrKeyAsync(original: string): Promise<string> {
 // one is never wrong). Short texts are cheap to hash and not worth holding on to.
 const MEMO_MIN_CHARS = 2048;
 const MEMO_SIZE = 8;
+/** At most this many characters are held (the strings are the originals a store keeps anyway). */
+const MEMO_MAX_CHARS = 32 * 1024 * 1024;
 const memo: { text: string; key: string }[] = [];
+let memoChars = 0;
 
 function recentKey(text: string): string | undefined {
   if (text.length < MEMO_MIN_CHARS) return undefined;
@@ -51,9 +54,10 @@ function recentKey(text: string): string | undefined {
 }
 
 function remember(text: string, key: string): void {
-  if (text.length < MEMO_MIN_CHARS) return;
-  if (memo.length >= MEMO_SIZE) memo.shift();
+  if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return;
   memo.push({ text, key });
+  memoChars += text.length;
+  while (memo.length > MEMO_SIZE || memoChars > MEMO_MAX_CHARS) memoChars -= memo.shift()!.text.length;
 }
 
 /** True when `key` has the shape of a CCR key. */
