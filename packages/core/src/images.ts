@@ -8,7 +8,7 @@
  */
 import { setAtPath } from "./adapters.js";
 import { ccrKey, findMarkerHashes } from "./markers.js";
-import type { CompressError, Compressor, MessageFormat, Role, Store, StoredOriginal, Tokenizer } from "./types.js";
+import type { CompressError, CompressorV1 as Compressor, MessageFormat, Role, Store, StoredOriginalV1 as StoredOriginal, Tokenizer } from "./types.js";
 
 /** One base64 image of a request. */
 export interface ImageUnit {
@@ -364,7 +364,7 @@ async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageConte
 }
 
 function getAt(root: unknown, path: Path): unknown {
-  let v: any = root;
-  for (const k of path) v = v?.[k as any];
+  let v: unknown = root;
+  for (const k of path) v = typeof v === "object" && v !== null ? (v as Record<string | number, unknown>)[k as string | number] : undefined;
   return v;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore } from "@headroom/ccr";
-import { createPipeline, type AnyCompressor, type Detector, type Tokenizer } from "@headroom/core";
+import { createPipeline, type AnyCompressor, type DetectFunction as Detector, type Tokenizer } from "@headroom/core";
 import { createProseCompressor } from "@headroom/prose";
 import { detect } from "@headroom/router";
 import { createTextMlCompressor, type TextMlCompressor } from "@headroom/text-ml/node";

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPipeline, type Compressor } from "@headroom/core";
+import { asCompressorV2, createPipeline, type AnyCompressor, type Compressor } from "@headroom/core";
+import { createMockContext, createUnit } from "@headroom/core/testing";
 import { MemoryStore } from "@headroom/ccr";
 import { startProxy } from "@headroom/proxy/node";
 import { createProseCompressor } from "@headroom/prose";
@@ -11,7 +12,7 @@ import { getTokenizer } from "@headroom/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTinyModel } from "../testing/index.js";
 import type { TextMlEvent } from "../index.js";
-import { runProse } from "./fallback.js";
+import { resultOf } from "./fallback.js";
 import { createTextMlCompressor, type TextMlCompressor } from "./index.js";
 
 const prose = () => ({ kind: "prose" as const, confidence: 1 });
@@ -187,8 +188,8 @@ describe("prose fallback off the event loop", () => {
     await c.ready();
     const tokenizer = await getTokenizer("gpt-4o");
     const text = gibberish(300_000, 11);
-    const unit = { id: "u", text, role: "tool" as const, messageIndex: 0 };
-    const ctx = { model: "gpt-4o", tokenizer, reversible: true, bias: 1, inputTokens: tokenizer.count(text) };
+    const unit = createUnit(text);
+    const ctx = createMockContext({ tokenizer, inputTokens: tokenizer.count(text) });
     const lags: number[] = [];
     let last = performance.now();
     const tick = setInterval(() => {
@@ -196,10 +197,10 @@ describe("prose fallback off the event loop", () => {
       lags.push(t - last - 5);
       last = t;
     }, 5);
-    const off = await c.compress(unit, ctx);
+    const off = resultOf(await c.compress(unit, ctx));
     const offLags = lags.splice(0).sort((a, b) => a - b);
     last = performance.now();
-    const inline = await runProse(createProseCompressor(), unit, ctx);
+    const inline = resultOf(await asCompressorV2(createProseCompressor() as AnyCompressor).compress(unit, ctx));
     await new Promise((res) => setTimeout(res, 20));
     clearInterval(tick);
     const inlineMax = Math.max(...lags);
@@ -218,8 +219,13 @@ describe("prose fallback off the event loop", () => {
     const text = gibberish(400_000, 13);
     const r = await pipe(c).compressText(text, { store: new MemoryStore() });
     expect(r.text).toBe(text);
-    expect(r.errors).toEqual([expect.objectContaining({ compressor: "text-ml", message: "text-ml: prose fallback took over 40 ms; unit left to the next compressor" })]);
+    // As a v2 plugin text-ml also reports why it fell back (ctx.report), then the fallback's failure.
+    expect(r.errors).toEqual([
+      expect.objectContaining({ compressor: "text-ml", stage: "report", message: expect.stringMatching(/^text-ml fell back to prose: estimated \d+ ms of inference/) }),
+      expect.objectContaining({ compressor: "text-ml", message: "text-ml: prose fallback took over 40 ms; unit left to the next compressor" }),
+    ]);
     const small = await pipe(c).compressText(gibberish(10_000, 14), { store: new MemoryStore() });
-    expect(small.errors).toEqual([]);
+    // Recovered: the fallback ran (reported as such) and nothing failed.
+    expect(small.errors).toEqual([expect.objectContaining({ stage: "report", message: expect.stringMatching(/^text-ml fell back to prose: /) })]);
   });
 });
