@@ -9,7 +9,7 @@ import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { definedName, isGeneratedPath, terms } from "./score.js";
-import { fileHeader, isChanged, selectLines } from "./select.js";
+import { fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -35,6 +35,8 @@ export interface DiffCompression {
   text: string;
   originals: { key: string; content: string; meta?: Record<string, string | number | boolean> }[];
   stats: DiffStats;
+  /** Tokens of `text`, counted once with the caller's `count`. */
+  outputTokens: number;
 }
 
 /** Counts reported in the totals line. */
@@ -61,7 +63,7 @@ const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTo
 export function compressDiff(
   text: string,
   count: (t: string) => number,
-  opts: DiffOptions & { query?: string; bias?: number } = {},
+  opts: DiffOptions & { query?: string; bias?: number; signal?: { throwIfAborted(): void } } = {},
 ): DiffCompression | undefined {
   const o = { ...defaults, ...opts };
   const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
@@ -96,20 +98,24 @@ export function compressDiff(
   // correct the budget by the error, both ways. The target is a ceiling: keep the fullest result at or
   // under it (or, failing that, the smallest), and stop once within 3% below it.
   let budget = target;
-  let best: DiffCompression | undefined;
-  let bestTokens = 0;
+  let best: ReturnType<typeof render> | undefined;
+  const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext });
   for (let round = 0; round < 4; round++) {
-    const kept = selectLines({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext }, budget);
+    opts.signal?.throwIfAborted();
+    const kept = selectLines(prepared, budget);
     const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
-    const got = count(r.text);
+    // Priced from the per-line counts already known; only the final text is counted.
+    const got = r.est;
     const fits = got <= target;
-    if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens))
-      (best = r), (bestTokens = got);
+    const bestTokens = best?.est ?? 0;
+    if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens)) best = r;
     if (fits && got >= target * 0.97) break;
     budget += target - got;
     if (budget <= 0) break;
   }
-  return best;
+  if (!best) return undefined;
+  const { est: _est, ...result } = best;
+  return { ...result, outputTokens: count(result.text) };
 }
 
 
@@ -123,7 +129,7 @@ function render(
   trailingNewline: boolean,
   count: (t: string) => number,
   fileMarkerTokens: number,
-): DiffCompression {
+): Omit<DiffCompression, "outputTokens"> & { est: number } {
   const originals = createOriginals();
   const out: string[] = [];
   const stats: DiffStats = { files: files.length, hunks: 0, added: 0, removed: 0, shownChanged: 0, generatedFiles: 0 };
@@ -192,5 +198,7 @@ function render(
       totalKey,
     ),
   );
-  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats };
+  let est = out.length - (trailingNewline ? 0 : 1);
+  for (const l of out) est += count(l);
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats, est };
 }

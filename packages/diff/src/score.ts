@@ -51,6 +51,13 @@ export function terms(text: string): string[] {
   return out;
 }
 
+const MESSAGE_LITERALS = /(["'`])((?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?)\1/g;
+
+/** Contents of the string literals of a line that read like messages (three words or more). */
+export function messageLiterals(body: string): string[] {
+  return [...body.matchAll(MESSAGE_LITERALS)].map((m) => m[2]!);
+}
+
 /** Facts about a changed line that its score depends on. */
 export interface LineFacts {
   /** The line without its diff prefix. */
@@ -119,7 +126,7 @@ export function scoreLine(f: LineFacts): number {
   }
   if (t.length < 12) s *= 0.6; // `} else {`, `return nil`: little to learn
   if (b.length > 240) s *= 0.7; // long data lines cost much and say little
-  if (f.testFile && !test && !s_def(b)) s *= 0.6;
+  if (f.testFile && !test) s *= 0.6; // helpers and fixtures of a test file matter less than its test names
   // Reviewers read the new code first; an old line matters by what it says that the new ones do not.
   // A long comment is one explanation: its first line states the gist, the rest elaborate.
   if (comment && f.continuesComment) s *= 0.6;
@@ -139,7 +146,6 @@ export function definedName(body: string): string | undefined {
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
 }
 
-const s_def = (b: string) => DEFINITION.test(b);
 
 /** True for test files (by path convention across ecosystems). */
 export function isTestPath(path: string): boolean {

@@ -4,7 +4,7 @@
  * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
  */
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { isComment, isDocPath, isTestPath, scoreLine, terms } from "./score.js";
+import { isComment, isDocPath, isTestPath, messageLiterals, scoreLine, terms } from "./score.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -61,11 +61,18 @@ function scoreHunk(
     // modified line, a rewrapped comment, a call with one more argument) tells a reader little the added
     // lines do not; a removed line with words that vanish (a pure deletion) is the only trace of them.
     const addedTerms = new Set<string>();
+    const added: string[] = [];
     for (let k = j; k < e; k++) {
       const l = h.lines[k]!;
-      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
+      if (isNoNewline(l) || l.slice(0, h.parents).includes("-")) continue;
+      added.push(l.slice(h.parents));
+      for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
     }
+    const addedText = added.join("\n");
     const novelty = (body: string) => {
+      // A message the change rewords (an error text) is gone from the new code: the old wording is a
+      // fact only the removed line still shows, however many of its words come back.
+      if (messageLiterals(body).some((m) => !addedText.includes(m))) return 0.8;
       const ts = new Set(terms(body));
       if (!ts.size) return 1;
       let fresh = 0;
@@ -121,30 +128,43 @@ function movedLines(f: FileSection): Set<string> {
   return out;
 }
 
+/** Everything about a diff's candidates that does not depend on the budget: computed once per input. */
+export interface Prepared {
+  d: SelectInput;
+  /** Tokens of what is always shown (raw lines, file headers, unverified hunks, markers roughly). */
+  baseUsed: number;
+  cands: Cand[];
+  /** The most telling change of each file, by file. */
+  bestOfFile: Cand[];
+  headerCost: number[][];
+  sectionCost: number[][];
+  at: (Cand | undefined)[][][];
+  byHunk: Cand[][][];
+  /** √(summed scores) per file, and their sum: the fair-share weights. */
+  weight: Map<number, number>;
+  weightSum: number;
+}
+
 /**
- * Which body lines to keep, per file, hunk and line, for a budget in tokens of the rendered output.
- * Lines of hunks that cannot be re-cut safely are all kept.
+ * Scores every changed line and prices what is always shown. Scores do not depend on the budget, so a
+ * caller that retries with a corrected budget prepares once and re-runs only `selectLines`.
  */
-export function selectLines(d: SelectInput, budget: number): boolean[][][] {
-  const { segs, files, cnt, isGen, query, changedNames, maxContext } = d;
+export function prepareSelection(d: SelectInput): Prepared {
+  const { segs, files, cnt, isGen, query, changedNames } = d;
   // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
   let used = 0;
   for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
   for (const f of files) for (const h of fileHeader(f)) used += cnt(h) + 1;
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
-
-  // Candidates: every body line of every verified hunk of a normal file.
-  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
   const seen = new Map<string, number>();
   const cands: Cand[] = [];
-  const bestOfFile = new Map<number, Cand>();
+  const best = new Map<number, Cand>();
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
     f.hunks.forEach((h, hi) => {
       if (!h.verified) {
-        kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
-        for (const l of h.lines) used += cnt(l) + 1;
+        for (const l of h.lines) used += cnt(l) + 1; // cannot be re-cut safely: kept whole
         used += cnt(h.header);
         return;
       }
@@ -153,16 +173,42 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
         if (!isChanged(l, h.parents)) return;
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
         cands.push(c);
-        const b = bestOfFile.get(fi);
-        if (!b || c.score > b.score) bestOfFile.set(fi, c);
+        const b = best.get(fi);
+        if (!b || c.score > b.score) best.set(fi, c);
       });
     });
   });
-
   // What a new run costs: its `@@` header (estimated from the hunk's own header, whose numbers have
   // about as many digits). A hunk's first run also repeats git's function context, paid once.
   const headerCost = files.map((f) => f.hunks.map((h) => cnt(h.header.slice(0, h.header.length - h.section.length)) + 1));
   const sectionCost = files.map((f) => f.hunks.map((h) => (h.section.trim() ? cnt(h.section) : 0)));
+  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
+  const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
+  for (const c of cands) {
+    at[c.file]![c.hunk]![c.line] = c;
+    byHunk[c.file]![c.hunk]!.push(c);
+  }
+  // Fair shares: each file may first spend a share of what is left that grows with the square root of
+  // the summed scores of its changes (more for more, but less than proportionally), so one large
+  // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
+  // beside it; whatever a file cannot use goes back to one pool in a second pass.
+  const weight = new Map<number, number>();
+  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
+  let weightSum = 0;
+  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
+  const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum };
+}
+
+/**
+ * Which body lines to keep, per file, hunk and line, for a budget in tokens of the rendered output.
+ * Lines of hunks that cannot be re-cut safely are all kept. Only the greedy runs here.
+ */
+export function selectLines(p: Prepared, budget: number): boolean[][][] {
+  const { files, isGen } = p.d;
+  const { cands, headerCost, sectionCost, at, byHunk } = p;
+  let used = p.baseUsed;
+  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(!h.verified && !isGen(f))));
   const hasKept = files.map((f) => f.hunks.map(() => false));
   // Marginal cost of showing a line now: the line, plus a header when it starts a new run, minus one
   // when it joins two runs into one.
@@ -179,29 +225,14 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
     hasKept[c.file]![c.hunk] = true;
   };
   // Every file shows at least its most telling change, so no file is reduced to a bare header.
-  for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
+  for (const c of p.bestOfFile) take(c);
   // Value per token of what it really costs: a lone line pays for its own header, so a short line must
   // sit beside others (or say a lot) to be worth it. Lazy greedy: taking a line makes its neighbours
   // cheaper, so they are queued again with their new value.
   const value = (c: Cand) => c.score / Math.sqrt(Math.max(1, marginal(c)));
-  // Candidates by position, to requeue the neighbours of a line, or a whole hunk, cheaply.
-  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
-  const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
-  for (const c of cands) {
-    at[c.file]![c.hunk]![c.line] = c;
-    byHunk[c.file]![c.hunk]!.push(c);
-  }
-  // Fair shares: each file may first spend a share of what is left that grows with the square root of
-  // the summed scores of its changes (more for more, but less than proportionally), so one large
-  // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
-  // beside it; whatever a file cannot use goes back to one pool in a second pass.
-  const weight = new Map<number, number>();
-  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
-  let sum = 0;
-  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (sum += Math.sqrt(w));
   const free = Math.max(0, budget - used);
   const quota = new Map<number, number>();
-  for (const [f, w] of weight) quota.set(f, (free * w) / (sum || 1));
+  for (const [f, w] of p.weight) quota.set(f, (free * w) / (p.weightSum || 1));
   const spent = new Map<number, number>();
   for (const pass of [0, 1]) {
     const heap = new Heap<{ v: number; c: Cand }>((a, b) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line);
@@ -221,7 +252,13 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
       for (const n of requeue) if (!kept[n.file]![n.hunk]![n.line]) heap.push({ v: value(n), c: n });
     }
   }
-  // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
+  addContext(p, kept, used, budget);
+  return kept;
+}
+
+/** Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header. */
+function addContext(p: Prepared, kept: boolean[][][], used: number, budget: number): void {
+  const { files, isGen, cnt, maxContext } = p.d;
   for (let dist = 1; dist <= maxContext; dist++) {
     files.forEach((f, fi) =>
       f.hunks.forEach((h, hi) => {
@@ -236,14 +273,13 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
           const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
           if (!near && !gap) continue;
           const cost = cnt(h.lines[i]!) + 1;
-          const hc = headerCost[fi]![hi]!;
+          const hc = p.headerCost[fi]![hi]!;
           if (gap && cost <= hc) (k[i] = true), (used += cost - hc);
           else if (near && used + cost <= budget) (k[i] = true), (used += cost);
         }
       }),
     );
   }
-  return kept;
 }
 
 /**
