@@ -75,13 +75,6 @@ export function compressDiff(
   const isGen = (f: FileSection) => isGeneratedPath(f.path) || (o.generated ?? []).some((r) => r.test(f.path));
 
   const query = new Set(terms(opts.query ?? ""));
-  // Token counts per line, computed once (selection may run more than once).
-  const cache = new Map<string, number>();
-  const cnt = (l: string) => {
-    let n = cache.get(l);
-    if (n === undefined) cache.set(l, (n = count(l)));
-    return n;
-  };
   const changedNames = new Set<string>();
   for (const f of files)
     for (const h of f.hunks)
@@ -91,6 +84,11 @@ export function compressDiff(
           if (n) changedNames.add(n);
         }
   const totalTokens = o.inputTokens ?? count(text);
+  // Lines are priced from the input's own tokens per character (from the one count of the input the
+  // pipeline makes anyway), not counted one by one: on a 1M-token diff, per-line counting was most of
+  // the time. The estimate only ranks and budgets; the final text is counted exactly.
+  const perChar = Math.max(0.05, (totalTokens - lines.length) / Math.max(1, text.length - lines.length));
+  const cnt = (l: string) => Math.max(1, Math.round(l.length * perChar));
   // The shared size-aware curve with the diff parameters (DIFF_FLOOR, DIFF_CEILING), or `targetRatio` when given.
   const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ceiling: DIFF_CEILING, floor: DIFF_FLOOR });
   const target = Math.max(o.minTokens, totalTokens * share);
@@ -114,8 +112,16 @@ export function compressDiff(
     if (budget <= 0) break;
   }
   if (!best) return undefined;
-  const { est: _est, ...result } = best;
-  return { ...result, outputTokens: count(result.text) };
+  let { est: _est, ...result } = best;
+  let outputTokens = count(result.text);
+  if (best.est <= target && outputTokens > target * 1.03 && outputTokens > o.minTokens) {
+    // The estimate was low (it thought the text fit): one corrected round, kept when it fits better.
+    const kept = selectLines(prepared, budget * (target / outputTokens));
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const n = count(again.text);
+    if (n < outputTokens) (result = again), (outputTokens = n);
+  }
+  return { ...result, outputTokens };
 }
 
 

@@ -234,10 +234,14 @@ export function selectLines(p: Prepared, budget: number): boolean[][][] {
   const quota = new Map<number, number>();
   for (const [f, w] of p.weight) quota.set(f, (free * w) / (p.weightSum || 1));
   const spent = new Map<number, number>();
+  // No line is cheaper than this: once less budget is left, the greedy can stop.
+  let cheapest = Infinity;
+  for (const c of cands) if (c.cost < cheapest) cheapest = c.cost;
   for (const pass of [0, 1]) {
+    if (budget - used < cheapest) break;
     const heap = new Heap<{ v: number; c: Cand }>((a, b) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line);
     for (const c of cands) if (!kept[c.file]![c.hunk]![c.line]) heap.push({ v: value(c), c });
-    for (let e = heap.pop(); e; e = heap.pop()) {
+    for (let e = heap.pop(); e && budget - used >= cheapest; e = heap.pop()) {
       const c = e.c;
       if (kept[c.file]![c.hunk]![c.line]) continue;
       if (value(c) !== e.v) continue; // stale: a fresher entry is queued
