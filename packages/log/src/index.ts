@@ -2,9 +2,11 @@
  * @headroom/log — log compression by Drain-like template mining that keeps every error, warning kind,
  * summary line and rare event, and stores the original for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
+import { markWhole, type CompressorResult, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
 import { compressLogLossy, DITTO, type LogCompressOptions } from "./compress.js";
 import { collapseRepeats } from "./lossless.js";
+import { detectLogFormat } from "./formats.js";
+import { learnHeadShape } from "./records.js";
 
 export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
 export { isStateLine, outlierRecords, gapRecords, timeOfDay } from "./importance.js";
@@ -45,35 +47,54 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   }
   return markWhole(
     text,
-    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as the line above` : ""})`,
+    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as in the shown line above` : ""})`,
     lossy.text,
     { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines },
     "log:templates",
   );
 }
 
-/** Creates the log compressor (kinds `["log"]`). */
-export function createLogCompressor(options: LogCompressorOptions = {}): Compressor {
+/**
+ * The log detector this plugin ships, so the compressor works without `@headroom/router`: a known log
+ * format in the first lines, or records that steadily start with a time stamp. Its confidence (0.5) stays
+ * below the router's, so with the router installed the router's answer decides.
+ */
+export const logDetector: DetectorV2 = {
+  name: "log/lines",
+  kinds: ["log"],
+  detect(text) {
+    const lines = text.slice(0, 40_000).split("\n");
+    if (lines.length < 3) return null;
+    const format = detectLogFormat(lines);
+    return format !== "generic" && format !== "jsonl" ? { kind: "log", confidence: 0.5 } : learnHeadShape(lines, format) ? { kind: "log", confidence: 0.5 } : null;
+  },
+};
+
+/** Creates the log compressor (spec v2, kind `log`). */
+export function createLogCompressor(options: LogCompressorOptions = {}): CompressorV2 {
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: "v2",
     name: options.name ?? "log",
     kinds: ["log"],
     priority: options.priority ?? 0,
-    compress(unit, ctx) {
-      const query = options.query ?? ctx.query ?? unit.query;
-      const toolArgs = options.toolArgs ?? unit.toolArgs;
-      return compressLog(unit.text, ctx.reversible, {
+    detectors: [logDetector],
+    compress(unit, ctx): CompressOutcomeV2 {
+      const query = options.query ?? unit.query;
+      const toolArgs = options.toolArgs ?? unit.source.toolArgs;
+      const r = compressLog(unit.text, ctx.allowLossy, {
         ...options,
-        bias: (options.bias ?? 1) * (ctx.bias || 1),
+        bias: (options.bias ?? 1) * (ctx.aggressiveness || 1),
         ...(query ? { query } : {}),
         ...(toolArgs ? { toolArgs } : {}),
+        signal: ctx.signal,
       });
+      return r ?? { decline: ctx.allowLossy ? "nothing worth dropping (small log or no repetition)" : "no repeated lines to collapse losslessly" };
     },
   };
 }
 
 /** Plugin entry point the router discovers through `package.json#headroom.kinds`. */
-export function headroomPlugin(options: LogCompressorOptions = {}): Compressor {
+export function headroomPlugin(options: LogCompressorOptions = {}): CompressorV2 {
   return createLogCompressor(options);
 }
 

@@ -41,7 +41,7 @@ const HEAD_SHAPES: RegExp[] = [
 ];
 
 /** The head shape of a log's records, when its layout has one. */
-function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | undefined {
+export function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | undefined {
   if (format === "jsonl" || format === "access") return undefined;
   const first = lines.find((l) => l.trim() !== "");
   if (first === undefined) return undefined;
