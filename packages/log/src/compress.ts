@@ -39,6 +39,9 @@ export interface LossyLog {
   templates: number;
   /** Kept lines that show a long repeated value as the ditto mark `〃`. */
   dittos: number;
+  /** Error and warning records left out (they stay in the stored original). */
+  omittedErrors: number;
+  omittedWarnings: number;
 }
 
 /**
@@ -244,7 +247,10 @@ function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues:
   }
   if (skipped) out.push(`[… ${skipped} line${skipped === 1 ? "" : "s"} …]`);
   if (keptLines >= lines.length) return null;
-  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n };
+  let omittedErrors = 0;
+  let omittedWarnings = 0;
+  for (const r of records) if (!keep[r.index]) r.severity === "error" ? omittedErrors++ : r.severity === "warn" && omittedWarnings++;
+  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n, omittedErrors, omittedWarnings };
 }
 
 /** A long token equal to the one at the same position of the line above is shown as this ditto mark. */

@@ -109,3 +109,12 @@ describe("what else is kept and how it is shown", () => {
     expect(out[b]).not.toContain(ua);
   });
 });
+
+describe("marker", () => {
+  it("says how many error and warning records were left out", () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `2024-01-01 ${pad((i / 3600) | 0)}:${pad(((i / 60) | 0) % 60)}:${pad(i % 60)} ${i % 5 === 0 ? "WARN" : "INFO"} cache ${i % 5 === 0 ? "miss" : "hit"} for key k${i}`);
+    const first = compressLog(lines.join("\n"), true)!.text.split("\n")[0]!;
+    expect(first).toMatch(/; \d+ warnings not shown; .*Retrieve more: hash=[a-f0-9]{24}\]$/);
+    expect(first).not.toMatch(/error/);
+  });
+});

@@ -3,7 +3,8 @@
  * summary line and rare event, and stores the original for retrieval.
  */
 import { markWhole, type CompressorResult, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
-import { compressLogLossy, DITTO, type LogCompressOptions } from "./compress.js";
+import { compressLogLossy, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
+import { aboveFloor, estimateTokens } from "@headroom/text";
 import { collapseRepeats } from "./lossless.js";
 import { detectLogFormat } from "./formats.js";
 import { learnHeadShape } from "./records.js";
@@ -21,7 +22,7 @@ export interface LogCompressorOptions extends LogCompressOptions {
   name?: string;
   /** Priority among compressors for `log`. Default 0. */
   priority?: number;
-  /** Logs with fewer lines are left alone. Default 20. */
+  /** Logs with fewer lines are left alone unless they are above the budget curve's floor. Default 20. */
   minLines?: number;
 }
 
@@ -38,7 +39,8 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   const minLines = options.minLines ?? 20;
   let newlines = 0;
   for (let i = text.indexOf("\n"); i !== -1 && newlines < minLines; i = text.indexOf("\n", i + 1)) newlines++;
-  if (newlines + 1 < minLines) return null;
+  // Few lines are worth mining only when they are many tokens (16 JSON records of 170 tokens each).
+  if (newlines + 1 < minLines && !aboveFloor(estimateTokens(text.length))) return null;
   const lossy = compressLogLossy(text, options);
   if (!lossy) {
     // Nothing worth dropping (a small log): still collapse runs of identical lines, losslessly.
@@ -47,11 +49,19 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   }
   return markWhole(
     text,
-    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as in the shown line above` : ""})`,
+    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates${omittedSeverities(lossy)}; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as in the shown line above` : ""})`,
     lossy.text,
     { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines },
     "log:templates",
   );
+}
+
+/** What the marker says about dropped errors and warnings, so a reader knows when retrieving is worth it. */
+function omittedSeverities(l: LossyLog): string {
+  const parts: string[] = [];
+  if (l.omittedErrors) parts.push(`${l.omittedErrors} error${l.omittedErrors === 1 ? "" : "s"}`);
+  if (l.omittedWarnings) parts.push(`${l.omittedWarnings} warning${l.omittedWarnings === 1 ? "" : "s"}`);
+  return parts.length ? `; ${parts.join(" and ")} not shown` : "";
 }
 
 /**
