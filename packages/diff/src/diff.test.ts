@@ -223,6 +223,22 @@ describe("budget allocation", () => {
     expect(r.text.split("\n").filter((l) => l.startsWith("-  check")).length).toBeLessThan(3);
   });
 
+  it("scores an added sentence of documentation above a bare line of the same file", () => {
+    const base = { removed: false, runStart: false, docFile: true, deletedFile: false, testFile: false, changedNames: new Set<string>(), query: new Set<string>() };
+    const sentence = scoreLine({ ...base, body: "The limit now applies to every request sent by the client." });
+    expect(sentence).toBeGreaterThan(scoreLine({ ...base, body: "max_requests_total_value_limit" }));
+    expect(sentence).toBeGreaterThan(scoreLine({ ...base, docFile: false, body: "The limit now applies to every request sent by the client." }));
+  });
+
+  it("keeps the old half of a changed signature", () => {
+    const body: string[] = [];
+    for (let i = 0; i < 40; i++) body.push(`-  legacyHandshake${i}(session, compatibilityMode);`);
+    body.push(" ");
+    body.push("-func Dial(host string, port int) (*Conn, error) {", "+// Dial connects to host:port.", "+//", "+// opts sets the timeouts.", "+func Dial(host string, port int, opts Options) (*Conn, error) {");
+    const r = compressDiff(section("net/dial.go", body).join("\n") + "\n", count, { targetRatio: 0.2, minTokens: 1 })!;
+    expect(r.text).toContain("-func Dial(host string, port int) (*Conn, error) {");
+  });
+
   it("scores helpers of a test file below its test names", () => {
     const base = { body: "func makeFactory(phase v1.PodPhase) Factory {", removed: false, runStart: false, docFile: false, deletedFile: false, changedNames: new Set<string>(), query: new Set<string>() };
     expect(scoreLine({ ...base, testFile: true })).toBeLessThan(scoreLine({ ...base, testFile: false }));

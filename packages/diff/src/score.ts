@@ -100,12 +100,15 @@ export function scoreLine(f: LineFacts): number {
   if (test) s += 3;
   const comment = COMMENT.test(b);
   // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading.
-  if (comment) s += b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6 ? 1 : 0.2;
+  const prose = b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6;
+  if (comment) s += prose ? 1 : 0.2;
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
   else if (CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
+  // A sentence of documentation (README, docs, changelog) states what the change does, in words.
+  if (f.docFile && prose) s += 1;
   if (VERSION.test(b)) s += 1.5;
   if (MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;

@@ -4,7 +4,7 @@
  * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
  */
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { isComment, isDocPath, isTestPath, messageLiterals, scoreLine, terms } from "./score.js";
+import { definedName, isComment, isDocPath, isTestPath, messageLiterals, scoreLine, terms } from "./score.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -69,7 +69,11 @@ function scoreHunk(
       for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
     }
     const addedText = added.join("\n");
+    const addedDefs = new Set(added.map((b) => definedName(b)).filter((n) => n !== undefined));
     const novelty = (body: string) => {
+      // The old half of a changed signature shows what callers had to change (parameters, types).
+      const def = definedName(body);
+      if (def && addedDefs.has(def) && !added.includes(body)) return 0.8;
       // A message the change rewords (an error text) is gone from the new code: the old wording is a
       // fact only the removed line still shows, however many of its words come back.
       if (messageLiterals(body).some((m) => !addedText.includes(m))) return 0.8;
