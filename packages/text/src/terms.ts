@@ -12,7 +12,10 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "me my of on or our should so than that the their them then there these they this those to was we were what " +
     "when where which while who whom whose why will with would you your about after again all also any each else " +
     "more most other over same some such only own just not no nor out up down off once here very too both few " +
-    "get got give show tell find list explain describe happened happen make use used using see look"
+    "get got give show tell find list explain describe happened happen make use used using see look " +
+    // Function words the ccr, search, prose and diff lists had on top (the shared list is their union
+    // of function words; search's common nouns and verbs such as "new", "day", "say" are not stopwords).
+    "he she him his her us may might shall under further via per before doing it's how's what's where's"
   ).split(" "),
 );
 
