@@ -4,11 +4,11 @@
  * emitted `@@` header is correct for the lines under it; summarises lock/generated files to one line;
  * ends with a totals line whose marker points to the whole original.
  */
-import { keepShare } from "@headroom/text";
+import { isGeneratedPath, keepShare, normalizeBias } from "@headroom/text";
 import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
-import { definedName, isGeneratedPath, terms } from "./score.js";
+import { definedName, terms } from "./score.js";
 import { fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
 
 /** Options of the diff compressor. */
@@ -66,7 +66,7 @@ export function compressDiff(
   opts: DiffOptions & { query?: string; bias?: number; signal?: { throwIfAborted(): void } } = {},
 ): DiffCompression | undefined {
   const o = { ...defaults, ...opts };
-  const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
+  const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
   const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
   const segs: Segment[] = parseDiff(lines);

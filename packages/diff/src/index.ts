@@ -11,7 +11,9 @@ import { compressDiff, type DiffOptions } from "./compress.js";
 export { compressDiff, type DiffOptions, type DiffCompression, type DiffStats } from "./compress.js";
 export { parseDiff, parseHunkHeader, type Hunk, type FileSection, type Segment } from "./parse.js";
 export { checkHunks, hunkMatchesFiles, positions, runHeader, type HunkProblem } from "./hunk.js";
-export { isGeneratedPath, scoreLine } from "./score.js";
+export { scoreLine } from "./score.js";
+/** Lock, minified and generated paths are summarised to one line (the shared `@headroom/text` predicate). */
+export { isGeneratedPath } from "@headroom/text";
 
 const FILE_HEADER = /^(?:diff --(?:git|cc|combined) |--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null))/m;
 const HUNK_HEADER = /^@@@? -\d+(?:,\d+)? (?:-\d+(?:,\d+)? )*\+\d+(?:,\d+)? @@/m;

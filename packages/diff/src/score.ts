@@ -4,15 +4,7 @@
  * braces, blank lines and repeated lines score low; removed lines count less than added ones, and
  * less still when the added lines beside them bring their words back (the old half of a modified line).
  */
-
-/** Paths whose diffs are noise to a reader: lock files, minified bundles, snapshots, generated code. */
-const GENERATED =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lockb?|Cargo\.lock|Gemfile\.lock|composer\.lock|poetry\.lock|uv\.lock|Pipfile\.lock|go\.sum|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|packages\.lock\.json|gradle\.lockfile)$|\.min\.(?:js|css|mjs)$|\.(?:js|css)\.map$|(?:^|\/)__snapshots__\/|\.snap$|\.pb\.go$|_pb2\.py$|\.generated\.\w+$|(?:^|\/)(?:dist|vendor)\//;
-
-/** True for lock files, minified or generated files and snapshots (summarised to one line). */
-export function isGeneratedPath(path: string): boolean {
-  return GENERATED.test(path);
-}
+import { STOPWORDS, tokenize } from "@headroom/text";
 
 const DEFINITION =
   /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
@@ -31,24 +23,9 @@ const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
 const CALL = /[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
 const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
 
-const STOP = new Set(
-  "the and for with that this from what which when where why how does did into over are was were has have had not but all any can its it's via per about after before than then them they their there these those also more most such only just very your you our".split(
-    " ",
-  ),
-);
-
-/** Lower-cased word terms of a text (identifiers split on `_`, `.`, camelCase). */
+/** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const w of text.split(/[^A-Za-z0-9]+/)) {
-    if (!w) continue;
-    const parts = w.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
-    for (const p of [w, ...(parts.length > 1 ? parts : [])]) {
-      const t = p.toLowerCase();
-      if (t.length >= 3 && !STOP.has(t)) out.push(t);
-    }
-  }
-  return out;
+  return tokenize(text, { minLength: 3, stopwords: STOPWORDS });
 }
 
 const MESSAGE_LITERALS = /(["'`])((?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?)\1/g;
@@ -147,15 +124,4 @@ export function definedName(body: string): string | undefined {
   const m = /([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
-}
-
-
-/** True for test files (by path convention across ecosystems). */
-export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/|[._-](?:test|spec)s?\.\w+$|_test\.go$|(?:^|\/)test_[^/]*\.py$|Tests?\.(?:java|kt|cs|swift)$/i.test(path);
-}
-
-/** True for documentation files, whose changed lines are prose. */
-export function isDocPath(path: string): boolean {
-  return /\.(?:md|markdown|rst|txt|adoc|asciidoc)$/i.test(path) || /(?:^|\/)(?:CHANGELOG|CHANGES|HISTORY|NEWS|README|AUTHORS)[^/]*$/i.test(path);
 }

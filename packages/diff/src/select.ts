@@ -4,7 +4,8 @@
  * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
  */
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { definedName, isComment, isDocPath, isTestPath, messageLiterals, scoreLine, terms } from "./score.js";
+import { Heap, isDocPath, isTestPath } from "@headroom/text";
+import { definedName, isComment, messageLiterals, scoreLine, terms } from "./score.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -307,42 +308,4 @@ export function fileHeader(f: FileSection): string[] {
     if (p === "+++ /dev/null" && f.deletedFile) return false;
     return true;
   });
-}
-
-/** A small binary heap (deterministic given a total order). */
-class Heap<T> {
-  private a: T[] = [];
-  constructor(private readonly before: (x: T, y: T) => number) {}
-  push(x: T): void {
-    const a = this.a;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.before(a[i]!, a[p]!) >= 0) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): T | undefined {
-    const a = this.a;
-    if (!a.length) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && this.before(a[r]!, a[m]!) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

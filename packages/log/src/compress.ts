@@ -6,7 +6,7 @@
  */
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
-import { aboveFloor, estimateTokens, keepChars, queryTerms, relevance } from "@headroom/text";
+import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { columnOutliers, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 
@@ -50,7 +50,7 @@ export interface LossyLog {
  * keeps nearly everything, a large one is cut hard.
  */
 export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis: Analysis = analyzeLog(input)): LossyLog | null {
-  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const bias = normalizeBias(o.bias);
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
   const maxTrace = Math.max(3, o.maxTraceLines ?? 10);

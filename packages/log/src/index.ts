@@ -4,7 +4,7 @@
  */
 import { markWhole, type CompressorResult, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
 import { compressLogLossy, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
-import { aboveFloor, estimateTokens } from "@headroom/text";
+import { aboveFloor, combineBias, estimateTokens } from "@headroom/text";
 import { collapseRepeats } from "./lossless.js";
 import { detectLogFormat } from "./formats.js";
 import { learnHeadShape } from "./records.js";
@@ -93,7 +93,7 @@ export function createLogCompressor(options: LogCompressorOptions = {}): Compres
       const toolArgs = options.toolArgs ?? unit.source.toolArgs;
       const r = compressLog(unit.text, ctx.allowLossy, {
         ...options,
-        bias: (options.bias ?? 1) * (ctx.aggressiveness || 1),
+        bias: combineBias(options.bias, ctx.aggressiveness),
         ...(query ? { query } : {}),
         ...(toolArgs ? { toolArgs } : {}),
         signal: ctx.signal,
