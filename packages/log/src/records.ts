@@ -67,6 +67,8 @@ export function analyzeLog(text: string): Analysis {
   const continues = (l: string) => isContinuation(l, format) || (shape !== undefined && l.trim() !== "" && !shape.test(l));
   const drain = new Drain();
   const records: LogRecord[] = [];
+  // Raw tokens of the records mined by Drain (not access lines), by record index.
+  const rawTokens: (string[] | undefined)[] = [];
   let i = 0;
   while (i < lines.length) {
     const start = i;
@@ -94,14 +96,17 @@ export function analyzeLog(text: string): Analysis {
       const tokens = raw.map((t) => (MONTH_OR_DAY.test(t) ? "0" + t : t));
       template = drain.add(tokens, index, severity);
       values = [];
-      template.tokens.forEach((_, k) => values.push([String(k), raw[k] ?? ""]));
+      rawTokens[index] = raw;
     }
     records.push({ index, start, end: i, severity, summary: isSummaryLine(head), template, values });
   }
-  // Slots are positions; keep only those that ended up variable in the final template.
+  // Slots are positions; only those that ended up variable in the final template carry values (built
+  // once, at the end: most positions are constant, and a pair per token was most of the allocation).
   for (const r of records) {
-    if (format === "access" && ACCESS.test(stripCr(lines[r.start]!))) continue;
-    r.values = r.values.filter(([k]) => r.template.tokens[Number(k)] === WILDCARD);
+    const raw = rawTokens[r.index];
+    if (!raw) continue;
+    const t = r.template.tokens;
+    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([String(k), raw[k] ?? ""]);
   }
   return { format, lines, records, templates: drain.templates() };
 }
