@@ -4,7 +4,7 @@
  * emitted `@@` header is correct for the lines under it; summarises lock/generated files to one line;
  * ends with a totals line whose marker points to the whole original.
  */
-import { isGeneratedPath, keepShare, normalizeBias } from "@headroom/text";
+import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
 import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
@@ -63,7 +63,7 @@ const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTo
 export function compressDiff(
   text: string,
   count: (t: string) => number,
-  opts: DiffOptions & { query?: string; bias?: number; signal?: { throwIfAborted(): void } } = {},
+  opts: DiffOptions & { query?: string; toolArgs?: string; bias?: number; signal?: { throwIfAborted(): void } } = {},
 ): DiffCompression | undefined {
   const o = { ...defaults, ...opts };
   const bias = normalizeBias(opts.bias);
@@ -75,6 +75,8 @@ export function compressDiff(
   const isGen = (f: FileSection) => isGeneratedPath(f.path) || (o.generated ?? []).some((r) => r.test(f.path));
 
   const query = new Set(terms(opts.query ?? ""));
+  // Rarity-weighted: a rare exact token of the question or the tool arguments outweighs common words.
+  const qTerms = opts.query || opts.toolArgs ? queryTerms(opts.query, opts.toolArgs) : undefined;
   const changedNames = new Set<string>();
   for (const f of files)
     for (const h of f.hunks)
@@ -97,7 +99,7 @@ export function compressDiff(
   // under it (or, failing that, the smallest), and stop once within 3% below it.
   let budget = target;
   let best: ReturnType<typeof render> | undefined;
-  const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext });
+  const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
     const kept = selectLines(prepared, budget);
@@ -114,8 +116,8 @@ export function compressDiff(
   if (!best) return undefined;
   let { est: _est, ...result } = best;
   let outputTokens = count(result.text);
-  if (best.est <= target && outputTokens > target * 1.03 && outputTokens > o.minTokens) {
-    // The estimate was low (it thought the text fit): one corrected round, kept when it fits better.
+  if (outputTokens > target * 1.03 && outputTokens > o.minTokens) {
+    // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
     const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
     const n = count(again.text);

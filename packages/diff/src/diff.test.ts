@@ -239,6 +239,18 @@ describe("budget allocation", () => {
     expect(r.text).toContain("-func Dial(host string, port int) (*Conn, error) {");
   });
 
+  it("ranks a line holding a rare exact token of the question above lines sharing only a common word", () => {
+    const body: string[] = [];
+    for (let i = 0; i < 30; i++) body.push(`+  store.put(value${i % 3}, value);`, " ");
+    body.push("+  store.put(0x7f3a, value);");
+    const d = section("cache/store.ts", body).join("\n") + "\n";
+    const r = compressDiff(d, count, { query: "where is the value 0x7f3a stored?", targetRatio: 0.25, minTokens: 1 })!;
+    expect(r.text).toContain("+  store.put(0x7f3a, value);");
+    // Tool arguments count too: their exact tokens, not their JSON keys.
+    const byArgs = compressDiff(d, count, { toolArgs: JSON.stringify({ command: "git log -S 0x7f3a" }), targetRatio: 0.25, minTokens: 1 })!;
+    expect(byArgs.text).toContain("+  store.put(0x7f3a, value);");
+  });
+
   it("scores helpers of a test file below its test names", () => {
     const base = { body: "func makeFactory(phase v1.PodPhase) Factory {", removed: false, runStart: false, docFile: false, deletedFile: false, changedNames: new Set<string>(), query: new Set<string>() };
     expect(scoreLine({ ...base, testFile: true })).toBeLessThan(scoreLine({ ...base, testFile: false }));

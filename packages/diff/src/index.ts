@@ -5,7 +5,6 @@
  * recomputed so it stays correct, lock/generated files become one line, and totals close the output.
  */
 import { hasMarker, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
-import { queryTerms } from "@headroom/text";
 import { compressDiff, type DiffOptions } from "./compress.js";
 
 export { compressDiff, type DiffOptions, type DiffCompression, type DiffStats } from "./compress.js";
@@ -47,10 +46,10 @@ export function createDiffCompressor(options: DiffOptions = {}): CompressorV2 {
       if (hasMarker(unit.text)) return { decline: "already carries a marker" };
       const count = (t: string) => ctx.tokenizer.count(t);
       // The tool call's arguments add their exact tokens (a path, a commit range), not their JSON keys.
-      const args = unit.source.toolArgs ? queryTerms(undefined, unit.source.toolArgs).exact.join(" ") : "";
-      const query = [unit.query, args].filter(Boolean).join("\n");
+      const query = unit.query;
+      const toolArgs = unit.source.toolArgs;
       const inputTokens = ctx.inputTokens || count(unit.text);
-      const r = compressDiff(unit.text, count, { ...options, ...(query ? { query } : {}), bias: ctx.aggressiveness, inputTokens, signal: ctx.signal });
+      const r = compressDiff(unit.text, count, { ...options, ...(query ? { query } : {}), ...(toolArgs ? { toolArgs } : {}), bias: ctx.aggressiveness, inputTokens, signal: ctx.signal });
       if (!r) return { decline: "no file section or hunk to compress" };
       // Never longer than the input, in characters or tokens.
       if (r.text.length >= unit.text.length || r.outputTokens >= inputTokens) return { decline: "not shorter than the input" };

@@ -59,6 +59,12 @@ export interface LineFacts {
   changedNames: ReadonlySet<string>;
   /** Query terms (lower-cased, deduplicated). */
   query: ReadonlySet<string>;
+  /**
+   * Rarity-weighted relevance of the line to the question and tool arguments (`@headroom/text`
+   * `relevance` over the diff's changed lines). When given, it replaces the plain `query` word count, so
+   * a rare exact token (an identifier, a path, a number) outweighs a common word.
+   */
+  relevance?: number;
 }
 
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
@@ -98,7 +104,8 @@ export function scoreLine(f: LineFacts): number {
         break;
       }
   }
-  if (f.query.size) {
+  if (f.relevance !== undefined) s += Math.min(4, 0.5 * f.relevance);
+  else if (f.query.size) {
     let hits = 0;
     const seen = new Set<string>();
     for (const w of terms(b)) if (f.query.has(w) && !seen.has(w)) (seen.add(w), hits++);

@@ -4,7 +4,7 @@
  * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
  */
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { Heap, isDocPath, isTestPath } from "@headroom/text";
+import { Heap, isDocPath, isTestPath, relevance, type QueryTerms } from "@headroom/text";
 import { definedName, isComment, messageLiterals, scoreLine, terms } from "./score.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
@@ -26,6 +26,8 @@ export interface SelectInput {
   isGen: (f: FileSection) => boolean;
   /** Query terms (lower-cased). */
   query: ReadonlySet<string>;
+  /** The question and tool arguments as terms for rarity-weighted relevance (replaces `query` when given). */
+  terms?: QueryTerms;
   /** Names of functions/types whose definition lines this diff changes. */
   changedNames: ReadonlySet<string>;
   /** Most context lines kept on each side of kept changes. */
@@ -47,6 +49,7 @@ function scoreHunk(
   seen: Map<string, number>,
   moved: ReadonlySet<string>,
   changedNames: ReadonlySet<string>,
+  rel?: (line: number) => number | undefined,
 ): number[] {
   const scores = new Array<number>(h.lines.length).fill(0);
   const doc = isDocPath(file.path);
@@ -100,6 +103,7 @@ function scoreHunk(
         changedNames,
         testFile: isTestPath(file.path),
         query,
+        relevance: rel?.(k),
       });
       const norm = body.trim();
       if (moved.has(norm)) s *= 0.15; // re-indented or moved: the same text is both removed and added
@@ -164,6 +168,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   const seen = new Map<string, number>();
   const cands: Cand[] = [];
   const best = new Map<number, Cand>();
+  const rel = lineRelevance(d);
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
@@ -173,7 +178,7 @@ export function prepareSelection(d: SelectInput): Prepared {
         used += cnt(h.header);
         return;
       }
-      const sc = scoreHunk(h, f, query, seen, moved, changedNames);
+      const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
       h.lines.forEach((l, li) => {
         if (!isChanged(l, h.parents)) return;
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
@@ -203,6 +208,29 @@ export function prepareSelection(d: SelectInput): Prepared {
   for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
   return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum };
+}
+
+/**
+ * Relevance of every changed line of the diff's normal files to the question and tool arguments, by
+ * hunk and line index; undefined when there are no terms or none is selective.
+ */
+function lineRelevance(d: SelectInput): Map<object, number[]> | undefined {
+  if (!d.terms || (!d.terms.exact.length && !d.terms.words.length)) return undefined;
+  const docs: string[] = [];
+  const at: [object, number][] = [];
+  for (const f of d.files) {
+    if (d.isGen(f)) continue;
+    for (const h of f.hunks) h.lines.forEach((l, li) => isChanged(l, h.parents) && (docs.push(l.slice(h.parents)), at.push([h, li])));
+  }
+  const r = relevance(d.terms, docs);
+  if (!r.active) return undefined;
+  const out = new Map<object, number[]>();
+  at.forEach(([h, li], i) => {
+    let list = out.get(h);
+    if (!list) out.set(h, (list = []));
+    list[li] = r.score(i);
+  });
+  return out;
 }
 
 /**
