@@ -282,7 +282,7 @@ function recordCosts(lines: string[], records: readonly LogRecord[], heads: stri
  * column. The template's constant words stay, so the line still reads as what it is. Whitespace is kept.
  */
 export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
-  if (above === undefined || line.length < DITTO_MIN) return line;
+  if (above === undefined || line.length < DITTO_MIN || !hasLongSharedToken(line, above)) return line;
   const prev = above.match(/\S+/g) ?? [];
   let k = 0;
   let changed = false;
@@ -293,6 +293,21 @@ export function ditto(line: string, above: string | undefined, template: readonl
     return same ? DITTO : t;
   });
   return changed ? out : line;
+}
+
+/** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */
+function hasLongSharedToken(line: string, above: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const space = i === line.length || line.charCodeAt(i) <= 32;
+    if (!space) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= DITTO_MIN && above.includes(line.slice(start, i))) return true;
+    start = -1;
+  }
+  return false;
 }
 
 /**
