@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeLog, compressLog, ditto, gapRecords, isStateLine, outlierRecords, WILDCARD } from "./index.js";
 import { columnOutliers } from "./importance.js";
+import { learnColumns } from "./records.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -116,5 +117,22 @@ describe("marker", () => {
     const first = compressLog(lines.join("\n"), true)!.text.split("\n")[0]!;
     expect(first).toMatch(/; \d+ warnings not shown; .*Retrieve more: hash=[a-f0-9]{24}\]$/);
     expect(first).not.toMatch(/error/);
+  });
+});
+
+describe("tab-separated logs", () => {
+  it("are mined by fields: a many-valued column (host) is a wildcard, a few-valued one (status) splits templates", () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `h${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0))}.example.org`);
+    const rows = Array.from({ length: 200 }, (_, i) => ["1320279566.45", `C${i}`, "GET", hosts[i % 40]!, `/p/${i}`, i === 123 ? "404" : "200", i === 123 ? "Not Found" : "OK"].join("\t"));
+    const text = ["#fields\tts\tuid\tmethod\thost\turi\tstatus\tmsg", ...rows].join("\n");
+    const cols = learnColumns(text.split("\n"))!;
+    expect(cols.width).toBe(7);
+    expect(cols.variable[3]).toBe(true); // host
+    expect(cols.variable[2]).toBe(false); // method
+    const a = analyzeLog(text);
+    const ok = new Set(a.records.slice(1).filter((r) => !a.lines[r.start]!.includes("404")).map((r) => r.template.id));
+    expect(ok.size).toBe(1);
+    expect(a.records[124]!.template.id).not.toBe([...ok][0]);
+    expect(learnColumns(["a b c", "d e f", "g h i", "j k l", "m n o", "p q r", "s t u", "v w x"])).toBeUndefined();
   });
 });

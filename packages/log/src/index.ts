@@ -12,7 +12,7 @@ import { learnHeadShape } from "./records.js";
 export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
 export { isStateLine, outlierRecords, gapRecords, timeOfDay } from "./importance.js";
 export { collapseRepeats, expandRepeats } from "./lossless.js";
-export { analyzeLog, type Analysis, type LogRecord } from "./records.js";
+export { analyzeLog, learnColumns, type Analysis, type Columns, type LogRecord } from "./records.js";
 export { Drain, tokenize, isVariableToken, templateText, WILDCARD, type Template, type DrainOptions } from "./drain.js";
 export { detectLogFormat, severityOf, isSummaryLine, type LogFormat, type Severity } from "./formats.js";
 
