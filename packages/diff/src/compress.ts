@@ -8,8 +8,8 @@ import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom
 import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
-import { definedName, terms } from "./score.js";
-import { fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
+import { terms } from "./score.js";
+import { defName, fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -82,7 +82,7 @@ export function compressDiff(
     for (const h of f.hunks)
       for (const l of h.lines)
         if (isChanged(l, h.parents)) {
-          const n = definedName(l.slice(h.parents));
+          const n = defName(l.slice(h.parents));
           if (n) changedNames.add(n);
         }
   const totalTokens = o.inputTokens ?? count(text);

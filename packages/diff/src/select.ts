@@ -41,6 +41,19 @@ export function isChanged(l: string, parents: number): boolean {
   return false;
 }
 
+/**
+ * `definedName`, memoised per body: a line is asked about in several places and the regex is costly on
+ * long lines. The name is a pure function of the text, so the (bounded) cache never changes a result.
+ */
+const defNames = new Map<string, string | undefined>();
+export function defName(body: string): string | undefined {
+  if (defNames.has(body)) return defNames.get(body);
+  if (defNames.size > 50_000) defNames.clear();
+  const n = definedName(body);
+  defNames.set(body, n);
+  return n;
+}
+
 /** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
 function scoreHunk(
   h: Hunk,
@@ -64,27 +77,31 @@ function scoreHunk(
     // What the run adds: a removed line whose words all come back in the added lines beside it (a
     // modified line, a rewrapped comment, a call with one more argument) tells a reader little the added
     // lines do not; a removed line with words that vanish (a pure deletion) is the only trace of them.
-    const addedTerms = new Set<string>();
     const added: string[] = [];
     for (let k = j; k < e; k++) {
       const l = h.lines[k]!;
-      if (isNoNewline(l) || l.slice(0, h.parents).includes("-")) continue;
-      added.push(l.slice(h.parents));
-      for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
+      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) added.push(l.slice(h.parents));
     }
-    const addedText = added.join("\n");
-    const addedDefs = new Set(added.map((b) => definedName(b)).filter((n) => n !== undefined));
+    // Built on the first removed line of the run only: a run of pure additions never needs them.
+    let addedTerms: Set<string> | undefined;
+    let addedDefs: Set<string> | undefined;
+    let addedText = "";
     const novelty = (body: string) => {
+      if (!addedTerms) {
+        addedTerms = new Set(added.flatMap((b) => terms(b)));
+        addedDefs = new Set(added.map((b) => defName(b)).filter((n) => n !== undefined));
+        addedText = added.join("\n");
+      }
       // The old half of a changed signature shows what callers had to change (parameters, types).
-      const def = definedName(body);
-      if (def && addedDefs.has(def) && !added.includes(body)) return 0.8;
+      const def = defName(body);
+      if (def && addedDefs!.has(def) && !added.includes(body)) return 0.8;
       // A message the change rewords (an error text) is gone from the new code: the old wording is a
       // fact only the removed line still shows, however many of its words come back.
       if (messageLiterals(body).some((m) => !addedText.includes(m))) return 0.8;
       const ts = new Set(terms(body));
       if (!ts.size) return 1;
       let fresh = 0;
-      for (const t of ts) if (!addedTerms.has(t)) fresh++;
+      for (const t of ts) if (!addedTerms!.has(t)) fresh++;
       return fresh / ts.size;
     };
     for (let k = j; k < e; k++) {
