@@ -4,12 +4,12 @@
  * emitted `@@` header is correct for the lines under it; summarises lock/generated files to one line;
  * ends with a totals line whose marker points to the whole original.
  */
-import { keepShare } from "@headroom/text";
+import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
 import { createOriginals, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
-import { definedName, isGeneratedPath, terms } from "./score.js";
-import { fileHeader, isChanged, selectLines } from "./select.js";
+import { terms } from "./score.js";
+import { defName, fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -35,6 +35,8 @@ export interface DiffCompression {
   text: string;
   originals: { key: string; content: string; meta?: Record<string, string | number | boolean> }[];
   stats: DiffStats;
+  /** Tokens of `text`, counted once with the caller's `count`. */
+  outputTokens: number;
 }
 
 /** Counts reported in the totals line. */
@@ -61,10 +63,10 @@ const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTo
 export function compressDiff(
   text: string,
   count: (t: string) => number,
-  opts: DiffOptions & { query?: string; bias?: number } = {},
+  opts: DiffOptions & { query?: string; toolArgs?: string; bias?: number; signal?: { throwIfAborted(): void } } = {},
 ): DiffCompression | undefined {
   const o = { ...defaults, ...opts };
-  const bias = opts.bias && Number.isFinite(opts.bias) && opts.bias > 0 ? opts.bias : 1;
+  const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
   const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
   const segs: Segment[] = parseDiff(lines);
@@ -73,22 +75,22 @@ export function compressDiff(
   const isGen = (f: FileSection) => isGeneratedPath(f.path) || (o.generated ?? []).some((r) => r.test(f.path));
 
   const query = new Set(terms(opts.query ?? ""));
-  // Token counts per line, computed once (selection may run more than once).
-  const cache = new Map<string, number>();
-  const cnt = (l: string) => {
-    let n = cache.get(l);
-    if (n === undefined) cache.set(l, (n = count(l)));
-    return n;
-  };
+  // Rarity-weighted: a rare exact token of the question or the tool arguments outweighs common words.
+  const qTerms = opts.query || opts.toolArgs ? queryTerms(opts.query, opts.toolArgs) : undefined;
   const changedNames = new Set<string>();
   for (const f of files)
     for (const h of f.hunks)
       for (const l of h.lines)
         if (isChanged(l, h.parents)) {
-          const n = definedName(l.slice(h.parents));
+          const n = defName(l.slice(h.parents));
           if (n) changedNames.add(n);
         }
   const totalTokens = o.inputTokens ?? count(text);
+  // Lines are priced from the input's own tokens per character (from the one count of the input the
+  // pipeline makes anyway), not counted one by one: on a 1M-token diff, per-line counting was most of
+  // the time. The estimate only ranks and budgets; the final text is counted exactly.
+  const perChar = Math.max(0.05, (totalTokens - lines.length) / Math.max(1, text.length - lines.length));
+  const cnt = (l: string) => Math.max(1, Math.round(l.length * perChar));
   // The shared size-aware curve with the diff parameters (DIFF_FLOOR, DIFF_CEILING), or `targetRatio` when given.
   const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ceiling: DIFF_CEILING, floor: DIFF_FLOOR });
   const target = Math.max(o.minTokens, totalTokens * share);
@@ -96,20 +98,32 @@ export function compressDiff(
   // correct the budget by the error, both ways. The target is a ceiling: keep the fullest result at or
   // under it (or, failing that, the smallest), and stop once within 3% below it.
   let budget = target;
-  let best: DiffCompression | undefined;
-  let bestTokens = 0;
+  let best: ReturnType<typeof render> | undefined;
+  const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
   for (let round = 0; round < 4; round++) {
-    const kept = selectLines({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext }, budget);
+    opts.signal?.throwIfAborted();
+    const kept = selectLines(prepared, budget);
     const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
-    const got = count(r.text);
+    // Priced from the per-line counts already known; only the final text is counted.
+    const got = r.est;
     const fits = got <= target;
-    if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens))
-      (best = r), (bestTokens = got);
+    const bestTokens = best?.est ?? 0;
+    if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens)) best = r;
     if (fits && got >= target * 0.97) break;
     budget += target - got;
     if (budget <= 0) break;
   }
-  return best;
+  if (!best) return undefined;
+  let { est: _est, ...result } = best;
+  let outputTokens = count(result.text);
+  if (outputTokens > target * 1.03 && outputTokens > o.minTokens) {
+    // The per-character estimate was low for this text: one round corrected by the measured error.
+    const kept = selectLines(prepared, budget * (target / outputTokens));
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const n = count(again.text);
+    if (n < outputTokens) (result = again), (outputTokens = n);
+  }
+  return { ...result, outputTokens };
 }
 
 
@@ -123,7 +137,7 @@ function render(
   trailingNewline: boolean,
   count: (t: string) => number,
   fileMarkerTokens: number,
-): DiffCompression {
+): Omit<DiffCompression, "outputTokens"> & { est: number } {
   const originals = createOriginals();
   const out: string[] = [];
   const stats: DiffStats = { files: files.length, hunks: 0, added: 0, removed: 0, shownChanged: 0, generatedFiles: 0 };
@@ -192,5 +206,7 @@ function render(
       totalKey,
     ),
   );
-  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats };
+  let est = out.length - (trailingNewline ? 0 : 1);
+  for (const l of out) est += count(l);
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats, est };
 }

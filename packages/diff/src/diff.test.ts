@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContext } from "@headroom/core";
+import { ccrKey, estimateTokenizer, findMarkerHashes, type CompressContextV2 } from "@headroom/core";
+import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkHunks, compressDiff, createDiffCompressor, headroomPlugin, hunkMatchesFiles, parseDiff, parseHunkHeader, scoreLine } from "./index.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
-const ctx = (over: Partial<CompressContext> = {}): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1, ...over });
-const unit = (text: string) => ({ id: "u", text, role: "tool" as const, messageIndex: 0 });
+const ctx = (over: Partial<CompressContextV2> = {}) => createMockContext(over);
+const unit = (text: string) => createUnit(text);
 
 /** Builds old/new files and their unified diff (one hunk per change site, 3 lines of context). */
 function makeFiles(n: number): { oldLines: string[]; newLines: string[] } {
@@ -213,6 +214,49 @@ describe("budget allocation", () => {
     for (const run of r.text.split(/^@@.*$/m).slice(1)) expect(run.split("\n").some((l) => /^[-+]/.test(l))).toBe(true);
   });
 
+  it("keeps the old wording of a reworded message: it is gone from the new code", () => {
+    const body: string[] = [];
+    for (let i = 0; i < 10; i++) body.push(`-  check${i}(host, port);`, `+  check${i}(host, port, opts);`, " ");
+    body.push(`-  return fmt.Errorf("user is not authorized to update the forward")`, `+  return fmt.Errorf("user is not authorized to access the forward (needs get)")`);
+    const r = compressDiff(section("net/auth.go", body).join("\n") + "\n", count, { targetRatio: 0.6, minTokens: 1 })!;
+    expect(r.text).toContain(`-  return fmt.Errorf("user is not authorized to update the forward")`);
+    expect(r.text.split("\n").filter((l) => l.startsWith("-  check")).length).toBeLessThan(3);
+  });
+
+  it("scores an added sentence of documentation above a bare line of the same file", () => {
+    const base = { removed: false, runStart: false, docFile: true, deletedFile: false, testFile: false, changedNames: new Set<string>(), query: new Set<string>() };
+    const sentence = scoreLine({ ...base, body: "The limit now applies to every request sent by the client." });
+    expect(sentence).toBeGreaterThan(scoreLine({ ...base, body: "max_requests_total_value_limit" }));
+    expect(sentence).toBeGreaterThan(scoreLine({ ...base, docFile: false, body: "The limit now applies to every request sent by the client." }));
+  });
+
+  it("keeps the old half of a changed signature", () => {
+    const body: string[] = [];
+    for (let i = 0; i < 40; i++) body.push(`-  legacyHandshake${i}(session, compatibilityMode);`);
+    body.push(" ");
+    body.push("-func Dial(host string, port int) (*Conn, error) {", "+// Dial connects to host:port.", "+//", "+// opts sets the timeouts.", "+func Dial(host string, port int, opts Options) (*Conn, error) {");
+    const r = compressDiff(section("net/dial.go", body).join("\n") + "\n", count, { targetRatio: 0.2, minTokens: 1 })!;
+    expect(r.text).toContain("-func Dial(host string, port int) (*Conn, error) {");
+  });
+
+  it("ranks a line holding a rare exact token of the question above lines sharing only a common word", () => {
+    const body: string[] = [];
+    for (let i = 0; i < 30; i++) body.push(`+  store.put(value${i % 3}, value);`, " ");
+    body.push("+  store.put(0x7f3a, value);");
+    const d = section("cache/store.ts", body).join("\n") + "\n";
+    const r = compressDiff(d, count, { query: "where is the value 0x7f3a stored?", targetRatio: 0.25, minTokens: 1 })!;
+    expect(r.text).toContain("+  store.put(0x7f3a, value);");
+    // Tool arguments count too: their exact tokens, not their JSON keys.
+    const byArgs = compressDiff(d, count, { toolArgs: JSON.stringify({ command: "git log -S 0x7f3a" }), targetRatio: 0.25, minTokens: 1 })!;
+    expect(byArgs.text).toContain("+  store.put(0x7f3a, value);");
+  });
+
+  it("scores helpers of a test file below its test names", () => {
+    const base = { body: "func makeFactory(phase v1.PodPhase) Factory {", removed: false, runStart: false, docFile: false, deletedFile: false, changedNames: new Set<string>(), query: new Set<string>() };
+    expect(scoreLine({ ...base, testFile: true })).toBeLessThan(scoreLine({ ...base, testFile: false }));
+    expect(scoreLine({ ...base, testFile: true })).toBeLessThan(scoreLine({ ...base, body: "func TestFactory_Start(t *testing.T) {", testFile: true }));
+  });
+
   it("scores the first line of a long comment above the lines that continue it", () => {
     const base = { body: "   * the replica drops its cached primary so that it cannot win the election", removed: false, runStart: false, docFile: false, deletedFile: false, testFile: false, changedNames: new Set<string>(), query: new Set<string>() };
     expect(scoreLine({ ...base, continuesComment: true })).toBeLessThan(scoreLine(base));
@@ -234,12 +278,25 @@ describe("plugin", () => {
     const { oldLines, newLines } = makeFiles(300);
     const d = unified(oldLines, newLines);
     const p = headroomPlugin();
-    expect(p).toMatchObject({ specificationVersion: "v1", name: "diff", kinds: ["diff"] });
-    expect(await p.compress(unit(d), ctx({ reversible: false }))).toBeNull();
-    const r = (await p.compress(unit(d), ctx()))!;
+    expect(p).toMatchObject({ specificationVersion: "v2", name: "diff", kinds: ["diff"] });
+    expect(await p.compress(unit(d), ctx({ allowLossy: false }))).toMatchObject({ decline: expect.stringContaining("lossy") });
+    const r = (await p.compress(unit(d), ctx())) as { text: string; lossless: boolean; outputTokens: number };
     expect(r.lossless).toBe(false);
     expect(count(r.text)).toBeLessThan(count(d));
-    expect(await createDiffCompressor().compress(unit(r.text), ctx())).toBeNull(); // never re-compress
+    expect(r.outputTokens).toBe(count(r.text)); // counted once, and right
+    expect(await createDiffCompressor().compress(unit(r.text), ctx())).toMatchObject({ decline: expect.stringContaining("marker") }); // never re-compress
+  });
+
+  it("passes the pipeline's validation (checkCompressor) on a plain diff, a git log and a no-diff text", async () => {
+    const { oldLines, newLines } = makeFiles(300);
+    const log = `commit ${"a".repeat(40)}\nAuthor: A <a@example.com>\nDate:   Mon Jan 1 00:00:00 2024\n\n    Fix handler checks\n\n${unified(oldLines, newLines)}`;
+    const report = await checkCompressor(headroomPlugin(), [
+      { name: "unified", text: unified(oldLines, newLines), expect: "compressed" },
+      { name: "git log -p", text: log, expect: "compressed", query: "which handler checks changed?", source: { toolName: "git", toolArgs: JSON.stringify({ command: "git log -p app/server.go" }) } },
+      { name: "not a diff", text: "hello\nworld\n".repeat(50) },
+    ]);
+    expect(report.problems).toEqual([]);
+    expect(report.runs.filter((r) => r.store && r.status === "compressed")).toHaveLength(2);
   });
 
   const arb = fc.oneof(
@@ -251,10 +308,10 @@ describe("plugin", () => {
     const p = headroomPlugin();
     fc.assert(
       fc.property(arb, (s) => {
-        const a = p.compress(unit(s), ctx()) as { text: string } | null;
-        const b = p.compress(unit(s), ctx()) as { text: string } | null;
+        const a = p.compress(unit(s), ctx()) as { text?: string };
+        const b = p.compress(unit(s), ctx()) as { text?: string };
         expect(a?.text).toEqual(b?.text);
-        if (a) expect(a.text.length).toBeLessThan(s.length);
+        if (a.text !== undefined) expect(a.text.length).toBeLessThan(s.length);
       }),
       { numRuns: 150 },
     );
@@ -264,8 +321,8 @@ describe("plugin", () => {
     const { oldLines, newLines } = makeFiles(2000);
     const d = unified(oldLines, newLines);
     const big = d.repeat(Math.ceil(10_000_000 / d.length)).slice(0, 10_000_000);
-    const r = headroomPlugin().compress(unit(big), ctx()) as { text: string } | null;
-    expect(r!.text.length).toBeLessThan(big.length);
+    const r = headroomPlugin().compress(unit(big), ctx()) as { text: string };
+    expect(r.text.length).toBeLessThan(big.length);
   });
 });
 

@@ -4,15 +4,7 @@
  * braces, blank lines and repeated lines score low; removed lines count less than added ones, and
  * less still when the added lines beside them bring their words back (the old half of a modified line).
  */
-
-/** Paths whose diffs are noise to a reader: lock files, minified bundles, snapshots, generated code. */
-const GENERATED =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lockb?|Cargo\.lock|Gemfile\.lock|composer\.lock|poetry\.lock|uv\.lock|Pipfile\.lock|go\.sum|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|packages\.lock\.json|gradle\.lockfile)$|\.min\.(?:js|css|mjs)$|\.(?:js|css)\.map$|(?:^|\/)__snapshots__\/|\.snap$|\.pb\.go$|_pb2\.py$|\.generated\.\w+$|(?:^|\/)(?:dist|vendor)\//;
-
-/** True for lock files, minified or generated files and snapshots (summarised to one line). */
-export function isGeneratedPath(path: string): boolean {
-  return GENERATED.test(path);
-}
+import { STOPWORDS, tokenize } from "@headroom/text";
 
 const DEFINITION =
   /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
@@ -31,24 +23,16 @@ const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
 const CALL = /[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
 const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
 
-const STOP = new Set(
-  "the and for with that this from what which when where why how does did into over are was were has have had not but all any can its it's via per about after before than then them they their there these those also more most such only just very your you our".split(
-    " ",
-  ),
-);
-
-/** Lower-cased word terms of a text (identifiers split on `_`, `.`, camelCase). */
+/** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const w of text.split(/[^A-Za-z0-9]+/)) {
-    if (!w) continue;
-    const parts = w.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
-    for (const p of [w, ...(parts.length > 1 ? parts : [])]) {
-      const t = p.toLowerCase();
-      if (t.length >= 3 && !STOP.has(t)) out.push(t);
-    }
-  }
-  return out;
+  return tokenize(text, { minLength: 3, stopwords: STOPWORDS });
+}
+
+const MESSAGE_LITERALS = /(["'`])((?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?)\1/g;
+
+/** Contents of the string literals of a line that read like messages (three words or more). */
+export function messageLiterals(body: string): string[] {
+  return [...body.matchAll(MESSAGE_LITERALS)].map((m) => m[2]!);
 }
 
 /** Facts about a changed line that its score depends on. */
@@ -75,6 +59,12 @@ export interface LineFacts {
   changedNames: ReadonlySet<string>;
   /** Query terms (lower-cased, deduplicated). */
   query: ReadonlySet<string>;
+  /**
+   * Rarity-weighted relevance of the line to the question and tool arguments (`@headroom/text`
+   * `relevance` over the diff's changed lines). When given, it replaces the plain `query` word count, so
+   * a rare exact token (an identifier, a path, a number) outweighs a common word.
+   */
+  relevance?: number;
 }
 
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
@@ -93,12 +83,15 @@ export function scoreLine(f: LineFacts): number {
   if (test) s += 3;
   const comment = COMMENT.test(b);
   // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading.
-  if (comment) s += b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6 ? 1 : 0.2;
+  const prose = b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6;
+  if (comment) s += prose ? 1 : 0.2;
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
   else if (CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
+  // A sentence of documentation (README, docs, changelog) states what the change does, in words.
+  if (f.docFile && prose) s += 1;
   if (VERSION.test(b)) s += 1.5;
   if (MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;
@@ -111,7 +104,8 @@ export function scoreLine(f: LineFacts): number {
         break;
       }
   }
-  if (f.query.size) {
+  if (f.relevance !== undefined) s += Math.min(4, 0.5 * f.relevance);
+  else if (f.query.size) {
     let hits = 0;
     const seen = new Set<string>();
     for (const w of terms(b)) if (f.query.has(w) && !seen.has(w)) (seen.add(w), hits++);
@@ -119,7 +113,7 @@ export function scoreLine(f: LineFacts): number {
   }
   if (t.length < 12) s *= 0.6; // `} else {`, `return nil`: little to learn
   if (b.length > 240) s *= 0.7; // long data lines cost much and say little
-  if (f.testFile && !test && !s_def(b)) s *= 0.6;
+  if (f.testFile && !test) s *= 0.6; // helpers and fixtures of a test file matter less than its test names
   // Reviewers read the new code first; an old line matters by what it says that the new ones do not.
   // A long comment is one explanation: its first line states the gist, the rest elaborate.
   if (comment && f.continuesComment) s *= 0.6;
@@ -137,16 +131,4 @@ export function definedName(body: string): string | undefined {
   const m = /([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
-}
-
-const s_def = (b: string) => DEFINITION.test(b);
-
-/** True for test files (by path convention across ecosystems). */
-export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/|[._-](?:test|spec)s?\.\w+$|_test\.go$|(?:^|\/)test_[^/]*\.py$|Tests?\.(?:java|kt|cs|swift)$/i.test(path);
-}
-
-/** True for documentation files, whose changed lines are prose. */
-export function isDocPath(path: string): boolean {
-  return /\.(?:md|markdown|rst|txt|adoc|asciidoc)$/i.test(path) || /(?:^|\/)(?:CHANGELOG|CHANGES|HISTORY|NEWS|README|AUTHORS)[^/]*$/i.test(path);
 }

@@ -4,7 +4,8 @@
  * fair share per file, then from one pool; context is added beside what is shown while budget lasts.
  */
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
-import { isComment, isDocPath, isTestPath, scoreLine, terms } from "./score.js";
+import { Heap, isDocPath, isTestPath, relevance, type QueryTerms } from "@headroom/text";
+import { definedName, isComment, messageLiterals, scoreLine, terms } from "./score.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -25,6 +26,8 @@ export interface SelectInput {
   isGen: (f: FileSection) => boolean;
   /** Query terms (lower-cased). */
   query: ReadonlySet<string>;
+  /** The question and tool arguments as terms for rarity-weighted relevance (replaces `query` when given). */
+  terms?: QueryTerms;
   /** Names of functions/types whose definition lines this diff changes. */
   changedNames: ReadonlySet<string>;
   /** Most context lines kept on each side of kept changes. */
@@ -38,6 +41,19 @@ export function isChanged(l: string, parents: number): boolean {
   return false;
 }
 
+/**
+ * `definedName`, memoised per body: a line is asked about in several places and the regex is costly on
+ * long lines. The name is a pure function of the text, so the (bounded) cache never changes a result.
+ */
+const defNames = new Map<string, string | undefined>();
+export function defName(body: string): string | undefined {
+  if (defNames.has(body)) return defNames.get(body);
+  if (defNames.size > 50_000) defNames.clear();
+  const n = definedName(body);
+  defNames.set(body, n);
+  return n;
+}
+
 /** Scores every body line of a verified hunk (context lines get 0; they are added by distance later). */
 function scoreHunk(
   h: Hunk,
@@ -46,6 +62,7 @@ function scoreHunk(
   seen: Map<string, number>,
   moved: ReadonlySet<string>,
   changedNames: ReadonlySet<string>,
+  rel?: (line: number) => number | undefined,
 ): number[] {
   const scores = new Array<number>(h.lines.length).fill(0);
   const doc = isDocPath(file.path);
@@ -60,16 +77,31 @@ function scoreHunk(
     // What the run adds: a removed line whose words all come back in the added lines beside it (a
     // modified line, a rewrapped comment, a call with one more argument) tells a reader little the added
     // lines do not; a removed line with words that vanish (a pure deletion) is the only trace of them.
-    const addedTerms = new Set<string>();
+    const added: string[] = [];
     for (let k = j; k < e; k++) {
       const l = h.lines[k]!;
-      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) for (const t of terms(l.slice(h.parents))) addedTerms.add(t);
+      if (!isNoNewline(l) && !l.slice(0, h.parents).includes("-")) added.push(l.slice(h.parents));
     }
+    // Built on the first removed line of the run only: a run of pure additions never needs them.
+    let addedTerms: Set<string> | undefined;
+    let addedDefs: Set<string> | undefined;
+    let addedText = "";
     const novelty = (body: string) => {
+      if (!addedTerms) {
+        addedTerms = new Set(added.flatMap((b) => terms(b)));
+        addedDefs = new Set(added.map((b) => defName(b)).filter((n) => n !== undefined));
+        addedText = added.join("\n");
+      }
+      // The old half of a changed signature shows what callers had to change (parameters, types).
+      const def = defName(body);
+      if (def && addedDefs!.has(def) && !added.includes(body)) return 0.8;
+      // A message the change rewords (an error text) is gone from the new code: the old wording is a
+      // fact only the removed line still shows, however many of its words come back.
+      if (messageLiterals(body).some((m) => !addedText.includes(m))) return 0.8;
       const ts = new Set(terms(body));
       if (!ts.size) return 1;
       let fresh = 0;
-      for (const t of ts) if (!addedTerms.has(t)) fresh++;
+      for (const t of ts) if (!addedTerms!.has(t)) fresh++;
       return fresh / ts.size;
     };
     for (let k = j; k < e; k++) {
@@ -88,6 +120,7 @@ function scoreHunk(
         changedNames,
         testFile: isTestPath(file.path),
         query,
+        relevance: rel?.(k),
       });
       const norm = body.trim();
       if (moved.has(norm)) s *= 0.15; // re-indented or moved: the same text is both removed and added
@@ -121,48 +154,111 @@ function movedLines(f: FileSection): Set<string> {
   return out;
 }
 
+/** Everything about a diff's candidates that does not depend on the budget: computed once per input. */
+export interface Prepared {
+  d: SelectInput;
+  /** Tokens of what is always shown (raw lines, file headers, unverified hunks, markers roughly). */
+  baseUsed: number;
+  cands: Cand[];
+  /** The most telling change of each file, by file. */
+  bestOfFile: Cand[];
+  headerCost: number[][];
+  sectionCost: number[][];
+  at: (Cand | undefined)[][][];
+  byHunk: Cand[][][];
+  /** √(summed scores) per file, and their sum: the fair-share weights. */
+  weight: Map<number, number>;
+  weightSum: number;
+}
+
 /**
- * Which body lines to keep, per file, hunk and line, for a budget in tokens of the rendered output.
- * Lines of hunks that cannot be re-cut safely are all kept.
+ * Scores every changed line and prices what is always shown. Scores do not depend on the budget, so a
+ * caller that retries with a corrected budget prepares once and re-runs only `selectLines`.
  */
-export function selectLines(d: SelectInput, budget: number): boolean[][][] {
-  const { segs, files, cnt, isGen, query, changedNames, maxContext } = d;
+export function prepareSelection(d: SelectInput): Prepared {
+  const { segs, files, cnt, isGen, query, changedNames } = d;
   // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
   let used = 0;
   for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
   for (const f of files) for (const h of fileHeader(f)) used += cnt(h) + 1;
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
-
-  // Candidates: every body line of every verified hunk of a normal file.
-  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
   const seen = new Map<string, number>();
   const cands: Cand[] = [];
-  const bestOfFile = new Map<number, Cand>();
+  const best = new Map<number, Cand>();
+  const rel = lineRelevance(d);
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
     f.hunks.forEach((h, hi) => {
       if (!h.verified) {
-        kept[fi]![hi]!.fill(true); // cannot be re-cut safely: kept whole
-        for (const l of h.lines) used += cnt(l) + 1;
+        for (const l of h.lines) used += cnt(l) + 1; // cannot be re-cut safely: kept whole
         used += cnt(h.header);
         return;
       }
-      const sc = scoreHunk(h, f, query, seen, moved, changedNames);
+      const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
       h.lines.forEach((l, li) => {
         if (!isChanged(l, h.parents)) return;
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
         cands.push(c);
-        const b = bestOfFile.get(fi);
-        if (!b || c.score > b.score) bestOfFile.set(fi, c);
+        const b = best.get(fi);
+        if (!b || c.score > b.score) best.set(fi, c);
       });
     });
   });
-
   // What a new run costs: its `@@` header (estimated from the hunk's own header, whose numbers have
   // about as many digits). A hunk's first run also repeats git's function context, paid once.
   const headerCost = files.map((f) => f.hunks.map((h) => cnt(h.header.slice(0, h.header.length - h.section.length)) + 1));
   const sectionCost = files.map((f) => f.hunks.map((h) => (h.section.trim() ? cnt(h.section) : 0)));
+  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
+  const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
+  for (const c of cands) {
+    at[c.file]![c.hunk]![c.line] = c;
+    byHunk[c.file]![c.hunk]!.push(c);
+  }
+  // Fair shares: each file may first spend a share of what is left that grows with the square root of
+  // the summed scores of its changes (more for more, but less than proportionally), so one large
+  // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
+  // beside it; whatever a file cannot use goes back to one pool in a second pass.
+  const weight = new Map<number, number>();
+  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
+  let weightSum = 0;
+  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
+  const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum };
+}
+
+/**
+ * Relevance of every changed line of the diff's normal files to the question and tool arguments, by
+ * hunk and line index; undefined when there are no terms or none is selective.
+ */
+function lineRelevance(d: SelectInput): Map<object, number[]> | undefined {
+  if (!d.terms || (!d.terms.exact.length && !d.terms.words.length)) return undefined;
+  const docs: string[] = [];
+  const at: [object, number][] = [];
+  for (const f of d.files) {
+    if (d.isGen(f)) continue;
+    for (const h of f.hunks) h.lines.forEach((l, li) => isChanged(l, h.parents) && (docs.push(l.slice(h.parents)), at.push([h, li])));
+  }
+  const r = relevance(d.terms, docs);
+  if (!r.active) return undefined;
+  const out = new Map<object, number[]>();
+  at.forEach(([h, li], i) => {
+    let list = out.get(h);
+    if (!list) out.set(h, (list = []));
+    list[li] = r.score(i);
+  });
+  return out;
+}
+
+/**
+ * Which body lines to keep, per file, hunk and line, for a budget in tokens of the rendered output.
+ * Lines of hunks that cannot be re-cut safely are all kept. Only the greedy runs here.
+ */
+export function selectLines(p: Prepared, budget: number): boolean[][][] {
+  const { files, isGen } = p.d;
+  const { cands, headerCost, sectionCost, at, byHunk } = p;
+  let used = p.baseUsed;
+  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(!h.verified && !isGen(f))));
   const hasKept = files.map((f) => f.hunks.map(() => false));
   // Marginal cost of showing a line now: the line, plus a header when it starts a new run, minus one
   // when it joins two runs into one.
@@ -179,34 +275,23 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
     hasKept[c.file]![c.hunk] = true;
   };
   // Every file shows at least its most telling change, so no file is reduced to a bare header.
-  for (const c of [...bestOfFile.values()].sort((a, b) => a.file - b.file)) take(c);
+  for (const c of p.bestOfFile) take(c);
   // Value per token of what it really costs: a lone line pays for its own header, so a short line must
   // sit beside others (or say a lot) to be worth it. Lazy greedy: taking a line makes its neighbours
   // cheaper, so they are queued again with their new value.
   const value = (c: Cand) => c.score / Math.sqrt(Math.max(1, marginal(c)));
-  // Candidates by position, to requeue the neighbours of a line, or a whole hunk, cheaply.
-  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
-  const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
-  for (const c of cands) {
-    at[c.file]![c.hunk]![c.line] = c;
-    byHunk[c.file]![c.hunk]!.push(c);
-  }
-  // Fair shares: each file may first spend a share of what is left that grows with the square root of
-  // the summed scores of its changes (more for more, but less than proportionally), so one large
-  // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
-  // beside it; whatever a file cannot use goes back to one pool in a second pass.
-  const weight = new Map<number, number>();
-  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
-  let sum = 0;
-  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (sum += Math.sqrt(w));
   const free = Math.max(0, budget - used);
   const quota = new Map<number, number>();
-  for (const [f, w] of weight) quota.set(f, (free * w) / (sum || 1));
+  for (const [f, w] of p.weight) quota.set(f, (free * w) / (p.weightSum || 1));
   const spent = new Map<number, number>();
+  // No line is cheaper than this: once less budget is left, the greedy can stop.
+  let cheapest = Infinity;
+  for (const c of cands) if (c.cost < cheapest) cheapest = c.cost;
   for (const pass of [0, 1]) {
+    if (budget - used < cheapest) break;
     const heap = new Heap<{ v: number; c: Cand }>((a, b) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line);
     for (const c of cands) if (!kept[c.file]![c.hunk]![c.line]) heap.push({ v: value(c), c });
-    for (let e = heap.pop(); e; e = heap.pop()) {
+    for (let e = heap.pop(); e && budget - used >= cheapest; e = heap.pop()) {
       const c = e.c;
       if (kept[c.file]![c.hunk]![c.line]) continue;
       if (value(c) !== e.v) continue; // stale: a fresher entry is queued
@@ -221,7 +306,13 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
       for (const n of requeue) if (!kept[n.file]![n.hunk]![n.line]) heap.push({ v: value(n), c: n });
     }
   }
-  // Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header.
+  addContext(p, kept, used, budget);
+  return kept;
+}
+
+/** Context, nearest first, while the budget lasts; one-line gaps are cheaper to fill than a new header. */
+function addContext(p: Prepared, kept: boolean[][][], used: number, budget: number): void {
+  const { files, isGen, cnt, maxContext } = p.d;
   for (let dist = 1; dist <= maxContext; dist++) {
     files.forEach((f, fi) =>
       f.hunks.forEach((h, hi) => {
@@ -236,14 +327,13 @@ export function selectLines(d: SelectInput, budget: number): boolean[][][] {
           const gap = (k[i - 1] && k[i + 1]) || (k[i - 1] && k[i + 2] && !k[i + 1]) || (k[i - 2] && k[i + 1] && !k[i - 1]);
           if (!near && !gap) continue;
           const cost = cnt(h.lines[i]!) + 1;
-          const hc = headerCost[fi]![hi]!;
+          const hc = p.headerCost[fi]![hi]!;
           if (gap && cost <= hc) (k[i] = true), (used += cost - hc);
           else if (near && used + cost <= budget) (k[i] = true), (used += cost);
         }
       }),
     );
   }
-  return kept;
 }
 
 /**
@@ -263,42 +353,4 @@ export function fileHeader(f: FileSection): string[] {
     if (p === "+++ /dev/null" && f.deletedFile) return false;
     return true;
   });
-}
-
-/** A small binary heap (deterministic given a total order). */
-class Heap<T> {
-  private a: T[] = [];
-  constructor(private readonly before: (x: T, y: T) => number) {}
-  push(x: T): void {
-    const a = this.a;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.before(a[i]!, a[p]!) >= 0) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): T | undefined {
-    const a = this.a;
-    if (!a.length) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && this.before(a[r]!, a[m]!) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

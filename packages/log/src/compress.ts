@@ -6,7 +6,7 @@
  */
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
-import { aboveFloor, estimateTokens, keepChars, queryTerms, relevance } from "@headroom/text";
+import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { columnOutliers, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 
@@ -26,6 +26,8 @@ export interface LogCompressOptions {
   query?: string;
   /** The tool call's arguments (JSON or text): their exact tokens count like the question's. */
   toolArgs?: string;
+  /** Checked between phases (the pipeline's `ctx.signal`): a cut-off unit stops here. */
+  signal?: { throwIfAborted(): void };
 }
 
 /** The lossy rendering and its statistics. */
@@ -37,6 +39,9 @@ export interface LossyLog {
   templates: number;
   /** Kept lines that show a long repeated value as the ditto mark `〃`. */
   dittos: number;
+  /** Error and warning records left out (they stay in the stored original). */
+  omittedErrors: number;
+  omittedWarnings: number;
 }
 
 /**
@@ -45,11 +50,12 @@ export interface LossyLog {
  * keeps nearly everything, a large one is cut hard.
  */
 export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis: Analysis = analyzeLog(input)): LossyLog | null {
-  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const bias = normalizeBias(o.bias);
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
   const maxTrace = Math.max(3, o.maxTraceLines ?? 10);
   const nValues = Math.max(1, o.exampleValues ?? 3);
+  o.signal?.throwIfAborted();
   const { lines, records, templates } = analysis;
   // Below the curve's floor nothing is dropped: a small log is read whole.
   if (records.length < 2 || !aboveFloor(estimateTokens(input.length), { bias })) return null;
@@ -101,6 +107,19 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     for (const r of hits) if (rel.exactHits(r.index) === 0 && used + costs[r.index]! <= wordCap) tryKeep(r);
   }
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
+  // Errors that name something no kept record of their kind names yet (another failing test, path or
+  // host) come before rarity: each is a different failure. They take at most a third of what is left.
+  const seen = new Set<string>();
+  const note = (r: LogRecord) => r.values.forEach(([k, v]) => seen.add(`${r.template.id}\u0000${k}\u0000${v}`));
+  const isNew = (r: LogRecord) => r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`));
+  for (const r of records) if (keep[r.index]) note(r);
+  const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
+  const errorCap = used + (budget - used) / 3;
+  for (const r of errors) {
+    if (keep[r.index] || !isNew(r) || used + costs[r.index]! > errorCap) continue;
+    tryKeep(r);
+    if (keep[r.index]) note(r);
+  }
   const gaps = gapRecords(lines, records);
   const outliers = outlierRecords(records);
   for (const i of columnar) outliers.add(i);
@@ -111,7 +130,6 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     tryKeep(records[r.index - 1]);
     tryKeep(records[r.index + 1]);
   }
-  const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
   for (const r of errors) tryKeep(r);
   for (const r of errors) {
     if (!keep[r.index]) continue;
@@ -125,14 +143,13 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   for (const r of records.filter((x) => x.severity === "warn").sort(rarestFirst)) tryKeep(r);
   // Leftover budget buys records that show something not shown yet (a new path, user, host); more of the
   // same (new timestamps, pids and counters only) is redundancy, and the budget is a cap, not a target.
-  const seen = new Set<string>();
-  const note = (r: LogRecord) => r.values.forEach(([k, v]) => seen.add(`${r.template.id}\u0000${k}\u0000${v}`));
   for (const r of records) if (keep[r.index]) note(r);
   for (const r of spreadOrder(records)) {
-    if (keep[r.index] || !r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`))) continue;
+    if (keep[r.index] || !isNew(r)) continue;
     tryKeep(r);
     if (keep[r.index]) note(r);
   }
+  o.signal?.throwIfAborted();
   return render(analysis, keep, maxTrace, nValues);
 }
 
@@ -195,6 +212,15 @@ function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues:
   const keptPerTemplate = new Map<number, number>();
   for (const r of records) if (keep[r.index]) keptPerTemplate.set(r.template.id, (keptPerTemplate.get(r.template.id) ?? 0) + 1);
   const valuesByTemplate = collectValues(records, keep, nValues);
+  // Characters of each template's omitted records: a summary as long as them saves nothing
+  // (a "×1 more like …" of a short line restates it); the gap note covers them.
+  const omitted = new Map<number, number>();
+  for (const r of records) {
+    if (keep[r.index]) continue;
+    let n = 0;
+    for (let k = r.start; k < r.end; k++) n += lines[k]!.length + 1;
+    omitted.set(r.template.id, (omitted.get(r.template.id) ?? 0) + n);
+  }
   const out: string[] = [];
   const summarized = new Set<number>();
   const traces = new Map<string, number>();
@@ -215,12 +241,16 @@ function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues:
     const shown = keptPerTemplate.get(t.id) ?? 0;
     if (!summarized.has(t.id) && t.count > shown) {
       summarized.add(t.id);
-      out.push(summaryLine(t, shown, valuesByTemplate.get(t.id)));
+      const line = summaryLine(t, shown, valuesByTemplate.get(t.id));
+      if (line.length < (omitted.get(t.id) ?? 0)) out.push(line);
     }
   }
   if (skipped) out.push(`[… ${skipped} line${skipped === 1 ? "" : "s"} …]`);
   if (keptLines >= lines.length) return null;
-  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n };
+  let omittedErrors = 0;
+  let omittedWarnings = 0;
+  for (const r of records) if (!keep[r.index]) r.severity === "error" ? omittedErrors++ : r.severity === "warn" && omittedWarnings++;
+  return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n, omittedErrors, omittedWarnings };
 }
 
 /** A long token equal to the one at the same position of the line above is shown as this ditto mark. */
@@ -230,6 +260,8 @@ const DITTO_MIN = 16;
 /** Characters each record costs in the output (long tokens repeated from the record above count as a ditto). */
 function recordCosts(lines: string[], records: readonly LogRecord[], heads: string[], maxTrace: number): number[] {
   const traces = new Set<string>();
+  // Priced against the record above when of the same template: inside a run of one kind, the shown record
+  // above is most likely of the same kind too (a column repeats down the run, across omission notes).
   return records.map((r, i) => {
     let n = ditto(heads[i]!, i > 0 && records[i - 1]!.template === r.template ? heads[i - 1] : undefined, r.template.tokens).length + 1;
     if (r.end - r.start > 3) {
@@ -250,7 +282,7 @@ function recordCosts(lines: string[], records: readonly LogRecord[], heads: stri
  * column. The template's constant words stay, so the line still reads as what it is. Whitespace is kept.
  */
 export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
-  if (above === undefined || line.length < DITTO_MIN) return line;
+  if (above === undefined || line.length < DITTO_MIN || !hasLongSharedToken(line, above)) return line;
   const prev = above.match(/\S+/g) ?? [];
   let k = 0;
   let changed = false;
@@ -263,6 +295,21 @@ export function ditto(line: string, above: string | undefined, template: readonl
   return changed ? out : line;
 }
 
+/** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */
+function hasLongSharedToken(line: string, above: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const space = i === line.length || line.charCodeAt(i) <= 32;
+    if (!space) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= DITTO_MIN && above.includes(line.slice(start, i))) return true;
+    start = -1;
+  }
+  return false;
+}
+
 /**
  * Pushes a record's lines. Its head is dittoed against the record above when that one is of the same
  * template and was kept; a trace already shown verbatim for an earlier record becomes one note; long
@@ -270,7 +317,8 @@ export function ditto(line: string, above: string | undefined, template: readonl
  */
 function renderRecord(lines: string[], r: LogRecord, maxTrace: number, out: string[], prev: LogRecord | undefined, traces: Map<string, number>, dittos: { n: number }): number {
   const head = lines[r.start]!;
-  const above = prev && prev.template === r.template && prev.index === r.index - 1 ? stripCr(lines[prev.start]!) : undefined;
+  // The shown record above (across an omission note): a column value repeated down a run of one kind.
+  const above = prev && prev.template === r.template ? stripCr(lines[prev.start]!) : undefined;
   const shown = above === undefined ? head : ditto(head, above, r.template.tokens);
   if (shown !== head) dittos.n++;
   out.push(shown);

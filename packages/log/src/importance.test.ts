@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeLog, compressLog, ditto, gapRecords, isStateLine, outlierRecords, WILDCARD } from "./index.js";
 import { columnOutliers } from "./importance.js";
+import { learnColumns } from "./records.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -69,5 +70,69 @@ describe("small repetitive output", () => {
     const r = compressLog(text, true)!;
     expect(r.lossless).toBe(true);
     expect(r.text).toBe("y\n[previous line repeated 999 more times]");
+  });
+});
+
+describe("what else is kept and how it is shown", () => {
+  it("keeps every error record that names a different failing test, before rarer info lines", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t = `2024-01-01T10:00:${pad(i % 60)}.${String(i).padStart(6, "0")}Z`;
+      lines.push(JSON.stringify({ Time: t, Action: "output", Package: "example.com/pkg", Test: `TestCase${i % 40}`, Output: `=== RUN   TestCase${i % 40} step ${i}\n` }));
+      if (i % 50 === 7) lines.push(JSON.stringify({ Time: t, Action: "fail", Package: "example.com/pkg", Test: `TestBroken${i}/sub`, Elapsed: 0 }));
+    }
+    const out = compressLog(lines.join("\n"), true)!.text;
+    for (let i = 7; i < 400; i += 50) expect(out).toContain(`"Test":"TestBroken${i}/sub","Elapsed":0`);
+  });
+
+  it("summarises a template only when the summary is shorter than the lines it stands for", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`2024-01-01 10:${pad((i / 60) | 0)}:${pad(i % 60)} worker ${i % 9} finished job ${1000 + i} in ${i % 13}ms`);
+    // Pairs of short lines, one pair per kind: a "×1 more like …" note would restate the dropped one.
+    const word = (k: number) => String.fromCharCode(97 + (k % 26), 97 + ((k / 26) | 0) % 26, 97 + ((k * 7) % 26));
+    for (let k = 0; k < 400; k++) lines.push(`2024-01-01 11:00:${pad(k % 60)} rotate ${word(k)} at ${k}`, `2024-01-01 11:01:${pad(k % 60)} rotate ${word(k)} at ${k + 1}`);
+    const text = lines.join("\n");
+    const out = compressLog(text, true)!.text;
+    expect(out).toMatch(/\[×\d+ more like "worker/);
+    expect(text.split("\n").filter((l) => l.includes(" rotate ") && !out.includes(l)).length).toBeGreaterThan(50);
+    expect(out).not.toMatch(/\[×1 more like "rotate/);
+  });
+
+  it("shows a repeated long value as a ditto mark also across an omission note", () => {
+    const ua = "Mozilla/5.0+(Macintosh;+Intel+Mac+OS+X+10_9_4)+AppleWebKit/537.36+Chrome/36.0";
+    const lines = Array.from({ length: 600 }, (_, i) => `2015-01-13 22:${pad((i / 60) | 0)}:${pad(i % 60)} GET /probe/p${i}.php - 80 - 183.60.244.30 ${ua} - 404 0 2 1405 ${240 + (i % 9)}`);
+    const out = compressLog(lines.join("\n"), true, { query: "were /probe/p100.php and /probe/p300.php requested?" })!.text.split("\n");
+    const a = out.findIndex((l) => l.includes("/probe/p100.php"));
+    const b = out.findIndex((l) => l.includes("/probe/p300.php"));
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(a + 1);
+    expect(out[b]).toContain("〃");
+    expect(out[b]).not.toContain(ua);
+  });
+});
+
+describe("marker", () => {
+  it("says how many error and warning records were left out", () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `2024-01-01 ${pad((i / 3600) | 0)}:${pad(((i / 60) | 0) % 60)}:${pad(i % 60)} ${i % 5 === 0 ? "WARN" : "INFO"} cache ${i % 5 === 0 ? "miss" : "hit"} for key k${i}`);
+    const first = compressLog(lines.join("\n"), true)!.text.split("\n")[0]!;
+    expect(first).toMatch(/; \d+ warnings not shown; .*Retrieve more: hash=[a-f0-9]{24}\]$/);
+    expect(first).not.toMatch(/error/);
+  });
+});
+
+describe("tab-separated logs", () => {
+  it("are mined by fields: a many-valued column (host) is a wildcard, a few-valued one (status) splits templates", () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `h${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0))}.example.org`);
+    const rows = Array.from({ length: 200 }, (_, i) => ["1320279566.45", `C${i}`, "GET", hosts[i % 40]!, `/p/${i}`, i === 123 ? "404" : "200", i === 123 ? "Not Found" : "OK"].join("\t"));
+    const text = ["#fields\tts\tuid\tmethod\thost\turi\tstatus\tmsg", ...rows].join("\n");
+    const cols = learnColumns(text.split("\n"))!;
+    expect(cols.width).toBe(7);
+    expect(cols.variable[3]).toBe(true); // host
+    expect(cols.variable[2]).toBe(false); // method
+    const a = analyzeLog(text);
+    const ok = new Set(a.records.slice(1).filter((r) => !a.lines[r.start]!.includes("404")).map((r) => r.template.id));
+    expect(ok.size).toBe(1);
+    expect(a.records[124]!.template.id).not.toBe([...ok][0]);
+    expect(learnColumns(["a b c", "d e f", "g h i", "j k l", "m n o", "p q r", "s t u", "v w x"])).toBeUndefined();
   });
 });

@@ -2,14 +2,17 @@
  * @headroom/log — log compression by Drain-like template mining that keeps every error, warning kind,
  * summary line and rare event, and stores the original for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult } from "@headroom/core";
-import { compressLogLossy, DITTO, type LogCompressOptions } from "./compress.js";
+import { markWhole, type CompressorResult, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
+import { compressLogLossy, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
+import { aboveFloor, combineBias, estimateTokens } from "@headroom/text";
 import { collapseRepeats } from "./lossless.js";
+import { detectLogFormat } from "./formats.js";
+import { learnHeadShape } from "./records.js";
 
 export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
 export { isStateLine, outlierRecords, gapRecords, timeOfDay } from "./importance.js";
 export { collapseRepeats, expandRepeats } from "./lossless.js";
-export { analyzeLog, type Analysis, type LogRecord } from "./records.js";
+export { analyzeLog, learnColumns, type Analysis, type Columns, type LogRecord } from "./records.js";
 export { Drain, tokenize, isVariableToken, templateText, WILDCARD, type Template, type DrainOptions } from "./drain.js";
 export { detectLogFormat, severityOf, isSummaryLine, type LogFormat, type Severity } from "./formats.js";
 
@@ -19,7 +22,7 @@ export interface LogCompressorOptions extends LogCompressOptions {
   name?: string;
   /** Priority among compressors for `log`. Default 0. */
   priority?: number;
-  /** Logs with fewer lines are left alone. Default 20. */
+  /** Logs with fewer lines are left alone unless they are above the budget curve's floor. Default 20. */
   minLines?: number;
 }
 
@@ -36,7 +39,8 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   const minLines = options.minLines ?? 20;
   let newlines = 0;
   for (let i = text.indexOf("\n"); i !== -1 && newlines < minLines; i = text.indexOf("\n", i + 1)) newlines++;
-  if (newlines + 1 < minLines) return null;
+  // Few lines are worth mining only when they are many tokens (16 JSON records of 170 tokens each).
+  if (newlines + 1 < minLines && !aboveFloor(estimateTokens(text.length))) return null;
   const lossy = compressLogLossy(text, options);
   if (!lossy) {
     // Nothing worth dropping (a small log): still collapse runs of identical lines, losslessly.
@@ -45,35 +49,62 @@ export function compressLog(text: string, reversible: boolean, options: LogCompr
   }
   return markWhole(
     text,
-    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as the line above` : ""})`,
+    `${lossy.format === "generic" ? "log" : lossy.format + " log"}: ${lossy.totalLines} lines compressed to ${lossy.keptLines} (${lossy.templates} templates${omittedSeverities(lossy)}; [×N more like …] summarizes repeats${lossy.dittos ? `; ${DITTO} = same value as in the shown line above` : ""})`,
     lossy.text,
     { kind: "log", compressor: options.name ?? "log", format: lossy.format, lines: lossy.totalLines },
     "log:templates",
   );
 }
 
-/** Creates the log compressor (kinds `["log"]`). */
-export function createLogCompressor(options: LogCompressorOptions = {}): Compressor {
+/** What the marker says about dropped errors and warnings, so a reader knows when retrieving is worth it. */
+function omittedSeverities(l: LossyLog): string {
+  const parts: string[] = [];
+  if (l.omittedErrors) parts.push(`${l.omittedErrors} error${l.omittedErrors === 1 ? "" : "s"}`);
+  if (l.omittedWarnings) parts.push(`${l.omittedWarnings} warning${l.omittedWarnings === 1 ? "" : "s"}`);
+  return parts.length ? `; ${parts.join(" and ")} not shown` : "";
+}
+
+/**
+ * The log detector this plugin ships, so the compressor works without `@headroom/router`: a known log
+ * format in the first lines, or records that steadily start with a time stamp. Its confidence (0.5) stays
+ * below the router's, so with the router installed the router's answer decides.
+ */
+export const logDetector: DetectorV2 = {
+  name: "log/lines",
+  kinds: ["log"],
+  detect(text) {
+    const lines = text.slice(0, 40_000).split("\n");
+    if (lines.length < 3) return null;
+    const format = detectLogFormat(lines);
+    return format !== "generic" && format !== "jsonl" ? { kind: "log", confidence: 0.5 } : learnHeadShape(lines, format) ? { kind: "log", confidence: 0.5 } : null;
+  },
+};
+
+/** Creates the log compressor (spec v2, kind `log`). */
+export function createLogCompressor(options: LogCompressorOptions = {}): CompressorV2 {
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: "v2",
     name: options.name ?? "log",
     kinds: ["log"],
     priority: options.priority ?? 0,
-    compress(unit, ctx) {
-      const query = options.query ?? ctx.query ?? unit.query;
-      const toolArgs = options.toolArgs ?? unit.toolArgs;
-      return compressLog(unit.text, ctx.reversible, {
+    detectors: [logDetector],
+    compress(unit, ctx): CompressOutcomeV2 {
+      const query = options.query ?? unit.query;
+      const toolArgs = options.toolArgs ?? unit.source.toolArgs;
+      const r = compressLog(unit.text, ctx.allowLossy, {
         ...options,
-        bias: (options.bias ?? 1) * (ctx.bias || 1),
+        bias: combineBias(options.bias, ctx.aggressiveness),
         ...(query ? { query } : {}),
         ...(toolArgs ? { toolArgs } : {}),
+        signal: ctx.signal,
       });
+      return r ?? { decline: ctx.allowLossy ? "nothing worth dropping (small log or no repetition)" : "no repeated lines to collapse losslessly" };
     },
   };
 }
 
 /** Plugin entry point the router discovers through `package.json#headroom.kinds`. */
-export function headroomPlugin(options: LogCompressorOptions = {}): Compressor {
+export function headroomPlugin(options: LogCompressorOptions = {}): CompressorV2 {
   return createLogCompressor(options);
 }
 

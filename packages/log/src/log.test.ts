@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ccrKey, createPipeline, estimateTokenizer, findMarkerHashes, type CompressContext, type Store } from "@headroom/core";
+import { ccrKey, createPipeline, estimateTokenizer, findMarkerHashes, type Store } from "@headroom/core";
+import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeLog, collapseRepeats, compressLog, createLogCompressor, detectLogFormat, expandRepeats, headroomPlugin, severityOf } from "./index.js";
 
-const ctx = (reversible: boolean): CompressContext => ({ model: "gpt-4o", tokenizer: estimateTokenizer, reversible, bias: 1 });
 
 function hdfsLike(n: number): string {
   const out: string[] = [];
@@ -171,14 +171,24 @@ describe("properties", () => {
 });
 
 describe("plugin", () => {
-  it("exposes a v1 compressor for kind log", async () => {
+  it("exposes a v2 compressor for kind log", async () => {
     const c = headroomPlugin();
-    expect(c.specificationVersion).toBe("v1");
+    expect(c.specificationVersion).toBe("v2");
     expect(c.kinds).toEqual(["log"]);
     expect(createLogCompressor({ name: "x" }).name).toBe("x");
-    expect(await c.compress({ id: "u", text: hdfsLike(200), role: "tool", messageIndex: 0 }, ctx(false))).toBeNull();
-    const lossy = await c.compress({ id: "u", text: hdfsLike(200), role: "tool", messageIndex: 0 }, ctx(true));
-    expect(lossy?.lossless).toBe(false);
+    expect(await c.compress(createUnit(hdfsLike(200)), createMockContext({ allowLossy: false }))).toMatchObject({ decline: expect.any(String) });
+    const lossy = await c.compress(createUnit(hdfsLike(200)), createMockContext());
+    expect(lossy).toMatchObject({ lossless: false });
+  });
+
+  it("passes the pipeline's validation (checkCompressor) with its own detector", async () => {
+    const report = await checkCompressor(headroomPlugin(), [
+      { name: "hdfs-like", text: hdfsLike(800), expect: "compressed", query: "which blocks were deleted?" },
+      { name: "repeats", text: "2024-01-01 10:00:00 INFO tick\n".repeat(60) },
+      { name: "prose", text: "Not a log at all, just a sentence.\n".repeat(5) },
+    ]);
+    expect(report.problems).toEqual([]);
+    expect(report.runs.find((r) => r.fixture === "hdfs-like" && r.store)?.status).toBe("compressed");
   });
 
   it("runs through the pipeline and the store returns the original", async () => {

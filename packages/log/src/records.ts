@@ -41,7 +41,7 @@ const HEAD_SHAPES: RegExp[] = [
 ];
 
 /** The head shape of a log's records, when its layout has one. */
-function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | undefined {
+export function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | undefined {
   if (format === "jsonl" || format === "access") return undefined;
   const first = lines.find((l) => l.trim() !== "");
   if (first === undefined) return undefined;
@@ -59,14 +59,48 @@ function learnHeadShape(lines: readonly string[], format: LogFormat): RegExp | u
   return heads >= 3 && heads >= body * 0.04 && heads < body ? shape : undefined;
 }
 
+/** The layout of a tab-separated log (Zeek, TSV exports): its field count and which columns vary. */
+export interface Columns {
+  width: number;
+  /** `variable[c]`: column c holds many distinct values (hosts, URIs), so it never splits templates. */
+  variable: boolean[];
+}
+
+/**
+ * Learns a tab-separated layout: most lines (≥ 80% of a sample, `#` comment lines aside) have the same
+ * number (≥ 4) of tab-separated fields. A column is variable when it holds more distinct values than the
+ * square root of the rows (scale-free: 14 of 200 rows, 100 of 10,000): a host or URI column, not a method
+ * or status column, whose few values still separate templates.
+ */
+export function learnColumns(lines: readonly string[]): Columns | undefined {
+  const rows: string[][] = [];
+  for (const l of lines.length > 2000 ? lines.slice(0, 2000) : lines) if (l.trim() && !l.startsWith("#")) rows.push(stripCr(l).split("\t"));
+  if (rows.length < 8) return undefined;
+  const widths = new Map<number, number>();
+  for (const r of rows) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
+  const [width, n] = [...widths.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
+  if (width < 4 || n < rows.length * 0.8) return undefined;
+  const limit = Math.sqrt(n);
+  const variable: boolean[] = [];
+  for (let c = 0; c < width; c++) {
+    const seen = new Set<string>();
+    for (const r of rows) if (r.length === width && seen.size <= limit) seen.add(r[c]!);
+    variable.push(seen.size > limit);
+  }
+  return { width, variable };
+}
+
 /** Analyses a log text: format, records, templates. Pure and deterministic. */
 export function analyzeLog(text: string): Analysis {
   const lines = text.split("\n");
   const format = detectLogFormat(lines.length > 400 ? lines.slice(0, 400) : lines);
   const shape = learnHeadShape(lines, format);
+  const columns = format === "jsonl" || format === "access" ? undefined : learnColumns(lines);
   const continues = (l: string) => isContinuation(l, format) || (shape !== undefined && l.trim() !== "" && !shape.test(l));
   const drain = new Drain();
   const records: LogRecord[] = [];
+  // Raw tokens of the records mined by Drain (not access lines), by record index.
+  const rawTokens: (string[] | undefined)[] = [];
   let i = 0;
   while (i < lines.length) {
     const start = i;
@@ -90,18 +124,24 @@ export function analyzeLog(text: string): Analysis {
       ];
       if (agent) values.push(["agent", agent]);
     } else {
-      const raw = format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
-      const tokens = raw.map((t) => (MONTH_OR_DAY.test(t) ? "0" + t : t));
+      const fields = columns ? head.split("\t") : undefined;
+      const tsv = fields && fields.length === columns!.width;
+      const raw = tsv ? fields : format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
+      // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
+      const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : MONTH_OR_DAY.test(t) ? "0" + t : t));
       template = drain.add(tokens, index, severity);
       values = [];
-      template.tokens.forEach((_, k) => values.push([String(k), raw[k] ?? ""]));
+      rawTokens[index] = raw;
     }
     records.push({ index, start, end: i, severity, summary: isSummaryLine(head), template, values });
   }
-  // Slots are positions; keep only those that ended up variable in the final template.
+  // Slots are positions; only those that ended up variable in the final template carry values (built
+  // once, at the end: most positions are constant, and a pair per token was most of the allocation).
   for (const r of records) {
-    if (format === "access" && ACCESS.test(stripCr(lines[r.start]!))) continue;
-    r.values = r.values.filter(([k]) => r.template.tokens[Number(k)] === WILDCARD);
+    const raw = rawTokens[r.index];
+    if (!raw) continue;
+    const t = r.template.tokens;
+    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([String(k), raw[k] ?? ""]);
   }
   return { format, lines, records, templates: drain.templates() };
 }
