@@ -65,7 +65,8 @@ export function resolveStoreLocation(path: string): StoreLocation {
   try {
     st = statSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`CCR store ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    // ENOTDIR: a parent is a file; the store then refuses it when it opens (one line, memory).
+    if (!["ENOENT", "ENOTDIR"].includes((e as NodeJS.ErrnoException).code ?? "")) throw new Error(`CCR store ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (!st) return { backend: SQLITE_EXTENSIONS.has(extname(path).toLowerCase()) ? "sqlite" : "file", path };
   if (st.isDirectory()) {
