@@ -2,7 +2,7 @@
  * compressCode: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
-import { createOriginals, type StoredOriginal } from "@headroom/core";
+import { ccrKey, createOriginals, type StoredOriginal } from "@headroom/core";
 import type { Node, Tree } from "web-tree-sitter";
 import { withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
@@ -54,6 +54,8 @@ export interface CodeCompression {
    * wrote. Computed on call: only numbered reads need it.
    */
   sourceLines(): (number | undefined)[];
+  /** Where each marker's original lies in the input, in output order (`[0, length)` for the whole-file footer). */
+  spans(): readonly { key: string; start: number; end: number }[];
 }
 
 interface ErrorStats {
@@ -168,11 +170,12 @@ export async function compressCode(text: string, language: LanguageId, options: 
     out += footer;
     if (out.length < text.length && (await parsesOk(out))) {
       const sourceLines = () => editedLineSources(text, planned!.edits, footer);
-      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
+      const spans = () => [...planned!.edits.filter((e) => e.key), ...(footer ? [{ key: ccrKey(text), start: 0, end: text.length }] : [])];
+      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines, spans };
     }
   }
   // Elision failed verification (or found nothing): fall back to the lossless clean-up.
   const out = planned.lossless ?? (await withTree(lang, text, (tree) => cleanWhitespace(text, literalRanges(tree, SPECS[lang]))));
   if (out === undefined || out.length >= text.length || !(await parsesOk(out))) return null;
-  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out) };
+  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
 }

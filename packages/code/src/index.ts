@@ -6,12 +6,12 @@
 import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
-import { renumber, splitNumbered } from "./numbered.js";
+import { renumber, renumberOriginals, splitNumbered } from "./numbered.js";
 
 export { compressCode, countParseErrors, queryNames } from "./compress.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
 export { restoreCode } from "./placeholders.js";
-export { renumber, splitNumbered, type NumberedText } from "./numbered.js";
+export { renumber, renumberOriginals, splitNumbered, type CodeSpan, type NumberedText } from "./numbered.js";
 export { extractSignatures, signatureRetention } from "./signatures.js";
 export type { Signature } from "./signatures.js";
 export { LANGUAGES, SPECS, languageFromFileName, normalizeLanguage } from "./languages.js";
@@ -58,10 +58,13 @@ export function createCodeCompressor(options: CodeCompressorOptions = {}): Compr
           ...(query !== undefined ? { query } : {}),
         });
         if (!r) return null;
-        const text = numbered ? renumber(r.text, r.sourceLines(), numbered) : r.text;
+        // The originals of a numbered read are cut from what the tool printed, numbers included.
+        const recut = numbered && !r.lossless ? renumberOriginals(r.text, r.originals, r.spans(), numbered, unit.text) : undefined;
+        if (recut === null) return null;
+        const text = numbered ? renumber(recut?.text ?? r.text, r.sourceLines(), numbered) : r.text;
         if (text.length >= unit.text.length) return null;
         const transforms = [r.lossless ? `${name}:whitespace` : `${name}:${r.language}`, ...(numbered ? [`${name}:numbered`] : [])];
-        return r.lossless ? { text, lossless: true, transforms } : { text, lossless: false, originals: r.originals, transforms };
+        return r.lossless ? { text, lossless: true, transforms } : { text, lossless: false, originals: recut?.originals ?? r.originals, transforms };
       } catch {
         // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged.
         return null;
