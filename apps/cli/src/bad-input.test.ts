@@ -103,6 +103,25 @@ describe("the default store", () => {
   });
 });
 
+describe("line-numbered reads", () => {
+  it("a numbered log (cat -n) is compressed as a log; output and originals keep the numbers", async () => {
+    const numbered = LOG.trimEnd().split("\n").map((l, i) => `${String(i + 1).padStart(6)}\t${l}`).join("\n") + "\n";
+    const a = io(numbered);
+    expect(await main(["compress", "--json", "--store", "s"], a)).toBe(0);
+    const out = JSON.parse(a.out) as { content: string; tokensBefore: number; tokensAfter: number; ccrHashes: string[]; transformsApplied: string[] };
+    expect(out.transformsApplied.some((t) => t.startsWith("log"))).toBe(true);
+    expect(out.tokensAfter).toBeLessThan(out.tokensBefore * 0.5);
+    expect(out.content).toContain("   234\t2024-05-01T10:03:53Z INFO worker-2 processed job 1233 in 121ms ERROR checksum mismatch on shard-9");
+    for (const h of out.ccrHashes) {
+      const r = io();
+      r.cwd = a.cwd;
+      expect(await main(["retrieve", h, "--store", "s"], r)).toBe(0);
+      for (const line of r.out.split("\n").filter(Boolean)) expect(line).toMatch(/^ +\d+\t/);
+      expect(numbered).toContain(r.out);
+    }
+  });
+});
+
 describe("a store that cannot outlive the run", () => {
   it("falls back to lossless output instead of markers nothing could redeem", async () => {
     const a = io(ROWS);
