@@ -122,6 +122,31 @@ describe("line-numbered reads", () => {
   });
 });
 
+describe("--protect-recent", () => {
+  it("counts turns, not messages: the whole current agent-loop turn stays, the help says so", async () => {
+    const call = (id: string) => ({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read", arguments: "{}" } }] });
+    const messages = [
+      { role: "user", content: "first question" },
+      call("1"),
+      { role: "tool", tool_call_id: "1", content: LOG },
+      { role: "user", content: "second question" },
+      call("2"),
+      { role: "tool", tool_call_id: "2", content: LOG },
+      call("3"),
+      { role: "tool", tool_call_id: "3", content: LOG },
+    ];
+    const a = io(JSON.stringify({ messages }));
+    expect(await main(["compress", "--json", "--store", "s", "--protect-recent", "1"], a)).toBe(0);
+    const out = JSON.parse(a.out) as { messages: { content: string }[] };
+    expect(out.messages[2]!.content).not.toBe(LOG); // the earlier turn is compressed
+    expect(out.messages[5]!.content).toBe(LOG); // two tool results of the current turn: both kept
+    expect(out.messages[7]!.content).toBe(LOG);
+    const h = io();
+    expect(await main(["compress", "--help"], h)).toBe(0);
+    expect(h.out).toMatch(/--protect-recent N +leave the last N turns untouched/);
+  });
+});
+
 describe("a store that cannot outlive the run", () => {
   it("falls back to lossless output instead of markers nothing could redeem", async () => {
     const a = io(ROWS);
