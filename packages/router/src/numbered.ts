@@ -55,15 +55,19 @@ export function splitNumberedLines(text: string): NumberedLines | null {
 /** Gives each output line that is a kept input line (in order) that line's prefix; others a blank one. */
 export function renumberLines(out: string, n: NumberedLines): string {
   const at = new Map<string, number[]>();
-  n.plain.forEach((l, i) => (n.prefixes[i] ? at.set(l, [...(at.get(l) ?? []), i]) : undefined));
+  for (const [i, l] of n.plain.entries()) {
+    if (!n.prefixes[i]) continue;
+    const list = at.get(l);
+    if (list) list.push(i);
+    else at.set(l, [i]);
+  }
   const width = n.prefixes.reduce((w, p) => Math.max(w, p.length), 0);
   const blank = " ".repeat(Math.max(0, width - 1)) + (n.prefixes.find((p) => p.endsWith("→")) ? "→" : "\t");
   let cursor = 0;
   return out
     .split("\n")
     .map((line) => {
-      const list = at.get(line);
-      const i = list?.find((k) => k >= cursor);
+      const i = firstFrom(at.get(line), cursor);
       if (i === undefined) return line === "" ? line : blank + line;
       cursor = i + 1;
       return n.prefixes[i] + line;
@@ -99,4 +103,17 @@ export function recutOriginals(out: string, originals: readonly StoredOriginal[]
   }
   const text = out.replace(MARKER_PATTERN, (whole, key: string) => (rekey.has(key) ? whole.replace(key, rekey.get(key)!) : whole));
   return { text, originals: next };
+}
+
+/** The first index in the ascending `list` that is at least `from` (binary search: logs repeat lines). */
+function firstFrom(list: number[] | undefined, from: number): number | undefined {
+  if (!list) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
 }
