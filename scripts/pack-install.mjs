@@ -175,9 +175,8 @@ try {
   const scripts = fp.packages.filter((p) => p.install.length);
   console.log(`pack-install: @headroom/cli installs ${fp.packages.length} packages, ${mb.toFixed(1)} MB; install scripts: ${scripts.map((p) => `${p.name} (${p.install.join(", ")})`).join(", ") || "none"}`);
   if (mb > 60) fail(`@headroom/cli installs ${mb.toFixed(1)} MB (goal ≤ 60 MB)`);
-  const { HEADROOM_ALLOW_INSTALL_SCRIPTS = "" } = process.env;
-  const allowed = new Set(HEADROOM_ALLOW_INSTALL_SCRIPTS.split(",").filter(Boolean));
-  for (const p of scripts) if (!allowed.has(p.name)) fail(`@headroom/cli pulls in an install script: ${p.name}`);
+  // No exceptions: the CLI's store is dependency-free (SQLite is an optional peer the user may add).
+  for (const p of scripts) fail(`@headroom/cli pulls in an install script: ${p.name}`);
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
 } finally {

@@ -38,14 +38,26 @@ assert.equal(v.status, 0, v.stderr);
 const c = run(["compress", "build.log", "--lossless"], join(work, "sub"), { INIT_CWD: "/" });
 assert.equal(c.status, 0, c.stderr);
 assert.match(c.stdout, /^tokens: \d+ → \d+/);
-// With the native SQLite module unbuilt (this install skips install scripts), originals could not
-// outlive the run: the CLI must say so in one line and emit no marker; with SQLite, markers retrieve.
-const st = run(["compress", "build.log", "--json", "--store", join(work, "ccr.sqlite")], join(work, "sub"));
+// The default store is the file store: no native module, so markers are retrievable on a plain install
+// (this install skips install scripts), and `retrieve` reads them back, byte for byte.
+const home = join(work, "home");
+const st = run(["compress", "build.log", "--json"], join(work, "sub"), { HOME: home, XDG_DATA_HOME: "" });
 assert.equal(st.status, 0, st.stderr);
+assert.equal(st.stderr, "");
 const stored = JSON.parse(st.stdout);
-assert.ok(st.stderr.trim().split("\n").length <= 1, `more than one stderr line: ${st.stderr}`);
-if (!stored.ccrHashes.length) assert.match(st.stderr, /^headroom: no persistent CCR store, so the output is lossless/);
-for (const h of stored.ccrHashes) assert.equal(run(["retrieve", h, "--store", join(work, "ccr.sqlite")], work).status, 0);
+assert.ok(stored.ccrHashes.length > 0, "no marker with the default store");
+for (const h of stored.ccrHashes) {
+  const back = run(["retrieve", h], work, { HOME: home, XDG_DATA_HOME: "" });
+  assert.equal(back.status, 0, back.stderr);
+  assert.ok(log.includes(back.stdout.split("\n")[0]), "retrieve returned something else");
+}
+// A SQLite path without a built SQLite driver: one line, lossless output, no marker nothing could redeem.
+const sq = run(["compress", "build.log", "--json", "--store", join(work, "ccr.sqlite")], join(work, "sub"));
+assert.equal(sq.status, 0, sq.stderr);
+assert.ok(sq.stderr.trim().split("\n").length <= 1, `more than one stderr line: ${sq.stderr}`);
+const sqOut = JSON.parse(sq.stdout);
+if (!sqOut.ccrHashes.length) assert.match(sq.stderr, /^headroom: no persistent CCR store, so the output is lossless/);
+for (const h of sqOut.ccrHashes) assert.equal(run(["retrieve", h, "--store", join(work, "ccr.sqlite")], work).status, 0);
 const bad = run(["retrieve", "xyz"], work, { HEADROOM_STORE: join(work, "none.sqlite") });
 assert.equal(bad.status, 2, `retrieve xyz: ${bad.status} ${bad.stderr}`);
 console.log(`smoke: ${names.length} compressors discovered; ${r.tokensBefore} → ${r.tokensAfter} tokens; bin ${v.stdout.trim()} ok`);

@@ -1,5 +1,5 @@
 // Type-checks the public API as an ESM consumer (node16 and bundler resolution).
-import { compress, type CompressResult, type Compressor } from "@headroom/core";
+import { compress, type CompressResult, type CompressorV2 } from "@headroom/core";
 import { createRouter, Registry } from "@headroom/router";
 import { createDefaultRouter, findPlugins, type FoundPlugin } from "@headroom/router/node";
 import { MemoryStore, retrieve, handleRetrieveCalls } from "@headroom/ccr";
@@ -10,7 +10,7 @@ import { createCodeCompressor } from "@headroom/code";
 const messages = [{ role: "user", content: "hi" }] as const;
 const store = new MemoryStore();
 const r: CompressResult<typeof messages> = await compress(messages, { store, plugins: [smartCrusher()] });
-const c: Compressor = createCodeCompressor();
+const c: CompressorV2 = createCodeCompressor();
 const router = createRouter({ registry: new Registry().register(c), tokenizer: tiktokenTokenizer });
 const found: FoundPlugin[] = findPlugins(process.cwd());
 const d = await createDefaultRouter({ store });

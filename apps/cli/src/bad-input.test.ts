@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIO as io } from "./testing.js";
@@ -22,13 +23,27 @@ describe("store paths that are not a store", () => {
     chmodSync(dir, 0o755);
     expect(await main(["compress", "--json", "--store", dir], a)).toBe(0);
     expect(statSync(dir).mode & 0o777).toBe(0o755);
-    expect(existsSync(join(dir, "ccr.sqlite"))).toBe(true);
+    expect(existsSync(join(dir, "HEADROOM-CCR"))).toBe(true); // an empty directory became the file store
     const { ccrHashes } = JSON.parse(a.out) as { ccrHashes: string[] };
     expect(ccrHashes.length).toBeGreaterThan(0);
     for (const h of ccrHashes) {
       const r = io();
       expect(await main(["retrieve", h, "--store", dir], r)).toBe(0);
     }
+  });
+
+  it("--store on a directory with the user's files puts the store in DIR/ccr and leaves DIR alone", async () => {
+    const a = io(ROWS);
+    const dir = join(a.cwd, "home");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "notes.txt"), "mine\n");
+    chmodSync(dir, 0o750);
+    expect(await main(["compress", "--json", "--store", dir], a)).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["ccr", "notes.txt"]);
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    const [h] = (JSON.parse(a.out) as { ccrHashes: string[] }).ccrHashes;
+    const r = io();
+    expect(await main(["retrieve", h!, "--store", dir], r)).toBe(0);
   });
 
   it("--store on an existing file that is not a database is refused and left as it was", async () => {
@@ -56,6 +71,80 @@ describe("store paths that are not a store", () => {
     expect(a.err).toMatch(/virtual filesystem/);
     oneLine(a.err);
   }, 10_000);
+});
+
+describe("the default store", () => {
+  it("needs no native module: compress leaves retrievable markers in the file store, retrieve reads them back", async () => {
+    const c = io(LOG);
+    const env = { HOME: c.cwd };
+    c.env = env;
+    expect(await main(["compress", "--json"], c)).toBe(0);
+    expect(c.err).toBe("");
+    const out = JSON.parse(c.out) as { ccrHashes: string[] };
+    expect(out.ccrHashes.length).toBeGreaterThan(0);
+    const data = join(c.cwd, ".local", "share", "headroom");
+    expect(existsSync(join(data, "ccr", "HEADROOM-CCR"))).toBe(true);
+    expect(readdirSync(data)).toEqual(["ccr"]); // no SQLite file anywhere
+    const r = io("", env);
+    expect(await main(["retrieve", out.ccrHashes[0]!], r)).toBe(0);
+    expect(LOG).toContain(r.out.split("\n")[0]);
+  });
+
+  it("a SQLite store asked for where no SQLite driver loads is one line, and the output stays lossless", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hr-nosqlite-"));
+    // Makes better-sqlite3 unresolvable, as in an install without the optional peer.
+    const hide = join(dir, "hide.cjs");
+    writeFileSync(hide, `const M = require("node:module"); const r = M._resolveFilename; M._resolveFilename = function (id, ...rest) { if (id === "better-sqlite3") throw Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: "MODULE_NOT_FOUND" }); return r.call(this, id, ...rest); };`);
+    const r = spawnSync(process.execPath, ["--require", hide, resolve(__dirname, "../bin/headroom.mjs"), "compress", "--json", "--store", join(dir, "x.sqlite")], { input: ROWS, encoding: "utf8", cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^headroom: no persistent CCR store, so the output is lossless \(no markers\): .*needs better-sqlite3 \(npm i better-sqlite3\), Node ≥ 22\.5 or Bun/);
+    oneLine(r.stderr);
+    expect(JSON.parse(r.stdout).ccrHashes).toEqual([]);
+  });
+});
+
+describe("line-numbered reads", () => {
+  it("a numbered log (cat -n) is compressed as a log; output and originals keep the numbers", async () => {
+    const numbered = LOG.trimEnd().split("\n").map((l, i) => `${String(i + 1).padStart(6)}\t${l}`).join("\n") + "\n";
+    const a = io(numbered);
+    expect(await main(["compress", "--json", "--store", "s"], a)).toBe(0);
+    const out = JSON.parse(a.out) as { content: string; tokensBefore: number; tokensAfter: number; ccrHashes: string[]; transformsApplied: string[] };
+    expect(out.transformsApplied.some((t) => t.startsWith("log"))).toBe(true);
+    expect(out.tokensAfter).toBeLessThan(out.tokensBefore * 0.5);
+    expect(out.content).toContain("   234\t2024-05-01T10:03:53Z INFO worker-2 processed job 1233 in 121ms ERROR checksum mismatch on shard-9");
+    for (const h of out.ccrHashes) {
+      const r = io();
+      r.cwd = a.cwd;
+      expect(await main(["retrieve", h, "--store", "s"], r)).toBe(0);
+      for (const line of r.out.split("\n").filter(Boolean)) expect(line).toMatch(/^ +\d+\t/);
+      expect(numbered).toContain(r.out);
+    }
+  });
+});
+
+describe("--protect-recent", () => {
+  it("counts turns, not messages: the whole current agent-loop turn stays, the help says so", async () => {
+    const call = (id: string) => ({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read", arguments: "{}" } }] });
+    const messages = [
+      { role: "user", content: "first question" },
+      call("1"),
+      { role: "tool", tool_call_id: "1", content: LOG },
+      { role: "user", content: "second question" },
+      call("2"),
+      { role: "tool", tool_call_id: "2", content: LOG },
+      call("3"),
+      { role: "tool", tool_call_id: "3", content: LOG },
+    ];
+    const a = io(JSON.stringify({ messages }));
+    expect(await main(["compress", "--json", "--store", "s", "--protect-recent", "1"], a)).toBe(0);
+    const out = JSON.parse(a.out) as { messages: { content: string }[] };
+    expect(out.messages[2]!.content).not.toBe(LOG); // the earlier turn is compressed
+    expect(out.messages[5]!.content).toBe(LOG); // two tool results of the current turn: both kept
+    expect(out.messages[7]!.content).toBe(LOG);
+    const h = io();
+    expect(await main(["compress", "--help"], h)).toBe(0);
+    expect(h.out).toMatch(/--protect-recent N +leave the last N turns untouched/);
+  });
 });
 
 describe("a store that cannot outlive the run", () => {

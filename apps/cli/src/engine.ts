@@ -38,7 +38,7 @@ export function isPersistent(store: unknown): boolean {
   return false;
 }
 
-/** The store file the CLI uses: `--store PATH` (relative to the user's directory), else the default. */
+/** The store the CLI uses (a file-store directory or a SQLite file): `--store PATH` (relative to the user's directory), else the default. */
 export async function cliStorePath(path: string | undefined, io: CliIO): Promise<string> {
   const ccr = await import("@headroom/ccr/node");
   if (path) return checkStorePath(path, io.cwd, "--store");
@@ -46,7 +46,7 @@ export async function cliStorePath(path: string | undefined, io: CliIO): Promise
 }
 
 /**
- * Opens the SQLite CCR store at `path` (relative to the user's directory), or at the default path
+ * Opens the CCR store at `path` (relative to the user's directory), or at the default path
  * (HEADROOM_STORE, else the user data directory). Bad paths are one-line usage errors; a store that
  * could only open in memory comes back with `persistent: false` and its warnings.
  */

@@ -5,7 +5,7 @@ import { injectRetrieveTool, handleRetrieveCalls } from "@headroom/ccr";
 import { openStore } from "@headroom/ccr/node";
 
 export async function toolLoop(openai: OpenAI, messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[]) {
-  const store = openStore(); // ~/.local/share/headroom/ccr.sqlite (see defaultStorePath)
+  const store = openStore(); // the file store in ~/.local/share/headroom/ccr (see defaultStorePath)
   const router = await createDefaultRouter({ store });
   let body = { model: "gpt-4o", messages, tools };
   for (;;) {

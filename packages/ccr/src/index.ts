@@ -5,7 +5,7 @@
  */
 export { MemoryStore, DEFAULT_MEMORY_TTL_SECONDS, utf8Length, isPersistentStore } from "./memory-store.js";
 export type { MemoryStoreOptions, StoreStats } from "./memory-store.js";
-export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, CCR_KEY_LENGTH, parseMarkers } from "./markers.js";
+export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH, parseMarkers } from "./markers.js";
 export type { ParsedMarker } from "./markers.js";
 export { retrieve, formatRetrieveResult, normalizeHash } from "./retrieve.js";
 export type { RetrieveOptions, RetrieveResult, RetrieveHit, RetrieveMiss } from "./retrieve.js";

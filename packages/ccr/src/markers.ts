@@ -1,5 +1,5 @@
-export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, CCR_KEY_LENGTH } from "@headroom/core";
-import { MARKER_HASH_PATTERN } from "@headroom/core";
+export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals, MARKER_HASH_PATTERN, MARKER_PATTERN, CCR_KEY_LENGTH } from "@headroom/core";
+import { MARKER_PATTERN } from "@headroom/core";
 
 /** A marker found in a text. */
 export interface ParsedMarker {
@@ -7,39 +7,37 @@ export interface ParsedMarker {
   hash: string;
   /**
    * What the marker says about the elided content, e.g. `85 items compressed to 15` for
-   * `[85 items compressed to 15. Retrieve more: hash=…]`; empty when the hash stands alone.
+   * `[85 items compressed to 15. Retrieve more: hash=…]`; empty when the marker has no summary.
    */
   summary: string;
-  /** Offset of the marker in the text (of its `[` when bracketed, else of `hash=`). */
+  /** Offset of the marker in the text (of its `[` when one opens it on the same line, else of `Retrieve more:`). */
   index: number;
   /** Length of the marker text starting at `index`. */
   length: number;
 }
 
-// Looks back from `hash=` for the opening bracket of the marker on the same line (bounded, so a text
-// full of hashes stays linear).
+// Looks back from `Retrieve more:` for the opening bracket of the marker on the same line (bounded, so
+// a text full of markers stays linear).
 const LOOKBACK = 400;
 
 /**
  * Every marker occurrence in `text`, in order (duplicates included: each has its own position).
- * Recognises core's `[<summary>. Retrieve more: hash=<key>]` shape and reads any other `hash=<key>`
- * mention as a marker with an empty summary, because that is what LiteLLM's guardrail extracts too.
+ * Recognises markers by their whole form, core's `[<summary>. Retrieve more: hash=<key>]`
+ * ({@link MARKER_PATTERN}); a bare `hash=<hex>` (a URL's query parameter, a digest in a log) is content,
+ * not a marker. LiteLLM's guardrail extracts `hash=<key>` from the same text and still finds every one.
  */
 export function parseMarkers(text: string): ParsedMarker[] {
   const out: ParsedMarker[] = [];
-  for (const m of text.matchAll(MARKER_HASH_PATTERN)) {
+  for (const m of text.matchAll(MARKER_PATTERN)) {
     const at = m.index!;
     const hash = m[1]!;
-    let end = at + m[0].length;
+    const end = at + m[0].length;
     const from = Math.max(0, at - LOOKBACK);
     const before = text.slice(from, at);
     const open = before.lastIndexOf("[");
-    const closesRight = text[end] === "]";
-    if (open >= 0 && closesRight && !/[\]\n]/.test(before.slice(open + 1))) {
+    if (open >= 0 && !/[\]\n]/.test(before.slice(open + 1))) {
       const start = from + open;
-      const inner = text.slice(start + 1, at);
-      const summary = inner.replace(/\s*Retrieve more:\s*$/, "").replace(/[\s.:;,-]+$/, "").trim();
-      end += 1;
+      const summary = text.slice(start + 1, at).replace(/[\s.:;,-]+$/, "").trim();
       out.push({ hash, summary, index: start, length: end - start });
     } else {
       out.push({ hash, summary: "", index: at, length: end - at });

@@ -32,11 +32,19 @@ describe("parseMarkers", () => {
     expect(findMarkerHashes(text)).toEqual([k1, k2]);
   });
 
-  it("reads a bare hash= mention as a marker without summary", () => {
+  // Changed by intent (issue 15): a bare `hash=<key>` is content (a URL parameter, a log's digest), not a
+  // marker; only the whole form `Retrieve more: hash=<key>]` is one.
+  it("does not read a bare hash= mention or a URL's hash= parameter as a marker", () => {
     const k = ccrKey("x");
-    const text = `see hash=${k} for more`;
-    expect(parseMarkers(text)).toEqual([{ hash: k, summary: "", index: 4, length: 29 }]);
+    expect(parseMarkers(`see hash=${k} for more`)).toEqual([]);
+    expect(parseMarkers(`GET /ajax/x.php?v=2&hash=${k}&t=1 200`)).toEqual([]);
     expect(parseMarkers("no markers here, hash=short")).toEqual([]);
+  });
+
+  it("reads a whole-form marker without an opening bracket on its line with an empty summary", () => {
+    const k = ccrKey("x");
+    const text = `see Retrieve more: hash=${k}] for more`;
+    expect(parseMarkers(text)).toEqual([{ hash: k, summary: "", index: 4, length: 45 }]);
   });
 });
 

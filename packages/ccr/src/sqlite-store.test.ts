@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ccrKey } from "@headroom/core";
+import { findSqliteDriver } from "./sqlite-driver.js";
 import { SqliteStore } from "./sqlite-store.js";
 import { childValue } from "./testing/writer-child.js";
 
@@ -143,25 +144,51 @@ describe("SqliteStore", () => {
     store.close();
   });
 
-  it("moves a corrupt file aside, warns, and starts fresh", async () => {
+  // Changed by intent (issue 15): a file that is not a SQLite database is the user's, never moved aside or
+  // replaced; the store refuses it with one line and works in memory.
+  it("refuses a file that is not a database: one line, the file untouched, originals in memory", async () => {
     const path = fresh();
-    const s0 = new SqliteStore(path);
-    await s0.put("a".repeat(24), "old");
-    s0.close();
-    writeFileSync(path, "this is not a database, just garbage bytes ".repeat(200));
+    mkdirSync(dirname(path), { recursive: true });
+    const garbage = "this is not a database, just garbage bytes ".repeat(200);
+    writeFileSync(path, garbage, { mode: 0o644 });
+    chmodSync(path, 0o644);
     const seen: string[] = [];
     const store = new SqliteStore(path, { onWarning: (m) => seen.push(m) });
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/is corrupt or unreadable .*moved it to .*\.corrupt-.*fresh store/);
-    expect(store.warnings).toEqual(seen);
-    expect(store.isInMemory).toBe(false);
-    expect(await store.status("a".repeat(24))).toBe("unknown");
+    expect(seen[0]).not.toContain("\n");
+    expect(seen[0]).toMatch(/is unusable \(SQLITE_NOTADB.*left untouched.*in-memory store/);
+    expect(store.isInMemory).toBe(true);
     await store.put("b".repeat(24), "new");
     expect(await store.get("b".repeat(24))).toBe("new");
     store.close();
-    const aside = readdirSync(dirname(path)).filter((f) => f.includes(".corrupt-"));
-    expect(aside.length).toBeGreaterThanOrEqual(1);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, "utf8")).toBe(garbage);
+    expect(statSync(path).mode & 0o777).toBe(0o644);
+    expect(readdirSync(dirname(path))).toEqual(["ccr.sqlite"]);
+  });
+
+  it("refuses another program's SQLite database and never adds its tables or WAL mode to it", async () => {
+    const path = fresh();
+    mkdirSync(dirname(path), { recursive: true });
+    const { driver } = findSqliteDriver();
+    const other = driver!.open(path);
+    other.exec("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
+    other.close();
+    const before = readFileSync(path);
+    const store = new SqliteStore(path, { onWarning: () => {} });
+    expect(store.isInMemory).toBe(true);
+    expect(store.warnings[0]).toMatch(/another program's SQLite database .*refusing to touch it/);
+    store.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("never changes the mode of an existing store file", async () => {
+    const path = fresh();
+    new SqliteStore(path).close();
+    chmodSync(path, 0o640);
+    const store = new SqliteStore(path);
+    await store.put("a".repeat(24), "x");
+    store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 
   it("recovers when damage shows up only later, on a read", async () => {
@@ -186,7 +213,8 @@ describe("SqliteStore", () => {
     again.close();
   });
 
-  it("an unreadable file (another user's, or mode 000) is moved aside with a clear warning", async () => {
+  // Changed by intent (issue 15): an unreadable file is someone's, never moved aside: one line, memory.
+  it("an unreadable file (another user's, or mode 000) is refused with one line and left where it is", async () => {
     const folder = join(dir, `unreadable${n++}`);
     chmodSync(dir, 0o755); // the other user must be able to reach the folder
     mkdirSync(folder, { mode: 0o777 });
@@ -214,8 +242,9 @@ describe("SqliteStore", () => {
       store.close();
       warning = store.warnings.join("\n");
     }
-    expect(warning).toMatch(/CCR store .* is corrupt or unreadable \(SQLITE_CANTOPEN.*moved it to .*\.corrupt-.*fresh store/);
-    expect(readdirSync(folder).some((f) => f.startsWith("ccr.sqlite.corrupt-"))).toBe(true);
+    expect(warning).toMatch(/CCR store .* is unusable \(SQLITE_CANTOPEN.*left untouched.*in-memory store/);
+    expect(readdirSync(folder).some((f) => f.includes(".corrupt-"))).toBe(false);
+    expect(existsSync(path)).toBe(true);
   });
 
   it("falls back to memory with a warning when the path cannot be a file", async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
 import { expiryFor, MemoryStore, utf8Length, type StoreStats } from "./memory-store.js";
@@ -52,7 +52,7 @@ interface Row {
   meta: string | null;
 }
 
-/** Primary result codes that mean the file is not (or no longer) a usable database: it is moved aside. */
+/** Primary result codes that mean the file is not (or no longer) a usable database. */
 const BAD_FILE_CODES = new Map([
   [3, "SQLITE_PERM"],
   [8, "SQLITE_READONLY"],
@@ -75,12 +75,21 @@ function isBadFile(e: unknown): boolean {
   return [...BAD_FILE_CODES.values()].some((c) => code === c || code.startsWith(`${c}_`));
 }
 
+/** SQLITE_CORRUPT: our own store, damaged. The only case where the file is moved aside. */
+function isCorrupt(e: unknown): boolean {
+  const err = e as { code?: unknown; errcode?: unknown; errno?: unknown } | null;
+  const num = typeof err?.errcode === "number" ? err.errcode : typeof err?.errno === "number" && err.errno > 0 ? err.errno : undefined;
+  if (num !== undefined) return (num & 0xff) === 11;
+  return typeof err?.code === "string" && (err.code === "SQLITE_CORRUPT" || err.code.startsWith("SQLITE_CORRUPT_"));
+}
+
 const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ""}${e.message}` : String(e));
 
 /**
- * The durable CCR store: one SQLite file in WAL mode, created with mode 0600. Runs on better-sqlite3
- * (an optional dependency), Node's `node:sqlite` or Bun's `bun:sqlite`, whichever works here; with none
- * of them it warns once and keeps originals in memory (`persistent` is then false).
+ * The SQLite CCR store: one SQLite file in WAL mode, created with mode 0600. Runs on Bun's `bun:sqlite`,
+ * better-sqlite3 (an optional peer the user installs) or Node's `node:sqlite` (Node ≥ 22.5), whichever
+ * works here; with none of them it warns once and keeps originals in memory (`persistent` is then
+ * false). The default store is the dependency-free `FileStore`; `openStore` picks this one for SQLite paths.
  *
  * - Several processes may share the file: SQLite's locking serialises writers, and each write waits up
  *   to `busyTimeoutMs` for the lock instead of failing.
@@ -88,8 +97,11 @@ const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }
  *   it had committed. (Power loss may lose the last transactions; this is a cache of re-creatable data.)
  * - TTL: an expired entry is deleted when it is touched, and in bulk at most once a minute on `put`.
  *   Expired keys are remembered for 30 days so `status()` can say "expired".
- * - A corrupt or unreadable file is moved aside to `<path>.corrupt-<time>-<pid>`, a warning says so, and
- *   a fresh store takes its place; if even that fails, the store falls back to memory (with a warning).
+ * - It never changes the mode of, moves or writes to a file it did not make its own: an unreadable file,
+ *   a file that is not a SQLite database, or another program's SQLite database (tables, none of ours) is
+ *   refused with one warning line, and the store works in memory. Only our own store found damaged
+ *   (SQLITE_CORRUPT after it opened with our tables) is moved aside to `<path>.corrupt-<time>-<pid>` and
+ *   replaced by a fresh one, with a warning.
  * - Values are returned byte-identical, including strings that are not well-formed UTF-16.
  */
 export class SqliteStore implements Store {
@@ -109,6 +121,8 @@ export class SqliteStore implements Store {
   private ino: number | undefined;
   private statements = new Map<string, SqliteStatement>();
   private lastPurge = -Infinity;
+  /** True once the open file proved to hold our tables: only then may damage move it aside. */
+  private ours = false;
   private closed = false;
   private inMemory = false;
 
@@ -126,7 +140,7 @@ export class SqliteStore implements Store {
       this.mem = new MemoryStore({ defaultTtlSeconds: this.defaultTtlSeconds, now: this.now });
       this.inMemory = true;
       this.warn(
-        `CCR store ${this.path}: no SQLite driver works here (${probe.failures.join("; ")}); originals are kept in memory and die with this process. Install better-sqlite3 and allow its build, or run on Node ≥ 22.5 or Bun.`,
+        `CCR store ${this.path}: no SQLite driver works here (${probe.failures.join("; ")}); originals are kept in memory and die with this process. A SQLite store needs better-sqlite3 (npm i better-sqlite3), Node ≥ 22.5 or Bun; or give a directory path for the built-in file store.`,
       );
       return;
     }
@@ -302,20 +316,27 @@ export class SqliteStore implements Store {
 
   private openFile(): void {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    if (!existsSync(this.path)) closeSync(openSync(this.path, "a", 0o600));
-    try {
-      // SQLite creates the -wal and -shm files with the main file's mode, so this covers all three.
-      if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
-    } catch {
-      // Not our file to change (or a platform without modes): SQLite still works.
+    // Create it ourselves (mode 0600; SQLite gives the -wal and -shm files the same mode). An existing
+    // file keeps its mode: it is not ours to change.
+    if (!existsSync(this.path)) {
+      try {
+        closeSync(openSync(this.path, "wx", 0o600));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; // another process just created it
+      }
     }
     this.ino = statSync(this.path).ino;
     const db = this.sqlite!.open(this.path);
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+      // Before anything writes (WAL mode, our tables): a database with tables and none of ours is another
+      // program's, never to be changed.
+      const t = db.prepare("SELECT count(*) AS n, coalesce(sum(name = 'ccr_entries'), 0) AS ours FROM sqlite_master WHERE type = 'table'").get() as { n: number; ours: number };
+      if (Number(t.n) > 0 && Number(t.ours) === 0) throw new Error("is another program's SQLite database (it has tables, none of them Headroom's): refusing to touch it");
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
       db.exec(SCHEMA);
+      this.ours = true;
       // Touch both tables so a file with a valid header but damaged pages fails here, not later.
       db.prepare("SELECT count(*) FROM ccr_entries").get();
       db.prepare("SELECT count(*) FROM ccr_expired").get();
@@ -355,32 +376,25 @@ export class SqliteStore implements Store {
     } catch {
       // Already unusable.
     }
-    let current: number | undefined;
+    let current: ReturnType<typeof statSync> | undefined;
     try {
-      current = statSync(this.path).ino;
+      current = statSync(this.path);
     } catch {
       current = undefined;
     }
-    // Only move the file aside if it is still the one we opened: another process may already have
-    // replaced it with a fresh store, which must not be thrown away.
-    let isFile = false;
-    try {
-      isFile = statSync(this.path).isFile();
-    } catch {
-      isFile = false;
-    }
-    if (!isBadFile(cause)) return this.fallBackToMemory(cause);
-    if (current !== undefined && !isFile) return this.fallBackToMemory(cause, new Error("not a regular file"));
-    if (current !== undefined && (this.ino === undefined || current === this.ino)) {
+    // Only our own damaged store is moved aside, and only if it is still the file we opened: another
+    // process may already have replaced it with a fresh store, which must not be thrown away.
+    if (!isCorrupt(cause) || !this.ours || !current?.isFile()) return this.fallBackToMemory(cause);
+    if (current.ino === this.ino) {
       const aside = `${this.path}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
       try {
         renameSync(this.path, aside);
         for (const sfx of ["-wal", "-shm"]) if (existsSync(this.path + sfx)) renameSync(this.path + sfx, aside + sfx);
-        this.warn(`CCR store ${this.path} is corrupt or unreadable (${errText(cause)}); moved it to ${aside} and started a fresh store. Originals stored before are no longer retrievable.`);
+        this.warn(`CCR store ${this.path} is corrupt (${errText(cause)}); moved it to ${aside} and started a fresh store. Originals stored before are no longer retrievable.`);
       } catch (e) {
         return this.fallBackToMemory(cause, e);
       }
-    } else if (current !== undefined) {
+    } else {
       this.warn(`CCR store ${this.path} was replaced by another process after an error (${errText(cause)}); reopening it.`);
     }
     try {
@@ -395,7 +409,7 @@ export class SqliteStore implements Store {
     this.statements = new Map();
     this.db.exec(SCHEMA);
     this.inMemory = true;
-    this.warn(`CCR store ${this.path} is unusable (${errText(cause)}${second === undefined ? "" : `; ${errText(second)}`}); using a temporary in-memory store for this process: originals will not outlive it.`);
+    this.warn(`CCR store ${this.path} is unusable (${errText(cause)}${second === undefined ? "" : `; ${errText(second)}`}): left untouched; using a temporary in-memory store for this process: originals will not outlive it.`);
   }
 }
 

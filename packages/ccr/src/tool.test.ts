@@ -111,3 +111,14 @@ describe("injectRetrieveTool", () => {
     expect((out.tools as { function: { name: string } }[])[0]!.function.name).toBe(RETRIEVE_TOOL_NAME);
   });
 });
+
+describe("containsMarker", () => {
+  it("recognises our markers by their whole form, never a URL's hash= parameter", async () => {
+    const { containsMarker } = await import("./tool.js");
+    const { ccrKey, marker } = await import("@headroom/core");
+    const k = ccrKey("x");
+    const zeek = `GET\t/ajax/x.php?v=2&hash=${k}&t=1\t200`;
+    expect(containsMarker([{ role: "tool", content: zeek }])).toBe(false);
+    expect(containsMarker([{ role: "tool", content: `${zeek}\n${marker("3 lines omitted", k)}` }])).toBe(true);
+  });
+});

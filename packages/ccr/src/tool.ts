@@ -1,4 +1,4 @@
-import { RETRIEVE_TOOL_NAME } from "@headroom/core";
+import { hasMarker, RETRIEVE_TOOL_NAME } from "@headroom/core";
 
 export { RETRIEVE_TOOL_NAME };
 
@@ -92,11 +92,12 @@ export function detectRequestDialect(request: unknown): Dialect {
   return "openai-chat";
 }
 
-const MARKER = /hash=[a-f0-9]{24}/;
-
-/** True when any string inside `value` (a message, its blocks, tool outputs…) carries a marker. */
+/**
+ * True when any string inside `value` (a message, its blocks, tool outputs…) carries one of our markers,
+ * recognised by its whole form (core's `hasMarker`): a URL's `hash=<hex>` parameter is not one.
+ */
 export function containsMarker(value: unknown): boolean {
-  if (typeof value === "string") return MARKER.test(value);
+  if (typeof value === "string") return hasMarker(value);
   if (Array.isArray(value)) return value.some(containsMarker);
   if (isObj(value)) for (const k in value) if (containsMarker(value[k])) return true;
   return false;

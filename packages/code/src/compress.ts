@@ -2,7 +2,7 @@
  * compressCode: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
-import { createOriginals, type StoredOriginal } from "@headroom/core";
+import { ccrKey, createOriginals, type StoredOriginal } from "@headroom/core";
 import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
 import type { Node, Point, Tree } from "web-tree-sitter";
 import { getParser, parseText, withTree } from "./grammars.js";
@@ -62,6 +62,8 @@ export interface CodeCompression {
    * wrote. Computed on call: only numbered reads need it.
    */
   sourceLines(): (number | undefined)[];
+  /** Where each marker's original lies in the input, in output order (`[0, length)` for the whole-file footer). */
+  spans(): readonly { key: string; start: number; end: number }[];
 }
 
 interface ErrorStats {
@@ -250,14 +252,15 @@ export async function compressCode(text: string, language: LanguageId, options: 
         // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
         if (out.length < text.length && (await editedErrors(tree, lang, text, all, out)) <= inputErrors) {
           const sourceLines = () => editedLineSources(text, edits, footer);
-          return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
+          const spans = () => [...edits.filter((e) => e.key), ...(footer ? [{ key: ccrKey(text), start: 0, end: text.length }] : [])];
+          return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines, spans };
         }
       }
     }
     // No store, or the elision failed verification (or found nothing): the lossless clean-up.
     const out = cleanWhitespace(text, literalRanges(tree, SPECS[lang]));
     if (out.length >= text.length || (await countParseErrors(out, lang)) > inputErrors) return null;
-    return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out) };
+    return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
   } finally {
     best.tree.delete();
   }

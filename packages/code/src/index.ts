@@ -6,13 +6,13 @@
 import type { CompressContextV2, CompressOutcomeV2, CompressorV2, DetectorV2, UnitV2 } from "@headroom/core";
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
-import { renumber, splitNumbered } from "./numbered.js";
+import { renumber, renumberOriginals, splitNumbered } from "./numbered.js";
 
 export { compressCode, countParseErrors, namedBy, relevantBodies } from "./compress.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
 export type { BodyCandidate } from "./plan.js";
 export { restoreCode } from "./placeholders.js";
-export { renumber, splitNumbered, type NumberedText } from "./numbered.js";
+export { renumber, renumberOriginals, splitNumbered, type CodeSpan, type NumberedText } from "./numbered.js";
 export { extractSignatures, signatureRetention } from "./signatures.js";
 export type { Signature } from "./signatures.js";
 export { LANGUAGES, SPECS, languageFromFileName, normalizeLanguage } from "./languages.js";
@@ -79,11 +79,14 @@ export function createCodeCompressor(options: CodeCompressorOptions = {}): Compr
           ...(unit.source.toolArgs !== undefined ? { toolArgs: unit.source.toolArgs } : {}),
         });
         if (!r) return { decline: `${language}: the grammar cannot read it cleanly, or nothing to gain` };
-        const text = numbered ? renumber(r.text, r.sourceLines(), numbered) : r.text;
+        // The originals of a numbered read are cut from what the tool printed, numbers included.
+        const recut = numbered && !r.lossless ? renumberOriginals(r.text, r.originals, r.spans(), numbered, unit.text) : undefined;
+        if (recut === null) return { decline: "numbered read: the markers do not line up with the elided spans" };
+        const text = numbered ? renumber(recut?.text ?? r.text, r.sourceLines(), numbered) : r.text;
         if (text.length >= unit.text.length) return { decline: "no gain" };
         const transforms = [r.lossless ? `${name}:whitespace` : `${name}:${r.language}`, ...(numbered ? [`${name}:numbered`] : [])];
         const outputTokens = ctx.tokenizer.count(text);
-        return r.lossless ? { text, lossless: true, transforms, outputTokens } : { text, lossless: false, originals: r.originals, transforms, outputTokens };
+        return r.lossless ? { text, lossless: true, transforms, outputTokens } : { text, lossless: false, originals: recut?.originals ?? r.originals, transforms, outputTokens };
       } catch (e) {
         if (ctx.signal.aborted) throw e; // the pipeline's cut-off, not a fault of ours
         // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged, and says so.

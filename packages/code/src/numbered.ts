@@ -2,8 +2,10 @@
  * Line-numbered file reads: the `cat -n` style agents' Read tools return (`     1\tcode`, `1\tcode`,
  * `     1→code`). The numbers are stripped before parsing, and every output line that comes from an input
  * line gets that line's own prefix back, so the model still quotes true line numbers; lines the compressor
- * wrote (markers) get a blank prefix of the same width.
+ * wrote (markers) get a blank prefix of the same width. The originals behind the markers are cut from the
+ * numbered input, so retrieving one returns the exact bytes the tool printed, numbers included.
  */
+import { ccrKey, MARKER_PATTERN, type StoredOriginal } from "@headroom/core";
 import type { Edit } from "./plan.js";
 
 /** A numbered read split into its code and the prefix of each code line. */
@@ -58,6 +60,59 @@ export function renumber(out: string, sources: readonly (number | undefined)[], 
     return (s !== undefined ? n.prefixes[s]! : fallback) + l;
   });
   return lines.join("\n") + n.trailer;
+}
+
+/** Where a marker's original lies in the un-numbered code. */
+export interface CodeSpan {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Re-cuts the originals of a compression of `n.code` from the numbered input `numbered` (what the model
+ * was shown), so a retrieved body carries its line numbers: a span starting at a line's start takes that
+ * line's prefix, every line inside it keeps its own, and the whole-code span is the whole input (closing
+ * note included). Markers in `out` (the un-numbered output, one per span, in order) get the new keys.
+ * Returns `null` when the markers in `out` do not line up with `spans` (then nothing is stored wrongly).
+ */
+export function renumberOriginals(
+  out: string,
+  originals: readonly StoredOriginal[],
+  spans: readonly CodeSpan[],
+  n: NumberedText,
+  numbered: string,
+): { text: string; originals: StoredOriginal[] } | null {
+  const codeAt = lineIndex(n.code);
+  const codeStarts = lineStarts(n.code);
+  const numStarts = lineStarts(numbered);
+  // An offset in the code, as an offset in the numbered input. At a line's start it points before the
+  // prefix when the span begins there (`from`), after the previous line's break in both cases otherwise.
+  const map = (o: number, from: boolean) => {
+    const line = codeAt(o);
+    const col = o - codeStarts[line]!;
+    if (col === 0 && (from || line > 0)) return numStarts[line]!;
+    return numStarts[line]! + n.prefixes[line]!.length + col;
+  };
+  const meta = new Map(originals.map((o) => [o.key, o.meta]));
+  const byKey = new Map<string, StoredOriginal>();
+  const keys: string[] = [];
+  for (const s of spans) {
+    const whole = s.start === 0 && s.end === n.code.length;
+    const content = whole ? numbered : numbered.slice(map(s.start, true), map(s.end, false));
+    const key = ccrKey(content);
+    const m = meta.get(s.key);
+    if (!byKey.has(key)) byKey.set(key, m ? { key, content, meta: m } : { key, content });
+    keys.push(key);
+  }
+  let i = 0;
+  let ok = true;
+  const text = out.replace(MARKER_PATTERN, (whole, key: string) => {
+    const span = spans[i];
+    if (!span || span.key !== key) ok = false;
+    return ok ? whole.replace(key, keys[i++]!) : whole;
+  });
+  return ok && i === spans.length ? { text, originals: [...byKey.values()] } : null;
 }
 
 /**
@@ -120,9 +175,14 @@ export function alignedLineSources(text: string, out: string): (number | undefin
   return sources;
 }
 
-function lineIndex(text: string): (offset: number) => number {
+function lineStarts(text: string): number[] {
   const starts = [0];
   for (let p = text.indexOf("\n"); p !== -1; p = text.indexOf("\n", p + 1)) starts.push(p + 1);
+  return starts;
+}
+
+function lineIndex(text: string): (offset: number) => number {
+  const starts = lineStarts(text);
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;

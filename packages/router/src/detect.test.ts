@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detect } from "./detect.js";
+import { detect, stripLineNumbers } from "./detect.js";
 
 const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join("\n");
 
@@ -59,5 +59,25 @@ describe("detect: repetitive output", () => {
   it("takes one line shape repeated for log-like output", () => {
     expect(detect(Array(1000).fill("y").join("\n")).kind).toBe("log");
     expect(detect(Array.from({ length: 400 }, (_, i) => `Downloading package-${i}.tgz ... done`).join("\n")).kind).toBe("log");
+  });
+});
+
+describe("detect: line-numbered reads", () => {
+  const log = Array.from({ length: 40 }, (_, i) => `2024-05-01T10:00:${String(i % 60).padStart(2, "0")}Z ${i === 17 ? "ERROR" : "INFO"} worker-${i % 3} job ${i} done`);
+  const cat = (lines: string[], from = 1) => lines.map((l, i) => `${String(i + from).padStart(6)}\t${l}`).join("\n");
+  const read = (lines: string[], from = 1) => lines.map((l, i) => `${String(i + from).padStart(6)}→${l}`).join("\n");
+
+  it("a numbered log is a log, not a table (cat -n and the Read tool's arrow)", () => {
+    expect(detect(log.join("\n")).kind).toBe("log");
+    expect(detect(cat(log)).kind).toBe("log");
+    expect(detect(read(log, 971)).kind).toBe("log");
+  });
+
+  it("a numbered table stays a table; numbers that are not consecutive are content", () => {
+    const tsv = Array.from({ length: 20 }, (_, i) => `user-${i}\t${i * 3}\tok`);
+    expect(detect(cat(tsv)).kind).toBe("tabular");
+    expect(stripLineNumbers("1\ta\n3\tb\n4\tc")).toBeNull();
+    expect(stripLineNumbers("1\ta\n2→b\n3\tc")).toBeNull();
+    expect(stripLineNumbers("     1\ta\n     2\tb\n     3\tc\n")).toBe("a\nb\nc\n");
   });
 });

@@ -224,11 +224,43 @@ function headingSearchScore(lines: string[]): number {
   return (numbered + paths) / lines.length;
 }
 
+/** A `cat -n` / Read-tool line prefix: right-aligned number, then a tab or `→`. */
+const NUMBER_PREFIX = /^ *(\d+)(\t|→)/;
+
+/**
+ * The text without its line-number prefixes when it is a line-numbered read (`cat -n`, an agent's Read
+ * tool): at least 3 lines, every non-blank line numbered, numbers consecutive, one separator. Else null.
+ * What is read is judged by its content, not by the numbers (a numbered log is a log, not a table).
+ */
+export function stripLineNumbers(text: string): string | null {
+  const lines = text.split(/\r?\n/);
+  let next: number | undefined;
+  let sep: string | undefined;
+  let count = 0;
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = NUMBER_PREFIX.exec(l);
+    if (!m) {
+      if (l.trim()) return null;
+      out.push(l);
+      continue;
+    }
+    if ((next !== undefined && Number(m[1]) !== next) || (sep !== undefined && m[2] !== sep)) return null;
+    next = Number(m[1]) + 1;
+    sep = m[2];
+    count++;
+    out.push(l.slice(m[0].length));
+  }
+  return count >= 3 ? out.join("\n") : null;
+}
+
 /**
  * Detects what a text is, with a confidence. Hints from the tool call (a file name it read) win over
- * content heuristics for code.
+ * content heuristics for code. A line-numbered read is detected by what it holds, numbers aside.
  */
 export function detect(text: string, hints?: UnitHints): Detection {
+  const plain = stripLineNumbers(text);
+  if (plain !== null) return detect(plain, hints);
   const all = text.split(/\r?\n/);
   const lines = sample(all).filter((l) => l.trim().length > 0);
   if (!lines.length) return { kind: "text", confidence: 1 };

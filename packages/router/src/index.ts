@@ -2,9 +2,10 @@ import { compressorProblem, createPipeline, type AnyCompressor, type CompressOpt
 import { detect } from "./detect.js";
 import { createJsonMinifier } from "./json-minify.js";
 import { createMixedCompressor } from "./mixed.js";
+import { createNumberedLogCompressor } from "./numbered.js";
 import { Registry } from "./registry.js";
 
-export { detect, splitSections } from "./detect.js";
+export { detect, splitSections, stripLineNumbers } from "./detect.js";
 export type { Section } from "./detect.js";
 export { Registry } from "./registry.js";
 export type { PluginFactory, PluginModule, RegistryEntry } from "./registry.js";
@@ -15,7 +16,7 @@ export type { WarmUpReport } from "./warmup.js";
 export interface RouterOptions extends CompressOptions {
   /** Where the router's compressors come from; compressors registered later are used too. */
   registry?: Registry;
-  /** Include the built-in lossless JSON minifier (JSON fallback) and the mixed-text splitter. Default true. */
+  /** Include the built-ins: the lossless JSON minifier (JSON fallback), the mixed-text splitter and the numbered-log handler. Default true. */
   builtins?: boolean;
 }
 
@@ -46,6 +47,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (builtins) {
       if (!registry.get("json-minify")) all.push(createJsonMinifier());
       if (!registry.get("mixed")) all.push(createMixedCompressor());
+      // Only beside a log compressor: it hands the numbers-free log to one (else "no compressor for log").
+      if (!registry.get("numbered") && all.some((c) => c.kinds.includes("log"))) all.push(createNumberedLogCompressor());
     }
     // Rejected plugins go to the pipeline only so that it reports them in every result.
     return createPipeline({ ...rest, detect: rest.detect ?? detect, compressors: [...all, ...rejected] });

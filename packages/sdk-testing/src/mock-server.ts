@@ -64,7 +64,7 @@ export async function mockServer(turns: Turn[]): Promise<MockServer> {
 
 /** The first marker hash in a request body (what a model would read and ask for). */
 export function markerHash(body: unknown): string {
-  const m = /hash=([a-f0-9]{24})/.exec(JSON.stringify(body));
+  const m = /Retrieve more: hash=([a-f0-9]{24})\]/.exec(JSON.stringify(body));
   if (!m) throw new Error("no marker in the request");
   return m[1]!;
 }

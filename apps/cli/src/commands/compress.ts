@@ -116,7 +116,7 @@ function outputPath(args: ParsedArgs, io: CliIO): string | undefined {
 
 /**
  * Opens the CCR store, or returns undefined (lossless output) when it cannot keep originals past this
- * process — SQLite unavailable, the file unusable — saying so in one line. With `--require-store` that
+ * process — a SQLite path with no SQLite driver, an unusable path — saying so in one line. With `--require-store` that
  * is an error instead.
  */
 async function persistentStore(args: ParsedArgs, io: CliIO): Promise<(Store & { close?(): void }) | undefined> {
@@ -150,14 +150,15 @@ export const command: CliCommand = {
     "",
     "  --model M            model the request is for (tokenizer); default gpt-4o",
     "  --json               print the compressed messages/content and the compress result as JSON",
-    "  --store PATH         SQLite store for originals (default: the user data directory, see headroom help);",
-    "                       a directory holds ccr.sqlite; an existing file that is not a store is refused",
+    "  --store PATH         store for originals (default: the user data directory, see headroom help): a",
+    "                       directory (a foreign one holds ccr/), or a .sqlite file; other files are refused",
     "  --lossless           no markers, nothing stored",
     "  --require-store      fail (exit 1) when no persistent store can be opened, instead of lossless output",
     "  --query Q            the question, for query-aware selection of raw text",
     "  --format F           auto (default), messages or text",
     "  --min-tokens N       skip units under N tokens (default 200)",
-    "  --protect-recent N   leave the last N messages untouched (default 0)",
+    "  --protect-recent N   leave the last N turns untouched (default 0); a turn starts at a user message,",
+    "                       so the window is stable while an agent loop adds tool calls and results",
     "  --exclude-tools G    comma-separated tool-name globs never compressed",
     "  --token-budget N     stop once the request fits N tokens",
     "  -o, --output FILE    write the compressed messages/content to FILE",

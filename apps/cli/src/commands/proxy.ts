@@ -18,7 +18,7 @@ export const command: CliCommand = {
     "  --host H                    interface (default 127.0.0.1, env HEADROOM_HOST); non-loopback needs --token",
     "  --token T                   proxy token (env HEADROOM_PROXY_TOKEN): clients send `x-headroom-proxy-token: T`",
     "                              or `Authorization: Bearer T`; required on every route for a non-loopback bind",
-    "  --store PATH                SQLite CCR store (default: $HEADROOM_STORE, else the user data directory)",
+    "  --store PATH                CCR store directory or .sqlite file (default: $HEADROOM_STORE, else the user data directory)",
     "  --openai-base-url URL       upstream for OpenAI routes (default https://api.openai.com, env HEADROOM_OPENAI_BASE_URL)",
     "  --anthropic-base-url URL    upstream for Anthropic routes (default https://api.anthropic.com, env HEADROOM_ANTHROPIC_BASE_URL)",
     "  --max-body-bytes N          larger requests get a 413 (default 52428800, env HEADROOM_MAX_BODY_BYTES)",

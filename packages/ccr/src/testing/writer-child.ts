@@ -1,9 +1,10 @@
 /**
  * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count> [startAt]`): puts
- * `count` originals into the SQLite store at <db> and prints `<i> <key>` after each put has committed.
+ * `count` originals into the SQLite store at <db> (a FileStore with HEADROOM_TEST_BACKEND=file) and prints `<i> <key>` after each put has committed.
  * The multi-process and kill -9 tests read those lines to know what must be in the file.
  */
 import { ccrKey } from "@headroom/core";
+import { FileStore } from "../file-store.js";
 import { SqliteStore } from "../sqlite-store.js";
 
 /** The value a writer stores for item `i` (the parent recomputes it to check bytes). */
@@ -14,7 +15,8 @@ export function childValue(prefix: string, i: number): string {
 async function main(): Promise<void> {
   const [path, prefix = "w", countArg = "100", startAt] = process.argv.slice(2);
   if (!path) throw new Error("usage: writer-child <db> <prefix> <count> [startAtEpochMs]");
-  const store = new SqliteStore(path);
+  // HEADROOM_TEST_BACKEND=file: the same writes into a FileStore directory.
+  const store = process.env.HEADROOM_TEST_BACKEND === "file" ? new FileStore(path) : new SqliteStore(path);
   // A start barrier, so that two writers really write at the same time (startup times differ).
   if (startAt) while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
   const count = Number(countArg);

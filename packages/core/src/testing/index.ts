@@ -5,7 +5,7 @@
 import { startBudget } from "../budget.js";
 import { jsonDetector } from "../detect.js";
 import { tryParseJson } from "../json.js";
-import { ccrKey, findMarkerHashes } from "../markers.js";
+import { ccrKey, findMarkerHashes, hasMarker } from "../markers.js";
 import { createPipeline } from "../pipeline.js";
 import { asCompressorV2, toContextV1, type AnyCompressor } from "../spec/upgrade.js";
 import type { CompressContextV2, CompressOutcomeV2, CompressorV2, UnitSource, UnitV2 } from "../spec/v2/index.js";
@@ -85,7 +85,7 @@ export interface CheckReport {
   runs: { fixture: string; store: boolean; status: string; reason?: string; tokensBefore: number; tokensAfter: number; text: string }[];
 }
 
-const MARKER_LINE = /^\[[^\n]*hash=[a-f0-9]{24}\]$/;
+const MARKER_LINE = /^\[[^\n]*Retrieve more: hash=[a-f0-9]{24}\]$/;
 
 /**
  * Runs a compressor (v1 or v2) through the real pipeline on each fixture, with a store and in lossless
@@ -186,7 +186,7 @@ function jsonProblem(fx: CompressorFixture, out: string): string | undefined {
 }
 
 function hasMarkerInString(v: unknown): boolean {
-  if (typeof v === "string") return /hash=[a-f0-9]{24}/.test(v);
+  if (typeof v === "string") return hasMarker(v);
   if (Array.isArray(v)) return v.some(hasMarkerInString);
   if (v && typeof v === "object") return Object.values(v).some(hasMarkerInString);
   return false;

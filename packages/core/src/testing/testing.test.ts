@@ -54,6 +54,12 @@ describe("checkCompressor", () => {
     ]);
   });
 
+  it("takes a URL's hash= parameter inside a JSON string for content, not for a marker", async () => {
+    const urls = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: i, url: `/x.php?hash=${"ab".repeat(12)}&i=${i}` })), null, 2);
+    const minify: CompressorV2 = { specificationVersion: "v2", name: "minify", kinds: ["json"], compress: (u) => ({ text: JSON.stringify(JSON.parse(u.text)), lossless: true }) };
+    expect((await checkCompressor(minify, [{ name: "urls", text: urls, expect: "compressed" }], { tokenizer: chars })).problems).toEqual([]);
+  });
+
   it("accepts JSON followed by marker lines (the smart-crusher form)", async () => {
     const thin: CompressorV2 = {
       specificationVersion: "v2",
