@@ -21,7 +21,10 @@ function pick(text: string, lines: number, scores?: number[], terms?: string[][]
   const m = matchesOf(text);
   const score = new Map(m.map((l, i) => [l, scores?.[i] ?? 1]));
   const features = lineFeatures(m, new Set());
-  if (terms) m.forEach((l, i) => (features.get(l)!.terms = new Set(terms[i])));
+  if (terms)
+    m.forEach((l, i) => {
+      features.get(l)!.terms = new Set(terms[i]);
+    });
   const keep = new Set<SearchLine>();
   const groups = [...new Set(m.map((l) => l.path))].map((p) => ({ matches: m.filter((l) => l.path === p) }));
   let left = lines;
