@@ -5,7 +5,8 @@
  */
 import { estimateTokens, isDataPath, isTestPath, keepShare, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
-import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
+import { lineFeatures, type LineFeatures } from "./features.js";
+import { spendGreedy, type GreedyGroup } from "./greedy.js";
 import { rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { listFiles, prepareSearch } from "./compress.js";
 import { searchConfidence } from "./detect.js";
-import { KeptBlocks, lineFeatures, spendGreedy } from "./greedy.js";
+import { lineFeatures } from "./features.js";
+import { KeptBlocks, spendGreedy } from "./greedy.js";
 import { compressSearch } from "./index.js";
 import { parseSearch, type SearchLine } from "./parse.js";
 import { rankMatches, words } from "./rank.js";
