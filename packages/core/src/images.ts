@@ -8,7 +8,9 @@
  */
 import { setAtPath } from "./adapters.js";
 import { ccrKey, findMarkerHashes } from "./markers.js";
+import type { HookV2, UnitV2 } from "./spec/v2/index.js";
 import type { CompressError, Compressor, MessageFormat, Role, Store, StoredOriginal, Tokenizer } from "./types.js";
+import { RETRIEVE_TOOL_NAME } from "./unit.js";
 
 /** One base64 image of a request. */
 export interface ImageUnit {
@@ -90,6 +92,11 @@ export interface ImageContext {
  */
 export interface ImageCompressor extends Compressor {
   compressImage(unit: ImageUnit, context: ImageContext): ImageResult | ImageDecline | null | undefined | Promise<ImageResult | ImageDecline | null | undefined>;
+  /**
+   * Optional, cheap (no decoding): the image's tokens for `model`, or undefined when unknown. With it the
+   * pipeline applies `minTokens` and counts the image in `tokenBudget` before any image work.
+   */
+  imageTokens?(unit: ImageUnit, model: string): number | undefined;
 }
 
 /** Per-image outcome, in `CompressResult.images`. */
@@ -254,6 +261,34 @@ function validateImage(r: ImageResult, reversible: boolean, unit: ImageUnit): st
   return undefined;
 }
 
+/** The request's images and their costs, known before any compression (for `tokenBudget`). */
+export interface ImagePrescan {
+  found: FoundImage[];
+  /** Per image: tokens from the first compressor's `imageTokens`, undefined when none answers. */
+  costs: (number | undefined)[];
+  /** Sum of the known costs. */
+  tokens: number;
+}
+
+/** Finds the request's base64 images and prices them with the compressors' `imageTokens` (cheap, no decoding). */
+export function prescanImages(messages: readonly unknown[], format: MessageFormat, compressors: readonly unknown[], model: string): ImagePrescan {
+  const cs = compressors.filter(isImageCompressor);
+  const found = scanImages(messages, format);
+  const costs = found.map((f) => {
+    for (const c of cs) {
+      try {
+        const t = c.imageTokens?.(f.unit, model);
+        if (typeof t === "number" && Number.isFinite(t) && t >= 0) return t;
+      } catch (e) {
+        // A broken price is no price: the image is still handled, only without a pre-count.
+        if (!(e instanceof Error)) throw e;
+      }
+    }
+    return undefined;
+  });
+  return { found, costs, tokens: costs.reduce<number>((a, b) => a + (b ?? 0), 0) };
+}
+
 /** What the pipeline passes to `compressImages`. */
 export interface ImageRunOptions {
   compressors: readonly unknown[];
@@ -265,6 +300,16 @@ export interface ImageRunOptions {
   protectFrom: number;
   excluded: RegExp[];
   tokenizer: Tokenizer;
+  /** Images cheaper than this are left alone (the pipeline's `minTokens`). */
+  minTokens?: number;
+  /** The pipeline's `tokenBudget`: images are left alone while the request's total is within it. */
+  tokenBudget?: number;
+  /** The request's running token total so far, including the prescan's image costs. */
+  total?: number;
+  /** `beforeUnit` hooks see each image (a unit with empty `text`, the image in `info.image`). */
+  hooks?: readonly HookV2[];
+  /** From `prescanImages` (scanned again when absent). */
+  prescan?: ImagePrescan;
 }
 
 /** Outcome of the image pass over a request. */
@@ -277,6 +322,38 @@ export interface ImagePass<M> {
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Why an image is not even offered to a compressor, or undefined. */
+function skipImage(u: ImageUnit, cost: number | undefined, total: number, o: ImageRunOptions): string | undefined {
+  if (u.messageIndex >= o.protectFrom) return "protected (recent)";
+  if (u.toolName === RETRIEVE_TOOL_NAME) return "retrieval result";
+  if (u.toolName && o.excluded.some((r) => r.test(u.toolName!))) return "excluded tool";
+  if (cost !== undefined && o.minTokens !== undefined && cost < o.minTokens) return "below minTokens";
+  if (o.tokenBudget !== undefined && total <= o.tokenBudget) return "within token budget";
+  return undefined;
+}
+
+/** Runs `beforeUnit` hooks on an image; returns its bias, or undefined when a hook vetoed it (reason in `rep`). */
+async function imageHooks(u: ImageUnit, o: ImageRunOptions, errors: CompressError[], rep: ImageReport): Promise<number | undefined> {
+  let bias = o.bias;
+  if (!o.hooks?.some((h) => h.beforeUnit)) return bias;
+  const view: UnitV2 = { id: u.id, text: "", role: u.role, messageIndex: u.messageIndex, source: u.toolName ? { toolName: u.toolName } : {}, ...(u.query !== undefined ? { query: u.query } : {}) };
+  for (const h of o.hooks) {
+    if (!h.beforeUnit) continue;
+    try {
+      const d = await h.beforeUnit(view, { image: u });
+      if (d?.skip) {
+        rep.reason = typeof d.skip === "string" ? `vetoed by ${h.name}: ${d.skip}` : `vetoed by ${h.name}`;
+        return undefined;
+      }
+      const a = d?.aggressiveness;
+      if (typeof a === "number" && Number.isFinite(a) && a > 0) bias *= a;
+    } catch (e) {
+      errors.push({ unitId: u.id, stage: "hook", message: `${h.name}.beforeUnit: ${errMsg(e)}` });
+    }
+  }
+  return bias;
+}
+
 /**
  * Runs image compressors over the request's base64 images (in order, each seeing the earlier originals)
  * and writes accepted replacements into `out` in place. Fail open: a throwing or invalid compressor
@@ -284,22 +361,26 @@ const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
  */
 export async function compressImages<M extends readonly unknown[]>(original: M, out: M, format: MessageFormat, o: ImageRunOptions, errors: CompressError[]): Promise<ImagePass<M>> {
   const imageCompressors = o.compressors.filter(isImageCompressor);
-  const found = scanImages(original, format);
+  const pre = o.prescan ?? prescanImages(original, format, imageCompressors, o.model);
+  const found = pre.found;
   const reports: ImageReport[] = [];
   const accepted: { f: FoundImage; r: ImageResult }[] = [];
   let before = 0;
   let after = 0;
+  let total = o.total ?? pre.tokens;
   for (const f of found) {
     const u = f.unit;
+    const cost = pre.costs[u.ordinal];
     const bytes = Math.floor((u.data.length * 3) / 4);
-    const rep: ImageReport = { id: u.id, messageIndex: u.messageIndex, role: u.role, mediaType: u.mediaType, status: "skipped", tokensBefore: 0, tokensAfter: 0, estimated: true, bytesBefore: bytes, bytesAfter: bytes, transforms: [], ccrHashes: [] };
+    const rep: ImageReport = { id: u.id, messageIndex: u.messageIndex, role: u.role, mediaType: u.mediaType, status: "skipped", tokensBefore: cost ?? 0, tokensAfter: cost ?? 0, estimated: true, bytesBefore: bytes, bytesAfter: bytes, transforms: [], ccrHashes: [] };
     reports.push(rep);
-    if (u.messageIndex >= o.protectFrom) rep.reason = "protected (recent)";
-    else if (u.toolName && o.excluded.some((r) => r.test(u.toolName!))) rep.reason = "excluded tool";
-    if (rep.reason) continue;
-    const r = await firstResult(f, imageCompressors, { model: o.model, format, reversible: o.reversible, bias: o.bias, earlier: found.slice(0, u.ordinal).map((x) => x.unit) }, o, errors, rep);
+    rep.reason = skipImage(u, cost, total, o);
+    const bias = rep.reason ? undefined : await imageHooks(u, o, errors, rep);
+    const r = bias === undefined ? null : await firstResult(f, imageCompressors, { model: o.model, format, reversible: o.reversible, bias, earlier: found.slice(0, u.ordinal).map((x) => x.unit) }, o, errors, rep);
+    if (!rep.reason) delete rep.reason;
     before += rep.tokensBefore;
     after += rep.tokensAfter;
+    total += rep.tokensAfter - (cost ?? 0);
     if (r) accepted.push({ f, r });
   }
   // Back to front, so that an inserted note never shifts a part still to be written.
@@ -340,6 +421,11 @@ async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageConte
     }
     rep.tokensBefore = rep.tokensAfter = r.tokensBefore;
     rep.estimated = r.estimated;
+    // Without a prescan price, the floor is applied to the compressor's own count, before anything is stored.
+    if (o.minTokens !== undefined && r.tokensBefore < o.minTokens) {
+      rep.reason = "below minTokens";
+      return null;
+    }
     const extra = (r.replacement.kind === "text" ? o.tokenizer.count(r.replacement.text) : 0) + (r.note ? o.tokenizer.count(r.note) : 0);
     const tokens = r.tokensAfter + extra;
     const bytes = r.replacement.kind === "image" ? Math.floor((r.replacement.data.length * 3) / 4) : 0;

@@ -161,11 +161,23 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     return result;
   }
 
+  /** Price from the header alone (no decoding): what the pipeline counts for `minTokens` and `tokenBudget`. */
+  function imageTokens(u: ImageUnit, model: string): number | undefined {
+    const bytes = base64Size(u.data);
+    if (bytes <= 0 || bytes > o.maxInputBytes) return undefined;
+    // A PNG/GIF/WebP header is in the first bytes; a JPEG frame header can sit after a large EXIF block.
+    const header = readImageHeader(Buffer.from(u.data.slice(0, 65536), "base64")) ?? readImageHeader(Buffer.from(u.data, "base64"));
+    if (!header || header.width <= 0 || header.height <= 0) return undefined;
+    const detail = u.detail && DETAILS.has(u.detail) ? (u.detail as ImageDetail) : "auto";
+    return imageCost(model, header.width, header.height, detail).tokens;
+  }
+
   return {
     specificationVersion: SPECIFICATION_VERSION,
     name: "image",
     kinds: [],
     compress: () => null,
     compressImage,
+    imageTokens,
   };
 }
