@@ -156,4 +156,25 @@ describe("image units", () => {
     expect(over.tokensAfter).toBeLessThanOrEqual(1500);
     expect(over.tokensBefore - over.tokensAfter).toBe(1000 - over.images![0]!.tokensAfter);
   });
+
+  it("timeBudgetMs: the pipeline stops waiting for a slow image compressor and leaves the image unchanged", async () => {
+    let seen: { budget?: number; aborted?: boolean } = {};
+    const slow: ImageCompressor = {
+      ...halver,
+      name: "slow",
+      compressImage: async (u, ctx) => {
+        await new Promise((r) => setTimeout(r, 400));
+        seen = { budget: ctx.timeBudgetMs, aborted: ctx.signal?.aborted };
+        return halver.compressImage(u, ctx);
+      },
+    };
+    const t0 = performance.now();
+    const r = await compress(chat.slice(0, 1), { compressors: [slow], store: mapStore(), timeBudgetMs: 50 });
+    expect(performance.now() - t0).toBeLessThan(350);
+    expect(r.messages[0]).toBe(chat[0]);
+    expect(r.images![0]).toMatchObject({ status: "unchanged", reason: "slow: cut off at the 50 ms time budget" });
+    expect(r.errors).toContainEqual({ unitId: "messages[0].content[1]", compressor: "slow", stage: "timeout", message: "slow: cut off at the 50 ms time budget" });
+    await new Promise((res) => setTimeout(res, 450));
+    expect(seen).toEqual({ budget: 50, aborted: true });
+  });
 });

@@ -7,8 +7,9 @@
  * method is registered, so requests of users without one run exactly as before.
  */
 import { setAtPath } from "./adapters.js";
+import { CUT_OFF, isAbortError, startBudget } from "./budget.js";
 import { ccrKey, findMarkerHashes } from "./markers.js";
-import type { HookV2, UnitV2 } from "./spec/v2/index.js";
+import type { AbortSignalLike, HookV2, UnitV2 } from "./spec/v2/index.js";
 import type { CompressError, Compressor, MessageFormat, Role, Store, StoredOriginal, Tokenizer } from "./types.js";
 import { RETRIEVE_TOOL_NAME } from "./unit.js";
 
@@ -84,6 +85,10 @@ export interface ImageContext {
   bias: number;
   /** Every earlier image unit of this request (originals, in order): for duplicate references. */
   earlier: ReadonlyArray<ImageUnit>;
+  /** Aborts when the image's time budget (the pipeline's `timeBudgetMs`) runs out or the caller cancels. */
+  signal?: AbortSignalLike;
+  /** The pipeline's per-unit time budget in ms (Infinity when unlimited); the pipeline stops waiting after it. */
+  timeBudgetMs?: number;
 }
 
 /**
@@ -310,6 +315,10 @@ export interface ImageRunOptions {
   hooks?: readonly HookV2[];
   /** From `prescanImages` (scanned again when absent). */
   prescan?: ImagePrescan;
+  /** Per-image time budget (the pipeline's `timeBudgetMs`), shared by the compressors tried on it. */
+  timeBudgetMs?: number;
+  /** The caller's cancellation signal. */
+  signal?: AbortSignalLike;
 }
 
 /** Outcome of the image pass over a request. */
@@ -396,17 +405,36 @@ export async function compressImages<M extends readonly unknown[]>(original: M, 
 }
 
 async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageContext, o: ImageRunOptions, errors: CompressError[], rep: ImageReport): Promise<ImageResult | null> {
+  const budget = startBudget(o.timeBudgetMs ?? Infinity, o.signal);
+  try {
+    return await tryImageCompressors(f, cs, { ...ctx, signal: budget.signal, timeBudgetMs: budget.budgetMs }, o, errors, rep, budget);
+  } finally {
+    budget.dispose();
+  }
+}
+
+async function tryImageCompressors(f: FoundImage, cs: ImageCompressor[], ctx: ImageContext, o: ImageRunOptions, errors: CompressError[], rep: ImageReport, budget: ReturnType<typeof startBudget>): Promise<ImageResult | null> {
   const u = f.unit;
   const reasons: string[] = [];
   rep.status = "unchanged";
   for (const c of cs) {
-    let r: ImageResult | ImageDecline | null | undefined;
+    let r: ImageResult | ImageDecline | null | undefined | typeof CUT_OFF;
     try {
-      r = await c.compressImage(u, ctx);
+      // The pipeline stops waiting at the budget (sharp work runs off the loop; a late result is dropped).
+      r = budget.expired() ? CUT_OFF : await budget.race(c.compressImage(u, ctx));
     } catch (e) {
-      errors.push({ unitId: u.id, compressor: c.name, stage: "compress", message: errMsg(e) });
-      reasons.push(`${c.name} failed`);
-      continue;
+      if (isAbortError(e, budget.signal)) r = CUT_OFF;
+      else {
+        errors.push({ unitId: u.id, compressor: c.name, stage: "compress", message: errMsg(e) });
+        reasons.push(`${c.name} failed`);
+        continue;
+      }
+    }
+    if (r === CUT_OFF) {
+      const why = o.signal?.aborted ? `${c.name}: cancelled by the caller` : `${c.name}: cut off at the ${budget.budgetMs} ms time budget`;
+      errors.push({ unitId: u.id, compressor: c.name, stage: "timeout", message: why });
+      rep.reason = why;
+      return null;
     }
     if (!r || "declined" in r) {
       reasons.push(r ? `${c.name}: ${r.declined}` : `${c.name} declined`);

@@ -305,7 +305,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   let images: ImageReport[] | undefined;
   if (imagePre) {
     const run = { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.aggressiveness, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer };
-    const limits = { minTokens: settings.minTokens, ...(settings.tokenBudget !== undefined ? { tokenBudget: settings.tokenBudget } : {}), total: skip.total, hooks: state.hooks, prescan: imagePre };
+    const limits = { minTokens: settings.minTokens, ...(settings.tokenBudget !== undefined ? { tokenBudget: settings.tokenBudget } : {}), total: skip.total, hooks: state.hooks, prescan: imagePre, timeBudgetMs: settings.timeBudgetMs, ...(o.signal ? { signal: o.signal } : {}) };
     const pass = await compressImages(messages, out, format, { ...run, ...limits }, errors);
     out = pass.messages;
     images = pass.reports;

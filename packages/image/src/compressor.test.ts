@@ -28,7 +28,6 @@ describe("bad images are left unchanged with a reason", () => {
     ["corrupt bytes behind a PNG signature", async () => ({ b64: Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452000004000000030008020000", "hex"), Buffer.alloc(5000, 7)]).toString("base64") }), /left unchanged: .+/],
     ["unsupported type (SVG)", async () => ({ b64: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>").toString("base64"), type: "image/svg+xml" }), /unsupported or corrupt/],
     ["100 MB", async () => ({ b64: Buffer.alloc(100 * 1024 * 1024).toString("base64") }), /too large \(100\.0 MB > 20\.0 MB\)/],
-    ["1×1 pixel (under the floor)", async () => ({ b64: (await sharp({ create: { width: 1, height: 1, channels: 3, background: "#000" } }).png().toBuffer()).toString("base64") }), /under the floor/],
     [
       "animated GIF",
       async () => {
@@ -46,6 +45,17 @@ describe("bad images are left unchanged with a reason", () => {
       expect(only(r).status).toBe("unchanged");
       expect(only(r).reason).toMatch(reason);
     });
+});
+
+describe("floors", () => {
+  it("a 1×1 image: under the pipeline's minTokens (priced from its header, never decoded), else under our floor", async () => {
+    const msgs = chat({ b64: (await sharp({ create: { width: 1, height: 1, channels: 3, background: "#000" } }).png().toBuffer()).toString("base64") });
+    const r = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5" });
+    expect(r.messages).toBe(msgs);
+    expect(only(r)).toMatchObject({ status: "skipped", reason: "below minTokens", tokensBefore: 1 });
+    const r2 = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5", minTokens: 0 });
+    expect(only(r2)).toMatchObject({ status: "unchanged", reason: "image: under the floor (1 < 150 tokens)" });
+  });
 });
 
 describe("sharp-generated edge cases that are handled", () => {
@@ -123,6 +133,25 @@ describe("screenshots: legibility-bounded downscale, reversible, deterministic",
     await compress(chat({ b64: png.toString("base64") }), { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5" });
     h.disable();
     // Only our own JS (text measurement on ≤ 1.3 MP, base64, hashing) runs on the loop.
+    expect(h.max / 1e6).toBeLessThan(400);
+  });
+});
+
+describe("time budget", () => {
+  it("past the pipeline's timeBudgetMs the image is left unchanged (reported), and the loop never stalls", async () => {
+    const png = await textImage(2880, 1800, LINES, 2);
+    const msgs = chat({ b64: png.toString("base64") });
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const t0 = performance.now();
+    const r = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5", timeBudgetMs: 20 });
+    const wall = performance.now() - t0;
+    h.disable();
+    expect(r.messages).toBe(msgs);
+    expect(only(r).status).toBe("unchanged");
+    expect(only(r).reason).toMatch(/cut off at the 20 ms time budget|timed out after 20 ms/);
+    // Waiting ends at the budget; what remains is our own JS on the loop (base64, hashing), never sharp.
+    expect(wall).toBeLessThan(20 + 400);
     expect(h.max / 1e6).toBeLessThan(400);
   });
 });

@@ -109,11 +109,13 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     const before = header.width > 0 && header.height > 0 ? imageCost(ctx.model, header.width, header.height, detail ?? "auto") : undefined;
     if (!before) return { declined: "zero-size image" };
     const estimated = before.model.estimated;
-    const dup = await withTimeout(duplicateOf(u, ctx), o.timeoutMs, "duplicate check").catch(() => undefined);
+    // The pipeline's budget bounds the wait too (it stops waiting at it); ours may be shorter.
+    const limit = Math.min(o.timeoutMs, ctx.timeBudgetMs ?? Infinity);
+    const dup = await withTimeout(duplicateOf(u, ctx), limit, "duplicate check").catch(() => undefined);
     if (dup) return reference(u, dup, ctx, header, before.tokens, estimated);
     if (before.tokens < o.minTokens) return { declined: `under the floor (${before.tokens} < ${o.minTokens} tokens)`, tokens: before.tokens, estimated };
     try {
-      return await withTimeout(shrink(u, ctx, buf, bytes, detail), o.timeoutMs, "image work");
+      return await withTimeout(shrink(u, ctx, buf, bytes, detail), limit, "image work");
     } catch (e) {
       return { declined: `image left unchanged: ${msg(e)}`, tokens: before.tokens, estimated };
     }
@@ -131,6 +133,8 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
 
   async function shrink(u: ImageUnit, ctx: ImageContext, buf: Buffer, bytes: number, detail: ImageDetail | undefined): Promise<ImageResult | ImageDecline> {
     const a = await analyzeImage(buf, { maxPixels: o.maxPixels });
+    // Between phases: no encoding starts once the budget is spent (a pending sharp call cannot be stopped).
+    ctx.signal?.throwIfAborted();
     const costNow = imageCost(ctx.model, a.width, a.height, detail ?? "auto");
     if (a.frames > 1) return { declined: `animated image (${a.frames} frames) left unchanged`, tokens: costNow.tokens, estimated: costNow.model.estimated };
     const plan = planSize(ctx.model, a, detail, u.query, rules(ctx.bias), ctx.reversible);
