@@ -169,16 +169,20 @@ describe("duplicates and photos", () => {
     expect((r2.messages[2] as any).content[0].text).toMatch(/^\[image: identical to the earlier image messages\[0\]\.content\[0\] \(1400×900 png\), not repeated. Retrieve more: hash=[a-f0-9]{24}\]$/);
   });
 
-  it("a re-encoded copy is a near duplicate; a screenshot with one changed line is not", async () => {
+  it("near duplicates (on by default): re-encoded and resized copies are; one changed line or digit is not", async () => {
     const png = await textImage(1400, 900, LINES);
     const jpg = await sharp(png).jpeg({ quality: 90 }).toBuffer();
+    const smaller = await sharp(png).resize(1260).webp({ quality: 80 }).toBuffer();
     const changed = await textImage(1400, 900, LINES.map((l, i) => (i === 12 ? "line 12: FAILED — rollback started on node-7" : l)));
-    const msgs = chat({ b64: png.toString("base64") }, { b64: jpg.toString("base64"), type: "image/jpeg" }, { b64: changed.toString("base64") });
-    const r = await compress(msgs, { compressors: [imageCompressor({ nearDuplicates: true })], store: mapStore(), model: "gpt-4o" });
-    expect(r.images![1]!.transforms).toEqual(["near-duplicate-reference"]);
-    expect(r.images![2]!.transforms).not.toContain("near-duplicate-reference");
-    const off = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
-    expect(off.images![1]!.transforms).not.toContain("near-duplicate-reference"); // off by default
+    // One digit: the block pre-filter passes it (as it passes JPEG noise); the fine check does not.
+    const digit = await textImage(1400, 900, LINES.map((l, i) => (i === 12 ? l.replace("number 84", "number 89") : l)));
+    const msgs = chat({ b64: png.toString("base64") }, { b64: jpg.toString("base64"), type: "image/jpeg" }, { b64: smaller.toString("base64"), type: "image/webp" }, { b64: changed.toString("base64") }, { b64: digit.toString("base64") });
+    const r = await compress(msgs, { compressors: [imageCompressor()], store: mapStore(), model: "gpt-4o" });
+    expect(r.images!.map((i) => i.transforms.includes("near-duplicate-reference"))).toEqual([false, true, true, false, false]);
+    const ref = (r.messages[0] as any).content.find((p: any) => p.type === "text" && p.text.includes("nearly identical"));
+    expect(ref.text).toMatch(/^\[image: nearly identical to the earlier image messages\[0\]\.content\[1\] \(1400×900 jpeg\), not repeated. Retrieve more: hash=[a-f0-9]{24}\]$/);
+    const off = await compress(msgs, { compressors: [imageCompressor({ nearDuplicates: false })], store: mapStore(), model: "gpt-4o" });
+    expect(off.images!.some((i) => i.transforms.includes("near-duplicate-reference"))).toBe(false);
   });
 
   it("OpenAI photos go to detail low (≥ 70% fewer tokens) unless the query asks for detail", async () => {

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { ccrKey, SPECIFICATION_VERSION, type ImageCompressor, type ImageContext, type ImageDecline, type ImageResult, type ImageUnit, type Role } from "@headroom/core";
-import { analyzeImage, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
+import { analyzeImage, FINE_PEAK, finePeakDifference, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
 import { imageCost, type ImageDetail } from "./cost.js";
 import { ACCEPTED_TYPES, encodeCandidates } from "./encode.js";
 import { base64Size, formatBytes, readImageHeader } from "./info.js";
@@ -18,9 +18,9 @@ export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">>
   /** Replace later copies of an identical image by a reference. Default true. */
   dedupe?: boolean;
   /**
-   * Also near-identical copies (perceptual hash + block check; needs a store). Default false: a copy where
-   * only a few characters changed (a counter, one digit) can pass the block check, and the model would
-   * then see the earlier copy unless it retrieves this one.
+   * Also near-identical copies: re-encoded or resized (perceptual hash and block pre-filter, then a fine
+   * pixel check; needs a store). Default true: the fine check tells copies from screens where any text
+   * changed (a number, a word, a clock), measured on Chromium screenshots (see `FINE_PEAK`).
    */
   nearDuplicates?: boolean;
   /** Output media types allowed. Default PNG, JPEG, WebP (all three providers accept them). */
@@ -56,7 +56,7 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
   const o = {
     minTokens: options.minTokens ?? 150,
     dedupe: options.dedupe ?? true,
-    nearDuplicates: options.nearDuplicates ?? false,
+    nearDuplicates: options.nearDuplicates ?? true,
     formats: options.formats ?? [...ACCEPTED_TYPES],
     maxInputBytes: options.maxInputBytes ?? 20 * 1024 * 1024,
     maxPixels: options.maxInputPixels ?? 100_000_000,
@@ -92,7 +92,8 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     if (!mine) return undefined;
     for (const e of ctx.earlier) {
       const theirs = await printOf(e);
-      if (theirs && nearIdentical(mine, theirs)) return { of: e, exact: false };
+      // The coarse pre-filter cannot see one changed number; the fine check can (only candidates pay it).
+      if (theirs && nearIdentical(mine, theirs) && (await finePeakDifference(Buffer.from(u.data, "base64"), Buffer.from(e.data, "base64"), { maxPixels: o.maxPixels })) <= FINE_PEAK) return { of: e, exact: false };
     }
     return undefined;
   }

@@ -9,7 +9,7 @@ import { imageCompressor, type ImageCompressorOptions } from "./compressor.js";
 export * from "./index.js";
 export { imageCompressor } from "./compressor.js";
 export type { ImageCompressorOptions } from "./compressor.js";
-export { analyzeImage, measureText, fingerprint, nearIdentical } from "./analyze.js";
+export { analyzeImage, measureText, fingerprint, nearIdentical, finePeakDifference, FINE_PEAK } from "./analyze.js";
 export type { Analysis, Fingerprint } from "./analyze.js";
 export { encodeCandidates, ACCEPTED_TYPES } from "./encode.js";
 export type { EncodeRequest, Encoded, OutputType } from "./encode.js";
