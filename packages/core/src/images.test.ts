@@ -126,7 +126,11 @@ describe("image units", () => {
   it("a beforeUnit hook sees each image and can skip it or change its bias", async () => {
     const seen: string[] = [];
     let bias = 0;
-    const probe: ImageCompressor = { ...halver, name: "probe", compressImage: (u, ctx) => ((bias = ctx.bias), halver.compressImage(u, ctx)) };
+    const probe: ImageCompressor = { ...halver, name: "probe", compressImage: (u, ctx) => {
+        bias = ctx.bias;
+        return halver.compressImage(u, ctx);
+      },
+    };
     const hook: HookV2 = {
       specificationVersion: "v2",
       name: "no-second",

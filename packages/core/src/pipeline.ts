@@ -10,7 +10,8 @@ import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
 import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
 import type { CompressError, CompressResult, Detector, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
-import { compressImages, isImageCompressor, prescanImages, type ImageReport } from "./images.js";
+import { isImageCompressor, type ImageReport } from "./images.js";
+import { compressImages, prescanImages } from "./images-run.js";
 
 export { RETRIEVE_TOOL_NAME } from "./unit.js";
 
