@@ -1,5 +1,5 @@
 import { MemoryStore } from "@headroom/ccr";
-import { createPipeline, type Compressor, type ContentKind, type Tokenizer } from "@headroom/core";
+import { createPipeline, type AnyCompressor, type ContentKind, type Tokenizer } from "@headroom/core";
 import { caseText, type CorpusCase } from "./corpus.js";
 import { headTail, median, probePassRate, recoverableText, visibleRetention } from "./metrics.js";
 import type { SuiteContext, SuiteResult, Table } from "./suite.js";
@@ -34,7 +34,7 @@ const pct = (x: number) => (x * 100).toFixed(1) + "%";
  */
 export async function runCompressorSuite(
   ctx: SuiteContext,
-  o: { label: string; corpusKind: string; kind: ContentKind; make: () => Compressor; large: (c: CorpusCase) => boolean; largeLabel: string; goal: string },
+  o: { label: string; corpusKind: string; kind: ContentKind; make: () => AnyCompressor; large: (c: CorpusCase) => boolean; largeLabel: string; goal: string },
 ): Promise<SuiteResult> {
   const cases = ctx.cases.filter((c) => c.kind === o.corpusKind);
   const reps = ctx.quick ? 3 : 15;
@@ -67,7 +67,7 @@ export async function runCompressorSuite(
 
 async function runCase(
   c: CorpusCase,
-  o: { kind: ContentKind; make: () => Compressor; large: (c: CorpusCase) => boolean },
+  o: { kind: ContentKind; make: () => AnyCompressor; large: (c: CorpusCase) => boolean },
   reps: number,
   tokenizer: Tokenizer,
 ): Promise<CompressorRow> {

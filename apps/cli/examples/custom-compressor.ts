@@ -1,17 +1,18 @@
-import { SPECIFICATION_VERSION, createOriginals, marker, type Compressor } from "@headroom/core";
+import { SPECIFICATION_VERSION_V2, createOriginals, marker, type CompressorV2 } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
 import { createRouter } from "@headroom/router";
 
 // A compressor for CSV tool outputs: keeps the header and the first rows, stores the whole table.
-const csvHead: Compressor = {
-  specificationVersion: SPECIFICATION_VERSION,
+const csvHead: CompressorV2 = {
+  specificationVersion: SPECIFICATION_VERSION_V2,
   name: "csv-head",
   kinds: ["tabular"],
   compress(unit, ctx) {
     const rows = unit.text.split("\n");
-    const keep = Math.max(3, Math.round(10 / ctx.bias));
-    // Lossy output needs a store (ctx.reversible); otherwise decline and the text stays as it is.
-    if (!ctx.reversible || rows.length <= keep + 1) return null;
+    const keep = Math.max(3, Math.round(10 / ctx.aggressiveness));
+    // Lossy output needs a store (ctx.allowLossy); otherwise decline and the text stays as it is.
+    if (!ctx.allowLossy) return { decline: "lossy output needs a store" };
+    if (rows.length <= keep + 1) return { decline: "small table" };
     const originals = createOriginals();
     const key = originals.stash(unit.text);
     const text = [...rows.slice(0, keep + 1), marker(`${rows.length - 1} rows compressed to ${keep}`, key)].join("\n");

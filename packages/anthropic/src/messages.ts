@@ -1,10 +1,11 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
 import { Stream } from "@anthropic-ai/sdk/streaming";
-import { handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME } from "@headroom/ccr";
+import { apiLike, handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME, type ApiLike, type WithResponse } from "@headroom/ccr";
 import { compressMessages, reportRetrievals, type Resolved } from "./options.js";
-import { apiLike, isObj, type ApiLike, type Obj, type WithResponse } from "./promise.js";
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 type Params = Anthropic.MessageCreateParams;
 type Message = Anthropic.Message;
 type Event = Anthropic.RawMessageStreamEvent;

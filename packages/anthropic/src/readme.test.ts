@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { deploysText } from "./fixture.js";
-import { markerHash, mockServer } from "./mock-server.js";
+import { deploysText, markerHash, mockServer } from "@headroom/sdk-testing";
 
 const start = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } };
 const end = (stop: string) => [{ type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 3 } }, { type: "message_stop" }];

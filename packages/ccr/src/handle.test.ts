@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ccrKey, compress, marker, scanMessages, SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
+import { ccrKey, compress, marker, scanMessages, SPECIFICATION_VERSION, type CompressorV1 as Compressor } from "@headroom/core";
 import { handleRetrieveCalls } from "./handle.js";
 import { MemoryStore } from "./memory-store.js";
 import { RETRIEVE_TOOL_NAME, type Dialect } from "./tool.js";

@@ -9,7 +9,6 @@ export { ccrKey, isCcrKey, marker, findMarkerHashes, hasMarker, createOriginals,
 export type { ParsedMarker } from "./markers.js";
 export { retrieve, formatRetrieveResult, normalizeHash } from "./retrieve.js";
 export type { RetrieveOptions, RetrieveResult, RetrieveHit, RetrieveMiss } from "./retrieve.js";
-export { bm25, tokenize, queryTerms } from "./bm25.js";
 export {
   RETRIEVE_TOOL_NAME,
   RETRIEVE_TOOL_DESCRIPTION,
@@ -28,3 +27,4 @@ export type { FollowUpFor, ChatToolMessage, ChatAssistantFollowUp, AnthropicFoll
 export type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
 export { resolveAdapterOptions, compressAdapterMessages, reportRetrievals } from "./adapter.js";
 export type { AdapterOptions, AdapterError, ResolvedAdapter } from "./adapter.js";
+export { apiLike, type ApiLike, type WithResponse } from "./api-promise.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ccrKey, marker } from "@headroom/core";
-import { bm25, queryTerms, tokenize } from "./bm25.js";
+// Retrieval ranks with @headroom/text's BM25: these pin the behaviour retrieve() relies on.
+import { rankBm25 as bm25, queryWords as queryTerms, tokenize } from "@headroom/text";
 import { findMarkerHashes, parseMarkers } from "./markers.js";
 import { MemoryStore } from "./memory-store.js";
 import { formatRetrieveResult, normalizeHash, retrieve } from "./retrieve.js";

@@ -1,5 +1,5 @@
 import { isCcrKey, type Store } from "@headroom/core";
-import { bm25 } from "./bm25.js";
+import { rankBm25 } from "@headroom/text";
 import { imageAnswerText, storedImage } from "./image-answer.js";
 
 /** Options of `retrieve`. */
@@ -147,7 +147,7 @@ function select(key: string, content: string, query: string, o: RetrieveOptions)
   if (total <= 1) {
     return { ...base, content, returnedItems: total, note: `The original is a single ${items.kind === "items" ? "item" : "line"}; returned in full.` };
   }
-  const scored = bm25(items.docs, query);
+  const scored = rankBm25(items.docs, query);
   if (!scored.length) {
     // An envelope object still shows its other fields (the answer may be there), with the array emptied.
     const rest = items.where ? `; the rest of the object is shown with the array emptied` : "";

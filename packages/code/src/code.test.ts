@@ -1,4 +1,5 @@
 import { ccrKey, createPipeline, findMarkerHashes, type Store } from "@headroom/core";
+import { createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
 import { FIXTURES } from "./fixtures.test-data.js";
 import {
@@ -116,8 +117,7 @@ describe("details", () => {
     expect(await compressCode("def f(:\n  ))))\n" + "x = (\n".repeat(50), "python")).toBeNull();
     expect(await compressCode("   \n", "go")).toBeNull();
     const c = createCodeCompressor();
-    const ctx = { model: "gpt-4o", tokenizer: { name: "t", encoding: "e", estimated: true, count: (s: string) => s.length }, reversible: true, bias: 1 };
-    expect(await c.compress({ id: "u", text: "hello", role: "tool", messageIndex: 0 }, ctx)).toBeNull();
+    expect(await c.compress(createUnit("hello"), createMockContext())).toEqual({ decline: expect.stringMatching(/no language/) });
   });
 
   it("picks the language from the file name first, then from detection", () => {

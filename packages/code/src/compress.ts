@@ -3,20 +3,28 @@
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
 import { createOriginals, type StoredOriginal } from "@headroom/core";
-import type { Node, Tree } from "web-tree-sitter";
-import { withTree } from "./grammars.js";
+import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
+import type { Node, Point, Tree } from "web-tree-sitter";
+import { getParser, parseText, withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { cleanWhitespace, literalRanges } from "./lossless.js";
 import { alignedLineSources, editedLineSources } from "./numbered.js";
 import { fileFooter } from "./placeholders.js";
-import { applyEdits, planEdits, type Edit } from "./plan.js";
+import { applyEdits, planEdits, type BodyCandidate, type Edit } from "./plan.js";
 
 /** Options of `compressCode`. */
 export interface CodeCompressOptions {
   /** Lossy elision allowed (originals go to a store). Default true. False: lossless clean-up only. */
   reversible?: boolean;
-  /** Text of the user's question: bodies of functions it names stay. */
+  /**
+   * Text of the user's question: bodies of functions it names stay, and bodies that mention its exact
+   * terms (identifiers, numbers, quoted strings) stay first, within the size-aware budget.
+   */
   query?: string;
+  /** Arguments of the tool call that read the file (JSON or text): its exact tokens count like the query's. */
+  toolArgs?: string;
+  /** Checked between phases: a parse of a large file is not started after the pipeline gave up. */
+  signal?: { throwIfAborted(): void };
   /** Aggressiveness: > 1 collapses shorter bodies and comments, < 1 keeps more. Default 1. */
   bias?: number;
   /** Bodies with fewer non-blank lines stay (before bias). Default 5. */
@@ -85,9 +93,36 @@ function errorStats(tree: Tree): ErrorStats {
   return s;
 }
 
-/** Function names the query mentions (identifiers of 3+ characters, case-sensitive). */
-export function queryNames(query: string | undefined): Set<string> {
-  return new Set((query ?? "").match(/[A-Za-z_$][\w$]{2,}/g) ?? []);
+/**
+ * True when the question names a function: its name is one of the question's exact tokens (or a part of
+ * one, `Session.resolve_redirects` → `resolve_redirects`) or one of its words (`parse`, `cookie`).
+ */
+export function namedBy(terms: QueryTerms): (name: string) => boolean {
+  const names = new Set([...terms.exact, ...terms.words]);
+  return (name) => name.length >= 3 && names.has(name);
+}
+
+/**
+ * The bodies a question points at: those whose function (doc comment, signature) contains an exact
+ * term of the question that is rare among the file's functions, best score first, while their size fits
+ * the shared budget curve applied to all collapsible bodies. Plain words only rank, they never select.
+ */
+export function relevantBodies(terms: QueryTerms, bias: number): ((c: readonly BodyCandidate[]) => ReadonlySet<number>) | undefined {
+  if (!terms.exact.length) return undefined;
+  return (candidates) => {
+    const rel = relevance(terms, candidates.map((c) => c.doc));
+    const keep = new Set<number>();
+    if (!rel.active) return keep;
+    const hits = candidates.map((_, i) => i).filter((i) => rel.exactHits(i) > 0);
+    hits.sort((a, b) => rel.score(b) - rel.score(a) || a - b);
+    let budget = keepChars(candidates.reduce((s, c) => s + c.size, 0), { bias });
+    for (const i of hits) {
+      if (candidates[i]!.size > budget) continue;
+      budget -= candidates[i]!.size;
+      keep.add(i);
+    }
+    return keep;
+  };
 }
 
 /** Number of parse errors (ERROR and MISSING nodes) in `text` under a language's grammar. */
@@ -96,83 +131,134 @@ export async function countParseErrors(text: string, language: LanguageId): Prom
 }
 
 /**
+ * Parses `text` with the named grammar and, while that reads it with errors, with each fallback; the
+ * cleanest tree is returned (the caller deletes it). Every tree but the chosen one is freed at once.
+ */
+async function bestParse(text: string, language: LanguageId, signal: CodeCompressOptions["signal"]): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
+  let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
+  for (const id of [language, ...SPECS[language].fallbacks]) {
+    signal?.throwIfAborted();
+    const tree = await parseText(id, text);
+    if (!tree) continue;
+    const errors = errorStats(tree);
+    if (!best || errors.chars < best.errors.chars || (errors.chars === best.errors.chars && errors.count < best.errors.count)) {
+      best?.tree.delete();
+      best = { language: id, errors, tree };
+    } else tree.delete();
+    if (errors.count === 0) break;
+  }
+  return best;
+}
+
+/**
+ * Parse errors of the edited text, re-using the input's tree: the edits are replayed on a copy of it
+ * (`tree.edit`) and only the changed regions are re-parsed (`parse(out, oldTree)`), which costs a small
+ * fraction of a full parse of the output.
+ */
+async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Edit[], out: string): Promise<number> {
+  const parser = await getParser(language);
+  const copy = tree.copy();
+  let next: Tree | null = null;
+  try {
+    const pos = positions(text);
+    // Last edit first: earlier edits' coordinates are still those of the original text.
+    for (let k = edits.length - 1; k >= 0; k--) {
+      const e = edits[k]!;
+      const start = pos(e.start);
+      copy.edit({
+        startIndex: e.start,
+        oldEndIndex: e.end,
+        newEndIndex: e.start + e.replacement.length,
+        startPosition: start,
+        oldEndPosition: pos(e.end),
+        newEndPosition: advance(start, e.replacement),
+      });
+    }
+    next = parser.parse(out, copy);
+    return next ? errorStats(next).count : Number.POSITIVE_INFINITY;
+  } finally {
+    next?.delete();
+    copy.delete();
+  }
+}
+
+/** Row/column of a character offset (columns in UTF-16 units, as web-tree-sitter counts them). */
+function positions(text: string): (i: number) => Point {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (i) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: i - starts[lo]! };
+  };
+}
+
+/** The point after writing `s` at `p`. */
+function advance(p: Point, s: string): Point {
+  const nl = s.lastIndexOf("\n");
+  if (nl < 0) return { row: p.row, column: p.column + s.length };
+  let rows = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) rows++;
+  return { row: p.row + rows, column: s.length - nl - 1 };
+}
+
+/**
  * Compresses one source file. Returns null when the language's grammar cannot read the file, when
  * nothing would be gained, or when the output would not parse as cleanly as the input.
  */
 export async function compressCode(text: string, language: LanguageId, options: CodeCompressOptions = {}): Promise<CodeCompression | null> {
   const reversible = options.reversible ?? true;
-  const bias = options.bias && Number.isFinite(options.bias) && options.bias > 0 ? options.bias : 1;
+  const bias = normalizeBias(options.bias);
   const maxErrorRatio = options.maxErrorRatio ?? 0.02;
   if (!text.trim()) return null;
-
-  const store = createOriginals();
-  const counts = { body: 0, comment: 0 };
-  const plan = (tree: Tree, lang: LanguageId) => {
-    const spec = SPECS[lang];
-    // The lossless form is only needed without a store or when nothing can be elided.
-    const losslessForm = () => cleanWhitespace(text, literalRanges(tree, spec));
-    if (!reversible) return { lossless: losslessForm(), edits: [] as Edit[] };
-    const edits = planEdits(tree, text, spec, {
-      minBodyLines: Math.max(2, Math.round((options.minBodyLines ?? 5) / bias)),
-      minCommentLines: Math.max(2, Math.round((options.minCommentLines ?? 4) / bias)),
-      keepNames: queryNames(options.query),
-      trimComments: options.trimComments ?? true,
-      stash: (content, kind) => {
-        counts[kind]++;
-        return store.stash(content, { kind: `code-${kind}`, language: lang });
-      },
-    });
-    return { lossless: edits.length ? undefined : losslessForm(), edits };
-  };
-
-  // Pick the grammar: the named one, else a fallback that reads the file with fewer errors. A clean parse
-  // is planned on the spot so the common case parses the input once.
-  let chosen: { language: LanguageId; errors: ErrorStats } | undefined;
-  let planned: ReturnType<typeof plan> | undefined;
-  const candidates = [language, ...SPECS[language].fallbacks];
   const tolerable = (e: ErrorStats) => e.count === 0 || (maxErrorRatio > 0 && e.chars <= maxErrorRatio * text.length);
-  for (const [i, id] of candidates.entries()) {
-    const r = await withTree(id, text, (tree) => {
-      const errors = errorStats(tree);
-      // Plan now if this parse is clean, or if it is the last chance and the best one (saves a re-parse).
-      const last = i === candidates.length - 1 && (!chosen || errors.chars < chosen.errors.chars);
-      return { errors, planned: errors.count === 0 || (last && tolerable(errors)) ? plan(tree, id) : undefined };
-    });
-    if (!r) continue;
-    if (r.planned) {
-      chosen = { language: id, errors: r.errors };
-      planned = r.planned;
-      break;
-    }
-    const e = r.errors;
-    if (!chosen || e.chars < chosen.errors.chars || (e.chars === chosen.errors.chars && e.count < chosen.errors.count))
-      chosen = { language: id, errors: e };
-  }
-  if (!chosen) return null;
-  const lang = chosen.language;
-  const inputErrors = chosen.errors.count;
-  if (!tolerable(chosen.errors)) return null;
-  planned ??= await withTree(lang, text, (tree) => plan(tree, lang));
-  if (!planned) return null;
 
-  const base = { language: lang, parseErrors: inputErrors };
-  // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
-  const parsesOk = async (out: string) => {
-    return (await countParseErrors(out, lang)) <= inputErrors;
-  };
-  if (planned.edits.length) {
-    let out = applyEdits(text, planned.edits);
-    const footer = planned.edits.some((e) => e.kind === "trim")
-      ? fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang }))
-      : "";
-    out += footer;
-    if (out.length < text.length && (await parsesOk(out))) {
-      const sourceLines = () => editedLineSources(text, planned!.edits, footer);
-      return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
+  // Pick the grammar: the named one, else a fallback that reads the file with fewer errors.
+  const best = await bestParse(text, language, options.signal);
+  if (!best) return null;
+  try {
+    if (!tolerable(best.errors)) return null;
+    const { language: lang, tree } = best;
+    const inputErrors = best.errors.count;
+    const base = { language: lang, parseErrors: inputErrors };
+    const store = createOriginals();
+    const counts = { body: 0, comment: 0 };
+    if (reversible) {
+      const terms = queryTerms(options.query, options.toolArgs);
+      const keepBodies = relevantBodies(terms, bias);
+      const edits = planEdits(tree, text, SPECS[lang], {
+        minBodyLines: scaleByBias(options.minBodyLines ?? 5, bias, 2),
+        minCommentLines: scaleByBias(options.minCommentLines ?? 4, bias, 2),
+        keepName: namedBy(terms),
+        ...(keepBodies ? { keepBodies } : {}),
+        trimComments: options.trimComments ?? true,
+        stash: (content, kind) => {
+          counts[kind]++;
+          return store.stash(content, { kind: `code-${kind}`, language: lang });
+        },
+      });
+      if (edits.length) {
+        const footer = edits.some((e) => e.kind === "trim") ? fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang })) : "";
+        const all = footer ? [...edits, { start: text.length, end: text.length, replacement: footer, key: "", kind: "trim" as const }] : edits;
+        const out = applyEdits(text, all);
+        options.signal?.throwIfAborted();
+        // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
+        if (out.length < text.length && (await editedErrors(tree, lang, text, all, out)) <= inputErrors) {
+          const sourceLines = () => editedLineSources(text, edits, footer);
+          return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines };
+        }
+      }
     }
+    // No store, or the elision failed verification (or found nothing): the lossless clean-up.
+    const out = cleanWhitespace(text, literalRanges(tree, SPECS[lang]));
+    if (out.length >= text.length || (await countParseErrors(out, lang)) > inputErrors) return null;
+    return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out) };
+  } finally {
+    best.tree.delete();
   }
-  // Elision failed verification (or found nothing): fall back to the lossless clean-up.
-  const out = planned.lossless ?? (await withTree(lang, text, (tree) => cleanWhitespace(text, literalRanges(tree, SPECS[lang]))));
-  if (out === undefined || out.length >= text.length || !(await parsesOk(out))) return null;
-  return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out) };
 }

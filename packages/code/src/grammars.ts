@@ -68,6 +68,12 @@ export async function getParser(id: LanguageId): Promise<Parser> {
   return parser;
 }
 
+/** Parses `text` (re-using `old`, an edited tree of a previous version, when given); the caller deletes the tree. */
+export async function parseText(id: LanguageId, text: string, old?: Tree): Promise<Tree | null> {
+  const parser = await getParser(id);
+  return parser.parse(text, old ?? null);
+}
+
 /** Parses `text` and hands the tree to `use`, freeing the tree's WASM memory afterwards. */
 export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T): Promise<T | undefined> {
   const parser = await getParser(id);

@@ -3,13 +3,14 @@
  * types, class headers and fields, every signature with its decorators and first doc line, constants)
  * and moves function bodies and long comments behind retrievable markers.
  */
-import { SPECIFICATION_VERSION, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
+import type { CompressContextV2, CompressOutcomeV2, CompressorV2, DetectorV2, UnitV2 } from "@headroom/core";
 import { compressCode, type CodeCompressOptions } from "./compress.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
 import { renumber, splitNumbered } from "./numbered.js";
 
-export { compressCode, countParseErrors, queryNames } from "./compress.js";
+export { compressCode, countParseErrors, namedBy, relevantBodies } from "./compress.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
+export type { BodyCandidate } from "./plan.js";
 export { restoreCode } from "./placeholders.js";
 export { renumber, splitNumbered, type NumberedText } from "./numbered.js";
 export { extractSignatures, signatureRetention } from "./signatures.js";
@@ -19,7 +20,7 @@ export type { LanguageId, LanguageSpec } from "./languages.js";
 export { grammarLoadTimes, grammarPath, loadLanguage } from "./grammars.js";
 
 /** Options of the code compressor plugin. */
-export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias"> {
+export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias" | "toolArgs" | "signal"> {
   /** Compressor name in reports. Default `code`. */
   name?: string;
   /** Priority among compressors for kind `code`. Default 0. */
@@ -32,46 +33,69 @@ export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "revers
  * The language of a unit: the file name the tool call read wins (most reliable), then the detector's
  * language, then the configured default.
  */
-export function unitLanguage(unit: Pick<Unit, "fileName">, ctx: Pick<CompressContext, "detection">, fallback?: LanguageId): LanguageId | undefined {
-  return languageFromFileName(unit.fileName) ?? normalizeLanguage(ctx.detection?.language) ?? fallback;
+export function unitLanguage(unit: Pick<UnitV2, "source">, ctx: Pick<CompressContextV2, "detection">, fallback?: LanguageId): LanguageId | undefined {
+  return languageFromFileName(unit.source.fileName) ?? normalizeLanguage(ctx.detection?.language) ?? fallback;
 }
 
-/** Creates the code compressor (kind `code`). */
-export function createCodeCompressor(options: CodeCompressorOptions = {}): Compressor {
+/**
+ * Detection by file name alone, so the plugin works without `@headroom/router`: a unit read from a file
+ * whose extension names a grammar is code. Its confidence (0.6) is below the router's content-aware
+ * answers, which win whenever both run.
+ */
+export const codeDetector: DetectorV2 = {
+  name: "code/file-name",
+  kinds: ["code"],
+  detect(_text, hints) {
+    const language = languageFromFileName(hints.fileName);
+    return language ? { kind: "code", confidence: 0.6, language } : null;
+  },
+};
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Creates the code compressor (kind `code`, specification v2). */
+export function createCodeCompressor(options: CodeCompressorOptions = {}): CompressorV2 {
   const { name = "code", priority = 0, defaultLanguage, ...rest } = options;
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: "v2",
     name,
     kinds: ["code"],
     priority,
-    async compress(unit, ctx): Promise<CompressorResult | null> {
+    detectors: [codeDetector],
+    async compress(unit, ctx): Promise<CompressOutcomeV2> {
       const language = unitLanguage(unit, ctx, defaultLanguage);
-      if (!language) return null;
+      if (!language) return { decline: "no language: no file name, detected language or defaultLanguage" };
       try {
-        const query = ctx.query ?? unit.query;
         // A numbered read (`cat -n`, Claude Code's Read) is parsed without its numbers and gets them back.
         const numbered = splitNumbered(unit.text);
         const r = await compressCode(numbered ? numbered.code : unit.text, language, {
           ...rest,
-          reversible: ctx.reversible,
-          bias: ctx.bias,
-          ...(query !== undefined ? { query } : {}),
+          reversible: ctx.allowLossy,
+          bias: ctx.aggressiveness,
+          signal: ctx.signal,
+          ...(unit.query !== undefined ? { query: unit.query } : {}),
+          ...(unit.source.toolArgs !== undefined ? { toolArgs: unit.source.toolArgs } : {}),
         });
-        if (!r) return null;
+        if (!r) return { decline: `${language}: the grammar cannot read it cleanly, or nothing to gain` };
         const text = numbered ? renumber(r.text, r.sourceLines(), numbered) : r.text;
-        if (text.length >= unit.text.length) return null;
+        if (text.length >= unit.text.length) return { decline: "no gain" };
         const transforms = [r.lossless ? `${name}:whitespace` : `${name}:${r.language}`, ...(numbered ? [`${name}:numbered`] : [])];
-        return r.lossless ? { text, lossless: true, transforms } : { text, lossless: false, originals: r.originals, transforms };
-      } catch {
-        // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged.
-        return null;
+        const outputTokens = ctx.tokenizer.count(text);
+        return r.lossless ? { text, lossless: true, transforms, outputTokens } : { text, lossless: false, originals: r.originals, transforms, outputTokens };
+      } catch (e) {
+        if (ctx.signal.aborted) throw e; // the pipeline's cut-off, not a fault of ours
+        // Fail open: a grammar that cannot load or a parser fault leaves the unit unchanged, and says so.
+        ctx.report(`${name}: ${message(e)}`);
+        return { decline: `${language}: ${message(e)}` };
       }
     },
   };
 }
 
 /** The plugin entry point the router discovers (`headroom.kinds` in package.json). */
-export function headroomPlugin(options?: CodeCompressorOptions): Compressor {
+export function headroomPlugin(options?: CodeCompressorOptions): CompressorV2 {
   return createCodeCompressor(options);
 }
 

@@ -3,9 +3,11 @@
  * body, which are comments and multi-line literals, and how a comment is written.
  */
 
-/** Languages this package parses. */
-export const LANGUAGES = ["python", "javascript", "typescript", "tsx", "go", "rust", "java", "c", "cpp"] as const;
-export type LanguageId = (typeof LANGUAGES)[number];
+import type { LanguageId } from "@headroom/text";
+
+// The language list, the extension table and the language-name aliases are @headroom/text's (the router
+// uses the same table for its hints); `SPECS` must have an entry for each of its languages.
+export { LANGUAGE_IDS as LANGUAGES, languageFromFileName, normalizeLanguage, type LanguageId } from "@headroom/text";
 
 /** How a collapsed body is written: inside braces (`{ // … }`) or as an indented Python block (`...  # …`). */
 export type BodyStyle = "brace" | "python";
@@ -156,31 +158,3 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     fallbacks: [],
   },
 };
-
-const EXT: Record<string, LanguageId> = {
-  py: "python", pyi: "python", pyw: "python",
-  js: "javascript", mjs: "javascript", cjs: "javascript", jsx: "javascript",
-  ts: "typescript", mts: "typescript", cts: "typescript", tsx: "tsx",
-  go: "go", rs: "rust", java: "java",
-  c: "c", h: "c",
-  cc: "cpp", cpp: "cpp", cxx: "cpp", "c++": "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp", ipp: "cpp", tpp: "cpp",
-};
-
-const ALIASES: Record<string, LanguageId> = {
-  py: "python", python3: "python", js: "javascript", node: "javascript", jsx: "javascript", ecmascript: "javascript",
-  ts: "typescript", golang: "go", rs: "rust", "c++": "cpp", cxx: "cpp", cc: "cpp", h: "c", hpp: "cpp",
-};
-
-/** Language of a file name by its extension (`src/app.tsx` → `tsx`), or undefined. */
-export function languageFromFileName(fileName: string | undefined): LanguageId | undefined {
-  const ext = fileName?.trim().toLowerCase().match(/\.([a-z0-9+]+)$/)?.[1];
-  return ext ? EXT[ext] : undefined;
-}
-
-/** Normalises a language name from a detector or a user (`TypeScript`, `golang`, `c++`) to a LanguageId. */
-export function normalizeLanguage(name: string | undefined): LanguageId | undefined {
-  if (!name) return undefined;
-  const n = name.trim().toLowerCase();
-  if ((LANGUAGES as readonly string[]).includes(n)) return n as LanguageId;
-  return ALIASES[n];
-}

@@ -1,4 +1,4 @@
-import { estimateTokenizer, type CompressContext } from "@headroom/core";
+import { createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
 import { FIXTURES } from "./fixtures.test-data.js";
 import { headroomPlugin } from "./index.js";
@@ -48,13 +48,14 @@ describe("line sources", () => {
 });
 
 describe("code plugin on numbered reads", () => {
-  const ctx: CompressContext = { model: "gpt-4o", tokenizer: estimateTokenizer, reversible: true, bias: 1 };
+  const ctx = createMockContext();
   const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp" } as const;
 
   it.each(FIXTURES)("$language: compresses like the plain file and every numbered line is that line", async (f) => {
     const numbered = `${arrow(f.source)}\n\n<system-reminder>\nkeep me\n</system-reminder>\n`;
     const fileName = `src/x.${ext[f.language as keyof typeof ext]}`;
-    const r = await headroomPlugin().compress({ id: "u", role: "tool", messageIndex: 0, text: numbered, fileName }, ctx);
+    const out0 = await headroomPlugin().compress(createUnit(numbered, { source: { fileName } }), ctx);
+    const r = out0 && "text" in out0 ? out0 : null;
     expect(r).not.toBeNull();
     expect(r!.lossless).toBe(false);
     expect(r!.transforms).toContain("code:numbered");

@@ -19,13 +19,31 @@ export interface Edit {
   kind: "body" | "comment" | "trim";
 }
 
+/** A function whose body could collapse: what the relevance step sees of it. */
+export interface BodyCandidate {
+  /** Simple name of the function, when it has one. */
+  name: string | undefined;
+  /**
+   * What the function says about itself: the comments right above it and its signature (everything
+   * before the body). Not the body: a body that merely calls what the question names is not about it.
+   */
+  doc: string;
+  /** Characters the body would drop. */
+  size: number;
+}
+
 export interface PlanOptions {
   /** Bodies with fewer non-blank lines stay. */
   minBodyLines: number;
   /** Comments/docstrings with fewer lines stay. */
   minCommentLines: number;
-  /** Function names whose bodies always stay (named in the query). */
-  keepNames: ReadonlySet<string>;
+  /** True when a function's body must stay whatever it costs (the query names the function). */
+  keepName: (name: string) => boolean;
+  /**
+   * Of the bodies that would collapse, the ones to keep (indices into `candidates`): bodies the
+   * question points at. Absent: every collapsible body collapses.
+   */
+  keepBodies?: (candidates: readonly BodyCandidate[]) => ReadonlySet<number>;
   /** Cut comments too short for their own marker to their first line (+ ` …`). */
   trimComments: boolean;
   /** Remembers an original and returns its key. */
@@ -37,20 +55,27 @@ const MIN_GAIN = 1.6;
 
 const KEY_PLACEHOLDER = "0".repeat(24);
 
+/** An edit whose original is not stashed yet: bodies wait for the relevance decision. */
+interface Pending {
+  start: number;
+  end: number;
+  kind: Edit["kind"];
+  make: (key: string) => string;
+  fn?: Node;
+}
+
 /** Walks the tree and returns the edits, sorted by position. */
 export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanOptions): Edit[] {
-  const edits: Edit[] = [];
+  const pending: Pending[] = [];
   const worth = (span: string, replacement: (key: string) => string) => span.length >= MIN_GAIN * replacement(KEY_PLACEHOLDER).length;
 
   const trim = (start: number, end: number, replacement: string) => {
-    if (o.trimComments && /[^\s*]/.test(text.slice(start, end))) edits.push({ start, end, replacement, key: "", kind: "trim" });
+    if (o.trimComments && /[^\s*]/.test(text.slice(start, end))) pending.push({ start, end, kind: "trim", make: () => replacement });
   };
 
-  const add = (start: number, end: number, kind: "body" | "comment", replacement: (key: string) => string): boolean => {
-    const span = text.slice(start, end);
-    if (!worth(span, replacement)) return false;
-    const key = o.stash(span, kind);
-    edits.push({ start, end, replacement: replacement(key), key, kind });
+  const add = (start: number, end: number, kind: "body" | "comment", replacement: (key: string) => string, fn?: Node): boolean => {
+    if (!worth(text.slice(start, end), replacement)) return false;
+    pending.push({ start, end, kind, make: replacement, ...(fn ? { fn } : {}) });
     return true;
   };
 
@@ -67,7 +92,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     if (lines < o.minBodyLines || !inner.includes("\n")) return true;
     const closeIndent = startsLine(text, end) ? indentAt(text, end) : indentAt(text, fn.startIndex);
     const indent = firstInnerIndent(inner) ?? `${closeIndent}    `;
-    add(start, end, "body", (key) => braceBody(indent, closeIndent, lines, key, spec.lineComment));
+    add(start, end, "body", (key) => braceBody(indent, closeIndent, lines, key, spec.lineComment), fn);
     return true;
   };
 
@@ -86,7 +111,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     const lines = nonBlankLines(span);
     if (lines < o.minBodyLines) return true;
     const indent = indentAt(text, body.startIndex);
-    add(start, body.endIndex, "body", (key) => pythonBody(indent, lines, key, doc));
+    add(start, body.endIndex, "body", (key) => pythonBody(indent, lines, key, doc), fn);
     return true;
   };
 
@@ -102,7 +127,8 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
         const prefix = firstNode.text.match(/^(\/\/[/!]?|#)/)![1]!;
         const indent = indentAt(text, firstNode.startIndex);
         const [start, end] = [lineEnd(firstNode), lineEnd(last)];
-        if (!(run.length >= o.minCommentLines && add(start, end, "comment", (key) => commentRun(indent, prefix, run.length - 1, key))))
+        const more = run.length - 1; // bound now: the replacement is written after `run` is reset
+        if (!(run.length >= o.minCommentLines && add(start, end, "comment", (key) => commentRun(indent, prefix, more, key))))
           trim(start, end, " …");
       }
       run = [];
@@ -184,7 +210,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
       const body = node.childForFieldName("body");
       if (body && !broken(node)) {
         const name = simpleName(functionNameNode(node)?.text);
-        if (name && o.keepNames.has(name)) return;
+        if (name && o.keepName(name)) return;
         if (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body)) return;
       }
       // A broken "function" is often error recovery swallowing a region (a macro without `;`):
@@ -205,8 +231,50 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   };
 
   visit(tree.rootNode);
-  edits.sort((a, b) => a.start - b.start);
+  return finish(pending, text, o);
+}
+
+/** Drops the bodies the question points at, then stashes every remaining original (in position order). */
+function finish(pending: Pending[], text: string, o: PlanOptions): Edit[] {
+  pending.sort((a, b) => a.start - b.start);
+  let kept: ReadonlySet<Pending> = new Set();
+  const bodies = pending.filter((p) => p.fn);
+  if (o.keepBodies && bodies.length) {
+    const candidates = bodies.map((p) => ({ name: simpleName(functionNameNode(p.fn!)?.text), doc: leadingComments(p.fn!, text) + text.slice(p.fn!.startIndex, p.start), size: p.end - p.start }));
+    const keep = o.keepBodies(candidates);
+    kept = new Set(bodies.filter((_, i) => keep.has(i)));
+  }
+  const edits: Edit[] = [];
+  for (const p of pending) {
+    if (kept.has(p)) continue;
+    if (p.kind === "trim") {
+      edits.push({ start: p.start, end: p.end, replacement: p.make(""), key: "", kind: "trim" });
+      continue;
+    }
+    const key = o.stash(text.slice(p.start, p.end), p.kind);
+    edits.push({ start: p.start, end: p.end, replacement: p.make(key), key, kind: p.kind });
+  }
   return edits;
+}
+
+/** Wrapper nodes whose comments sit above the wrapper, not above the function inside it. */
+const WRAPPERS = /^(?:decorated_definition|export_statement|template_declaration|lexical_declaration|variable_declaration|variable_declarator|expression_statement|assignment_expression)$/;
+
+/**
+ * The comments directly above a function (doc comments, JSDoc, `///` runs): they say what it does, in
+ * the words a question uses. Only comments separated from it by whitespace count.
+ */
+function leadingComments(fn: Node, text: string): string {
+  let n: Node = fn;
+  for (let i = 0; i < 3 && n.parent && WRAPPERS.test(n.parent.type); i++) n = n.parent;
+  let out = "";
+  let at = n.startIndex;
+  for (let prev = n.previousSibling, i = 0; prev && i < 8 && /comment/.test(prev.type); prev = prev.previousSibling, i++) {
+    if (text.slice(prev.endIndex, at).trim()) break;
+    out = prev.text + "\n" + out;
+    at = prev.startIndex;
+  }
+  return out;
 }
 
 function prefixOf(t: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fileNameFromArgs } from "./adapters.js";
-import { compress, detectFormat, scanMessages, SPECIFICATION_VERSION, type Compressor, type Store } from "./index.js";
+import { compress, detectFormat, scanMessages, SPECIFICATION_VERSION, type CompressorV1 as Compressor, type Store } from "./index.js";
 
 const upper: Compressor = {
   specificationVersion: SPECIFICATION_VERSION,

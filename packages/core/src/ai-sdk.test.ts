@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compress, detectFormat, scanMessages, SPECIFICATION_VERSION, type Compressor } from "./index.js";
+import { compress, detectFormat, scanMessages, SPECIFICATION_VERSION, type CompressorV1 as Compressor } from "./index.js";
 
 /** Lossless: minifies JSON, squeezes spaces in anything else. */
 const squeeze: Compressor = {

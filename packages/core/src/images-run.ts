@@ -264,7 +264,7 @@ async function tryImageCompressors(f: FoundImage, cs: ImageCompressor[], ctx: Im
 }
 
 function getAt(root: unknown, path: Path): unknown {
-  let v: any = root;
-  for (const k of path) v = v?.[k as any];
+  let v: unknown = root;
+  for (const k of path) v = typeof v === "object" && v !== null ? (v as Record<string | number, unknown>)[k as string | number] : undefined;
   return v;
 }

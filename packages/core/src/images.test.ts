@@ -104,7 +104,7 @@ describe("image units", () => {
 
   it("fails open: a throwing or lying compressor leaves the image unchanged and reports why", async () => {
     const thrower: ImageCompressor = { ...halver, name: "thrower", compressImage: () => { throw new Error("boom"); } };
-    const liar: ImageCompressor = { ...halver, name: "liar", compressImage: (u) => ({ replacement: { kind: "image", mediaType: "image/png", data: "AA" }, note: "[image. Retrieve more: hash=0123456789abcdef01234567]", lossless: false, tokensBefore: 9, tokensAfter: 1, estimated: true }) };
+    const liar: ImageCompressor = { ...halver, name: "liar", compressImage: () => ({ replacement: { kind: "image", mediaType: "image/png", data: "AA" }, note: "[image. Retrieve more: hash=0123456789abcdef01234567]", lossless: false, tokensBefore: 9, tokensAfter: 1, estimated: true }) };
     const r = await compress(chat, { compressors: [thrower, liar], store: mapStore() });
     expect(r.messages).toBe(chat);
     expect(r.errors.map((e) => `${e.compressor}:${e.stage}`)).toContain("thrower:compress");

@@ -7,7 +7,7 @@
  * method is registered, so requests of users without one run exactly as before.
  */
 import type { AbortSignalLike } from "./spec/v2/index.js";
-import type { Compressor, MessageFormat, Role, StoredOriginal } from "./types.js";
+import type { CompressorV1 as Compressor, MessageFormat, Role, StoredOriginalV1 as StoredOriginal } from "./types.js";
 
 /** One base64 image of a request. */
 export interface ImageUnit {

@@ -1,5 +1,5 @@
-import { sha256Hex } from "./sha256.js";
-import type { CompressorResult, StoredOriginal } from "./types.js";
+import { sha256Hex, sha256HexAsync } from "./sha256.js";
+import type { CompressorResultV2 as CompressorResult, StoredOriginalV2 as StoredOriginal } from "./spec/v2/index.js";
 
 /** Length of a CCR key in hex characters (96 bits). */
 export const CCR_KEY_LENGTH = 24;
@@ -19,7 +19,45 @@ export const MARKER_PATTERN = /Retrieve more: hash=([a-f0-9]{24})\]/g;
 
 /** CCR key of an original: the first 24 lowercase hex characters of SHA-256 of its UTF-8 bytes. */
 export function ccrKey(original: string): string {
-  return sha256Hex(original).slice(0, CCR_KEY_LENGTH);
+  const known = recentKey(original);
+  if (known !== undefined) return known;
+  const key = sha256Hex(original).slice(0, CCR_KEY_LENGTH);
+  remember(original, key);
+  return key;
+}
+
+/** `ccrKey` computed asynchronously (WebCrypto where available): what the pipeline uses to check keys. */
+export async function ccrKeyAsync(original: string): Promise<string> {
+  const known = recentKey(original);
+  if (known !== undefined) return known;
+  const key = (await sha256HexAsync(original)).slice(0, CCR_KEY_LENGTH);
+  remember(original, key);
+  return key;
+}
+
+// Hash once per original: a compressor stashes an original (hashing it), then the pipeline checks the key
+// of the very same string. The last few large originals' keys are remembered, so the check finds the
+// key by string identity instead of hashing again (a key is a pure function of the text, so a remembered
+// one is never wrong). Short texts are cheap to hash and not worth holding on to.
+const MEMO_MIN_CHARS = 2048;
+const MEMO_SIZE = 8;
+/** At most this many characters are held (the strings are the originals a store keeps anyway). */
+const MEMO_MAX_CHARS = 32 * 1024 * 1024;
+const memo: { text: string; key: string }[] = [];
+let memoChars = 0;
+
+function recentKey(text: string): string | undefined {
+  if (text.length < MEMO_MIN_CHARS) return undefined;
+  // Identity first (the common case, O(1)); equal strings of the same length compare by content.
+  for (const m of memo) if (m.text === text) return m.key;
+  return undefined;
+}
+
+function remember(text: string, key: string): void {
+  if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return;
+  memo.push({ text, key });
+  memoChars += text.length;
+  while (memo.length > MEMO_SIZE || memoChars > MEMO_MAX_CHARS) memoChars -= memo.shift()!.text.length;
 }
 
 /** True when `key` has the shape of a CCR key. */

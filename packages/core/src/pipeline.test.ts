@@ -9,8 +9,8 @@ import {
   createPipeline,
   marker,
   SPECIFICATION_VERSION,
-  type Compressor,
-  type Hook,
+  type CompressorV1 as Compressor,
+  type HookV1 as Hook,
   type Store,
   type Tokenizer,
 } from "./index.js";

@@ -8,8 +8,8 @@ import { firstProtectedIndex } from "./turns.js";
 import { estimateTokenizer } from "./tokenizer.js";
 import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
-import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
-import type { CompressError, CompressResult, Detector, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
+import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectFunction, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
+import type { CompressError, CompressResult, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
 import { isImageCompressor, type ImageReport } from "./images.js";
 import { compressImages, prescanImages } from "./images-run.js";
 
@@ -27,7 +27,7 @@ export interface CompressOptions {
    * A detector function such as `@headroom/router`'s `detect`. Without one, core's JSON detector runs, so
    * a `json` compressor still sees JSON.
    */
-  detect?: Detector;
+  detect?: DetectFunction;
   /** More detectors (v2), beside those the compressors ship and `detect`. Per-call ones are added (first). */
   detectors?: ReadonlyArray<DetectorV2>;
   /** Hooks (v1 or v2), run in `enforce` order. */

@@ -1,6 +1,6 @@
 import { asCompressorV2, asDetectorV2, asHookV2, compressorProblem, hookProblem, type AnyCompressor, type AnyHook } from "./spec/upgrade.js";
-import type { CompressorV2, DetectorV2, HookV2 } from "./spec/v2/index.js";
-import type { CompressError, Detector } from "./types.js";
+import type { CompressorV2, DetectFunction, DetectorV2, HookV2 } from "./spec/v2/index.js";
+import type { CompressError } from "./types.js";
 
 /** The plugins of a pipeline or call: accepted ones upgraded to v2 (in run order), rejected ones reported. */
 export interface LoadedPlugins {
@@ -13,7 +13,7 @@ export interface LoadedPlugins {
   /** These plugins followed by `more` (per-call plugins after the pipeline's), validated the same way. */
   with(more: PluginLists): LoadedPlugins;
   /** The `detect` option as a detector. */
-  detectFn(detect: Detector): DetectorV2;
+  detectFn(detect: DetectFunction): DetectorV2;
 }
 
 /** Plugins as a caller gives them. */

@@ -1,5 +1,8 @@
-// Pure-JS SHA-256: core must run on edge runtimes and in browsers (no node:crypto), and compressors need
-// CCR keys synchronously (WebCrypto's digest is async).
+// SHA-256 for CCR keys. Compressors need keys synchronously (while building their output), so the sync
+// path is pure JS — core must run on edge runtimes and in browsers — except where the runtime hands out a
+// native hash without an import (Node's, Bun's and Deno's `process.getBuiltinModule`): 8-30x faster on
+// large originals, and no Node import for a bundler to see. `sha256HexAsync` uses WebCrypto where it
+// exists (every modern runtime), for the pipeline's own checks, which are async anyway.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -12,40 +15,13 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
-/** UTF-8 bytes of a JS string; lone surrogates become U+FFFD, as TextEncoder does. */
-export function utf8Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      } else c = 0xfffd;
-    } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out[n++] = c;
-    else if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 63);
-    } else if (c < 0x10000) {
-      out[n++] = 0xe0 | (c >> 12);
-      out[n++] = 0x80 | ((c >> 6) & 63);
-      out[n++] = 0x80 | (c & 63);
-    } else {
-      out[n++] = 0xf0 | (c >> 18);
-      out[n++] = 0x80 | ((c >> 12) & 63);
-      out[n++] = 0x80 | ((c >> 6) & 63);
-      out[n++] = 0x80 | (c & 63);
-    }
-  }
-  return out.subarray(0, n);
-}
+// Every runtime core supports has TextEncoder; core's typings carry no DOM or Node library.
+declare const TextEncoder: { new (): { encode(text: string): Uint8Array } };
+const ENCODER = new TextEncoder();
 
-/** SHA-256 of the UTF-8 encoding of `text`, as 64 lowercase hex characters. */
-export function sha256Hex(text: string): string {
-  const bytes = utf8Bytes(text);
+/** SHA-256 of the UTF-8 encoding of `text` in pure JS, as 64 lowercase hex characters (the portable path). */
+export function sha256HexJs(text: string): string {
+  const bytes = ENCODER.encode(text);
   const bitLen = bytes.length * 8;
   const padded = new Uint8Array(((bytes.length + 9 + 63) >> 6) << 6);
   padded.set(bytes);
@@ -94,5 +70,53 @@ export function sha256Hex(text: string): string {
   }
   let hex = "";
   for (let i = 0; i < 8; i++) hex += h[i]!.toString(16).padStart(8, "0");
+  return hex;
+}
+
+type NativeHash = (text: string) => string;
+
+/** A synchronous native SHA-256 when the runtime offers one without an import, else `undefined`. */
+function findNativeHash(): NativeHash | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== "function") return undefined;
+  try {
+    const crypto = proc.getBuiltinModule("node:crypto") as { createHash?: (alg: string) => { update(t: string, enc: "utf8"): { digest(f: "hex"): string } } } | undefined;
+    if (typeof crypto?.createHash !== "function") return undefined;
+    const hash: NativeHash = (text) => crypto.createHash!("sha256").update(text, "utf8").digest("hex");
+    // Proven on a known vector before it is trusted with keys.
+    return hash("abc") === "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ? hash : undefined;
+  } catch (e) {
+    // A runtime that lists node:crypto but cannot provide it: the portable path is always right.
+    void e;
+    return undefined;
+  }
+}
+
+const nativeHash = findNativeHash();
+
+/** Which implementation `sha256Hex` uses in this runtime (`native` or `js`), for benchmarks and tests. */
+export const SHA256_IMPLEMENTATION: "native" | "js" = nativeHash ? "native" : "js";
+
+/** SHA-256 of the UTF-8 encoding of `text`, as 64 lowercase hex characters (native when available). */
+export const sha256Hex: (text: string) => string = nativeHash ?? sha256HexJs;
+
+type Subtle = { digest(alg: string, data: Uint8Array): Promise<ArrayBuffer> };
+const subtle = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
+
+/**
+ * SHA-256 as hex, asynchronously: WebCrypto's `crypto.subtle.digest` where it exists, else
+ * `sha256Hex`. Short texts take the sync path (a digest's promise costs more than hashing them).
+ */
+export async function sha256HexAsync(text: string): Promise<string> {
+  if (!subtle || nativeHash || text.length < 4096) return sha256Hex(text);
+  return sha256HexWebCrypto(text);
+}
+
+/** SHA-256 as hex through WebCrypto (`crypto.subtle` must exist). */
+export async function sha256HexWebCrypto(text: string): Promise<string> {
+  if (!subtle) throw new Error("WebCrypto (crypto.subtle) is not available in this runtime");
+  const digest = new Uint8Array(await subtle.digest("SHA-256", ENCODER.encode(text)));
+  let hex = "";
+  for (const b of digest) hex += b.toString(16).padStart(2, "0");
   return hex;
 }

@@ -7,10 +7,10 @@ import {
   marker,
   CONTENT_KINDS,
   SPECIFICATION_VERSION,
-  type Compressor,
+  type CompressorV1 as Compressor,
   type CompressorV2,
   type DetectorV2,
-  type Hook,
+  type HookV1 as Hook,
   type HookV2,
 } from "./index.js";
 import { createMapStore } from "./testing/index.js";

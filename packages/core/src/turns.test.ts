@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compress } from "./pipeline.js";
 import { firstProtectedIndex } from "./turns.js";
-import type { Compressor, Store, Tokenizer } from "./types.js";
+import type { CompressorV1 as Compressor, Store, Tokenizer } from "./types.js";
 import { createOriginals, marker } from "./markers.js";
 
 const words: Tokenizer = { name: "words", encoding: "ws", estimated: true, count: (t) => t.split(/\s+/).filter(Boolean).length };

@@ -1,18 +1,21 @@
 /**
  * Specification v1 (frozen) and the types every version shares (stores, tokenizers, results).
  *
- * The plugin interfaces here (`Compressor`, `CompressContext`, `Unit`, `Hook`, `Detector`…) are the v1
- * contract of `@headroom/core` 0.1, kept byte-for-byte so that plugins written against them keep
- * compiling and running; `spec/v1` names them `CompressorV1` etc. New plugins implement `spec/v2`
- * (`CompressorV2`…). The pipeline accepts both.
+ * The plugin interfaces here (`CompressorV1`, `CompressContextV1`, `UnitV1`, `HookV1`, `DetectorV1`…) are
+ * the v1 contract of `@headroom/core` 0.1 (where it called them `Compressor`, `Unit`…), kept unchanged so
+ * that plugins written against them keep running; since 0.2 the unversioned names alias v2 (see
+ * `spec/aliases.ts`). New plugins implement `spec/v2` (`CompressorV2`…). The pipeline accepts both.
  */
 
-/** Version tag of the v1 plugin contract in this file (v2 plugins write `"v2"`, see `SPECIFICATION_VERSION_V2`). */
+/**
+ * Version tag of the v1 plugin contract in this file (v2 plugins write `"v2"`, see `SPECIFICATION_VERSION_V2`).
+ * It stays `"v1"`: plugins built against 0.1 read it at run time and keep declaring what they implement.
+ */
 export const SPECIFICATION_VERSION = "v1" as const;
 export type SpecificationVersion = typeof SPECIFICATION_VERSION;
 
 /** Kinds of content the router detects and compressors declare. `"*"` in `Compressor.kinds` means any. */
-export type ContentKind =
+export type ContentKindV1 =
   | "json"
   | "code"
   | "log"
@@ -31,8 +34,8 @@ export type Role = "system" | "developer" | "user" | "assistant" | "tool";
 export type MessageFormat = "openai-chat" | "anthropic" | "openai-responses" | "ai-sdk";
 
 /** What content detection says about a text. */
-export interface Detection {
-  kind: ContentKind;
+export interface DetectionV1 {
+  kind: ContentKindV1;
   /** 0..1: how sure the detector is. */
   confidence: number;
   /** For code: a language id such as `python`, `typescript`, `tsx`, `go`, `rust`, `java`, `c`, `cpp`, `javascript`. */
@@ -40,7 +43,7 @@ export interface Detection {
 }
 
 /** Hints from the surrounding conversation that help detection (the tool that produced the text, its arguments). */
-export interface UnitHints {
+export interface UnitHintsV1 {
   toolName?: string;
   /** The raw arguments of the tool call that produced this output (usually a JSON string). */
   toolArgs?: string;
@@ -49,10 +52,10 @@ export interface UnitHints {
 }
 
 /** Detects the kind of a text. `@headroom/router` ships the standard one. */
-export type Detector = (text: string, hints?: UnitHints) => Detection;
+export type DetectorV1 = (text: string, hints?: UnitHintsV1) => DetectionV1;
 
 /** One compressible piece of a request: a tool result, a text block, a text part. */
-export interface Unit {
+export interface UnitV1 {
   /** Stable address of the unit inside the request, e.g. `messages[3].content[0].content`. */
   id: string;
   /** The text to compress. */
@@ -74,7 +77,7 @@ export interface Unit {
 }
 
 /** A piece of original content the pipeline must store before the compressed text may be emitted. */
-export interface StoredOriginal {
+export interface StoredOriginalV1 {
   /** CCR key: first 24 hex chars of SHA-256 of `content` (see `ccrKey`). */
   key: string;
   /** The exact original bytes. */
@@ -84,23 +87,23 @@ export interface StoredOriginal {
 }
 
 /** What a compressor returns for a unit. */
-export interface CompressorResult {
+export interface CompressorResultV1 {
   /** The new text. */
   text: string;
   /** True when `text` carries every fact of the input (no marker needed to recover anything). */
   lossless: boolean;
   /** Originals the pipeline stores before emitting `text`; every marker hash in `text` must be among them. */
-  originals?: StoredOriginal[];
+  originals?: StoredOriginalV1[];
   /** Names of the transforms applied, for the report (defaults to the compressor's name). */
   transforms?: string[];
 }
 
 /** Read-only facts and helpers a compressor gets for one unit. */
-export interface CompressContext {
+export interface CompressContextV1 {
   model: string;
   tokenizer: Tokenizer;
   /** Detection result for the unit, when a detector ran. */
-  detection?: Detection;
+  detection?: DetectionV1;
   /**
    * True when lossy output is allowed: a store is attached and the caller did not ask for lossless mode.
    * When false a compressor must return a lossless result (or `null`).
@@ -116,26 +119,26 @@ export interface CompressContext {
    * Compress a sub-text with the best installed compressor for its kind (for example a JSON string that
    * holds a log). The pipeline sets it for every unit; results are validated like top-level ones.
    */
-  delegate?: (text: string, detection?: Detection) => Promise<CompressorResult | null>;
+  delegate?: (text: string, detection?: DetectionV1) => Promise<CompressorResultV1 | null>;
 }
 
 /** A compressor plugin. A plain object; `compress` may be sync or async and returns `null` to decline. */
-export interface Compressor {
+export interface CompressorV1 {
   readonly specificationVersion: SpecificationVersion;
   /** Unique name, e.g. `smart-crusher` or `my-company/csv`. */
   readonly name: string;
   /** Content kinds handled; `["*"]` for any. */
-  readonly kinds: ReadonlyArray<ContentKind | "*">;
+  readonly kinds: ReadonlyArray<ContentKindV1 | "*">;
   /** Higher runs first among compressors for the same kind. Default 0. */
   readonly priority?: number;
   compress(
-    unit: Unit,
-    context: CompressContext,
-  ): CompressorResult | null | undefined | Promise<CompressorResult | null | undefined>;
+    unit: UnitV1,
+    context: CompressContextV1,
+  ): CompressorResultV1 | null | undefined | Promise<CompressorResultV1 | null | undefined>;
 }
 
 /** What a hook may say before a unit is compressed. */
-export interface BeforeUnitDecision {
+export interface BeforeUnitDecisionV1 {
   /** Veto: leave this unit unchanged. A string gives the reason shown in the report. */
   skip?: boolean | string;
   /** Aggressiveness for this unit (multiplies the pipeline bias). */
@@ -149,7 +152,7 @@ export interface UnitReport {
   role: Role;
   toolName?: string;
   /** The detected kind (a v2 detector may name kinds beyond v1's list). */
-  kind?: ContentKind | (string & {});
+  kind?: ContentKindV1 | (string & {});
   language?: string;
   compressor?: string;
   status: "compressed" | "unchanged" | "skipped";
@@ -177,7 +180,7 @@ export interface CompressError {
 }
 
 /** Options that hooks may change in `beforePipeline`. */
-export interface PipelineSettings {
+export interface PipelineSettingsV1 {
   model: string;
   tokenBudget?: number;
   protectRecent: number;
@@ -193,22 +196,22 @@ export interface PipelineSettings {
  * A hook: a plain object of optional stage functions, run in `enforce` order (`pre`, normal, `post`).
  * A throwing hook is reported in `errors` and otherwise ignored (fail open).
  */
-export interface Hook {
+export interface HookV1 {
   readonly name: string;
   readonly enforce?: "pre" | "post";
   /** Before anything runs: return a partial settings object to change options for this call. */
   beforePipeline?(input: {
     messages: unknown;
     format: MessageFormat;
-    settings: Readonly<PipelineSettings>;
-  }): void | Partial<PipelineSettings> | Promise<void | Partial<PipelineSettings>>;
+    settings: Readonly<PipelineSettingsV1>;
+  }): void | Partial<PipelineSettingsV1> | Promise<void | Partial<PipelineSettingsV1>>;
   /** Before a unit is compressed: veto it or change its bias. */
   beforeUnit?(
-    unit: Readonly<Unit>,
-    info: { detection?: Detection },
-  ): void | BeforeUnitDecision | Promise<void | BeforeUnitDecision>;
+    unit: Readonly<UnitV1>,
+    info: { detection?: DetectionV1 },
+  ): void | BeforeUnitDecisionV1 | Promise<void | BeforeUnitDecisionV1>;
   /** After a unit was handled (compressed, unchanged or skipped): observe. */
-  afterUnit?(unit: Readonly<Unit>, report: Readonly<UnitReport>): void | Promise<void>;
+  afterUnit?(unit: Readonly<UnitV1>, report: Readonly<UnitReport>): void | Promise<void>;
   /** After the whole request: observe the result. */
   afterPipeline?(result: Readonly<CompressResult>): void | Promise<void>;
 }

@@ -179,7 +179,7 @@ async function tryCompressors(unit: UnitV2, eligible: readonly CompressorV2[], a
       continue;
     }
     const r = out as CompressorResultV2;
-    const problem = validateResult(unit.text, r, run.allowLossy);
+    const problem = await validateResult(unit.text, r, run.allowLossy);
     if (problem) {
       fail(c, "validate", problem, `${c.name}: ${problem}`);
       continue;
@@ -196,11 +196,22 @@ function cutOffReason(budget: UnitBudget, caller: AbortSignalLike | undefined, w
   return caller?.aborted ? `${who}: cancelled by the caller` : `${who}: cut off at the ${budget.budgetMs} ms time budget`;
 }
 
+/**
+ * Tokens of a result's text: the compressor's own `outputTokens` when it gave a plausible one (it
+ * already counted its final text with the same tokenizer; `checkCompressor` verifies the number in
+ * tests), else counted here. Trusting it saves a full count of every output.
+ */
+export function outputTokens(r: CompressorResultV2, tokenizer: Tokenizer): number {
+  const n = r.outputTokens;
+  if (typeof n === "number" && Number.isInteger(n) && n >= 0) return n;
+  return r.text ? tokenizer.count(r.text) : 0;
+}
+
 /** Never inflate, then store the originals (put before emit). Returns true, or why the result is refused. */
 async function accept(unit: UnitV2, c: CompressorV2, r: CompressorResultV2, run: RunState, report: UnitReport): Promise<true | string> {
   let after: number;
   try {
-    after = r.text === unit.text ? report.tokensBefore : r.text ? run.tokenizer.count(r.text) : 0;
+    after = r.text === unit.text ? report.tokensBefore : outputTokens(r, run.tokenizer);
   } catch (e) {
     run.errors.push({ unitId: unit.id, compressor: c.name, stage: "tokenize", message: errMsg(e) });
     return `${c.name}: tokenizer failed`;
@@ -250,8 +261,8 @@ function makeDelegate(unit: UnitV2, parent: CompressContextV2, a: Attempt) {
       }
       if (r === CUT_OFF || r === null || r === undefined || (typeof r === "object" && "decline" in r)) continue;
       const res = r as CompressorResultV2;
-      if (validateResult(text, res, run.allowLossy)) continue;
-      if (parent.tokenizer.count(res.text) < before) return res;
+      if (await validateResult(text, res, run.allowLossy)) continue;
+      if (outputTokens(res, parent.tokenizer) < before) return res;
     }
     return null;
   };

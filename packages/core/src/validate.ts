@@ -1,12 +1,13 @@
-import { ccrKey, findMarkerHashes } from "./markers.js";
+import { ccrKeyAsync, findMarkerHashes } from "./markers.js";
 import type { CompressorResultV2 } from "./spec/v2/index.js";
 
 /**
  * The rules every compressor result must satisfy before the pipeline emits it; the core README lists
  * them. Returns the first rule broken, or `undefined`. (Never-inflate is checked afterwards, on the
- * token count.)
+ * token count.) Keys are checked with `ccrKeyAsync`: an original the compressor stashed with `ccrKey` moments
+ * ago is not hashed again, others are hashed with WebCrypto where it exists.
  */
-export function validateResult(input: string, r: unknown, allowLossy: boolean): string | undefined {
+export async function validateResult(input: string, r: unknown, allowLossy: boolean): Promise<string | undefined> {
   if (typeof r !== "object" || r === null) return "result is not an object";
   const res = r as Partial<CompressorResultV2>;
   if (typeof res.text !== "string") return "result text is not a string";
@@ -19,7 +20,7 @@ export function validateResult(input: string, r: unknown, allowLossy: boolean): 
   if (originals.length > 0 && !allowLossy) return "originals returned without a store";
   const stored = new Set<string>();
   for (const orig of originals) {
-    if (typeof orig !== "object" || orig === null || typeof orig.content !== "string" || ccrKey(orig.content) !== orig.key)
+    if (typeof orig !== "object" || orig === null || typeof orig.content !== "string" || (await ccrKeyAsync(orig.content)) !== orig.key)
       return `original ${String(orig?.key)} does not match its key`;
     stored.add(orig.key);
   }

@@ -4,7 +4,7 @@
  * changed lines are kept by importance within a budget, context is trimmed, every `@@` header is
  * recomputed so it stays correct, lock/generated files become one line, and totals close the output.
  */
-import { hasMarker, type Compressor, type CompressorResult } from "@headroom/core";
+import { hasMarker, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult } from "@headroom/core";
 import { compressDiff, type DiffOptions } from "./compress.js";
 
 export { compressDiff, type DiffOptions, type DiffCompression, type DiffStats } from "./compress.js";

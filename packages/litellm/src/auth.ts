@@ -1,20 +1,8 @@
+import { isLoopbackHost, sameToken } from "@headroom/core";
 import type { MiddlewareHandler } from "hono";
 
-/** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
-
-/** Comparison whose time does not depend on where the strings differ. */
-export function sameToken(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
+// Loopback and token checks are @headroom/core's (the MCP server uses the same); re-exported as before.
+export { isLoopbackHost, sameToken };
 
 /** The key a LiteLLM guardrail sends: `Authorization: Bearer <key>` (headroom) or `x-api-key` (generic API). */
 export function presentedKey(h: Headers): string | undefined {

@@ -2,7 +2,7 @@
  * @headroom/log — log compression by Drain-like template mining that keeps every error, warning kind,
  * summary line and rare event, and stores the original for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
+import { markWhole, SPECIFICATION_VERSION, type CompressorV1 as Compressor, type CompressorResultV1 as CompressorResult } from "@headroom/core";
 import { compressLogLossy, DITTO, type LogCompressOptions } from "./compress.js";
 import { collapseRepeats } from "./lossless.js";
 

@@ -1,15 +1,10 @@
+import { isLoopbackHost, sameToken } from "@headroom/core";
 import { Hono } from "hono";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 
-/** True for 127.0.0.0/8, ::1 and localhost (with or without brackets). */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
+// Loopback and token checks are @headroom/core's (the LiteLLM guardrail uses the same).
+export { isLoopbackHost };
 
 /** Options of {@link createMcpHttpApp}. */
 export interface McpHttpOptions {
@@ -19,13 +14,6 @@ export interface McpHttpOptions {
   token?: string;
   /** Route of the MCP endpoint. Default `/mcp`. */
   path?: string;
-}
-
-/** Length-independent comparison, so a wrong token's timing says nothing about the right one. */
-function sameToken(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
 }
 
 /**

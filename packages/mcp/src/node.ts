@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { defaultStorePath, openStore } from "@headroom/ccr/node";
+import { warmUp } from "@headroom/router";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createHeadroomMcpServer, createMcpStats, type HeadroomMcpDeps, type HeadroomMcpOptions } from "./server.js";
@@ -22,6 +23,23 @@ export interface NodeMcpOptions extends Omit<HeadroomMcpOptions, "deps"> {
   /** Where compressor plugins are discovered from. Default the current directory. */
   pluginsFrom?: string | string[];
   env?: Record<string, string | undefined>;
+  /**
+   * Start-up warm-up budget in ms (`warmUp` of `@headroom/router`): the server loads the pipeline and
+   * runs one small compression per common kind right after it connects, so the first `compress` call
+   * pays no grammar loading or JIT. The connection is answered meanwhile. Default 1500; `0`: off.
+   */
+  warmUpMs?: number;
+}
+
+type NodeDeps = HeadroomMcpDeps & { close(): void };
+
+/** Warms the pipeline in the background once `deps` loaded (a failed load is the first tool call's to report). */
+function warmInBackground(deps: () => Promise<NodeDeps>, options: NodeMcpOptions): void {
+  const budgetMs = options.warmUpMs ?? 1500;
+  if (budgetMs > 0)
+    void deps()
+      .then((d) => warmUp(d.pipeline, { budgetMs }))
+      .catch(() => undefined);
 }
 
 /**
@@ -37,13 +55,24 @@ export async function loadNodeDeps(options: NodeMcpOptions = {}): Promise<Headro
 
 /** Serves MCP on stdin/stdout until the client disconnects. Logs go to stderr only (stdout is the protocol). */
 export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
-  let loaded: (HeadroomMcpDeps & { close(): void }) | undefined;
-  const server = createHeadroomMcpServer({ ...options, deps: async () => (loaded = await loadNodeDeps(options)) });
+  let loaded: NodeDeps | undefined;
+  let loading: Promise<NodeDeps> | undefined;
+  // Loaded once; a failed load is retried by the next tool call.
+  const load = () =>
+    (loading ??= loadNodeDeps(options).then(
+      (d) => (loaded = d),
+      (e: unknown) => {
+        loading = undefined;
+        throw e;
+      },
+    ));
   const transport = new StdioServerTransport();
+  const server = createHeadroomMcpServer({ ...options, deps: load });
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
   await server.connect(transport);
+  warmInBackground(load, options);
   // Stdin closing (the agent quit) ends the session.
   process.stdin.once("end", () => void server.close());
   void closed.then(() => loaded?.close());
@@ -76,6 +105,7 @@ export async function serveMcpHttp(options: NodeMcpOptions & McpHttpOptions & { 
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8788 }, () => resolve(s));
     s.once("error", reject);
   });
+  warmInBackground(() => deps, options);
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {

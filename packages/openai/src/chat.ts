@@ -1,9 +1,10 @@
-import { handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME } from "@headroom/ccr";
+import { apiLike, handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME, type ApiLike, type WithResponse } from "@headroom/ccr";
 import type OpenAI from "openai";
 import { Stream } from "openai/streaming";
 import { compressMessages, reportRetrievals, type Resolved } from "./options.js";
-import { apiLike, isObj, type ApiLike, type Obj, type WithResponse } from "./promise.js";
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 type Completion = OpenAI.Chat.Completions.ChatCompletion;
 type Params = OpenAI.Chat.Completions.ChatCompletionCreateParams;

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { deploysText } from "./fixture.js";
-import { markerHash, mockServer } from "./mock-server.js";
+import { deploysText, markerHash, mockServer } from "@headroom/sdk-testing";
 
 describe("README", () => {
   it("shows examples/basic.ts verbatim, and it runs against the SDK with a scripted model", async () => {

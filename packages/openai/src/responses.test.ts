@@ -1,7 +1,6 @@
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { deploysText, setup, tokensOf } from "./fixture.js";
-import { markerHash, mockServer, type MockServer } from "./mock-server.js";
+import { deploysText, markerHash, mockServer, setup, tokensOf, type MockServer } from "@headroom/sdk-testing";
 import { withHeadroom } from "./index.js";
 
 type Input = OpenAI.Responses.ResponseInputItem[];

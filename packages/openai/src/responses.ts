@@ -1,10 +1,11 @@
-import { handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME } from "@headroom/ccr";
+import { apiLike, handleRetrieveCalls, injectRetrieveTool, RETRIEVE_TOOL_NAME, type ApiLike, type WithResponse } from "@headroom/ccr";
 import type OpenAI from "openai";
 import { Stream } from "openai/streaming";
 import { sumUsage } from "./chat.js";
 import { compressMessages, reportRetrievals, type Resolved } from "./options.js";
-import { apiLike, isObj, type ApiLike, type Obj, type WithResponse } from "./promise.js";
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 type Params = OpenAI.Responses.ResponseCreateParams;
 type Event = OpenAI.Responses.ResponseStreamEvent;
 type Resp = OpenAI.Responses.Response;

@@ -35,11 +35,29 @@ export interface Unit {
   line?: number;
 }
 
-/** Code blocks longer than this many lines are selected line by line (their fences always kept). */
+/**
+ * A line of a listing that sets a key to a literal (`timeout: 1000, // default`, `port = 6379`,
+ * `adapter: 'xhr'`): in a long example configuration these lines are its facts.
+ */
+const LITERAL_SETTING = /^\s*["']?[A-Za-z_$][\w.$-]*["']?\s*[:=]\s*(?:["'`\d[-]|true\b|false\b|null\b|undefined\b)/;
+
+/** Code blocks and pipe tables longer than this many lines are selected line by line (fences, headers kept). */
 export const CODE_LINES_WHOLE = 20;
 
-/** The inner lines `[from, to)` of a code block, without its opening and closing fence lines. */
+/** A pipe table's header separator (`|---|:--:|`). */
+const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/** True for a pipe table (rows start with `|`): its rows can be selected one by one. */
+function pipeTable(lines: string[], b: Block): boolean {
+  return b.kind === "table" && /^\s*\|/.test(lines[b.start] ?? "");
+}
+
+/**
+ * The selectable lines `[from, to)` of a long block: a code block without its fence lines, a pipe
+ * table without its header and separator rows (which are always kept with any kept row).
+ */
 export function codeInner(lines: string[], b: Block): [number, number] {
+  if (b.kind === "table") return [TABLE_RULE.test(lines[b.start + 1] ?? "") ? b.start + 2 : b.start, b.end];
   const from = FENCE.test(lines[b.start] ?? "") ? b.start + 1 : b.start;
   const to = b.end - 1 > from && FENCE.test(lines[b.end - 1] ?? "") ? b.end - 1 : b.end;
   return [from, to];
@@ -53,25 +71,38 @@ const ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)]|[a-z][.)]|#\.)\s+\S/;
 const TABLE = /^\s*(?:\|.*\||\+[-=+]{3,}\+?)\s*$/;
 const DIRECTIVE = /^\.\.\s+[\w:-]+::/;
 const INDENTED = /^(?: {4}|\t)/;
+/** A block-quote line (`> text`, `>` alone): the quote's body is parsed again without the markers. */
+const QUOTE = /^\s{0,3}>/;
+/** A roff request line of a man page (`.TP`, `.BI "--tabstop=" N`): each entry starts with one. */
+const ROFF = /^\.[A-Za-z][A-Za-z0-9]?(?:\s|$)/;
+/** A roff section heading (`.SH OPTIONS`, `.SS "Search mode"`). */
+const ROFF_HEAD = /^\.S[HS](?:\s+\S|$)/;
 /** A banner comment naming a section of a config file: `##### NETWORK #####`. */
 const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
 const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
-const isBlank = (l: string) => stripCr(l).trim() === "";
+const BLANK = /^\s*$/;
+const isBlank = (l: string) => BLANK.test(l);
 
 /**
  * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
- * are `# word word` prose and there is no markdown around them.
+ * are `# word word` prose and there is no markdown around them. Markdown headings stand alone between
+ * blank lines; comments come in runs, so a text whose `#` lines mostly stand alone is markdown however
+ * dense its headings (a changelog, an appendix of short sections).
  */
 function hashIsComment(lines: string[]): boolean {
   let hash = 0;
+  let alone = 0;
   let nonBlank = 0;
-  for (const l of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
     if (isBlank(l)) continue;
     nonBlank++;
-    if (/^#/.test(l)) hash++;
+    if (!/^#/.test(l)) continue;
+    hash++;
+    if ((i === 0 || isBlank(lines[i - 1]!)) && (i + 1 === lines.length || isBlank(lines[i + 1]!))) alone++;
   }
-  return nonBlank > 0 && hash / nonBlank > 0.25;
+  return nonBlank > 0 && hash / nonBlank > 0.25 && alone < hash / 2;
 }
 
 /** Leading whitespace width of a line (a tab counts as four). */
@@ -120,6 +151,11 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
     let cut = Infinity;
     for (let k = start; k < end; k++) if (!isBlank(lines[k]!)) cut = Math.min(cut, indentOf(lines[k]!));
     const sub = lines.slice(start, end).map((l) => l.replace(/^[ \t]*/, (ws) => " ".repeat(Math.max(0, ws.replace(/\t/g, "    ").length - cut))));
+    for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
+  };
+  const quoted = (start: number, end: number) => {
+    if (depth >= 6) return pushStanzas(lines, start, end, push);
+    const sub = lines.slice(start, end).map((l) => l.replace(/^\s{0,3}>[ \t]?/, ""));
     for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
   };
   /** Previous non-blank line before `k`, and the kind of the block it belongs to. */
@@ -181,6 +217,20 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
       i += 2;
       continue;
     }
+    if (QUOTE.test(l)) {
+      // A block quote holds paragraphs, lists and code of its own (a quoted API doc): parse its body
+      // without the `>` markers so that its sentences are units, not one quote-long unit.
+      let j = i + 1;
+      while (j < lines.length && QUOTE.test(stripCr(lines[j]!))) j++;
+      quoted(i, j);
+      i = j;
+      continue;
+    }
+    if (!comments && ROFF_HEAD.test(l)) {
+      pushHead(i, i + 1, 1);
+      i++;
+      continue;
+    }
     if (TABLE.test(l)) {
       let j = i + 1;
       while (j < lines.length && TABLE.test(stripCr(lines[j]!))) j++;
@@ -220,9 +270,15 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
       continue;
     }
     let j = i + 1;
+    // A man page has no blank lines between entries: a roff request line after text starts a new one
+    // (`.TP` / `.BI "--tabstop=" N` / its description), so every option is a unit of its own.
+    let text = !ROFF.test(l);
     while (j < lines.length) {
       const m = stripCr(lines[j]!);
-      if (m.trim() === "" || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
+      if (ROFF.test(m)) {
+        if (text) break;
+      } else text = true;
+      if (m.trim() === "" || QUOTE.test(m) || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
       const after = lines[j + 1] !== undefined ? stripCr(lines[j + 1]!) : undefined;
       if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after)) && j + 1 > i) break; // next line starts a heading
       // In commented config files a directive line after a comment starts a new unit.
@@ -235,7 +291,8 @@ function splitRange(all: string[], from: number, to: number, comments: boolean, 
   return blocks;
 }
 
-const SENTENCE_END = /([.!?])(["')\]]*)(\s+)(?=[A-Z0-9"'`(\[*_])/g;
+// The whitespace after a sentence may run into the next line of a block quote (`.\n> The`).
+const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`([*_])/g;
 
 /** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
 function unclosed(span: string): boolean {
@@ -290,7 +347,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
           .slice(b.start, b.end)
           .map(stripCr)
           .find((l) => /[A-Za-z0-9]/.test(l))
-          ?.replace(/^\s*#+\s*/, "")
+          ?.replace(/^\s*(?:#+|\.S[HS])\s*/, "")
           .replace(/\s*#+\s*$/, "")
           .trim() ?? "";
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
@@ -310,13 +367,19 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
         else parts.push(p);
       }
       const setting = comments && !text.startsWith("#");
-      parts.forEach((p, idx) => units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) }));
-    } else if (b.kind === "code" && b.end - b.start > CODE_LINES_WHOLE) {
-      // A long example or config listing holds many facts (`timeout: 1000, // default`): one unit per
-      // non-blank line, so that the lines a question is about can be kept without the whole block.
+      parts.forEach((p, idx) => {
+        units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) });
+      });
+    } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
+      // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
+      // one per row (a compiler matrix): one unit per non-blank line, so that the lines a question is
+      // about can be kept without the whole block.
       const [from, to] = codeInner(lines, b);
       let k = 0;
-      for (let l = from; l < to; l++) if (lines[l]!.trim()) units.push({ block: bi, text: lines[l]!, kind: b.kind, index: k++, section, headings, line: l });
+      for (let l = from; l < to; l++) {
+        const t = lines[l]!;
+        if (t.trim()) units.push({ block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l, ...(LITERAL_SETTING.test(t) ? { setting: true } : {}) });
+      }
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });
   return units;

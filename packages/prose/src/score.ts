@@ -3,17 +3,17 @@
  * identifiers, flags, versions, names, normative words), position (first sentence of a section or
  * paragraph), and a near-duplicate test on word shingles.
  */
+import { Bm25Index, STOPWORDS } from "@headroom/text";
 import type { Unit } from "./blocks.js";
 
-const STOP = new Set(
-  "a an the and or of to in on at by for with from is are was were be been it its this that these those as into than then there their they them we you your our i he she his her not no but if so do does did can could should would may might will shall what which who whom when where why how about also more most such only just very all any each other some same own over under again further once here both few".split(
-    " ",
-  ),
-);
+/** Words that carry no signal, for terms and shingles: the toolkit's one list. */
+const STOP = STOPWORDS;
 
 /**
- * A crude, deterministic stemmer: strip a common English suffix, then keep six characters, so that
- * `encodings`/`encoding`, `config`/`configuration` and `compressed`/`compression` meet.
+ * Prose's stemmer: strip a common English suffix, then keep six characters, so that `config` and
+ * `configuration`, `compressed` and `compression` meet. Kept rather than the toolkit's lighter `stem`
+ * (which keeps those apart) by measurement: with that one, one probe answer fewer stayed visible on the
+ * dev corpus (txt-express-history, 100% → 87.5%) and nothing improved.
  */
 export function stem(w: string): string {
   if (!/^[a-z]+$/.test(w)) return w;
@@ -21,51 +21,131 @@ export function stem(w: string): string {
   return (s.length >= 3 ? s : w).slice(0, 6);
 }
 
-/** Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). */
-export function terms(text: string): string[] {
+/** Terms of one word (memoised per input: prose repeats its words, and each needs four regexes). */
+function wordTerms(w: string): string[] {
   const out: string[] = [];
-  for (const w of text.split(/[^A-Za-z0-9_.-]+/)) {
+  const bare = w.replace(/^[._-]+|[._-]+$/g, "");
+  if (!bare) return out;
+  const lower = bare.toLowerCase();
+  if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
+  if (!/[A-Z_.-]/.test(bare.slice(1))) return out; // no camelCase hump or separator: no parts
+  const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
+  if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  return out;
+}
+
+/** Splits text into words (identifier characters kept together). */
+const WORD_SPLIT = /[^A-Za-z0-9_.-]+/;
+
+/**
+ * Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). Pass one `memo` for
+ * all the texts of an input to compute each distinct word once.
+ */
+export function terms(text: string, memo: Map<string, readonly string[]> = new Map()): string[] {
+  const out: string[] = [];
+  for (const w of text.split(WORD_SPLIT)) {
     if (!w) continue;
-    const bare = w.replace(/^[._-]+|[._-]+$/g, "");
-    if (!bare) continue;
-    const lower = bare.toLowerCase();
-    if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
-    const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
-    if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+    let t = memo.get(w);
+    if (!t) {
+      t = wordTerms(w);
+      memo.set(w, t);
+    }
+    for (const x of t) out.push(x);
   }
   return out;
 }
 
-/** BM25 scorer over a fixed set of documents (units). */
-export class Bm25 {
-  private readonly df = new Map<string, number>();
-  private readonly avgLen: number;
-  private readonly tfs: Map<string, number>[];
-  private readonly lens: number[];
-  constructor(docs: string[][], private readonly k1 = 1.2, private readonly b = 0.75) {
-    this.tfs = docs.map((d) => {
-      const tf = new Map<string, number>();
-      for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-      return tf;
-    });
-    this.lens = docs.map((d) => d.length);
-    this.avgLen = this.lens.reduce((a, x) => a + x, 0) / Math.max(1, docs.length);
+/** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
+interface WordInfo {
+  terms: readonly string[];
+  id: number;
+}
+
+/**
+ * The words of one input, each analysed once: every unit is split into words once, and both scoring
+ * (terms) and near-duplicate detection (shingle ids) read that split.
+ */
+export class Lexicon {
+  private readonly info = new Map<string, WordInfo>();
+  private readonly ids = new Map<string, number>();
+
+  /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
+  words(text: string): string[] {
+    return visibleText(text).split(WORD_SPLIT).filter(Boolean);
   }
-  /** Score of document `i` for the query terms. */
-  score(i: number, query: readonly string[]): number {
-    const n = this.tfs.length;
-    const tf = this.tfs[i]!;
-    let s = 0;
-    for (const q of query) {
-      const f = tf.get(q);
-      if (!f) continue;
-      const df = this.df.get(q) ?? 0;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      s += (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * this.lens[i]!) / Math.max(1, this.avgLen)));
+
+  private of(w: string): WordInfo {
+    const i = this.info.get(w);
+    if (i) return i;
+    // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
+    // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
+    const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
+    let id = 0;
+    if (plain.length >= 2 && !STOP.has(plain)) {
+      const t = stem(plain);
+      id = this.ids.get(t) ?? 0;
+      if (!id) {
+        id = this.ids.size + 1;
+        this.ids.set(t, id);
+      }
     }
-    return s;
+    const made = { terms: wordTerms(w), id };
+    this.info.set(w, made);
+    return made;
   }
+
+  /** Scoring terms of a unit's words. */
+  terms(words: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const w of words) for (const t of this.of(w).terms) out.push(t);
+    return out;
+  }
+
+  /** Word 3-gram shingles of a unit's words as sorted, unique 32-bit ids, for near-duplicate detection. */
+  shingles(words: readonly string[]): Uint32Array {
+    const ids: number[] = [];
+    for (const w of words) {
+      const id = this.of(w).id;
+      if (id) ids.push(id);
+    }
+    if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
+    const out = new Uint32Array(ids.length - 2);
+    for (let i = 0; i + 2 < ids.length; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
+    out.sort();
+    let n = 0;
+    for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+    return out.slice(0, n);
+  }
+}
+
+/** Order-sensitive hash of three term ids (collisions only make two shingles count as one). */
+function hash3(a: number, b: number, c: number): number {
+  return (Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c) >>> 0;
+}
+
+/**
+ * BM25 of every unit for the query terms `q` (the shared `Bm25Index`, fed only the query terms' counts
+ * and each unit's length: no term map per unit), and the number of distinct query terms each contains.
+ */
+function queryStats(docs: readonly (readonly string[])[], q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
+  const qs = new Set(q);
+  const none: ReadonlyMap<string, number> = new Map();
+  const distinct = new Uint16Array(docs.length);
+  const index = new Bm25Index(
+    docs.map((d, i) => {
+      let tf: Map<string, number> | undefined;
+      for (const t of d) {
+        if (!qs.has(t)) continue;
+        tf ??= new Map();
+        tf.set(t, (tf.get(t) ?? 0) + 1);
+      }
+      distinct[i] = tf?.size ?? 0;
+      return { tf: tf ?? none, length: d.length };
+    }),
+  );
+  const bm25 = new Float64Array(docs.length);
+  for (let i = 0; i < docs.length; i++) if (distinct[i]) bm25[i] = index.score(i, q);
+  return { bm25, distinct };
 }
 
 const SALIENT: RegExp[] = [
@@ -77,7 +157,8 @@ const SALIENT: RegExp[] = [
   /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
   /\b[a-z]+[A-Z]\w*\b/g, // camelCase
   /\bCVE-\d{4}-\d+\b/g,
-  /\b(?:MUST|SHOULD|REQUIRED|NOT|never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/g,
+  /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, // RFC 2119 keywords (upper case only)
+  /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi,
   /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, // rules stated as commands
   /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, // definitions: "X is a …"
   /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, // PascalCase names, calls and signatures
@@ -94,53 +175,25 @@ export function salience(text: string): number {
   return Math.min(3, n * 0.35);
 }
 
-/** Word-shingle set of a text (3-grams of terms), for near-duplicate detection. */
-export function shingles(text: string): Set<string> {
-  // Link targets are boilerplate shared by unrelated lines (`[CVE-…](https://…)`): compare the words.
-  // Plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms would let shared
-  // ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-  const t = text
-    .replace(/\]\([^)\s]*\)/g, "]")
-    .replace(/https?:\/\/\S+/g, " ")
-    .toLowerCase()
-    .split(/[^a-z0-9_.-]+/)
-    .map((w) => w.replace(/^[._-]+|[._-]+$/g, ""))
-    .filter((w) => w.length >= 2 && !STOP.has(w))
-    .map(stem);
-  const out = new Set<string>();
-  if (t.length < 3) {
-    if (t.length) out.add(t.join(" "));
-    return out;
-  }
-  for (let i = 0; i + 2 < t.length; i++) out.add(`${t[i]} ${t[i + 1]} ${t[i + 2]}`);
-  return out;
-}
-
-/** Jaccard similarity of two sets. */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (!a.size || !b.size) return 0;
-  const [small, big] = a.size < b.size ? [a, b] : [b, a];
-  let common = 0;
-  for (const x of small) if (big.has(x)) common++;
-  return common / (a.size + b.size - common);
-}
+/** Heading paths sharing a query term beyond this share are structure (the document's title), not a match. */
+const HEADING_TERM_SHARE = 0.25;
 
 /**
- * How strongly each unit's enclosing headings match the query (0 when there is no query): the number
- * of distinct query terms in the heading path, capped at 3.
+ * How many distinct, selective query terms each unit's enclosing headings contain (0 without a query).
+ * A term found in the heading paths of more than a quarter of the sections (the title word of a design
+ * doc, `time` in every "time.Now usage" appendix entry) singles nothing out and does not count.
  */
-export function headingRelevance(units: Unit[], query: string | undefined): number[] {
+export function headingRelevance(units: readonly Unit[], query: string | undefined): number[] {
   const qs = new Set(terms(query ?? ""));
-  const memo = new Map<string, number>();
-  return units.map((u) => {
-    if (!qs.size || !u.headings) return 0;
-    let h = memo.get(u.headings);
-    if (h === undefined) {
-      h = Math.min(3, new Set(terms(u.headings).filter((t) => qs.has(t))).size);
-      memo.set(u.headings, h);
-    }
-    return h;
-  });
+  if (!qs.size) return units.map(() => 0);
+  const paths = new Map<string, Set<string>>();
+  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(terms(u.headings).filter((t) => qs.has(t))));
+  const df = new Map<string, number>();
+  for (const hits of paths.values()) for (const t of hits) df.set(t, (df.get(t) ?? 0) + 1);
+  const limit = Math.max(1, paths.size * HEADING_TERM_SHARE);
+  const count = new Map<string, number>();
+  for (const [p, hits] of paths) count.set(p, [...hits].filter((t) => df.get(t)! <= limit).length);
+  return units.map((u) => (u.headings ? count.get(u.headings)! : 0));
 }
 
 /** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
@@ -149,39 +202,47 @@ export function visibleText(text: string): string {
     .replace(/<[^>\n]*>/g, " ")
     .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")
     .replace(/\]\([^)\s]*\)/g, "]")
-    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ");
+    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ")
+    // roff font switches and escaped hyphens of man pages: `\fB\-\-tabstop\fR` reads `--tabstop`.
+    .replace(/\\f[BIRP]|\\f\(\w\w/g, "")
+    .replace(/\\-/g, "-");
 }
 
+/** A unit that states a default value: `(default: 8)`, `defaults to`, `Default is`, `# default: yes`. */
+const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\bby default\b/i;
+
+/** Distinct query terms a unit must touch before each further one raises its score. */
+const COVERAGE_FROM = 2;
+
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
-export function scoreUnits(units: Unit[], query: string | undefined): number[] {
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly (readonly string[])[], lexicon: Lexicon): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
-  const docs = units.map((u) => terms(visibleText(u.text)));
+  const docs = words.map((w) => lexicon.terms(w));
   const q = [...new Set(terms(query ?? ""))];
-  const bm = q.length ? new Bm25(docs) : undefined;
+  const stats = q.length ? queryStats(docs, q) : undefined;
   const seenSection = new Set<number>();
-  const qs = new Set(q);
-  const headingHits = new Map<string, number>();
+  const hits = headingRelevance(units, query);
   return units.map((u, i) => {
     let s = 1;
-    const rel = bm ? Math.min(4, bm.score(i, q)) : 0;
-    let headingRel = 0;
-    if (qs.size && u.headings) {
-      // A section whose title answers the question lends weight to everything in it.
-      let h = headingHits.get(u.headings);
-      if (h === undefined) {
-        h = new Set(terms(u.headings).filter((t) => qs.has(t))).size;
-        headingHits.set(u.headings, h);
-      }
-      headingRel = Math.min(2, h * 0.8);
-    }
+    const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
+    // A section whose title answers the question lends weight to everything in it.
+    const headingRel = Math.min(2, hits[i]! * 0.8);
     s += salience(u.text);
+    // The default value of a setting is the fact a reader looks such an entry up for.
+    if (STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
-    if (!seenSection.has(u.section) && docs[i]!.length >= 3) (seenSection.add(u.section), (s += 0.5));
+    if (!seenSection.has(u.section) && docs[i]!.length >= 3) {
+      seenSection.add(u.section);
+      s += 0.5;
+    }
     if ((u.kind === "para" || u.kind === "item") && u.index === 0) s += 0.4;
     if (u.kind === "code" || u.kind === "table") s += 0.3;
     // Relevance multiplies: a salient sentence about something else should not beat an answer.
     s *= 1 + 0.6 * rel + 0.5 * headingRel;
+    // BM25 saturates; a sentence touching many of the question's distinct terms is likely its answer.
+    const distinct = stats ? stats.distinct[i]! : 0;
+    if (distinct > COVERAGE_FROM) s *= 1 + 0.25 * (distinct - COVERAGE_FROM);
     if (u.setting) s += 1.5;
     if (docs[i]!.length < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
     return s;

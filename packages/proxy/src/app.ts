@@ -31,6 +31,8 @@ export type ProxyApp = Hono<Env> & {
   readonly config: ResolvedOptions;
   /** Loads the pipeline and opens the store now instead of on the first request. */
   ready(): Promise<ProxyReady>;
+  /** Settles once the compression engine finished its start-up warm-up (at once when it has none). */
+  warm(): Promise<void>;
   /** Stops the compression engine and closes what the app opened (not a store passed in). */
   close(): Promise<void>;
 };
@@ -146,5 +148,8 @@ export function createProxyApp(options: ProxyAppOptions): ProxyApp {
     const m = matchRoute(c.req.method, c.req.path);
     return m ? dispatch(c, px, m) : passthrough(c, px);
   });
-  return Object.assign(app, { stats: px.stats, config: px.cfg, ready: px.ready, close: px.close });
+  const warm = async () => {
+    await px.engine.warm?.();
+  };
+  return Object.assign(app, { stats: px.stats, config: px.cfg, ready: px.ready, warm, close: px.close });
 }

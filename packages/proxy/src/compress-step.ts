@@ -19,6 +19,13 @@ export type ResultSummary = Pick<CompressResult, "tokensBefore" | "tokensAfter" 
 export interface CompressOutcome {
   /** The body to send when `changed`: the original text with the compressed units spliced in. */
   text?: string;
+  /**
+   * The same body as UTF-8 bytes, when it arrived as bytes from a worker: sent upstream as they are
+   * (`text` is then left out, and decoded only if a retrieve continuation needs it).
+   */
+  bytes?: Uint8Array;
+  /** The request's `model`, when the engine parsed the body (it was not parsed on the request's thread). */
+  model?: string;
   changed: boolean;
   /** The retrieve tool was added: the proxy must answer its calls. */
   injected: boolean;
@@ -72,7 +79,13 @@ export function injectOnly(route: RouteName, text: string, body: Obj, extra: Par
  * the body as it was (fail open) and says why. Only the compressed units and the added tool are new
  * text; every other byte of the request is the client's.
  */
-export async function compressRequest(route: RouteName, text: string, body: Obj, deps: CompressStepDeps): Promise<CompressOutcome> {
+export async function compressRequest(route: RouteName, text: string, body: Obj | undefined, deps: CompressStepDeps): Promise<CompressOutcome> {
+  if (body === undefined) {
+    const parsed = parseObject(text);
+    if (!parsed) return { changed: false, injected: false, skipped: "body is not a JSON object" };
+    const out = await compressRequest(route, text, parsed, deps);
+    return typeof parsed.model === "string" ? { ...out, model: parsed.model } : out;
+  }
   const { format, key } = ROUTES[route];
   const messages = body[key];
   if (!Array.isArray(messages)) return injectOnly(route, text, body, { skipped: `no ${key} array` });
@@ -98,6 +111,17 @@ export async function compressRequest(route: RouteName, text: string, body: Obj,
   };
   if (withTool === body) return { changed: false, injected: false, result: summary };
   return { text: spliceJson(text, body, withTool), changed: true, injected: withTool !== out, result: summary };
+}
+
+/** The body as a JSON object, or `undefined` (not JSON, or JSON but not an object). */
+export function parseObject(text: string): Obj | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+  } catch (e) {
+    if (e instanceof SyntaxError) return undefined; // not JSON: the upstream answers the client's 400
+    throw e;
+  }
 }
 
 /** Rejects after `ms`; the late result is ignored (the in-process engine cannot stop a running compressor). */

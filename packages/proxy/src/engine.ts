@@ -1,13 +1,16 @@
 import type { CompressOptions, CompressResult, Pipeline, Store } from "@headroom/core";
-import { compressRequest, injectOnly, withTimeout, type CompressOutcome, type RouteName } from "./compress-step.js";
+import { compressRequest, injectOnly, parseObject, withTimeout, type CompressOutcome, type RouteName } from "./compress-step.js";
 
 type Obj = Record<string, unknown>;
 
-/** A model request body in its three forms (each already at hand where the proxy reads a request). */
+/**
+ * A model request body: its bytes, their decoding and, when the request's thread parsed it, the parse.
+ * Large bodies are not parsed there: the engine parses them (in a worker, off the event loop).
+ */
 export interface RequestInput {
   raw: Uint8Array;
   text: string;
-  body: Obj;
+  body?: Obj;
 }
 
 /** One `/v1/compress` call: messages in, the pipeline's result out. */
@@ -25,12 +28,16 @@ export interface MessagesTask {
  * returned promise settles within `timeoutMs` whatever the compressor does.
  */
 export interface CompressionEngine {
-  /** Compresses a model request (`raw` its bytes, `text` their decoding, `body` the parse). Never rejects. */
+  /** Compresses a model request (`raw` its bytes, `text` their decoding, `body` the parse if made). Never rejects. */
   request(route: RouteName, input: RequestInput, timeoutMs: number): Promise<CompressOutcome>;
   /** Runs the pipeline on a messages array (`/v1/compress`). Rejects on failure or timeout. */
   messages(task: MessagesTask, timeoutMs: number): Promise<CompressResult>;
+  /** True when `request` runs off the request's thread: then large bodies are parsed there, not on it. */
+  readonly offThread?: boolean;
   /** Names of the compressors in use, when the engine knows them. */
   compressorNames?(): Promise<string[]>;
+  /** Settles once the engine finished its start-up warm-up (workers warm before they take jobs). */
+  warm?(): Promise<void>;
   /** Stops the engine's workers, if any. */
   close?(): Promise<void>;
 }
@@ -59,7 +66,7 @@ export function inProcessEngine(deps: () => Promise<EngineDeps>, settings: Engin
         const d = await deps();
         return await withTimeout(compressRequest(route, text, body, { ...d, ...settings }), timeoutMs);
       } catch (e) {
-        return injectOnly(route, text, body, { error: e instanceof Error ? e.message : String(e) });
+        return failOpen(route, text, body, e instanceof Error ? e.message : String(e));
       }
     },
     async messages(task, timeoutMs) {
@@ -67,6 +74,12 @@ export function inProcessEngine(deps: () => Promise<EngineDeps>, settings: Engin
       return withTimeout(pipeline.compress(task.messages, messagesOptions(task, store, settings)), timeoutMs);
     },
   };
+}
+
+/** The fail-open outcome: the body as it was, plus the retrieve tool when the conversation has markers. */
+export function failOpen(route: RouteName, text: string, body: Obj | undefined, error: string): CompressOutcome {
+  const parsed = body ?? parseObject(text);
+  return parsed ? injectOnly(route, text, parsed, { error }) : { changed: false, injected: false, error };
 }
 
 /** The pipeline options of a `/v1/compress` call. */

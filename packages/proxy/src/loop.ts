@@ -1,4 +1,4 @@
-import type { Store } from "@headroom/core";
+import { RETRIEVE_TOOL_NAME, type Store } from "@headroom/core";
 import { isObj, tryParse, type Dialect, type Obj } from "./dialects/types.js";
 import { answerRetrieveCalls, retrieveLimitText, type RetrieveCall } from "./retrieval.js";
 import { parseEvent, SseSplitter } from "./sse.js";
@@ -43,9 +43,13 @@ function withoutTools(format: string, body: Obj): Obj {
  * round returns the upstream bytes untouched; an upstream error during a continuation is returned as is.
  * A retrieve call past `maxRounds` gets the limit message and one last continuation without tools.
  */
-export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopContext): Promise<LoopReply> {
+export async function nonStreamingLoop(first: Response, sent: Obj | (() => Obj), ctx: LoopContext): Promise<LoopReply> {
   let resp = first;
   let text = await resp.text();
+  // No retrieve call can be in a reply that never names the tool: pass it on without parsing it.
+  if (!text.includes(RETRIEVE_TOOL_NAME)) return { status: resp.status, headers: resp.headers, body: text };
+  let body: Obj | undefined;
+  const current = () => (body ??= typeof sent === "function" ? sent() : sent);
   const rounds: Obj[] = [];
   for (let round = 0; ; round++) {
     const json = tryParse(text);
@@ -59,7 +63,7 @@ export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopCont
     const overLimit = round === ctx.maxRounds;
     const texts = await answers(calls, ctx, overLimit);
     ctx.onRound?.(calls);
-    body = ctx.dialect.continueBody(body, json, calls, texts);
+    body = ctx.dialect.continueBody(current(), json, calls, texts);
     if (overLimit) body = withoutTools(ctx.dialect.format, body);
     resp = await ctx.send(body);
     text = await resp.text();
@@ -74,7 +78,10 @@ export async function nonStreamingLoop(first: Response, body: Obj, ctx: LoopCont
  * events are released unchanged. An upstream reset is passed on as a broken stream; a client cancel
  * cancels the upstream read (and through `abort`, the upstream request).
  */
-export function streamingLoop(first: Response, body: Obj, ctx: LoopContext, abort: () => void): ReadableStream<Uint8Array> {
+export function streamingLoop(first: Response, sent: Obj | (() => Obj), ctx: LoopContext, abort: () => void): ReadableStream<Uint8Array> {
+  // The sent body is needed (and parsed) only for a continuation.
+  let body: Obj | undefined;
+  const current = () => (body ??= typeof sent === "function" ? sent() : sent);
   const session = ctx.dialect.streamSession();
   session.startRound();
   let reader = first.body!.getReader();
@@ -114,7 +121,7 @@ export function streamingLoop(first: Response, body: Obj, ctx: LoopContext, abor
         try {
           const texts = await answers(outcome.calls, ctx, overLimit);
           ctx.onRound?.(outcome.calls);
-          body = outcome.continueBody(body, texts);
+          body = outcome.continueBody(current(), texts);
           if (overLimit) body = withoutTools(ctx.dialect.format, body);
           next = await ctx.send(body);
         } catch (e) {

@@ -1,4 +1,4 @@
-import type { Compressor, Hook, Pipeline, Store } from "@headroom/core";
+import type { AnyCompressor, AnyHook, Pipeline, Store } from "@headroom/core";
 import type { CompressionEngine } from "./engine.js";
 
 /** Default port: the same one the reference Python proxy uses, so client docs carry over. */
@@ -72,9 +72,9 @@ export interface ProxyOptions extends ProxyAppOptions {
   /** SQLite file for the default store (`@headroom/ccr/node`). */
   storePath?: string;
   /** Extra compressors registered in the default router (ignored when `pipeline` is given). */
-  compressors?: Compressor[];
+  compressors?: AnyCompressor[];
   /** Hooks for the default router (ignored when `pipeline` is given). */
-  hooks?: Hook[];
+  hooks?: AnyHook[];
   /** Where plugin discovery starts (directories whose node_modules are searched). Default: cwd. */
   pluginsFrom?: string | string[];
   /**
@@ -89,6 +89,19 @@ export interface ProxyOptions extends ProxyAppOptions {
    * the export is called with `options` (structured-cloneable) and returns a `Pipeline` (or a promise).
    */
   pipelineModule?: { url: string | URL; exportName?: string; options?: unknown };
+  /**
+   * Start-up warm-up (`warmUp` of `@headroom/router`): one small compression per common kind, so the
+   * first request pays no grammar loading or JIT. Each worker warms before it takes jobs (the server
+   * listens and answers `/health` meanwhile); without workers the warm-up runs before listening.
+   * Default 1500 (ms of warm-up at most); `0` turns it off.
+   */
+  warmUpMs?: number;
+  /**
+   * Scheduling niceness of the compression worker threads (Linux), default 10: the main thread (health
+   * checks, bypassed and streaming requests) wins every core it needs, and workers take the rest. `0`
+   * leaves them at the process's priority.
+   */
+  workerNice?: number;
 }
 /** Options after defaults and environment variables were applied. */
 export interface ResolvedOptions {

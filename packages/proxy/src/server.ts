@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import type { Pipeline, Store } from "@headroom/core";
 import { openStore } from "@headroom/ccr/node";
+import { warmUp } from "@headroom/router";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createProxyApp, type ProxyApp } from "./app.js";
@@ -26,6 +27,12 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** Default niceness of compression workers: see `ProxyOptions.workerNice`. */
+export const DEFAULT_WORKER_NICE = 5;
+
+/** Default start-up warm-up budget (ms): see `ProxyOptions.warmUpMs`. */
+export const DEFAULT_WARM_UP_MS = 1500;
+
 /** A module-built pipeline can go to workers; objects (a pipeline, compressors, hooks) cannot. */
 function poolSize(o: ProxyOptions): number {
   const canCross = o.pipelineModule !== undefined || (!o.pipeline && !o.compressors && !o.hooks);
@@ -44,6 +51,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
   const store: Store | (() => Store | Promise<Store>) = options.store ?? (() => (owned = openStore(options.storePath ?? (env.HEADROOM_STORE || undefined))));
   const pluginsFrom = options.pluginsFrom ?? process.cwd();
   const size = poolSize(options);
+  const warmUpMs = Math.max(0, options.warmUpMs ?? DEFAULT_WARM_UP_MS);
   let engine: WorkerPool | undefined;
   if (size > 0) {
     const mod = options.pipelineModule;
@@ -55,12 +63,21 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
         options: mod ? mod.options : { pluginsFrom },
         ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}),
         ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}),
+        warmUpMs,
+        nice: options.workerNice ?? DEFAULT_WORKER_NICE,
       },
       store: async () => (typeof store === "function" ? store() : store),
       ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),
     });
   }
-  const pipeline: Pipeline | (() => Pipeline | Promise<Pipeline>) = options.pipeline ?? (() => defaultWithExtras(options, pluginsFrom));
+  // In-process, the warm-up would hold the event loop: it runs inside `ready()`, before the server listens.
+  const pipeline: Pipeline | (() => Pipeline | Promise<Pipeline>) =
+    options.pipeline ??
+    (async () => {
+      const p = await defaultWithExtras(options, pluginsFrom);
+      if (warmUpMs) await warmUp(p, { budgetMs: warmUpMs });
+      return p;
+    });
   const app = createProxyApp({ ...options, env, store, fetch: options.fetch ?? nodeFetch, ...(engine ? { engine } : { pipeline }) });
   const close = app.close;
   return Object.assign(app, {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "@headroom/ccr";
 import { findMarkerHashes } from "@headroom/core";
@@ -24,6 +25,8 @@ describe("compression in worker threads", () => {
       workers: 1,
       compressionTimeoutMs: 400,
       pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { busyMs: 10_000 } },
+      // The warm-up would spin too: these tests are about a job that does.
+      warmUpMs: 0,
     });
   });
   afterAll(() => busy.close());
@@ -90,5 +93,59 @@ describe("worker results", () => {
     expect(await store.get(hash)).toBe(chatRequest().messages[2]!.content);
     const back = (await (await fetch(`${p.url}/v1/retrieve/${hash}`)).json()) as { original_content: string };
     expect(back.original_content).toBe(chatRequest().messages[2]!.content);
+  });
+});
+
+describe("start-up warm-up", () => {
+  it("listens and answers /health at once; workers warm before their first job, into no real store", async () => {
+    const puts: string[] = [];
+    const inner = new MemoryStore();
+    const store = { get: (k: string) => inner.get(k), has: (k: string) => inner.has(k), delete: (k: string) => inner.delete(k), put: (k: string, v: string) => {
+        puts.push(k);
+        return inner.put(k, v);
+      },
+    };
+    const p = await startProxy({ port: 0, openaiBaseUrl: mock.url, anthropicBaseUrl: mock.url, store, workers: 1, warmUpMs: 1500, pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" } });
+    try {
+      const health = await fetch(`${p.url}/health`);
+      expect(health.status).toBe(200);
+      await p.app.warm();
+      expect(puts).toEqual([]); // the warm-up's originals went nowhere
+      mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+      const r = await post(p, JSON.stringify(chatRequest()));
+      await r.arrayBuffer();
+      expect(r.headers.get("x-headroom-compression")).toBe("applied");
+      expect(puts).toHaveLength(1);
+      // A large body that is not JSON is parsed in the worker only, and forwarded byte for byte.
+      const notJson = `not json ${"x".repeat(40_000)}`;
+      const bad = await post(p, notJson);
+      await bad.arrayBuffer();
+      expect(bad.headers.get("x-headroom-compression")).toBe("skipped");
+      expect(mock.requests.at(-1)!.raw.toString()).toBe(notJson);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+/** Niceness of every thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync("/proc/self/task").map((t) => {
+    const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
+describe.runIf(process.platform === "linux")("worker priority", () => {
+  it("compression workers run niced, so the main thread wins the cores it needs", async () => {
+    const p = await startProxy({ port: 0, openaiBaseUrl: mock.url, anthropicBaseUrl: mock.url, store: new MemoryStore(), workers: 1, warmUpMs: 0, workerNice: 7, pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" } });
+    try {
+      await p.app.warm();
+      const nices = threadNices();
+      expect(nices.filter((n) => n === 7).length).toBeGreaterThanOrEqual(1);
+      expect(nices[0]).toBe(0); // the main thread keeps its priority
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { CompressResult, Store } from "@headroom/core";
-import { injectOnly, type CompressOutcome, type RouteName } from "./compress-step.js";
-import type { CompressionEngine, MessagesTask, RequestInput } from "./engine.js";
+import type { CompressOutcome, RouteName } from "./compress-step.js";
+import { failOpen, type CompressionEngine, type MessagesTask, type RequestInput } from "./engine.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
 
 type Obj = Record<string, unknown>;
@@ -31,7 +31,9 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: Promise<string[]>;
-  /** The pipeline is built: jobs go only to ready workers, so a cold start never eats a job's budget. */
+  /** Settles once the worker warmed up (or right after `ready` without a warm-up). */
+  warm: Promise<void>;
+  /** Built and warmed: jobs go only to such workers, so a cold start never eats a job's budget. */
   isReady: boolean;
   job?: Job;
 }
@@ -52,6 +54,8 @@ export class WorkerPool implements CompressionEngine {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  /** Requests run in workers: large bodies are parsed there too. */
+  readonly offThread = true;
 
   constructor(private readonly o: WorkerPoolOptions) {
     if (!(o.size >= 1)) throw new RangeError("worker pool size must be ≥ 1");
@@ -68,13 +72,19 @@ export class WorkerPool implements CompressionEngine {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
+  /** Resolves once every worker finished its warm-up and takes jobs. */
+  async warm(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.warm));
+  }
+
   async request(route: RouteName, { raw, text, body }: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
     // One copy, moved to the worker: the caller keeps `raw` to forward if compression fails open.
     const reply = await this.submit({ kind: "request", route, body: raw.slice() }, timeoutMs);
-    if (reply instanceof Error) return injectOnly(route, text, body, { error: reply.message });
-    if (!("ok" in reply) || !reply.ok) return injectOnly(route, text, body, { error: "error" in reply ? reply.error : "worker failed" });
+    if (reply instanceof Error) return failOpen(route, text, body, reply.message);
+    if (!("ok" in reply) || !reply.ok) return failOpen(route, text, body, "error" in reply ? reply.error : "worker failed");
     const outcome: CompressOutcome = { changed: false, injected: false, ...reply.outcome };
-    if (reply.body) outcome.text = new TextDecoder().decode(reply.body);
+    // The new body stays bytes: it goes upstream as is (decoded only if a retrieve continuation needs it).
+    if (reply.body) outcome.bytes = reply.body;
     return outcome;
   }
 
@@ -131,16 +141,22 @@ export class WorkerPool implements CompressionEngine {
     const worker = new Worker(WORKER_URL, { workerData: this.o.init });
     let readyResolve!: (names: string[]) => void;
     let readyReject!: (e: Error) => void;
-    const slot: Slot = { worker, isReady: false, ready: new Promise((res, rej) => ((readyResolve = res), (readyReject = rej))) };
-    slot.ready.catch(() => undefined); // reported through onProblem; jobs on this worker fail open
+    let warmResolve!: () => void;
+    const ready = new Promise<string[]>((res, rej) => ((readyResolve = res), (readyReject = rej)));
+    const slot: Slot = { worker, isReady: false, ready, warm: new Promise<void>((res) => (warmResolve = res)) };
+    slot.ready.catch(() => warmResolve()); // reported through onProblem; jobs on this worker fail open
     worker.unref();
     worker.on("message", (m: WorkerReply) => {
+      if ("warm" in m) {
+        if (m.errors.length) this.o.onProblem?.(`compression worker warm-up: ${m.errors.join("; ")}`);
+        slot.isReady = true;
+        warmResolve();
+        this.pump();
+        return;
+      }
       if ("ready" in m) {
-        if (m.ready) {
-          slot.isReady = true;
-          readyResolve(m.compressors);
-          this.pump();
-        } else {
+        if (m.ready) readyResolve(m.compressors);
+        else {
           this.o.onProblem?.(`compression worker failed to start: ${m.error}`);
           readyReject(new Error(m.error));
         }

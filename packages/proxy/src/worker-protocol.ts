@@ -10,6 +10,10 @@ export interface WorkerInit {
   options: unknown;
   minTokens?: number;
   excludeTools?: string[];
+  /** Warm-up budget in ms before the worker takes jobs (`0`: none). */
+  warmUpMs?: number;
+  /** Niceness of the worker thread (Linux; `0` leaves it as it is). */
+  nice?: number;
 }
 
 /** One job: a model request (body bytes moved in) or a `/v1/compress` call. */
@@ -25,4 +29,5 @@ export type WorkerReply =
   | { id: number; ok: true; outcome?: Omit<CompressOutcome, "text">; body?: Uint8Array; result?: unknown; puts: StoredOriginal[] }
   | { id: number; ok: false; error: string; puts: StoredOriginal[] }
   | { id: -1; ready: true; compressors: string[] }
-  | { id: -1; ready: false; error: string };
+  | { id: -1; ready: false; error: string }
+  | { id: -1; warm: true; ms: number; errors: string[] };

@@ -1,7 +1,10 @@
 // The worker thread of the compression pool: builds its own pipeline from a module, compresses what
 // the main thread sends, and hands back the new body and the originals to store.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Pipeline, Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
+import { warmUp } from "@headroom/router";
 import { compressRequest } from "./compress-step.js";
 import { messagesOptions } from "./engine.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
@@ -47,7 +50,7 @@ async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
       return post({ id: t.id, ok: true, result, puts: store.puts });
     }
     const text = decoder.decode(t.body);
-    const outcome = await compressRequest(t.route, text, JSON.parse(text) as Record<string, unknown>, { pipeline, store, ...settings });
+    const outcome = await compressRequest(t.route, text, undefined, { pipeline, store, ...settings });
     const { text: out, ...rest } = outcome;
     const body = out !== undefined ? encoder.encode(out) : undefined;
     post({ id: t.id, ok: true, outcome: rest, ...(body ? { body } : {}), puts: store.puts }, body ? [body.buffer as ArrayBuffer] : []);
@@ -56,15 +59,38 @@ async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
   }
 }
 
+/**
+ * Lowers this thread's scheduling priority (Linux: `/proc/thread-self` names the thread, and
+ * `setpriority` on a thread id affects that thread alone). With as many workers as cores, compression
+ * would otherwise compete with the main thread for every core, and bypassed requests, `/health` and
+ * streams would queue behind it in the kernel; niced workers yield to the main thread and still use
+ * every idle cycle. Returns why it could not (other systems, no permission), or `undefined`.
+ */
+function lowerPriority(nice: number): string | undefined {
+  if (!nice || process.platform !== "linux") return undefined;
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (!Number.isInteger(tid) || tid <= 0) return "no thread id";
+    setPriority(tid, nice);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** Builds the pipeline, then serves jobs (a function: the CJS build has no top-level await). */
 async function main(): Promise<void> {
+  const niceProblem = lowerPriority(init.nice ?? 0);
   try {
     const mod = (await import(init.url)) as Record<string, unknown>;
     const make = mod[init.exportName];
     if (typeof make !== "function") throw new Error(`${init.url} has no function export "${init.exportName}"`);
     const pipeline = (await (make as (o: unknown) => Pipeline | Promise<Pipeline>)(init.options)) as Pipeline;
-    port.on("message", (t: WorkerTask) => void run(pipeline, t));
     post({ id: -1, ready: true, compressors: pipeline.compressors.map((c) => c.name) });
+    // Warm before taking jobs (the pool sends none until `warm`): the first request pays no cold start.
+    const w = init.warmUpMs ? await warmUp(pipeline, { budgetMs: init.warmUpMs }) : { ms: 0, errors: [] };
+    port.on("message", (t: WorkerTask) => void run(pipeline, t));
+    post({ id: -1, warm: true, ms: w.ms, errors: niceProblem ? [`could not lower the worker's priority: ${niceProblem}`, ...w.errors] : w.errors });
   } catch (e) {
     post({ id: -1, ready: false, error: e instanceof Error ? e.message : String(e) });
   }

@@ -1,4 +1,5 @@
 import type { ContentKind, Detection, UnitHints } from "@headroom/core";
+import { kindFromFileName, languageFromFileName } from "@headroom/text";
 
 /** A run of lines of one kind inside a mixed text. */
 export interface Section {
@@ -7,21 +8,7 @@ export interface Section {
   language?: string;
 }
 
-const EXT_LANG: Record<string, string> = {
-  py: "python", pyi: "python", js: "javascript", mjs: "javascript", cjs: "javascript", jsx: "javascript",
-  ts: "typescript", mts: "typescript", cts: "typescript", tsx: "tsx", go: "go", rs: "rust", java: "java",
-  c: "c", h: "c", cc: "cpp", cpp: "cpp", cxx: "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp",
-};
-const EXT_KIND: Record<string, ContentKind> = {
-  json: "json", jsonl: "json", ndjson: "json", log: "log", diff: "diff", patch: "diff", html: "html", htm: "html",
-  csv: "tabular", tsv: "tabular", md: "prose", rst: "prose", txt: "prose",
-};
-
-/** Language of a file name by its extension. */
-export function languageFromFileName(name: string | undefined): string | undefined {
-  const ext = name?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
-  return ext ? EXT_LANG[ext] : undefined;
-}
+// The extension tables (languages for code hints, kinds for data/markup files) are @headroom/text's.
 
 // --- line classifiers -------------------------------------------------------------------------
 
@@ -246,7 +233,7 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const lines = sample(all).filter((l) => l.trim().length > 0);
   if (!lines.length) return { kind: "text", confidence: 1 };
   const hintLang = languageFromFileName(hints?.fileName);
-  const hintExt = hints?.fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  const hintKind = kindFromFileName(hints?.fileName) as ContentKind | undefined;
 
   if (isJson(text)) return { kind: "json", confidence: 1 };
   const jsonl = jsonLineRecords(lines);
@@ -285,7 +272,7 @@ export function detect(text: string, hints?: UnitHints): Detection {
   if (markdown >= 0.3 && prose >= 0.2) return { kind: "prose", confidence: Math.min(1, prose + markdown) };
   if (lang && score >= 0.35 && score > prose * 0.8) return { kind: "code", language: lang, confidence: Math.min(1, score + 0.2) };
 
-  if (hintExt && EXT_KIND[hintExt]) return { kind: EXT_KIND[hintExt]!, confidence: 0.7 };
+  if (hintKind) return { kind: hintKind, confidence: 0.7 };
   if (log >= 0.25) {
     const sections = splitSections(text);
     if (new Set(sections.map((s) => s.kind)).size > 1) return { kind: "mixed", confidence: 0.6 };

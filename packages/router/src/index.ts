@@ -8,6 +8,8 @@ export { detect, splitSections } from "./detect.js";
 export type { Section } from "./detect.js";
 export { Registry } from "./registry.js";
 export type { PluginFactory, PluginModule, RegistryEntry } from "./registry.js";
+export { warmUp } from "./warmup.js";
+export type { WarmUpReport } from "./warmup.js";
 
 /** Options of `createRouter`: a registry (or compressors) plus any `compress()` defaults. */
 export interface RouterOptions extends CompressOptions {

@@ -1,4 +1,4 @@
-import { SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
+import { SPECIFICATION_VERSION_V2, type CompressorV2 } from "@headroom/core";
 
 /**
  * Lossless JSON minification: pretty-printed JSON becomes compact JSON with the same value. JSON lines
@@ -7,9 +7,9 @@ import { SPECIFICATION_VERSION, type Compressor } from "@headroom/core";
  * Numbers keep their source spelling (re-serialising would turn 1.0 into 1 or round big integers), so
  * this rewrites whitespace only.
  */
-export function createJsonMinifier(): Compressor {
+export function createJsonMinifier(): CompressorV2 {
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: SPECIFICATION_VERSION_V2,
     name: "json-minify",
     kinds: ["json"],
     priority: -100,

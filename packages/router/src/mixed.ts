@@ -1,13 +1,13 @@
-import { SPECIFICATION_VERSION, type Compressor, type StoredOriginal } from "@headroom/core";
+import { SPECIFICATION_VERSION_V2, type CompressorV2, type StoredOriginalV2 } from "@headroom/core";
 import { splitSections } from "./detect.js";
 
 /**
  * Handles `mixed` texts section by section: each section goes to the best installed compressor for its
  * own kind (through the pipeline's delegate), and sections nobody compresses stay verbatim.
  */
-export function createMixedCompressor(): Compressor {
+export function createMixedCompressor(): CompressorV2 {
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: SPECIFICATION_VERSION_V2,
     name: "mixed",
     kinds: ["mixed"],
     async compress(unit, ctx) {
@@ -17,7 +17,7 @@ export function createMixedCompressor(): Compressor {
       let text = "";
       let lossless = true;
       let changed = false;
-      const originals: StoredOriginal[] = [];
+      const originals: StoredOriginalV2[] = [];
       const transforms: string[] = [];
       for (const s of sections) {
         const r = await ctx.delegate(s.text, { kind: s.kind, confidence: 0.8, ...(s.language ? { language: s.language } : {}) });

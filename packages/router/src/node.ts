@@ -136,6 +136,27 @@ function coreFrom(dir: string): string | undefined {
   }
 }
 
+/**
+ * Where this router's CommonJS @headroom/core would be, when this router runs as ESM: if a plugin made
+ * Node load it, the process holds two copies of core (two module graphs: separate key memo, separate
+ * `instanceof`, twice the load time). `undefined` when the router itself is CommonJS or core is not found.
+ */
+function cjsCoreEntry(): string | undefined {
+  if (MODULE_SYSTEM !== "import") return undefined;
+  try {
+    return createRequire(join(ROUTER_DIR, "package.json")).resolve("@headroom/core");
+  } catch (e) {
+    if (!unreadable(e)) throw e;
+    return undefined;
+  }
+}
+
+/** True when Node has loaded the CommonJS build of core beside this ESM router. */
+export function loadsSecondCore(): boolean {
+  const entry = cjsCoreEntry();
+  return entry !== undefined && entry.endsWith(".cjs") && createRequire(import.meta.url).cache[entry] !== undefined;
+}
+
 const defaultWarn = (m: string) => process.emitWarning(m, { code: "HEADROOM_DISCOVERY" });
 
 /** Loads every plugin `findPlugins` finds into a registry. Failures are returned, not thrown. */
@@ -154,6 +175,7 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<{ 
   if (!found.length)
     warn(`no Headroom compressor plugins found in node_modules above ${roots.map((r) => resolve(r)).join(" or ")}: install some (npm i @headroom/smart-crusher @headroom/log …) or register compressors explicitly`);
   const ownCore = coreFrom(ROUTER_DIR);
+  let secondCore = loadsSecondCore();
   for (const p of found) {
     try {
       const mod = await loadPlugin(p, system);
@@ -167,6 +189,10 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<{ 
         warn(`${p.name} declares kinds [${p.kinds.join(", ")}] in package.json#headroom.kinds but its compressors handle [${handled.join(", ")}]`);
       const theirs = coreFrom(p.dir);
       if (ownCore && theirs && theirs !== ownCore) warn(`${p.name} loads a second copy of @headroom/core (${theirs}, the router uses ${ownCore}): dedupe your install`);
+      else if (!secondCore && loadsSecondCore()) {
+        secondCore = true;
+        warn(`${p.name} made Node load the CommonJS build of @headroom/core beside the ESM one this router uses: load the plugin's ESM build (its exports "import" condition)`);
+      }
     } catch (e) {
       errors.push({ name: p.name, message: e instanceof Error ? e.message : String(e) });
     }

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SPECIFICATION_VERSION, type Compressor, type CompressorV2 } from "@headroom/core";
-import { checkCompressor } from "@headroom/core/testing";
+import { SPECIFICATION_VERSION, type CompressorV1 as Compressor, type CompressorV2 } from "@headroom/core";
+import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import { createRouter, detect, Registry, splitSections } from "./index.js";
 import { createJsonMinifier, stripJsonWhitespace } from "./json-minify.js";
 import { discoverPlugins, findPlugins } from "./node.js";
@@ -68,8 +68,8 @@ describe.skipIf(!haveCorpus)("detect (corpus samples of every kind)", () => {
 describe("json-minify", () => {
   it("is lossless and keeps number spellings", async () => {
     const text = '{\n  "a": 1.0,\n  "big": 12345678901234567890,\n  "s": "with  spaces\\n and \\"quotes\\""\n}';
-    const r = await createJsonMinifier().compress({ id: "u", text, role: "tool", messageIndex: 0 }, {} as never);
-    expect(r!.text).toBe('{"a":1.0,"big":12345678901234567890,"s":"with  spaces\\n and \\"quotes\\""}');
+    const r = await createJsonMinifier().compress(createUnit(text), createMockContext());
+    expect(r && "text" in r ? r.text : r).toBe('{"a":1.0,"big":12345678901234567890,"s":"with  spaces\\n and \\"quotes\\""}');
     fc.assert(fc.property(fc.jsonValue(), (v) => {
       const pretty = JSON.stringify(v, null, 2);
       expect(JSON.parse(stripJsonWhitespace(pretty))).toEqual(JSON.parse(pretty));

@@ -3,10 +3,10 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, keepShare, queryTerms, relevance, SEARCH_CEILING } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
-import { isDataPath, isTestPath, rankMatches, words } from "./rank.js";
+import { rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 
 export interface SearchCompressOptions {
@@ -52,6 +52,8 @@ export interface PreparedSearch {
   features: Map<SearchLine, LineFeatures>;
   /** Per group, its lines that define the searched symbol. */
   defs: GreedyGroup[];
+  /** Weighed length of each line plus its newline (selection's price of a line), known up front. */
+  costs: Map<SearchLine, number>;
   /** Weighed length of the whole input. */
   weight: number;
   /** Weighed length of the closing list when it names every file. */
@@ -91,6 +93,9 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   if (matches < 2) return null;
 
   const all = groups.flatMap((g) => g.matches);
+  // Each line's words, split once for ranking and for likeness.
+  const wordsOf = new Map(all.map((m) => [m, words(m.text ?? "")]));
+  const textWords = (m: SearchLine) => wordsOf.get(m) ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
@@ -99,26 +104,45 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     groups,
     loose,
     matches,
-    score: withExactTerms(rankMatches(all, query, symbol), all, query, toolArgs),
-    features: lineFeatures(all, new Set(symbol ? words(symbol) : [])),
+    score: withExactTerms(rankMatches(all, query, symbol, textWords), all, query, toolArgs),
+    features: lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords),
     defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
-    weight: lines.reduce((n, l) => n + weigh(l.raw) + 1, 0),
+    weight: lines.reduce((n, l) => n + costOf(l), 0),
+    costs: new Map(lines.map((l) => [l, costOf(l)])),
     listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
   };
 }
 
 /**
  * Adds the weight of exact tokens of the question and the tool call (an identifier, a path, a number)
- * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score, and
- * the searched pattern itself, being in every line, weighs nothing.
+ * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score.
+ * An identifier counts only where it stands whole: a search for `X` also finds `X_FILE`, and a question
+ * naming both must not find `X` in every line (it would weigh nothing) while `X_FILE` weighs a lot. Terms
+ * in up to 80% of lines still weigh a little (log(1 + n/df)), since the pattern itself usually is one.
  */
 function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query?: string, toolArgs?: string): Map<SearchLine, number> {
   const t = queryTerms(query, toolArgs);
   if (!t.exact.length) return score;
-  const rel = relevance({ exact: t.exact, words: [] }, all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}`), { exactWeight: 1 });
+  const exact = t.exact.map((e) => (IDENT.test(e) ? ` ${e} ` : e));
+  const docs = all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`);
+  const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
-  all.forEach((m, i) => score.set(m, (score.get(m) ?? 0) + rel.score(i)));
+  all.forEach((m, i) => {
+    score.set(m, (score.get(m) ?? 0) + rel.score(i));
+  });
   return score;
+}
+
+const IDENT = /^\w+$/;
+const EXACT_MAX_SHARE = 0.8;
+
+/**
+ * The identifiers of a text, each padded by spaces, so that ` X ` finds `X` only where it stands whole
+ * (`$X`, `"X"` and `X:` count as whole; `X_FILE` does not).
+ */
+export function identifiers(text: string): string {
+  const ids = text.match(/\w+/g);
+  return ids ? ` \u0000 ${ids.join("  ")} ` : "";
 }
 
 /** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
@@ -134,12 +158,14 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   const { lines } = parsed;
   const keep = new Set<SearchLine>();
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
-  const cost = (l: SearchLine) => weigh(l.raw) + 1;
+  const cost = (l: SearchLine) => p.costs.get(l) ?? costOf(l);
   // The budget covers the whole output: marker, notes and kept lines.
-  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias, ceiling: SEARCH_CEILING });
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias });
   const budget = Math.max(600, p.weight * share);
-  // Marker line, plus every file named once in the closing list of files with hidden matches.
-  let used = 90 + p.listWeight;
+  // Marker line, plus every file named once in the closing list of files with hidden matches (rolled up
+  // into directories when naming every file would take more than its share).
+  const listCap = budget * LIST_SHARE;
+  let used = 90 + Math.min(p.listWeight, listCap);
   const shownFiles = new Set<string>();
   // Matches of each file not yet kept: the note goes away with the last of them.
   const hiddenIn = new Map(groups.map((g) => [g.path, g.matches.length]));
@@ -173,7 +199,8 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   spendGreedy(groups, score, features, keep, price, () => budget - used, add);
   // Context lines right after a kept match often carry the rest of a multi-line statement.
   for (const g of groups)
-    for (let i = 0; i + 1 < g.lines.length; i++) if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
+    for (let i = 0; i + 1 < g.lines.length; i++)
+      if (keep.has(g.lines[i]!) && g.lines[i + 1]!.kind === "context" && g.lines[i + 1]!.line === g.lines[i]!.line! + 1) add(g.lines[i + 1]);
 
   const keptMatches = groups.reduce((n, g) => n + g.matches.filter((l) => keep.has(l)).length, 0);
   if (keptMatches === matches && !lines.some((l) => l.kind === "context" && !keep.has(l))) return null;
@@ -202,7 +229,7 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
     // The note follows the file's own lines, so its base name is unambiguous and far cheaper than the path.
     if (droppedMatches > 0) out.push(`[+${droppedMatches} more match${droppedMatches === 1 ? "" : "es"} in ${baseName(g.path)}]`);
   }
-  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${listFiles(hidden)}]`);
+  if (hidden.length) out.push(`[${hidden.length} more file${hidden.length === 1 ? "" : "s"} with matches: ${listFiles(hidden, listCap)}]`);
   // Lines that are not search results (messages, notices, anything unparsable) are never dropped.
   const extra = loose.map((l) => l.raw);
   return { text: [...extra, ...out].join("\n"), matches, files: groups.length, keptMatches };
@@ -220,16 +247,41 @@ function baseName(path: string): string {
 
 /**
  * Files with their match counts, `a/b.c (3)`; files of one directory share it, brace-expansion style
- * (`src/{a.c (3), b.c (1)}`), since deep repeated directories are most of the list's tokens.
+ * (`src/{a.c (3), b.c (1)}`), since deep repeated directories are most of the list's tokens. When that
+ * is longer than `maxWeight`, directories are rolled up (`src/ (37 files, 412 matches)`), from the
+ * deepest level up, until the list fits: a huge output still says where its matches are.
  */
-export function listFiles(files: readonly { path: string; n: number }[]): string {
+export function listFiles(files: readonly { path: string; n: number }[], maxWeight = Infinity): string {
+  const full = braceList(files);
+  if (weigh(full) <= maxWeight) return full;
+  // Sizes of every roll-up level from one pass (a group's entry costs about its key plus its counts),
+  // so that only the chosen level is rendered.
+  const dirs = files.map((f) => dirParts(f.path));
+  const depth = dirs.reduce((d, p) => Math.max(d, p.length), 0);
+  for (let d = depth - 1; d > 0; d--) {
+    const keys = new Map<string, number>();
+    dirs.forEach((p, i) => {
+      const key = p.length >= d ? p.slice(0, d).join("/") : files[i]!.path;
+      if (!keys.has(key)) keys.set(key, key.length + ROLLED_ENTRY);
+    });
+    let size = 0;
+    for (const v of keys.values()) size += v;
+    if (size <= maxWeight) return rollUp(files, d);
+  }
+  return rollUp(files, 0);
+}
+
+/** Weighed length of a rolled-up entry beside its key: `/ (37 files, 412 matches), `. */
+const ROLLED_ENTRY = 26;
+
+function braceList(files: readonly { path: string; n: number }[]): string {
   const dirs = new Map<string, { name: string; n: number }[]>();
   for (const f of files) {
     const base = baseName(f.path);
     const dir = f.path.slice(0, f.path.length - base.length);
-    let list = dirs.get(dir);
-    if (!list) dirs.set(dir, (list = []));
-    list.push({ name: base, n: f.n });
+    const list = dirs.get(dir);
+    if (list) list.push({ name: base, n: f.n });
+    else dirs.set(dir, [{ name: base, n: f.n }]);
   }
   const parts: string[] = [];
   for (const [dir, list] of dirs) {
@@ -239,8 +291,35 @@ export function listFiles(files: readonly { path: string; n: number }[]): string
   return parts.join(", ");
 }
 
+/** Directory segments of a path (`a/b/c.go` → `a`, `b`). */
+function dirParts(path: string): string[] {
+  return path.split(/[\\/]/).slice(0, -1);
+}
+
+/** Files grouped by their first `depth` directories, in order of first appearance. */
+function rollUp(files: readonly { path: string; n: number }[], depth: number): string {
+  const groups = new Map<string, { files: number; n: number; path: string }>();
+  for (const f of files) {
+    const dirs = dirParts(f.path);
+    const key = depth === 0 ? "" : dirs.length >= depth ? dirs.slice(0, depth).join("/") + "/" : f.path;
+    const g = groups.get(key);
+    if (g) {
+      g.files++;
+      g.n += f.n;
+    } else groups.set(key, { files: 1, n: f.n, path: f.path });
+  }
+  const parts: string[] = [];
+  for (const [key, g] of groups) parts.push(g.files === 1 ? `${g.path} (${g.n})` : `${key || "all"} (${g.files} files, ${g.n} matches)`);
+  return parts.join(", ");
+}
+
+/** Weighed length of a line and its newline. */
+function costOf(l: SearchLine): number {
+  return weigh(l.raw) + 1;
+}
+
 /** Length with every run of spaces or tabs counted once (tokenizers encode a run as one token). */
-function weigh(s: string): number {
+export function weigh(s: string): number {
   let n = s.length;
   for (const m of s.match(/[ \t]{2,}/g) ?? []) n -= m.length - 1;
   return n;
@@ -248,6 +327,8 @@ function weigh(s: string): number {
 
 /** Extra cost of showing a file: its note line, minus its entry in the list of hidden files. */
 const NOTE = 22;
+/** Largest share of the budget the closing list of files may take before it is rolled up. */
+const LIST_SHARE = 0.25;
 /** Share of the budget definitions may take before other lines compete. */
 const DEF_SHARE = 0.6;
 

@@ -5,10 +5,10 @@ import { parseSearch } from "./parse.js";
 
 describe("definitions beyond the nine languages", () => {
   it.each([
-    ["  val readTimeout: Int by option(\"--read-timeout\")"],
+    ['  val readTimeout: Int by option("--read-timeout")'],
     ["  internal var readTimeout = 10_000"],
     ["  fun readTimeoutMillis(): Int"],
-    ["\tReadOnly            bool       `json:\"readOnly\" yaml:\"readOnly\"`"],
+    ['\tReadOnly            bool       `json:"readOnly" yaml:"readOnly"`'],
     ["  def read_timeout"],
     ["public function readTimeout($x)"],
   ])("%s is a definition", (line) => {
@@ -39,7 +39,9 @@ describe("ranking", () => {
 
 describe("--heading output", () => {
   it("counts each kept file's path line in the budget", () => {
-    const groups = Array.from({ length: 40 }, (_, f) => [`some/rather/long/directory/path/file${f}.kt`, ...Array.from({ length: 4 }, (_, k) => `${k * 10 + 1}:    x.readTimeout(${k})`)].join("\n"));
+    const groups = Array.from({ length: 200 }, (_, f) =>
+      [`some/rather/long/directory/path/file${f}.kt`, ...Array.from({ length: 4 }, (_, k) => `${k * 10 + 1}:    x.readTimeout(${k})`)].join("\n"),
+    );
     const text = groups.join("\n\n") + "\n";
     const r = compressSearch(text, true, {})!;
     expect(r.text.length).toBeLessThan(text.length * 0.45);

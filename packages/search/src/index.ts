@@ -2,16 +2,18 @@
  * @headroom/search — compresses grep/ripgrep output: grouped by file, definitions over usages,
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
-import { markWhole, SPECIFICATION_VERSION, type Compressor, type CompressorResult } from "@headroom/core";
-import { estimateTokens, keepShare, SEARCH_CEILING } from "@headroom/text";
-import { prepareSearch, selectSearch, type LossySearch, type SearchCompressOptions } from "./compress.js";
+import { ccrKey, marker, SPECIFICATION_VERSION_V2, type CompressOutcomeV2, type CompressorResultV2, type CompressorV2 } from "@headroom/core";
+import { estimateTokens, keepShare } from "@headroom/text";
+import { prepareSearch, selectSearch, weigh, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
+import { searchDetector } from "./detect.js";
 
 export { compressSearchLossy, type SearchCompressOptions, type LossySearch } from "./compress.js";
 export { parseSearch, type ParsedSearch, type SearchLine, type SearchLineKind } from "./parse.js";
-export { definesSymbol, isDefinition, isTestCase, inferSymbol, queryTerms, relevance } from "./score.js";
+export { definesSymbol, isDefinition, isTestCase, inferSymbol } from "./score.js";
 export { toHeading, fromHeading } from "./lossless.js";
+export { searchDetector, searchConfidence } from "./detect.js";
 
 /** Options of the search compressor. */
 export interface SearchCompressorOptions extends Omit<SearchCompressOptions, "query"> {
@@ -21,94 +23,120 @@ export interface SearchCompressorOptions extends Omit<SearchCompressOptions, "qu
   priority?: number;
 }
 
+/** What `compressSearch` needs beyond the text: the query, a token counter, the input's token count. */
+export interface CompressSearchOptions extends SearchCompressOptions {
+  /** Compressor name in the stored original's meta. Default `search`. */
+  name?: string;
+  /** Token counter: the output is fitted to the budget in tokens and its count returned as `outputTokens`. */
+  count?: (s: string) => number;
+  /** Tokens of the input, when already counted (saves counting it again). */
+  inputTokens?: number;
+  /** Checked between phases: throws when the caller gave up (the pipeline's `ctx.signal`). */
+  signal?: { throwIfAborted(): void };
+}
+
 /**
- * Compresses one search output. With `reversible` the lossy form is returned with a marker and the
+ * Compresses one search output. With `allowLossy` the lossy form is returned with a marker and the
  * original; otherwise only the lossless `--heading` regrouping (or `null` when it gains nothing).
  */
-export function compressSearch(
-  text: string,
-  reversible: boolean,
-  options: SearchCompressOptions & { name?: string; count?: (s: string) => number; inputTokens?: number } = {},
-): CompressorResult | null {
+export function compressSearch(text: string, allowLossy: boolean, options: CompressSearchOptions = {}): CompressorResultV2 | null {
   if (typeof text !== "string" || !text) return null;
-  if (!reversible) {
+  const heading = (): CompressorResultV2 | null => {
     const h = toHeading(text);
-    return h === null ? null : { text: h, lossless: true, transforms: ["search:heading"] };
-  }
-  const lossy = fitToTokens(text, options);
-  if (!lossy) {
-    // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
-    const h = toHeading(text);
-    return h === null ? null : { text: h, lossless: true, transforms: ["search:heading"] };
-  }
-  return markWhole(
-    text,
-    `${lossy.matches} matches in ${lossy.files} files compressed to ${lossy.keptMatches}`,
-    lossy.text,
-    { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files },
-    "search:select",
-  );
+    return h === null ? null : counted({ text: h, lossless: true, transforms: ["search:heading"] }, options.count);
+  };
+  if (!allowLossy) return heading();
+  // The key is hashed once; each candidate output is rendered whole (marker included), so the count of
+  // the chosen one is its exact `outputTokens`.
+  let key: string | undefined;
+  const keyOf = (): string => {
+    if (key === undefined) key = ccrKey(text);
+    return key;
+  };
+  const render = (l: LossySearch) => `${marker(`${l.matches} matches in ${l.files} files compressed to ${l.keptMatches}`, keyOf())}\n${l.text}`;
+  const fitted = fitToTokens(text, options, render);
+  // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
+  if (!fitted) return heading();
+  const { lossy, out, tokens } = fitted;
+  if (out.length >= text.length) return heading();
+  const meta = { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files };
+  const r: CompressorResultV2 = { text: out, lossless: false, originals: [{ key: keyOf(), content: text, meta }], transforms: ["search:select"] };
+  return tokens !== undefined ? { ...r, outputTokens: tokens } : r;
+}
+
+/** The result with `outputTokens`, counted once on the final text, when a counter is at hand. */
+function counted(r: CompressorResultV2, count?: (s: string) => number): CompressorResultV2 {
+  return count ? { ...r, outputTokens: count(r.text) } : r;
 }
 
 /**
  * The output may take the share of the input's tokens that the shared budget curve of @headroom/text
- * allows for its size, capped at 38% (`SEARCH_CEILING`: search outputs are small and lossy at any size),
- * or `targetRatio` when given. Selection budgets are in weighed characters, which
- * track tokens only roughly (hashes, paths and notes tokenize worse than code); with a token counter the
- * budget is rescaled once or twice so that the output lands just under that share instead of well below.
+ * allows for its size (or `targetRatio` when given). Selection prices lines by weighed characters, known
+ * up front, which track tokens only roughly (hashes, paths and notes tokenize worse than code); with a
+ * token counter the selected text (marker included) is counted and, when it falls short of the goal by
+ * more than 5%, selected once more with the budget rescaled; that second text is counted only when its
+ * tokens, predicted from the first one's tokens per weighed character, stay within the goal. The input
+ * is never counted again (the pipeline's count is reused), nor are candidates inside selection.
  */
-function fitToTokens(text: string, o: SearchCompressOptions & { count?: (s: string) => number; inputTokens?: number }): LossySearch | null {
+function fitToTokens(text: string, o: CompressSearchOptions, render: (l: LossySearch) => string): { lossy: LossySearch; out: string; tokens?: number } | null {
   const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
   const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
-  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias, ceiling: SEARCH_CEILING });
-  const prepared = prepareSearch(parseSearch(text), o.query, o.toolArgs);
+  const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias });
+  if (share >= 1) return null;
+  const parsed = parseSearch(text);
+  o.signal?.throwIfAborted();
+  const prepared = prepareSearch(parsed, o.query, o.toolArgs);
   if (!prepared) return null;
-  const sel = { ...o, targetRatio: share, bias: 1 };
-  let best = selectSearch(prepared, sel);
-  if (!best || !o.count) return best;
+  o.signal?.throwIfAborted();
+  const first = selectSearch(prepared, { targetRatio: share });
+  if (!first) return null;
+  const out = render(first);
+  if (!o.count) return { lossy: first, out };
   const goal = share * inputTokens;
-  let lo = share;
-  let hi = Infinity;
-  let tokens = o.count(best.text) + MARKER_TOKENS;
-  // Secant steps while the output undershoots the goal, bisection once a step has overshot it.
-  for (let round = 0; round < 4 && tokens < goal * 0.97; round++) {
-    const ratio = hi === Infinity ? lo * Math.min(2, goal / tokens) : (lo + hi) / 2;
-    const next = selectSearch(prepared, { ...sel, targetRatio: ratio });
-    if (!next) break;
-    const t = o.count(next.text) + MARKER_TOKENS;
-    if (t > goal) {
-      hi = ratio;
-      continue;
-    }
-    best = next;
-    tokens = t;
-    lo = ratio;
-  }
-  return best;
+  const tokens = o.count(out);
+  if (tokens >= goal * FIT_UNDER) return { lossy: first, out, tokens };
+  // One secant step: the first output's tokens per weighed character predict the second's, so only the
+  // output finally chosen is counted again.
+  o.signal?.throwIfAborted();
+  const perWeight = tokens / weigh(out);
+  const next = selectSearch(prepared, { targetRatio: share * Math.min(2, goal / tokens) });
+  if (!next) return { lossy: first, out, tokens };
+  const nextOut = render(next);
+  if (weigh(nextOut) * perWeight > goal * FIT_OVER) return { lossy: first, out, tokens };
+  return { lossy: next, out: nextOut, tokens: o.count(nextOut) };
 }
 
-// The marker line: `[N matches in F files compressed to K. Retrieve more: hash=<24 hex>]`.
-const MARKER_TOKENS = 30;
+/** A first selection at or above this share of the token goal is kept (no second pass). */
+const FIT_UNDER = 0.95;
+/** The second selection is taken only when its predicted tokens stay within this share of the goal. */
+const FIT_OVER = 1.02;
 
-/** Creates the search compressor (kinds `["search"]`); uses the unit's preceding user turn as the query. */
-export function createSearchCompressor(options: SearchCompressorOptions = {}): Compressor {
+/** Creates the search compressor (spec v2, kind `search`); uses the unit's preceding user turn as the query. */
+export function createSearchCompressor(options: SearchCompressorOptions = {}): CompressorV2 {
   return {
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: SPECIFICATION_VERSION_V2,
     name: options.name ?? "search",
     kinds: ["search"],
     priority: options.priority ?? 0,
-    compress(unit, ctx) {
-      const query = unit.query ?? ctx.query;
-      const toolArgs = options.toolArgs ?? unit.toolArgs;
-      const count = (t: string) => ctx.tokenizer.count(t);
-      const sized = { count, ...(ctx.inputTokens !== undefined ? { inputTokens: ctx.inputTokens } : {}) };
-      return compressSearch(unit.text, ctx.reversible, { ...options, ...sized, ...(query ? { query } : {}), ...(toolArgs ? { toolArgs } : {}), bias: (options.bias ?? 1) * (ctx.bias || 1) });
+    detectors: [searchDetector],
+    compress(unit, ctx): CompressOutcomeV2 {
+      const toolArgs = options.toolArgs ?? unit.source.toolArgs;
+      const r = compressSearch(unit.text, ctx.allowLossy, {
+        ...options,
+        ...(unit.query ? { query: unit.query } : {}),
+        ...(toolArgs ? { toolArgs } : {}),
+        count: (t: string) => ctx.tokenizer.count(t),
+        inputTokens: ctx.inputTokens,
+        signal: ctx.signal,
+        bias: (options.bias ?? 1) * (ctx.aggressiveness || 1),
+      });
+      return r ?? { decline: ctx.allowLossy ? "nothing to drop and no shorter lossless layout" : "no shorter lossless layout (--heading) for this output" };
     },
   };
 }
 
 /** Plugin entry point the router discovers through `package.json#headroom.kinds`. */
-export function headroomPlugin(options: SearchCompressorOptions = {}): Compressor {
+export function headroomPlugin(options: SearchCompressorOptions = {}): CompressorV2 {
   return createSearchCompressor(options);
 }
 

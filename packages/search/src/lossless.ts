@@ -30,7 +30,7 @@ export function toHeading(text: string): string | null {
       out.push(l.path!);
       current = l.path;
     }
-    const col = l.kind === "match" ? /^[^]*?:\d+:(\d+:)?/.exec(l.raw.slice(l.path!.length))?.[1] ?? "" : "";
+    const col = l.kind === "match" ? (/^[\s\S]*?:\d+:(\d+:)?/.exec(l.raw.slice(l.path!.length))?.[1] ?? "") : "";
     out.push(`${l.line}${l.kind === "match" ? ":" : "-"}${col}${l.text}`);
   }
   const encoded = out.join("\n");
@@ -53,7 +53,7 @@ export function fromHeading(encoded: string): string {
       out.push(l);
       continue;
     }
-    const m = /^(\d+)([:-])([^]*)$/.exec(l);
+    const m = /^(\d+)([:-])([\s\S]*)$/.exec(l);
     if (current !== undefined && m) out.push(`${current}${m[2]}${m[1]}${m[2]}${m[3]}`);
     else current = l;
   }

@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { parseSearch } from "./parse.js";
-import { rankMatches, stem, words } from "./rank.js";
+import { stem } from "@headroom/text";
+import { rankMatches, words } from "./rank.js";
 
 describe("rank", () => {
   it("splits identifiers and stems lightly", () => {
-    expect(words("resolvedTimeout = TimeoutSauce(connect_timeout, HTTPRequest)")).toEqual(["resolv", "timeout", "timeout", "sauce", "connect", "timeout", "http", "request"]);
+    expect(words("resolvedTimeout = TimeoutSauce(connect_timeout, HTTPRequest)")).toEqual([
+      "resolv",
+      "timeout",
+      "timeout",
+      "sauce",
+      "connect",
+      "timeout",
+      "http",
+      "request",
+    ]);
     expect(stem("timeouts")).toBe("timeout");
     expect(stem("rejected")).toBe("reject");
     expect(stem("class")).toBe("class");

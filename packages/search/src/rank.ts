@@ -5,68 +5,116 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { definesSymbol, isDefinition, isTestCase, queryTerms } from "./score.js";
+import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, splitIdentifier, stem } from "@headroom/text";
+import { definesSymbol, isDefinition, isTestCase } from "./score.js";
 
-/** Words of a text: identifiers split at case changes, `_`, `.`, `-`; lower case; lightly stemmed. */
+/**
+ * Words of a text: identifiers split at case changes and `_` (the toolkit's `splitIdentifier`), lower
+ * case, lightly stemmed (the toolkit's `stem`), at least 2 characters; digits-only runs are not words.
+ */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []) {
-    for (const part of raw.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
-      const w = stem(part.toLowerCase());
-      if (w.length >= 2) out.push(w);
+  for (const raw of text.match(IDENTIFIER) ?? []) {
+    let parts = partsCache.get(raw);
+    if (!parts) {
+      parts = splitIdentifier(raw)
+        .map((p) => singular(stem(p.toLowerCase())))
+        .filter((w) => w.length >= 2);
+      // Identifiers repeat across lines: a bounded cache (cleared when full) keeps splitting linear.
+      if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
+      partsCache.set(raw, parts);
     }
+    for (const w of parts) out.push(w);
   }
   return out;
 }
 
-/** Light stemming so that "timeouts", "converted" and "rejecting" meet "timeout", "convert", "reject". */
-export function stem(w: string): string {
-  if (w.length > 5 && w.endsWith("ing")) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
-  if (w.length > 4 && w.endsWith("es") && !w.endsWith("ses")) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
-  return w;
+/**
+ * The toolkit's `stem` leaves words of up to five letters alone; search terms are often short plurals of
+ * the names in paths and code (`flags/` for "flag", `keys`, `tests`), so a plain plural `s` is folded too.
+ */
+function singular(w: string): string {
+  return w.length >= 4 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is") ? w.slice(0, -1) : w;
 }
 
-const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc|markdown)$|(?:^|[\\/])docs?[\\/]/i;
-// Release notes mention a symbol when it changed, not where it lives: history, unless the question asks
-// about versions or changes.
-const HISTORY_PATH = /(?:^|[\\/])(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[\w-]*|change_?logs?|release_?notes?)[^\\/]*$|(?:^|[\\/])(?:change_?logs?|releases?|release_?notes)[\\/]/i;
-const HISTORY_WORDS = new Set(["changelog", "chang", "change", "release", "version", "histor", "history", "news", "introduc", "introduce", "deprecat", "deprecate"]);
-const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|__tests__|testdata)[\\/]|[._-](?:test|spec)\.\w+$|_test\.go$|(?:^|[\\/])test_\w+\.py$/;
+const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
+const PARTS_CACHE_MAX = 50_000;
+const partsCache = new Map<string, string[]>();
+
+const HISTORY_WORDS = new Set([
+  "changelog",
+  "chang",
+  "change",
+  "release",
+  "releas",
+  "version",
+  "histor",
+  "history",
+  "news",
+  "introduc",
+  "introduce",
+  "deprecat",
+  "deprecate",
+]);
 // A key, field or assignment of the symbol: `"timeout": x`, `timeout: Type`, `timeout = …`, `Some("no-x")`.
-const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*\[\]\w.]+\s+`[^`]*`\s*$/;
+const KEYED = /^\s*(?:["'`]?[\w.$-]+["'`]?\s*[:=](?!=)|[\w.$]+\s*\(\s*["'`][\w-]+["'`]\s*\)\s*,?\s*$)|^\s*\w+\s+[*[\]\w.]+\s+`[^`]*`\s*$/;
 
 // Lines that say where failures and deprecations happen: readers look for these first.
 // Macro spellings count too (`JSON_THROW(`, `BOOST_THROW_EXCEPTION`).
 const RAISES = /(?:\b|_)(?:throw|raise|panic!?|abort|THROW|RAISE|PANIC|ABORT)(?:\b|_)|\bErr\(|@deprecated|\bDeprecated\b/;
+
+/** What a path says about its lines, worked out once per path. */
+interface PathFacts {
+  words: string[];
+  doc: boolean;
+  history: boolean;
+  test: boolean;
+  data: boolean;
+}
+
+function pathFacts(path: string): PathFacts {
+  // Data and generated files hold no definitions, whatever their lines look like (a CSV row can pass
+  // for a C prototype); release notes mention a symbol when it changed, not where it lives.
+  return { words: words(path), doc: isDocPath(path), history: isHistoryPath(path), test: isTestPath(path), data: isDataPath(path) };
+}
+
+// In a test file a function declaration is a test case (Rust `#[test] fn …`, JUnit/Kotlin `fun …()`):
+// its name says what behaviour it pins down, like `it('…')` does.
+const TEST_FUNCTION = /^\s*(?:(?:pub|async|public|private|internal|override|suspend|static)\s+)*(?:fn|fun|def|func|function|void)\s+\w+\s*\(/;
 
 export interface Ranked {
   line: SearchLine;
   score: number;
 }
 
-// Data and generated files hold no definitions, whatever their lines look like (a CSV row can pass for a C prototype).
-const DATA_PATH = /\.(?:csv|tsv|json|jsonl|ndjson|lock|log|svg|map|min\.js|min\.css|snap|xml|ya?ml|toml|ini|dat)$/i;
-
-/** True for data, lock, snapshot and generated files. */
-export const isDataPath = (path: string) => DATA_PATH.test(path);
-
-/** True for paths of tests and fixtures. */
-export const isTestPath = (path: string) => TEST_PATH.test(path);
-
 /**
  * Scores every match line against the question. `symbol` (lower case) is the searched pattern: its words
  * are in every line and so carry no information; they are excluded from the question's words.
  */
-export function rankMatches(matches: readonly SearchLine[], query: string | undefined, symbol: string | undefined): Map<SearchLine, number> {
+export function rankMatches(
+  matches: readonly SearchLine[],
+  query: string | undefined,
+  symbol: string | undefined,
+  textWords: (m: SearchLine) => readonly string[] = (m) => words(m.text ?? ""),
+): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
-  const terms = [...new Set(queryTerms(query).flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
+  const terms = [...new Set(queryTerms(query).words.flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
   const n = matches.length;
+  const paths = new Map<string, PathFacts>();
+  const facts = (path: string): PathFacts => {
+    const known = paths.get(path);
+    if (known) return known;
+    const f = pathFacts(path);
+    paths.set(path, f);
+    return f;
+  };
+  // Only the question's terms matter for BM25: a line's other words are not counted at all.
+  const wanted = new Set(terms);
   const docs = matches.map((m) => {
     const tf = new Map<string, number>();
-    for (const w of words(m.text ?? "")) tf.set(w, (tf.get(w) ?? 0) + 1);
-    for (const w of words(m.path ?? "")) tf.set(w, (tf.get(w) ?? 0) + 0.5);
+    if (!wanted.size) return tf;
+    for (const w of textWords(m)) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of facts(m.path ?? "").words) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 0.5);
     return tf;
   });
   const idf = terms.map((t) => {
@@ -74,6 +122,8 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     for (const d of docs) if (d.has(t)) df++;
     return Math.max(0, Math.log((n - df + 0.5) / (df + 0.5) + 1));
   });
+  const asksHistory = terms.some((t) => HISTORY_WORDS.has(t));
+  const asksTests = terms.includes("test");
   const out = new Map<SearchLine, number>();
   matches.forEach((m, i) => {
     const d = docs[i]!;
@@ -84,18 +134,18 @@ export function rankMatches(matches: readonly SearchLine[], query: string | unde
     });
     const text = m.text ?? "";
     const path = m.path ?? "";
+    const f = facts(path);
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
     // A test case's name says in words what behaviour it pins down.
-    if (isTestCase(text)) s += 1;
+    if (isTestCase(text) || (f.test && TEST_FUNCTION.test(text))) s += 1;
     // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
-    else if (isDefinition(text) && !DATA_PATH.test(path)) s += definesSymbol(text, symbol) ? 1 : 0.3;
+    else if (!f.data && isDefinition(text)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
-    const history = HISTORY_PATH.test(path);
-    if (DOC_PATH.test(path) && !history) s += 0.5;
-    if (history && !terms.some((t) => HISTORY_WORDS.has(t))) s *= 0.5;
-    if (TEST_PATH.test(path) && !terms.includes("test")) s *= 0.5;
-    if (DATA_PATH.test(path)) s *= 0.5;
+    if (f.doc && !f.history) s += 0.5;
+    if (f.history && !asksHistory) s *= 0.5;
+    if (f.test && !asksTests) s *= 0.5;
+    if (f.data) s *= 0.5;
     out.set(m, s + 0.1);
   });
   return out;

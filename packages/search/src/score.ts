@@ -10,8 +10,8 @@ const DEFINITION = [
   /^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:fn|struct|enum|trait|impl|type|mod|const|static|macro_rules!)\b/,
   /^\s*(?:async\s+)?def\s+\w|^\s*class\s+\w/,
   /^\s*func\s+(?:\([^)]*\)\s*)?\w|^\s*type\s+\w+\s+(?:struct|interface|func)/,
-  /^\s*(?:(?:public|private|protected|static|final|abstract|synchronized|native|default|override|virtual|inline|constexpr|extern|friend)\s+)+[\w<>\[\],.?\s]*\b\w+\s*\(/,
-  /^[A-Za-z_][\w\s\*&:<>,]*\b\w+\s*\([^;]*\)?\s*(?:const\s*)?(?:\{|;)?\s*$/,
+  /^\s*(?:(?:public|private|protected|static|final|abstract|synchronized|native|default|override|virtual|inline|constexpr|extern|friend)\s+)+[\w<>[\],.?\s]*\b\w+\s*\(/,
+  /^[A-Za-z_][\w\s*&:<>,]*\b\w+\s*\([^;]*\)?\s*(?:const\s*)?(?:\{|;)?\s*$/,
   /^\s*#\s*define\s+\w/,
   // Kotlin, Scala, Swift, C#, PHP, Ruby, shell: declarations led by modifiers and keywords.
   /^\s*(?:(?:public|private|protected|internal|open|override|abstract|final|sealed|data|inline|suspend|lateinit|const|static|lazy|implicit|case|fileprivate|mutating|@\w+)\s+)*(?:fun|val|var|let|object|def|trait|protocol|extension|struct|class|interface|typealias|func|init)\s+[\w$`<(]/,
@@ -19,7 +19,7 @@ const DEFINITION = [
   /^\s*(?:def\s+(?:self\.)?\w|module\s+[A-Z]|attr_(?:reader|writer|accessor)\s)/,
   /^\s*(?:function\s+)?[\w-]+\s*\(\)\s*\{?\s*$/,
   // Go struct fields with tags and JVM-API signatures (`public final fun readTimeout (J…)`).
-  /^\s*[A-Z]\w*\s+[*\[\]\w.]+\s+`[^`]*`\s*$/,
+  /^\s*[A-Z]\w*\s+[*[\]\w.]+\s+`[^`]*`\s*$/,
   /^\s*(?:[\w$]+\.)*[\w$]+\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)/,
   /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^={]+)?\s*\{\s*$/,
   // Typed signatures without a body: TS overloads and interface members, Java/C# abstract methods.
@@ -35,12 +35,6 @@ export function isDefinition(text: string): boolean {
   if (CALL_ONLY.test(text)) return false;
   return DEFINITION.some((r) => r.test(text));
 }
-
-const STOP = new Set(
-  "the and for are but not you all any can her was one our out day get has him his how man new now old see two way who boy did its let put say she too use where which what when with from that this have will your into than then them they been were does there their about would these other could should how's what's is it in of to a an on at by be or as do if so we us my me no up find show list each where's used using use does doing done".split(
-    " ",
-  ),
-);
 
 const TEST_CASE = /^\s*(?:it|test|describe|context)\s*\(\s*['"`]|^\s*func\s+Test\w*\(|^\s*def\s+test_\w*/;
 
@@ -66,17 +60,6 @@ export function definesSymbol(text: string, symbol: string | undefined): boolean
   return quotes % 2 === 0;
 }
 
-/** Lower-case words of at least 3 characters from a question, without stop words (deduplicated, in order). */
-export function queryTerms(query: string | undefined): string[] {
-  if (!query) return [];
-  const out: string[] = [];
-  for (const w of query.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []) {
-    if (STOP.has(w) || out.includes(w)) continue;
-    out.push(w);
-  }
-  return out;
-}
-
 /**
  * The searched symbol, inferred from the matches: the longest identifier present in at least 90% of the
  * match lines (the pattern itself, whatever regex produced it). `undefined` when nothing qualifies.
@@ -88,25 +71,18 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
   const lower = sample.map((t) => t.toLowerCase());
   const candidates = new Set<string>();
   for (const t of lower.slice(0, 50)) for (const w of t.match(/[a-z_$][\w$]{2,}/g) ?? []) candidates.add(w);
+  // Longest first (then alphabetical): the first candidate in enough lines is the answer, and a
+  // candidate is dropped as soon as it misses more lines than the 10% allowed.
+  const allowed = lower.length - Math.ceil(lower.length * 0.9);
+  const order = [...candidates].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   let best: string | undefined;
-  for (const w of [...candidates].sort()) {
-    if (best && w.length <= best.length) continue;
-    let n = 0;
-    for (const t of lower) if (t.includes(w)) n++;
-    if (n >= lower.length * 0.9) best = w;
+  for (const w of order) {
+    let misses = 0;
+    for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
+    if (misses <= allowed) {
+      best = w;
+      break;
+    }
   }
   return best;
-}
-
-/** Relevance of a line to the question: the number of query terms found in its text or path. */
-export function relevance(text: string, path: string, terms: readonly string[]): number {
-  if (!terms.length) return 0;
-  const hay = `${path} ${text}`.toLowerCase();
-  let n = 0;
-  for (const t of terms) {
-    if (hay.includes(t)) n++;
-    // Light stemming: "deprecated" also finds "deprecate", "timeouts" finds "timeout".
-    else if (t.length > 5 && hay.includes(t.slice(0, -2))) n += 0.5;
-  }
-  return n;
 }

@@ -1,7 +1,10 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
 import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
-import { queryTerms, selectItems } from "./select.js";
+import { normalizeBias, queryTerms, type QueryTerms } from "@headroom/text";
+import { crushLines, parseJsonLines } from "./lines.js";
+import { crushXml } from "./xml.js";
+import { selectItems } from "./select.js";
 import { cutText, skeleton, slimObject } from "./slim.js";
 
 /** Options of `crush()`. */
@@ -12,6 +15,8 @@ export interface CrushOptions {
   reversible?: boolean;
   /** The user turn before the tool call, for query-aware selection. */
   query?: string;
+  /** Arguments of the tool call (JSON or text): their exact tokens (ids, paths, patterns) count like the query's. */
+  toolArgs?: string;
   /** Aggressiveness; > 1 keeps fewer items. Default 1. */
   bias?: number;
   /** Arrays shorter than this are never thinned. Default 10. */
@@ -41,6 +46,8 @@ export interface CrushResult {
   /** Items in thinned arrays before and after selection (0/0 when lossless). */
   itemsBefore: number;
   itemsAfter: number;
+  /** Tokens of `text` by the given `count`, when it was counted exactly on the way (never an estimate). */
+  tokens?: number;
 }
 
 const estimate: CountFn = (t) => Math.ceil(t.length / 4);
@@ -86,14 +93,17 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const count = options.count ?? estimate;
   const trimmed = text.trim();
   const c0 = trimmed[0];
+  if (c0 === "<") return crushXml(text, options);
   if (c0 !== "{" && c0 !== "[" && c0 !== '"') return null;
   if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
   try {
     tree = parseJson(trimmed);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) return null;
-    throw e;
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    // Not one document: JSON lines are records of an array, and stay JSON lines.
+    const lines = c0 === '"' ? null : parseJsonLines(trimmed);
+    return lines ? crushLines(text, lines, options) : null;
   }
   const compact = toJson(tree);
   const encoder = new Encoder({ count });
@@ -110,21 +120,26 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const compactTokens = estimateLarge(compact, count);
   if (lossy) {
     lossyTokens = estimateLarge(lossy.text, count);
-    if (lossyTokens < compactTokens * 0.5) return lossy;
+    if (lossyTokens < compactTokens * 0.5) return exact(lossy, lossyTokens);
   }
   const table = encoder.encode(tree);
   const tableTokens = table === compact ? compactTokens : estimateLarge(table, count);
   const best = tableTokens < compactTokens ? { text: table, tokens: tableTokens, form: "table" } : { text: compact, tokens: compactTokens, form: "minify" };
-  if (lossy && lossyTokens < best.tokens) return lossy;
+  if (lossy && lossyTokens < best.tokens) return exact(lossy, lossyTokens);
   // Already in its shortest form: decline rather than return the same text.
   if (best.text === trimmed || (trimmed === compact && best.tokens >= compactTokens)) return null;
   if (best.text.length >= text.length && best.tokens >= compactTokens) return null;
-  return { text: best.text, lossless: true, originals: [], transforms: [`smart-crusher:${best.form}`], itemsBefore: 0, itemsAfter: 0 };
+  return exact({ text: best.text, lossless: true, originals: [], transforms: [`smart-crusher:${best.form}`], itemsBefore: 0, itemsAfter: 0 }, best.tokens);
+}
+
+/** Attaches a token count when `estimateLarge` counted the whole text (it samples beyond EXACT_CHARS). */
+function exact(r: CrushResult, tokens: number): CrushResult {
+  return r.text.length <= EXACT_CHARS && Number.isInteger(tokens) ? { ...r, tokens } : r;
 }
 
 interface ThinState {
   opts: Required<Pick<CrushOptions, "minItems" | "longString" | "blobString" | "bias" | "keepShare">>;
-  terms: string[];
+  terms: QueryTerms;
   before: number;
   after: number;
   changed: boolean;
@@ -142,8 +157,8 @@ interface ThinState {
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
 function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
   const st: ThinState = {
-    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: o.bias ?? 1, keepShare: o.keepShare ?? 0.2 },
-    terms: queryTerms(o.query),
+    opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: normalizeBias(o.bias), keepShare: o.keepShare ?? 0.2 },
+    terms: queryTerms(o.query, o.toolArgs),
     before: 0,
     after: 0,
     changed: false,

@@ -1,3 +1,4 @@
+import { noTerms, normalizeBias, relevance, type QueryTerms } from "@headroom/text";
 import { JObj, RawNum, toJson, type JVal } from "./ast.js";
 
 /**
@@ -11,8 +12,8 @@ export const TROUBLE =
   /[a-z](?:Error|Exception)\b|\b(?:errors?|exceptions?|fail(?:ed|ure|ures|ing)?|fatal|panic(?:ked)?|time[ -]?out|timed out|denied|rejected|refused|crash(?:ed)?|abort(?:ed)?|unauthorized|forbidden|critical|unavailable|unreachable|conflict|invalid)\b/i;
 
 export interface SelectOptions {
-  /** Terms from the user turn before the tool call (see `queryTerms`). */
-  terms?: string[];
+  /** Terms of the user turn before the tool call and of the tool call's arguments (`queryTerms` of @headroom/text). */
+  terms?: QueryTerms;
   /** Aggressiveness: > 1 keeps fewer items. */
   bias?: number;
   /** Items the caller can afford to show: raises the diversity budget (never lowers it). */
@@ -20,7 +21,7 @@ export interface SelectOptions {
 }
 
 /** Why an item was kept (for tests and reports). */
-export type Reason = "edge" | "error" | "query" | "outlier" | "rare" | "change" | "diverse";
+export type Reason = "edge" | "error" | "query" | "outlier" | "rare" | "change" | "cover" | "diverse";
 
 export interface Selection {
   keep: number[];
@@ -39,35 +40,13 @@ function leaves(v: JVal, path: string, out: [string, JVal][], depth: number): vo
 
 const num = (v: JVal): number | undefined => (typeof v === "number" ? v : v instanceof RawNum ? Number(v.raw) : undefined);
 
-const STOP = new Set(
-  "the a an and or of to in on for with from by at is are was were be been this that these those which what who whom whose when where why how it its as do does did not no yes any all some most more less than then there their them they we you your our my me i can could should would will shall may might must has have had get got use using list show find tell about into over under between after before last first recent response responses item items value values json data api".split(" "),
-);
-
-/**
- * Terms of a query worth matching: quoted strings, identifiers and numbers, minus stop words.
- * Lower-cased; deterministic order.
- */
-export function queryTerms(query: string | undefined): string[] {
-  if (!query) return [];
-  const out = new Set<string>();
-  for (const m of query.matchAll(/"([^"]{2,80})"|'([^']{2,80})'|`([^`]{2,80})`/g)) out.add((m[1] ?? m[2] ?? m[3]!).toLowerCase());
-  for (const m of query.matchAll(/[\p{L}\p{N}_][\p{L}\p{N}_.\-/#@]*[\p{L}\p{N}_]|\p{N}/gu)) {
-    const t = m[0].toLowerCase();
-    if (t.length < 3 && !/^\d+$/.test(t)) continue;
-    if (STOP.has(t)) continue;
-    out.add(t);
-  }
-  return [...out];
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+/** Terms of a query term in more than this share of the items select nothing (they describe every item). */
+const QUERY_MAX_SHARE = 0.15;
 
 /** Picks the items of `items` to keep visible; `keep` is sorted ascending. */
 export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection {
   const n = items.length;
-  const bias = opts.bias && opts.bias > 0 ? opts.bias : 1;
+  const bias = normalizeBias(opts.bias);
   const reasons = new Map<number, Reason>();
   const all = () => ({ keep: items.map((_, i) => i), reasons });
   if (n <= 8) return all();
@@ -85,15 +64,16 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Anomalies are always kept, up to a cap that still leaves real savings on long arrays.
   const cap = Math.max(budget, Math.ceil((0.12 * n) / bias));
 
-  const { outliers, rare, changes } = statistics(leafSets, n);
+  const { outliers, rare, changes, cover } = statistics(leafSets, n);
   const errors: number[] = [];
   for (let i = 0; i < n; i++)
     if (leafSets[i]!.some(([, v]) => typeof v === "string" && v.length <= 300 && TROUBLE.test(v))) errors.push(i);
+  // Query matches come first: what the question names is what the reader needs. Item texts only when
+  // there is a query to match (serialising every item is the costliest step).
   const lists: [Reason, number[]][] = [
+    ["query", opts.terms && !noTerms(opts.terms) ? queryMatches(items, opts.terms) : []],
     ["edge", [0, n - 1]],
     ["error", errors],
-    // Item texts only when there is a query to match (serialising every item is the costliest step).
-    ["query", opts.terms?.length ? queryMatches(items.map((it) => toJson(it).toLowerCase()), opts.terms) : []],
     ["outlier", outliers],
     ["rare", rare],
     ["change", changes],
@@ -108,6 +88,12 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
       if (reasons.size < cap && !reasons.has(list[k]!)) reasons.set(list[k]!, r);
     }
     if (!any) break;
+  }
+  // Within the budget: one item for every value of a low-cardinality field (a role id, a holder type),
+  // so no such value is invisible (digits keep these values out of the near-duplicate signature).
+  for (const i of cover) {
+    if (reasons.size >= budget) break;
+    if (!reasons.has(i)) reasons.set(i, "cover");
   }
   // Diversity: one item of every signature not yet represented, then an even spread.
   const covered = new Set([...reasons.keys()].map((i) => sigs[i]));
@@ -135,26 +121,34 @@ function signature(ls: [string, JVal][]): string {
   return s;
 }
 
-/** Items containing a query term that is rare among the items (a term in most items tells nothing). */
-function queryMatches(texts: string[], terms: string[]): number[] {
-  const out: number[] = [];
-  const n = texts.length;
-  for (const t of terms) {
-    // Words match by stem ("merges" finds "Merge pull request"), identifiers and numbers exactly.
-    const stem = /^[a-z]{4,}$/.test(t) ? t.replace(/(?:es|s|ed|ing)$/, "") : t;
-    const tail = stem === t ? "(?![\\p{L}\\p{N}_])" : "";
-    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(stem)}${tail}`, "u");
+/**
+ * Items matching the question's terms that are rare among the items, best first: exact tokens (ids,
+ * names, numbers, quoted strings) outweigh plain words, and a term most items contain selects nothing.
+ * Numbers match whole (`15` is not inside `1331424000`); @headroom/text matches exact tokens as substrings.
+ */
+function queryMatches(items: JVal[], terms: QueryTerms): number[] {
+  const texts = items.map((it) => toJson(it));
+  const numeric = terms.exact.filter((t) => /^\d+(?:\.\d+)?$/.test(t));
+  const rel = relevance({ exact: terms.exact.filter((t) => !numeric.includes(t)), words: terms.words }, texts, { maxShare: QUERY_MAX_SHARE });
+  const score = texts.map((_, i) => rel.score(i));
+  for (const t of numeric) {
+    const re = new RegExp(`(?<![\\d.])${t.replace(".", "\\.")}(?![\\d.])`);
     const hits: number[] = [];
-    for (let i = 0; i < n; i++) if (texts[i]!.includes(stem) && re.test(texts[i]!)) hits.push(i);
-    if (hits.length > 0 && hits.length <= Math.max(2, Math.ceil(n * 0.15))) out.push(...hits);
+    for (let i = 0; i < texts.length; i++) if (texts[i]!.includes(t) && re.test(texts[i]!)) hits.push(i);
+    if (!hits.length || hits.length > Math.max(1, texts.length * QUERY_MAX_SHARE)) continue;
+    const w = 4 * Math.log(1 + texts.length / hits.length);
+    for (const i of hits) score[i]! += w;
   }
-  return out;
+  const hits: number[] = [];
+  for (let i = 0; i < items.length; i++) if (score[i]! > 0) hits.push(i);
+  return hits.sort((a, b) => score[b]! - score[a]! || a - b);
 }
 
 interface Stats {
   outliers: number[];
   rare: number[];
   changes: number[];
+  cover: number[];
 }
 
 /** Numeric outliers (beyond 2σ), rare values of low-cardinality fields, rare keys, change points. */
@@ -174,6 +168,7 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
   const outliers: number[] = [];
   const rare: number[] = [];
   const changes: number[] = [];
+  const cover: number[] = [];
   const perField = Math.max(2, Math.ceil(n * 0.03));
   for (const { idx, vals } of byPath.values()) {
     // Rare keys: a path few items have.
@@ -206,9 +201,12 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       c.push(idx[j]!);
     }
     if (counts.size < 2 || counts.size > Math.max(3, Math.min(16, n / 4))) continue;
-    for (const members of counts.values()) if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
+    for (const members of counts.values()) {
+      if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
+      else cover.push(members[0]!);
+    }
   }
-  return { outliers, rare, changes };
+  return { outliers, rare, changes, cover };
 }
 
 /**

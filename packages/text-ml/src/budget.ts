@@ -6,14 +6,15 @@
  *   keep(t) = clamp((T0 / t) ^ ALPHA, FLOOR, 1) / bias      with T0 = 250, ALPHA = 0.35, FLOOR = 0.33
  *
  * t = 250 → 100 %, 1,000 → 62 %, 4,000 → 38 %, ≥ 6,000 → 33 %. `bias > 1` keeps less, `< 1` more.
- * (When `@headroom/text` ships the shared curve, this function is the one place to switch.)
+ * This is `@headroom/text`'s shared curve (`keepShare`) with floor T0, exponent ALPHA and `minShare`
+ * FLOOR; text-ml only adds its last clamp (never under 15 % above T0, whatever the bias).
  */
+import { keepShare, normalizeBias } from "@headroom/text";
+
 export const BUDGET = { t0: 250, alpha: 0.35, floor: 0.33, min: 0.15 } as const;
 
 /** Share (0..1] of compressible words to keep for a unit of `tokens` tokens. */
 export function keepRatio(tokens: number, bias = 1): number {
-  const b = Number.isFinite(bias) && bias > 0 ? bias : 1;
-  if (!(tokens > BUDGET.t0)) return Math.min(1, 1 / b);
-  const base = Math.max(BUDGET.floor, Math.min(1, Math.pow(BUDGET.t0 / tokens, BUDGET.alpha)));
-  return Math.max(BUDGET.min, Math.min(1, base / b));
+  if (!(tokens > BUDGET.t0)) return Math.min(1, 1 / normalizeBias(bias));
+  return Math.max(BUDGET.min, keepShare(tokens, { floor: BUDGET.t0, exponent: BUDGET.alpha, minShare: BUDGET.floor, bias }));
 }

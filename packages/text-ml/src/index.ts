@@ -7,7 +7,7 @@
  * and the plugin the router discovers. The plugin loads `@headroom/text-ml/node` only when a model is
  * configured, so on an edge runtime (or with no model) it simply declines and prose handles the text.
  */
-import type { Compressor, CompressContext, CompressorResult, Unit } from "@headroom/core";
+import type { CompressorV2 as Compressor, CompressContextV2 as CompressContext, CompressOutcomeV2, UnitV2 as Unit } from "@headroom/core";
 import { DEFAULT_TIME_BUDGET_MS, type TextMlOptions } from "./options.js";
 
 export { keepRatio, BUDGET } from "./budget.js";
@@ -34,16 +34,15 @@ export function headroomPlugin(options: TextMlOptions = {}): Compressor {
   const configured = !!(options.model ?? options.modelUrl ?? envModel());
   let real: Promise<Compressor> | undefined;
   return {
-    specificationVersion: "v1",
+    specificationVersion: "v2",
     name: "text-ml",
     kinds: ["prose", "text"],
     priority: options.priority ?? 10,
-    async compress(unit: Unit, ctx: CompressContext): Promise<CompressorResult | null> {
+    async compress(unit: Unit, ctx: CompressContext): Promise<CompressOutcomeV2> {
       if (!configured) {
         options.onEvent?.({ type: "decline", unitId: unit.id, reason: NO_MODEL_REASON });
-        const report = (ctx as CompressContext & { report?: (m: string) => void }).report;
-        if (typeof report === "function") report(`text-ml declined: ${NO_MODEL_REASON}`);
-        return null;
+        if (typeof ctx.report === "function") ctx.report(`text-ml declined: ${NO_MODEL_REASON}`);
+        return { decline: NO_MODEL_REASON };
       }
       real ??= import(/* @vite-ignore */ NODE_ENTRY).then((m: { createTextMlCompressor(o: TextMlOptions): Compressor }) => m.createTextMlCompressor({ timeBudgetMs: DEFAULT_TIME_BUDGET_MS, ...options }));
       return (await (await real).compress(unit, ctx)) ?? null;

@@ -14,6 +14,7 @@
  * `bias` > 1 keeps less, < 1 keeps more. The curve is a budget, not a target: compressors keep what is
  * mandatory (errors, query matches) even above it, and keep less when there is less worth keeping.
  */
+import { normalizeBias } from "./bias.js";
 
 /** Parameters of the budget curve. */
 export interface BudgetOptions {
@@ -29,33 +30,35 @@ export interface BudgetOptions {
    * whole.
    */
   ceiling?: number;
+  /**
+   * Smallest share kept above the floor (before `bias`). Default 0. A kind that drops words rather than
+   * lines (text-ml) cannot usefully go below a third however large the input.
+   */
+  minShare?: number;
 }
 
 /** Default curve parameters (documented in the README and printed by the bench). */
 export const BUDGET_DEFAULTS = { floor: 1000, exponent: 0.6 } as const;
 
 /**
- * Curve parameters of extractive prose: sentences carry facts densely and an extract loses them fast
- * (on the dev corpus the default curve kept 56 of 99 probe answers, this one 82), so prose keeps at
- * most 47% and is cut harder only from 8k tokens up (41k tokens → 37%).
+ * Former curve parameters of extractive prose (a 47% ceiling: a fixed ratio below 8k tokens).
+ * @deprecated `@headroom/prose` uses its own `PROSE_CURVE` (floor 4000, exponent 0.3, no ceiling).
  */
 export const PROSE_BUDGET = { floor: 8000, ceiling: 0.47 } as const;
 
 /** Ceiling the search compressor applies (its outputs are small and every line is a candidate answer). */
 export const SEARCH_CEILING = 0.38;
 
-function validBias(b: number | undefined): number {
-  return b !== undefined && Number.isFinite(b) && b > 0 ? b : 1;
-}
 
 /** Tokens a lossy compressor may keep of an input of `tokens` tokens. Never more than `tokens`. */
 export function keepBudget(tokens: number, o: BudgetOptions = {}): number {
   const n = Number.isFinite(tokens) && tokens > 0 ? tokens : 0;
   const floor = o.floor ?? BUDGET_DEFAULTS.floor;
   const e = Math.min(1, Math.max(0, o.exponent ?? BUDGET_DEFAULTS.exponent));
-  const bias = validBias(o.bias);
+  const bias = normalizeBias(o.bias);
   const ceiling = o.ceiling !== undefined && o.ceiling > 0 && o.ceiling < 1 ? o.ceiling : 1;
-  const curve = Math.min(n * ceiling, n <= floor ? n : floor * Math.pow(n / floor, 1 - e));
+  const min = o.minShare !== undefined && o.minShare > 0 ? Math.min(1, o.minShare) : 0;
+  const curve = Math.min(n * ceiling, n <= floor ? n : Math.max(n * min, floor * Math.pow(n / floor, 1 - e)));
   return Math.min(n, curve / bias);
 }
 

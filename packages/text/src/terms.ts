@@ -5,16 +5,33 @@
  * whole words. Pure and deterministic; term order is first appearance.
  */
 
-/** Words that carry no signal in a question ("which block was replicated?"). */
-export const STOPWORDS: ReadonlySet<string> = new Set(
-  (
-    "a an and are as at be been but by can could did do does done for from had has have how i if in into is it its " +
-    "me my of on or our should so than that the their them then there these they this those to was we were what " +
-    "when where which while who whom whose why will with would you your about after again all also any each else " +
-    "more most other over same some such only own just not no nor out up down off once here very too both few " +
-    "get got give show tell find list explain describe happened happen make use used using see look"
-  ).split(" "),
+/**
+ * The function words no identifier part is worth matching on: articles, forms of be/do/have,
+ * prepositions, conjunctions and question words. Token-level matchers (BM25 over identifier parts) drop
+ * only these: modals, pronouns and verbs are parts of identifiers (`shouldBind`, `canRead`, `getAll`),
+ * and dropping `should` or `can` from a question loses the symbol it names.
+ */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  "a an and are as at be by did do does for from has have how i in is it its of on or that the this to was were what when where which who why with".split(" "),
 );
+
+/**
+ * Words that carry no signal in a question matched as whole words ("which block was replicated?", "show
+ * me the failed jobs"): the {@link FUNCTION_WORDS} plus pronouns, modals, quantifiers, negations,
+ * particles and the verbs of asking. The one stopword list; {@link FUNCTION_WORDS} is its core.
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set([
+  ...FUNCTION_WORDS,
+  ...(
+    "been but can could done had if into me my our should so than their them then there these they those we " +
+    "while whom whose will would you your about after again all also any each else more most other over same some " +
+    "such only own just not no nor out up down off once here very too both few " +
+    "get got give show tell find list explain describe happened happen make use used using see look " +
+    // Function words the search, prose and diff lists had on top (search's common nouns and verbs such as
+    // "new", "day", "say" are not stopwords).
+    "he she him his her us may might shall under further via per before doing"
+  ).split(" "),
+]);
 
 /** Terms of a question and tool arguments. */
 export interface QueryTerms {

@@ -1,4 +1,6 @@
 import { MemoryStore } from "@headroom/ccr";
+import type { Tokenizer } from "@headroom/core";
+import { tokenizerForModel } from "@headroom/tokenizer";
 import type { CaseRow } from "../compressor-suite.js";
 import { caseText, type CorpusCase } from "../corpus.js";
 import { compressCase } from "../engine.js";
@@ -11,6 +13,36 @@ interface Row extends CaseRow {
   group: Group;
   compressors: string;
   p95: number;
+  /** First count of this input in the process (the tokenizer's caches hold none of its pieces yet). */
+  coldFloor: number;
+  /** Characters the tokenizer counted during one compress() of the case, per input character. */
+  charsTokenized: number;
+}
+
+/** The bench's tokenizer, wrapped to add up the characters it is asked to count (for one run). */
+async function countingTokenizer(model: string): Promise<{ tokenizer: Tokenizer; chars: () => number }> {
+  const t = await tokenizerForModel(model);
+  let chars = 0;
+  return {
+    tokenizer: { name: t.name, encoding: t.encoding, estimated: t.estimated, count(s) {
+        chars += s.length;
+        return t.count(s);
+      },
+    },
+    chars: () => chars,
+  };
+}
+
+/** Every text the pipeline counts in a conversation: all message strings (not only the tool outputs). */
+function conversationChars(c: CorpusCase): number {
+  let n = 0;
+  const walk = (v: unknown) => {
+    if (typeof v === "string") n += v.length;
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(c.messages ?? []);
+  return n;
 }
 
 const f1 = (x: number) => (x * 100).toFixed(1) + "%";
@@ -50,8 +82,13 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
   const times: number[] = [];
   const floors: number[] = [];
   const extra = bias === 1 ? {} : { bias };
+  const t0 = performance.now();
+  count(original);
+  const coldFloor = performance.now() - t0;
+  const counting = await countingTokenizer("gpt-4o");
   let store = new MemoryStore();
-  let run = await compressCase(c, store, extra);
+  let run = await compressCase(c, store, { ...extra, tokenizer: counting.tokenizer });
+  const charsTokenized = counting.chars() / Math.max(1, c.kind === "conversation" ? conversationChars(c) : original.length);
   for (let r = 0; r < reps; r++) {
     store = new MemoryStore();
     const t0 = performance.now();
@@ -78,6 +115,8 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
     p50: median(times),
     p95: percentile(times, 95),
     floor: median(floors),
+    coldFloor,
+    charsTokenized,
     errors: run.errors,
   };
 }
@@ -128,14 +167,23 @@ function tables(rows: Row[]): Table[] {
   const kinds = [...new Set(rows.map((r) => r.kind))];
   const perKind: Table = {
     title: "Per kind",
-    columns: ["kind", "cases", "tokens before", "after", "savings", "visible (mean)", "recoverable (mean)", "naive (mean)", "p50 ms (median)", "× floor (median)", "errors"],
+    columns: ["kind", "cases", "tokens before", "after", "savings", "visible (mean)", "recoverable (mean)", "naive (mean)", "p50 ms (median)", "warm floor ms", "cold floor ms", "× warm floor (median)", "× cold floor (median)", "chars tokenized / input", "errors"],
     rows: kinds.map((k) => {
       const rs = rows.filter((r) => r.kind === k);
       const before = rs.reduce((s, r) => s + r.before, 0);
       const after = rs.reduce((s, r) => s + r.after, 0);
       const mean = (f: (r: Row) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
-      return [k, rs.length, before, after, f1(1 - after / Math.max(1, before)), f1(mean((r) => r.visible)), f1(mean((r) => r.recoverable)), f1(mean((r) => r.naive)), ms(median(rs.map((r) => r.p50))), median(rs.map((r) => r.p50 / Math.max(1e-6, r.floor))).toFixed(1), rs.reduce((s, r) => s + r.errors.length, 0)];
+      const x = (f: (r: Row) => number) => median(rs.map((r) => r.p50 / Math.max(1e-6, f(r)))).toFixed(1);
+      return [
+        k, rs.length, before, after, f1(1 - after / Math.max(1, before)), f1(mean((r) => r.visible)), f1(mean((r) => r.recoverable)), f1(mean((r) => r.naive)),
+        ms(median(rs.map((r) => r.p50))), ms(median(rs.map((r) => r.floor))), ms(median(rs.map((r) => r.coldFloor))), x((r) => r.floor), x((r) => r.coldFloor),
+        median(rs.map((r) => r.charsTokenized)).toFixed(2), rs.reduce((s, r) => s + r.errors.length, 0),
+      ];
     }),
+    notes: [
+      "warm floor = median time to tokenize the input once more after compressing it; cold floor = the first count of that input in the process (none of its pieces cached yet)",
+      "chars tokenized / input = characters the pipeline and compressors passed to the tokenizer in one compress(), per input character (1.00 = the input counted once, nothing else)",
+    ],
   };
   return [perKind, perCase];
 }

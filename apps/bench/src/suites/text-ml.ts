@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore } from "@headroom/ccr";
-import { createPipeline, type Compressor, type Detector, type Tokenizer } from "@headroom/core";
+import { createPipeline, type AnyCompressor, type DetectFunction as Detector, type Tokenizer } from "@headroom/core";
 import { createProseCompressor } from "@headroom/prose";
 import { detect } from "@headroom/router";
 import { createTextMlCompressor, type TextMlCompressor } from "@headroom/text-ml/node";
@@ -43,7 +43,7 @@ function outputText(c: CorpusCase, out: { text?: string; messages?: unknown }): 
     .join("\n\u0000\n");
 }
 
-async function runCase(c: CorpusCase, config: string, compressors: Compressor[], reps: number, tokenizer: Tokenizer, fallbacks: () => number): Promise<Row> {
+async function runCase(c: CorpusCase, config: string, compressors: AnyCompressor[], reps: number, tokenizer: Tokenizer, fallbacks: () => number): Promise<Row> {
   const textKinds: Detector = () => ({ kind: "prose", confidence: 1 });
   const p = createPipeline({ compressors, detect: c.kind === "conversation" ? detect : textKinds, tokenizer, model: "gpt-4o" });
   const once = async (store: MemoryStore) => {
@@ -112,7 +112,7 @@ export const suite: BenchSuite = {
     const rows: Row[] = [];
     try {
       await Promise.all([budgeted.ready(), unbudgeted.ready()]);
-      const configs: [string, () => Compressor[], () => number][] = [
+      const configs: [string, () => AnyCompressor[], () => number][] = [
         ["@headroom/prose", () => [createProseCompressor()], () => 0],
         ["text-ml (200 ms budget, prose fallback)", () => [budgeted, createProseCompressor()], () => sumFallbacks(budgeted)],
         ["text-ml (no budget)", () => [unbudgeted, createProseCompressor()], () => sumFallbacks(unbudgeted)],

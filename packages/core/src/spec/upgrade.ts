@@ -3,16 +3,15 @@
  * accepted version through one v2 code path (like the AI SDK's `asLanguageModelV3`).
  */
 import type {
-  CompressContext as CompressContextV1,
-  Compressor as CompressorV1,
-  ContentKind as ContentKindV1,
-  Detection as DetectionV1,
-  Detector as DetectorV1,
-  Hook as HookV1,
-  PipelineSettings as PipelineSettingsV1,
-  Unit as UnitV1,
+  CompressContextV1,
+  CompressorV1,
+  ContentKindV1,
+  DetectionV1,
+  HookV1,
+  PipelineSettingsV1,
+  UnitV1,
 } from "../types.js";
-import type { CompressContextV2, CompressorV2, DetectionV2, DetectorV2, HookV2, PipelineSettingsV2, UnitV2 } from "./v2/index.js";
+import type { CompressContextV2, CompressorV2, DetectFunction, DetectionV2, DetectorV2, HookV2, PipelineSettingsV2, UnitV2 } from "./v2/index.js";
 
 /** Every specification version this core runs, oldest first. */
 export const SUPPORTED_SPECIFICATION_VERSIONS = ["v1", "v2"] as const;
@@ -119,8 +118,8 @@ export function asCompressorV2(c: AnyCompressor): CompressorV2 {
   return v1.priority === undefined ? up : { ...up, priority: v1.priority };
 }
 
-/** Wraps a v1 detector function (`detect` option, `@headroom/router`'s `detect`) as a v2 detector. */
-export function asDetectorV2(detect: DetectorV1, name = "detect"): DetectorV2 {
+/** Wraps a detector function (the `detect` option, `@headroom/router`'s `detect`, any `DetectorV1`) as a v2 detector. */
+export function asDetectorV2(detect: DetectFunction, name = "detect"): DetectorV2 {
   return {
     name,
     kinds: ["*"],

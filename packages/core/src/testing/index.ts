@@ -7,10 +7,10 @@ import { jsonDetector } from "../detect.js";
 import { tryParseJson } from "../json.js";
 import { ccrKey, findMarkerHashes } from "../markers.js";
 import { createPipeline } from "../pipeline.js";
-import { toContextV1, type AnyCompressor } from "../spec/upgrade.js";
-import type { CompressContextV2, UnitSource, UnitV2 } from "../spec/v2/index.js";
+import { asCompressorV2, toContextV1, type AnyCompressor } from "../spec/upgrade.js";
+import type { CompressContextV2, CompressOutcomeV2, CompressorV2, UnitSource, UnitV2 } from "../spec/v2/index.js";
 import { estimateTokenizer } from "../tokenizer.js";
-import type { CompressContext, Store, Tokenizer } from "../types.js";
+import type { CompressContextV1, Store, Tokenizer } from "../types.js";
 
 /** A Map-backed `Store` (no TTL): what the pipeline needs to allow lossy output in a test. */
 export function createMapStore(): Store & { readonly map: Map<string, string> } {
@@ -48,7 +48,7 @@ export function createMockContext(overrides: Partial<CompressContextV2> = {}): C
 }
 
 /** The same mock context in v1 shape (`reversible`, `bias`), for v1 compressors. */
-export function createMockContextV1(overrides: Partial<CompressContextV2> & { query?: string } = {}): CompressContext {
+export function createMockContextV1(overrides: Partial<CompressContextV2> & { query?: string } = {}): CompressContextV1 {
   const { query, ...rest } = overrides;
   return toContextV1(createMockContext(rest), createUnit("", query === undefined ? {} : { query }));
 }
@@ -90,7 +90,8 @@ const MARKER_LINE = /^\[[^\n]*hash=[a-f0-9]{24}\]$/;
 /**
  * Runs a compressor (v1 or v2) through the real pipeline on each fixture, with a store and in lossless
  * mode, twice each, and checks what the core README's validation rules promise: accepted by validation
- * (no `validate`, `compress`, `timeout`, `store` or `plugin` errors), never inflates, every new marker's
+ * (no `validate`, `compress`, `timeout`, `store` or `plugin` errors), a result's `outputTokens` (when
+ * given) is exactly the tokenizer's count of its text (the pipeline trusts it), never inflates, every new marker's
  * original is in the store under its key, deterministic bytes, lossless when no store is attached, and
  * JSON stays JSON (markers never inside a JSON string value).
  */
@@ -109,11 +110,33 @@ export async function checkCompressor(compressor: AnyCompressor, fixtures: Reado
   return { ok: problems.length === 0, problems, runs };
 }
 
+/**
+ * The compressor with every result's `outputTokens` checked against a real count (the pipeline trusts
+ * the number in production). Sync compressors stay sync, so time budgets behave as in production.
+ */
+function verifyingOutputTokens(compressor: AnyCompressor, problems: string[]): CompressorV2 {
+  const c = asCompressorV2(compressor);
+  const check = (out: CompressOutcomeV2, ctx: CompressContextV2): CompressOutcomeV2 => {
+    if (out && typeof out === "object" && "text" in out && out.outputTokens !== undefined && typeof out.text === "string") {
+      const real = out.text ? ctx.tokenizer.count(out.text) : 0;
+      if (out.outputTokens !== real) problems.push(`outputTokens is ${String(out.outputTokens)} but the text has ${real} tokens`);
+    }
+    return out;
+  };
+  return {
+    ...c,
+    compress(unit, ctx) {
+      const out = c.compress(unit, ctx);
+      return out instanceof Promise ? out.then((o) => check(o, ctx)) : check(out, ctx);
+    },
+  };
+}
+
 async function checkOne(compressor: AnyCompressor, fx: CompressorFixture, withStore: boolean, options: CheckOptions) {
   const problems: string[] = [];
   const store = createMapStore();
   const pipeline = createPipeline({
-    compressors: [compressor],
+    compressors: [verifyingOutputTokens(compressor, problems)],
     tokenizer: options.tokenizer ?? estimateTokenizer,
     minTokens: 0,
     ...(withStore ? { store } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOriginals, marker, type Compressor, type CompressorV2 } from "../index.js";
+import { createOriginals, marker, type CompressorV1 as Compressor, type CompressorV2 } from "../index.js";
 import { checkCompressor, createMapStore, createMockContext, createMockContextV1, createUnit } from "./index.js";
 
 const chars = { name: "chars", encoding: "chars", estimated: true, count: (t: string) => t.length };

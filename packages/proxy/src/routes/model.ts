@@ -12,18 +12,27 @@ import { decoder, isBypass, linkAbort, NULL_BODY, readBody, upstreamFailure, ups
 const DIALECTS: Record<RouteName, Dialect> = { "chat.completions": openaiChat, responses: openaiResponses, messages: anthropic };
 const TOKEN_HEADERS = ["x-headroom-tokens-before", "x-headroom-tokens-after", "x-headroom-tokens-saved", "x-headroom-compression"];
 
+/**
+ * Bodies from this size go to an off-thread engine unparsed: the worker parses them anyway, and a
+ * 50 kB JSON.parse plus the unit scan on the request's thread is time every other request waits for.
+ */
+export const OFF_THREAD_PARSE_BYTES = 16 * 1024;
+
 /** Compression of one request: skipped for bypass and for bodies with nothing to compress. */
-async function compressStep(c: Ctx, px: ProxyContext, route: RouteName, raw: Uint8Array, parsed: unknown): Promise<CompressOutcome | undefined> {
+async function compressStep(c: Ctx, px: ProxyContext, route: RouteName, input: { raw: Uint8Array; text: string; parsed: unknown; deferred: boolean }): Promise<CompressOutcome | undefined> {
   if (isBypass(c)) {
     px.stats.bypassed++;
     return undefined;
   }
-  if (!isObj(parsed)) return undefined; // not JSON: the upstream gives the client its own 400
-  const text = decoder.decode(raw);
+  const { raw, text, parsed } = input;
+  let outcome: CompressOutcome;
+  if (input.deferred) outcome = await px.engine.request(route, { raw, text }, px.cfg.compressionTimeoutMs);
+  else if (!isObj(parsed)) return undefined; // not JSON: the upstream gives the client its own 400
   // Decided here, on the request's thread, so small requests never wait for a busy worker.
-  const outcome = hasCandidate(route, parsed, px.cfg.minTokens)
-    ? await px.engine.request(route, { raw, text, body: parsed }, px.cfg.compressionTimeoutMs)
-    : injectOnly(route, text, parsed, { skipped: "no tool output large enough to compress" });
+  else
+    outcome = hasCandidate(route, parsed, px.cfg.minTokens)
+      ? await px.engine.request(route, { raw, text, body: parsed }, px.cfg.compressionTimeoutMs)
+      : injectOnly(route, text, parsed, { skipped: "no tool output large enough to compress" });
   if (outcome.error) {
     px.stats.failOpen++;
     px.stats.error("compress", outcome.error);
@@ -37,9 +46,11 @@ export async function modelRoute(c: Ctx, px: ProxyContext, route: RouteName, pat
   px.stats.requests++;
   const raw = await readBody(c, px);
   if (raw instanceof Response) return raw;
-  const parsed = tryParse(decoder.decode(raw));
-  const outcome = await compressStep(c, px, route, raw, parsed);
-  const model = isObj(parsed) && typeof parsed.model === "string" ? parsed.model : undefined;
+  const text = decoder.decode(raw);
+  const deferred = px.engine.offThread === true && raw.byteLength >= OFF_THREAD_PARSE_BYTES && !isBypass(c);
+  const parsed = deferred ? undefined : tryParse(text);
+  const outcome = await compressStep(c, px, route, { raw, text, parsed, deferred });
+  const model = outcome?.model ?? (isObj(parsed) && typeof parsed.model === "string" ? parsed.model : undefined);
   px.stats.record(route, model, outcome?.result);
 
   const base = route === "messages" ? px.cfg.anthropicBaseUrl : px.cfg.openaiBaseUrl;
@@ -47,7 +58,7 @@ export async function modelRoute(c: Ctx, px: ProxyContext, route: RouteName, pat
   const headers = upstreamRequestHeaders(c.req.raw.headers, c.get("proxyTokenInAuthorization"));
   const send = (body: Uint8Array | string) =>
     callUpstream({ url: upstreamUrl(base, c, path), method: "POST", headers, body, signal: ac.signal, timeoutMs: px.cfg.upstreamTimeoutMs, fetch: px.fetch });
-  const payload = outcome?.changed && outcome.text !== undefined ? outcome.text : raw;
+  const payload = (outcome?.changed && (outcome.bytes ?? outcome.text)) || raw;
   let up: Response;
   try {
     up = await send(payload);
@@ -64,16 +75,20 @@ export async function modelRoute(c: Ctx, px: ProxyContext, route: RouteName, pat
   px.log?.(`${c.req.method} ${c.req.path} ${up.status} ${model ?? "-"} ${what} ${(performance.now() - t0).toFixed(1)}ms`);
   const context = `${model ?? "-"}`;
 
-  if (outcome?.injected && outcome.text !== undefined && up.ok && up.body) {
-    const sentText = outcome.text;
-    const sent = JSON.parse(sentText) as Obj;
+  if (outcome?.injected && (outcome.text !== undefined || outcome.bytes) && up.ok && up.body) {
+    // What was sent, decoded and parsed only when the model does call the retrieve tool.
+    let sentText = outcome.text;
+    let sentBody: Obj | undefined;
+    const bytes = outcome.bytes;
+    const sentAsText = () => (sentText ??= decoder.decode(bytes));
+    const sent = () => (sentBody ??= JSON.parse(sentAsText()) as Obj);
     const store = await px.store();
     const loopCtx: LoopContext = {
       dialect: DIALECTS[route],
       store,
       maxRounds: px.cfg.maxRetrieveRounds,
       // Continuations keep the request's own bytes: only the appended turns are new text.
-      send: (b) => send(spliceJson(sentText, sent, b)),
+      send: (b) => send(spliceJson(sentAsText(), sent(), b)),
       onRound: (calls) => {
         px.stats.retrieveRounds++;
         px.stats.retrieveCalls += calls.length;

@@ -1,20 +1,21 @@
-import { createOriginals, marker, type Compressor } from "@headroom/core";
 import { crc32, deflateSync } from "node:zlib";
+import { createOriginals, marker, type CompressorV2 } from "@headroom/core";
 import { data, named } from "./mock-upstream.js";
 
 /**
  * A small lossy compressor for the tests: keeps the first three lines of a long tool output and stores
  * the original behind a marker, exactly as a real plugin does.
  */
-export function headCompressor(): Compressor {
+export function headCompressor(): CompressorV2 {
   return {
-    specificationVersion: "v1",
+    specificationVersion: "v2",
     name: "test-head",
     kinds: ["*"],
     priority: 100,
     compress(unit, ctx) {
       const lines = unit.text.split("\n");
-      if (!ctx.reversible || lines.length < 10) return null;
+      if (!ctx.allowLossy) return { decline: "lossy only" };
+      if (lines.length < 10) return { decline: "short" };
       const o = createOriginals();
       const key = o.stash(unit.text);
       return { text: `${lines.slice(0, 3).join("\n")}\n${marker(`${lines.length - 3} more lines omitted`, key)}`, lossless: false, originals: o.list() };
@@ -23,8 +24,8 @@ export function headCompressor(): Compressor {
 }
 
 /** A compressor that always throws (fault injection). */
-export const throwingCompressor: Compressor = {
-  specificationVersion: "v1",
+export const throwingCompressor: CompressorV2 = {
+  specificationVersion: "v2",
   name: "test-throws",
   kinds: ["*"],
   priority: 200,

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPipeline, type Compressor } from "@headroom/core";
+import { asCompressorV2, createPipeline, type AnyCompressor, type Compressor } from "@headroom/core";
+import { createMockContext, createUnit } from "@headroom/core/testing";
 import { MemoryStore } from "@headroom/ccr";
 import { startProxy } from "@headroom/proxy/node";
 import { createProseCompressor } from "@headroom/prose";
@@ -11,6 +12,7 @@ import { getTokenizer } from "@headroom/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTinyModel } from "../testing/index.js";
 import type { TextMlEvent } from "../index.js";
+import { resultOf } from "./fallback.js";
 import { createTextMlCompressor, type TextMlCompressor } from "./index.js";
 
 const prose = () => ({ kind: "prose" as const, confidence: 1 });
@@ -56,7 +58,8 @@ describe("time budget", () => {
   it("falls back to the prose result when the model misses the budget, and frees the worker", async () => {
     const budget = 400;
     const events: TextMlEvent[] = [];
-    const c = make({ timeBudgetMs: budget, onEvent: (e) => events.push(e) });
+    // A fixed prose share: these texts are below prose's size-aware floor, where it would keep them whole.
+    const c = make({ timeBudgetMs: budget, onEvent: (e) => events.push(e), prose: { targetRatio: 0.5 } });
     const { chunkMs } = await c.ready();
     // Sized so that the up-front estimate (chars / 3.2 per token) is half the budget; the real token
     // count is about three times that, so inference runs past the budget.
@@ -78,7 +81,7 @@ describe("time budget", () => {
 
   it("skips the model when the estimate alone exceeds the budget, and while it is loading", async () => {
     const events: TextMlEvent[] = [];
-    const c = make({ timeBudgetMs: 30, onEvent: (e) => events.push(e) });
+    const c = make({ timeBudgetMs: 30, onEvent: (e) => events.push(e), prose: { targetRatio: 0.5 } });
     const text = gibberish(3000);
     const first = await pipe(c).compressText(text, { store: new MemoryStore() });
     expect(first.units[0]?.transforms[0]).toBe("text-ml:fallback:loading");
@@ -185,8 +188,8 @@ describe("prose fallback off the event loop", () => {
     await c.ready();
     const tokenizer = await getTokenizer("gpt-4o");
     const text = gibberish(300_000, 11);
-    const unit = { id: "u", text, role: "tool" as const, messageIndex: 0 };
-    const ctx = { model: "gpt-4o", tokenizer, reversible: true, bias: 1, inputTokens: tokenizer.count(text) };
+    const unit = createUnit(text);
+    const ctx = createMockContext({ tokenizer, inputTokens: tokenizer.count(text) });
     const lags: number[] = [];
     let last = performance.now();
     const tick = setInterval(() => {
@@ -194,10 +197,10 @@ describe("prose fallback off the event loop", () => {
       lags.push(t - last - 5);
       last = t;
     }, 5);
-    const off = await c.compress(unit, ctx);
+    const off = resultOf(await c.compress(unit, ctx));
     const offLags = lags.splice(0).sort((a, b) => a - b);
     last = performance.now();
-    const inline = await createProseCompressor().compress(unit, ctx);
+    const inline = resultOf(await asCompressorV2(createProseCompressor() as AnyCompressor).compress(unit, ctx));
     await new Promise((res) => setTimeout(res, 20));
     clearInterval(tick);
     const inlineMax = Math.max(...lags);
@@ -216,8 +219,13 @@ describe("prose fallback off the event loop", () => {
     const text = gibberish(400_000, 13);
     const r = await pipe(c).compressText(text, { store: new MemoryStore() });
     expect(r.text).toBe(text);
-    expect(r.errors).toEqual([expect.objectContaining({ compressor: "text-ml", message: "text-ml: prose fallback took over 40 ms; unit left to the next compressor" })]);
+    // As a v2 plugin text-ml also reports why it fell back (ctx.report), then the fallback's failure.
+    expect(r.errors).toEqual([
+      expect.objectContaining({ compressor: "text-ml", stage: "report", message: expect.stringMatching(/^text-ml fell back to prose: estimated \d+ ms of inference/) }),
+      expect.objectContaining({ compressor: "text-ml", message: "text-ml: prose fallback took over 40 ms; unit left to the next compressor" }),
+    ]);
     const small = await pipe(c).compressText(gibberish(10_000, 14), { store: new MemoryStore() });
-    expect(small.errors).toEqual([]);
+    // Recovered: the fallback ran (reported as such) and nothing failed.
+    expect(small.errors).toEqual([expect.objectContaining({ stage: "report", message: expect.stringMatching(/^text-ml fell back to prose: /) })]);
   });
 });

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { createOriginals, hasMarker, marker, type CompressContext, type Compressor, type CompressorResult, type Unit } from "@headroom/core";
+import { createOriginals, hasMarker, marker, type CompressContextV2 as CompressContext, type CompressorV2 as Compressor, type CompressorResultV2 as CompressorResult, type UnitV2 as Unit } from "@headroom/core";
 import { keepRatio } from "../budget.js";
 import { DEFAULT_TIME_BUDGET_MS, type FallbackReason, type TextMlEvent, type TextMlOptions } from "../options.js";
 import type { EngineOptions } from "./engine.js";
@@ -99,9 +99,9 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     stats.units++;
     if (!configured) return decline(unit, ctx, "no model configured (set the model option or HEADROOM_TEXT_ML_MODEL)");
     if (hasMarker(unit.text)) return decline(unit, ctx, "already compressed (marker present)");
-    if (!ctx.reversible) return decline(unit, ctx, "lossy output needs a CCR store");
-    const inputTokens = ctx.inputTokens ?? ctx.tokenizer.count(unit.text);
-    const ratio = keepRatio(inputTokens, ctx.bias);
+    if (!ctx.allowLossy) return decline(unit, ctx, "lossy output needs a CCR store");
+    const inputTokens = ctx.inputTokens;
+    const ratio = keepRatio(inputTokens, ctx.aggressiveness);
     if (ratio >= 0.999) return decline(unit, ctx, `${inputTokens} tokens: the budget keeps every word`);
     const p = await start();
     const left = () => budgetMs - (performance.now() - t0);
@@ -115,7 +115,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     const estimate = chunks * (info.chunkMs ?? 0);
     if (estimate > left()) return fallback(unit, ctx, "estimate", `estimated ${Math.round(estimate)} ms of inference (${chunks} chunks) exceeds the ${budgetMs} ms budget`, t0);
     const cancel = new SharedArrayBuffer(4);
-    const job = p.run({ text: unit.text, ...(unit.query || ctx.query ? { query: ctx.query ?? unit.query } : {}), ratio, cancel });
+    const job = p.run({ text: unit.text, ...(unit.query ? { query: unit.query } : {}), ratio, cancel });
     let result: JobResult | undefined | "timeout";
     try {
       result = await within(job, left(), "timeout" as const);
@@ -150,7 +150,7 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
   };
 
   return {
-    specificationVersion: "v1",
+    specificationVersion: "v2",
     name: "text-ml",
     kinds: ["prose", "text"],
     priority: options.priority ?? 10,
@@ -178,10 +178,9 @@ function within<T, U = false>(p: Promise<T>, ms: number, onTimeout: U = false as
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-/** Passes a message to `ctx.report` when the pipeline offers one (spec v2); v1 pipelines have none. */
+/** Passes a message to `ctx.report` (a direct caller's hand-made context may lack it). */
 function report(ctx: CompressContext, message: string): void {
-  const r = (ctx as CompressContext & { report?: (m: string) => void }).report;
-  if (typeof r === "function") r(message);
+  if (typeof ctx.report === "function") ctx.report(message);
 }
 
 function defaultCacheDir(url: string): string {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { CompressContext, CompressorResult, Unit } from "@headroom/core";
+import { asCompressorV2, type AnyCompressor, type CompressContextV2 as CompressContext, type CompressorResultV2 as CompressorResult, type CompressOutcomeV2, type UnitV2 as Unit } from "@headroom/core";
 import { createProseCompressor, type ProseOptions } from "@headroom/prose";
 
 /** A tokenizer named so that a worker can rebuild it. */
@@ -35,6 +35,11 @@ function proseWorkerFile(): string | undefined {
   return [join(here, "prose-worker.js"), join(here, "prose-worker.cjs"), join(here, "../../dist/node/prose-worker.js")].find((c) => existsSync(c));
 }
 
+/** A result, or `null` for any kind of decline. */
+export function resultOf(out: CompressOutcomeV2): CompressorResult | null {
+  return out && "text" in out ? out : null;
+}
+
 export class ProseFallback {
   private worker: Worker | undefined;
   private readonly jobs = new Map<number, { resolve(r: ProseReply): void; reject(e: Error): void }>();
@@ -48,7 +53,8 @@ export class ProseFallback {
     /** A worker-side prose run past this is abandoned (the worker is ended) and the unit declined. */
     private readonly timeoutMs = 5000,
   ) {
-    this.inline = createProseCompressor(options);
+    // Upgraded, so this runs whichever spec version the installed @headroom/prose implements.
+    this.inline = asCompressorV2(createProseCompressor(options) as AnyCompressor);
   }
 
   /** The prose result for a unit, computed in the worker when it is large. */
@@ -60,15 +66,15 @@ export class ProseFallback {
         unit: { ...unit },
         model: ctx.model,
         tokenizer: { name: ctx.tokenizer.name, encoding: ctx.tokenizer.encoding, estimated: ctx.tokenizer.estimated },
-        bias: ctx.bias,
+        bias: ctx.aggressiveness,
         ...(ctx.inputTokens !== undefined ? { inputTokens: ctx.inputTokens } : {}),
-        ...(ctx.query ? { query: ctx.query } : {}),
+        ...(unit.query ? { query: unit.query } : {}),
         ...(this.options ? { options: this.options } : {}),
       });
       if ("result" in reply) return reply.result;
       if ("error" in reply) throw new Error(`text-ml: prose fallback failed: ${reply.error}`);
     }
-    return (await this.inline.compress(unit, ctx)) ?? null;
+    return resultOf(await this.inline.compress(unit, ctx));
   }
 
   private remote(file: string, req: ProseRequest): Promise<ProseReply> {

@@ -4,9 +4,9 @@
  * in-thread prose compressor would produce.
  */
 import { parentPort } from "node:worker_threads";
-import { estimateTokenizer, type Tokenizer } from "@headroom/core";
+import { asCompressorV2, estimateTokenizer, type AnyCompressor, type CompressContextV2, type Tokenizer } from "@headroom/core";
 import { createProseCompressor } from "@headroom/prose";
-import type { ProseReply, ProseRequest, TokenizerId } from "./fallback.js";
+import { resultOf, type ProseReply, type ProseRequest, type TokenizerId } from "./fallback.js";
 
 const port = parentPort!;
 const post = (m: ProseReply) => port.postMessage(m);
@@ -29,9 +29,20 @@ port.on("message", (m: ProseRequest) => {
     try {
       const tokenizer = await tokenizerFor(m.tokenizer);
       if (!tokenizer) return post({ id: m.id, unsupported: true });
-      const prose = createProseCompressor(m.options);
-      const r = await prose.compress(m.unit, { model: m.model, tokenizer, reversible: true, bias: m.bias, ...(m.inputTokens !== undefined ? { inputTokens: m.inputTokens } : {}), ...(m.query ? { query: m.query } : {}) });
-      post({ id: m.id, result: r ?? null });
+      const prose = asCompressorV2(createProseCompressor(m.options) as AnyCompressor);
+      // The main thread keeps the time budget (it abandons this worker); here nothing cuts off.
+      const ctx: CompressContextV2 = {
+        model: m.model,
+        tokenizer,
+        allowLossy: true,
+        inputTokens: m.inputTokens ?? tokenizer.count(m.unit.text),
+        aggressiveness: m.bias,
+        signal: new AbortController().signal,
+        timeBudgetMs: Number.POSITIVE_INFINITY,
+        report: () => undefined,
+      };
+      const unit = { ...m.unit, ...(m.query ? { query: m.query } : {}) };
+      post({ id: m.id, result: resultOf(await prose.compress(unit, ctx)) });
     } catch (e) {
       post({ id: m.id, error: e instanceof Error ? e.message : String(e) });
     }

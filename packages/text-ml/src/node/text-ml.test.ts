@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPipeline, findMarkerHashes, type Compressor } from "@headroom/core";
+import { createPipeline, findMarkerHashes, type AnyCompressor } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
 import { createProseCompressor } from "@headroom/prose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ const PARA = "Alice paid 42 dollars for the ferry to Oslo on a cold morning in t
 const DOC = ["# Trip notes", "", PARA.repeat(30).trim(), "", "- see `config.yaml` and https://example.com/route for the route", "", "```sh", "the of and to in", "```", ""].join("\n");
 
 const prose = () => ({ kind: "prose" as const, confidence: 1 });
-const pipe = (...compressors: Compressor[]) => createPipeline({ compressors, detect: prose, model: "gpt-4o" });
+const pipe = (...compressors: AnyCompressor[]) => createPipeline({ compressors, detect: prose, model: "gpt-4o" });
 
 let root: string;
 let modelDir: string;

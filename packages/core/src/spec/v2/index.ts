@@ -65,6 +65,12 @@ export interface DetectionV2 {
 }
 
 /**
+ * A detector function, as the `detect` option takes it (`@headroom/router`'s `detect`): a v1 `DetectorV1`
+ * fits, and so does one that answers open v2 kinds.
+ */
+export type DetectFunction = (text: string, hints?: UnitSource) => DetectionV2;
+
+/**
  * A pluggable content detector: a plugin that brings a kind (CSV, Terraform…) brings its detection.
  * Every detector runs on every candidate unit; the most confident answer wins (ties: the detector listed
  * first). Return `null` when the text is not yours. Keep it cheap and never throw (a throw is reported).

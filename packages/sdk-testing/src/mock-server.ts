@@ -1,5 +1,5 @@
 /**
- * Test helper (not exported): a loopback HTTP server that plays scripted model turns, so the real SDK
+ * Test helper: a loopback HTTP server that plays scripted model turns, so the real SDK
  * talks real HTTP. Each request gets the next turn; a turn sees the parsed body and answers JSON or
  * server-sent events.
  */

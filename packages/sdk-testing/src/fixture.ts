@@ -1,4 +1,4 @@
-/** Test fixture (not exported): a tool output big enough to compress, and the pipeline that does it. */
+/** Test fixture: a tool output big enough to compress, and the pipeline that does it. */
 import { MemoryStore } from "@headroom/ccr";
 import { createRouter } from "@headroom/router";
 import { createSmartCrusher } from "@headroom/smart-crusher";

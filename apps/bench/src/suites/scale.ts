@@ -1,0 +1,178 @@
+import { headroomPlugin as code } from "@headroom/code";
+import { asCompressorV2, type AnyCompressor, type Tokenizer } from "@headroom/core";
+import { createMockContext, createUnit } from "@headroom/core/testing";
+import { headroomPlugin as diff } from "@headroom/diff";
+import { headroomPlugin as log } from "@headroom/log";
+import { headroomPlugin as prose } from "@headroom/prose";
+import { headroomPlugin as search } from "@headroom/search";
+import { createSmartCrusher } from "@headroom/smart-crusher";
+import type { CorpusCase } from "../corpus.js";
+import { median } from "../metrics.js";
+import type { BenchSuite, Table } from "../suite.js";
+
+/** Input sizes in o200k tokens (approximate: built to the nearest line). */
+export const SIZES = [125_000, 250_000, 500_000, 1_000_000];
+const LIMIT_MS = 1000;
+const MAX_EXPONENT = 1.05;
+
+interface Spec {
+  corpusKind: string;
+  kind: string;
+  make: () => AnyCompressor;
+  toolName: string;
+  fileName?: (language: string) => string;
+}
+
+const SPECS: Spec[] = [
+  { corpusKind: "logs", kind: "log", make: () => log(), toolName: "bash" },
+  { corpusKind: "json", kind: "json", make: () => createSmartCrusher(), toolName: "http_get" },
+  { corpusKind: "code", kind: "code", make: () => code(), toolName: "read_file", fileName: (l) => `input.${EXT[l] ?? "txt"}` },
+  { corpusKind: "search", kind: "search", make: () => search(), toolName: "grep" },
+  { corpusKind: "diff", kind: "diff", make: () => diff(), toolName: "git" },
+  { corpusKind: "text", kind: "prose", make: () => prose(), toolName: "fetch" },
+];
+const EXT: Record<string, string> = { python: "py", typescript: "ts", tsx: "tsx", javascript: "js", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp" };
+
+/** Slope of the least-squares line through (log x, log y): the time-vs-size exponent. */
+export function fitExponent(points: { x: number; y: number }[]): number {
+  const p = points.filter((q) => q.x > 0 && q.y > 0).map((q) => ({ x: Math.log(q.x), y: Math.log(q.y) }));
+  const n = p.length;
+  if (n < 2) return Number.NaN;
+  const mx = p.reduce((s, q) => s + q.x, 0) / n;
+  const my = p.reduce((s, q) => s + q.y, 0) / n;
+  const sxy = p.reduce((s, q) => s + (q.x - mx) * (q.y - my), 0);
+  const sxx = p.reduce((s, q) => s + (q.x - mx) ** 2, 0);
+  return sxx ? sxy / sxx : Number.NaN;
+}
+
+/** Objects of every top-level (or first nested) array in the JSON cases, in corpus order. */
+function jsonItems(cases: CorpusCase[]): unknown[] {
+  const out: unknown[] = [];
+  const firstArray = (v: unknown): unknown[] | undefined => {
+    if (Array.isArray(v)) return v;
+    if (v && typeof v === "object") for (const x of Object.values(v)) if (Array.isArray(x) && x.length > 1) return x;
+    return undefined;
+  };
+  for (const c of cases) {
+    try {
+      out.push(...(firstArray(JSON.parse(c.content ?? "")) ?? []));
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e; // JSON lines or a non-JSON case: not an array source
+    }
+  }
+  return out;
+}
+
+/**
+ * Corpus content of one kind, repeated in corpus order until it reaches about `tokens` tokens (sizing
+ * by each piece's measured tokens per character), in memory only. Code uses the files of the most
+ * common language, JSON one array of the cases' items.
+ */
+export function buildInput(spec: Spec, cases: CorpusCase[], tokens: number, tokenizer: Tokenizer): { text: string; language?: string } {
+  let pool = cases.filter((c) => c.kind === spec.corpusKind && (c.content ?? "").length > 0);
+  let language: string | undefined;
+  if (spec.kind === "code") {
+    const counts = new Map<string, number>();
+    for (const c of pool) if (c.language) counts.set(c.language, (counts.get(c.language) ?? 0) + (c.content ?? "").length);
+    language = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    pool = pool.filter((c) => c.language === language);
+  }
+  if (spec.kind === "json") {
+    const items = jsonItems(pool);
+    const per = tokenizer.count(JSON.stringify(items.slice(0, 200), null, 2)) / Math.max(1, Math.min(200, items.length));
+    const n = Math.ceil(tokens / Math.max(1e-6, per));
+    return { text: JSON.stringify(Array.from({ length: n }, (_, i) => items[i % items.length]), null, 2) };
+  }
+  const pieces = pool.map((c) => ({ text: c.content ?? "", tokens: tokenizer.count(c.content ?? "") }));
+  const parts: string[] = [];
+  let have = 0;
+  for (let i = 0; have < tokens && pieces.length; i++) {
+    const p = pieces[i % pieces.length]!;
+    if (have + p.tokens <= tokens) {
+      parts.push(p.text);
+      have += p.tokens;
+      continue;
+    }
+    // The last piece, cut at a line boundary near the remaining budget.
+    const chars = Math.floor(((tokens - have) / Math.max(1, p.tokens)) * p.text.length);
+    const cut = p.text.lastIndexOf("\n", chars);
+    parts.push(p.text.slice(0, cut > 0 ? cut : chars));
+    have = tokens;
+  }
+  return { text: parts.join(spec.kind === "prose" ? "\n\n" : "\n"), ...(language ? { language } : {}) };
+}
+
+interface Point {
+  kind: string;
+  tokens: number;
+  ms: number;
+  outTokens: number;
+  status: string;
+}
+
+async function timeOne(spec: Spec, text: string, language: string | undefined, tokenizer: Tokenizer, query: string, reps: number, warm: boolean): Promise<Point> {
+  const c = asCompressorV2(spec.make());
+  const tokens = tokenizer.count(text);
+  const fileName = spec.fileName && language ? spec.fileName(language) : undefined;
+  const toolArgs = JSON.stringify(fileName ? { file_path: fileName } : { command: spec.toolName });
+  const unit = createUnit(text, { query, source: { toolName: spec.toolName, toolArgs, ...(fileName ? { fileName } : {}) } });
+  const times: number[] = [];
+  let out: unknown;
+  // The first size of a kind pays grammar loading and JIT once, untimed: the fit is about size.
+  if (warm) await c.compress(unit, createMockContext({ tokenizer, inputTokens: tokens, detection: { kind: spec.kind, confidence: 1, ...(language ? { language } : {}) } }));
+  for (let r = 0; r < reps; r++) {
+    const ctx = createMockContext({ tokenizer, inputTokens: tokens, detection: { kind: spec.kind, confidence: 1, ...(language ? { language } : {}) } });
+    const t0 = performance.now();
+    out = await c.compress(unit, ctx);
+    times.push(performance.now() - t0);
+  }
+  const res = out && typeof out === "object" && "text" in out ? (out as { text: string; outputTokens?: number }) : undefined;
+  const status = res ? "compressed" : out && typeof out === "object" && "decline" in out ? `declined: ${(out as { decline: string }).decline}` : "declined";
+  return { kind: spec.kind, tokens, ms: median(times), outTokens: res ? (res.outputTokens ?? tokenizer.count(res.text)) : tokens, status };
+}
+
+/**
+ * Every compressor alone on inputs of 125k–1M tokens built from corpus content: time per size, the
+ * fitted time-vs-size exponent (log-log least squares) and pass/fail against < 1 s at 1M tokens and an
+ * exponent ≤ 1.05. The compressor is called directly (the pipeline's own count of the input, the
+ * tokenize-once floor, is reported beside it).
+ */
+export const suite: BenchSuite = {
+  name: "scale",
+  description: "each compressor on 125k/250k/500k/1M-token inputs from corpus content: time, fitted exponent, pass/fail (< 1 s at 1M, exponent ≤ 1.05)",
+  async run(ctx) {
+    const reps = ctx.quick ? 1 : 3;
+    const points: Point[] = [];
+    const floors: Record<string, number> = {};
+    const specs = SPECS.filter((s) => ctx.cases.some((c) => c.kind === s.corpusKind));
+    let step = 0;
+    for (const spec of specs) {
+      const query = ctx.cases.find((c) => c.kind === spec.corpusKind)?.query ?? "";
+      for (const size of SIZES) {
+        ctx.progress(`scale ${spec.kind} ${size}`, step++, specs.length * SIZES.length);
+        const { text, language } = buildInput(spec, ctx.cases, size, ctx.tokenizer);
+        points.push(await timeOne(spec, text, language, ctx.tokenizer, query, reps, size === SIZES[0]));
+        if (size === SIZES.at(-1)) {
+          const t0 = performance.now();
+          ctx.tokenizer.count(text);
+          floors[spec.kind] = performance.now() - t0;
+        }
+      }
+    }
+    ctx.progress("scale", 1, 1);
+    const rows = specs.map((spec) => {
+      const ps = points.filter((p) => p.kind === spec.kind);
+      const exp = fitExponent(ps.map((p) => ({ x: p.tokens, y: p.ms })));
+      const big = ps.at(-1)!;
+      const pass = big.ms < LIMIT_MS && exp <= MAX_EXPONENT;
+      return [spec.kind, ...ps.map((p) => p.ms.toFixed(0)), big.tokens, ((1 - big.outTokens / Math.max(1, big.tokens)) * 100).toFixed(1) + "%", (floors[spec.kind] ?? 0).toFixed(0), exp.toFixed(2), pass ? "pass" : "FAIL", big.status];
+    });
+    const table: Table = {
+      title: `Scale: compressor time (ms, median of ${reps}) by input size`,
+      columns: ["kind", ...SIZES.map((s) => `${s / 1000}k`), "largest input tokens", "savings at largest", "tokenize-once ms at largest", "exponent", `< ${LIMIT_MS} ms at 1M and exponent ≤ ${MAX_EXPONENT}`, "status at largest"],
+      rows,
+      notes: ["inputs: corpus content of the kind repeated in corpus order (code: the most common language; json: one array of the cases' items), built in memory", "exponent = slope of log(time) against log(tokens), least squares over the four sizes"],
+    };
+    return { tables: [table], data: points };
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Selection of prose units within a token budget: the ranking (every section's best unit first, then
+ * by score per √token), what a kept unit brings along (what its colon announces), and near-duplicate
+ * removal through an inverted index of word shingles, so that a unit is compared only with the kept
+ * units it shares shingles with (linear on a 1M-token input, and against every kept unit, not a window).
+ */
+import type { Unit } from "./blocks.js";
+import type { Lexicon } from "./score.js";
+
+/** Share of the budget the "every section gets its best unit" pass may use. */
+const FIRST_PASS_SHARE = 0.3;
+/** A section's best units may take at most this share of the budget each to be placed first. */
+const FIRST_UNIT_SHARE = 0.06;
+/** Shingles shared by more kept units than this are boilerplate and not looked up (bounded work). */
+const POSTING_LIMIT = 64;
+
+/**
+ * Order in which units are offered to the budget: each section's best units first (up to 1 + the
+ * number of selective query terms in its headings, within a share of the budget), then all others by
+ * score per √token. Ties go to the earlier unit, so the order is deterministic.
+ */
+export function rankUnits(units: readonly Unit[], scores: readonly number[], costs: readonly number[], target: number, headingHits: readonly number[]): number[] {
+  const order = units.map((_, i) => i).sort((a, b) => scores[b]! / Math.sqrt(costs[b]! + 1) - scores[a]! / Math.sqrt(costs[a]! + 1) || a - b);
+  const perSection = new Map<number, number>();
+  let left = target * FIRST_PASS_SHARE;
+  const first: number[] = [];
+  const rest: number[] = [];
+  for (const i of order) {
+    const u = units[i]!;
+    const n = perSection.get(u.section) ?? 0;
+    if (n < 1 + Math.min(3, headingHits[i]!) && costs[i]! <= target * FIRST_UNIT_SHARE && costs[i]! <= left) {
+      left -= costs[i]!;
+      perSection.set(u.section, n + 1);
+      first.push(i);
+    } else rest.push(i);
+  }
+  return [...first, ...rest];
+}
+
+/**
+ * What each unit brings along when kept. A unit ending in a colon announces what follows ("…the
+ * following scheme::", "…four macros:"): kept without it, it would point at nothing. So it brings the
+ * next unit, or, when a list follows, the first sentence of each item (the list's skeleton).
+ */
+export function followersOf(units: readonly Unit[]): number[][] {
+  return units.map((u, i): number[] => {
+    const n = units[i + 1];
+    if (!n || n.section !== u.section || !/:\s*$/.test(u.text)) return [];
+    if (n.kind !== "item") return [i + 1];
+    const out: number[] = [];
+    for (let k = i + 1; k < units.length && units[k]!.kind === "item" && units[k]!.section === u.section; k++) if (units[k]!.index === 0) out.push(k);
+    return out;
+  });
+}
+
+/** Per-unit facts the greedy selection needs, computed once (the budget loop may select twice). */
+export interface SelectionInput {
+  units: readonly Unit[];
+  ranked: readonly number[];
+  costs: readonly number[];
+  followers: readonly (readonly number[])[];
+  /** Tokens a unit's followers may add at most. */
+  followerShare: number;
+  /** Tokens always spent (headings, closing marker). */
+  fixed: number;
+  /** Jaccard of shingles at or above which a unit is a near-duplicate of a kept one; above 1: exact only. */
+  duplicateThreshold: number;
+}
+
+/** Normalised text and shingle ids of every unit, computed once per input. */
+export interface UnitKeys {
+  norms: string[];
+  shingles: Uint32Array[];
+}
+
+/** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
+export function unitKeys(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon): UnitKeys {
+  return { norms: units.map((u) => u.text.trim().replace(/\s+/g, " ")), shingles: words.map((w) => lexicon.shingles(w)) };
+}
+
+/** Greedy selection within `budget` tokens: ranked units that fit and are no (near-)duplicate of a kept one. */
+export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): boolean[] {
+  const kept = new Array<boolean>(s.units.length).fill(false);
+  const exact = new Set<string>();
+  const postings = new Map<number, number[]>();
+  const common = new Map<number, number>();
+  let used = s.fixed;
+  const nearDuplicate = (i: number): boolean => {
+    if (s.duplicateThreshold > 1) return false;
+    const own = keys.shingles[i]!;
+    if (!own.length) return false;
+    common.clear();
+    for (const h of own) {
+      const list = postings.get(h);
+      if (!list || list.length > POSTING_LIMIT) continue;
+      for (const k of list) common.set(k, (common.get(k) ?? 0) + 1);
+    }
+    for (const [k, c] of common) if (c / (own.length + keys.shingles[k]!.length - c) >= s.duplicateThreshold) return true;
+    return false;
+  };
+  const tryKeep = (i: number): boolean => {
+    if (kept[i]) return false;
+    const c = s.costs[i]! + 2;
+    if (used + c > budget || exact.has(keys.norms[i]!) || nearDuplicate(i)) return false;
+    kept[i] = true;
+    exact.add(keys.norms[i]!);
+    for (const h of keys.shingles[i]!) {
+      const list = postings.get(h);
+      if (list) list.push(i);
+      else postings.set(h, [i]);
+    }
+    used += c;
+    return true;
+  };
+  for (const i of s.ranked) {
+    if (!tryKeep(i)) continue;
+    let spent = 0;
+    for (const f of s.followers[i]!) {
+      if (spent + s.costs[f]! > s.followerShare) break;
+      if (tryKeep(f)) spent += s.costs[f]!;
+    }
+  }
+  return kept;
+}
