@@ -58,6 +58,22 @@ describe("floors", () => {
   });
 });
 
+describe("imageTokens: the price from the header alone", () => {
+  it("prices PNG and JPEG (also behind a 100 KB APP segment), and nothing for bytes that are no image", async () => {
+    const c = imageCompressor();
+    const unit = (data: string, mediaType = "image/png") => ({ id: "x", kind: "image" as const, role: "user" as const, messageIndex: 0, ordinal: 0, mediaType, data });
+    const png = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: "#fff" } }).png().toBuffer();
+    expect(c.imageTokens!(unit(png.toString("base64")), "claude-sonnet-4-5")).toBe(1334);
+    const jpg = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: "#fff" } }).jpeg().toBuffer();
+    // SOI, then a 100 KB COM segment (in two parts: a segment holds ≤ 65533 bytes), then the rest.
+    const com = (n: number) => Buffer.concat([Buffer.from([0xff, 0xfe, (n + 2) >> 8, (n + 2) & 0xff]), Buffer.alloc(n, 0x20)]);
+    const padded = Buffer.concat([jpg.subarray(0, 2), com(60000), com(40000), jpg.subarray(2)]);
+    expect(c.imageTokens!(unit(padded.toString("base64"), "image/jpeg"), "claude-sonnet-4-5")).toBe(1334);
+    expect(c.imageTokens!(unit(Buffer.alloc(4096, 7).toString("base64")), "gpt-4o")).toBeUndefined();
+    expect(c.imageTokens!(unit(""), "gpt-4o")).toBeUndefined();
+  });
+});
+
 describe("sharp-generated edge cases that are handled", () => {
   it("huge image: downscaled to what Anthropic keeps (same tokens, far fewer bytes), lossless without a note", async () => {
     const png = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: "#e0e4ea" } }).png().toBuffer();

@@ -171,7 +171,9 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     const bytes = base64Size(u.data);
     if (bytes <= 0 || bytes > o.maxInputBytes) return undefined;
     // A PNG/GIF/WebP header is in the first bytes; a JPEG frame header can sit after a large EXIF block.
-    const header = readImageHeader(Buffer.from(u.data.slice(0, 65536), "base64")) ?? readImageHeader(Buffer.from(u.data, "base64"));
+    const head = Buffer.from(u.data.slice(0, 65536), "base64");
+    const jpeg = head[0] === 0xff && head[1] === 0xd8;
+    const header = readImageHeader(head) ?? (jpeg ? readImageHeader(Buffer.from(u.data, "base64")) : undefined);
     if (!header || header.width <= 0 || header.height <= 0) return undefined;
     const detail = u.detail && DETAILS.has(u.detail) ? (u.detail as ImageDetail) : "auto";
     return imageCost(model, header.width, header.height, detail).tokens;
