@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ccrKey, compress, scanImages, SPECIFICATION_VERSION, type ImageCompressor, type Store } from "./index.js";
+import { ccrKey, compress, scanImages, SPECIFICATION_VERSION, type HookV2, type ImageCompressor, type Store } from "./index.js";
 
 // A small real plugin: halves the base64 payload (stands in for a re-encoded image) and stores the original.
 const halver: ImageCompressor = {
@@ -110,5 +110,75 @@ describe("image units", () => {
     expect(r.errors.map((e) => `${e.compressor}:${e.stage}`)).toContain("thrower:compress");
     expect(r.errors.map((e) => e.message)).toContain("marker 0123456789abcdef01234567 has no stored original");
     expect(r.images![0]!.status).toBe("unchanged");
+  });
+
+  it("minTokens: an image priced under the floor is left alone, before and without a price", async () => {
+    const priced: ImageCompressor = { ...halver, name: "priced", imageTokens: () => 120 };
+    const r = await compress(chat, { compressors: [priced], store: mapStore(), minTokens: 200 });
+    expect(r.messages).toBe(chat);
+    expect(r.images!.map((i) => [i.status, i.reason, i.tokensBefore])).toEqual([["skipped", "below minTokens", 120], ["skipped", "below minTokens", 120]]);
+    // No price: the compressor's own count (1000) decides, against a floor above it.
+    const r2 = await compress(chat, { compressors: [halver], store: mapStore(), minTokens: 2000 });
+    expect(r2.messages).toBe(chat);
+    expect(r2.images!.map((i) => i.reason)).toEqual(["below minTokens", "below minTokens"]);
+  });
+
+  it("a beforeUnit hook sees each image and can skip it or change its bias", async () => {
+    const seen: string[] = [];
+    let bias = 0;
+    const probe: ImageCompressor = { ...halver, name: "probe", compressImage: (u, ctx) => {
+        bias = ctx.bias;
+        return halver.compressImage(u, ctx);
+      },
+    };
+    const hook: HookV2 = {
+      specificationVersion: "v2",
+      name: "no-second",
+      beforeUnit: (u, info) => {
+        seen.push(`${u.id}:${info.image?.mediaType}:${u.text.length}`);
+        return u.messageIndex === 2 ? { skip: "keep the latest screen" } : { aggressiveness: 2 };
+      },
+    };
+    const r = await compress(chat, { compressors: [probe], hooks: [hook], store: mapStore() });
+    expect(seen).toEqual(["messages[0].content[1]:image/png:0", "messages[2].content[0]:image/png:0"]);
+    expect(bias).toBe(2);
+    expect(r.images!.map((i) => [i.status, i.reason])).toEqual([["compressed", undefined], ["skipped", "vetoed by no-second: keep the latest screen"]]);
+    expect(r.messages[2]).toBe(chat[2]);
+  });
+
+  it("tokenBudget counts image tokens: within it images stay, over it they are compressed", async () => {
+    const priced: ImageCompressor = { ...halver, name: "priced", imageTokens: () => 1000 };
+    const within = await compress(chat, { compressors: [priced], store: mapStore(), tokenBudget: 5000 });
+    expect(within.messages).toBe(chat);
+    expect(within.images!.map((i) => i.reason)).toEqual(["within token budget", "within token budget"]);
+    expect(within.tokensBefore).toBeGreaterThan(2000);
+    // 2 images × 1000 + text is over 1500: the first image is compressed (→ 400 + note), the total then
+    // fits, so the second (a duplicate) stays.
+    const over = await compress(chat, { compressors: [priced], store: mapStore(), tokenBudget: 1500 });
+    expect(over.images!.map((i) => i.status)).toEqual(["compressed", "skipped"]);
+    expect(over.images![1]!.reason).toBe("within token budget");
+    expect(over.tokensAfter).toBeLessThanOrEqual(1500);
+    expect(over.tokensBefore - over.tokensAfter).toBe(1000 - over.images![0]!.tokensAfter);
+  });
+
+  it("timeBudgetMs: the pipeline stops waiting for a slow image compressor and leaves the image unchanged", async () => {
+    let seen: { budget?: number; aborted?: boolean } = {};
+    const slow: ImageCompressor = {
+      ...halver,
+      name: "slow",
+      compressImage: async (u, ctx) => {
+        await new Promise((r) => setTimeout(r, 400));
+        seen = { budget: ctx.timeBudgetMs, aborted: ctx.signal?.aborted };
+        return halver.compressImage(u, ctx);
+      },
+    };
+    const t0 = performance.now();
+    const r = await compress(chat.slice(0, 1), { compressors: [slow], store: mapStore(), timeBudgetMs: 50 });
+    expect(performance.now() - t0).toBeLessThan(350);
+    expect(r.messages[0]).toBe(chat[0]);
+    expect(r.images![0]).toMatchObject({ status: "unchanged", reason: "slow: cut off at the 50 ms time budget" });
+    expect(r.errors).toContainEqual({ unitId: "messages[0].content[1]", compressor: "slow", stage: "timeout", message: "slow: cut off at the 50 ms time budget" });
+    await new Promise((res) => setTimeout(res, 450));
+    expect(seen).toEqual({ budget: 50, aborted: true });
   });
 });

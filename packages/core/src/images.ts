@@ -6,9 +6,8 @@
  * Opt-in by construction: the pipeline only scans for images when a compressor with a `compressImage`
  * method is registered, so requests of users without one run exactly as before.
  */
-import { setAtPath } from "./adapters.js";
-import { ccrKey, findMarkerHashes } from "./markers.js";
-import type { CompressError, CompressorV1 as Compressor, MessageFormat, Role, Store, StoredOriginalV1 as StoredOriginal, Tokenizer } from "./types.js";
+import type { AbortSignalLike } from "./spec/v2/index.js";
+import type { CompressorV1 as Compressor, MessageFormat, Role, StoredOriginalV1 as StoredOriginal } from "./types.js";
 
 /** One base64 image of a request. */
 export interface ImageUnit {
@@ -82,6 +81,10 @@ export interface ImageContext {
   bias: number;
   /** Every earlier image unit of this request (originals, in order): for duplicate references. */
   earlier: ReadonlyArray<ImageUnit>;
+  /** Aborts when the image's time budget (the pipeline's `timeBudgetMs`) runs out or the caller cancels. */
+  signal?: AbortSignalLike;
+  /** The pipeline's per-unit time budget in ms (Infinity when unlimited); the pipeline stops waiting after it. */
+  timeBudgetMs?: number;
 }
 
 /**
@@ -90,6 +93,11 @@ export interface ImageContext {
  */
 export interface ImageCompressor extends Compressor {
   compressImage(unit: ImageUnit, context: ImageContext): ImageResult | ImageDecline | null | undefined | Promise<ImageResult | ImageDecline | null | undefined>;
+  /**
+   * Optional, cheap (no decoding): the image's tokens for `model`, or undefined when unknown. With it the
+   * pipeline applies `minTokens` and counts the image in `tokenBudget` before any image work.
+   */
+  imageTokens?(unit: ImageUnit, model: string): number | undefined;
 }
 
 /** Per-image outcome, in `CompressResult.images`. */
@@ -115,9 +123,11 @@ export function isImageCompressor(c: unknown): c is ImageCompressor {
   return typeof (c as Partial<ImageCompressor>).compressImage === "function";
 }
 
-type Obj = Record<string, unknown>;
+/** A plain JSON object. */
+export type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-type Path = (string | number)[];
+/** Path of a value inside a request. */
+export type Path = (string | number)[];
 
 /** An image part found in a request: the unit, where its part sits, and how to rebuild it. */
 export interface FoundImage {
@@ -210,161 +220,4 @@ export function scanImages(messages: readonly unknown[], format: MessageFormat):
 function pathId(format: MessageFormat, p: Path): string {
   const [head, ...rest] = p;
   return `${format === "openai-responses" ? "input" : "messages"}[${head}]` + rest.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("");
-}
-
-/** The part that replaces `f.part`: same type and fields, new bytes (or a text part). */
-function rebuild(f: FoundImage, r: ImageReplacement | ImageTextReplacement, format: MessageFormat): Obj {
-  if (r.kind === "text") return textPart(r.text, format, f.part);
-  const url = `data:${r.mediaType};base64,${r.data}`;
-  if (format === "anthropic") return { ...f.part, source: { ...(f.part.source as Obj), media_type: r.mediaType, data: r.data } };
-  if (format === "openai-chat") {
-    const iu: Obj = { ...(f.part.image_url as Obj), url };
-    if (r.detail) iu.detail = r.detail;
-    return { ...f.part, image_url: iu };
-  }
-  return r.detail ? { ...f.part, image_url: url, detail: r.detail } : { ...f.part, image_url: url };
-}
-
-function textPart(text: string, format: MessageFormat, from?: Obj): Obj {
-  const p: Obj = { type: format === "openai-responses" ? "input_text" : "text", text };
-  // A cache breakpoint on the replaced block stays where it was.
-  if (format === "anthropic" && from && from.cache_control !== undefined) p.cache_control = from.cache_control;
-  return p;
-}
-
-/** Checks an image result against the invariants; returns a problem or undefined. */
-function validateImage(r: ImageResult, reversible: boolean, unit: ImageUnit): string | undefined {
-  const rep = r.replacement;
-  if (!rep || (rep.kind !== "image" && rep.kind !== "text")) return "result has no replacement";
-  if (rep.kind === "image" && (typeof rep.data !== "string" || !/^image\/[a-z0-9.+-]+$/.test(rep.mediaType))) return "replacement image is malformed";
-  if (rep.kind === "text" && typeof rep.text !== "string") return "replacement text is not a string";
-  if (!Number.isFinite(r.tokensBefore) || !Number.isFinite(r.tokensAfter)) return "token counts are not numbers";
-  if (!r.lossless && !reversible) return "lossy result without a store (lossless mode)";
-  if ((r.originals?.length ?? 0) > 0 && !reversible) return "originals returned without a store";
-  const stored = new Set<string>();
-  for (const o of r.originals ?? []) {
-    if (typeof o.content !== "string" || ccrKey(o.content) !== o.key) return `original ${o.key} does not match its key`;
-    stored.add(o.key);
-  }
-  const text = `${rep.kind === "text" ? rep.text : ""}\n${r.note ?? ""}`;
-  const hashes = findMarkerHashes(text);
-  for (const h of hashes) if (!stored.has(h)) return `marker ${h} has no stored original`;
-  if (!r.lossless && hashes.length === 0) return "lossy result carries no marker to its stored original";
-  if (rep.kind === "image" && rep.data === unit.data && rep.detail === unit.detail) return "replacement is the original";
-  return undefined;
-}
-
-/** What the pipeline passes to `compressImages`. */
-export interface ImageRunOptions {
-  compressors: readonly unknown[];
-  store?: Store;
-  model: string;
-  bias: number;
-  reversible: boolean;
-  ttlSeconds?: number;
-  protectFrom: number;
-  excluded: RegExp[];
-  tokenizer: Tokenizer;
-}
-
-/** Outcome of the image pass over a request. */
-export interface ImagePass<M> {
-  messages: M;
-  reports: ImageReport[];
-  tokensBefore: number;
-  tokensAfter: number;
-}
-
-const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/**
- * Runs image compressors over the request's base64 images (in order, each seeing the earlier originals)
- * and writes accepted replacements into `out` in place. Fail open: a throwing or invalid compressor
- * leaves its image unchanged and is reported in `errors`.
- */
-export async function compressImages<M extends readonly unknown[]>(original: M, out: M, format: MessageFormat, o: ImageRunOptions, errors: CompressError[]): Promise<ImagePass<M>> {
-  const imageCompressors = o.compressors.filter(isImageCompressor);
-  const found = scanImages(original, format);
-  const reports: ImageReport[] = [];
-  const accepted: { f: FoundImage; r: ImageResult }[] = [];
-  let before = 0;
-  let after = 0;
-  for (const f of found) {
-    const u = f.unit;
-    const bytes = Math.floor((u.data.length * 3) / 4);
-    const rep: ImageReport = { id: u.id, messageIndex: u.messageIndex, role: u.role, mediaType: u.mediaType, status: "skipped", tokensBefore: 0, tokensAfter: 0, estimated: true, bytesBefore: bytes, bytesAfter: bytes, transforms: [], ccrHashes: [] };
-    reports.push(rep);
-    if (u.messageIndex >= o.protectFrom) rep.reason = "protected (recent)";
-    else if (u.toolName && o.excluded.some((r) => r.test(u.toolName!))) rep.reason = "excluded tool";
-    if (rep.reason) continue;
-    const r = await firstResult(f, imageCompressors, { model: o.model, format, reversible: o.reversible, bias: o.bias, earlier: found.slice(0, u.ordinal).map((x) => x.unit) }, o, errors, rep);
-    before += rep.tokensBefore;
-    after += rep.tokensAfter;
-    if (r) accepted.push({ f, r });
-  }
-  // Back to front, so that an inserted note never shifts a part still to be written.
-  let msgs = out;
-  for (const { f, r } of accepted.reverse()) {
-    const arr = [...(getAt(msgs, f.container) as unknown[])];
-    const parts: Obj[] = [rebuild(f, r.replacement, format)];
-    if (r.note && r.replacement.kind === "image") parts.push(textPart(r.note, format));
-    arr.splice(f.index, 1, ...parts);
-    msgs = setAtPath(msgs, f.container, arr);
-  }
-  return { messages: msgs, reports, tokensBefore: before, tokensAfter: after };
-}
-
-async function firstResult(f: FoundImage, cs: ImageCompressor[], ctx: ImageContext, o: ImageRunOptions, errors: CompressError[], rep: ImageReport): Promise<ImageResult | null> {
-  const u = f.unit;
-  const reasons: string[] = [];
-  rep.status = "unchanged";
-  for (const c of cs) {
-    let r: ImageResult | ImageDecline | null | undefined;
-    try {
-      r = await c.compressImage(u, ctx);
-    } catch (e) {
-      errors.push({ unitId: u.id, compressor: c.name, stage: "compress", message: errMsg(e) });
-      reasons.push(`${c.name} failed`);
-      continue;
-    }
-    if (!r || "declined" in r) {
-      reasons.push(r ? `${c.name}: ${r.declined}` : `${c.name} declined`);
-      if (r && typeof r.tokens === "number" && !rep.tokensBefore) Object.assign(rep, { tokensBefore: r.tokens, tokensAfter: r.tokens, estimated: r.estimated ?? true });
-      continue;
-    }
-    const problem = validateImage(r, o.reversible, u);
-    if (problem) {
-      errors.push({ unitId: u.id, compressor: c.name, stage: "validate", message: problem });
-      reasons.push(`${c.name}: ${problem}`);
-      continue;
-    }
-    rep.tokensBefore = rep.tokensAfter = r.tokensBefore;
-    rep.estimated = r.estimated;
-    const extra = (r.replacement.kind === "text" ? o.tokenizer.count(r.replacement.text) : 0) + (r.note ? o.tokenizer.count(r.note) : 0);
-    const tokens = r.tokensAfter + extra;
-    const bytes = r.replacement.kind === "image" ? Math.floor((r.replacement.data.length * 3) / 4) : 0;
-    // Never inflate: fewer tokens, or the same tokens in fewer bytes.
-    if (tokens > r.tokensBefore || (tokens === r.tokensBefore && bytes >= rep.bytesBefore)) {
-      reasons.push(`${c.name}: no gain`);
-      continue;
-    }
-    try {
-      for (const orig of r.originals ?? []) await o.store!.put(orig.key, orig.content, { ...(o.ttlSeconds !== undefined ? { ttlSeconds: o.ttlSeconds } : {}), ...(orig.meta ? { meta: orig.meta } : {}) });
-    } catch (e) {
-      errors.push({ unitId: u.id, compressor: c.name, stage: "store", message: errMsg(e) });
-      reasons.push(`${c.name}: store failed`);
-      continue;
-    }
-    Object.assign(rep, { status: "compressed", compressor: c.name, tokensAfter: tokens, bytesAfter: bytes, transforms: r.transforms?.length ? [...r.transforms] : [c.name] });
-    rep.ccrHashes = findMarkerHashes(`${r.replacement.kind === "text" ? r.replacement.text : ""}\n${r.note ?? ""}`);
-    return r;
-  }
-  rep.reason = reasons.join("; ") || "no image compressor";
-  return null;
-}
-
-function getAt(root: unknown, path: Path): unknown {
-  let v: unknown = root;
-  for (const k of path) v = typeof v === "object" && v !== null ? (v as Record<string | number, unknown>)[k as string | number] : undefined;
-  return v;
 }

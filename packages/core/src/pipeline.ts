@@ -10,7 +10,8 @@ import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
 import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectFunction, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
 import type { CompressError, CompressResult, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
-import { compressImages, isImageCompressor, type ImageReport } from "./images.js";
+import { isImageCompressor, type ImageReport } from "./images.js";
+import { compressImages, prescanImages } from "./images-run.js";
 
 export { RETRIEVE_TOOL_NAME } from "./unit.js";
 
@@ -261,7 +262,11 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   };
   if (o.store) state.store = o.store;
   if (o.signal) state.signal = o.signal;
-  const skip = { roles: new Set(settings.roles), excluded: settings.excludeTools.map(globToRegExp), firstProtected: firstProtectedIndex(messages, settings.protectRecent), total: tokensBefore, tokens: 0 };
+  // Image units exist only when an image-capable compressor is registered (opt-in; see images.ts); their
+  // prices count in the total from the start, so that `tokenBudget` sees them.
+  const originals = o.plugins_.compressors.map((c) => c.original);
+  const imagePre = originals.some(isImageCompressor) ? prescanImages(messages, format, originals, settings.model) : undefined;
+  const skip = { roles: new Set(settings.roles), excluded: settings.excludeTools.map(globToRegExp), firstProtected: firstProtectedIndex(messages, settings.protectRecent), total: tokensBefore + (imagePre?.tokens ?? 0), tokens: 0 };
   let out: M = messages;
   const reports: UnitReport[] = [];
   const transforms: string[] = [];
@@ -298,15 +303,15 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     }
   }
 
-  // Image units exist only when an image-capable compressor is registered (opt-in; see images.ts).
   let images: ImageReport[] | undefined;
-  const originals = o.plugins_.compressors.map((c) => c.original);
-  if (originals.some(isImageCompressor)) {
-    const pass = await compressImages(messages, out, format, { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.aggressiveness, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer }, errors);
+  if (imagePre) {
+    const run = { compressors: originals, ...(o.store ? { store: o.store } : {}), model: settings.model, bias: settings.aggressiveness, reversible: state.allowLossy, ...(settings.ttlSeconds !== undefined ? { ttlSeconds: settings.ttlSeconds } : {}), protectFrom: skip.firstProtected, excluded: skip.excluded, tokenizer };
+    const limits = { minTokens: settings.minTokens, ...(settings.tokenBudget !== undefined ? { tokenBudget: settings.tokenBudget } : {}), total: skip.total, hooks: state.hooks, prescan: imagePre, timeBudgetMs: settings.timeBudgetMs, ...(o.signal ? { signal: o.signal } : {}) };
+    const pass = await compressImages(messages, out, format, { ...run, ...limits }, errors);
     out = pass.messages;
     images = pass.reports;
     tokensBefore += pass.tokensBefore;
-    skip.total += pass.tokensAfter;
+    skip.total += pass.tokensAfter - imagePre.tokens;
     for (const r of images) {
       for (const t of r.transforms) if (!transforms.includes(t)) transforms.push(t);
       for (const h of r.ccrHashes) if (!hashes.includes(h)) hashes.push(h);

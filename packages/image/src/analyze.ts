@@ -142,3 +142,32 @@ export function nearIdentical(a: Fingerprint, b: Fingerprint, maxBits = 64): boo
     }
   return true;
 }
+
+/** Fine check of a near-duplicate candidate: grey grid at most this wide. */
+const FINE_GRID = 1024;
+/**
+ * Largest grey difference a re-encoded or resized copy shows on the fine grid. Measured on Chromium
+ * screenshots (1× and 2×): JPEG q75/q90, WebP q80 and 75–90% resized copies peak at 7–18; a changed
+ * clock at 60–89, one changed number, word or version string at 89–203. 40 sits between, so only copies
+ * count as near-identical — a changed clock is a changed text like any other.
+ */
+export const FINE_PEAK = 40;
+
+/**
+ * Peak grey difference of two images on one grid (the smaller width, at most 1024 px, same aspect),
+ * after a light blur that absorbs resampling and compression noise. Async: sharp does the work.
+ */
+export async function finePeakDifference(a: Buffer, b: Buffer, limits: AnalyzeLimits): Promise<number> {
+  const open = (x: Buffer) => sharp(x, { failOn: "error", limitInputPixels: limits.maxPixels }).rotate();
+  const [ma, mb] = await Promise.all([open(a).metadata(), open(b).metadata()]);
+  const w = Math.max(8, Math.min(FINE_GRID, ma.width ?? 1, mb.width ?? 1));
+  const h = Math.max(8, Math.round((w * (ma.height ?? 1)) / (ma.width ?? 1)));
+  const grid = (x: Buffer) => open(x).flatten({ background: "#ffffff" }).grayscale().resize(w, h, { fit: "fill" }).blur(0.8).raw().toBuffer();
+  const [ga, gb] = await Promise.all([grid(a), grid(b)]);
+  let peak = 0;
+  for (let i = 0; i < ga.length; i++) {
+    const d = Math.abs(ga[i]! - gb[i]!);
+    if (d > peak) peak = d;
+  }
+  return peak;
+}

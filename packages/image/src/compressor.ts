@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { ccrKey, SPECIFICATION_VERSION, type ImageCompressor, type ImageContext, type ImageDecline, type ImageResult, type ImageUnit, type Role } from "@headroom/core";
-import { analyzeImage, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
+import { analyzeImage, FINE_PEAK, finePeakDifference, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
 import { imageCost, type ImageDetail } from "./cost.js";
 import { ACCEPTED_TYPES, encodeCandidates } from "./encode.js";
 import { base64Size, formatBytes, readImageHeader } from "./info.js";
@@ -18,9 +18,9 @@ export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">>
   /** Replace later copies of an identical image by a reference. Default true. */
   dedupe?: boolean;
   /**
-   * Also near-identical copies (perceptual hash + block check; needs a store). Default false: a copy where
-   * only a few characters changed (a counter, one digit) can pass the block check, and the model would
-   * then see the earlier copy unless it retrieves this one.
+   * Also near-identical copies: re-encoded or resized (perceptual hash and block pre-filter, then a fine
+   * pixel check; needs a store). Default true: the fine check tells copies from screens where any text
+   * changed (a number, a word, a clock), measured on Chromium screenshots (see `FINE_PEAK`).
    */
   nearDuplicates?: boolean;
   /** Output media types allowed. Default PNG, JPEG, WebP (all three providers accept them). */
@@ -56,7 +56,7 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
   const o = {
     minTokens: options.minTokens ?? 150,
     dedupe: options.dedupe ?? true,
-    nearDuplicates: options.nearDuplicates ?? false,
+    nearDuplicates: options.nearDuplicates ?? true,
     formats: options.formats ?? [...ACCEPTED_TYPES],
     maxInputBytes: options.maxInputBytes ?? 20 * 1024 * 1024,
     maxPixels: options.maxInputPixels ?? 100_000_000,
@@ -92,7 +92,8 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     if (!mine) return undefined;
     for (const e of ctx.earlier) {
       const theirs = await printOf(e);
-      if (theirs && nearIdentical(mine, theirs)) return { of: e, exact: false };
+      // The coarse pre-filter cannot see one changed number; the fine check can (only candidates pay it).
+      if (theirs && nearIdentical(mine, theirs) && (await finePeakDifference(Buffer.from(u.data, "base64"), Buffer.from(e.data, "base64"), { maxPixels: o.maxPixels })) <= FINE_PEAK) return { of: e, exact: false };
     }
     return undefined;
   }
@@ -109,11 +110,13 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     const before = header.width > 0 && header.height > 0 ? imageCost(ctx.model, header.width, header.height, detail ?? "auto") : undefined;
     if (!before) return { declined: "zero-size image" };
     const estimated = before.model.estimated;
-    const dup = await withTimeout(duplicateOf(u, ctx), o.timeoutMs, "duplicate check").catch(() => undefined);
+    // The pipeline's budget bounds the wait too (it stops waiting at it); ours may be shorter.
+    const limit = Math.min(o.timeoutMs, ctx.timeBudgetMs ?? Infinity);
+    const dup = await withTimeout(duplicateOf(u, ctx), limit, "duplicate check").catch(() => undefined);
     if (dup) return reference(u, dup, ctx, header, before.tokens, estimated);
     if (before.tokens < o.minTokens) return { declined: `under the floor (${before.tokens} < ${o.minTokens} tokens)`, tokens: before.tokens, estimated };
     try {
-      return await withTimeout(shrink(u, ctx, buf, bytes, detail), o.timeoutMs, "image work");
+      return await withTimeout(shrink(u, ctx, buf, bytes, detail), limit, "image work");
     } catch (e) {
       return { declined: `image left unchanged: ${msg(e)}`, tokens: before.tokens, estimated };
     }
@@ -131,6 +134,8 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
 
   async function shrink(u: ImageUnit, ctx: ImageContext, buf: Buffer, bytes: number, detail: ImageDetail | undefined): Promise<ImageResult | ImageDecline> {
     const a = await analyzeImage(buf, { maxPixels: o.maxPixels });
+    // Between phases: no encoding starts once the budget is spent (a pending sharp call cannot be stopped).
+    ctx.signal?.throwIfAborted();
     const costNow = imageCost(ctx.model, a.width, a.height, detail ?? "auto");
     if (a.frames > 1) return { declined: `animated image (${a.frames} frames) left unchanged`, tokens: costNow.tokens, estimated: costNow.model.estimated };
     const plan = planSize(ctx.model, a, detail, u.query, rules(ctx.bias), ctx.reversible);
@@ -161,11 +166,25 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     return result;
   }
 
+  /** Price from the header alone (no decoding): what the pipeline counts for `minTokens` and `tokenBudget`. */
+  function imageTokens(u: ImageUnit, model: string): number | undefined {
+    const bytes = base64Size(u.data);
+    if (bytes <= 0 || bytes > o.maxInputBytes) return undefined;
+    // A PNG/GIF/WebP header is in the first bytes; a JPEG frame header can sit after a large EXIF block.
+    const head = Buffer.from(u.data.slice(0, 65536), "base64");
+    const jpeg = head[0] === 0xff && head[1] === 0xd8;
+    const header = readImageHeader(head) ?? (jpeg ? readImageHeader(Buffer.from(u.data, "base64")) : undefined);
+    if (!header || header.width <= 0 || header.height <= 0) return undefined;
+    const detail = u.detail && DETAILS.has(u.detail) ? (u.detail as ImageDetail) : "auto";
+    return imageCost(model, header.width, header.height, detail).tokens;
+  }
+
   return {
     specificationVersion: SPECIFICATION_VERSION,
     name: "image",
     kinds: [],
     compress: () => null,
     compressImage,
+    imageTokens,
   };
 }

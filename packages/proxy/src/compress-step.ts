@@ -1,4 +1,4 @@
-import { hasMarker, scanMessages, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store } from "@headroom/core";
+import { hasMarker, scanImages, scanMessages, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store } from "@headroom/core";
 import { spliceJson } from "./json-splice.js";
 import { injectRetrieveTool, RETRIEVE_TOOL_NAME } from "./retrieval.js";
 
@@ -58,7 +58,9 @@ export function hasCandidate(route: RouteName, body: Obj, minTokens = 200): bool
   } catch {
     return true; // let the pipeline report it
   }
-  return scan.units.some((u) => u.role === "tool" && u.text.length * 3 >= minTokens && u.toolName !== RETRIEVE_TOOL_NAME && !hasMarker(u.text));
+  if (scan.units.some((u) => u.role === "tool" && u.text.length * 3 >= minTokens && u.toolName !== RETRIEVE_TOOL_NAME && !hasMarker(u.text))) return true;
+  // A base64 image: an installed image compressor (@headroom/image) may shrink it; the pipeline decides.
+  return scanImages(messages, format).length > 0;
 }
 
 /**

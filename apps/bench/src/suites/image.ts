@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { MemoryStore } from "@headroom/ccr";
 import { compress, type ImageReport } from "@headroom/core";
-import { imageCompressor } from "@headroom/image/node";
+import { FINE_PEAK, finePeakDifference, fingerprint, imageCompressor, nearIdentical } from "@headroom/image/node";
 import sharp from "sharp";
 import type { CorpusCase } from "../corpus.js";
 import { charRecall, ocr, ocrWorker, wordRecall } from "../datasets/ocr.js";
@@ -86,12 +86,56 @@ async function duplicates(shot: Shot): Promise<Table> {
   const msgs = [turn(b64, "image/png"), { role: "assistant", content: "Clicked." }, turn(b64, "image/png"), { role: "assistant", content: "Clicked." }, turn(jpg, "image/jpeg")];
   const rows = [];
   for (const [label, model] of MODELS) {
-    const r = await compress(msgs, { model, compressors: [imageCompressor({ nearDuplicates: true })], store: new MemoryStore() });
+    const r = await compress(msgs, { model, compressors: [imageCompressor()], store: new MemoryStore() });
     const before = r.images!.reduce((s, i) => s + i.tokensBefore, 0);
     const after = r.images!.reduce((s, i) => s + i.tokensAfter, 0);
     rows.push([label, before, after, pct(1 - after / before), r.images!.map((i) => i.transforms.find((t) => t.includes("duplicate")) ?? i.transforms.filter((t) => t !== "fit-provider-limit")[0] ?? i.status).join(" / ")]);
   }
-  return { title: `Duplicates (nearDuplicates: true): the same screenshot 3× (3rd re-encoded as JPEG) — ${shot.name}, ${shot.device}`, columns: ["provider", "image tokens before", "after (incl. reference text)", "saved", "per image"], rows };
+  return { title: `Duplicates (default options): the same screenshot 3× (3rd re-encoded as JPEG) — ${shot.name}, ${shot.device}`, columns: ["provider", "image tokens before", "after (incl. reference text)", "saved", "per image"], rows };
+}
+
+/**
+ * Near-duplicate decision on rendered pairs: copies (re-encoded, resized) must be references; screens of
+ * the same app where any text changed must not. Prints the coarse pre-filter (hash bits, block) and the
+ * fine check's peak against FINE_PEAK.
+ */
+async function nearDuplicatePairs(cases: CorpusCase[]): Promise<Table> {
+  const clock = (html: string, t: string) => html.replace("</body>", `<div style="position:fixed;top:8px;right:16px;font:12px sans-serif;color:#fff;background:#24292f">${t}</div></body>`);
+  const dash = dashboardPage();
+  const [docA, docB, log] = [pick(cases, "text", false), pick(cases, "text", true), pick(cases, "logs", false)];
+  const { browser, close } = await launch();
+  const rows: (string | number)[][] = [];
+  try {
+    for (const d of DEVICES.slice(0, 2)) {
+      const shot = (h: string) => render(browser, h, d);
+      const base = await shot(clock(dash, "12:04"));
+      const w = d.width * d.scale;
+      const pairs: [string, string, Buffer, Buffer][] = [
+        ["copy", "JPEG q75 re-encode", base, await sharp(base).jpeg({ quality: 75 }).toBuffer()],
+        ["copy", "resized to 90%", base, await sharp(base).resize(Math.round(w * 0.9)).png().toBuffer()],
+        ["copy", "resized to 75%, WebP q80", base, await sharp(base).resize(Math.round(w * 0.75)).webp({ quality: 80 }).toBuffer()],
+        ["changed", "clock 12:04 → 12:05", base, await shot(clock(dash, "12:05"))],
+        ["changed", "KPI 48,213 → 48,219", base, await shot(clock(dash.replace("48,213", "48,219"), "12:04"))],
+        ["changed", "one status healthy → degraded", base, await shot(clock(dash.replace(/healthy/, "degraded"), "12:04"))],
+        ["changed", "version v2.0.0 → v2.0.1", base, await shot(clock(dash.replace("v2.0.0", "v2.0.1"), "12:04"))],
+      ];
+      if (docA && docB) pairs.push(["changed", "two doc pages, same template", await shot(docPage(docA)), await shot(docPage(docB))]);
+      if (log) pairs.push(["changed", "terminal, one more line (scrolled)", await shot(terminalPage(log)), await shot(terminalPage({ ...log, content: `03-17 16:13:38.800  1702  2395 D WindowManager: one more line\n${log.content}` }))]);
+      for (const [want, name, a, b] of pairs) {
+        const lim = { maxPixels: 1e8 };
+        const [fa, fb] = [await fingerprint(a, lim), await fingerprint(b, lim)];
+        let bits = 0;
+        for (let i = 0; i < 256; i++) bits += fa.dhash[i] === fb.dhash[i] ? 0 : 1;
+        const coarse = nearIdentical(fa, fb);
+        const peak = await finePeakDifference(a, b, lim);
+        const ref = coarse && peak <= FINE_PEAK;
+        rows.push([d.name, want, name, bits, coarse ? "passes" : "fails", peak, ref ? "reference" : "kept", (want === "copy") === ref ? "ok" : want === "copy" ? "missed copy" : "FALSE POSITIVE"]);
+      }
+    }
+  } finally {
+    await close();
+  }
+  return { title: `Near duplicates: rendered pairs (dashboard, docs, terminal), fine peak limit ${FINE_PEAK}`, columns: ["device", "pair", "change", "hash bits", "coarse check (old rule alone)", "fine peak", "decision", "verdict"], rows, notes: ["The coarse check alone (hash ≤ 64 bits, no 8×8 block > 10 grey levels) was the old rule: it passes every changed screen of the same app. The fine check (grey grid ≤ 1024 px, light blur, peak difference) separates them."] };
 }
 
 export const suite: BenchSuite = {
@@ -156,6 +200,7 @@ export const suite: BenchSuite = {
         { title: "Photo-like images (synthetic fractal noise drawn by Chromium, JPEG)", columns: ["provider", "tokens before", "tokens after", "saved", "transforms"], rows: photos, notes: ["Goal: ≥ 70% fewer at the provider's low-detail equivalent (OpenAI tile models: detail low; others have no detail switch and keep a ≥ 768-px long edge)."] },
         { title: "Every screenshot", columns: ["page", "device", "model", "pixels", "tokens", "saved", "KB", "word recall", "char recall"], rows: detail },
         await duplicates(firstShot),
+        await nearDuplicatePairs(ctx.cases),
         await edgeCases(),
       ],
       data,

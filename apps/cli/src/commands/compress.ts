@@ -83,6 +83,12 @@ export function summarize(r: Omit<CompressResult, "messages">): string {
     const left = [...e.left].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([why, n]) => (e.n === 1 ? why : `${n}× ${why}`));
     lines.push(`  ${k}: ${e.n} unit${e.n === 1 ? "" : "s"}, ${e.before} → ${e.after}${via}${left.length ? ` (left unchanged: ${left.join("; ")})` : ""}`);
   }
+  const images = r.images ?? [];
+  if (images.length) {
+    const done = images.filter((i) => i.status === "compressed").length;
+    const sum = (k: "tokensBefore" | "tokensAfter") => images.reduce((a, i) => a + i[k], 0);
+    lines.push(`  images: ${images.length}, ${sum("tokensBefore")} → ${sum("tokensAfter")} image tokens (${done} compressed)`);
+  }
   if (r.ccrHashes.length) lines.push(`  ${r.ccrHashes.length} original${r.ccrHashes.length === 1 ? "" : "s"} stored (headroom retrieve <hash>)`);
   for (const e of r.errors) lines.push(`  error (${e.stage}${e.compressor ? ` ${e.compressor}` : ""}${e.unitId ? ` ${e.unitId}` : ""}): ${e.message}`);
   return lines.join("\n") + "\n";

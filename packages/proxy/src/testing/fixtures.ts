@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from "node:zlib";
 import { createOriginals, marker, type CompressorV2 } from "@headroom/core";
 import { data, named } from "./mock-upstream.js";
 
@@ -176,4 +177,31 @@ export function responsesStream(id: string, text: string, calls: { id: string; c
   }
   out.push(ev("response.completed", { response: responseObject(id, output) }));
   return out;
+}
+
+/** A real PNG (RGB, no filter) of a light page with dark text-like bars, written with zlib only. */
+export function pagePng(w: number, h: number): Buffer {
+  const rows = Buffer.alloc((w * 3 + 1) * h, 0xf4);
+  let seed = 7;
+  for (let y = 0; y < h; y++) {
+    rows[y * (w * 3 + 1)] = 0;
+    // Lines of "glyphs" (strokes on a 9-px grid), 28 px high every 56 px, broken up by a fixed LCG so that deflate cannot fold them.
+    for (let x = 0; x < w && y % 56 < 28; x++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      if ((x % 9 < 2 || (y % 56) % 9 < 2) && seed >>> 29 < 6) rows.fill(0x30 + (seed & 0x3f), y * (w * 3 + 1) + 1 + x * 3, y * (w * 3 + 1) + 4 + x * 3);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(rows, { level: 1 })), chunk("IEND", Buffer.alloc(0))]);
 }

@@ -12,6 +12,7 @@
  *   (`ctx.report`).
  */
 import type { CompressResult, MessageFormat, Role, Tokenizer, UnitReport } from "../../types.js";
+import type { ImageUnit } from "../../images.js";
 import type { ContentKindV2 } from "./kinds.js";
 
 export { CONTENT_KINDS } from "./kinds.js";
@@ -216,7 +217,8 @@ export interface HookV2 {
     format: MessageFormat;
     settings: Readonly<PipelineSettingsV2>;
   }): void | Partial<PipelineSettingsV2> | Promise<void | Partial<PipelineSettingsV2>>;
-  beforeUnit?(unit: Readonly<UnitV2>, info: { detection?: DetectionV2 }): void | BeforeUnitDecisionV2 | Promise<void | BeforeUnitDecisionV2>;
+  /** Also runs for image units (when an image compressor is registered): `unit.text` is empty and `info.image` is the image. */
+  beforeUnit?(unit: Readonly<UnitV2>, info: { detection?: DetectionV2; image?: Readonly<ImageUnit> }): void | BeforeUnitDecisionV2 | Promise<void | BeforeUnitDecisionV2>;
   afterUnit?(unit: Readonly<UnitV2>, report: Readonly<UnitReport>): void | Promise<void>;
   afterPipeline?(result: Readonly<CompressResult>): void | Promise<void>;
 }
