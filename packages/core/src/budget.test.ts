@@ -45,13 +45,17 @@ describe("time budget and cancellation", () => {
 
   it("a synchronous compressor that checks ctx.signal between phases stops at the budget", async () => {
     let phases = 0;
+    let abortSeenAt = Number.NaN;
     const phased: CompressorV2 = {
       specificationVersion: "v2",
       name: "phased",
       kinds: ["*"],
       compress(_u, ctx) {
         for (let i = 0; i < 200; i++) {
-          if (ctx.signal.aborted) return null;
+          if (ctx.signal.aborted) {
+            abortSeenAt = performance.now() - t0;
+            return null;
+          }
           busy(20);
           phases++;
         }
@@ -61,7 +65,9 @@ describe("time budget and cancellation", () => {
     const t0 = performance.now();
     const r = await compress(msgs(), { compressors: [phased], tokenizer: chars, minTokens: 1, timeBudgetMs: 100 });
     expect(performance.now() - t0).toBeLessThan(1000);
-    expect(phases).toBeGreaterThanOrEqual(4);
+    // Never before the budget (wall clock, so this holds on a loaded machine too), and soon after it.
+    expect(abortSeenAt).toBeGreaterThanOrEqual(99);
+    expect(phases).toBeGreaterThanOrEqual(1);
     expect(phases).toBeLessThan(20);
     expect(r.units[0]!.reason).toBe("phased: cut off at the 100 ms time budget");
     expect(r.errors.map((e) => e.stage)).toEqual(["timeout"]);

@@ -61,9 +61,10 @@ describe("time budget", () => {
     // A fixed prose share: these texts are below prose's size-aware floor, where it would keep them whole.
     const c = make({ timeBudgetMs: budget, onEvent: (e) => events.push(e), prose: { targetRatio: 0.5 } });
     const { chunkMs } = await c.ready();
-    // Sized so that the up-front estimate (chars / 3.2 per token) is half the budget; the real token
-    // count is about three times that, so inference runs past the budget.
-    const chars = Math.round(((budget * 0.5) / chunkMs!) * 126 * 3.2);
+    // Sized so that the up-front estimate (chars / 3.2 per token) is 85% of the budget, so the model is
+    // tried; the real token count is about three times that, so inference runs well past the budget even
+    // when the machine's load eases after chunkMs was measured.
+    const chars = Math.round(((budget * 0.85) / chunkMs!) * 126 * 3.2);
     const text = gibberish(Math.max(chars, 1500));
     const t0 = performance.now();
     const r = await pipe(c).compressText(text, { store: new MemoryStore() });
