@@ -5,7 +5,8 @@
  */
 import { estimateTokens, isDataPath, isTestPath, keepShare, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
-import { lineFeatures, spendGreedy, type GreedyGroup, type LineFeatures } from "./greedy.js";
+import { lineFeatures, type LineFeatures } from "./features.js";
+import { spendGreedy, type GreedyGroup } from "./greedy.js";
 import { rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol } from "./score.js";
 
@@ -99,13 +100,15 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  const features = lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords);
+  const score = withExactTerms(rankMatches(all, query, symbol, textWords), all, features, query, toolArgs);
   return {
     parsed,
     groups,
     loose,
     matches,
-    score: withExactTerms(rankMatches(all, query, symbol, textWords), all, query, toolArgs),
-    features: lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords),
+    score,
+    features,
     defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
     weight: lines.reduce((n, l) => n + costOf(l), 0),
     costs: new Map(lines.map((l) => [l, costOf(l)])),
@@ -120,11 +123,22 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
  * naming both must not find `X` in every line (it would weigh nothing) while `X_FILE` weighs a lot. Terms
  * in up to 80% of lines still weigh a little (log(1 + n/df)), since the pattern itself usually is one.
  */
-function withExactTerms(score: Map<SearchLine, number>, all: SearchLine[], query?: string, toolArgs?: string): Map<SearchLine, number> {
+function withExactTerms(
+  score: Map<SearchLine, number>,
+  all: SearchLine[],
+  features: Map<SearchLine, LineFeatures>,
+  query?: string,
+  toolArgs?: string,
+): Map<SearchLine, number> {
   const t = queryTerms(query, toolArgs);
   if (!t.exact.length) return score;
   const exact = t.exact.map((e) => (IDENT.test(e) ? ` ${e} ` : e));
   const docs = all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`);
+  // Which of them each line holds, for selection: a neighbour adds to a kept line only what it names anew.
+  all.forEach((m, i) => {
+    const f = features.get(m);
+    if (f) f.terms = new Set(exact.filter((e) => docs[i]!.includes(e)));
+  });
   const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
   all.forEach((m, i) => {

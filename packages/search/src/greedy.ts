@@ -5,7 +5,7 @@
  */
 import type { SearchLine } from "./parse.js";
 import { Heap, isDataPath, isHistoryPath, isTestPath, jaccard } from "@headroom/text";
-import { words } from "./rank.js";
+import type { LineFeatures } from "./features.js";
 
 export interface GreedyGroup {
   matches: SearchLine[];
@@ -36,6 +36,8 @@ interface Cand {
   shape: string;
   /** Word-set key: lines of other files with the same words say the same thing. */
   key: string;
+  /** Exact terms of the question and tool call the line holds (undefined: none known). */
+  terms?: Set<string> | undefined;
   /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
   repeat: boolean;
   /** Highest likeness to a kept line of the same file, over the first `seen` of them. */
@@ -64,94 +66,213 @@ export function spendGreedy(
   left: () => number,
   add: (l: SearchLine) => void,
 ): void {
-  const keptIn: Cand[][] = groups.map(() => []);
-  const keptShapes = new Set<string>();
-  const keptKeys = new Map<string, number>();
-  const { all, successor } = candidates(groups, features);
-  const initial: Cand[] = [];
-  const pending: Cand[][] = groups.map(() => []);
-  for (const c of all) {
-    if (keep.has(c.line)) record(c);
-    else {
-      initial.push(c);
-      pending[c.file]!.push(c);
-    }
-  }
-  const hiddenLeft = pending.map((p) => p.length);
-  const cursor = groups.map(() => 0);
-  for (const [open, next] of successor) if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
-  for (const c of initial) if ((c.before && keep.has(c.before.line)) || (c.after && keep.has(c.after.line))) c.bonus = Math.max(c.bonus, ADJACENT);
-  for (const c of initial) c.value = value(c);
-  const heap = new Heap(before, initial);
+  const s = new Selection(groups, score, features, keep, cost);
+  const heap = new Heap(before, s.initial);
+  s.requeue = (o) => heap.push({ ...o, value: s.value(o) });
   for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
     const c = heap.pop()!;
     if (keep.has(c.line)) continue;
     if (cost(c.line) > left()) continue; // the budget only shrinks: it will never fit
-    c.value = value(c);
+    c.value = s.value(c);
     if (heap.size && before(heap.peek()!, c) < 0) {
       heap.push(c);
       continue;
     }
     add(c.line);
-    record(c);
-    // Showing the last hidden match of a file also drops the file's note, so that line just got cheaper:
-    // queue it again with its new value (the stale entry is skipped when it surfaces).
-    if (--hiddenLeft[c.file]! === 1) requeue(lastHidden(c.file));
+    s.picked(c);
+  }
+}
+
+/** The state of one greedy run: what each file has kept so far, and the value of a candidate given it. */
+class Selection {
+  /** Candidates not kept on entry, in input order. */
+  readonly initial: Cand[] = [];
+  /**
+   * Pushes a copy of a candidate whose value rose (moving the entry already in the heap would break its
+   * order); whichever copy surfaces first is taken and the other is skipped as kept.
+   */
+  requeue: (c: Cand) => void = () => {};
+  private readonly keptIn: Cand[][];
+  private readonly blocks: KeptBlocks[];
+  private readonly keptShapes = new Set<string>();
+  private readonly keptKeys = new Map<string, number>();
+  private readonly successor: Map<Cand, Cand>;
+  /** The open line each successor finishes. */
+  private readonly opener = new Map<Cand, Cand>();
+  private readonly pending: Cand[][];
+  private readonly hiddenLeft: number[];
+  private readonly cursor: number[];
+
+  constructor(
+    groups: readonly GreedyGroup[],
+    private readonly score: ReadonlyMap<SearchLine, number>,
+    features: ReadonlyMap<SearchLine, LineFeatures>,
+    private readonly keep: ReadonlySet<SearchLine>,
+    private readonly cost: (l: SearchLine) => number,
+  ) {
+    this.keptIn = groups.map(() => []);
+    this.blocks = groups.map(() => new KeptBlocks(BLOCK_GAP));
+    this.pending = groups.map(() => []);
+    const { all, successor } = candidates(groups, features);
+    this.successor = successor;
+    for (const [open, next] of successor) this.opener.set(next, open);
+    for (const c of all) {
+      if (keep.has(c.line)) this.record(c);
+      else {
+        this.initial.push(c);
+        this.pending[c.file]!.push(c);
+      }
+    }
+    this.hiddenLeft = this.pending.map((p) => p.length);
+    this.cursor = groups.map(() => 0);
+    // Lines kept on entry (definitions) lend their bonuses as a pick would.
+    for (const [open, next] of successor) {
+      if (keep.has(open.line) && !keep.has(next.line)) next.bonus = FOLLOW;
+      else if (keep.has(next.line) && !keep.has(open.line)) open.bonus = FOLLOW;
+    }
+    for (const c of this.initial)
+      if ([c.before, c.after].some((o) => o && keep.has(o.line) && namesMore(c, o))) c.bonus = Math.max(c.bonus, ADJACENT);
+    for (const c of this.initial) c.value = this.value(c);
+  }
+
+  /** Records a pick and queues again the candidates whose value it raised. */
+  picked(c: Cand): void {
+    this.record(c);
+    // Showing the last hidden match of a file also drops the file's note, so that line just got cheaper.
+    if (--this.hiddenLeft[c.file]! === 1) {
+      const last = this.lastHidden(c.file);
+      if (last) this.requeue(last);
+    }
     // A line left open (`{`, `(`, `,`, `::` …) is finished by the next one: a method's one-line body, the
     // example a doc sentence announces, the second half of a wrapped changelog entry.
-    const next = successor.get(c);
-    if (next && !keep.has(next.line)) {
+    const next = this.successor.get(c);
+    if (next && !this.keep.has(next.line)) {
       next.bonus = FOLLOW;
-      requeue(next);
+      this.requeue(next);
+    }
+    // The other way round, a kept line inside a block wants the line that opens it: the `if` that guards
+    // a kept assignment, the signature above a kept body line, say when and where it applies.
+    const opener = this.opener.get(c);
+    if (opener && !this.keep.has(opener.line) && opener.bonus < FOLLOW) {
+      opener.bonus = FOLLOW;
+      this.requeue(opener);
     }
     // A run of consecutive matches is one block (a struct's fields, an `if` and its body, rows of a
     // help table): the lines right beside a kept one read best with it and cost no `--` separator.
-    // Only a line kept on its own merit lends this bonus, so that a block does not pull itself in whole.
+    // Only a line kept on its own merit lends this bonus, so that a block does not pull itself in whole,
+    // and only to a neighbour that names a term of the question the kept line does not.
     if (c.bonus === 0)
       for (const o of [c.before, c.after]) {
-        if (!o || keep.has(o.line) || o.bonus >= ADJACENT) continue;
+        if (!o || this.keep.has(o.line) || o.bonus >= ADJACENT || !namesMore(o, c)) continue;
         o.bonus = ADJACENT;
-        requeue(o);
+        this.requeue(o);
       }
   }
 
-  // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
-  function lastHidden(file: number): Cand | undefined {
-    const list = pending[file]!;
-    while (cursor[file]! < list.length && keep.has(list[cursor[file]!]!.line)) cursor[file]!++;
-    return list[cursor[file]!];
-  }
-
-  // A value that rises is pushed again as a copy (moving the entry already in the heap would break its
-  // order); whichever copy surfaces first is taken and the other is skipped as kept.
-  function requeue(o: Cand | undefined): void {
-    if (o) heap.push({ ...o, value: value(o) });
-  }
-
-  function record(c: Cand): void {
-    keptIn[c.file]!.push(c);
-    keptShapes.add(c.shape);
-    if (c.words.size) keptKeys.set(c.key, (keptKeys.get(c.key) ?? 0) + 1);
-  }
-
-  function value(c: Cand): number {
-    const kept = keptIn[c.file]!;
+  value(c: Cand): number {
+    const kept = this.keptIn[c.file]!;
     for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
     // A line whose shape or whole word set is already shown (in any file) adds nothing but its position:
     // the same call repeated across twenty files is shown once and the files are listed with counts.
     // The same words shown in one other file still say "in both"; shown in two, the rest only repeat.
-    const echoes = c.words.size > 0 ? (keptKeys.get(c.key) ?? 0) : 0;
-    const elsewhere = keptShapes.has(c.shape) || echoes > 0;
-    const redundancy = keptShapes.has(c.shape) ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
-    const k = kept.length;
+    const echoes = c.words.size > 0 ? (this.keptKeys.get(c.key) ?? 0) : 0;
+    const elsewhere = this.keptShapes.has(c.shape) || echoes > 0;
+    const redundancy = this.keptShapes.has(c.shape) ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
+    const k = this.diversity(c);
     // A file's first line says the file is among the results; if it only repeats a line shown in another
     // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a
     // file already shown.
-    const first = k === 0 ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) * (elsewhere ? ECHOED_FIRST : 1) : 0;
+    const first = kept.length === 0 ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) * (elsewhere ? ECHOED_FIRST : 1) : 0;
     // Of lines that repeat one shape, the first occurrence stands for the rest.
-    const own = score.get(c.line)! * (c.repeat ? REPEAT : 1);
+    const own = this.score.get(c.line)! * (c.repeat ? REPEAT : 1);
     // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
-    return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / cost(c.line) ** CE;
+    return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / this.cost(c.line) ** CE;
+  }
+
+  /**
+   * How many kept lines of its file a line's value decays by. A line far from every kept line of its file
+   * (more than `BLOCK_GAP` lines) shows a new place in it — the code that reads a setting, after the help
+   * text that names it — so it decays by the kept blocks, not lines: a file's kept lines spread over it
+   * rather than pile up in the block that was kept first. A line near a kept one decays by every kept
+   * line of the file.
+   */
+  private diversity(c: Cand): number {
+    const n = c.line.line;
+    const b = this.blocks[c.file]!;
+    return n !== undefined && !b.near(n) ? b.count : this.keptIn[c.file]!.length;
+  }
+
+  private record(c: Cand): void {
+    this.keptIn[c.file]!.push(c);
+    if (c.line.line !== undefined) this.blocks[c.file]!.add(c.line.line);
+    this.keptShapes.add(c.shape);
+    if (c.words.size) this.keptKeys.set(c.key, (this.keptKeys.get(c.key) ?? 0) + 1);
+  }
+
+  // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
+  private lastHidden(file: number): Cand | undefined {
+    const list = this.pending[file]!;
+    while (this.cursor[file]! < list.length && this.keep.has(list[this.cursor[file]!]!.line)) this.cursor[file]!++;
+    return list[this.cursor[file]!];
+  }
+}
+
+/**
+ * True when `o` holds an exact term of the question or tool call that `c` lacks (or no terms are known):
+ * a comment restating the condition below it adds no term, the next row of a help table names another.
+ */
+function namesMore(o: Cand, c: Cand): boolean {
+  if (!o.terms || !c.terms) return true;
+  for (const t of o.terms) if (!c.terms.has(t)) return true;
+  return false;
+}
+
+/** Lines at most this far apart read as one block of a file (a statement, its comment, its branch). */
+const BLOCK_GAP = 5;
+
+/**
+ * The kept line numbers of one file, sorted, and the blocks they form (runs whose neighbours are at most
+ * `gap` lines apart). Merging two blocks (a line kept between them) lowers the count: values of far lines
+ * rise then, and such an entry is only undervalued until it is popped and valued afresh.
+ */
+export class KeptBlocks {
+  private readonly lines: number[] = [];
+  private gaps = 0;
+  constructor(private readonly gap: number) {}
+
+  /** Number of blocks. */
+  get count(): number {
+    return this.lines.length ? this.gaps + 1 : 0;
+  }
+
+  /** True when a kept line is at most `gap` lines from `n`. */
+  near(n: number): boolean {
+    const i = this.at(n);
+    const a = this.lines[i - 1];
+    const b = this.lines[i];
+    return (a !== undefined && n - a <= this.gap) || (b !== undefined && b - n <= this.gap);
+  }
+
+  add(n: number): void {
+    const i = this.at(n);
+    const a = this.lines[i - 1];
+    const b = this.lines[i];
+    if (a !== undefined && b !== undefined && b - a > this.gap) this.gaps--;
+    if (a !== undefined && n - a > this.gap) this.gaps++;
+    if (b !== undefined && b - n > this.gap) this.gaps++;
+    this.lines.splice(i, 0, n);
+  }
+
+  /** Index of the first kept line ≥ `n` (binary search). */
+  private at(n: number): number {
+    let lo = 0;
+    let hi = this.lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.lines[mid]! < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 
@@ -168,7 +289,7 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
+      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, terms: f.terms, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;
@@ -191,11 +312,6 @@ function opens(a: SearchLine, b: SearchLine): boolean {
   return OPEN.test(text) && (gap === 1 || (gap === 2 && /:\s*$/.test(text)));
 }
 
-/** How far back (in matches of the same file) a line looks for one it nearly repeats. */
-const ECHO_WINDOW = 8;
-/** Word-set likeness from which a line counts as a near-repeat of an earlier one. */
-const ECHO_LIKENESS = 0.7;
-
 /** True when `b` is on the line right after `a`. */
 function adjacent(a: SearchLine, b: SearchLine): boolean {
   return a.line !== undefined && b.line === a.line + 1;
@@ -204,64 +320,4 @@ function adjacent(a: SearchLine, b: SearchLine): boolean {
 /** Order: higher value first, then input order (deterministic ties). */
 function before(a: Cand, b: Cand): number {
   return b.value - a.value || a.line.index - b.line.index;
-}
-
-/** Words (without the searched symbol's) and shape of a match line, for likeness between lines. */
-export interface LineFeatures {
-  words: Set<string>;
-  shape: string;
-  /**
-   * True when an earlier line has the same shape, or one of the few lines before it in its file nearly
-   * the same words (the second of "Two X flags equal Y" / "Three X flags equal Y"): the first occurrence
-   * stands for the variants after it.
-   */
-  repeat: boolean;
-  /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
-  key: string;
-}
-
-/** Features of every line, in input order (groups by file); `skip` holds the searched symbol's words, which every line shares. */
-export function lineFeatures(
-  lines: readonly SearchLine[],
-  skip: ReadonlySet<string>,
-  textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
-): Map<SearchLine, LineFeatures> {
-  const out = new Map<SearchLine, LineFeatures>();
-  const seenShapes = new Set<string>();
-  // The last few lines of each file, for near-repeats.
-  const recent = new Map<string | undefined, Set<string>[]>();
-  for (const l of lines) {
-    const w = lineWords(textWords(l), skip);
-    const shape = shapeOf(l.text ?? "");
-    const before = recent.get(l.path) ?? [];
-    recent.set(l.path, before);
-    const repeat = seenShapes.has(shape) || (w.size > 0 && before.some((b) => jaccard(w, b) >= ECHO_LIKENESS));
-    seenShapes.add(shape);
-    before.push(w);
-    if (before.length > ECHO_WINDOW) before.shift();
-    // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
-    const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
-    out.set(l, { words: w, shape, key: `${[...w].sort().join(" ")}|${numbers.join(",")}`, repeat });
-  }
-  return out;
-}
-
-function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  for (const w of all) if (!skip.has(w)) out.add(w);
-  return out;
-}
-
-/**
- * The text with digits, blank runs and trailing `,`/`;` folded: lines that differ only in numbers, spacing
- * or the list separator after them (the last item of a JSON object) share a shape.
- */
-export function shapeOf(text: string): string {
-  const folded = text
-    .replace(/\d+(?:\.\d+)?/g, "0")
-    .replace(/\s+/g, " ")
-    .trim();
-  let end = folded.length;
-  while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
-  return folded.slice(0, end);
 }

@@ -6,24 +6,33 @@
 import { describe, expect, it } from "vitest";
 import { listFiles, prepareSearch } from "./compress.js";
 import { searchConfidence } from "./detect.js";
-import { lineFeatures, spendGreedy } from "./greedy.js";
+import { lineFeatures } from "./features.js";
+import { KeptBlocks, spendGreedy } from "./greedy.js";
 import { compressSearch } from "./index.js";
 import { parseSearch, type SearchLine } from "./parse.js";
 import { rankMatches, words } from "./rank.js";
 
 const matchesOf = (text: string) => parseSearch(text).lines.filter((l) => l.kind === "match");
 
-/** Runs the greedy on one parsed text with equal scores (or `scores`) and a budget of `lines` lines of unit cost. */
-function pick(text: string, lines: number, scores?: number[]): string[] {
+/**
+ * Runs the greedy on one parsed text with equal scores (or `scores`) and a budget of `lines` lines of unit
+ * cost; `terms` gives each line the exact question terms it holds (as prepareSearch would).
+ */
+function pick(text: string, lines: number, scores?: number[], terms?: string[][]): string[] {
   const m = matchesOf(text);
   const score = new Map(m.map((l, i) => [l, scores?.[i] ?? 1]));
+  const features = lineFeatures(m, new Set());
+  if (terms)
+    m.forEach((l, i) => {
+      features.get(l)!.terms = new Set(terms[i]);
+    });
   const keep = new Set<SearchLine>();
   const groups = [...new Set(m.map((l) => l.path))].map((p) => ({ matches: m.filter((l) => l.path === p) }));
   let left = lines;
   spendGreedy(
     groups,
     score,
-    lineFeatures(m, new Set()),
+    features,
     keep,
     () => 1,
     () => left,
@@ -80,6 +89,45 @@ describe("adjacent matches read as one block", () => {
   });
 });
 
+describe("a neighbour lends adjacency only when it names a new term", () => {
+  const text = ["src/o.go:3910:\t// first: from the rc path", "src/o.go:3911:\tif p := getenv(RC_FILE) {", "src/o.go:3914:\twords := split(getenv(RC))"].join("\n");
+  it("skips the comment that restates the kept line's term for a line naming another", () => {
+    expect(pick(text, 2, [1, 3, 1.5], [["RC_FILE"], ["RC_FILE"], ["RC"]])).toEqual(["src/o.go:3911", "src/o.go:3914"]);
+  });
+  it("still takes the neighbour when it names a term the kept line lacks", () => {
+    expect(pick(text, 2, [1, 3, 1.5], [["RC_FILE", "RC"], ["RC_FILE"], ["RC"]])).toEqual(["src/o.go:3910", "src/o.go:3911"]);
+  });
+});
+
+describe("a kept line pulls in the line that opens it", () => {
+  it("takes the `if` guarding a kept assignment over an unrelated line", () => {
+    const text = ["src/k.go:200:\tother := thing", "src/k.go:340:\tif flags.ReadOnly != nil {", "src/k.go:341:\t\tk.manual = flags.ReadOnly"].join("\n");
+    // The `if` names no term its body lacks, so only the opener rule brings it in.
+    expect(pick(text, 2, [1.1, 1, 3], [[], ["ReadOnly"], ["ReadOnly"]])).toEqual(["src/k.go:340", "src/k.go:341"]);
+  });
+});
+
+describe("kept lines spread over a file", () => {
+  it("takes a line in a new place of the file over a third line of the block kept first", () => {
+    const text = ["src/a.go:10:\talpha bravo", "src/a.go:13:\tcharlie delta", "src/a.go:16:\techo foxtrot", "src/a.go:80:\tgolf hotel"].join("\n");
+    expect(pick(text, 3, [3, 2, 2, 1.5])).toEqual(["src/a.go:10", "src/a.go:13", "src/a.go:80"]);
+  });
+
+  it("counts blocks of kept lines, merging them when a line joins two", () => {
+    const b = new KeptBlocks(5);
+    for (const n of [10, 13, 30]) b.add(n);
+    expect(b.count).toBe(2);
+    expect(b.near(18)).toBe(true);
+    expect(b.near(22)).toBe(false);
+    b.add(20);
+    expect(b.count).toBe(3);
+    b.add(25);
+    expect(b.count).toBe(2);
+    b.add(16);
+    expect(b.count).toBe(1);
+  });
+});
+
 describe("near-repeats yield to their first occurrence", () => {
   it("keeps the first of two nearly equal lines", () => {
     const text = [
@@ -96,6 +144,15 @@ describe("test functions are test cases", () => {
     const m = matchesOf(["src/tests/loom.rs:140:fn at_thread_cap_runs() {", "src/tests/loom.rs:151:        let jh0 = rt.spawn_blocking(|| {});"].join("\n"));
     const s = rankMatches(m, "which test covers it?", "spawn_blocking");
     expect(s.get(m[0]!)!).toBeGreaterThan(s.get(m[1]!)! + 0.4);
+  });
+});
+
+describe("test names keep their weight in test files", () => {
+  it("spares a test case's name the halving of test files' lines", () => {
+    // No question words in either line: only the priors count, and the test name's stays whole.
+    const m = matchesOf(['src/a.js:3:it("reads the rc file", () => {', 'test/a.test.js:3:it("reads the rc file", () => {'].join("\n"));
+    const s = rankMatches(m, "which one?", "rc");
+    expect(s.get(m[1]!)!).toBeCloseTo(s.get(m[0]!)!, 6);
   });
 });
 

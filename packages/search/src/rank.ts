@@ -137,14 +137,16 @@ export function rankMatches(
     const f = facts(path);
     // Priors: declarations, keys and assignments say what something is; docs say how it is meant.
     // A test case's name says in words what behaviour it pins down.
-    if (isTestCase(text) || (f.test && TEST_FUNCTION.test(text))) s += 1;
+    const testCase = isTestCase(text) || (f.test && TEST_FUNCTION.test(text));
+    if (testCase) s += 1;
     // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
     else if (!f.data && isDefinition(text)) s += definesSymbol(text, symbol) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
     if (f.doc && !f.history) s += 0.5;
     if (f.history && !asksHistory) s *= 0.5;
-    if (f.test && !asksTests) s *= 0.5;
+    // A test file's own lines are worth half a source's, but its test names are what it is about.
+    if (f.test && !asksTests) s = testCase ? (s - 1) * 0.5 + 1 : s * 0.5;
     if (f.data) s *= 0.5;
     out.set(m, s + 0.1);
   });

@@ -46,10 +46,6 @@ export const BUDGET_DEFAULTS = { floor: 1000, exponent: 0.6 } as const;
  */
 export const PROSE_BUDGET = { floor: 8000, ceiling: 0.47 } as const;
 
-/** Ceiling the search compressor applies (its outputs are small and every line is a candidate answer). */
-export const SEARCH_CEILING = 0.38;
-
-
 /** Tokens a lossy compressor may keep of an input of `tokens` tokens. Never more than `tokens`. */
 export function keepBudget(tokens: number, o: BudgetOptions = {}): number {
   const n = Number.isFinite(tokens) && tokens > 0 ? tokens : 0;

@@ -4,7 +4,7 @@
  * identifier splitting, BM25, shingles and Jaccard, a heap and top-k, path predicates, the extension →
  * language table and the bias rule. No dependencies; runs on any JavaScript runtime.
  */
-export { keepBudget, keepShare, keepChars, aboveFloor, estimateTokens, BUDGET_DEFAULTS, SEARCH_CEILING, PROSE_BUDGET, type BudgetOptions } from "./budget.js";
+export { keepBudget, keepShare, keepChars, aboveFloor, estimateTokens, BUDGET_DEFAULTS, PROSE_BUDGET, type BudgetOptions } from "./budget.js";
 export { queryTerms, isExactToken, noTerms, STOPWORDS, FUNCTION_WORDS, type QueryTerms } from "./terms.js";
 export { relevance, stem, type Relevance, type RelevanceOptions } from "./relevance.js";
 export { tokenize, splitIdentifier, type TokenizeOptions } from "./words.js";
