@@ -8,8 +8,12 @@ export function memoryIO(stdin: string | Uint8Array = "", env: Record<string, st
   const o = {
     out: "",
     err: "",
-    stdout: (t: string) => void (o.out += t),
-    stderr: (t: string) => void (o.err += t),
+    stdout: (t: string) => {
+      o.out += t;
+    },
+    stderr: (t: string) => {
+      o.err += t;
+    },
     readStdin: async () => stdin,
     env,
     cwd: mkdtempSync(join(tmpdir(), "headroom-cli-")),

@@ -42,6 +42,7 @@ const encoder = new TextEncoder();
 /** UTF-8 byte length without allocating a buffer for ASCII-only strings. */
 export function utf8Length(s: string): number {
   // Fast path: pure ASCII strings are one byte per UTF-16 unit.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, controls included.
   if (/^[\x00-\x7f]*$/.test(s)) return s.length;
   return encoder.encode(s).length;
 }

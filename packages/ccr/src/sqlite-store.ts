@@ -384,7 +384,10 @@ export class SqliteStore implements Store {
     }
     // Only our own damaged store is moved aside, and only if it is still the file we opened: another
     // process may already have replaced it with a fresh store, which must not be thrown away.
-    if (!isCorrupt(cause) || !this.ours || !current?.isFile()) return this.fallBackToMemory(cause);
+    if (!isCorrupt(cause) || !this.ours || !current?.isFile()) {
+      this.fallBackToMemory(cause);
+      return;
+    }
     if (current.ino === this.ino) {
       const aside = `${this.path}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
       try {
@@ -392,7 +395,8 @@ export class SqliteStore implements Store {
         for (const sfx of ["-wal", "-shm"]) if (existsSync(this.path + sfx)) renameSync(this.path + sfx, aside + sfx);
         this.warn(`CCR store ${this.path} is corrupt (${errText(cause)}); moved it to ${aside} and started a fresh store. Originals stored before are no longer retrievable.`);
       } catch (e) {
-        return this.fallBackToMemory(cause, e);
+        this.fallBackToMemory(cause, e);
+        return;
       }
     } else {
       this.warn(`CCR store ${this.path} was replaced by another process after an error (${errText(cause)}); reopening it.`);

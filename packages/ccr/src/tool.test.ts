@@ -71,7 +71,7 @@ describe("detectRequestDialect", () => {
     for (const d of DIALECTS) expect(detectRequestDialect(request(d, 1))).toBe(d);
     expect(detectRequestDialect({ model: "claude", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })).toBe("anthropic");
     expect(detectRequestDialect({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })).toBe("openai-chat");
-    expect(detectRequestDialect({ model: "x", messages: [{ role: "user", content: "hi" }], tools: [userTool["anthropic"]] })).toBe("anthropic");
+    expect(detectRequestDialect({ model: "x", messages: [{ role: "user", content: "hi" }], tools: [userTool.anthropic] })).toBe("anthropic");
   });
 });
 

@@ -110,7 +110,7 @@ describe("details", () => {
   it("puts a multi-line docstring's first line into the Python placeholder", async () => {
     const f = FIXTURES.find((x) => x.language === "python")!;
     const r = await compressCode(f.source, "python");
-    expect(r!.text).toMatch(/\.\.\.  # Sum the items, scaled\. \[\d+ lines elided/);
+    expect(r!.text).toMatch(/\.\.\. {2}# Sum the items, scaled\. \[\d+ lines elided/);
   });
 
   it("declines unknown or broken input (fail open)", async () => {

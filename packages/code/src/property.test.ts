@@ -9,6 +9,7 @@ import { compressCode, headroomPlugin, LANGUAGES, restoreCode } from "./index.js
 const fragment = fc.constantFrom(
   "def f(a, b):\n", "    return a\n", "class A:\n", '    """doc\n    more\n    """\n', "function g(x) {\n", "}\n", "{", "}",
   "fn h(&self) -> u32 {\n", "func (c *C) M() error {\n", "public int m() {\n", "int main(void) {\n", "  x += 1;\n",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a JS template literal as source text, not an interpolation.
   "// comment\n", "# comment\n", "/* block\n * more\n */\n", "'str'", '"s"', "`t ${x}`", "\n", "\n\n\n", "   ", "\t", "#define M(a) \\\n  a\n",
   "é😀", "\r\n", "hash=0123456789abcdef01234567",
 );

@@ -117,7 +117,7 @@ describe("fail open", () => {
     const msgs = history();
     const res = await withHeadroom(inner, { pipeline: { compress: () => Promise.reject(new Error("boom")) }, onError: (e) => errors.push(e.message) }).invoke(msgs);
     expect(res.content).toBe("ok");
-    inner.calls[0]!.messages.forEach((m, i) => expect(m).toBe(msgs[i]));
+    for (const [i, m] of inner.calls[0]!.messages.entries()) expect(m).toBe(msgs[i]);
     expect(errors).toEqual(["compression failed, request sent uncompressed: boom"]);
   });
 });

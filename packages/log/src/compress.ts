@@ -110,7 +110,9 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // Errors that name something no kept record of their kind names yet (another failing test, path or
   // host) come before rarity: each is a different failure. They take at most a third of what is left.
   const seen = new Set<string>();
-  const note = (r: LogRecord) => r.values.forEach(([k, v]) => seen.add(`${r.template.id}\u0000${k}\u0000${v}`));
+  const note = (r: LogRecord) => {
+    for (const [k, v] of r.values) seen.add(`${r.template.id}\u0000${k}\u0000${v}`);
+  };
   const isNew = (r: LogRecord) => r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`));
   for (const r of records) if (keep[r.index]) note(r);
   const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
@@ -175,12 +177,22 @@ function spreadOrder(records: readonly LogRecord[]): LogRecord[] {
   const byTemplate = new Map<number, LogRecord[]>();
   for (const r of records) {
     let list = byTemplate.get(r.template.id);
-    if (!list) byTemplate.set(r.template.id, (list = []));
+    if (!list) {
+      list = [];
+      byTemplate.set(r.template.id, list);
+    }
     list.push(r);
   }
   const lists = [...byTemplate.values()].sort((a, b) => a.length - b.length || a[0]!.index - b[0]!.index);
   const orders = new Map<number, number[]>();
-  const orderOf = (n: number) => orders.get(n) ?? (orders.set(n, spreadPositions(n)), orders.get(n)!);
+  const orderOf = (n: number) => {
+    let order = orders.get(n);
+    if (!order) {
+      order = spreadPositions(n);
+      orders.set(n, order);
+    }
+    return order;
+  };
   const out: LogRecord[] = [];
   // Round k takes the k-th record of each template in spread order (halves, quarters, …), so every kind
   // of line gets more examples before any kind gets all of its lines.
@@ -199,7 +211,10 @@ function spreadPositions(n: number): number[] {
   for (let step = 1; step <= n; step *= 2) {
     for (let k = 0; k < step; k++) {
       const p = Math.floor(((2 * k + 1) * n) / (2 * step));
-      if (p < n && !seen[p]) (seen[p] = 1), out.push(p);
+      if (p < n && !seen[p]) {
+        seen[p] = 1;
+        out.push(p);
+      }
     }
   }
   for (let p = 0; p < n; p++) if (!seen[p]) out.push(p);
@@ -382,7 +397,7 @@ function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): M
 
 const MAX_VALUE_CHARS = 48;
 const MAX_TEMPLATE_CHARS = 160;
-const NUMERICISH = /^[\d.:,\-\/T+\[\]()]+$/;
+const NUMERICISH = /^[\d.:,\-/T+[\]()]+$/;
 /** Variable slots listed per summary at most (the first ones after the line header). */
 const MAX_SLOTS = 3;
 

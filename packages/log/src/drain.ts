@@ -35,7 +35,7 @@ export interface DrainOptions {
 
 // A token is a variable when it has a digit (timestamps, ids, IPs, sizes, hex with digits), or looks like
 // a path, URL, hex run, UUID-ish or quoted value. Same rule as Drain's default preprocessing, slightly wider.
-const VARIABLE = /\d|^(?:[a-f]{8,}|0x\w+|\/\S*\/\S*|\w+:\/\/\S+|\S*[\\\/]\S*\.\w+|'[^']*'|"[^"]*")$/i;
+const VARIABLE = /\d|^(?:[a-f]{8,}|0x\w+|\/\S*\/\S*|\w+:\/\/\S+|\S*[\\/]\S*\.\w+|'[^']*'|"[^"]*")$/i;
 
 const PUNCT = /^[^\p{L}\p{N}]+$/u;
 const LEVELS = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\]?:?$/i;
@@ -48,9 +48,10 @@ export function isVariableToken(t: string): boolean {
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
 export function tokenize(line: string, maxTokens = 80): string[] {
   const out: string[] = [];
-  const re = /\S+/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) && out.length < maxTokens) out.push(m[0]);
+  for (const m of line.matchAll(/\S+/g)) {
+    if (out.length >= maxTokens) break;
+    out.push(m[0]);
+  }
   return out;
 }
 

@@ -69,7 +69,7 @@ export function detectLogFormat(lines: readonly string[]): LogFormat {
 }
 
 // Explicit level words; checked before keyword heuristics so that an `INFO ... error corrected` line stays info.
-const LEVEL_WORD = /(?:^|[\s\[|<(:"=-])(TRACE|DEBUG|FINE|FINER|FINEST|INFO|NOTICE|NOTE|WARN|WARNING|ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC|info|notice|warn|warning|error|fatal|crit|alert|emerg|debug)(?=$|[\s\]|>):,"])/;
+const LEVEL_WORD = /(?:^|[\s[|<(:"=-])(TRACE|DEBUG|FINE|FINER|FINEST|INFO|NOTICE|NOTE|WARN|WARNING|ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC|info|notice|warn|warning|error|fatal|crit|alert|emerg|debug)(?=$|[\s\]|>):,"])/;
 const LOGCAT_LEVEL = /^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s+\d+\s+\d+ ([VDIWEFA]) /;
 const JSON_LEVEL = /"(?:level|severity|lvl|loglevel|log\.level)"\s*:\s*"?(\w+)/i;
 const ACCESS_STATUS = /^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" (\d{3}) /;
@@ -116,7 +116,7 @@ export function severityOf(line: string, format: LogFormat): Severity {
   if (m) {
     const l = levelFromWord(m[1]!);
     // Lower-case words are levels only inside brackets (Apache `[error]`, `level=error`); otherwise prose.
-    if (l && (m[1] === m[1]!.toUpperCase() || /[\[=<]/.test(head[m.index] ?? ""))) return l;
+    if (l && (m[1] === m[1]!.toUpperCase() || /[[=<]/.test(head[m.index] ?? ""))) return l;
   }
   if (ERROR_HINT.test(line)) return "error";
   if (WARN_HINT.test(line)) return "warn";

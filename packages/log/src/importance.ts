@@ -27,7 +27,10 @@ export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set
   for (const r of records) {
     if (r.template.count < minCount) continue;
     let list = byTemplate.get(r.template.id);
-    if (!list) byTemplate.set(r.template.id, (list = []));
+    if (!list) {
+      list = [];
+      byTemplate.set(r.template.id, list);
+    }
     list.push(r);
   }
   for (const list of byTemplate.values()) {
@@ -86,7 +89,10 @@ function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<numb
     if (!NUMBER.test(v)) continue;
     numeric++;
     const x = Number(v);
-    if (x > maxV) (maxV = x), (max = r);
+    if (x > maxV) {
+      maxV = x;
+      max = r;
+    }
   }
   // Ids and timestamps are numeric too, but they climb steadily; an extreme means something only when
   // it stands out from the bulk of the values.
@@ -99,7 +105,7 @@ function standsOut(list: readonly LogRecord[], slot: number, maxV: number): bool
   return maxV > 0 && maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
 }
 
-const TIME = /(?:^|[\sT\[])(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?/;
+const TIME = /(?:^|[\sT[])(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?/;
 
 /** Seconds since midnight of the first time of day in a line's head, if any. */
 export function timeOfDay(line: string): number | undefined {

@@ -174,7 +174,7 @@ function apply(o: Omit<McpInstallOptions, "server">, server: McpServerCommand | 
   let next = edit(o.agent, path, before, name, server);
   if (!server) next = restoreBackup(path, next);
   const key = jsonEntry(o.agent, { command: "", args: [] }).key;
-  const existing = before === undefined || o.agent === "codex" ? undefined : ((parseJson(path, before)[key] as Json | undefined) ?? {})[name];
+  const existing = before === undefined || o.agent === "codex" ? undefined : (parseJson(path, before)[key] as Json | undefined)?.[name];
   const present = before !== undefined && (o.agent === "codex" ? hasTomlTable(before, `mcp_servers.${name}`) : existing !== undefined);
   // The same entry already there (written by us or by `claude mcp add`, whatever the file's formatting) is no change.
   const same = server !== undefined && existing !== undefined && JSON.stringify(existing) === JSON.stringify(jsonEntry(o.agent, server).entry);

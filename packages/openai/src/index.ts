@@ -48,7 +48,7 @@ export function withHeadroom<C extends OpenAI>(client: C, options: HeadroomOptio
       responsesCreate(r, (b, o) => responses.create(b as never, o) as never, body, opts);
     const viewed = out;
     out = new Proxy(client, {
-      get(t, p) {
+      get(_t, p) {
         if (p === "responses") return override(responses, "create", respFn);
         return Reflect.get(viewed, p);
       },

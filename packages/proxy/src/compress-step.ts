@@ -52,7 +52,7 @@ export function hasCandidate(route: RouteName, body: Obj, minTokens = 200): bool
   const { format, key } = ROUTES[route];
   const messages = body[key];
   if (!Array.isArray(messages)) return false;
-  let scan;
+  let scan: ReturnType<typeof scanMessages>;
   try {
     scan = scanMessages(messages, format);
   } catch {

@@ -116,7 +116,7 @@ function join(text: string, node: Node, old: { start: number; end: number }[], p
 function spliceObject(text: string, prev: Obj, next: Obj, node: Node, members: NonNullable<Node["members"]>): string {
   // The last occurrence of a key is the one JSON.parse kept; earlier duplicates pass through as sent.
   const last = new Map<string, number>();
-  members.forEach((m, i) => last.set(m.key, i));
+  for (const [i, m] of members.entries()) last.set(m.key, i);
   const parts: (string | undefined)[] = members.map((m, i) => {
     if (last.get(m.key) !== i) return text.slice(m.keyStart, m.value.end);
     if (!Object.hasOwn(next, m.key) || next[m.key] === undefined) return undefined;

@@ -26,7 +26,9 @@ export const nodeFetch: typeof fetch = (input, init = {}) =>
   new Promise<Response>((resolve, reject) => {
     const url = new URL(String(input));
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+    new Headers(init.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
     const body = init.body as Uint8Array | string | null | undefined;
     if (body !== undefined && body !== null) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
     const method = init.method ?? "GET";

@@ -20,6 +20,15 @@ const MAX_MODELS = 200;
 
 const totals = (): TokenTotals => ({ requests: 0, compressed: 0, tokens_before: 0, tokens_after: 0, tokens_saved: 0 });
 
+/** The row under `key`, made and added (so rows keep first-seen order) when missing. */
+function rowOf<T>(table: Record<string, T>, key: string, make: () => T): T {
+  const row = table[key];
+  if (row !== undefined) return row;
+  const made = make();
+  table[key] = made;
+  return made;
+}
+
 /**
  * Counters behind `GET /stats`. Holds numbers and short error messages only: never headers, bodies or
  * credentials.
@@ -41,10 +50,10 @@ export class ProxyStats {
 
   /** One proxied request to a model route; `result` when the pipeline ran. */
   record(route: string, model: string | undefined, result?: Pick<CompressResult, "tokensBefore" | "tokensAfter" | "units" | "errors">): void {
-    const rows = [this.all, (this.byRoute[route] ??= totals())];
+    const rows = [this.all, rowOf(this.byRoute, route, totals)];
     const m = model || "unknown";
-    if (this.byModel[m] || Object.keys(this.byModel).length < MAX_MODELS) rows.push((this.byModel[m] ??= totals()));
-    else rows.push((this.byModel["(other)"] ??= totals()));
+    if (this.byModel[m] || Object.keys(this.byModel).length < MAX_MODELS) rows.push(rowOf(this.byModel, m, totals));
+    else rows.push(rowOf(this.byModel, "(other)", totals));
     for (const r of rows) {
       r.requests++;
       if (!result) continue;
@@ -56,7 +65,7 @@ export class ProxyStats {
     if (!result) return;
     for (const u of result.units) {
       if (!u.compressor && u.status !== "compressed") continue;
-      const t = (this.compressors[u.compressor ?? "none"] ??= { units: 0, total_ms: 0, max_ms: 0 });
+      const t = rowOf(this.compressors, u.compressor ?? "none", (): Timing => ({ units: 0, total_ms: 0, max_ms: 0 }));
       t.units++;
       t.total_ms += u.durationMs;
       t.max_ms = Math.max(t.max_ms, u.durationMs);

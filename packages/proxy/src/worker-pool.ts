@@ -4,7 +4,6 @@ import type { CompressOutcome, RouteName } from "./compress-step.js";
 import { failOpen, type CompressionEngine, type MessagesTask, type RequestInput } from "./engine.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
 
-type Obj = Record<string, unknown>;
 type TaskBody = { kind: "request"; route: RouteName; body: Uint8Array } | { kind: "messages"; task: MessagesTask };
 
 /** Options of the pool. */
@@ -142,8 +141,14 @@ export class WorkerPool implements CompressionEngine {
     let readyResolve!: (names: string[]) => void;
     let readyReject!: (e: Error) => void;
     let warmResolve!: () => void;
-    const ready = new Promise<string[]>((res, rej) => ((readyResolve = res), (readyReject = rej)));
-    const slot: Slot = { worker, isReady: false, ready, warm: new Promise<void>((res) => (warmResolve = res)) };
+    const ready = new Promise<string[]>((res, rej) => {
+      readyResolve = res;
+      readyReject = rej;
+    });
+    const warm = new Promise<void>((res) => {
+      warmResolve = res;
+    });
+    const slot: Slot = { worker, isReady: false, ready, warm };
     slot.ready.catch(() => warmResolve()); // reported through onProblem; jobs on this worker fail open
     worker.unref();
     worker.on("message", (m: WorkerReply) => {

@@ -56,7 +56,7 @@ const LANG_RULES: LangRule[] = [
   { lang: "go", re: /:= |\berr != nil\b/, w: 1 },
   { lang: "rust", re: /^\s*(?:pub(?:\(crate\))? )?(?:fn |struct |enum |trait |impl(?:<.*>)? |mod |use [\w:]+(?:::\{.*\})?;|let mut |#\[derive)/, w: 3 },
   { lang: "rust", re: /&mut |::new\(|-> Result<|Option<|\bSome\(/, w: 1 },
-  { lang: "java", re: /^\s*(?:package [\w.]+;|import (?:static )?[\w.*]+;|(?:public|private|protected)(?: static| final| abstract| synchronized)* [\w<>\[\], ]+ \w+\s*\(|@Override|(?:public )?(?:final )?class \w+(?: extends| implements|\s*\{))/, w: 2 },
+  { lang: "java", re: /^\s*(?:package [\w.]+;|import (?:static )?[\w.*]+;|(?:public|private|protected)(?: static| final| abstract| synchronized)* [\w<>[\], ]+ \w+\s*\(|@Override|(?:public )?(?:final )?class \w+(?: extends| implements|\s*\{))/, w: 2 },
   { lang: "c", re: /^\s*(?:#include [<"]|#define |#ifn?def |#endif|(?:static |extern |inline )*(?:unsigned |const )?(?:void|int|char|long|size_t|uint\d+_t|double|float|struct \w+)\s*\**\s*\w+\s*\(|typedef )/, w: 2 },
   { lang: "cpp", re: /(?:std::|template\s*<|namespace \w+|::\w+\(|#include <(?:vector|string|map|memory|iostream|utility|type_traits)>|\bconstexpr\b|\bnoexcept\b|public:|private:)/, w: 2 },
   { lang: "javascript", re: /^\s*(?:(?:export )?(?:async )?function\*? \w+\s*\(|(?:const|let|var) \w+ = (?:require\(|function|\(|async)|module\.exports|exports\.\w+ =|import .* from ['"]|export (?:default|const|function|class))/, w: 2 },

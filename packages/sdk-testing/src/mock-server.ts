@@ -6,12 +6,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+// biome-ignore lint/suspicious/noExplicitAny: test helper; tests index into the parsed request bodies freely.
 export type Turn = (body: any) => { json: unknown } | { sse: unknown[]; named?: boolean };
 
 export interface MockServer {
   url: string;
   /** Raw request bodies, in order. */
   raw: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: test helper; tests index into the parsed request bodies freely.
   bodies: any[];
   paths: string[];
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export interface MockServer {
 /** Starts the server; `turns` are consumed in order (a request past the script gets a 500). */
 export async function mockServer(turns: Turn[]): Promise<MockServer> {
   const raw: string[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: test helper; tests index into the parsed request bodies freely.
   const bodies: any[] = [];
   const paths: string[] = [];
   let next = 0;

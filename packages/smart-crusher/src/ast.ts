@@ -136,9 +136,18 @@ export class JsonReader {
   }
   literal(): JVal {
     const s = this.s;
-    if (s.startsWith("true", this.i)) return (this.i += 4), true;
-    if (s.startsWith("false", this.i)) return (this.i += 5), false;
-    if (s.startsWith("null", this.i)) return (this.i += 4), null;
+    if (s.startsWith("true", this.i)) {
+      this.i += 4;
+      return true;
+    }
+    if (s.startsWith("false", this.i)) {
+      this.i += 5;
+      return false;
+    }
+    if (s.startsWith("null", this.i)) {
+      this.i += 4;
+      return null;
+    }
     return this.number();
   }
   value(depth: number): JVal {
@@ -154,7 +163,10 @@ export class JsonReader {
     const keys: string[] = [];
     const vals: JVal[] = [];
     this.ws();
-    if (this.s[this.i] === "}") return this.i++, new JObj(keys, vals);
+    if (this.s[this.i] === "}") {
+      this.i++;
+      return new JObj(keys, vals);
+    }
     for (;;) {
       this.ws();
       if (this.s[this.i] !== '"') this.fail("expected key");
@@ -173,7 +185,10 @@ export class JsonReader {
     this.i++;
     const out: JVal[] = [];
     this.ws();
-    if (this.s[this.i] === "]") return this.i++, out;
+    if (this.s[this.i] === "]") {
+      this.i++;
+      return out;
+    }
     for (;;) {
       this.ws();
       out.push(this.value(depth + 1));

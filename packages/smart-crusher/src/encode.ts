@@ -55,7 +55,10 @@ export class Encoder {
   value(v: JVal, ctx: Ctx): string {
     if (ctx === "inline" && v !== null && typeof v === "object") {
       let t = this.memo.get(v);
-      if (t === undefined) this.memo.set(v, (t = this.valueUncached(v, ctx)));
+      if (t === undefined) {
+        t = this.valueUncached(v, ctx);
+        this.memo.set(v, t);
+      }
       return t;
     }
     return this.valueUncached(v, ctx);
@@ -137,7 +140,10 @@ export class Encoder {
     for (const r of rows) {
       const k = r.get(field) as string;
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = []));
+      if (!g) {
+        g = [];
+        groups.set(k, g);
+      }
       order += BUCKET_DIGITS[[...groups.keys()].indexOf(k)];
     }
     for (const r of rows) groups.get(r.get(field) as string)!.push(r);
@@ -187,7 +193,8 @@ export function discriminator(rows: JObj[]): string | null {
           ok = false;
           break;
         }
-        seen.set(v, (s = new Set()));
+        s = new Set();
+        seen.set(v, s);
       }
       for (const k of r.keys) s.add(k);
     }

@@ -160,7 +160,10 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       if (seen.has(p)) continue; // first value per path per item (arrays inside items)
       seen.add(p);
       let e = byPath.get(p);
-      if (!e) byPath.set(p, (e = { idx: [], vals: [] }));
+      if (!e) {
+        e = { idx: [], vals: [] };
+        byPath.set(p, e);
+      }
       e.idx.push(i);
       e.vals.push(v);
     }
@@ -197,7 +200,10 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       // Leaves are scalars: a typed string key is as good as their JSON and far cheaper.
       const k = typeof v === "string" ? "s" + v : v instanceof RawNum ? v.raw : String(v);
       let c = counts.get(k);
-      if (!c) counts.set(k, (c = []));
+      if (!c) {
+        c = [];
+        counts.set(k, c);
+      }
       c.push(idx[j]!);
     }
     if (counts.size < 2 || counts.size > Math.max(3, Math.min(16, n / 4))) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromValue, toValue, JObj } from "./ast.js";
+import { fromValue, toValue, type JObj } from "./ast.js";
 import { crush } from "./crush.js";
 import { cutText, skeleton, slimObject } from "./slim.js";
 

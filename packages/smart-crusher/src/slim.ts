@@ -125,7 +125,10 @@ export function skeleton(v: JVal, depth = 0): JVal | null {
     if (x instanceof JObj) {
       if (depth >= 3) continue;
       const s = skeleton(x, depth + 1);
-      if (s instanceof JObj && s.keys.length > 0) keys.push(k), vals.push(s);
+      if (s instanceof JObj && s.keys.length > 0) {
+        keys.push(k);
+        vals.push(s);
+      }
       continue;
     }
     if (Array.isArray(x) || (typeof x === "string" && x.length > 100)) continue;

@@ -7,6 +7,7 @@ import { isJsonNumber, JObj, RawNum, toJson, type JVal } from "./ast.js";
  */
 
 /** Characters that end a bare cell or open another construct; a bare string never contains them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: C0 controls and DEL must be quoted; matching them is the point.
 const BARE_FORBIDDEN = /[,;"\\()[\]{}\u0000-\u001f\u007f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when a string can be written unquoted in a table cell and still decode to the same string. */
@@ -95,7 +96,7 @@ function keyTree(objs: JObj[], flatten: boolean, depth: number, budget: { cols: 
         sub.push(v);
       }
     }
-    const children = sub && sub.length ? keyTree(sub, flatten, depth + 1, budget) : null;
+    const children = sub?.length ? keyTree(sub, flatten, depth + 1, budget) : null;
     if (children && children.length <= FLATTEN_MAX_KEYS) nodes.push({ key, children });
     else {
       nodes.push({ key });

@@ -63,7 +63,7 @@ describe("chooseKept", () => {
     expect(chars(a)).toBeGreaterThanOrEqual(total * 0.5);
     expect(chars(a)).toBeLessThan(total * 0.75);
     // A word with a higher probability is never dropped while a lower one among the free words is kept.
-    const free = seg.words.map((w, i) => i).filter((i) => !seg.words[i]!.protect);
+    const free = seg.words.map((_w, i) => i).filter((i) => !seg.words[i]!.protect);
     const minKept = Math.min(...free.filter((i) => a[i]).map((i) => probs[i]!));
     const maxDropped = Math.max(...free.filter((i) => !a[i]).map((i) => probs[i]!));
     expect(minKept).toBeGreaterThanOrEqual(maxDropped);

@@ -54,7 +54,7 @@ export function keepBudget(tokens: number, o: BudgetOptions = {}): number {
   const bias = normalizeBias(o.bias);
   const ceiling = o.ceiling !== undefined && o.ceiling > 0 && o.ceiling < 1 ? o.ceiling : 1;
   const min = o.minShare !== undefined && o.minShare > 0 ? Math.min(1, o.minShare) : 0;
-  const curve = Math.min(n * ceiling, n <= floor ? n : Math.max(n * min, floor * Math.pow(n / floor, 1 - e)));
+  const curve = Math.min(n * ceiling, n <= floor ? n : Math.max(n * min, floor * (n / floor) ** (1 - e)));
   return Math.min(n, curve / bias);
 }
 

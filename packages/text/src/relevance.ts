@@ -34,7 +34,7 @@ export function stem(word: string): string {
   return s.length >= 3 ? s : w;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -48,7 +48,7 @@ function compile(terms: QueryTerms): Term[] {
   const out: Term[] = [];
   for (const e of terms.exact) out.push({ test: (t) => t.includes(e), weight: 1, exact: true });
   for (const w of terms.words) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${escape(stem(w))}`, "iu");
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(stem(w))}`, "iu");
     out.push({ test: (t) => re.test(t), weight: 1, exact: false });
   }
   return out;

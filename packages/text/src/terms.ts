@@ -93,7 +93,10 @@ export function queryTerms(query?: string, toolArgs?: string): QueryTerms {
   const seenE = new Set<string>();
   const seenW = new Set<string>();
   const addExact = (t: string) => {
-    if (t.length >= 2 && t.length <= 160 && !seenE.has(t)) (seenE.add(t), exact.push(t));
+    if (t.length >= 2 && t.length <= 160 && !seenE.has(t)) {
+      seenE.add(t);
+      exact.push(t);
+    }
   };
   const fromText = (text: string, withWords: boolean, isArgs: boolean) => {
     for (const m of text.matchAll(QUOTED)) addExact((m[1] ?? m[2] ?? m[3])!.trim());

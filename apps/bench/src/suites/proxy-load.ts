@@ -200,9 +200,9 @@ export const suite: BenchSuite = {
       const px = await proxyChild(dir, "passthrough", PROXY_NODE, mock.url, "");
       procs.push(px.proc);
       const targets: [string, string][] = [["direct to mock", mock.url], ["bare Hono pass-through", hono.url], ["headroom proxy", px.url]];
-      const lat: Record<string, number[]> = {};
+      const lat: Record<string, number[]> = Object.fromEntries(targets.map(([name]) => [name, []]));
       for (const [, u] of targets) await load(`${u}/v1/chat/completions`, SMALL, 200, 1);
-      for (let b = 0; b < 5; b++) for (const [name, u] of targets) (lat[name] ??= []).push(...(await load(`${u}/v1/chat/completions`, SMALL, ctx.quick ? 100 : 400, 1)));
+      for (let b = 0; b < 5; b++) for (const [name, u] of targets) lat[name]!.push(...(await load(`${u}/v1/chat/completions`, SMALL, ctx.quick ? 100 : 400, 1)));
       const d50 = percentile(lat["direct to mock"]!, 50);
       const d99 = percentile(lat["direct to mock"]!, 99);
       tables.push({

@@ -125,7 +125,7 @@ async function lossyRow(c: CorpusCase, count: (t: string) => number): Promise<(s
     if (r) for (const o of r.originals) await store.put(o.key, o.content);
     before = count(text);
     after = count(out);
-    items = r && r.itemsBefore ? `${r.itemsBefore}→${r.itemsAfter}` : "";
+    items = r?.itemsBefore ? `${r.itemsBefore}→${r.itemsAfter}` : "";
   } else {
     const pipeline = createPipeline({ compressors: [createSmartCrusher()], detect, store, tokenizer: { name: "o200k", encoding: "o200k_base", estimated: false, count } });
     const msgs = structuredClone(c.messages ?? []);

@@ -71,7 +71,7 @@ export const command: CliCommand = {
     const num = (name: string) => numberOption(args, name);
     const quiet = args.options.quiet === true;
 
-    let proxy;
+    let proxy: Awaited<ReturnType<typeof startProxy>>;
     try {
       proxy = await startProxy({
         ...(port !== undefined ? { port } : {}),

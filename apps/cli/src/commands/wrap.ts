@@ -66,7 +66,7 @@ function heal(agent: string, io: CliIO): string | undefined {
   if (agent !== "codex") return undefined;
   const path = codexConfigPath(io.env);
   const state = codexWrapState(path);
-  if (state && state.pid && alive(state.pid) && state.pid !== process.pid) return state.baseUrl?.replace(/\/v1$/, "");
+  if (state?.pid && alive(state.pid) && state.pid !== process.pid) return state.baseUrl?.replace(/\/v1$/, "");
   if (healCodexConfig(path)) io.stderr(`headroom: removed the provider entry a killed wrap (pid ${state?.pid}) left in ${path}\n`);
   return undefined;
 }

@@ -21,7 +21,7 @@ export const anthropic: Dialect = {
     const last = rounds[rounds.length - 1]!;
     if (rounds.length === 1) return last;
     const content: unknown[] = [];
-    let usage: unknown = undefined;
+    let usage: unknown;
     rounds.forEach((r, i) => {
       const blocks = Array.isArray(r.content) ? r.content : [];
       const final = i === rounds.length - 1;

@@ -23,7 +23,7 @@ export const openaiChat: Dialect = {
     if (rounds.length === 1) return last;
     const first = rounds[0]!;
     const text = rounds.map((r) => messageOf(r)?.content).filter((t): t is string => typeof t === "string").join("");
-    let usage: unknown = undefined;
+    let usage: unknown;
     for (const r of rounds) usage = usage === undefined ? r.usage : sumUsage(usage, r.usage);
     const choice = { ...((last.choices as Obj[])[0] ?? {}) };
     choice.message = { ...(messageOf(last) ?? { role: "assistant" }), content: text || messageOf(last)?.content || null };

@@ -23,7 +23,7 @@ export const openaiResponses: Dialect = {
     const last = rounds[rounds.length - 1]!;
     if (rounds.length === 1) return last;
     const output: unknown[] = [];
-    let usage: unknown = undefined;
+    let usage: unknown;
     rounds.forEach((r, i) => {
       const final = i === rounds.length - 1;
       for (const it of Array.isArray(r.output) ? r.output : []) if (final || !isRetrieveItem(it)) output.push(it);

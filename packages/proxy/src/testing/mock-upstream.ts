@@ -7,6 +7,7 @@ export interface Recorded {
   path: string;
   headers: IncomingMessage["headers"];
   raw: Buffer;
+  // biome-ignore lint/suspicious/noExplicitAny: test helper; tests index into the parsed request body freely.
   json: any;
   /** Resolves when the client side of this request closed; `finished` says whether we had ended the reply. */
   closed: Promise<{ finished: boolean }>;

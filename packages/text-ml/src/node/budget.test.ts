@@ -21,7 +21,10 @@ const pipe = (c: Compressor) => createPipeline({ compressors: [c], detect: prose
 /** Prose of made-up words: not in the vocabulary, so each character is a token (the estimate is 3× low). */
 function gibberish(chars: number, seed = 1): string {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
   const out: string[] = [];
   let n = 0;
   while (n < chars) {

@@ -173,14 +173,19 @@ export class Engine {
     const len = Math.max(...seqs.map((s) => s.length));
     const inputIds = new BigInt64Array(batch.length * len).fill(BigInt(this.padId));
     const mask = new BigInt64Array(batch.length * len);
-    seqs.forEach((s, r) => s.forEach((id, k) => ((inputIds[r * len + k] = BigInt(id)), (mask[r * len + k] = 1n))));
+    for (const [r, s] of seqs.entries()) {
+      for (const [k, id] of s.entries()) {
+        inputIds[r * len + k] = BigInt(id);
+        mask[r * len + k] = 1n;
+      }
+    }
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", inputIds, [batch.length, len]),
       attention_mask: new ort.Tensor("int64", mask, [batch.length, len]),
     };
     if (this.wantsTypeIds) feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(batch.length * len), [batch.length, len]);
     const out = (await this.session.run(feeds))[this.outputName];
-    if (!out || out.dims.length !== 3 || out.dims[1] !== len) throw new Error(`text-ml: model output ${this.outputName} has shape [${out?.dims.join(", ")}], expected [batch, ${len}, labels]`);
+    if (out?.dims.length !== 3 || out.dims[1] !== len) throw new Error(`text-ml: model output ${this.outputName} has shape [${out?.dims.join(", ")}], expected [batch, ${len}, labels]`);
     const labels = out.dims[2]!;
     const data = out.data as Float32Array;
     batch.forEach((c, r) => {

@@ -78,7 +78,8 @@ export class ProseFallback {
   }
 
   private remote(file: string, req: ProseRequest): Promise<ProseReply> {
-    const w = (this.worker ??= this.spawn(file));
+    this.worker ??= this.spawn(file);
+    const w = this.worker;
     w.ref();
     return new Promise((resolve, reject) => {
       // Prose on a multi-megabyte text can run for minutes; nobody waits that long, and a wedged
@@ -90,8 +91,14 @@ export class ProseFallback {
         reject(new Error(`text-ml: prose fallback took over ${this.timeoutMs} ms; unit left to the next compressor`));
       }, this.timeoutMs);
       this.jobs.set(req.id, {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       w.postMessage(req);
     });

@@ -38,7 +38,7 @@ export interface ModelSpec {
 /** The model directory configured by option or `HEADROOM_TEXT_ML_MODEL`; undefined when neither is set. */
 export function configuredModelDir(model?: string, env: Record<string, string | undefined> = process.env): string | undefined {
   const m = model ?? env.HEADROOM_TEXT_ML_MODEL;
-  return m && m.trim() ? resolve(m.trim()) : undefined;
+  return m?.trim() ? resolve(m.trim()) : undefined;
 }
 
 const readJson = (path: string): Record<string, unknown> => {

@@ -193,7 +193,7 @@ export class TextMlPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (!slot || !slot.ready || slot.busy || !this.queue.length) continue;
+      if (!slot?.ready || slot.busy || !this.queue.length) continue;
       const p = this.queue.shift()!;
       const id = this.nextId++;
       slot.busy = { ...p, id };

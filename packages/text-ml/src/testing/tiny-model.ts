@@ -115,9 +115,9 @@ export function tinyModelBytes(vocab: Map<string, number>, o: Pick<TinyModelOpti
   const layers = o.slowLayers ?? 0;
   const h = layers > 0 ? Math.max(FEATURES, o.hidden ?? 512) : FEATURES;
   const emb = new Float32Array(vocab.size * h);
-  for (const [tok, id] of vocab) features(tok).forEach((v, k) => (emb[id * h + k] = v));
+  for (const [tok, id] of vocab) for (const [k, v] of features(tok).entries()) emb[id * h + k] = v;
   const w = new Float32Array(h * 2);
-  KEEP_WEIGHTS.forEach((v, k) => (w[k * 2 + 1] = v));
+  for (const [k, v] of KEEP_WEIGHTS.entries()) w[k * 2 + 1] = v;
   const init = [f32("embedding", [vocab.size, h], emb), f32("classifier.weight", [h, 2], w), f32("classifier.bias", [2], new Float32Array([0, 0]))];
   const nodes: Onnx.INodeProto[] = [
     { opType: "Gather", input: ["embedding", "input_ids"], output: ["h0"], name: "embed", attribute: [{ name: "axis", i: 0, type: onnx.AttributeProto.AttributeType.INT }] },
