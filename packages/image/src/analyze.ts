@@ -80,7 +80,10 @@ export function measureText(gray: Uint8Array, w: number, h: number): { textHeigh
       let rowInk = 0;
       if (y < h) for (let x = x0; x < x1; x++) if (Math.abs(gray[y * w + x]! - bg) > INK) rowInk++;
       if (rowInk > 0) {
-        if (start < 0) (start = y), (ink = 0);
+        if (start < 0) {
+          start = y;
+          ink = 0;
+        }
         ink += rowInk;
       } else if (start >= 0) {
         const bh = y - start;
