@@ -17,7 +17,10 @@ export interface DiffOptions {
   targetRatio?: number;
   /** Never aim below this many tokens. Default 200. */
   minTokens?: number;
-  /** Most context lines kept on each side of kept changes, budget permitting. Default 3. */
+  /**
+   * Most context lines kept on each side of kept changes, budget permitting. Default 1: git shows 3,
+   * the rest of the file is one retrieval away, and the nearest line places the change.
+   */
   maxContext?: number;
   /**
    * A file whose omitted changes are at least this many tokens gets its own marker (and stored
@@ -49,12 +52,15 @@ export interface DiffStats {
   generatedFiles: number;
 }
 
-/** Largest share of a diff kept at any size: diffs are lossy at any size (the curve cuts large ones harder). */
-export const DIFF_CEILING = 0.55;
-/** Diffs are cut below the ceiling only from this many tokens up (hunks carry facts densely). */
-export const DIFF_FLOOR = 4000;
+/**
+ * The diff's parameters of the shared `@headroom/text` budget curve (no ceiling): up to `floor` tokens
+ * every changed line is kept and only the structural transforms save (context beyond `maxContext`,
+ * `index` lines, lock files, the old halves of re-indented lines); above it the changed lines kept shrink
+ * smoothly with size. Hunks carry facts densely, hence a higher floor than the default curve.
+ */
+export const DIFF_CURVE = { floor: 4000, exponent: 0.6 } as const;
 
-const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
+const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 1, fileMarkerTokens: 150 };
 
 /**
  * Compresses a diff. Always lossy (trimmed context, dropped `index` lines): call it only when originals
@@ -91,14 +97,15 @@ export function compressDiff(
   // the time. The estimate only ranks and budgets; the final text is counted exactly.
   const perChar = Math.max(0.05, (totalTokens - lines.length) / Math.max(1, text.length - lines.length));
   const cnt = (l: string) => Math.max(1, Math.round(l.length * perChar));
-  // The shared size-aware curve with the diff parameters (DIFF_FLOOR, DIFF_CEILING), or `targetRatio` when given.
-  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ceiling: DIFF_CEILING, floor: DIFF_FLOOR });
+  // The shared size-aware curve with the diff parameters (DIFF_CURVE), or `targetRatio` when given.
+  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ...DIFF_CURVE });
   const target = Math.max(o.minTokens, totalTokens * share);
   // The selection's cost model is approximate (markers, notes, headers): measure the rendered text and
   // correct the budget by the error, both ways. The target is a ceiling: keep the fullest result at or
   // under it (or, failing that, the smallest), and stop once within 3% below it.
   let budget = target;
   let best: ReturnType<typeof render> | undefined;
+  let prevEst = -1;
   const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
@@ -110,6 +117,9 @@ export function compressDiff(
     const bestTokens = best?.est ?? 0;
     if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens)) best = r;
     if (fits && got >= target * 0.97) break;
+    // Everything the structural transforms leave fits (a small diff): more budget changes nothing.
+    if (fits && got === prevEst) break;
+    prevEst = got;
     budget += target - got;
     if (budget <= 0) break;
   }
