@@ -5,7 +5,7 @@
  * ends with a totals line whose marker points to the whole original.
  */
 import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
-import { createOriginals, marker } from "@headroom/core";
+import { ccrKey, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { terms } from "./score.js";
@@ -106,11 +106,12 @@ export function compressDiff(
   let budget = target;
   let best: ReturnType<typeof render> | undefined;
   let prevEst = -1;
+  const keys = new Map<number, DiffCompression["originals"][number]>();
   const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
     const kept = selectLines(prepared, budget);
-    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys);
     // Priced from the per-line counts already known; only the final text is counted.
     const got = r.est;
     const fits = got <= target;
@@ -129,7 +130,7 @@ export function compressDiff(
   if (outputTokens > target * 1.03 && outputTokens > o.minTokens) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
-    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys);
     const n = count(again.text);
     if (n < outputTokens) (result = again), (outputTokens = n);
   }
@@ -147,8 +148,20 @@ function render(
   trailingNewline: boolean,
   count: (t: string) => number,
   fileMarkerTokens: number,
+  keys: Map<number, DiffCompression["originals"][number]>,
 ): Omit<DiffCompression, "outputTokens"> & { est: number } {
-  const originals = createOriginals();
+  // Each original is cut and hashed once per input, not once per budget round (a 1M-token diff has
+  // hundreds of file sections; the whole input is hashed once too).
+  const used = new Map<string, DiffCompression["originals"][number]>();
+  const stash = (id: number, make: () => { content: string; meta: Record<string, string | boolean> }) => {
+    let o = keys.get(id);
+    if (!o) {
+      const { content, meta } = make();
+      keys.set(id, (o = { key: ccrKey(content), content, meta }));
+    }
+    if (!used.has(o.key)) used.set(o.key, o);
+    return o.key;
+  };
   const out: string[] = [];
   const stats: DiffStats = { files: files.length, hunks: 0, added: 0, removed: 0, shownChanged: 0, generatedFiles: 0 };
   let fi = 0;
@@ -175,11 +188,11 @@ function render(
     stats.hunks += f.hunks.length;
     stats.added += add;
     stats.removed += rem;
-    const original = lines.slice(f.start, f.end).join("\n");
+    const original = () => ({ content: lines.slice(f.start, f.end).join("\n"), meta: { kind: "diff", path: f.path } });
     const counts = `${f.hunks.length} hunk${f.hunks.length === 1 ? "" : "s"}, +${add} -${rem}`;
     if (isGen(f) && (f.hunks.length || f.extra.length)) {
       stats.generatedFiles++;
-      out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
+      out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, stash(fi - 1, original)));
       continue;
     }
     for (const h of fileHeader(f)) out.push(h);
@@ -207,9 +220,9 @@ function render(
     else if (shown < add + rem || f.extra.length)
       // The path and counts are in the `diff --git` line above and in the totals: the marker says only
       // what is missing, in the same words as the plain note.
-      out.push(marker(`${add + rem - shown} of ${add + rem} changed lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
+      out.push(marker(`${add + rem - shown} of ${add + rem} changed lines omitted`, stash(fi - 1, original)));
   }
-  const totalKey = originals.stash(text, { kind: "diff", whole: true });
+  const totalKey = stash(-1, () => ({ content: text, meta: { kind: "diff", whole: true } }));
   out.push(
     marker(
       `diff totals: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.hunks} hunks, +${stats.added} -${stats.removed}; ${stats.shownChanged} of ${stats.added + stats.removed} changed lines shown${stats.generatedFiles ? `, ${stats.generatedFiles} generated/lock files summarised` : ""}; context trimmed, index and ---/+++ lines dropped`,
@@ -218,5 +231,5 @@ function render(
   );
   let est = out.length - (trailingNewline ? 0 : 1);
   for (const l of out) est += count(l);
-  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats, est };
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: [...used.values()], stats, est };
 }

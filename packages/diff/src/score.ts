@@ -20,7 +20,12 @@ const MESSAGE_LITERAL = /(["'`])(?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*
 const FAILURE = /\b(?:throw|raise|panic|error|errors\.New|Err\(|fatal|assert\w*|expect|deprecat\w*|TODO|FIXME|security|CVE-\d+)\b/i;
 const C_DECLARATION = /^\s*(?:const\s+|static\s+|unsigned\s+|struct\s+)*[A-Za-z_][\w:<>]*\s+\**[A-Za-z_]\w*(?:\[\w*\])?\s*=[^=]/;
 const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
-const CALL = /[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
+// `(?<![A-Za-z_])`: a match can only start where a name starts. The same lines match (a match inside a
+// name implies one from its start), but a long line is scanned once instead of once per letter.
+const CALL = /(?<![A-Za-z_])[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
+/** Names followed by `(`: from the start of a name only (see `CALL`). */
+const CALLED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*\(/g;
+const NAMED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/;
 const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
 
 /** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
@@ -98,7 +103,7 @@ export function scoreLine(f: LineFacts): number {
   if (f.runStart) s += 0.6;
   if (f.changedNames.size && !DEFINITION.test(b)) {
     // A call of a function whose definition this diff changes: the call sites that had to follow.
-    for (const m of b.matchAll(/([A-Za-z_]\w*)\s*\(/g))
+    for (const m of b.matchAll(CALLED))
       if (f.changedNames.has(m[1]!)) {
         s += 1.5;
         break;
@@ -128,7 +133,7 @@ export function scoreLine(f: LineFacts): number {
  */
 export function definedName(body: string): string | undefined {
   if (!DEFINITION.test(body) && !C_SIGNATURE.test(body)) return undefined;
-  const m = /([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
+  const m = NAMED.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
 }
