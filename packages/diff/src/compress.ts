@@ -118,16 +118,19 @@ export function compressDiff(
     const bestTokens = best?.est ?? 0;
     if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens)) best = r;
     if (fits && got >= target * 0.97) break;
-    // Everything the structural transforms leave fits (a small diff): more budget changes nothing.
-    if (fits && got === prevEst) break;
+    // The budget moved but the selection did not: everything the structural transforms leave fits (a
+    // small diff), or what is always shown (headers, messages, each file's best line) exceeds the target.
+    if (got === prevEst) break;
     prevEst = got;
     budget += target - got;
     if (budget <= 0) break;
   }
   if (!best) return undefined;
-  let { est: _est, ...result } = best;
+  let { est, ...result } = best;
   let outputTokens = count(result.text);
-  if (outputTokens > target * 1.03 && outputTokens > o.minTokens) {
+  // Only when the estimate said it fits: when what is always shown is over the target, a smaller budget
+  // selects the same lines and the second count would be wasted.
+  if (outputTokens > target * 1.03 && outputTokens > o.minTokens && est <= target) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
     const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys);

@@ -40,8 +40,8 @@ const wordTerms = new Map<string, string[]>();
 /** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const w = m[0];
+  // `match` with /g: the words as plain strings, without a match object per word.
+  for (const w of text.match(WORD) ?? []) {
     let t = wordTerms.get(w);
     if (!t) {
       if (wordTerms.size > 100_000) wordTerms.clear();
@@ -91,6 +91,16 @@ export interface LineFacts {
   relevance?: number;
 }
 
+/**
+ * What `CALL` needs at the end of a line (`)`, then an optional `;`), checked without a regex first: an
+ * end-anchored pattern is tried from every name start of a long line.
+ */
+function endsWithCall(b: string): boolean {
+  let e = b.trimEnd();
+  if (e.endsWith(";")) e = e.slice(0, -1).trimEnd();
+  return e.endsWith(")");
+}
+
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
 export function isComment(body: string): boolean {
   return COMMENT.test(body);
@@ -112,7 +122,7 @@ export function scoreLine(f: LineFacts): number {
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
-  else if (CALL.test(b)) s += 0.5;
+  else if (endsWithCall(b) && CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
   // A sentence of documentation (README, docs, changelog) states what the change does, in words.
   if (f.docFile && prose) s += 1;
