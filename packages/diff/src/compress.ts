@@ -111,7 +111,7 @@ export function compressDiff(
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
     const kept = selectLines(prepared, budget);
-    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys);
+    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared.movedOld);
     // Priced from the per-line counts already known; only the final text is counted.
     const got = r.est;
     const fits = got <= target;
@@ -133,7 +133,7 @@ export function compressDiff(
   if (outputTokens > target * 1.03 && outputTokens > o.minTokens && est <= target) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
-    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys);
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared.movedOld);
     const n = count(again.text);
     if (n < outputTokens) (result = again), (outputTokens = n);
   }
@@ -152,6 +152,7 @@ function render(
   count: (t: string) => number,
   fileMarkerTokens: number,
   keys: Map<number, DiffCompression["originals"][number]>,
+  movedOld: readonly number[],
 ): Omit<DiffCompression, "outputTokens"> & { est: number } {
   // Each original is cut and hashed once per input, not once per budget round (a 1M-token diff has
   // hundreds of file sections; the whole input is hashed once too).
@@ -218,12 +219,12 @@ function render(
       }
     }
     stats.shownChanged += shown;
-    if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length)
-      out.push(`[${add + rem - shown} of ${add + rem} changed lines omitted]`);
-    else if (shown < add + rem || f.extra.length)
-      // The path and counts are in the `diff --git` line above and in the totals: the marker says only
-      // what is missing, in the same words as the plain note.
-      out.push(marker(`${add + rem - shown} of ${add + rem} changed lines omitted`, stash(fi - 1, original)));
+    const mv = movedOld[fi - 1]!;
+    const what = `${add + rem - shown} of ${add + rem} changed lines omitted${mv ? `, ${mv} of them moved or re-indented` : ""}`;
+    if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length) out.push(`[${what}]`);
+    // The path and counts are in the `diff --git` line above and in the totals: the marker says only
+    // what is missing, in the same words as the plain note.
+    else if (shown < add + rem || f.extra.length) out.push(marker(what, stash(fi - 1, original)));
   }
   const totalKey = stash(-1, () => ({ content: text, meta: { kind: "diff", whole: true } }));
   out.push(

@@ -389,3 +389,30 @@ describe("structural savings below the curve's floor", () => {
     expect(loose).toBeGreaterThan(dense + 0.15);
   });
 });
+
+describe("moved and re-indented lines", () => {
+  it("drops the old copy of a re-indented line at any size and says so", () => {
+    const d = [
+      "diff --git a/src/run.py b/src/run.py",
+      "index 1111111..2222222 100644",
+      "--- a/src/run.py",
+      "+++ b/src/run.py",
+      "@@ -1,4 +1,5 @@ def run(jobs):",
+      "-for job in jobs:",
+      "-    result = execute_job(job, retries=3)",
+      "-    report_progress(result)",
+      "+with progress_bar(len(jobs)) as bar:",
+      "+    for job in jobs:",
+      "+        result = execute_job(job, retries=3)",
+      "+        report_progress(result)",
+      "     cleanup_workers()",
+      "",
+    ].join("\n");
+    const r = compressDiff(d, count)!;
+    expect(r.text).toContain("+        result = execute_job(job, retries=3)");
+    expect(r.text).not.toContain("-    result = execute_job(job, retries=3)");
+    expect(r.text).not.toContain("-    report_progress(result)");
+    expect(r.text).toContain("3 of them moved or re-indented");
+    expect(checkHunks(r.text)).toEqual([]);
+  });
+});

@@ -154,6 +154,15 @@ function movedLines(f: FileSection): Set<string> {
   return out;
 }
 
+/**
+ * A removed line whose text the same file adds again (moved, or only re-indented): a structural
+ * redundancy, dropped at any size: the added copy shows the text, the note counts the old one and the
+ * file's original keeps its place. Single-parent diffs only (a combined diff's columns mean more).
+ */
+export function isMovedOld(l: string, parents: number, moved: ReadonlySet<string>): boolean {
+  return parents === 1 && l[0] === "-" && moved.has(l.slice(1).trim());
+}
+
 /** Everything about a diff's candidates that does not depend on the budget: computed once per input. */
 export interface Prepared {
   d: SelectInput;
@@ -169,6 +178,8 @@ export interface Prepared {
   /** √(summed scores) per file, and their sum: the fair-share weights. */
   weight: Map<number, number>;
   weightSum: number;
+  /** Per file: removed lines never shown because the file adds the same text (moved or re-indented). */
+  movedOld: number[];
 }
 
 /**
@@ -184,6 +195,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
   const seen = new Map<string, number>();
   const cands: Cand[] = [];
+  const movedOld = files.map(() => 0);
   const best = new Map<number, Cand>();
   const rel = lineRelevance(d);
   files.forEach((f, fi) => {
@@ -198,6 +210,7 @@ export function prepareSelection(d: SelectInput): Prepared {
       const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
       h.lines.forEach((l, li) => {
         if (!isChanged(l, h.parents)) return;
+        if (isMovedOld(l, h.parents, moved)) return void (movedOld[fi] = movedOld[fi]! + 1);
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
         cands.push(c);
         const b = best.get(fi);
@@ -224,7 +237,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   let weightSum = 0;
   for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
-  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum };
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, movedOld };
 }
 
 /**
