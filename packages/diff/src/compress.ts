@@ -9,7 +9,8 @@ import { ccrKey, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { terms } from "./score.js";
-import { defName, fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
+import { repeatNote } from "./repeat.js";
+import { defName, fileHeader, isChanged, prepareSelection, selectLines, type Prepared } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -111,7 +112,7 @@ export function compressDiff(
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
     const kept = selectLines(prepared, budget);
-    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared.movedOld);
+    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
     // Priced from the per-line counts already known; only the final text is counted.
     const got = r.est;
     const fits = got <= target;
@@ -133,7 +134,7 @@ export function compressDiff(
   if (outputTokens > target * 1.03 && outputTokens > o.minTokens && est <= target) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
-    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared.movedOld);
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
     const n = count(again.text);
     if (n < outputTokens) (result = again), (outputTokens = n);
   }
@@ -152,7 +153,7 @@ function render(
   count: (t: string) => number,
   fileMarkerTokens: number,
   keys: Map<number, DiffCompression["originals"][number]>,
-  movedOld: readonly number[],
+  notes: Pick<Prepared, "movedOld" | "repeatOf">,
 ): Omit<DiffCompression, "outputTokens"> & { est: number } {
   // Each original is cut and hashed once per input, not once per budget round (a 1M-token diff has
   // hundreds of file sections; the whole input is hashed once too).
@@ -219,7 +220,9 @@ function render(
       }
     }
     stats.shownChanged += shown;
-    const mv = movedOld[fi - 1]!;
+    const mv = notes.movedOld[fi - 1]!;
+    const repeats = repeatNote(files, fi - 1, notes.repeatOf[fi - 1]!);
+    if (repeats) out.push(repeats);
     const what = `${add + rem - shown} of ${add + rem} changed lines omitted${mv ? `, ${mv} of them moved or re-indented` : ""}`;
     if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length) out.push(`[${what}]`);
     // The path and counts are in the `diff --git` line above and in the totals: the marker says only

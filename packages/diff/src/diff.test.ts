@@ -416,3 +416,31 @@ describe("moved and re-indented lines", () => {
     expect(checkHunks(r.text)).toEqual([]);
   });
 });
+
+describe("repeated hunks", () => {
+  const file = (name: string, at: number) => [
+    `diff --git a/${name} b/${name}`,
+    "index 1111111..2222222 100644",
+    `--- a/${name}`,
+    `+++ b/${name}`,
+    `@@ -${at},3 +${at},3 @@ fn open_file()`,
+    "     let fd = open(path)?;",
+    "-    let guard = Guard::new(fd);",
+    "+    let guard = Guard::with_close_on_drop(fd);",
+    "     guard.check()?;",
+  ];
+
+  it("shows a change applied twice once and points the second copy to the first", () => {
+    const d = [...file("tests/a.rs", 10), ...file("tests/b.rs", 40), ""].join("\n");
+    const r = compressDiff(d, count)!;
+    expect(r.text.split("+    let guard = Guard::with_close_on_drop(fd);").length).toBe(2);
+    expect(r.text).toContain("[1 hunk repeats an earlier change: @@ -40,3 +40,3 @@ as in tests/a.rs @@ -10,3 +10,3 @@]");
+    expect(checkHunks(r.text)).toEqual([]);
+  });
+
+  it("does not count a one-line change as a repeat", () => {
+    const one = (name: string) => [`diff --git a/${name} b/${name}`, `--- a/${name}`, `+++ b/${name}`, "@@ -1 +1 @@", "-}", "+};"];
+    const r = compressDiff([...one("a.c"), ...one("b.c"), ""].join("\n"), count);
+    expect(r?.text ?? "").not.toContain("repeat");
+  });
+});

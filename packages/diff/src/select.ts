@@ -6,6 +6,7 @@
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
 import { Heap, isDocPath, isTestPath, relevance, type QueryTerms } from "@headroom/text";
 import { definedName, isComment, messageLiterals, scoreLine, terms } from "./score.js";
+import { repeatedHunks, type HunkRef } from "./repeat.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -180,6 +181,8 @@ export interface Prepared {
   weightSum: number;
   /** Per file: removed lines never shown because the file adds the same text (moved or re-indented). */
   movedOld: number[];
+  /** Per file and hunk: the earlier hunk with the same changed lines (this one is never shown). */
+  repeatOf: (HunkRef | undefined)[][];
 }
 
 /**
@@ -198,6 +201,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   const movedOld = files.map(() => 0);
   const best = new Map<number, Cand>();
   const rel = lineRelevance(d);
+  const repeatOf = repeatedHunks(files, isGen);
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
@@ -207,6 +211,7 @@ export function prepareSelection(d: SelectInput): Prepared {
         used += cnt(h.header);
         return;
       }
+      if (repeatOf[fi]![hi]) return void (used += 2 * cnt(h.header) + 4); // its part of the note
       const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
       h.lines.forEach((l, li) => {
         if (!isChanged(l, h.parents)) return;
@@ -237,7 +242,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   let weightSum = 0;
   for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
-  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, movedOld };
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, movedOld, repeatOf };
 }
 
 /**
