@@ -14,7 +14,10 @@ import { defName, fileHeader, isChanged, prepareSelection, selectLines, type Pre
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
-  /** Share of the input's tokens to aim at, as a ceiling (before `bias`). Default 0.4. */
+  /**
+   * A fixed share of the input's tokens to aim at, as a ceiling (before `bias`), replacing the curve.
+   * Default none: the budget is `keepBudget` with `DIFF_CURVE`, so no diff has a fixed ratio.
+   */
   targetRatio?: number;
   /** Never aim below this many tokens. Default 200. */
   minTokens?: number;
@@ -61,7 +64,7 @@ export interface DiffStats {
  */
 export const DIFF_CURVE = { floor: 4000, exponent: 0.6 } as const;
 
-const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 1, fileMarkerTokens: 150 };
+const defaults = { minTokens: 200, maxContext: 1, fileMarkerTokens: 150 };
 
 /**
  * Compresses a diff. Always lossy (trimmed context, dropped `index` lines): call it only when originals
