@@ -5,19 +5,26 @@
  * ends with a totals line whose marker points to the whole original.
  */
 import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
-import { createOriginals, marker } from "@headroom/core";
+import { ccrKey, marker } from "@headroom/core";
 import { positions, runHeader, runsOf } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { terms } from "./score.js";
-import { defName, fileHeader, isChanged, prepareSelection, selectLines } from "./select.js";
+import { repeatNote } from "./repeat.js";
+import { defName, fileHeader, isChanged, prepareSelection, selectLines, type Prepared } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
-  /** Share of the input's tokens to aim at, as a ceiling (before `bias`). Default 0.4. */
+  /**
+   * A fixed share of the input's tokens to aim at, as a ceiling (before `bias`), replacing the curve.
+   * Default none: the budget is `keepBudget` with `DIFF_CURVE`, so no diff has a fixed ratio.
+   */
   targetRatio?: number;
   /** Never aim below this many tokens. Default 200. */
   minTokens?: number;
-  /** Most context lines kept on each side of kept changes, budget permitting. Default 3. */
+  /**
+   * Most context lines kept on each side of kept changes, budget permitting. Default 1: git shows 3,
+   * the rest of the file is one retrieval away, and the nearest line places the change.
+   */
   maxContext?: number;
   /**
    * A file whose omitted changes are at least this many tokens gets its own marker (and stored
@@ -49,12 +56,15 @@ export interface DiffStats {
   generatedFiles: number;
 }
 
-/** Largest share of a diff kept at any size: diffs are lossy at any size (the curve cuts large ones harder). */
-export const DIFF_CEILING = 0.55;
-/** Diffs are cut below the ceiling only from this many tokens up (hunks carry facts densely). */
-export const DIFF_FLOOR = 4000;
+/**
+ * The diff's parameters of the shared `@headroom/text` budget curve (no ceiling): up to `floor` tokens
+ * every changed line is kept and only the structural transforms save (context beyond `maxContext`,
+ * `index` lines, lock files, the old halves of re-indented lines); above it the changed lines kept shrink
+ * smoothly with size. Hunks carry facts densely, hence a higher floor than the default curve.
+ */
+export const DIFF_CURVE = { floor: 4000, exponent: 0.6 } as const;
 
-const defaults = { targetRatio: 0.4, minTokens: 200, maxContext: 3, fileMarkerTokens: 150 };
+const defaults = { minTokens: 200, maxContext: 1, fileMarkerTokens: 150 };
 
 /**
  * Compresses a diff. Always lossy (trimmed context, dropped `index` lines): call it only when originals
@@ -91,35 +101,43 @@ export function compressDiff(
   // the time. The estimate only ranks and budgets; the final text is counted exactly.
   const perChar = Math.max(0.05, (totalTokens - lines.length) / Math.max(1, text.length - lines.length));
   const cnt = (l: string) => Math.max(1, Math.round(l.length * perChar));
-  // The shared size-aware curve with the diff parameters (DIFF_FLOOR, DIFF_CEILING), or `targetRatio` when given.
-  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ceiling: DIFF_CEILING, floor: DIFF_FLOOR });
+  // The shared size-aware curve with the diff parameters (DIFF_CURVE), or `targetRatio` when given.
+  const share = opts.targetRatio !== undefined ? opts.targetRatio / bias : keepShare(totalTokens, { bias, ...DIFF_CURVE });
   const target = Math.max(o.minTokens, totalTokens * share);
   // The selection's cost model is approximate (markers, notes, headers): measure the rendered text and
   // correct the budget by the error, both ways. The target is a ceiling: keep the fullest result at or
   // under it (or, failing that, the smallest), and stop once within 3% below it.
   let budget = target;
   let best: ReturnType<typeof render> | undefined;
+  let prevEst = -1;
+  const keys = new Map<number, DiffCompression["originals"][number]>();
   const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
     const kept = selectLines(prepared, budget);
-    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
     // Priced from the per-line counts already known; only the final text is counted.
     const got = r.est;
     const fits = got <= target;
     const bestTokens = best?.est ?? 0;
     if (!best || (fits && (bestTokens > target || got > bestTokens)) || (!fits && bestTokens > target && got < bestTokens)) best = r;
     if (fits && got >= target * 0.97) break;
+    // The budget moved but the selection did not: everything the structural transforms leave fits (a
+    // small diff), or what is always shown (headers, messages, each file's best line) exceeds the target.
+    if (got === prevEst) break;
+    prevEst = got;
     budget += target - got;
     if (budget <= 0) break;
   }
   if (!best) return undefined;
-  let { est: _est, ...result } = best;
+  let { est, ...result } = best;
   let outputTokens = count(result.text);
-  if (outputTokens > target * 1.03 && outputTokens > o.minTokens) {
+  // Only when the estimate said it fits: when what is always shown is over the target, a smaller budget
+  // selects the same lines and the second count would be wasted.
+  if (outputTokens > target * 1.03 && outputTokens > o.minTokens && est <= target) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
     const kept = selectLines(prepared, budget * (target / outputTokens));
-    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens);
+    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
     const n = count(again.text);
     if (n < outputTokens) (result = again), (outputTokens = n);
   }
@@ -137,8 +155,21 @@ function render(
   trailingNewline: boolean,
   count: (t: string) => number,
   fileMarkerTokens: number,
+  keys: Map<number, DiffCompression["originals"][number]>,
+  notes: Pick<Prepared, "movedOld" | "repeatOf">,
 ): Omit<DiffCompression, "outputTokens"> & { est: number } {
-  const originals = createOriginals();
+  // Each original is cut and hashed once per input, not once per budget round (a 1M-token diff has
+  // hundreds of file sections; the whole input is hashed once too).
+  const used = new Map<string, DiffCompression["originals"][number]>();
+  const stash = (id: number, make: () => { content: string; meta: Record<string, string | boolean> }) => {
+    let o = keys.get(id);
+    if (!o) {
+      const { content, meta } = make();
+      keys.set(id, (o = { key: ccrKey(content), content, meta }));
+    }
+    if (!used.has(o.key)) used.set(o.key, o);
+    return o.key;
+  };
   const out: string[] = [];
   const stats: DiffStats = { files: files.length, hunks: 0, added: 0, removed: 0, shownChanged: 0, generatedFiles: 0 };
   let fi = 0;
@@ -165,11 +196,11 @@ function render(
     stats.hunks += f.hunks.length;
     stats.added += add;
     stats.removed += rem;
-    const original = lines.slice(f.start, f.end).join("\n");
+    const original = () => ({ content: lines.slice(f.start, f.end).join("\n"), meta: { kind: "diff", path: f.path } });
     const counts = `${f.hunks.length} hunk${f.hunks.length === 1 ? "" : "s"}, +${add} -${rem}`;
     if (isGen(f) && (f.hunks.length || f.extra.length)) {
       stats.generatedFiles++;
-      out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
+      out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, stash(fi - 1, original)));
       continue;
     }
     for (const h of fileHeader(f)) out.push(h);
@@ -192,14 +223,16 @@ function render(
       }
     }
     stats.shownChanged += shown;
-    if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length)
-      out.push(`[${add + rem - shown} of ${add + rem} changed lines omitted]`);
-    else if (shown < add + rem || f.extra.length)
-      // The path and counts are in the `diff --git` line above and in the totals: the marker says only
-      // what is missing, in the same words as the plain note.
-      out.push(marker(`${add + rem - shown} of ${add + rem} changed lines omitted`, originals.stash(original, { kind: "diff", path: f.path })));
+    const mv = notes.movedOld[fi - 1]!;
+    const repeats = repeatNote(files, fi - 1, notes.repeatOf[fi - 1]!);
+    if (repeats) out.push(repeats);
+    const what = `${add + rem - shown} of ${add + rem} changed lines omitted${mv ? `, ${mv} of them moved or re-indented` : ""}`;
+    if (shown < add + rem && omittedTokens < fileMarkerTokens && !f.extra.length) out.push(`[${what}]`);
+    // The path and counts are in the `diff --git` line above and in the totals: the marker says only
+    // what is missing, in the same words as the plain note.
+    else if (shown < add + rem || f.extra.length) out.push(marker(what, stash(fi - 1, original)));
   }
-  const totalKey = originals.stash(text, { kind: "diff", whole: true });
+  const totalKey = stash(-1, () => ({ content: text, meta: { kind: "diff", whole: true } }));
   out.push(
     marker(
       `diff totals: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.hunks} hunks, +${stats.added} -${stats.removed}; ${stats.shownChanged} of ${stats.added + stats.removed} changed lines shown${stats.generatedFiles ? `, ${stats.generatedFiles} generated/lock files summarised` : ""}; context trimmed, index and ---/+++ lines dropped`,
@@ -208,5 +241,5 @@ function render(
   );
   let est = out.length - (trailingNewline ? 0 : 1);
   for (const l of out) est += count(l);
-  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), stats, est };
+  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: [...used.values()], stats, est };
 }

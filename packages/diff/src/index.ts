@@ -7,7 +7,7 @@
 import { hasMarker, type CompressorV2, type CompressOutcomeV2, type DetectorV2 } from "@headroom/core";
 import { compressDiff, type DiffOptions } from "./compress.js";
 
-export { compressDiff, type DiffOptions, type DiffCompression, type DiffStats } from "./compress.js";
+export { compressDiff, DIFF_CURVE, type DiffOptions, type DiffCompression, type DiffStats } from "./compress.js";
 export { parseDiff, parseHunkHeader, type Hunk, type FileSection, type Segment } from "./parse.js";
 export { checkHunks, hunkMatchesFiles, positions, runHeader, type HunkProblem } from "./hunk.js";
 export { scoreLine } from "./score.js";

@@ -20,12 +20,36 @@ const MESSAGE_LITERAL = /(["'`])(?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*
 const FAILURE = /\b(?:throw|raise|panic|error|errors\.New|Err\(|fatal|assert\w*|expect|deprecat\w*|TODO|FIXME|security|CVE-\d+)\b/i;
 const C_DECLARATION = /^\s*(?:const\s+|static\s+|unsigned\s+|struct\s+)*[A-Za-z_][\w:<>]*\s+\**[A-Za-z_]\w*(?:\[\w*\])?\s*=[^=]/;
 const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
-const CALL = /[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
+// `(?<![A-Za-z_])`: a match can only start where a name starts. The same lines match (a match inside a
+// name implies one from its start), but a long line is scanned once instead of once per letter.
+const CALL = /(?<![A-Za-z_])[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
+/** Names followed by `(`: from the start of a name only (see `CALL`). */
+const CALLED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*\(/g;
+const NAMED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/;
 const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
+
+/** The words `tokenize` splits a text into (`@headroom/text`'s word pattern). */
+const WORD = /[\p{L}\p{N}_]+/gu;
+/**
+ * Terms of each distinct word, memoised: `tokenize` treats every word on its own, so the terms of a text
+ * are its words' terms in order, and identifiers recur throughout a diff (splitting them was a tenth
+ * of the time on large diffs). Bounded; a pure function of the word, so the cache never changes a result.
+ */
+const wordTerms = new Map<string, string[]>();
 
 /** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
-  return tokenize(text, { minLength: 3, stopwords: STOPWORDS });
+  const out: string[] = [];
+  // `match` with /g: the words as plain strings, without a match object per word.
+  for (const w of text.match(WORD) ?? []) {
+    let t = wordTerms.get(w);
+    if (!t) {
+      if (wordTerms.size > 100_000) wordTerms.clear();
+      wordTerms.set(w, (t = tokenize(w, { minLength: 3, stopwords: STOPWORDS })));
+    }
+    for (const x of t) out.push(x);
+  }
+  return out;
 }
 
 const MESSAGE_LITERALS = /(["'`])((?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?)\1/g;
@@ -67,6 +91,16 @@ export interface LineFacts {
   relevance?: number;
 }
 
+/**
+ * What `CALL` needs at the end of a line (`)`, then an optional `;`), checked without a regex first: an
+ * end-anchored pattern is tried from every name start of a long line.
+ */
+function endsWithCall(b: string): boolean {
+  let e = b.trimEnd();
+  if (e.endsWith(";")) e = e.slice(0, -1).trimEnd();
+  return e.endsWith(")");
+}
+
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
 export function isComment(body: string): boolean {
   return COMMENT.test(body);
@@ -88,7 +122,7 @@ export function scoreLine(f: LineFacts): number {
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
-  else if (CALL.test(b)) s += 0.5;
+  else if (endsWithCall(b) && CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
   // A sentence of documentation (README, docs, changelog) states what the change does, in words.
   if (f.docFile && prose) s += 1;
@@ -98,7 +132,7 @@ export function scoreLine(f: LineFacts): number {
   if (f.runStart) s += 0.6;
   if (f.changedNames.size && !DEFINITION.test(b)) {
     // A call of a function whose definition this diff changes: the call sites that had to follow.
-    for (const m of b.matchAll(/([A-Za-z_]\w*)\s*\(/g))
+    for (const m of b.matchAll(CALLED))
       if (f.changedNames.has(m[1]!)) {
         s += 1.5;
         break;
@@ -128,7 +162,7 @@ export function scoreLine(f: LineFacts): number {
  */
 export function definedName(body: string): string | undefined {
   if (!DEFINITION.test(body) && !C_SIGNATURE.test(body)) return undefined;
-  const m = /([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
+  const m = NAMED.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
 }

@@ -6,6 +6,7 @@
 import { isNoNewline, type FileSection, type Hunk, type Segment } from "./parse.js";
 import { Heap, isDocPath, isTestPath, relevance, type QueryTerms } from "@headroom/text";
 import { definedName, isComment, messageLiterals, scoreLine, terms } from "./score.js";
+import { repeatedHunks, type HunkRef } from "./repeat.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
@@ -154,6 +155,15 @@ function movedLines(f: FileSection): Set<string> {
   return out;
 }
 
+/**
+ * A removed line whose text the same file adds again (moved, or only re-indented): a structural
+ * redundancy, dropped at any size: the added copy shows the text, the note counts the old one and the
+ * file's original keeps its place. Single-parent diffs only (a combined diff's columns mean more).
+ */
+export function isMovedOld(l: string, parents: number, moved: ReadonlySet<string>): boolean {
+  return parents === 1 && l[0] === "-" && moved.has(l.slice(1).trim());
+}
+
 /** Everything about a diff's candidates that does not depend on the budget: computed once per input. */
 export interface Prepared {
   d: SelectInput;
@@ -169,6 +179,10 @@ export interface Prepared {
   /** √(summed scores) per file, and their sum: the fair-share weights. */
   weight: Map<number, number>;
   weightSum: number;
+  /** Per file: removed lines never shown because the file adds the same text (moved or re-indented). */
+  movedOld: number[];
+  /** Per file and hunk: the earlier hunk with the same changed lines (this one is never shown). */
+  repeatOf: (HunkRef | undefined)[][];
 }
 
 /**
@@ -184,8 +198,10 @@ export function prepareSelection(d: SelectInput): Prepared {
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
   const seen = new Map<string, number>();
   const cands: Cand[] = [];
+  const movedOld = files.map(() => 0);
   const best = new Map<number, Cand>();
   const rel = lineRelevance(d);
+  const repeatOf = repeatedHunks(files, isGen);
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
@@ -195,9 +211,11 @@ export function prepareSelection(d: SelectInput): Prepared {
         used += cnt(h.header);
         return;
       }
+      if (repeatOf[fi]![hi]) return void (used += 2 * cnt(h.header) + 4); // its part of the note
       const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
       h.lines.forEach((l, li) => {
         if (!isChanged(l, h.parents)) return;
+        if (isMovedOld(l, h.parents, moved)) return void (movedOld[fi] = movedOld[fi]! + 1);
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
         cands.push(c);
         const b = best.get(fi);
@@ -224,7 +242,7 @@ export function prepareSelection(d: SelectInput): Prepared {
   let weightSum = 0;
   for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
-  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum };
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, movedOld, repeatOf };
 }
 
 /**
