@@ -41,7 +41,6 @@ export function headroomPlugin(options: TextMlOptions = {}): Compressor {
     async compress(unit: Unit, ctx: CompressContext): Promise<CompressOutcomeV2> {
       if (!configured) {
         options.onEvent?.({ type: "decline", unitId: unit.id, reason: NO_MODEL_REASON });
-        if (typeof ctx.report === "function") ctx.report(`text-ml declined: ${NO_MODEL_REASON}`);
         return { decline: NO_MODEL_REASON };
       }
       real ??= import(/* @vite-ignore */ NODE_ENTRY).then((m: { createTextMlCompressor(o: TextMlOptions): Compressor }) => m.createTextMlCompressor({ timeBudgetMs: DEFAULT_TIME_BUDGET_MS, ...options }));

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { createOriginals, hasMarker, marker, type CompressContextV2 as CompressContext, type CompressorV2 as Compressor, type CompressorResultV2 as CompressorResult, type UnitV2 as Unit } from "@headroom/core";
+import { createOriginals, hasMarker, marker, type CompressContextV2 as CompressContext, type CompressorV2 as Compressor, type CompressorResultV2 as CompressorResult, type CompressorDeclineV2, type UnitV2 as Unit } from "@headroom/core";
 import { keepRatio } from "../budget.js";
 import { DEFAULT_TIME_BUDGET_MS, type FallbackReason, type TextMlEvent, type TextMlOptions } from "../options.js";
 import type { EngineOptions } from "./engine.js";
@@ -79,11 +79,12 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     })());
   const configured = !!spec || !!options.modelUrl;
 
-  const decline = (unit: Unit, ctx: CompressContext, reason: string): null => {
+  // A decline is the normal answer (no model, too small, already compressed), not a problem: it carries
+  // its reason to `units[i].reason` and stays out of `errors`.
+  const decline = (unit: Unit, reason: string): CompressorDeclineV2 => {
     stats.declined++;
     emit({ type: "decline", unitId: unit.id, reason });
-    report(ctx, `text-ml declined: ${reason}`);
-    return null;
+    return { decline: reason };
   };
 
   const fallback = async (unit: Unit, ctx: CompressContext, reason: FallbackReason, detail: string, t0: number): Promise<CompressorResult | null> => {
@@ -94,15 +95,15 @@ export function createTextMlCompressor(options: TextMlOptions = {}): TextMlCompr
     return r ? { ...r, transforms: [`text-ml:fallback:${reason}`, ...(r.transforms ?? ["prose"])] } : null;
   };
 
-  async function compress(unit: Unit, ctx: CompressContext): Promise<CompressorResult | null> {
+  async function compress(unit: Unit, ctx: CompressContext): Promise<CompressorResult | CompressorDeclineV2 | null> {
     const t0 = performance.now();
     stats.units++;
-    if (!configured) return decline(unit, ctx, "no model configured (set the model option or HEADROOM_TEXT_ML_MODEL)");
-    if (hasMarker(unit.text)) return decline(unit, ctx, "already compressed (marker present)");
-    if (!ctx.allowLossy) return decline(unit, ctx, "lossy output needs a CCR store");
+    if (!configured) return decline(unit, "no model configured (set the model option or HEADROOM_TEXT_ML_MODEL)");
+    if (hasMarker(unit.text)) return decline(unit, "already compressed (marker present)");
+    if (!ctx.allowLossy) return decline(unit, "lossy output needs a CCR store");
     const inputTokens = ctx.inputTokens;
     const ratio = keepRatio(inputTokens, ctx.aggressiveness);
-    if (ratio >= 0.999) return decline(unit, ctx, `${inputTokens} tokens: the budget keeps every word`);
+    if (ratio >= 0.999) return decline(unit, `${inputTokens} tokens: the budget keeps every word`);
     const p = await start();
     const left = () => budgetMs - (performance.now() - t0);
     if (!p.isReady) {

@@ -110,6 +110,8 @@ describe("model resolution", () => {
       const r = await pipe(rootPlugin({ onEvent: (e) => events.push(e) }), createProseCompressor()).compressText(DOC, { store: new MemoryStore() });
       expect(events).toEqual([{ type: "decline", unitId: expect.any(String), reason: NO_MODEL_REASON }]);
       expect(r.units[0]).toMatchObject({ status: "compressed", compressor: "prose" });
+      // A decline is not a problem: nothing lands in errors (one per text unit would drown real ones).
+      expect(r.errors).toEqual([]);
       expect(NO_MODEL_REASON).not.toContain("\n");
     } finally {
       if (prev !== undefined) process.env.HEADROOM_TEXT_ML_MODEL = prev;
