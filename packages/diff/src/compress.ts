@@ -139,7 +139,10 @@ export function compressDiff(
     const kept = selectLines(prepared, budget * (target / outputTokens));
     const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
     const n = count(again.text);
-    if (n < outputTokens) (result = again), (outputTokens = n);
+    if (n < outputTokens) {
+      result = again;
+      outputTokens = n;
+    }
   }
   return { ...result, outputTokens };
 }
@@ -165,7 +168,8 @@ function render(
     let o = keys.get(id);
     if (!o) {
       const { content, meta } = make();
-      keys.set(id, (o = { key: ccrKey(content), content, meta }));
+      o = { key: ccrKey(content), content, meta };
+      keys.set(id, o);
     }
     if (!used.has(o.key)) used.set(o.key, o);
     return o.key;

@@ -32,11 +32,24 @@ function unified(oldLines: string[], newLines: string[], file = "app/server.go")
   let i = 0;
   let j = 0;
   while (i < oldLines.length || j < newLines.length) {
-    if (i < oldLines.length && oldLines[i] === newLines[j]) (ops.push(" " + oldLines[i]), i++, j++);
-    else if (j < newLines.length && oldLines[i] !== undefined && newLines[j + 1] === oldLines[i]) (ops.push("+" + newLines[j]), j++);
-    else if (i < oldLines.length && j < newLines.length && !newLines[j]!.startsWith("    log.")) (ops.push("-" + oldLines[i], "+" + newLines[j]), i++, j++);
-    else if (j < newLines.length) (ops.push("+" + newLines[j]), j++);
-    else (ops.push("-" + oldLines[i]), i++);
+    if (i < oldLines.length && oldLines[i] === newLines[j]) {
+      ops.push(" " + oldLines[i]);
+      i++;
+      j++;
+    } else if (j < newLines.length && oldLines[i] !== undefined && newLines[j + 1] === oldLines[i]) {
+      ops.push("+" + newLines[j]);
+      j++;
+    } else if (i < oldLines.length && j < newLines.length && !newLines[j]!.startsWith("    log.")) {
+      ops.push("-" + oldLines[i], "+" + newLines[j]);
+      i++;
+      j++;
+    } else if (j < newLines.length) {
+      ops.push("+" + newLines[j]);
+      j++;
+    } else {
+      ops.push("-" + oldLines[i]);
+      i++;
+    }
   }
   // Group into hunks with 3 lines of context.
   const changed = ops.map((o) => o[0] !== " ");
@@ -67,7 +80,10 @@ function unified(oldLines: string[], newLines: string[], file = "app/server.go")
     const end = Math.min(ops.length, e + 3);
     let os = oldNo;
     let ns = newNo;
-    for (let t = s; t < k; t++) (os--, ns--);
+    for (let t = s; t < k; t++) {
+      os--;
+      ns--;
+    }
     const body = ops.slice(s, end);
     const oc = body.filter((o) => o[0] !== "+").length;
     const nc = body.filter((o) => o[0] !== "-").length;

@@ -10,7 +10,7 @@ const DEFINITION =
   /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
 /** C/C++/Java/C# style signatures: a return type, a name and an opening parenthesis at line start. */
 const C_SIGNATURE =
-  /^\s*(?!(?:return|else|new|throw|case|await|yield|delete|typeof|goto|sizeof|if|while|for|switch)\b)(?:[\w:<>,*&\[\]]+\s+){1,4}[*&]*[A-Za-z_][\w:~]*\s*\([^;]*\)?\s*(?:const\s*)?(?:throws [\w, .]+)?\s*[{:;]?\s*$/;
+  /^\s*(?!(?:return|else|new|throw|case|await|yield|delete|typeof|goto|sizeof|if|while|for|switch)\b)(?:[\w:<>,*&[\]]+\s+){1,4}[*&]*[A-Za-z_][\w:~]*\s*\([^;]*\)?\s*(?:const\s*)?(?:throws [\w, .]+)?\s*[{:;]?\s*$/;
 const CONDITION = /^\s*(?:\}\s*)?(?:if|else if|elif|while|switch|case|match|unless|guard)\b.*\S/;
 const TEST_CASE = /\b(?:it|test|describe|context|suite|bench)\s*\(\s*['"`]|^\s*func\s+(?:Test|Benchmark|Example)|#\[test\]|@Test\b/;
 const COMMENT = /^\s*(?:\/\/|\/\*|\*(?:\s|$)|#(?!\s*(?:include|define|if|endif|else|pragma))|--\s|"""|'''|<!--|;;)/;
@@ -45,7 +45,8 @@ export function terms(text: string): string[] {
     let t = wordTerms.get(w);
     if (!t) {
       if (wordTerms.size > 100_000) wordTerms.clear();
-      wordTerms.set(w, (t = tokenize(w, { minLength: 3, stopwords: STOPWORDS })));
+      t = tokenize(w, { minLength: 3, stopwords: STOPWORDS });
+      wordTerms.set(w, t);
     }
     for (const x of t) out.push(x);
   }
@@ -142,7 +143,12 @@ export function scoreLine(f: LineFacts): number {
   else if (f.query.size) {
     let hits = 0;
     const seen = new Set<string>();
-    for (const w of terms(b)) if (f.query.has(w) && !seen.has(w)) (seen.add(w), hits++);
+    for (const w of terms(b)) {
+      if (f.query.has(w) && !seen.has(w)) {
+        seen.add(w);
+        hits++;
+      }
+    }
     s += Math.min(4, hits * 1.5);
   }
   if (t.length < 12) s *= 0.6; // `} else {`, `return nil`: little to learn

@@ -205,23 +205,29 @@ export function prepareSelection(d: SelectInput): Prepared {
   files.forEach((f, fi) => {
     if (isGen(f)) return;
     const moved = movedLines(f);
-    f.hunks.forEach((h, hi) => {
+    for (const [hi, h] of f.hunks.entries()) {
       if (!h.verified) {
         for (const l of h.lines) used += cnt(l) + 1; // cannot be re-cut safely: kept whole
         used += cnt(h.header);
-        return;
+        continue;
       }
-      if (repeatOf[fi]![hi]) return void (used += 2 * cnt(h.header) + 4); // its part of the note
+      if (repeatOf[fi]![hi]) {
+        used += 2 * cnt(h.header) + 4; // its part of the note
+        continue;
+      }
       const sc = scoreHunk(h, f, query, seen, moved, changedNames, rel && ((li) => rel.get(h)?.[li]));
-      h.lines.forEach((l, li) => {
-        if (!isChanged(l, h.parents)) return;
-        if (isMovedOld(l, h.parents, moved)) return void (movedOld[fi] = movedOld[fi]! + 1);
+      for (const [li, l] of h.lines.entries()) {
+        if (!isChanged(l, h.parents)) continue;
+        if (isMovedOld(l, h.parents, moved)) {
+          movedOld[fi] = movedOld[fi]! + 1;
+          continue;
+        }
         const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(l) + 1 };
         cands.push(c);
         const b = best.get(fi);
         if (!b || c.score > b.score) best.set(fi, c);
-      });
-    });
+      }
+    }
   });
   // What a new run costs: its `@@` header (estimated from the hunk's own header, whose numbers have
   // about as many digits). A hunk's first run also repeats git's function context, paid once.
@@ -240,7 +246,10 @@ export function prepareSelection(d: SelectInput): Prepared {
   const weight = new Map<number, number>();
   for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
   let weightSum = 0;
-  for (const [f, w] of weight) weight.set(f, Math.sqrt(w)), (weightSum += Math.sqrt(w));
+  for (const [f, w] of weight) {
+    weight.set(f, Math.sqrt(w));
+    weightSum += Math.sqrt(w);
+  }
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
   return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, movedOld, repeatOf };
 }
@@ -255,14 +264,23 @@ function lineRelevance(d: SelectInput): Map<object, number[]> | undefined {
   const at: [object, number][] = [];
   for (const f of d.files) {
     if (d.isGen(f)) continue;
-    for (const h of f.hunks) h.lines.forEach((l, li) => isChanged(l, h.parents) && (docs.push(l.slice(h.parents)), at.push([h, li])));
+    for (const h of f.hunks) {
+      for (const [li, l] of h.lines.entries()) {
+        if (!isChanged(l, h.parents)) continue;
+        docs.push(l.slice(h.parents));
+        at.push([h, li]);
+      }
+    }
   }
   const r = relevance(d.terms, docs);
   if (!r.active) return undefined;
   const out = new Map<object, number[]>();
   at.forEach(([h, li], i) => {
     let list = out.get(h);
-    if (!list) out.set(h, (list = []));
+    if (!list) {
+      list = [];
+      out.set(h, list);
+    }
     list[li] = r.score(i);
   });
   return out;
@@ -332,9 +350,9 @@ export function selectLines(p: Prepared, budget: number): boolean[][][] {
 function addContext(p: Prepared, kept: boolean[][][], used: number, budget: number): void {
   const { files, isGen, cnt, maxContext } = p.d;
   for (let dist = 1; dist <= maxContext; dist++) {
-    files.forEach((f, fi) =>
-      f.hunks.forEach((h, hi) => {
-        if (!h.verified || isGen(f)) return;
+    for (const [fi, f] of files.entries()) {
+      for (const [hi, h] of f.hunks.entries()) {
+        if (!h.verified || isGen(f)) continue;
         const k = kept[fi]![hi]!;
         const base = k.map((x, i) => x && isChanged(h.lines[i]!, h.parents));
         for (let i = 0; i < k.length; i++) {
@@ -346,11 +364,16 @@ function addContext(p: Prepared, kept: boolean[][][], used: number, budget: numb
           if (!near && !gap) continue;
           const cost = cnt(h.lines[i]!) + 1;
           const hc = p.headerCost[fi]![hi]!;
-          if (gap && cost <= hc) (k[i] = true), (used += cost - hc);
-          else if (near && used + cost <= budget) (k[i] = true), (used += cost);
+          if (gap && cost <= hc) {
+            k[i] = true;
+            used += cost - hc;
+          } else if (near && used + cost <= budget) {
+            k[i] = true;
+            used += cost;
+          }
         }
-      }),
-    );
+      }
+    }
   }
 }
 
