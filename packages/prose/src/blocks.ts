@@ -56,7 +56,7 @@ function pipeTable(lines: string[], b: Block): boolean {
  * The selectable lines `[from, to)` of a long block: a code block without its fence lines, a pipe
  * table without its header and separator rows (which are always kept with any kept row).
  */
-export function codeInner(lines: string[], b: Block): [number, number] {
+export function codeInner(lines: readonly string[], b: Block): [number, number] {
   if (b.kind === "table") return [TABLE_RULE.test(lines[b.start + 1] ?? "") ? b.start + 2 : b.start, b.end];
   const from = FENCE.test(lines[b.start] ?? "") ? b.start + 1 : b.start;
   const to = b.end - 1 > from && FENCE.test(lines[b.end - 1] ?? "") ? b.end - 1 : b.end;

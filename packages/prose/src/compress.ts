@@ -4,10 +4,10 @@
  * shared curve. Omissions are shown as `[…]`; large omitted sections get their own marker, and a
  * closing marker points to the whole original.
  */
-import type { StoredOriginal } from "@headroom/core";
+import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
-import { GAP, render } from "./render.js";
+import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
 import { headingRelevance, Lexicon, scoreUnits } from "./score.js";
 import { followersOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
@@ -66,7 +66,7 @@ const defaults = { minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold:
 const EXACT_WEIGHT = 1;
 /** Tokens reserved for the closing marker. */
 const CLOSING_MARKER_TOKENS = 40;
-/** Output within this factor of the target is accepted; above it the budget is tightened once. */
+/** Output priced within this factor of the target is accepted; above it the budget is tightened once. */
 const TARGET_SLACK = 1.05;
 
 /**
@@ -109,20 +109,63 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   };
   const keys = unitKeys(units, words, lexicon);
   opts.signal?.throwIfAborted();
+  const store = new SectionStore(lines, text);
+  const r: RenderInput = { lines, blocks, units, costs, byBlock: unitsByBlock(blocks, units), sectionMarkerTokens: o.sectionMarkerTokens, trailingNewline };
+  // Rounds are priced, not counted: only the final text is tokenized (once).
   let limit = target;
-  let best: ProseCompression | undefined;
+  let out: Rendered | undefined;
   for (let round = 0; round < 2; round++) {
     const kept = selectUnits(input, keys, limit);
     if (whole && kept.every(Boolean)) return undefined;
-    const r = render(text, lines, blocks, units, kept, costs, o.sectionMarkerTokens, trailingNewline);
-    const tokens = count(r.text);
-    if (!best || tokens < best.tokens) best = { ...r, tokens };
-    if (whole || tokens <= target * TARGET_SLACK) break;
-    limit -= tokens - target;
+    const next = render(r, kept, store);
+    const priced = price(next.text);
+    if (!out || priced < price(out.text)) out = next;
+    if (whole || priced <= target * TARGET_SLACK) break;
+    limit -= priced - target;
     if (limit <= fixed) break;
     opts.signal?.throwIfAborted();
   }
-  return best;
+  return { text: out!.text, originals: store.originals(out!.sections), keptUnits: out!.keptUnits, totalUnits: out!.totalUnits, tokens: count(out!.text) };
+}
+
+/**
+ * CCR keys of the input and its sections, each hashed once however often the budget loop renders; the
+ * originals are those the final render points at (its sections, then the whole input).
+ */
+class SectionStore implements RenderStash {
+  readonly whole: string;
+  private readonly byStart = new Map<number, StoredOriginal>();
+  private readonly all: StoredOriginal;
+
+  constructor(
+    private readonly lines: readonly string[],
+    text: string,
+  ) {
+    this.all = { key: ccrKey(text), content: text, meta: { kind: "prose", whole: true } };
+    this.whole = this.all.key;
+  }
+
+  section(start: number, end: number, title: string): string {
+    let s = this.byStart.get(start);
+    if (!s) {
+      const content = this.lines.slice(start, end).join("\n");
+      s = { key: ccrKey(content), content, meta: { kind: "prose", section: title } };
+      this.byStart.set(start, s);
+    }
+    return s.key;
+  }
+
+  /** The originals behind the markers of a render with markers for the sections starting at `starts`. */
+  originals(starts: readonly number[]): StoredOriginal[] {
+    const seen = new Set<string>();
+    const out: StoredOriginal[] = [];
+    for (const s of [...starts.map((k) => this.byStart.get(k)!), this.all])
+      if (!seen.has(s.key)) {
+        seen.add(s.key);
+        out.push(s);
+      }
+    return out;
+  }
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
