@@ -8,7 +8,7 @@ import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
-import { headingRelevance, Lexicon, scoreUnits } from "./score.js";
+import { headingRelevance, Lexicon, scoreUnits, type Words } from "./score.js";
 import { followersOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -169,7 +169,7 @@ class SectionStore implements RenderStash {
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon, opts: ProseCall): number[] {
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, opts: ProseCall): number[] {
   const scores = scoreUnits(units, opts.query, words, lexicon);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
