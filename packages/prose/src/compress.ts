@@ -9,7 +9,7 @@ import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
 import { headingRelevance, Lexicon, scoreUnits, type Words } from "./score.js";
-import { followersOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
+import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
 
@@ -103,6 +103,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     ranked: rankUnits(units, scores, costs, whole ? total : target, headingRelevance(units, opts.query)),
     costs,
     followers: followersOf(units),
+    leads: leadsOf(units),
     followerShare: Math.max(60, (whole ? total : target) * 0.06),
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,

@@ -55,12 +55,31 @@ export function followersOf(units: readonly Unit[]): number[][] {
   });
 }
 
+/**
+ * The lead of each unit's section (-1: none, or the unit is it): the first sentence of the section's
+ * first paragraph, which says what the section is about ("A pattern is considered irrefutable if …"
+ * under "Irrefutable case blocks"). A later sentence kept without it ("A case block is irrefutable if
+ * it has no guard …") leans on a definition the reader cannot see, so the lead comes along.
+ */
+export function leadsOf(units: readonly Unit[]): number[] {
+  const lead = new Map<number, number>();
+  units.forEach((u, i) => {
+    if (u.kind === "para" && u.index === 0 && !lead.has(u.section) && (u.text.match(/[A-Za-z]{2,}/g)?.length ?? 0) >= 3) lead.set(u.section, i);
+  });
+  return units.map((u, i) => {
+    const l = lead.get(u.section);
+    return l === undefined || l === i ? -1 : l;
+  });
+}
+
 /** Per-unit facts the greedy selection needs, computed once (the budget loop may select twice). */
 export interface SelectionInput {
   units: readonly Unit[];
   ranked: readonly number[];
   costs: readonly number[];
   followers: readonly (readonly number[])[];
+  /** Lead sentence of each unit's section (see `leadsOf`), -1 for none. */
+  leads: readonly number[];
   /** Tokens a unit's followers may add at most. */
   followerShare: number;
   /** Tokens always spent (headings, closing marker). */
@@ -121,6 +140,8 @@ export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): 
   };
   for (const i of s.ranked) {
     if (!tryKeep(i)) continue;
+    const lead = s.leads[i]!;
+    if (lead >= 0 && s.costs[lead]! <= s.followerShare) tryKeep(lead);
     let spent = 0;
     for (const f of s.followers[i]!) {
       if (spent + s.costs[f]! > s.followerShare) break;
