@@ -8,7 +8,7 @@ import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
-import { headingRelevance, Lexicon, scoreUnits, type Words } from "./score.js";
+import { headingRelevance, Lexicon, scoreUnits, terms, type Words } from "./score.js";
 import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -96,14 +96,15 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const words = units.map((u) => lexicon.words(u.text));
   const scores = unitScores(units, words, lexicon, opts);
   opts.signal?.throwIfAborted();
+  const headingHits = headingRelevance(units, opts.query);
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
   const input: SelectionInput = {
     units,
-    ranked: rankUnits(units, scores, costs, whole ? total : target, headingRelevance(units, opts.query)),
+    ranked: rankUnits(units, scores, costs, whole ? total : target, headingHits),
     costs,
     followers: followersOf(units),
-    leads: leadsOf(units),
+    leads: leadsOf(units, askedAbout(words, lexicon, headingHits, opts.query)),
     followerShare: Math.max(60, (whole ? total : target) * 0.06),
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
@@ -167,6 +168,20 @@ class SectionStore implements RenderStash {
       }
     return out;
   }
+}
+
+/**
+ * Units the question is about: their section's title matches it, or they hold a rare term of it — one
+ * found in at most √n of the n units (`guard` in a few sentences of a pattern-matching spec, not
+ * `version` all through a versioning spec, which singles nothing out).
+ */
+function askedAbout(words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], query: string | undefined): boolean[] {
+  const qs = new Set(terms(query ?? ""));
+  const found = words.map((w) => (qs.size ? lexicon.queryFrequencies(w, qs) : undefined));
+  const df = new Map<string, number>();
+  for (const tf of found) for (const t of tf?.keys() ?? []) df.set(t, (df.get(t) ?? 0) + 1);
+  const rare = Math.sqrt(words.length);
+  return found.map((tf, i) => headingHits[i]! > 0 || [...(tf?.keys() ?? [])].some((t) => df.get(t)! <= rare));
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */

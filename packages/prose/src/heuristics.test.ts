@@ -127,8 +127,8 @@ describe("selection", () => {
   it("names each section's lead: the first sentence of its first paragraph", () => {
     const units = unitsOf(["# Seams", "", "A seam is brittle when it cracks. It bends too.", "", "- an item of the list", "", "A joint is brittle without a gusset.", "", "# Other", "", "Ok.", "", "Later text of the other section here."].join("\n"));
     const at = (t: string) => units.findIndex((u) => u.text.startsWith(t));
-    const leads = leadsOf(units);
-    expect(leads[at("It bends")]).toBe(at("A seam"));
+    const leads = leadsOf(units, units.map((u) => !u.text.startsWith("It bends")));
+    expect(leads[at("It bends")]).toBe(-1); // not asked about: kept, if at all, for its own facts
     expect(leads[at("A joint")]).toBe(at("A seam"));
     expect(leads[at("A seam")]).toBe(-1); // the lead itself
     // A fragment of fewer than three words states nothing: the section's next paragraph leads.

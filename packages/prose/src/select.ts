@@ -59,16 +59,17 @@ export function followersOf(units: readonly Unit[]): number[][] {
  * The lead of each unit's section (-1: none, or the unit is it): the first sentence of the section's
  * first paragraph, which says what the section is about ("A pattern is considered irrefutable if …"
  * under "Irrefutable case blocks"). A later sentence kept without it ("A case block is irrefutable if
- * it has no guard …") leans on a definition the reader cannot see, so the lead comes along.
+ * it has no guard …") leans on a definition the reader cannot see, so the lead comes along — for the
+ * units the question is about (`asked`); a unit kept for its own facts needs no introduction.
  */
-export function leadsOf(units: readonly Unit[]): number[] {
+export function leadsOf(units: readonly Unit[], asked: readonly boolean[]): number[] {
   const lead = new Map<number, number>();
   units.forEach((u, i) => {
     if (u.kind === "para" && u.index === 0 && !lead.has(u.section) && (u.text.match(/[A-Za-z]{2,}/g)?.length ?? 0) >= 3) lead.set(u.section, i);
   });
   return units.map((u, i) => {
     const l = lead.get(u.section);
-    return l === undefined || l === i ? -1 : l;
+    return l === undefined || l === i || !asked[i] ? -1 : l;
   });
 }
 
