@@ -4,7 +4,7 @@
  * marker storing the whole input.
  */
 import { marker } from "@headroom/core";
-import { codeInner, type Block, type Unit } from "./blocks.js";
+import { codeInner, headingTitle, type Block, type Unit } from "./blocks.js";
 
 /** Elision mark for omitted sentences or blocks. */
 export const GAP = "[…]";
@@ -43,19 +43,6 @@ export function unitsByBlock(blocks: readonly Block[], units: readonly Unit[]): 
   const by: number[][] = blocks.map(() => []);
   units.forEach((u, i) => by[u.block]!.push(i));
   return by;
-}
-
-/** Title of a heading block: its first line with letters, without `#` or `.SH` marks. */
-export function headingTitle(lines: readonly string[], b: Block): string {
-  for (let l = b.start; l < b.end; l++) {
-    const line = lines[l]!.replace(/\r$/, "");
-    if (/[A-Za-z0-9]/.test(line))
-      return line
-        .replace(/^\s*(?:#+|\.S[HS])\s*/, "")
-        .replace(/\s*#+\s*$/, "")
-        .trim();
-  }
-  return "";
 }
 
 /** Output lines with pending blank lines and elision marks, so that neither doubles up. */
