@@ -4,7 +4,7 @@
  * and paragraphs, which are split further into sentences. Every unit is a span of the original text, so
  * whatever is kept is verbatim.
  */
-import { splitSentences } from "./sentences.js";
+import { hasWords, splitSentences } from "./sentences.js";
 
 /** Kinds of block. */
 export type BlockKind = "heading" | "code" | "table" | "item" | "para" | "blank";
@@ -381,7 +381,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       // it belongs to the sentence before it, which it often ends by announcing the next block.
       const parts: string[] = [];
       for (const p of splitSentences(text)) {
-        if (parts.length && (p.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 3) parts[parts.length - 1] += p;
+        if (parts.length && !hasWords(p, 3)) parts[parts.length - 1] += p;
         else parts.push(p);
       }
       const setting = comments && !text.startsWith("#");

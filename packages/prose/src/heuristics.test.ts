@@ -7,6 +7,7 @@ import { compressProse, headroomPlugin } from "./index.js";
 import { isRoff, roffDetector } from "./detect.js";
 import { headingRelevance, Lexicon, scoreUnits as scoreWith } from "./score.js";
 import { leadsOf, rankUnits, selectUnits, unitKeys } from "./select.js";
+import { hasWords } from "./sentences.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
 const lexiconOf = (units: readonly Unit[]) => {
@@ -123,6 +124,12 @@ describe("selection", () => {
     const kept = selectUnits(input, unitKeys(units, words, lexicon), Infinity);
     expect(kept[units.length - 2]).toBe(false);
     expect(kept[units.length - 1]).toBe(true);
+  });
+  it("counts words of two or more letters, as a fragment test does", () => {
+    expect(hasWords("See below.", 3)).toBe(false);
+    expect(hasWords("For a b example::", 3)).toBe(false); // single letters are no words
+    expect(hasWords("Set it up", 3)).toBe(true);
+    expect(hasWords("Éa 12 x", 1)).toBe(false);
   });
   it("names each section's lead: the first sentence of its first paragraph", () => {
     const units = unitsOf(["# Seams", "", "A seam is brittle when it cracks. It bends too.", "", "- an item of the list", "", "A joint is brittle without a gusset.", "", "# Other", "", "Ok.", "", "Later text of the other section here."].join("\n"));

@@ -74,6 +74,8 @@ export class Lexicon {
   private readonly infos: WordInfo[] = [];
   private readonly ids = new Map<string, number>();
   private scratch = new Uint32Array(64);
+  private hitFor: ReadonlySet<string> | undefined;
+  private hitMask = new Uint8Array(0);
 
   /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
   words(text: string): Words {
@@ -114,14 +116,28 @@ export class Lexicon {
 
   /** Term frequencies of the terms in `qs` among a unit's words; undefined when none occurs. */
   queryFrequencies(words: Words, qs: ReadonlySet<string>): Map<string, number> | undefined {
+    const hit = this.hits(qs);
     let tf: Map<string, number> | undefined;
-    for (const w of words)
+    for (const w of words) {
+      if (!hit[w]) continue;
       for (const t of this.infos[w]!.terms) {
         if (!qs.has(t)) continue;
         tf ??= new Map();
         tf.set(t, (tf.get(t) ?? 0) + 1);
       }
+    }
     return tf;
+  }
+
+  /** Per distinct word: 1 when one of its terms is in `qs` (computed once per query set). */
+  private hits(qs: ReadonlySet<string>): Uint8Array {
+    if (this.hitFor === qs && this.hitMask.length === this.infos.length) return this.hitMask;
+    this.hitFor = qs;
+    this.hitMask = new Uint8Array(this.infos.length);
+    this.infos.forEach((info, w) => {
+      if (info.terms.some((t) => qs.has(t))) this.hitMask[w] = 1;
+    });
+    return this.hitMask;
   }
 
   /** Word 3-gram shingles of a unit's words as sorted, unique 32-bit ids, for near-duplicate detection. */

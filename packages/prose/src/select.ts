@@ -6,6 +6,7 @@
  */
 import type { Unit } from "./blocks.js";
 import type { Lexicon, Words } from "./score.js";
+import { hasWords } from "./sentences.js";
 
 /** Share of the budget the "every section gets its best unit" pass may use. */
 const FIRST_PASS_SHARE = 0.3;
@@ -65,7 +66,7 @@ export function followersOf(units: readonly Unit[]): number[][] {
 export function leadsOf(units: readonly Unit[], asked: readonly boolean[]): number[] {
   const lead = new Map<number, number>();
   units.forEach((u, i) => {
-    if (u.kind === "para" && u.index === 0 && !lead.has(u.section) && (u.text.match(/[A-Za-z]{2,}/g)?.length ?? 0) >= 3) lead.set(u.section, i);
+    if (u.kind === "para" && u.index === 0 && !lead.has(u.section) && hasWords(u.text, 3)) lead.set(u.section, i);
   });
   return units.map((u, i) => {
     const l = lead.get(u.section);

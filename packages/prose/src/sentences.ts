@@ -42,3 +42,18 @@ export function splitSentences(text: string): string[] {
   if (start < text.length) out.push(text.slice(start));
   return out;
 }
+
+/** True when `text` has at least `n` words of two or more ASCII letters (counted without allocating). */
+export function hasWords(text: string, n: number): boolean {
+  let found = 0;
+  let run = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) | 0x20 : 0;
+    if (c >= 0x61 && c <= 0x7a) run++;
+    else {
+      if (run >= 2 && ++found >= n) return true;
+      run = 0;
+    }
+  }
+  return false;
+}
