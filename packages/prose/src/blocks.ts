@@ -386,7 +386,9 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       }
       const setting = comments && !text.startsWith("#");
       parts.forEach((p, idx) => {
-        units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) });
+        const u: Unit = { block: bi, text: p, kind: b.kind, index: idx, section, headings };
+        if (setting) u.setting = true;
+        units.push(u);
       });
     } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
       // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
@@ -396,7 +398,10 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       let k = 0;
       for (let l = from; l < to; l++) {
         const t = lines[l]!;
-        if (t.trim()) units.push({ block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l, ...(LITERAL_SETTING.test(t) ? { setting: true } : {}) });
+        if (!t.trim()) continue;
+        const u: Unit = { block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l };
+        if (LITERAL_SETTING.test(t)) u.setting = true;
+        units.push(u);
       }
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });

@@ -5,17 +5,18 @@
 // The whitespace after a sentence may run into the next line of a block quote (`.\n> The`).
 const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`([*_])/g;
 
-/** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
-function unclosed(span: string): boolean {
+/** True when `text[start, end)` leaves a straight or curly double quote, or a parenthesis, open. */
+function unclosed(text: string, start: number, end: number): boolean {
   let quotes = 0;
   let parens = 0;
   let curly = 0;
-  for (const ch of span) {
-    if (ch === '"') quotes++;
-    else if (ch === "(") parens++;
-    else if (ch === ")") parens = Math.max(0, parens - 1);
-    else if (ch === "\u201c") curly++;
-    else if (ch === "\u201d") curly = Math.max(0, curly - 1);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) quotes++;
+    else if (c === 0x28) parens++;
+    else if (c === 0x29) parens = Math.max(0, parens - 1);
+    else if (c === 0x201c) curly++;
+    else if (c === 0x201d) curly = Math.max(0, curly - 1);
   }
   return quotes % 2 === 1 || parens > 0 || curly > 0;
 }
@@ -31,9 +32,9 @@ export function splitSentences(text: string): string[] {
     const before = text.slice(Math.max(start, end - 6), end);
     if (/(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|No|Fig|Eq|approx)\.|\b[A-Za-z]\.)$/.test(before)) continue;
     // Nor is a period inside a quotation or parentheses: `Revert "fix x. Closes #1"`, `(see a. b)`.
-    if (unclosed(text.slice(start, end))) continue;
+    if (unclosed(text, start, end)) continue;
     // A span without a word is an enumerator or a number (`3.`, `1.2.`), not a sentence.
-    if (!/[A-Za-z]{2}/.test(text.slice(start, end))) continue;
+    if (!hasWords(text, 1, start, end)) continue;
     out.push(text.slice(start, end));
     start = end + m[3]!.length;
     // Keep the separating whitespace attached so that joining spans with it restores the text.
@@ -43,12 +44,15 @@ export function splitSentences(text: string): string[] {
   return out;
 }
 
-/** True when `text` has at least `n` words of two or more ASCII letters (counted without allocating). */
-export function hasWords(text: string, n: number): boolean {
+/**
+ * True when `text[from, to)` has at least `n` words of two or more ASCII letters (counted without
+ * allocating).
+ */
+export function hasWords(text: string, n: number, from = 0, to = text.length): boolean {
   let found = 0;
   let run = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) | 0x20 : 0;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) | 0x20 : 0;
     if (c >= 0x61 && c <= 0x7a) run++;
     else {
       if (run >= 2 && ++found >= n) return true;
