@@ -203,10 +203,12 @@ const SALIENT: RegExp[] = [
 /** Salience: how many concrete facts a unit carries (capped), independent of the query. */
 export function salience(text: string): number {
   let n = 0;
+  // At most three matches of each pattern count, and nine in all reach the cap: stop there.
   for (const r of SALIENT) {
     r.lastIndex = 0;
-    const m = text.match(r);
-    if (m) n += Math.min(3, m.length);
+    for (let k = 0; k < 3 && r.exec(text); k++) n++;
+    r.lastIndex = 0;
+    if (n >= 9) break;
   }
   return Math.min(3, n * 0.35);
 }
