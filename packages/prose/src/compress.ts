@@ -135,16 +135,22 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
  * originals are those the final render points at (its sections, then the whole input).
  */
 class SectionStore implements RenderStash {
-  readonly whole: string;
   private readonly byStart = new Map<number, StoredOriginal>();
-  private readonly all: StoredOriginal;
+  private all: StoredOriginal | undefined;
 
   constructor(
     private readonly lines: readonly string[],
-    text: string,
-  ) {
-    this.all = { key: ccrKey(text), content: text, meta: { kind: "prose", whole: true } };
-    this.whole = this.all.key;
+    private readonly text: string,
+  ) {}
+
+  /** Key of the whole input, hashed on first use (not at all when nothing is dropped). */
+  get whole(): string {
+    return this.wholeOriginal().key;
+  }
+
+  private wholeOriginal(): StoredOriginal {
+    this.all ??= { key: ccrKey(this.text), content: this.text, meta: { kind: "prose", whole: true } };
+    return this.all;
   }
 
   section(start: number, end: number, title: string): string {
@@ -161,7 +167,7 @@ class SectionStore implements RenderStash {
   originals(starts: readonly number[]): StoredOriginal[] {
     const seen = new Set<string>();
     const out: StoredOriginal[] = [];
-    for (const s of [...starts.map((k) => this.byStart.get(k)!), this.all])
+    for (const s of [...starts.map((k) => this.byStart.get(k)!), this.wholeOriginal()])
       if (!seen.has(s.key)) {
         seen.add(s.key);
         out.push(s);
