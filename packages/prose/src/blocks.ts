@@ -4,6 +4,7 @@
  * and paragraphs, which are split further into sentences. Every unit is a span of the original text, so
  * whatever is kept is verbatim.
  */
+import { hasWords, splitSentences } from "./sentences.js";
 
 /** Kinds of block. */
 export type BlockKind = "heading" | "code" | "table" | "item" | "para" | "blank";
@@ -56,7 +57,7 @@ function pipeTable(lines: string[], b: Block): boolean {
  * The selectable lines `[from, to)` of a long block: a code block without its fence lines, a pipe
  * table without its header and separator rows (which are always kept with any kept row).
  */
-export function codeInner(lines: string[], b: Block): [number, number] {
+export function codeInner(lines: readonly string[], b: Block): [number, number] {
   if (b.kind === "table") return [TABLE_RULE.test(lines[b.start + 1] ?? "") ? b.start + 2 : b.start, b.end];
   const from = FENCE.test(lines[b.start] ?? "") ? b.start + 1 : b.start;
   const to = b.end - 1 > from && FENCE.test(lines[b.end - 1] ?? "") ? b.end - 1 : b.end;
@@ -140,196 +141,220 @@ function pushStanzas(lines: string[], start: number, end: number, push: (kind: B
  * units of their own; block offsets always refer to the original lines.
  */
 function splitRange(all: string[], from: number, to: number, comments: boolean, depth: number): Block[] {
-  const lines = all.slice(from, to);
-  const blocks: Block[] = [];
-  let i = 0;
-  const push = (kind: BlockKind, start: number, end: number, level = 0) => blocks.push({ kind, start: start + from, end: end + from, level: depth ? 0 : level });
-  // Nested content is never a heading: a title-like line inside a list or directive is text.
-  const pushHead = (start: number, end: number, level: number) => push(depth ? "para" : "heading", start, end, level);
-  const nested = (start: number, end: number) => {
-    if (depth >= 6) return pushStanzas(lines, start, end, push);
+  return new Splitter(all.slice(from, to), from, comments, depth).run();
+}
+
+/** A block reader at line `i`: the end of the block it recognises there, or undefined when it does not. */
+type Reader = (s: Splitter, i: number, l: string) => number | undefined;
+
+/** One level of block splitting (the document, or the dedented body of a list, quote or directive). */
+class Splitter {
+  readonly blocks: Block[] = [];
+
+  constructor(
+    readonly lines: string[],
+    private readonly from: number,
+    readonly comments: boolean,
+    private readonly depth: number,
+  ) {}
+
+  run(): Block[] {
+    let i = 0;
+    while (i < this.lines.length) {
+      const l = stripCr(this.lines[i]!);
+      let end: number | undefined;
+      for (const read of READERS) if ((end = read(this, i, l)) !== undefined) break;
+      i = end!;
+    }
+    return this.blocks;
+  }
+
+  push(kind: BlockKind, start: number, end: number, level = 0): void {
+    this.blocks.push({ kind, start: start + this.from, end: end + this.from, level: this.depth ? 0 : level });
+  }
+
+  /** A heading; nested content is never one: a title-like line inside a list or directive is text. */
+  head(start: number, end: number, level: number): number {
+    this.push(this.depth ? "para" : "heading", start, end, level);
+    return end;
+  }
+
+  /** Literal lines `[start, end)` as stanzas separated by blank lines. */
+  stanzas(start: number, end: number): number {
+    pushStanzas(this.lines, start, end, (kind, s, e) => this.push(kind, s, e));
+    return end;
+  }
+
+  /** Lines `[start, end)` split again after `strip` (dedent, unquote); literal stanzas past depth 6. */
+  nested(start: number, end: number, strip: (l: string) => string): number {
+    if (this.depth >= 6) return this.stanzas(start, end);
+    const sub = this.lines.slice(start, end).map(strip);
+    for (const b of splitRange(sub, 0, sub.length, this.comments, this.depth + 1)) this.push(b.kind, b.start + start, b.end + start);
+    return end;
+  }
+
+  /** Lines `[start, end)` split again without their common indentation. */
+  dedented(start: number, end: number): number {
     let cut = Infinity;
-    for (let k = start; k < end; k++) if (!isBlank(lines[k]!)) cut = Math.min(cut, indentOf(lines[k]!));
-    const sub = lines.slice(start, end).map((l) => l.replace(/^[ \t]*/, (ws) => " ".repeat(Math.max(0, ws.replace(/\t/g, "    ").length - cut))));
-    for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
-  };
-  const quoted = (start: number, end: number) => {
-    if (depth >= 6) return pushStanzas(lines, start, end, push);
-    const sub = lines.slice(start, end).map((l) => l.replace(/^\s{0,3}>[ \t]?/, ""));
-    for (const b of splitRange(sub, 0, sub.length, comments, depth + 1)) push(b.kind, b.start + start, b.end + start);
-  };
+    for (let k = start; k < end; k++) if (!isBlank(this.lines[k]!)) cut = Math.min(cut, indentOf(this.lines[k]!));
+    return this.nested(start, end, (l) => l.replace(/^[ \t]*/, (ws) => " ".repeat(Math.max(0, ws.replace(/\t/g, "    ").length - cut))));
+  }
+
   /** Previous non-blank line before `k`, and the kind of the block it belongs to. */
-  const previous = (k: number): { line: string; kind: BlockKind | undefined } => {
-    let b = blocks.length - 1;
-    while (b >= 0 && blocks[b]!.kind === "blank") b--;
+  previous(k: number): { line: string; kind: BlockKind | undefined } {
+    let b = this.blocks.length - 1;
+    while (b >= 0 && this.blocks[b]!.kind === "blank") b--;
     let p = k - 1;
-    while (p >= 0 && isBlank(lines[p]!)) p--;
-    return { line: p >= 0 ? stripCr(lines[p]!) : "", kind: b >= 0 ? blocks[b]!.kind : undefined };
-  };
-  while (i < lines.length) {
-    const l = stripCr(lines[i]!);
-    const next = lines[i + 1] !== undefined ? stripCr(lines[i + 1]!) : undefined;
-    if (l.trim() === "") {
-      push("blank", i, i + 1);
-      i++;
-      continue;
-    }
-    const fence = FENCE.exec(l);
-    if (fence) {
-      const mark = fence[1]!;
-      let j = i + 1;
-      while (j < lines.length && !stripCr(lines[j]!).trimStart().startsWith(mark)) j++;
-      push("code", i, Math.min(lines.length, j + 1));
-      i = j + 1;
-      continue;
-    }
-    const prev = previous(i);
-    const indent = indentOf(l);
-    if (indent > 0 && /::\s*$/.test(prev.line) && !DIRECTIVE.test(prev.line.trim()) && indent > indentOf(prev.line)) {
-      // A reST literal block (after a paragraph ending in `::`): any deeper indentation, blank lines inside.
-      const base = indentOf(prev.line);
-      let j = i + 1;
-      while (j < lines.length && (isBlank(lines[j]!) || indentOf(lines[j]!) > base)) j++;
-      while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
-      pushStanzas(lines, i, j, push);
-      i = j;
-      continue;
-    }
-    if (comments && BANNER.test(l)) {
-      // `#### SECTION NAME ####` in config files: the file's own heading skeleton.
-      pushHead(i, i + 1, 1);
-      i++;
-      continue;
-    }
-    if (!comments && ATX.test(l)) {
-      pushHead(i, i + 1, /#+/.exec(l)![0].length);
-      i++;
-      continue;
-    }
-    // RST over+underlined title, or a title underlined with punctuation / setext `===` `---`.
-    if (RST_ADORN.test(l) && next && !isBlank(next) && lines[i + 2] !== undefined && RST_ADORN.test(stripCr(lines[i + 2]!))) {
-      pushHead(i, i + 3, 1);
-      i += 3;
-      continue;
-    }
-    if (next !== undefined && (RST_ADORN.test(next) || SETEXT.test(next)) && next.trim().length >= Math.min(3, l.trim().length) && !ITEM.test(l)) {
-      pushHead(i, i + 2, next.trim()[0] === "=" ? 1 : 2);
-      i += 2;
-      continue;
-    }
-    if (QUOTE.test(l)) {
-      // A block quote holds paragraphs, lists and code of its own (a quoted API doc): parse its body
-      // without the `>` markers so that its sentences are units, not one quote-long unit.
-      let j = i + 1;
-      while (j < lines.length && QUOTE.test(stripCr(lines[j]!))) j++;
-      quoted(i, j);
-      i = j;
-      continue;
-    }
-    if (!comments && ROFF_HEAD.test(l)) {
-      pushHead(i, i + 1, 1);
-      i++;
-      continue;
-    }
-    if (TABLE.test(l)) {
-      let j = i + 1;
-      while (j < lines.length && TABLE.test(stripCr(lines[j]!))) j++;
-      push("table", i, j);
-      i = j;
-      continue;
-    }
-    const directive = DIRECTIVE.test(l);
-    if (directive || INDENTED.test(l)) {
-      // A directive (`.. code-block::`, `.. list-table::`) or indented block runs until the indentation ends.
-      let j = i + 1;
-      while (j < lines.length && (isBlank(lines[j]!) || INDENTED.test(lines[j]!) || /^\s{2,}\S/.test(lines[j]!))) j++;
-      while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
-      if (directive) {
-        // Its head (the directive line, a title, `:option:` lines) is a unit; the body is code for
-        // literal directives and nested text otherwise.
-        let h = i + 1;
-        while (h < j && !isBlank(lines[h]!) && /^\s+:[\w-]+:/.test(lines[h]!)) h++;
-        push("code", i, h);
-        let b = h;
-        while (b < j && isBlank(lines[b]!)) push("blank", b, ++b);
-        if (b < j) (LITERAL_DIRECTIVE.test(l) ? pushStanzas(lines, b, j, push) : nested(b, j));
-      } else if (prev.kind === "item" || ITEM.test(l)) nested(i, j); // a nested list or an item's continuation
-      else pushStanzas(lines, i, j, push); // markdown indented code
-      i = j;
-      continue;
-    }
-    if (ITEM.test(l)) {
-      let j = i + 1;
-      while (j < lines.length) {
-        const m = stripCr(lines[j]!);
-        if (m.trim() === "" || ITEM.test(m) || FENCE.test(m) || indentOf(m) <= indent) break;
-        j++;
-      }
-      push("item", i, j);
-      i = j;
-      continue;
-    }
-    let j = i + 1;
-    // A man page has no blank lines between entries: a roff request line after text starts a new one
-    // (`.TP` / `.BI "--tabstop=" N` / its description), so every option is a unit of its own.
-    let text = !ROFF.test(l);
-    while (j < lines.length) {
-      const m = stripCr(lines[j]!);
-      if (ROFF.test(m)) {
-        if (text) break;
-      } else text = true;
-      if (m.trim() === "" || QUOTE.test(m) || FENCE.test(m) || (!comments && ATX.test(m)) || (comments && BANNER.test(m)) || ITEM.test(m) || TABLE.test(m)) break;
-      const after = lines[j + 1] !== undefined ? stripCr(lines[j + 1]!) : undefined;
-      if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after)) && j + 1 > i) break; // next line starts a heading
-      // In commented config files a directive line after a comment starts a new unit.
-      if (comments && /^#/.test(stripCr(lines[j - 1]!)) !== /^#/.test(m)) break;
-      j++;
-    }
-    push("para", i, j);
-    i = j;
+    while (p >= 0 && isBlank(this.lines[p]!)) p--;
+    return { line: p >= 0 ? stripCr(this.lines[p]!) : "", kind: b >= 0 ? this.blocks[b]!.kind : undefined };
   }
-  return blocks;
+
+  /** Line `k` without its carriage return, or undefined past the end. */
+  at(k: number): string | undefined {
+    const l = this.lines[k];
+    return l === undefined ? undefined : stripCr(l);
+  }
 }
 
-// The whitespace after a sentence may run into the next line of a block quote (`.\n> The`).
-const SENTENCE_END = /([.!?])(["')\]]*)([ \t]*\r?\n[ \t]*>+[ \t]*|\s+)(?=[A-Z0-9"'`([*_])/g;
+const blankLine: Reader = (s, i, l) => {
+  if (l.trim() !== "") return undefined;
+  s.push("blank", i, i + 1);
+  return i + 1;
+};
 
-/** True when a span leaves a straight or curly double quote, or a parenthesis, open. */
-function unclosed(span: string): boolean {
-  let quotes = 0;
-  let parens = 0;
-  let curly = 0;
-  for (const ch of span) {
-    if (ch === '"') quotes++;
-    else if (ch === "(") parens++;
-    else if (ch === ")") parens = Math.max(0, parens - 1);
-    else if (ch === "\u201c") curly++;
-    else if (ch === "\u201d") curly = Math.max(0, curly - 1);
+const fenced: Reader = (s, i, l) => {
+  const fence = FENCE.exec(l);
+  if (!fence) return undefined;
+  const mark = fence[1]!;
+  let j = i + 1;
+  while (j < s.lines.length && !stripCr(s.lines[j]!).trimStart().startsWith(mark)) j++;
+  s.push("code", i, Math.min(s.lines.length, j + 1));
+  return j + 1;
+};
+
+/** A reST literal block (after a paragraph ending in `::`): any deeper indentation, blank lines inside. */
+const literal: Reader = (s, i, l) => {
+  const indent = indentOf(l);
+  if (indent === 0) return undefined;
+  const prev = s.previous(i);
+  if (!/::\s*$/.test(prev.line) || DIRECTIVE.test(prev.line.trim()) || indent <= indentOf(prev.line)) return undefined;
+  const base = indentOf(prev.line);
+  let j = i + 1;
+  while (j < s.lines.length && (isBlank(s.lines[j]!) || indentOf(s.lines[j]!) > base)) j++;
+  while (j > i + 1 && isBlank(s.lines[j - 1]!)) j--;
+  return s.stanzas(i, j);
+};
+
+/** Headings: config banners, ATX `#`, reST over+underlined and underlined titles, setext, roff `.SH`. */
+const heading: Reader = (s, i, l) => {
+  // `#### SECTION NAME ####` in config files: the file's own heading skeleton.
+  if (s.comments && BANNER.test(l)) return s.head(i, i + 1, 1);
+  if (!s.comments && ATX.test(l)) return s.head(i, i + 1, /#+/.exec(l)![0].length);
+  const next = s.at(i + 1);
+  const third = s.at(i + 2);
+  if (RST_ADORN.test(l) && next && !isBlank(next) && third !== undefined && RST_ADORN.test(third)) return s.head(i, i + 3, 1);
+  if (next !== undefined && (RST_ADORN.test(next) || SETEXT.test(next)) && next.trim().length >= Math.min(3, l.trim().length) && !ITEM.test(l))
+    return s.head(i, i + 2, next.trim()[0] === "=" ? 1 : 2);
+  return undefined;
+};
+
+/**
+ * A block quote holds paragraphs, lists and code of its own (a quoted API doc): its body is parsed
+ * without the `>` markers so that its sentences are units, not one quote-long unit.
+ */
+const quote: Reader = (s, i, l) => {
+  if (!QUOTE.test(l)) return undefined;
+  let j = i + 1;
+  while (j < s.lines.length && QUOTE.test(stripCr(s.lines[j]!))) j++;
+  return s.nested(i, j, (x) => x.replace(/^\s{0,3}>[ \t]?/, ""));
+};
+
+const roffHeading: Reader = (s, i, l) => (!s.comments && ROFF_HEAD.test(l) ? s.head(i, i + 1, 1) : undefined);
+
+const table: Reader = (s, i, l) => {
+  if (!TABLE.test(l)) return undefined;
+  let j = i + 1;
+  while (j < s.lines.length && TABLE.test(stripCr(s.lines[j]!))) j++;
+  s.push("table", i, j);
+  return j;
+};
+
+/** A directive (`.. code-block::`, `.. list-table::`) or indented block runs until the indentation ends. */
+const indented: Reader = (s, i, l) => {
+  const directive = DIRECTIVE.test(l);
+  if (!directive && !INDENTED.test(l)) return undefined;
+  const lines = s.lines;
+  let j = i + 1;
+  while (j < lines.length && (isBlank(lines[j]!) || INDENTED.test(lines[j]!) || /^\s{2,}\S/.test(lines[j]!))) j++;
+  while (j > i + 1 && isBlank(lines[j - 1]!)) j--;
+  if (!directive) {
+    // A nested list or an item's continuation is text again; otherwise markdown indented code.
+    return s.previous(i).kind === "item" || ITEM.test(l) ? s.dedented(i, j) : s.stanzas(i, j);
   }
-  return quotes % 2 === 1 || parens > 0 || curly > 0;
+  // Its head (the directive line, a title, `:option:` lines) is a unit; the body is code for literal
+  // directives and nested text otherwise.
+  let h = i + 1;
+  while (h < j && !isBlank(lines[h]!) && /^\s+:[\w-]+:/.test(lines[h]!)) h++;
+  s.push("code", i, h);
+  let b = h;
+  while (b < j && isBlank(lines[b]!)) s.push("blank", b, ++b);
+  if (b < j) (LITERAL_DIRECTIVE.test(l) ? s.stanzas(b, j) : s.dedented(b, j));
+  return j;
+};
+
+const item: Reader = (s, i, l) => {
+  if (!ITEM.test(l)) return undefined;
+  const indent = indentOf(l);
+  let j = i + 1;
+  for (; j < s.lines.length; j++) {
+    const m = stripCr(s.lines[j]!);
+    if (m.trim() === "" || ITEM.test(m) || FENCE.test(m) || indentOf(m) <= indent) break;
+  }
+  s.push("item", i, j);
+  return j;
+};
+
+/** True when line `j` (not the paragraph's first) cannot continue the paragraph. */
+function endsParagraph(s: Splitter, j: number, m: string): boolean {
+  if (m.trim() === "" || QUOTE.test(m) || FENCE.test(m) || ITEM.test(m) || TABLE.test(m)) return true;
+  if (s.comments ? BANNER.test(m) : ATX.test(m)) return true;
+  const after = s.at(j + 1);
+  if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after))) return true; // next line starts a heading
+  // In commented config files a directive line after a comment starts a new unit.
+  return s.comments && /^#/.test(stripCr(s.lines[j - 1]!)) !== /^#/.test(m);
 }
 
-/** Splits a paragraph's text into sentence spans (verbatim; whitespace between stays with the left one). */
-export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  SENTENCE_END.lastIndex = 0;
-  for (const m of text.matchAll(SENTENCE_END)) {
-    const end = m.index! + m[1]!.length + m[2]!.length;
-    // `e.g.`, `i.e.`, `Mr.`, `v1.` and single initials are not sentence ends.
-    const before = text.slice(Math.max(start, end - 6), end);
-    if (/(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|No|Fig|Eq|approx)\.|\b[A-Za-z]\.)$/.test(before)) continue;
-    // Nor is a period inside a quotation or parentheses: `Revert "fix x. Closes #1"`, `(see a. b)`.
-    if (unclosed(text.slice(start, end))) continue;
-    // A span without a word is an enumerator or a number (`3.`, `1.2.`), not a sentence.
-    if (!/[A-Za-z]{2}/.test(text.slice(start, end))) continue;
-    out.push(text.slice(start, end));
-    start = end + m[3]!.length;
-    // Keep the separating whitespace attached so that joining spans with it restores the text.
-    out[out.length - 1] += text.slice(end, start);
+/** Anything else: a paragraph, up to a blank line or the start of another block. */
+const paragraph: Reader = (s, i, l) => {
+  // A man page has no blank lines between entries: a roff request line after text starts a new one
+  // (`.TP` / `.BI "--tabstop=" N` / its description), so every option is a unit of its own.
+  let text = !ROFF.test(l);
+  let j = i + 1;
+  for (; j < s.lines.length; j++) {
+    const m = stripCr(s.lines[j]!);
+    if (ROFF.test(m)) {
+      if (text) break;
+    } else text = true;
+    if (endsParagraph(s, j, m)) break;
   }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
+  s.push("para", i, j);
+  return j;
+};
+
+/** Block readers in order of precedence; `paragraph` accepts any line. */
+const READERS: readonly Reader[] = [blankLine, fenced, literal, heading, quote, roffHeading, table, indented, item, paragraph];
+
+/** Title of a heading block: its first line with letters, without `#` or `.SH` marks. */
+export function headingTitle(lines: readonly string[], b: Block): string {
+  for (let l = b.start; l < b.end; l++) {
+    const line = lines[l]!.replace(/\r$/, "");
+    if (/[A-Za-z0-9]/.test(line))
+      return line
+        .replace(/^\s*(?:#+|\.S[HS])\s*/, "")
+        .replace(/\s*#+\s*$/, "")
+        .trim();
+  }
+  return "";
 }
 
 /** Units of a document: headings are not units (always kept); blanks neither. */
@@ -342,14 +367,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
   blocks.forEach((b, bi) => {
     if (b.kind === "heading") {
       section++;
-      const title =
-        lines
-          .slice(b.start, b.end)
-          .map(stripCr)
-          .find((l) => /[A-Za-z0-9]/.test(l))
-          ?.replace(/^\s*(?:#+|\.S[HS])\s*/, "")
-          .replace(/\s*#+\s*$/, "")
-          .trim() ?? "";
+      const title = headingTitle(lines, b);
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
       path.push({ level: b.level, title });
       headings = path.map((p) => p.title).join(" / ");
@@ -363,12 +381,14 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       // it belongs to the sentence before it, which it often ends by announcing the next block.
       const parts: string[] = [];
       for (const p of splitSentences(text)) {
-        if (parts.length && (p.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 3) parts[parts.length - 1] += p;
+        if (parts.length && !hasWords(p, 3)) parts[parts.length - 1] += p;
         else parts.push(p);
       }
       const setting = comments && !text.startsWith("#");
       parts.forEach((p, idx) => {
-        units.push({ block: bi, text: p, kind: b.kind, index: idx, section, headings, ...(setting ? { setting } : {}) });
+        const u: Unit = { block: bi, text: p, kind: b.kind, index: idx, section, headings };
+        if (setting) u.setting = true;
+        units.push(u);
       });
     } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
       // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
@@ -378,7 +398,10 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       let k = 0;
       for (let l = from; l < to; l++) {
         const t = lines[l]!;
-        if (t.trim()) units.push({ block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l, ...(LITERAL_SETTING.test(t) ? { setting: true } : {}) });
+        if (!t.trim()) continue;
+        const u: Unit = { block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l };
+        if (LITERAL_SETTING.test(t)) u.setting = true;
+        units.push(u);
       }
     } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
   });

@@ -4,12 +4,12 @@
  * shared curve. Omissions are shown as `[…]`; large omitted sections get their own marker, and a
  * closing marker points to the whole original.
  */
-import type { StoredOriginal } from "@headroom/core";
+import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { splitBlocks, toUnits, type Unit } from "./blocks.js";
-import { GAP, render } from "./render.js";
-import { headingRelevance, Lexicon, scoreUnits } from "./score.js";
-import { followersOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
+import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
+import { headingRelevance, Lexicon, scoreUnits, terms, type Words } from "./score.js";
+import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
 
@@ -66,7 +66,7 @@ const defaults = { minTokens: 150, sectionMarkerTokens: 600, duplicateThreshold:
 const EXACT_WEIGHT = 1;
 /** Tokens reserved for the closing marker. */
 const CLOSING_MARKER_TOKENS = 40;
-/** Output within this factor of the target is accepted; above it the budget is tightened once. */
+/** Output priced within this factor of the target is accepted; above it the budget is tightened once. */
 const TARGET_SLACK = 1.05;
 
 /**
@@ -96,37 +96,102 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const words = units.map((u) => lexicon.words(u.text));
   const scores = unitScores(units, words, lexicon, opts);
   opts.signal?.throwIfAborted();
+  const headingHits = headingRelevance(units, opts.query);
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
   const input: SelectionInput = {
     units,
-    ranked: rankUnits(units, scores, costs, whole ? total : target, headingRelevance(units, opts.query)),
+    ranked: rankUnits(units, scores, costs, whole ? total : target, headingHits),
     costs,
     followers: followersOf(units),
+    leads: leadsOf(units, askedAbout(words, lexicon, headingHits, opts.query)),
     followerShare: Math.max(60, (whole ? total : target) * 0.06),
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
   };
   const keys = unitKeys(units, words, lexicon);
   opts.signal?.throwIfAborted();
+  const store = new SectionStore(lines, text);
+  const r: RenderInput = { lines, blocks, units, costs, byBlock: unitsByBlock(blocks, units), sectionMarkerTokens: o.sectionMarkerTokens, trailingNewline };
+  // Rounds are priced, not counted: only the final text is tokenized (once).
   let limit = target;
-  let best: ProseCompression | undefined;
+  let out: Rendered | undefined;
   for (let round = 0; round < 2; round++) {
     const kept = selectUnits(input, keys, limit);
     if (whole && kept.every(Boolean)) return undefined;
-    const r = render(text, lines, blocks, units, kept, costs, o.sectionMarkerTokens, trailingNewline);
-    const tokens = count(r.text);
-    if (!best || tokens < best.tokens) best = { ...r, tokens };
-    if (whole || tokens <= target * TARGET_SLACK) break;
-    limit -= tokens - target;
+    const next = render(r, kept, store);
+    const priced = price(next.text);
+    if (!out || priced < price(out.text)) out = next;
+    if (whole || priced <= target * TARGET_SLACK) break;
+    limit -= priced - target;
     if (limit <= fixed) break;
     opts.signal?.throwIfAborted();
   }
-  return best;
+  return { text: out!.text, originals: store.originals(out!.sections), keptUnits: out!.keptUnits, totalUnits: out!.totalUnits, tokens: count(out!.text) };
+}
+
+/**
+ * CCR keys of the input and its sections, each hashed once however often the budget loop renders; the
+ * originals are those the final render points at (its sections, then the whole input).
+ */
+class SectionStore implements RenderStash {
+  private readonly byStart = new Map<number, StoredOriginal>();
+  private all: StoredOriginal | undefined;
+
+  constructor(
+    private readonly lines: readonly string[],
+    private readonly text: string,
+  ) {}
+
+  /** Key of the whole input, hashed on first use (not at all when nothing is dropped). */
+  get whole(): string {
+    return this.wholeOriginal().key;
+  }
+
+  private wholeOriginal(): StoredOriginal {
+    this.all ??= { key: ccrKey(this.text), content: this.text, meta: { kind: "prose", whole: true } };
+    return this.all;
+  }
+
+  section(start: number, end: number, title: string): string {
+    let s = this.byStart.get(start);
+    if (!s) {
+      const content = this.lines.slice(start, end).join("\n");
+      s = { key: ccrKey(content), content, meta: { kind: "prose", section: title } };
+      this.byStart.set(start, s);
+    }
+    return s.key;
+  }
+
+  /** The originals behind the markers of a render with markers for the sections starting at `starts`. */
+  originals(starts: readonly number[]): StoredOriginal[] {
+    const seen = new Set<string>();
+    const out: StoredOriginal[] = [];
+    for (const s of [...starts.map((k) => this.byStart.get(k)!), this.wholeOriginal()])
+      if (!seen.has(s.key)) {
+        seen.add(s.key);
+        out.push(s);
+      }
+    return out;
+  }
+}
+
+/**
+ * Units the question is about: their section's title matches it, or they hold a rare term of it — one
+ * found in at most √n of the n units (`guard` in a few sentences of a pattern-matching spec, not
+ * `version` all through a versioning spec, which singles nothing out).
+ */
+function askedAbout(words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], query: string | undefined): boolean[] {
+  const qs = new Set(terms(query ?? ""));
+  const found = words.map((w) => (qs.size ? lexicon.queryFrequencies(w, qs) : undefined));
+  const df = new Map<string, number>();
+  for (const tf of found) for (const t of tf?.keys() ?? []) df.set(t, (df.get(t) ?? 0) + 1);
+  const rare = Math.sqrt(words.length);
+  return found.map((tf, i) => headingHits[i]! > 0 || [...(tf?.keys() ?? [])].some((t) => df.get(t)! <= rare));
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon, opts: ProseCall): number[] {
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, opts: ProseCall): number[] {
   const scores = scoreUnits(units, opts.query, words, lexicon);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);

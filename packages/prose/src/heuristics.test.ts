@@ -6,7 +6,8 @@ import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { compressProse, headroomPlugin } from "./index.js";
 import { isRoff, roffDetector } from "./detect.js";
 import { headingRelevance, Lexicon, scoreUnits as scoreWith } from "./score.js";
-import { rankUnits, selectUnits, unitKeys } from "./select.js";
+import { leadsOf, rankUnits, selectUnits, unitKeys } from "./select.js";
+import { hasWords } from "./sentences.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
 const lexiconOf = (units: readonly Unit[]) => {
@@ -118,11 +119,43 @@ describe("selection", () => {
     const text = [a, filler(40), a.replace("today", "now"), "Slate tundra opal pumice differ entirely from those."].join("\n\n");
     const units = unitsOf(text);
     const costs = units.map((u) => count(u.text));
-    const input = { units, ranked: units.map((_, i) => i), costs, followers: units.map(() => []), followerShare: 0, fixed: 0, duplicateThreshold: 0.75 };
+    const input = { units, ranked: units.map((_, i) => i), costs, followers: units.map(() => []), leads: units.map(() => -1), followerShare: 0, fixed: 0, duplicateThreshold: 0.75 };
     const { lexicon, words } = lexiconOf(units);
     const kept = selectUnits(input, unitKeys(units, words, lexicon), Infinity);
     expect(kept[units.length - 2]).toBe(false);
     expect(kept[units.length - 1]).toBe(true);
+  });
+  it("counts words of two or more letters, as a fragment test does", () => {
+    expect(hasWords("See below.", 3)).toBe(false);
+    expect(hasWords("For a b example::", 3)).toBe(false); // single letters are no words
+    expect(hasWords("Set it up", 3)).toBe(true);
+    expect(hasWords("Éa 12 x", 1)).toBe(false);
+  });
+  it("names each section's lead: the first sentence of its first paragraph", () => {
+    const units = unitsOf(["# Seams", "", "A seam is brittle when it cracks. It bends too.", "", "- an item of the list", "", "A joint is brittle without a gusset.", "", "# Other", "", "Ok.", "", "Later text of the other section here."].join("\n"));
+    const at = (t: string) => units.findIndex((u) => u.text.startsWith(t));
+    const leads = leadsOf(units, units.map((u) => !u.text.startsWith("It bends")));
+    expect(leads[at("It bends")]).toBe(-1); // not asked about: kept, if at all, for its own facts
+    expect(leads[at("A joint")]).toBe(at("A seam"));
+    expect(leads[at("A seam")]).toBe(-1); // the lead itself
+    // A fragment of fewer than three words states nothing: the section's next paragraph leads.
+    expect(leads[at("Later")]).toBe(-1);
+  });
+  it("keeps a section's defining first sentence with the later sentence the question picks from it", () => {
+    const section = [
+      "## Brittle seams",
+      "",
+      "A seam is considered brittle if we can show from the weave of its cloth alone, without any test on a sample of it, that it will always crack sooner or later. In particular, twill seams and satin seams are brittle, and so are felled seams whose outer fold is brittle.",
+      "",
+      "A joint is considered brittle if it has no gusset and its seam is brittle.",
+    ].join("\n");
+    // Short sentences with a number each elsewhere outrank the long, plain lead per token.
+    const facts = (seed: number) => Array.from({ length: 30 }, (_, k) => `The ${name(seed * 100 + k)} gauge reads ${10 + k} units on the dial.`).join(" ");
+    const text = ["# Tailoring", "", facts(1), "", section, "", "## Hems", "", facts(2), ""].join("\n");
+    const r = compressProse(text, count, { query: "what does a gusset do?", targetRatio: 0.2 })!;
+    expect(r.text).toContain("A joint is considered brittle if it has no gusset");
+    expect(r.text).toContain("A seam is considered brittle if we can show from the weave of its cloth alone");
+    expect(r.tokens).toBeLessThan(count(text) * 0.35);
   });
   it("shingle ids are sorted, unique and equal for texts differing only in stop words and case", () => {
     const lx = new Lexicon();

@@ -10,7 +10,8 @@ import { compressProse, tidyProse, type ProseOptions } from "./compress.js";
 import { roffDetector } from "./detect.js";
 
 export { compressProse, tidyProse, GAP, PROSE_CURVE, type ProseOptions, type ProseCall, type ProseCompression } from "./compress.js";
-export { splitBlocks, splitSentences, type Block, type BlockKind } from "./blocks.js";
+export { splitBlocks, type Block, type BlockKind } from "./blocks.js";
+export { splitSentences } from "./sentences.js";
 export { roffDetector } from "./detect.js";
 /** Word terms of a text as prose scores them (used by @headroom/text-ml to align segments). */
 export { terms } from "./score.js";

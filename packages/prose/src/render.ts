@@ -3,117 +3,129 @@
  * omitted, a marker for each section whose omissions are large (storing that section), and a closing
  * marker storing the whole input.
  */
-import { createOriginals, marker, type StoredOriginal } from "@headroom/core";
-import { codeInner, type Block, type Unit } from "./blocks.js";
+import { marker } from "@headroom/core";
+import { codeInner, headingTitle, type Block, type Unit } from "./blocks.js";
 
 /** Elision mark for omitted sentences or blocks. */
 export const GAP = "[…]";
 
+/** What rendering needs besides the selection; built once per input (the budget loop renders up to twice). */
+export interface RenderInput {
+  lines: readonly string[];
+  blocks: readonly Block[];
+  units: readonly Unit[];
+  costs: readonly number[];
+  /** Unit indices of each block, in order (empty for headings and blanks). */
+  byBlock: readonly (readonly number[])[];
+  sectionMarkerTokens: number;
+  trailingNewline: boolean;
+}
+
+/** CCR keys for what a render's markers point at. */
+export interface RenderStash {
+  /** Key of the section `lines[start, end)` titled `title` (the caller stores it). */
+  section(start: number, end: number, title: string): string;
+  /** Key of the whole input. */
+  whole: string;
+}
+
 /** A rendered selection. */
 export interface Rendered {
   text: string;
-  originals: StoredOriginal[];
+  /** Start lines of the sections that got a marker of their own, in order. */
+  sections: number[];
   keptUnits: number;
   totalUnits: number;
 }
 
-/** Title of a heading block: its first line with letters, without `#` or `.SH` marks. */
-export function headingTitle(lines: readonly string[], b: Block): string {
-  return (
-    lines
-      .slice(b.start, b.end)
-      .map((l) => l.replace(/\r$/, ""))
-      .find((l) => /[A-Za-z0-9]/.test(l))
-      ?.replace(/^\s*(?:#+|\.S[HS])\s*/, "")
-      .replace(/\s*#+\s*$/, "")
-      .trim() ?? ""
-  );
+/** Unit indices per block, for `RenderInput.byBlock`. */
+export function unitsByBlock(blocks: readonly Block[], units: readonly Unit[]): number[][] {
+  const by: number[][] = blocks.map(() => []);
+  units.forEach((u, i) => by[u.block]!.push(i));
+  return by;
 }
 
-export function render(
-  text: string,
-  lines: string[],
-  blocks: Block[],
-  units: Unit[],
-  kept: boolean[],
-  costs: number[],
-  sectionMarkerTokens: number,
-  trailingNewline: boolean,
-): Rendered {
-  const originals = createOriginals();
-  const byBlock = new Map<number, number[]>();
-  units.forEach((u, i) => {
-    const l = byBlock.get(u.block);
-    if (l) l.push(i);
-    else byBlock.set(u.block, [i]);
-  });
-  const out: string[] = [];
-  let blankPending = false;
-  let gapPending = false;
-  let sectionStart = 0; // line where the current section starts
-  let sectionTitle = "";
-  let sectionOmitted = 0;
-  let sectionUnits = 0;
-  let sectionDropped = 0;
-  const emit = (s: string) => {
-    if (blankPending && out.length && out[out.length - 1] !== "") out.push("");
-    blankPending = false;
-    out.push(s);
-  };
+/** Output lines with pending blank lines and elision marks, so that neither doubles up. */
+class Writer {
+  readonly out: string[] = [];
+  blank = false;
+  gap = false;
+
+  emit(s: string): void {
+    if (this.blank && this.out.length && this.out[this.out.length - 1] !== "") this.out.push("");
+    this.blank = false;
+    this.out.push(s);
+  }
+
+  /** Writes a pending `[…]`. */
+  flushGap(): void {
+    if (this.gap) this.emit(GAP);
+    this.gap = false;
+  }
+
+  /** A marker on a paragraph of its own. */
+  markerLine(s: string): void {
+    this.blank = true;
+    this.emit(s);
+    this.blank = true;
+  }
+}
+
+/** Omissions of the current section, for its marker. */
+interface Section {
+  start: number;
+  title: string;
+  omitted: number;
+  units: number;
+  dropped: number;
+}
+
+/** Renders the kept units (`kept[i]` for unit i) with their gaps and markers. */
+export function render(r: RenderInput, kept: readonly boolean[], stash: RenderStash): Rendered {
+  const w = new Writer();
+  const sections: number[] = [];
+  let sec: Section = { start: 0, title: "", omitted: 0, units: 0, dropped: 0 };
   const closeSection = (end: number) => {
-    if (gapPending) emit(GAP);
-    gapPending = false;
-    if (sectionOmitted >= sectionMarkerTokens) {
-      const key = originals.stash(lines.slice(sectionStart, end).join("\n"), { kind: "prose", section: sectionTitle });
-      const where = sectionTitle ? ` of "${sectionTitle.slice(0, 60)}"` : "";
-      blankPending = true;
-      emit(marker(`${sectionDropped} of ${sectionUnits} sentences/blocks${where} omitted`, key));
-      blankPending = true;
+    w.flushGap();
+    if (sec.omitted >= r.sectionMarkerTokens) {
+      sections.push(sec.start);
+      const where = sec.title ? ` of "${sec.title.slice(0, 60)}"` : "";
+      w.markerLine(marker(`${sec.dropped} of ${sec.units} sentences/blocks${where} omitted`, stash.section(sec.start, end, sec.title)));
     }
-    sectionOmitted = sectionUnits = sectionDropped = 0;
   };
-  blocks.forEach((b, bi) => {
-    if (b.kind === "blank") {
-      blankPending = true;
-      return;
-    }
-    if (b.kind === "heading") {
+  r.blocks.forEach((b, bi) => {
+    if (b.kind === "blank") w.blank = true;
+    else if (b.kind === "heading") {
       closeSection(b.start);
-      sectionStart = b.start;
-      sectionTitle = headingTitle(lines, b);
-      for (let l = b.start; l < b.end; l++) emit(lines[l]!);
-      return;
-    }
-    const us = byBlock.get(bi) ?? [];
-    sectionUnits += us.length;
-    const keptHere = us.filter((i) => kept[i]);
-    for (const i of us)
-      if (!kept[i]) {
-        sectionOmitted += costs[i]!;
-        sectionDropped++;
-      }
-    if (!keptHere.length) {
-      gapPending = true;
-      return;
-    }
-    if (gapPending) emit(GAP);
-    gapPending = false;
-    if ((b.kind === "code" || b.kind === "table") && units[us[0]!]!.line !== undefined) {
-      emit(codeLines(lines, b, us.map((i) => units[i]!), kept, us));
-      return;
-    }
-    if (b.kind !== "para" && b.kind !== "item") {
-      emit(lines.slice(b.start, b.end).join("\n"));
-      return;
-    }
-    emit(keptSentences(units, us, kept));
+      sec = { start: b.start, title: headingTitle(r.lines, b), omitted: 0, units: 0, dropped: 0 };
+      for (let l = b.start; l < b.end; l++) w.emit(r.lines[l]!);
+    } else renderBlock(r, b, r.byBlock[bi]!, kept, w, sec);
   });
-  closeSection(lines.length);
-  const keptUnits = kept.filter(Boolean).length;
-  const key = originals.stash(text, { kind: "prose", whole: true });
-  blankPending = true;
-  emit(marker(`prose: ${keptUnits} of ${units.length} sentences/blocks kept, ${GAP} marks omissions`, key));
-  return { text: out.join("\n") + (trailingNewline ? "\n" : ""), originals: originals.list(), keptUnits, totalUnits: units.length };
+  closeSection(r.lines.length);
+  let keptUnits = 0;
+  for (const k of kept) if (k) keptUnits++;
+  w.markerLine(marker(`prose: ${keptUnits} of ${r.units.length} sentences/blocks kept, ${GAP} marks omissions`, stash.whole));
+  return { text: w.out.join("\n") + (r.trailingNewline ? "\n" : ""), sections, keptUnits, totalUnits: r.units.length };
+}
+
+/** One block that is not a heading: its kept units, or a pending gap when none is kept. */
+function renderBlock(r: RenderInput, b: Block, us: readonly number[], kept: readonly boolean[], w: Writer, sec: Section): void {
+  sec.units += us.length;
+  let any = false;
+  for (const i of us)
+    if (kept[i]) any = true;
+    else {
+      sec.omitted += r.costs[i]!;
+      sec.dropped++;
+    }
+  if (!any) {
+    w.gap = true;
+    return;
+  }
+  w.flushGap();
+  if ((b.kind === "code" || b.kind === "table") && r.units[us[0]!]!.line !== undefined) w.emit(codeLines(r.lines, b, r.units, us, kept));
+  else if (b.kind !== "para" && b.kind !== "item") w.emit(r.lines.slice(b.start, b.end).join("\n"));
+  else w.emit(keptSentences(r.units, us, kept));
 }
 
 /** A paragraph or list item reduced to its kept sentences, `[…]` where sentences were dropped. */
@@ -135,12 +147,10 @@ function keptSentences(units: readonly Unit[], us: readonly number[], kept: read
  * A long code block or pipe table with only its kept lines: fences (a table's header rows) stay, each
  * run of dropped lines becomes `[…]`.
  */
-function codeLines(lines: string[], b: Block, us: Unit[], kept: boolean[], ids: number[]): string {
+function codeLines(lines: readonly string[], b: Block, units: readonly Unit[], ids: readonly number[], kept: readonly boolean[]): string {
   const [from, to] = codeInner(lines, b);
   const keptLine = new Set<number>();
-  us.forEach((u, k) => {
-    if (kept[ids[k]!]) keptLine.add(u.line!);
-  });
+  for (const i of ids) if (kept[i]) keptLine.add(units[i]!.line!);
   const out: string[] = [];
   for (let l = b.start; l < from; l++) out.push(lines[l]!);
   let gap = false;
@@ -155,4 +165,3 @@ function codeLines(lines: string[], b: Block, us: Unit[], kept: boolean[], ids: 
   for (let l = to; l < b.end; l++) out.push(lines[l]!);
   return out.join("\n");
 }
-

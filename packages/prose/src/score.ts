@@ -61,22 +61,35 @@ interface WordInfo {
   id: number;
 }
 
+/** A unit's words as indices into its `Lexicon` (each distinct word analysed once). */
+export type Words = Uint32Array;
+
 /**
- * The words of one input, each analysed once: every unit is split into words once, and both scoring
- * (terms) and near-duplicate detection (shingle ids) read that split.
+ * The words of one input, each analysed once: every unit is split into words once, as indices of
+ * distinct words, and both scoring (terms) and near-duplicate detection (shingle ids) read that split
+ * without building a term list per unit.
  */
 export class Lexicon {
-  private readonly info = new Map<string, WordInfo>();
+  private readonly index = new Map<string, number>();
+  private readonly infos: WordInfo[] = [];
   private readonly ids = new Map<string, number>();
+  private scratch = new Uint32Array(64);
+  private hitFor: ReadonlySet<string> | undefined;
+  private hitMask = new Uint8Array(0);
 
   /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
-  words(text: string): string[] {
-    return visibleText(text).split(WORD_SPLIT).filter(Boolean);
+  words(text: string): Words {
+    const parts = visibleText(text).split(WORD_SPLIT);
+    const out = new Uint32Array(parts.length);
+    let n = 0;
+    for (const w of parts) if (w) out[n++] = this.of(w);
+    return n === parts.length ? out : out.subarray(0, n);
   }
 
-  private of(w: string): WordInfo {
-    const i = this.info.get(w);
-    if (i) return i;
+  /** Index of a distinct word, analysed on first sight. */
+  private of(w: string): number {
+    const i = this.index.get(w);
+    if (i !== undefined) return i;
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
     const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
@@ -89,32 +102,60 @@ export class Lexicon {
         this.ids.set(t, id);
       }
     }
-    const made = { terms: wordTerms(w), id };
-    this.info.set(w, made);
-    return made;
+    this.infos.push({ terms: wordTerms(w), id });
+    this.index.set(w, this.infos.length - 1);
+    return this.infos.length - 1;
   }
 
-  /** Scoring terms of a unit's words. */
-  terms(words: readonly string[]): string[] {
-    const out: string[] = [];
-    for (const w of words) for (const t of this.of(w).terms) out.push(t);
-    return out;
+  /** Number of scoring terms of a unit's words (its BM25 length). */
+  termCount(words: Words): number {
+    let n = 0;
+    for (const w of words) n += this.infos[w]!.terms.length;
+    return n;
+  }
+
+  /** Term frequencies of the terms in `qs` among a unit's words; undefined when none occurs. */
+  queryFrequencies(words: Words, qs: ReadonlySet<string>): Map<string, number> | undefined {
+    const hit = this.hits(qs);
+    let tf: Map<string, number> | undefined;
+    for (const w of words) {
+      if (!hit[w]) continue;
+      for (const t of this.infos[w]!.terms) {
+        if (!qs.has(t)) continue;
+        tf ??= new Map();
+        tf.set(t, (tf.get(t) ?? 0) + 1);
+      }
+    }
+    return tf;
+  }
+
+  /** Per distinct word: 1 when one of its terms is in `qs` (computed once per query set). */
+  private hits(qs: ReadonlySet<string>): Uint8Array {
+    if (this.hitFor === qs && this.hitMask.length === this.infos.length) return this.hitMask;
+    this.hitFor = qs;
+    this.hitMask = new Uint8Array(this.infos.length);
+    this.infos.forEach((info, w) => {
+      if (info.terms.some((t) => qs.has(t))) this.hitMask[w] = 1;
+    });
+    return this.hitMask;
   }
 
   /** Word 3-gram shingles of a unit's words as sorted, unique 32-bit ids, for near-duplicate detection. */
-  shingles(words: readonly string[]): Uint32Array {
-    const ids: number[] = [];
+  shingles(words: Words): Uint32Array {
+    if (this.scratch.length < words.length) this.scratch = new Uint32Array(words.length * 2);
+    const ids = this.scratch;
+    let k = 0;
     for (const w of words) {
-      const id = this.of(w).id;
-      if (id) ids.push(id);
+      const id = this.infos[w]!.id;
+      if (id) ids[k++] = id;
     }
-    if (ids.length < 3) return Uint32Array.from(ids.length ? [hash3(ids[0]!, ids[1] ?? 0, 0)] : []);
-    const out = new Uint32Array(ids.length - 2);
-    for (let i = 0; i + 2 < ids.length; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
+    if (k < 3) return Uint32Array.from(k ? [hash3(ids[0]!, k > 1 ? ids[1]! : 0, 0)] : []);
+    const out = new Uint32Array(k - 2);
+    for (let i = 0; i + 2 < k; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
     out.sort();
     let n = 0;
     for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
-    return out.slice(0, n);
+    return n === out.length ? out : out.slice(0, n);
   }
 }
 
@@ -127,24 +168,19 @@ function hash3(a: number, b: number, c: number): number {
  * BM25 of every unit for the query terms `q` (the shared `Bm25Index`, fed only the query terms' counts
  * and each unit's length: no term map per unit), and the number of distinct query terms each contains.
  */
-function queryStats(docs: readonly (readonly string[])[], q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
+function queryStats(words: readonly Words[], lengths: readonly number[], lexicon: Lexicon, q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
   const qs = new Set(q);
   const none: ReadonlyMap<string, number> = new Map();
-  const distinct = new Uint16Array(docs.length);
+  const distinct = new Uint16Array(words.length);
   const index = new Bm25Index(
-    docs.map((d, i) => {
-      let tf: Map<string, number> | undefined;
-      for (const t of d) {
-        if (!qs.has(t)) continue;
-        tf ??= new Map();
-        tf.set(t, (tf.get(t) ?? 0) + 1);
-      }
+    words.map((w, i) => {
+      const tf = lexicon.queryFrequencies(w, qs);
       distinct[i] = tf?.size ?? 0;
-      return { tf: tf ?? none, length: d.length };
+      return { tf: tf ?? none, length: lengths[i]! };
     }),
   );
-  const bm25 = new Float64Array(docs.length);
-  for (let i = 0; i < docs.length; i++) if (distinct[i]) bm25[i] = index.score(i, q);
+  const bm25 = new Float64Array(words.length);
+  for (let i = 0; i < words.length; i++) if (distinct[i]) bm25[i] = index.score(i, q);
   return { bm25, distinct };
 }
 
@@ -167,10 +203,12 @@ const SALIENT: RegExp[] = [
 /** Salience: how many concrete facts a unit carries (capped), independent of the query. */
 export function salience(text: string): number {
   let n = 0;
+  // At most three matches of each pattern count, and nine in all reach the cap: stop there.
   for (const r of SALIENT) {
     r.lastIndex = 0;
-    const m = text.match(r);
-    if (m) n += Math.min(3, m.length);
+    for (let k = 0; k < 3 && r.exec(text); k++) n++;
+    r.lastIndex = 0;
+    if (n >= 9) break;
   }
   return Math.min(3, n * 0.35);
 }
@@ -198,6 +236,8 @@ export function headingRelevance(units: readonly Unit[], query: string | undefin
 
 /** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
 export function visibleText(text: string): string {
+  // Most sentences have none of these: skip the five passes.
+  if (!/[<\]\\]|https?:/.test(text)) return text;
   return text
     .replace(/<[^>\n]*>/g, " ")
     .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")
@@ -215,11 +255,11 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 const COVERAGE_FROM = 2;
 
 /** Score of each unit: relevance, salience, position and kind. Deterministic. */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly (readonly string[])[], lexicon: Lexicon): number[] {
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
-  const docs = words.map((w) => lexicon.terms(w));
+  const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
-  const stats = q.length ? queryStats(docs, q) : undefined;
+  const stats = q.length ? queryStats(words, lengths, lexicon, q) : undefined;
   const seenSection = new Set<number>();
   const hits = headingRelevance(units, query);
   return units.map((u, i) => {
@@ -232,7 +272,7 @@ export function scoreUnits(units: readonly Unit[], query: string | undefined, wo
     if (STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
-    if (!seenSection.has(u.section) && docs[i]!.length >= 3) {
+    if (!seenSection.has(u.section) && lengths[i]! >= 3) {
       seenSection.add(u.section);
       s += 0.5;
     }
@@ -244,7 +284,7 @@ export function scoreUnits(units: readonly Unit[], query: string | undefined, wo
     const distinct = stats ? stats.distinct[i]! : 0;
     if (distinct > COVERAGE_FROM) s *= 1 + 0.25 * (distinct - COVERAGE_FROM);
     if (u.setting) s += 1.5;
-    if (docs[i]!.length < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
+    if (lengths[i]! < 3 && !u.setting) s *= 0.5; // fragments: "See below.", "::"
     return s;
   });
 }

@@ -5,7 +5,8 @@
  * units it shares shingles with (linear on a 1M-token input, and against every kept unit, not a window).
  */
 import type { Unit } from "./blocks.js";
-import type { Lexicon } from "./score.js";
+import type { Lexicon, Words } from "./score.js";
+import { hasWords } from "./sentences.js";
 
 /** Share of the budget the "every section gets its best unit" pass may use. */
 const FIRST_PASS_SHARE = 0.3;
@@ -20,7 +21,9 @@ const POSTING_LIMIT = 64;
  * score per √token. Ties go to the earlier unit, so the order is deterministic.
  */
 export function rankUnits(units: readonly Unit[], scores: readonly number[], costs: readonly number[], target: number, headingHits: readonly number[]): number[] {
-  const order = units.map((_, i) => i).sort((a, b) => scores[b]! / Math.sqrt(costs[b]! + 1) - scores[a]! / Math.sqrt(costs[a]! + 1) || a - b);
+  const key = new Float64Array(units.length);
+  for (let i = 0; i < units.length; i++) key[i] = scores[i]! / Math.sqrt(costs[i]! + 1);
+  const order = units.map((_, i) => i).sort((a, b) => key[b]! - key[a]! || a - b);
   const perSection = new Map<number, number>();
   let left = target * FIRST_PASS_SHARE;
   const first: number[] = [];
@@ -53,12 +56,32 @@ export function followersOf(units: readonly Unit[]): number[][] {
   });
 }
 
+/**
+ * The lead of each unit's section (-1: none, or the unit is it): the first sentence of the section's
+ * first paragraph, which says what the section is about ("A pattern is considered irrefutable if …"
+ * under "Irrefutable case blocks"). A later sentence kept without it ("A case block is irrefutable if
+ * it has no guard …") leans on a definition the reader cannot see, so the lead comes along — for the
+ * units the question is about (`asked`); a unit kept for its own facts needs no introduction.
+ */
+export function leadsOf(units: readonly Unit[], asked: readonly boolean[]): number[] {
+  const lead = new Map<number, number>();
+  units.forEach((u, i) => {
+    if (u.kind === "para" && u.index === 0 && !lead.has(u.section) && hasWords(u.text, 3)) lead.set(u.section, i);
+  });
+  return units.map((u, i) => {
+    const l = lead.get(u.section);
+    return l === undefined || l === i || !asked[i] ? -1 : l;
+  });
+}
+
 /** Per-unit facts the greedy selection needs, computed once (the budget loop may select twice). */
 export interface SelectionInput {
   units: readonly Unit[];
   ranked: readonly number[];
   costs: readonly number[];
   followers: readonly (readonly number[])[];
+  /** Lead sentence of each unit's section (see `leadsOf`), -1 for none. */
+  leads: readonly number[];
   /** Tokens a unit's followers may add at most. */
   followerShare: number;
   /** Tokens always spent (headings, closing marker). */
@@ -67,15 +90,20 @@ export interface SelectionInput {
   duplicateThreshold: number;
 }
 
-/** Normalised text and shingle ids of every unit, computed once per input. */
+/** Normalised text (for exact repeats) and shingle ids of every unit, computed once per input. */
 export interface UnitKeys {
-  norms: string[];
+  /** Whitespace-normalised text of unit `i`, computed on first use (most units never reach the test). */
+  norm(i: number): string;
   shingles: Uint32Array[];
 }
 
 /** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
-export function unitKeys(units: readonly Unit[], words: readonly (readonly string[])[], lexicon: Lexicon): UnitKeys {
-  return { norms: units.map((u) => u.text.trim().replace(/\s+/g, " ")), shingles: words.map((w) => lexicon.shingles(w)) };
+export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon): UnitKeys {
+  const norms: (string | undefined)[] = new Array(units.length);
+  return {
+    norm: (i) => (norms[i] ??= units[i]!.text.trim().replace(/\s+/g, " ")),
+    shingles: words.map((w) => lexicon.shingles(w)),
+  };
 }
 
 /** Greedy selection within `budget` tokens: ranked units that fit and are no (near-)duplicate of a kept one. */
@@ -101,9 +129,9 @@ export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): 
   const tryKeep = (i: number): boolean => {
     if (kept[i]) return false;
     const c = s.costs[i]! + 2;
-    if (used + c > budget || exact.has(keys.norms[i]!) || nearDuplicate(i)) return false;
+    if (used + c > budget || exact.has(keys.norm(i)) || nearDuplicate(i)) return false;
     kept[i] = true;
-    exact.add(keys.norms[i]!);
+    exact.add(keys.norm(i));
     for (const h of keys.shingles[i]!) {
       const list = postings.get(h);
       if (list) list.push(i);
@@ -114,6 +142,8 @@ export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): 
   };
   for (const i of s.ranked) {
     if (!tryKeep(i)) continue;
+    const lead = s.leads[i]!;
+    if (lead >= 0 && s.costs[lead]! <= s.followerShare) tryKeep(lead);
     let spent = 0;
     for (const f of s.followers[i]!) {
       if (spent + s.costs[f]! > s.followerShare) break;
