@@ -163,7 +163,10 @@ class Splitter {
     while (i < this.lines.length) {
       const l = stripCr(this.lines[i]!);
       let end: number | undefined;
-      for (const read of READERS) if ((end = read(this, i, l)) !== undefined) break;
+      for (const read of READERS) {
+        end = read(this, i, l);
+        if (end !== undefined) break;
+      }
       i = end!;
     }
     return this.blocks;

@@ -41,7 +41,7 @@ export interface Rendered {
 /** Unit indices per block, for `RenderInput.byBlock`. */
 export function unitsByBlock(blocks: readonly Block[], units: readonly Unit[]): number[][] {
   const by: number[][] = blocks.map(() => []);
-  units.forEach((u, i) => by[u.block]!.push(i));
+  for (const [i, u] of units.entries()) by[u.block]!.push(i);
   return by;
 }
 

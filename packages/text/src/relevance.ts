@@ -34,6 +34,18 @@ export function stem(word: string): string {
   return s.length >= 3 ? s : w;
 }
 
+/**
+ * Aggressive stemming for matching words of running prose: strip a common English suffix, then keep six
+ * characters, so that `config`/`configuration` and `compressed`/`compression` meet (which {@link stem}
+ * keeps apart on purpose, for identifiers). Expects a lower-case word; anything but `[a-z]+` is returned
+ * as is. Used by `@headroom/prose`, where it keeps one more probe answer visible than `stem` does.
+ */
+export function stemLoose(word: string): string {
+  if (!/^[a-z]+$/.test(word)) return word;
+  const s = word.replace(/(?:ations?|ions?|ings?|ed|es|s|ly)$/, "");
+  return (s.length >= 3 ? s : word).slice(0, 6);
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
