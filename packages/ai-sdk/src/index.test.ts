@@ -2,7 +2,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from "@ai-
 import { generateText, jsonSchema, streamText, tool, wrapLanguageModel, type ModelMessage } from "ai";
 import { convertArrayToReadableStream, MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
-import { deploys, setup, tokensOf } from "./fixture.js";
+import { deploys, setup, tokensOf } from "@headroom/sdk-testing";
 import { headroom } from "./index.js";
 
 const usage = (input: number, output: number) => ({

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
-import { deploys } from "./fixture.js";
+import { deploys } from "@headroom/sdk-testing";
 
 describe("README", () => {
   it("shows examples/basic.ts verbatim, and it runs with a scripted MockLanguageModelV3", async () => {

@@ -1,6 +1,6 @@
 /**
- * Two checks every Headroom server makes (the MCP HTTP server, the LiteLLM guardrail; the proxy has its
- * own WebCrypto variant): is the caller on this machine, and did it present the right token. Pure and
+ * Two checks every Headroom server makes (the proxy, the MCP HTTP server, the LiteLLM guardrail; the
+ * proxy compares tokens with its own WebCrypto variant): is the caller on this machine, and did it present the right token. Pure and
  * edge-safe.
  */
 

@@ -2,7 +2,7 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { compress } from "@headroom/core";
 import { describe, expect, it } from "vitest";
-import { deploysText, setup, tokensOf } from "./fixture.js";
+import { deploysText, setup, tokensOf } from "@headroom/sdk-testing";
 import { withHeadroom } from "./index.js";
 
 /**

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
-import { deploysText } from "./fixture.js";
+import { deploysText } from "@headroom/sdk-testing";
 
 /** core's fake chat model, scripted: first a retrieve call for the marker it reads, then the answer. */
 class Scripted extends FakeListChatModel {

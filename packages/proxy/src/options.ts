@@ -154,11 +154,5 @@ export function normalizeBaseUrl(url: string): string {
   return u.origin + u.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
-/** True for 127.0.0.0/8, ::1, IPv4-mapped loopback and `localhost`. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
+/** True for 127.0.0.0/8, ::1, IPv4-mapped loopback and `localhost` (core's one implementation). */
+export { isLoopbackHost } from "@headroom/core";
