@@ -7,7 +7,7 @@
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
 import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance } from "@headroom/text";
-import { columnOutliers, gapRecords, isStateLine, outlierRecords } from "./importance.js";
+import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 
 /** Tuning knobs of the lossy form. */
@@ -79,11 +79,17 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);
+  // A template of a few short records is shown whole: its summary would cost about as much as them.
+  const whole = cheapFolds(records, costs);
+  for (const r of records) if (whole.has(r.template.id)) keep[r.index] = 1;
   let used = 0;
   for (const r of records) if (keep[r.index]) used += costs[r.index]!;
   // Summaries cost about one line each plus their values.
   for (const t of templates) if (t.count > 1) used += SUMMARY_COST;
-  const budget = Math.max(2000, keepChars(input.length, { bias }));
+  // What must be kept (first records of many templates of long lines) can exceed the curve; the
+  // prioritised phases still get a quarter of it on top, or rarity and state changes would get nothing.
+  const curve = keepChars(input.length, { bias });
+  const budget = Math.max(2000, curve, used + curve / 4);
   const tryKeep = (r: LogRecord | undefined) => {
     if (!r || keep[r.index]) return;
     const c = costs[r.index]!;
@@ -122,6 +128,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     tryKeep(r);
     if (keep[r.index]) note(r);
   }
+  // State changes per entity (each partition's election, each broker's startup): first and last of
+  // each, in log order, taking at most a third of what is left.
+  const stateCap = used + (budget - used) / 3;
+  for (const r of entityStateRecords(records, heads, informative)) if (used + costs[r.index]! <= stateCap) tryKeep(r);
   const gaps = gapRecords(lines, records);
   const outliers = outlierRecords(records);
   for (const i of columnar) outliers.add(i);
