@@ -79,9 +79,6 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);
-  // A template of a few short records is shown whole: its summary would cost about as much as them.
-  const whole = cheapFolds(records, costs);
-  for (const r of records) if (whole.has(r.template.id)) keep[r.index] = 1;
   let used = 0;
   for (const r of records) if (keep[r.index]) used += costs[r.index]!;
   // Summaries cost about one line each plus their values.
@@ -112,6 +109,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     const wordCap = used + (budget - used) / 3;
     for (const r of hits) if (rel.exactHits(r.index) === 0 && used + costs[r.index]! <= wordCap) tryKeep(r);
   }
+  // A template of a few short records is shown whole (right after what the question names): its summary
+  // would cost about as much as them and hide the value that differs.
+  const whole = cheapFolds(records, costs);
+  for (const r of records) if (whole.has(r.template.id)) tryKeep(r);
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
   // Errors that name something no kept record of their kind names yet (another failing test, path or
   // host) come before rarity: each is a different failure. They take at most a third of what is left.
