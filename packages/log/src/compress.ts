@@ -86,7 +86,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // What must be kept (first records of many templates of long lines) can exceed the curve; the
   // prioritised phases still get a quarter of it on top, or rarity and state changes would get nothing.
   const curve = keepChars(input.length, { bias });
-  const budget = Math.max(2000, curve, used + curve / 4);
+  const budget = Math.max(2000, curve, used + curve / 8);
   const tryKeep = (r: LogRecord | undefined) => {
     if (!r || keep[r.index]) return;
     const c = costs[r.index]!;
