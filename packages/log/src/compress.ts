@@ -7,8 +7,11 @@
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
 import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance } from "@headroom/text";
-import { columnOutliers, gapRecords, isStateLine, outlierRecords } from "./importance.js";
+import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
+import { ditto, recordCosts } from "./costs.js";
+
+export { ditto, DITTO } from "./costs.js";
 
 /** Tuning knobs of the lossy form. */
 export interface LogCompressOptions {
@@ -83,7 +86,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   for (const r of records) if (keep[r.index]) used += costs[r.index]!;
   // Summaries cost about one line each plus their values.
   for (const t of templates) if (t.count > 1) used += SUMMARY_COST;
-  const budget = Math.max(2000, keepChars(input.length, { bias }));
+  // What must be kept (first records of many templates of long lines) can exceed the curve; the
+  // prioritised phases still get a quarter of it on top, or rarity and state changes would get nothing.
+  const curve = keepChars(input.length, { bias });
+  const budget = Math.max(2000, curve, used + curve / 8);
   const tryKeep = (r: LogRecord | undefined) => {
     if (!r || keep[r.index]) return;
     const c = costs[r.index]!;
@@ -106,6 +112,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     const wordCap = used + (budget - used) / 3;
     for (const r of hits) if (rel.exactHits(r.index) === 0 && used + costs[r.index]! <= wordCap) tryKeep(r);
   }
+  // A template of a few short records is shown whole (right after what the question names): its summary
+  // would cost about as much as them and hide the value that differs.
+  const whole = cheapFolds(records, costs);
+  for (const r of records) if (whole.has(r.template.id)) tryKeep(r);
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
   // Errors that name something no kept record of their kind names yet (another failing test, path or
   // host) come before rarity: each is a different failure. They take at most a third of what is left.
@@ -122,6 +132,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     tryKeep(r);
     if (keep[r.index]) note(r);
   }
+  // State changes per entity (each partition's election, each broker's startup): first and last of
+  // each, in log order, taking at most a third of what is left.
+  const stateCap = used + (budget - used) / 3;
+  for (const r of entityStateRecords(records, heads, informative)) if (used + costs[r.index]! <= stateCap) tryKeep(r);
   const gaps = gapRecords(lines, records);
   const outliers = outlierRecords(records);
   for (const i of columnar) outliers.add(i);
@@ -266,63 +280,6 @@ function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues:
   let omittedWarnings = 0;
   for (const r of records) if (!keep[r.index]) r.severity === "error" ? omittedErrors++ : r.severity === "warn" && omittedWarnings++;
   return { text: out.join("\n"), format: analysis.format, totalLines: lines.length, keptLines, templates: templates.length, dittos: dittos.n, omittedErrors, omittedWarnings };
-}
-
-/** A long token equal to the one at the same position of the line above is shown as this ditto mark. */
-export const DITTO = "〃";
-const DITTO_MIN = 16;
-
-/** Characters each record costs in the output (long tokens repeated from the record above count as a ditto). */
-function recordCosts(lines: string[], records: readonly LogRecord[], heads: string[], maxTrace: number): number[] {
-  const traces = new Set<string>();
-  // Priced against the record above when of the same template: inside a run of one kind, the shown record
-  // above is most likely of the same kind too (a column repeats down the run, across omission notes).
-  return records.map((r, i) => {
-    let n = ditto(heads[i]!, i > 0 && records[i - 1]!.template === r.template ? heads[i - 1] : undefined, r.template.tokens).length + 1;
-    if (r.end - r.start > 3) {
-      // A trace seen before renders as a one-line note (see renderRecord).
-      const trace = lines.slice(r.start + 1, r.end).join("\n");
-      if (traces.has(trace)) return n + 60;
-      traces.add(trace);
-    }
-    const end = Math.min(r.end, r.start + maxTrace + 2);
-    for (let k = r.start + 1; k < end; k++) n += lines[k]!.length + 1;
-    return n;
-  });
-}
-
-/**
- * `line` with every variable token (a `<*>` position of `template`) of ≥ 16 characters that equals the
- * token at the same position of `above` replaced by a ditto mark — a user agent or URL repeated down a
- * column. The template's constant words stay, so the line still reads as what it is. Whitespace is kept.
- */
-export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
-  if (above === undefined || line.length < DITTO_MIN || !hasLongSharedToken(line, above)) return line;
-  const prev = above.match(/\S+/g) ?? [];
-  let k = 0;
-  let changed = false;
-  const out = line.replace(/\S+/g, (t) => {
-    const same = t.length >= DITTO_MIN && template[k] === WILDCARD && prev[k] === t && t !== DITTO;
-    k++;
-    if (same) changed = true;
-    return same ? DITTO : t;
-  });
-  return changed ? out : line;
-}
-
-/** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */
-function hasLongSharedToken(line: string, above: string): boolean {
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const space = i === line.length || line.charCodeAt(i) <= 32;
-    if (!space) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start >= DITTO_MIN && above.includes(line.slice(start, i))) return true;
-    start = -1;
-  }
-  return false;
 }
 
 /**

@@ -142,3 +142,49 @@ export function gapRecords(lines: readonly string[], records: readonly LogRecord
   }
   return out;
 }
+
+/**
+ * Templates whose records after the first cost at most `ratio` × what their `[×N more like …]` summary
+ * would (≈ the template text plus its frame): folding them saves almost nothing and hides the value that
+ * differs (the second "broker startup callback", for broker 2), so all their records are shown instead.
+ */
+export function cheapFolds(records: readonly LogRecord[], costs: readonly number[], ratio = 2): Set<number> {
+  const rest = new Map<number, number>();
+  for (const r of records) if (r.template.first !== r.index) rest.set(r.template.id, (rest.get(r.template.id) ?? 0) + costs[r.index]!);
+  const out = new Set<number>();
+  for (const r of records) {
+    const t = r.template;
+    if (t.first !== r.index || t.count < 2) continue;
+    if ((rest.get(t.id) ?? 0) <= ratio * summaryEstimate(t.tokens)) out.add(t.id);
+  }
+  return out;
+}
+
+/** Characters a summary of a template costs at least: its text (capped as rendered) and the frame. */
+function summaryEstimate(tokens: readonly string[]): number {
+  let n = 0;
+  for (const t of tokens) n += t.length + 1;
+  return 30 + Math.min(160, n);
+}
+
+/**
+ * State-change records (see `isStateLine`) that are the first or last of their template for some value
+ * they carry — per entity, not per template: "Starting election for [orders,10]" is a different event
+ * from the same line for `[orders,19]`, and a question about one partition or broker needs its own line.
+ * `entity` says which values name an entity (not a time or counter). In record order.
+ */
+export function entityStateRecords(records: readonly LogRecord[], heads: readonly string[], entity: (v: string) => boolean): LogRecord[] {
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  for (const r of records) {
+    if (r.template.count < 2 || !isStateLine(heads[r.index]!)) continue;
+    for (const [k, v] of r.values) {
+      if (!entity(v)) continue;
+      const key = `${r.template.id}\u0000${k}\u0000${v}`;
+      if (!first.has(key)) first.set(key, r.index);
+      last.set(key, r.index);
+    }
+  }
+  const picked = new Set<number>([...first.values(), ...last.values()]);
+  return records.filter((r) => picked.has(r.index));
+}

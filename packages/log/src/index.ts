@@ -10,7 +10,7 @@ import { detectLogFormat } from "./formats.js";
 import { learnHeadShape } from "./records.js";
 
 export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
-export { isStateLine, outlierRecords, gapRecords, timeOfDay } from "./importance.js";
+export { isStateLine, outlierRecords, gapRecords, timeOfDay, cheapFolds, entityStateRecords } from "./importance.js";
 export { collapseRepeats, expandRepeats } from "./lossless.js";
 export { analyzeLog, learnColumns, type Analysis, type Columns, type LogRecord } from "./records.js";
 export { Drain, tokenize, isVariableToken, templateText, WILDCARD, type Template, type DrainOptions } from "./drain.js";

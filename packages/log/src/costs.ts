@@ -1,0 +1,63 @@
+/**
+ * What a kept record costs in the output, and the ditto mark that makes a long value repeated down a
+ * column of one kind of line cheap to show again.
+ */
+import { WILDCARD } from "./drain.js";
+import type { LogRecord } from "./records.js";
+
+/** A long token equal to the one at the same position of the line above is shown as this ditto mark. */
+export const DITTO = "〃";
+const DITTO_MIN = 16;
+
+/** Characters each record costs in the output (long tokens repeated from the record above count as a ditto). */
+export function recordCosts(lines: string[], records: readonly LogRecord[], heads: string[], maxTrace: number): number[] {
+  const traces = new Set<string>();
+  // Priced against the record above when of the same template: inside a run of one kind, the shown record
+  // above is most likely of the same kind too (a column repeats down the run, across omission notes).
+  return records.map((r, i) => {
+    let n = ditto(heads[i]!, i > 0 && records[i - 1]!.template === r.template ? heads[i - 1] : undefined, r.template.tokens).length + 1;
+    if (r.end - r.start > 3) {
+      // A trace seen before renders as a one-line note (see renderRecord).
+      const trace = lines.slice(r.start + 1, r.end).join("\n");
+      if (traces.has(trace)) return n + 60;
+      traces.add(trace);
+    }
+    const end = Math.min(r.end, r.start + maxTrace + 2);
+    for (let k = r.start + 1; k < end; k++) n += lines[k]!.length + 1;
+    return n;
+  });
+}
+
+/**
+ * `line` with every variable token (a `<*>` position of `template`) of ≥ 16 characters that equals the
+ * token at the same position of `above` replaced by a ditto mark — a user agent or URL repeated down a
+ * column. The template's constant words stay, so the line still reads as what it is. Whitespace is kept.
+ */
+export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
+  if (above === undefined || line.length < DITTO_MIN || !hasLongSharedToken(line, above)) return line;
+  const prev = above.match(/\S+/g) ?? [];
+  let k = 0;
+  let changed = false;
+  const out = line.replace(/\S+/g, (t) => {
+    const same = t.length >= DITTO_MIN && template[k] === WILDCARD && prev[k] === t && t !== DITTO;
+    k++;
+    if (same) changed = true;
+    return same ? DITTO : t;
+  });
+  return changed ? out : line;
+}
+
+/** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */
+function hasLongSharedToken(line: string, above: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const space = i === line.length || line.charCodeAt(i) <= 32;
+    if (!space) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= DITTO_MIN && above.includes(line.slice(start, i))) return true;
+    start = -1;
+  }
+  return false;
+}
