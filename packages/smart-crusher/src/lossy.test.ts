@@ -22,7 +22,8 @@ describe("lossy selection", () => {
   it("keeps first, last, trouble values (not key names), outliers and rare values; ends with the marker", () => {
     const data = rows(200, (i) => (i === 50 ? { status: "request timed out" } : i === 120 ? { latency_ms: 9000 } : i === 160 ? { host: "db-1" } : {}));
     const text = JSON.stringify(data, null, 2);
-    const r = crush(text, { count, reversible: true })!;
+    // A fixed share isolates what selection keeps from how much the size curve allows (tested below).
+    const r = crush(text, { count, reversible: true, keepShare: 0.2 })!;
     expect(r.lossless).toBe(false);
     const ids = kept(r.text).map((x) => x.id);
     for (const id of [0, 199, 50, 120, 160]) expect(ids).toContain(id);
@@ -70,11 +71,11 @@ describe("lossy selection", () => {
 
   it("thins number arrays with min/max/mean and string arrays with anomalies", () => {
     const nums = Array.from({ length: 300 }, (_, i) => (i === 150 ? 5000 : i % 10));
-    const r = crush(JSON.stringify({ samples: nums }), { count, reversible: true })!;
+    const r = crush(JSON.stringify({ samples: nums }), { count, reversible: true, keepShare: 0.2 })!;
     expect((decode(r.text) as { samples: number[] }).samples).toContain(5000);
     expect(r.text).toMatch(/\$\.samples: 300 numbers compressed to \d+; min 0, max 5000, mean 21\.167/);
     const lines = Array.from({ length: 120 }, (_, i) => (i === 70 ? "FATAL: disk full" : `GET /page/${i % 5} 200`));
-    const s = crush(JSON.stringify(lines), { count, reversible: true })!;
+    const s = crush(JSON.stringify(lines), { count, reversible: true, keepShare: 0.2 })!;
     expect(decode(s.text)).toContain("FATAL: disk full");
   });
 
@@ -99,9 +100,25 @@ describe("lossy selection", () => {
   });
 
   it("lossy output parses as JSON when asked for JSON, and never re-compresses its own output", () => {
-    const r = crush(JSON.stringify(rows(100)), { count, reversible: true, lossyFormat: "json" })!;
+    const r = crush(JSON.stringify(rows(100)), { count, reversible: true, lossyFormat: "json", keepShare: 0.2 })!;
     const body = r.text.split("\n[")[0]!;
     expect(Array.isArray(JSON.parse(body))).toBe(true);
     expect(crush(r.text, { count, reversible: true })).toBeNull();
+  });
+
+  it("keeps a share of items that falls with the array's size (the curve, not a fixed ratio) and scales with bias", () => {
+    // ≈300-character items with nothing to slim: what is dropped is dropped by the curve.
+    const big = (n: number) => rows(n, (i) => ({ name: `service-${i}`, region: ["eu-west", "us-east", "ap-south"][i % 3], owner: `team-${i % 11}`, note: `nightly build ${i} deployed from branch release-${i % 17}`, tags: ["a", "b", `t${i % 5}`] }));
+    const share = (n: number, bias = 1) => {
+      const r = crush(JSON.stringify(big(n)), { count, reversible: true, bias })!;
+      return (r.lossless ? n : kept(r.text).length) / n;
+    };
+    const [s20, s200, s2000] = [share(20), share(200), share(2000)];
+    expect(s20).toBe(1); // below the floor: every item stays
+    expect(s200).toBeLessThan(s20);
+    expect(s200).toBeGreaterThan(0.2); // a mid-sized array keeps more than the former fixed 0.2
+    expect(s2000).toBeLessThan(s200 * 0.8);
+    expect(share(200, 2)).toBeLessThan(s200);
+    expect(share(200, 0.5)).toBeGreaterThan(s200);
   });
 });
