@@ -13,6 +13,10 @@ describe("classifyInput", () => {
     expect(classifyInput('{"model":"x","messages":[{"role":"user","content":"hi"}]}')).toMatchObject({ type: "messages", wrapper: { model: "x" } });
     expect(classifyInput('{"input":[{"type":"message","role":"user","content":"hi"}]}')).toMatchObject({ type: "messages", key: "input" });
     expect(classifyInput('[{"id":1},{"id":2}]')).toMatchObject({ type: "text" }); // an API response is a tool output
+    // Items with a `type` that is no Responses item type (GitHub events, kubectl events) are a tool output too.
+    expect(classifyInput('[{"id":"1","type":"PushEvent","actor":{"login":"a"}},{"id":"2","type":"IssueCommentEvent"}]')).toMatchObject({ type: "text" });
+    expect(classifyInput('[{"type":"Warning","reason":"BackOff","message":"Back-off restarting failed container"}]')).toMatchObject({ type: "text" });
+    expect(classifyInput('[{"type":"PushEvent"}]', "messages")).toMatchObject({ type: "messages" }); // the user vouches
     expect(classifyInput("[2024-01-01 10:00:00] INFO start")).toMatchObject({ type: "text" });
     expect(() => classifyInput('{"messages": [ {"role": ')).toThrow(/invalid JSON/);
     expect(() => classifyInput('{"messages": 3}')).toThrow(/unknown format/);

@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CompressResult, Store, UnitReport } from "@headroom/core";
+import { isMessageList, type CompressResult, type Store, type UnitReport } from "@headroom/core";
 import { numberOption, stringOption } from "../args.js";
 import { UsageError, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
 import { createEngine, openCliStore } from "../engine.js";
@@ -11,8 +11,13 @@ export type Input =
   | { type: "messages"; messages: unknown[]; wrapper?: Record<string, unknown>; key: "messages" | "input" }
   | { type: "text"; text: string };
 
+// With --format messages the user vouches for the shape: any object with a role or a type will do.
 const looksLikeMessage = (m: unknown) =>
   typeof m === "object" && m !== null && !Array.isArray(m) && ("role" in m || "type" in m);
+// Otherwise only real messages (known roles, or Responses item types, throughout) are a conversation: an
+// API response whose items merely carry `type` (GitHub events, `kubectl get events -o json`) is a tool output.
+const isMessages = (v: unknown, forced?: string): v is unknown[] =>
+  forced === "messages" ? Array.isArray(v) && v.length > 0 && v.every(looksLikeMessage) : isMessageList(v);
 
 /**
  * Classifies CLI input: a messages array, an object with `messages` (or Responses `input`), or raw text
@@ -36,7 +41,7 @@ export function classifyInput(raw: string, forced?: string): Input {
     return { type: "text", text: raw };
   }
   if (Array.isArray(parsed)) {
-    if (parsed.length && parsed.every(looksLikeMessage)) return { type: "messages", messages: parsed, key: "messages" };
+    if (isMessages(parsed, forced)) return { type: "messages", messages: parsed, key: "messages" };
     if (forced === "messages") throw new UsageError("unknown format: the array's items are not messages (each needs a role)");
     return { type: "text", text: raw };
   }
@@ -46,7 +51,11 @@ export function classifyInput(raw: string, forced?: string): Input {
       if (!(key in o)) continue;
       const v = o[key];
       if (key === "input" && typeof v === "string") return { type: "text", text: v };
-      if (!Array.isArray(v) || !v.every(looksLikeMessage)) throw new UsageError(`unknown format: "${key}" must be an array of messages`);
+      if (!Array.isArray(v)) throw new UsageError(`unknown format: "${key}" must be an array of messages`);
+      if (!isMessages(v, forced)) {
+        if (forced === "messages" || v.length === 0 || !v.every(looksLikeMessage)) throw new UsageError(`unknown format: "${key}" must be an array of messages`);
+        return { type: "text", text: raw }; // e.g. {"input": [{"type": "PushEvent", …}]}: an API response
+      }
       return { type: "messages", messages: v, wrapper: o, key };
     }
   }
