@@ -25,6 +25,9 @@ const NUMBERED = /^( *)(\d+)(\t|→)/;
  * consecutive numbers and one separator, nothing unnumbered before or between them.
  */
 export function splitNumbered(text: string): NumberedText | null {
+  // A read is numbered from its first line: an unnumbered file is not split into lines for nothing.
+  const nl = text.indexOf("\n");
+  if (!NUMBERED.test(nl < 0 ? text : text.slice(0, nl))) return null;
   const lines = text.split("\n");
   const prefixes: string[] = [];
   const code: string[] = [];

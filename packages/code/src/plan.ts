@@ -3,7 +3,7 @@
  * comments/docstrings shrink to their first line. Produces non-overlapping edits over the original text;
  * everything outside them (signatures, decorators, class headers and fields, imports, constants) stays.
  */
-import type { Node, Tree } from "web-tree-sitter";
+import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages.js";
 import { braceBody, commentRun, commentTail, macroValue, pythonBody } from "./placeholders.js";
 import { broken, functionNameNode, kids, simpleName } from "./syntax.js";
@@ -205,33 +205,72 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     }
   };
 
-  const visit = (node: Node) => {
-    if (spec.functions.has(node.type)) {
+  // The walk: every node outside a handled function or a macro is visited (handled ones stop the
+  // descent). Only nodes of the types acted on are fetched, by one query run in WASM, in document
+  // order; edits of different nodes never overlap, so `finish` sorting them gives the walk's order.
+  const root = tree.rootNode;
+  let stopEnd = -1;
+  const commentParents = new Set<number>();
+  if (spec.style === "python" && root.type === "module") docstring(root);
+  for (const { name, node } of walkCaptures(tree, spec)) {
+    if (node.startIndex < stopEnd) continue; // inside a function or macro handled whole
+    if (name === "fn") {
       const body = node.childForFieldName("body");
       if (body && !broken(node)) {
-        const name = simpleName(functionNameNode(node)?.text);
-        if (name && o.keepName(name)) return;
-        if (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body)) return;
+        const fnName = simpleName(functionNameNode(node)?.text);
+        if ((fnName && o.keepName(fnName)) || (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body))) stopEnd = node.endIndex;
       }
       // A broken "function" is often error recovery swallowing a region (a macro without `;`):
-      // fall through and look for well-formed definitions inside it.
-    }
-    if (spec.macros.has(node.type)) {
+      // the walk goes on inside it, looking for well-formed definitions.
+    } else if (name === "macro") {
       const value = node.childForFieldName("value");
       if (value && !broken(node) && value.startPosition.row !== value.endPosition.row) {
         const lines = nonBlankLines(value.text);
         if (lines >= o.minBodyLines) add(value.startIndex, value.endIndex, "body", (key) => macroValue(lines, key));
       }
-      return;
+      stopEnd = node.endIndex;
+    } else if (name === "doc") docstring(node);
+    else {
+      // A comment: runs are found among its parent's children, once per parent.
+      const parent = node.parent;
+      if (parent && !commentParents.has(parent.id)) {
+        commentParents.add(parent.id);
+        comments(parent);
+      }
     }
-    if (spec.style === "python" && (node.type === "module" || (node.type === "block" && node.parent?.type === "class_definition")))
-      docstring(node);
-    comments(node);
-    for (const c of kids(node)) if (c.namedChildCount > 0 || spec.functions.has(c.type)) visit(c);
-  };
-
-  visit(tree.rootNode);
+  }
   return finish(pending, text, o);
+}
+
+const queries = new WeakMap<Language, Map<LanguageSpec, Query>>();
+
+/** One query capturing every node the walk acts on: functions, macros, comments, class docstrings. */
+function walkQuery(language: Language, spec: LanguageSpec): Query {
+  let bySpec = queries.get(language);
+  if (!bySpec) {
+    bySpec = new Map();
+    queries.set(language, bySpec);
+  }
+  let q = bySpec.get(spec);
+  if (!q) {
+    // Types the grammar does not know would make the query fail to compile: they match nothing anyway.
+    const known = (types: ReadonlySet<string>) => [...types].filter((t) => language.idForNodeType(t, true) !== null);
+    const pats = [
+      ...known(spec.functions).map((t) => `(${t}) @fn`),
+      ...known(spec.macros).map((t) => `(${t}) @macro`),
+      ...known(spec.comments).map((t) => `(${t}) @comment`),
+      ...(spec.style === "python" ? ["(class_definition (block) @doc)"] : []),
+    ];
+    q = new Query(language, pats.join("\n"));
+    bySpec.set(spec, q);
+  }
+  return q;
+}
+
+/** The walk's nodes in pre-order: by start, an enclosing node before the nodes inside it. */
+function walkCaptures(tree: Tree, spec: LanguageSpec): { name: string; node: Node }[] {
+  const caps = walkQuery(tree.language, spec).captures(tree.rootNode);
+  return caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
 }
 
 /** Drops the bodies the question points at, then stashes every remaining original (in position order). */
