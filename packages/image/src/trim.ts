@@ -16,10 +16,11 @@ export interface Box {
 }
 
 /**
- * Largest channel difference still counted as background. Measured on Chromium screenshots re-encoded
- * as JPEG q75 (bench `image`, README "Crop uniform borders"): ringing next to text reaches the margin
- * at 3–12 levels, so 16 keeps a JPEG copy's crop within the padding of the PNG's, while the faintest UI
- * ink we render (#d0d7de borders, 33 levels from white) still stops the crop.
+ * Largest channel difference still counted as background. Measured on the bench's Chromium screenshots
+ * (docs, terminal, dashboard; 3 devices) and their JPEG q75/q90 copies at 4, 8, 16 and 24: at 4–8 JPEG
+ * ringing moves a copy's crop up to 9 px from the PNG's; at 16 the q90 crop equals the PNG's and q75 is
+ * within 7 px (inside the padding); at 24 a terminal's 1-px window edge starts to go. Faint UI ink stops
+ * it (#d0d7de card borders are 47 levels from white); a #f6f8fa code-block fill (9) counts as background.
  */
 export const TRIM_TOLERANCE = 16;
 
