@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { compress, type Store } from "@headroom/core";
 import { imageCompressor } from "./compressor.js";
-import { contentBox, findContentBox, TRIM_TOLERANCE } from "./trim.js";
+import { contentBox, findContentBox, TRIM_MAX_PIXELS, TRIM_TOLERANCE } from "./trim.js";
 
 /** Raw RGB of `w×h` in `bg`, with `ink` pixels set. */
 function raw(w: number, h: number, bg: number, ink: [number, number, number][]): Uint8Array {
@@ -82,5 +82,15 @@ describe("trim in the compressor", () => {
     const msgs = [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${png.toString("base64")}` } }] }];
     const r = await compress(msgs, { model: "claude-sonnet-4-5", compressors: [imageCompressor()] });
     expect(r.images![0]!.transforms).not.toContain("trim");
+  });
+});
+
+describe("contentBox limits", () => {
+  it("does not scan images above TRIM_MAX_PIXELS", async () => {
+    const side = Math.ceil(Math.sqrt(TRIM_MAX_PIXELS)) + 1;
+    const big = await sharp({ create: { width: side, height: side, channels: 3, background: "#fff" } }).composite([{ input: { create: { width: 50, height: 50, channels: 3, background: "#000" } }, left: 10, top: 10 }]).png({ compressionLevel: 1 }).toBuffer();
+    expect(await contentBox(big, { maxPixels: 1e8 })).toBeUndefined();
+    const small = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#fff" } }).composite([{ input: { create: { width: 50, height: 50, channels: 3, background: "#000" } }, left: 10, top: 10 }]).png().toBuffer();
+    expect(await contentBox(small, { maxPixels: 1e8 })).toEqual({ left: 6, top: 6, width: 58, height: 58 });
   });
 });
