@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { MemoryStore } from "@headroom/ccr";
 import { compress, type ImageReport } from "@headroom/core";
-import { FINE_PEAK, finePeakDifference, fingerprint, imageCompressor, nearIdentical } from "@headroom/image/node";
+import { FINE_PEAK, finePeakDifference, fingerprint, imageCompressor, type ImageCompressorOptions, nearIdentical } from "@headroom/image/node";
 import sharp from "sharp";
 import type { CorpusCase } from "../corpus.js";
 import { charRecall, ocr, ocrWorker, wordRecall } from "../datasets/ocr.js";
@@ -34,6 +34,9 @@ function pickDevices(quick: boolean) {
   if (want?.length) return DEVICES.filter((d) => want.some((w) => d.name.startsWith(w)));
   return quick ? DEVICES.slice(0, 2) : DEVICES;
 }
+
+/** `HEADROOM_IMAGE_OPTIONS` (JSON, e.g. `{"minTextPx":9}`): options of the screenshot runs, to compare settings. */
+const screenOptions = (): ImageCompressorOptions => JSON.parse(process.env.HEADROOM_IMAGE_OPTIONS ?? "{}") as ImageCompressorOptions;
 
 /** `HEADROOM_IMAGE_SCREENS_ONLY=1`: only the screenshot and photo tables (no duplicate, pair or edge tables). */
 const screensOnly = () => process.env.HEADROOM_IMAGE_SCREENS_ONLY === "1";
@@ -179,7 +182,7 @@ export const suite: BenchSuite = {
         for (const [label, model] of MODELS) {
           ctx.progress(`image ${s.name} ${s.device} ${model}`, step++, all.length * MODELS.length);
           const t0 = performance.now();
-          const r = await compress(one(s.png.toString("base64"), type), { model, compressors: [imageCompressor()], store: new MemoryStore() });
+          const r = await compress(one(s.png.toString("base64"), type), { model, compressors: [imageCompressor(screenOptions())], store: new MemoryStore() });
           const ms = performance.now() - t0;
           const rep: ImageReport = r.images![0]!;
           const out = imageOut(r.messages);
