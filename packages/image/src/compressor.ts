@@ -5,11 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import { ccrKey, SPECIFICATION_VERSION, type ImageCompressor, type ImageContext, type ImageDecline, type ImageResult, type ImageUnit, type Role } from "@headroom/core";
-import { analyzeImage, FINE_PEAK, finePeakDifference, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
+import { type Analysis, analyzeImage, FINE_PEAK, finePeakDifference, fingerprint, nearIdentical, type Fingerprint } from "./analyze.js";
 import { imageCost, type ImageDetail } from "./cost.js";
 import { ACCEPTED_TYPES, encodeCandidates } from "./encode.js";
 import { base64Size, formatBytes, readImageHeader } from "./info.js";
-import { DEFAULT_RULES, planSize, type PlanRules } from "./plan.js";
+import { DEFAULT_RULES, planSize, type PlanRules, type SizePlan } from "./plan.js";
+import { contentBox, type Box } from "./trim.js";
 
 /** Options of `imageCompressor`. Every one has a default; see the README for the rules. */
 export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">> {
@@ -31,10 +32,14 @@ export interface ImageCompressorOptions extends Partial<Omit<PlanRules, "bias">>
   maxInputPixels?: number;
   /** Per-image budget for the sharp work; past it the image is left unchanged. Default 8000 ms. */
   timeoutMs?: number;
+  /** Crop uniform borders (with a store) when that reaches a lower cost step or keeps text larger. Default true. */
+  trim?: boolean;
   /** Roles whose images are handled. Default user and tool. */
   roles?: Role[];
 }
 
+/** Upper bound of the marker note's text tokens: a crop must save more when nothing else needs a note. */
+const NOTE_TOKENS = 80;
 const DETAILS = new Set(["low", "high", "auto"]);
 const HANDLED = new Set(["png", "jpeg", "gif", "webp"]);
 
@@ -61,6 +66,7 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     maxInputBytes: options.maxInputBytes ?? 20 * 1024 * 1024,
     maxPixels: options.maxInputPixels ?? 100_000_000,
     timeoutMs: options.timeoutMs ?? 8000,
+    trim: options.trim ?? true,
     roles: new Set(options.roles ?? ["user", "tool"]),
   };
   const rules = (bias: number): PlanRules => ({
@@ -138,13 +144,15 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     ctx.signal?.throwIfAborted();
     const costNow = imageCost(ctx.model, a.width, a.height, detail ?? "auto");
     if (a.frames > 1) return { declined: `animated image (${a.frames} frames) left unchanged`, tokens: costNow.tokens, estimated: costNow.model.estimated };
-    const plan = planSize(ctx.model, a, detail, u.query, rules(ctx.bias), ctx.reversible);
-    const resize = plan.width !== a.width || plan.height !== a.height;
+    const full = planSize(ctx.model, a, detail, u.query, rules(ctx.bias), ctx.reversible);
+    const { plan, box } = ctx.reversible && o.trim && !full.detail ? await withTrim(buf, a, full, detail, u.query, ctx) : { plan: full, box: undefined };
+    const shown = box ?? { left: 0, top: 0, width: a.width, height: a.height };
+    const resize = plan.width !== shown.width || plan.height !== shown.height;
     // Same tokens (provider-fit only): only lossless encodings, so that no marker note costs tokens.
     const lossy = ctx.reversible && !plan.fitOnly;
-    const [enc] = await encodeCandidates(buf, { width: plan.width, height: plan.height, resize, kind: a.kind, hasAlpha: a.hasAlpha, lossy, formats: o.formats, maxPixels: o.maxPixels });
+    const [enc] = await encodeCandidates(buf, { width: plan.width, height: plan.height, ...(box ? { extract: box } : {}), resize, kind: a.kind, hasAlpha: a.hasAlpha, lossy, formats: o.formats, maxPixels: o.maxPixels });
     if (!enc) return { declined: "no accepted output format", tokens: plan.tokensBefore, estimated: plan.model.estimated };
-    if (!resize && !plan.detail && enc.data.length >= bytes) return { declined: "no gain (already as small as it gets)", tokens: plan.tokensBefore, estimated: plan.model.estimated };
+    if (!box && !resize && !plan.detail && enc.data.length >= bytes) return { declined: "no gain (already as small as it gets)", tokens: plan.tokensBefore, estimated: plan.model.estimated };
     const lossless = plan.fitOnly && enc.lossless && !plan.detail;
     const transforms = [...plan.transforms, `encode-${enc.label}`];
     const result: ImageResult = {
@@ -162,8 +170,27 @@ export function imageCompressor(options: ImageCompressorOptions = {}): ImageComp
     const key = ccrKey(original);
     result.originals = [{ key, content: original, meta: { kind: "image", mediaType: u.mediaType, width: a.width, height: a.height } }];
     const low = plan.detail ? " at detail low" : "";
-    result.note = `[image ${a.width}×${a.height} sent as ${plan.width}×${plan.height}${low} (~${plan.tokensAfter} of ~${plan.tokensBefore} tokens). Retrieve more: hash=${key}]`;
+    // The crop box is in the note so that positions (clicks, coordinates) map back to the original.
+    const crop = box ? ` cropped to ${box.width}×${box.height} at (${box.left},${box.top}) (uniform borders),` : "";
+    result.note = `[image ${a.width}×${a.height}${crop} sent as ${plan.width}×${plan.height}${low} (~${plan.tokensAfter} of ~${plan.tokensBefore} tokens). Retrieve more: hash=${key}]`;
     return result;
+  }
+
+  /**
+   * Re-plans on the image without its uniform borders (same text height: borders hold no text). Kept
+   * when it reaches a lower cost step, or the same step below the original's cost with more pixels per
+   * text line; otherwise the full image's plan stands.
+   */
+  async function withTrim(buf: Buffer, a: Analysis, full: SizePlan, detail: ImageDetail | undefined, query: string | undefined, ctx: ImageContext): Promise<{ plan: SizePlan; box?: Box }> {
+    const box = await contentBox(buf, { maxPixels: o.maxPixels });
+    ctx.signal?.throwIfAborted();
+    if (!box) return { plan: full };
+    const cut = planSize(ctx.model, { ...a, width: box.width, height: box.height }, detail, query, rules(ctx.bias), true);
+    // Without another lossy change the crop alone brings the note: it must pay for it.
+    const cost = full.fitOnly ? cut.tokensAfter + NOTE_TOKENS : cut.tokensAfter;
+    const better = cost < full.tokensAfter || (!full.fitOnly && cut.tokensAfter === full.tokensAfter && cut.width / box.width > full.width / a.width);
+    if (!better || cut.detail) return { plan: full };
+    return { box, plan: { ...cut, tokensBefore: full.tokensBefore, fitOnly: false, transforms: ["trim", ...cut.transforms] } };
   }
 
   /** Price from the header alone (no decoding): what the pipeline counts for `minTokens` and `tokenBudget`. */

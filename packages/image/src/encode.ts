@@ -3,6 +3,7 @@
  * none unless asked), and keep the smallest of the encodings the provider accepts.
  */
 import sharp from "sharp";
+import type { Box } from "./trim.js";
 
 /** Media types every supported provider accepts for input images. */
 export const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
@@ -12,6 +13,8 @@ export type OutputType = (typeof ACCEPTED_TYPES)[number];
 export interface EncodeRequest {
   width: number;
   height: number;
+  /** Region of the auto-oriented image to keep (uniform borders cropped), before the resize. */
+  extract?: Box;
   /** Resize needed (else only re-encoded). */
   resize: boolean;
   kind: "screenshot" | "photo";
@@ -39,6 +42,8 @@ export interface Encoded {
  */
 export async function encodeCandidates(buf: Buffer, r: EncodeRequest): Promise<Encoded[]> {
   let p = sharp(buf, { failOn: "error", limitInputPixels: r.maxPixels }).rotate().toColourspace("srgb");
+  // After rotate() in the chain: the box is in the oriented image's coordinates.
+  if (r.extract) p = p.extract(r.extract);
   if (r.resize) p = p.resize(r.width, r.height, { fit: "fill", kernel: "lanczos3" });
   p = r.hasAlpha ? p.ensureAlpha() : p.removeAlpha();
   const { data, info } = await p.raw().toBuffer({ resolveWithObject: true });

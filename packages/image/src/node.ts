@@ -12,6 +12,8 @@ export type { ImageCompressorOptions } from "./compressor.js";
 export { analyzeImage, measureText, fingerprint, nearIdentical, finePeakDifference, FINE_PEAK } from "./analyze.js";
 export type { Analysis, Fingerprint } from "./analyze.js";
 export { encodeCandidates, ACCEPTED_TYPES } from "./encode.js";
+export { contentBox, findContentBox, TRIM_MAX_PIXELS, TRIM_TOLERANCE, trimPadding } from "./trim.js";
+export type { Box } from "./trim.js";
 export type { EncodeRequest, Encoded, OutputType } from "./encode.js";
 
 /**

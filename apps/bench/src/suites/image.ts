@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { MemoryStore } from "@headroom/ccr";
 import { compress, type ImageReport } from "@headroom/core";
-import { FINE_PEAK, finePeakDifference, fingerprint, imageCompressor, nearIdentical } from "@headroom/image/node";
+import { FINE_PEAK, finePeakDifference, fingerprint, imageCompressor, type ImageCompressorOptions, nearIdentical } from "@headroom/image/node";
 import sharp from "sharp";
 import type { CorpusCase } from "../corpus.js";
 import { charRecall, ocr, ocrWorker, wordRecall } from "../datasets/ocr.js";
@@ -25,6 +25,28 @@ function pick(cases: CorpusCase[], kind: string, d2: boolean): CorpusCase | unde
   return cases.filter((c) => c.kind === kind && c.id.startsWith("d2-") === d2 && (c.content?.length ?? 0) > 3000).sort((a, b) => a.id.localeCompare(b.id))[0];
 }
 
+/**
+ * Devices to render: `HEADROOM_IMAGE_DEVICES` (comma-separated name prefixes, e.g. `desktop,laptop`)
+ * picks a subset — every page type and provider still runs — else `--quick` takes the first two.
+ */
+function pickDevices(quick: boolean) {
+  const want = process.env.HEADROOM_IMAGE_DEVICES?.split(",").map((x) => x.trim()).filter(Boolean);
+  if (want?.length) return DEVICES.filter((d) => want.some((w) => d.name.startsWith(w)));
+  return quick ? DEVICES.slice(0, 2) : DEVICES;
+}
+
+/** `HEADROOM_IMAGE_OPTIONS` (JSON, e.g. `{"minTextPx":9}`): options of the screenshot runs, to compare settings. */
+const screenOptions = (): ImageCompressorOptions => JSON.parse(process.env.HEADROOM_IMAGE_OPTIONS ?? "{}") as ImageCompressorOptions;
+
+/** `HEADROOM_IMAGE_SCREENS_ONLY=1`: only the screenshot and photo tables (no duplicate, pair or edge tables). */
+const screensOnly = () => process.env.HEADROOM_IMAGE_SCREENS_ONLY === "1";
+
+/** Size of the original region the compressed image shows: the trimmed box when borders were cropped. */
+function shownSize(msgs: unknown, width: number): number {
+  const note = JSON.stringify(msgs).match(/cropped to (\d+)×(\d+)/);
+  return note ? Number(note[1]) : width;
+}
+
 async function shots(cases: CorpusCase[], quick: boolean, progress: (l: string, d: number, t: number) => void): Promise<Shot[]> {
   const pages: [string, string][] = [];
   // One text case from each half of the corpus (original and d2-), a terminal capture of a log, a dashboard.
@@ -32,7 +54,7 @@ async function shots(cases: CorpusCase[], quick: boolean, progress: (l: string, 
   const log = pick(cases, "logs", false);
   if (log) pages.push([`terminal ${log.id}`, terminalPage(log)]);
   pages.push(["dashboard", dashboardPage()]);
-  const devices = quick ? DEVICES.slice(0, 2) : DEVICES;
+  const devices = pickDevices(quick);
   const { browser, close } = await launch();
   const out: Shot[] = [];
   try {
@@ -160,7 +182,7 @@ export const suite: BenchSuite = {
         for (const [label, model] of MODELS) {
           ctx.progress(`image ${s.name} ${s.device} ${model}`, step++, all.length * MODELS.length);
           const t0 = performance.now();
-          const r = await compress(one(s.png.toString("base64"), type), { model, compressors: [imageCompressor()], store: new MemoryStore() });
+          const r = await compress(one(s.png.toString("base64"), type), { model, compressors: [imageCompressor(screenOptions())], store: new MemoryStore() });
           const ms = performance.now() - t0;
           const rep: ImageReport = r.images![0]!;
           const out = imageOut(r.messages);
@@ -174,7 +196,7 @@ export const suite: BenchSuite = {
             continue;
           }
           const key = createHash("sha256").update(out).digest("hex");
-          const after = ocrCache.get(key) ?? (await ocr(worker, out, meta.width));
+          const after = ocrCache.get(key) ?? (await ocr(worker, out, shownSize(r.messages, meta.width!)));
           ocrCache.set(key, after);
           const wr = wordRecall(before, after);
           const cr = charRecall(before, after);
@@ -193,15 +215,13 @@ export const suite: BenchSuite = {
     }
     const summary: (string | number)[][] = [...agg].map(([label, a]) => [label, a.n, a.tb, a.ta, pct(1 - a.ta / a.tb), `${kb(a.bb)} → ${kb(a.ba)}`, (a.wr.reduce((x, y) => x + y, 0) / a.n).toFixed(3), (a.cr.reduce((x, y) => x + y, 0) / a.n).toFixed(3), Math.min(...a.cr).toFixed(3), median(a.ms).toFixed(0)]);
     const photos: (string | number)[][] = [...photoAgg].map(([label, p]) => [label, p.tb, p.ta, pct(1 - p.ta / p.tb), [...p.how].join(", ")]);
-    const firstShot = all.find((s) => s.kind === "screenshot" && s.device.includes("@1x"))!;
+    const firstShot = all.find((s) => s.kind === "screenshot" && s.device.includes("@1x")) ?? all[0]!;
     return {
       tables: [
         { title: "Screenshots per provider (default options, MemoryStore attached)", columns: ["provider", "images", "tokens before", "tokens after", "saved", "KB before → after", "word recall (mean)", "char recall (mean)", "char recall (min)", "p50 ms / image"], rows: summary, notes: ["Goal: ≥ 50% fewer image tokens per provider at ≥ 95% recall. Recall: tesseract.js OCR of the compressed image brought back to the original width, against OCR of the original. Tokens after include the marker note's text tokens."] },
         { title: "Photo-like images (synthetic fractal noise drawn by Chromium, JPEG)", columns: ["provider", "tokens before", "tokens after", "saved", "transforms"], rows: photos, notes: ["Goal: ≥ 70% fewer at the provider's low-detail equivalent (OpenAI tile models: detail low; others have no detail switch and keep a ≥ 768-px long edge)."] },
         { title: "Every screenshot", columns: ["page", "device", "model", "pixels", "tokens", "saved", "KB", "word recall", "char recall"], rows: detail },
-        await duplicates(firstShot),
-        await nearDuplicatePairs(ctx.cases),
-        await edgeCases(),
+        ...(screensOnly() ? [] : [await duplicates(firstShot), await nearDuplicatePairs(ctx.cases), await edgeCases()]),
       ],
       data,
     };
