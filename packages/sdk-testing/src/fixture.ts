@@ -1,10 +1,14 @@
-/** Test fixture: a tool output big enough to compress, and the pipeline that does it. */
+/**
+ * Test fixture: a tool output big enough to compress, and the pipeline that does it. 600 items (~13k
+ * tokens): smart-crusher's size-aware curve keeps nearly every item of a small array, so the fixture is
+ * large enough that selection, markers and retrieval are really exercised.
+ */
 import { MemoryStore } from "@headroom/ccr";
 import { createRouter } from "@headroom/router";
 import { createSmartCrusher } from "@headroom/smart-crusher";
 import { getTokenizer, tiktokenTokenizer } from "@headroom/tokenizer";
 
-export const deploys = Array.from({ length: 120 }, (_, i) => ({
+export const deploys = Array.from({ length: 600 }, (_, i) => ({
   id: `dep-${i}`,
   service: ["api", "web", "worker"][i % 3],
   status: i === 17 ? "failed" : "ok",
