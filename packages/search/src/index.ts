@@ -37,7 +37,9 @@ export interface CompressSearchOptions extends SearchCompressOptions {
 
 /**
  * Compresses one search output. With `allowLossy` the lossy form is returned with a marker and the
- * original; otherwise only the lossless `--heading` regrouping (or `null` when it gains nothing).
+ * original, or `null` when the output is below the budget curve's floor (nothing worth dropping: kept as
+ * is, `path:line:` references intact); otherwise only the lossless `--heading` regrouping (or `null` when
+ * it gains nothing).
  */
 export function compressSearch(text: string, allowLossy: boolean, options: CompressSearchOptions = {}): CompressorResultV2 | null {
   if (typeof text !== "string" || !text) return null;
@@ -55,10 +57,12 @@ export function compressSearch(text: string, allowLossy: boolean, options: Compr
   };
   const render = (l: LossySearch) => `${marker(`${l.matches} matches in ${l.files} files compressed to ${l.keptMatches}`, keyOf())}\n${l.text}`;
   const fitted = fitToTokens(text, options, render);
-  // Nothing worth dropping (small output, below the budget curve's floor): the lossless regrouping.
-  if (!fitted) return heading();
+  // Nothing worth dropping (small output, below the budget curve's floor): left as it is. The `--heading`
+  // regrouping would save tokens but breaks every `path:line:` reference the model (and an editor) reads
+  // verbatim, so it is kept for lossless mode, where it is the only saving there is.
+  if (!fitted) return null;
   const { lossy, out, tokens } = fitted;
-  if (out.length >= text.length) return heading();
+  if (out.length >= text.length) return null;
   const meta = { kind: "search", compressor: options.name ?? "search", matches: lossy.matches, files: lossy.files };
   const r: CompressorResultV2 = { text: out, lossless: false, originals: [{ key: keyOf(), content: text, meta }], transforms: ["search:select"] };
   return tokens !== undefined ? { ...r, outputTokens: tokens } : r;
@@ -130,7 +134,7 @@ export function createSearchCompressor(options: SearchCompressorOptions = {}): C
         signal: ctx.signal,
         bias: (options.bias ?? 1) * (ctx.aggressiveness || 1),
       });
-      return r ?? { decline: ctx.allowLossy ? "nothing to drop and no shorter lossless layout" : "no shorter lossless layout (--heading) for this output" };
+      return r ?? { decline: ctx.allowLossy ? "nothing to drop: below the budget curve's floor, kept as is" : "no shorter lossless layout (--heading) for this output" };
     },
   };
 }

@@ -165,6 +165,16 @@ describe("plugin", () => {
     expect(out).toEqual({ decline: expect.stringContaining("lossless") });
   });
 
+  it("leaves a small output below the curve's floor as it is when lossy output is allowed (path:line: kept verbatim)", async () => {
+    const c = headroomPlugin();
+    const small = ["src/a.ts:3:  foo(1)", "src/a.ts:9:  foo(2)", "src/b.ts:4:export function foo(x: number) {"].join("\n") + "\n";
+    const out = await c.compress(createUnit(small), createMockContext({ allowLossy: true, inputTokens: 30 }));
+    expect(out).toEqual({ decline: expect.stringContaining("below the budget curve's floor") });
+    // In lossless mode the --heading regrouping is still the one saving there is.
+    const lossless = (await c.compress(createUnit(small), createMockContext({ allowLossy: false, inputTokens: 30 }))) as CompressorResultV2;
+    expect(lossless.transforms).toEqual(["search:heading"]);
+  });
+
   it("passes the pipeline's validation (checkCompressor) on own fixtures, lossy and lossless", async () => {
     const flat = rgOutput();
     const small =
