@@ -3,7 +3,7 @@
  * identifiers, flags, versions, names, normative words), position (first sentence of a section or
  * paragraph), and a near-duplicate test on word shingles.
  */
-import { Bm25Index, STOPWORDS, stemLoose } from "@headroom/text";
+import { Bm25Index, STOPWORDS, shingleIds, stemLoose } from "@headroom/text";
 import type { Unit } from "./blocks.js";
 
 /** Words that carry no signal, for terms and shingles: the toolkit's one list. */
@@ -144,19 +144,8 @@ export class Lexicon {
       const id = this.infos[w]!.id;
       if (id) ids[k++] = id;
     }
-    if (k < 3) return Uint32Array.from(k ? [hash3(ids[0]!, k > 1 ? ids[1]! : 0, 0)] : []);
-    const out = new Uint32Array(k - 2);
-    for (let i = 0; i + 2 < k; i++) out[i] = hash3(ids[i]!, ids[i + 1]!, ids[i + 2]!);
-    out.sort();
-    let n = 0;
-    for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
-    return n === out.length ? out : out.slice(0, n);
+    return shingleIds(ids, k);
   }
-}
-
-/** Order-sensitive hash of three term ids (collisions only make two shingles count as one). */
-function hash3(a: number, b: number, c: number): number {
-  return (Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c) >>> 0;
 }
 
 /**

@@ -4,6 +4,7 @@
  * removal through an inverted index of word shingles, so that a unit is compared only with the kept
  * units it shares shingles with (linear on a 1M-token input, and against every kept unit, not a window).
  */
+import { NearDuplicateIndex } from "@headroom/text";
 import type { Unit } from "./blocks.js";
 import type { Lexicon, Words } from "./score.js";
 import { hasWords } from "./sentences.js";
@@ -110,33 +111,16 @@ export function unitKeys(units: readonly Unit[], words: readonly Words[], lexico
 export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): boolean[] {
   const kept = new Array<boolean>(s.units.length).fill(false);
   const exact = new Set<string>();
-  const postings = new Map<number, number[]>();
-  const common = new Map<number, number>();
+  const index = new NearDuplicateIndex(POSTING_LIMIT);
   let used = s.fixed;
-  const nearDuplicate = (i: number): boolean => {
-    if (s.duplicateThreshold > 1) return false;
-    const own = keys.shingles[i]!;
-    if (!own.length) return false;
-    common.clear();
-    for (const h of own) {
-      const list = postings.get(h);
-      if (!list || list.length > POSTING_LIMIT) continue;
-      for (const k of list) common.set(k, (common.get(k) ?? 0) + 1);
-    }
-    for (const [k, c] of common) if (c / (own.length + keys.shingles[k]!.length - c) >= s.duplicateThreshold) return true;
-    return false;
-  };
+  const nearDuplicate = (i: number): boolean => s.duplicateThreshold <= 1 && index.has(keys.shingles[i]!, s.duplicateThreshold);
   const tryKeep = (i: number): boolean => {
     if (kept[i]) return false;
     const c = s.costs[i]! + 2;
     if (used + c > budget || exact.has(keys.norm(i)) || nearDuplicate(i)) return false;
     kept[i] = true;
     exact.add(keys.norm(i));
-    for (const h of keys.shingles[i]!) {
-      const list = postings.get(h);
-      if (list) list.push(i);
-      else postings.set(h, [i]);
-    }
+    index.add(i, keys.shingles[i]!);
     used += c;
     return true;
   };

@@ -9,7 +9,7 @@ export { queryTerms, isExactToken, noTerms, STOPWORDS, FUNCTION_WORDS, type Quer
 export { relevance, stem, stemLoose, type Relevance, type RelevanceOptions } from "./relevance.js";
 export { tokenize, splitIdentifier, type TokenizeOptions } from "./words.js";
 export { Bm25Index, bm25Idf, rankBm25, queryWords, type Bm25Doc, type Bm25Options, type RankOptions, type Scored } from "./bm25.js";
-export { shingles, jaccard, containment } from "./similarity.js";
+export { shingles, jaccard, containment, shingleIds, NearDuplicateIndex } from "./similarity.js";
 export { Heap, topK } from "./heap.js";
 export { isTestPath, isDocPath, isHistoryPath, isLockPath, isGeneratedPath, isDataPath, isFixturePath } from "./paths.js";
 export {
