@@ -3,6 +3,7 @@
  * analysis found (screenshot or photo, smallest text height) and the cost model.
  */
 import { costModelFor, imageCost, type CostModel, type ImageDetail } from "./cost.js";
+import { normalizeBias } from "@headroom/text";
 
 /** Rules the planner follows; every field has a documented default. */
 export interface PlanRules {
@@ -66,7 +67,7 @@ export function planSize(model: string, facts: ImageFacts, detail: ImageDetail |
   const fitW = before.width;
   const base: SizePlan = { width: before.width, height: before.height, tokensBefore: before.tokens, tokensAfter: before.tokens, fitOnly: true, transforms: fitW < W ? ["fit-provider-limit"] : [], model: cm };
   if (!lossyAllowed) return base;
-  const bias = rules.bias > 0 && Number.isFinite(rules.bias) ? rules.bias : 1;
+  const bias = normalizeBias(rules.bias);
   if (facts.kind === "photo" && cm.detail && detail !== "low" && rules.lowDetailPhotos && !queryNeedsDetail(query)) {
     const low = imageCost(cm, W, H, "low");
     if (low.tokens < before.tokens) return { ...base, width: low.width, height: low.height, detail: "low", tokensAfter: low.tokens, fitOnly: false, transforms: ["detail-low"] };

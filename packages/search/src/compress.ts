@@ -3,7 +3,7 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, isDataPath, isTestPath, keepShare, queryTerms, relevance } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup } from "./greedy.js";
@@ -167,7 +167,7 @@ export function compressSearchLossy(input: string, o: SearchCompressOptions = {}
 
 /** Selects within the budget `o` sets and renders the lossy form. `null` when nothing would be dropped. */
 export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "targetRatio" | "bias"> = {}): LossySearch | null {
-  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const bias = normalizeBias(o.bias);
   const { parsed, groups, loose, matches, score, features } = p;
   const { lines } = parsed;
   const keep = new Set<SearchLine>();

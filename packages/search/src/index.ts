@@ -3,7 +3,7 @@
  * query-relevant lines, first/last match per file, per-file dropped counts; originals stored for retrieval.
  */
 import { ccrKey, marker, SPECIFICATION_VERSION_V2, type CompressOutcomeV2, type CompressorResultV2, type CompressorV2 } from "@headroom/core";
-import { estimateTokens, keepShare } from "@headroom/text";
+import { estimateTokens, keepShare, normalizeBias } from "@headroom/text";
 import { prepareSearch, selectSearch, weigh, type LossySearch, type SearchCompressOptions } from "./compress.js";
 import { parseSearch } from "./parse.js";
 import { toHeading } from "./lossless.js";
@@ -83,7 +83,7 @@ function counted(r: CompressorResultV2, count?: (s: string) => number): Compress
  * is never counted again (the pipeline's count is reused), nor are candidates inside selection.
  */
 function fitToTokens(text: string, o: CompressSearchOptions, render: (l: LossySearch) => string): { lossy: LossySearch; out: string; tokens?: number } | null {
-  const bias = o.bias && o.bias > 0 && Number.isFinite(o.bias) ? o.bias : 1;
+  const bias = normalizeBias(o.bias);
   const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias });
   if (share >= 1) return null;
