@@ -348,5 +348,29 @@ compute_total "$@"
     signature: "compute_total() {",
     shortFn: "short_one",
   },
+  {
+    language: "ruby",
+    source: `require "set"
+
+# Sums things.
+module Totals
+  class Summer < Base
+    LIMIT = 10
+
+    def compute_total(items, scale: 1.0)
+${long("      total += ", 8)}
+      total
+    end
+
+    def short_one = 1
+  end
+end
+`,
+    longFn: "compute_total",
+    bodyLine: "total += 3",
+    signature: "    def compute_total(items, scale: 1.0)",
+    shortFn: "short_one",
+  },
 ];
+
 

@@ -9,8 +9,11 @@ import type { LanguageId } from "@headroom/text";
 // uses the same table for its hints); `SPECS` must have an entry for each of its languages.
 export { LANGUAGE_IDS as LANGUAGES, languageFromFileName, normalizeLanguage, type LanguageId } from "@headroom/text";
 
-/** How a collapsed body is written: inside braces (`{ // … }`) or as an indented Python block (`...  # …`). */
-export type BodyStyle = "brace" | "python";
+/**
+ * How a collapsed body is written: inside braces (`{ // … }`), as an indented Python block (`...  # …`),
+ * or between the signature and the closing `end` keyword (Ruby: `def f(x)` ⏎ `# …` ⏎ `end`).
+ */
+export type BodyStyle = "brace" | "python" | "end";
 
 export interface LanguageSpec {
   id: LanguageId;
@@ -216,5 +219,18 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     lineComment: "#",
     fallbacks: [],
   },
+  ruby: {
+    id: "ruby",
+    wasm: { pkg: "tree-sitter-ruby", file: "tree-sitter-ruby.wasm" },
+    style: "end",
+    functions: set("method", "singleton_method"),
+    classes: set("class", "module", "singleton_class"),
+    comments: set("comment"),
+    literals: set("string", "heredoc_body", "regex"),
+    macros: NO_MACROS,
+    lineComment: "#",
+    fallbacks: [],
+  },
 };
+
 
