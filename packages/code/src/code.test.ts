@@ -73,6 +73,18 @@ describe.each(FIXTURES)("$language fixture", (f) => {
 });
 
 describe("details", () => {
+  it("elides a Ruby method up to its `end`, rescue clauses included, and leaves endless methods alone", async () => {
+    const body = (v: string) => Array.from({ length: 12 }, (_, i) => `    ${v} += ${i}`).join("\n");
+    const src = `class A\n  def run(a)\n${body("x")}\n  rescue IOError => e\n    log(e)\n  end\n\n  def twice(x) = x * 2\n\n  def self.go\n${body("y")}\n  end\nend\n`;
+    const r = await compressCode(src, "ruby");
+    expect(r!.text).toMatch(/ {2}def run\(a\)\n {4}# \[14 lines elided\. Retrieve more: hash=[a-f0-9]{24}\]\n {2}end\n/);
+    expect(r!.text).toMatch(/ {2}def self\.go\n {4}# \[12 lines elided\. Retrieve more: hash=[a-f0-9]{24}\]\n {2}end\n/);
+    expect(r!.text).toContain("  def twice(x) = x * 2\n");
+    expect(r!.text).not.toContain("rescue");
+    expect(await countParseErrors(r!.text, "ruby")).toBe(0);
+    expect(restoreCode(r!.text, r!.originals)).toBe(src);
+  });
+
   it("keeps whitespace inside multi-line strings in lossless mode", async () => {
     const src = 'def f():\n    s = """a   \n\n\n\nb"""\n    return s   \n\n\n\nx = 1\n';
     const r = await compressCode(src, "python", { reversible: false });

@@ -253,4 +253,124 @@ ${long("        total += ", 8, ";")}
     signature: "    double computeTotal(const std::vector<T>& items, double scale) const",
     shortFn: "shortOne",
   },
+  {
+    language: "csharp",
+    source: `using System.Collections.Generic;
+
+namespace Example
+{
+    /// <summary>Sums things.</summary>
+    public class Summer
+    {
+        private int count;
+
+        public double ComputeTotal(IList<int> items, double scale)
+        {
+${long("            total += ", 8, ";")}
+            return total;
+        }
+
+        int ShortOne() { return 1; }
+    }
+}
+`,
+    longFn: "ComputeTotal",
+    bodyLine: "total += 3",
+    signature: "        public double ComputeTotal(IList<int> items, double scale)",
+    shortFn: "ShortOne",
+  },
+  {
+    language: "php",
+    source: `<?php
+namespace App;
+
+use App\\Base;
+
+/** Sums things. */
+class Summer extends Base
+{
+    private int $count = 0;
+
+    public function computeTotal(array $items, float $scale): float
+    {
+${long("        $total += ", 8, ";")}
+        return $total;
+    }
+
+    function shortOne() { return 1; }
+}
+`,
+    longFn: "computeTotal",
+    bodyLine: "$total += 3",
+    signature: "    public function computeTotal(array $items, float $scale): float",
+    shortFn: "shortOne",
+  },
+  {
+    language: "scala",
+    source: `package example
+
+import scala.collection.mutable
+
+/** Sums things. */
+class Summer(val count: Int) extends Base {
+  def computeTotal(items: Seq[Int], scale: Double): Double = {
+${long("    total += ", 8)}
+    total
+  }
+
+  def shortOne(): Int = { 1 }
+}
+`,
+    longFn: "computeTotal",
+    bodyLine: "total += 3",
+    signature: "  def computeTotal(items: Seq[Int], scale: Double): Double = {",
+    shortFn: "shortOne",
+  },
+  {
+    language: "bash",
+    source: `#!/usr/bin/env bash
+set -euo pipefail
+
+LIMIT=10
+
+# Sums the arguments.
+compute_total() {
+${long("  total=$((total + ", 8, "))")}
+  echo "$total"
+}
+
+short_one() { echo 1; }
+
+compute_total "$@"
+`,
+    longFn: "compute_total",
+    bodyLine: "total=$((total + 3))",
+    signature: "compute_total() {",
+    shortFn: "short_one",
+  },
+  {
+    language: "ruby",
+    source: `require "set"
+
+# Sums things.
+module Totals
+  class Summer < Base
+    LIMIT = 10
+
+    def compute_total(items, scale: 1.0)
+${long("      total += ", 8)}
+      total
+    end
+
+    def short_one = 1
+  end
+end
+`,
+    longFn: "compute_total",
+    bodyLine: "total += 3",
+    signature: "    def compute_total(items, scale: 1.0)",
+    shortFn: "short_one",
+  },
 ];
+
+

@@ -9,8 +9,11 @@ import type { LanguageId } from "@headroom/text";
 // uses the same table for its hints); `SPECS` must have an entry for each of its languages.
 export { LANGUAGE_IDS as LANGUAGES, languageFromFileName, normalizeLanguage, type LanguageId } from "@headroom/text";
 
-/** How a collapsed body is written: inside braces (`{ // … }`) or as an indented Python block (`...  # …`). */
-export type BodyStyle = "brace" | "python";
+/**
+ * How a collapsed body is written: inside braces (`{ // … }`), as an indented Python block (`...  # …`),
+ * or between the signature and the closing `end` keyword (Ruby: `def f(x)` ⏎ `# …` ⏎ `end`).
+ */
+export type BodyStyle = "brace" | "python" | "end";
 
 export interface LanguageSpec {
   id: LanguageId;
@@ -157,4 +160,77 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     lineComment: "//",
     fallbacks: [],
   },
+  csharp: {
+    id: "csharp",
+    wasm: { pkg: "tree-sitter-c-sharp", file: "tree-sitter-c_sharp.wasm" },
+    style: "brace",
+    functions: set(
+      "method_declaration",
+      "constructor_declaration",
+      "destructor_declaration",
+      "operator_declaration",
+      "conversion_operator_declaration",
+      "local_function_statement",
+      "accessor_declaration",
+    ),
+    classes: set("class_declaration", "struct_declaration", "interface_declaration", "enum_declaration", "record_declaration"),
+    comments: set("comment"),
+    literals: set("string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression"),
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [],
+  },
+  php: {
+    id: "php",
+    // tree-sitter-php.wasm is the grammar of whole .php files (HTML around `<?php` tags), not php_only.
+    wasm: { pkg: "tree-sitter-php", file: "tree-sitter-php.wasm" },
+    style: "brace",
+    functions: set("function_definition", "method_declaration", "anonymous_function"),
+    classes: set("class_declaration", "interface_declaration", "trait_declaration", "enum_declaration"),
+    comments: set("comment"),
+    literals: set("string", "encapsed_string", "heredoc", "nowdoc"),
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [],
+  },
+  scala: {
+    id: "scala",
+    wasm: { pkg: "tree-sitter-scala", file: "tree-sitter-scala.wasm" },
+    // Only `{ … }` bodies collapse: Scala 3 indentation bodies and `= expr` one-liners stay as they are.
+    style: "brace",
+    functions: set("function_definition"),
+    classes: set("class_definition", "object_definition", "trait_definition", "enum_definition"),
+    comments: set("comment", "block_comment"),
+    literals: set("string", "interpolated_string_expression"),
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [],
+  },
+  bash: {
+    id: "bash",
+    wasm: { pkg: "tree-sitter-bash", file: "tree-sitter-bash.wasm" },
+    // `f() { … }` bodies are compound statements in braces; `f() ( … )` subshell bodies stay.
+    style: "brace",
+    functions: set("function_definition"),
+    classes: set(),
+    comments: set("comment"),
+    literals: set("string", "raw_string", "ansi_c_string", "heredoc_body"),
+    macros: NO_MACROS,
+    lineComment: "#",
+    fallbacks: [],
+  },
+  ruby: {
+    id: "ruby",
+    wasm: { pkg: "tree-sitter-ruby", file: "tree-sitter-ruby.wasm" },
+    style: "end",
+    functions: set("method", "singleton_method"),
+    classes: set("class", "module", "singleton_class"),
+    comments: set("comment"),
+    literals: set("string", "heredoc_body", "regex"),
+    macros: NO_MACROS,
+    lineComment: "#",
+    fallbacks: [],
+  },
 };
+
+

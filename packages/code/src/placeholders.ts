@@ -3,7 +3,7 @@
  * format and the parser of the format cannot drift apart.
  *
  * Formats (K = 24-hex CCR key, N = number of non-blank lines elided):
- * - brace body:   `{` + `\n<indent>// [N lines elided. Retrieve more: hash=K]\n<close-indent>` + `}`
+ * - brace body:   `{` + `\n<indent><// or #> [N lines elided. Retrieve more: hash=K]\n<close-indent>` + `}`
  * - python body:  `:` + `\n<indent>...  # [<doc first line> ][N lines elided. Retrieve more: hash=K]`
  * - comment tail: `<first comment line>` + ` [N more comment lines. Retrieve more: hash=K]` (+ ` ` before `*​/`)
  * - macro value: `#define NAME(args) ` + a block comment holding `[N lines elided. Retrieve more: hash=K]`
@@ -57,7 +57,7 @@ const FILE_FOOTER = new RegExp(`\\n(?://|#) \\[\\d+-line original file, comments
 /** Every placeholder form, one capture group (the key) each; same-position alternatives never overlap. */
 const PLACEHOLDER = new RegExp(
   [
-    `\\n[ \\t]*//[/!]? \\[${BODY}\\n[ \\t]*`,
+    `\\n[ \\t]*(?://[/!]?|#) \\[${BODY}\\n[ \\t]*`,
     `\\n[ \\t]*\\.\\.\\.  # (?:[^\\n]*? )?\\[${BODY}`,
     `/\\* \\[${BODY} \\*/`,
     `\\n[ \\t]*(?://[/!]?|#) \\[${COMMENT}`,

@@ -6,7 +6,7 @@
 import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages.js";
 import { braceBody, commentRun, commentTail, macroValue, pythonBody } from "./placeholders.js";
-import { broken, functionNameNode, kids, simpleName } from "./syntax.js";
+import { broken, functionNameNode, kids, parametersNode, simpleName } from "./syntax.js";
 import { firstInnerIndent, indentAt, nonBlankLines, startsLine } from "./text.js";
 
 /** One replacement of `text.slice(start, end)` by `replacement`; the slice goes to the store. */
@@ -92,6 +92,25 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     if (lines < o.minBodyLines || !inner.includes("\n")) return true;
     const closeIndent = startsLine(text, end) ? indentAt(text, end) : indentAt(text, fn.startIndex);
     const indent = firstInnerIndent(inner) ?? `${closeIndent}    `;
+    add(start, end, "body", (key) => braceBody(indent, closeIndent, lines, key, spec.lineComment), fn);
+    return true;
+  };
+
+  /**
+   * Collapses what lies between a Ruby signature and its `end`; true when handled. An endless method
+   * (`def f(x) = x`) has no `end`: left to the walk.
+   */
+  const endFunction = (fn: Node): boolean => {
+    const parts = kids(fn);
+    const close = parts[parts.length - 1];
+    const open = parametersNode(fn) ?? functionNameNode(fn);
+    if (!open || !close || close.type !== "end" || close.isMissing) return false;
+    const [start, end] = [open.endIndex, close.startIndex];
+    const inner = text.slice(start, end);
+    const lines = nonBlankLines(inner);
+    if (lines < o.minBodyLines || !inner.includes("\n") || !startsLine(text, end)) return true;
+    const closeIndent = indentAt(text, end);
+    const indent = firstInnerIndent(inner) ?? `${closeIndent}  `;
     add(start, end, "body", (key) => braceBody(indent, closeIndent, lines, key, spec.lineComment), fn);
     return true;
   };
@@ -205,6 +224,9 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     }
   };
 
+  const collapse = (fn: Node, body: Node): boolean =>
+    spec.style === "python" ? pythonFunction(fn, body) : spec.style === "end" ? endFunction(fn) : braceFunction(fn, body);
+
   // The walk: every node outside a handled function or a macro is visited (handled ones stop the
   // descent). Only nodes of the types acted on are fetched, by one query run in WASM, in document
   // order; edits of different nodes never overlap, so `finish` sorting them gives the walk's order.
@@ -218,7 +240,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
       const body = node.childForFieldName("body");
       if (body && !broken(node)) {
         const fnName = simpleName(functionNameNode(node)?.text);
-        if ((fnName && o.keepName(fnName)) || (spec.style === "python" ? pythonFunction(node, body) : braceFunction(node, body))) stopEnd = node.endIndex;
+        if ((fnName && o.keepName(fnName)) || collapse(node, body)) stopEnd = node.endIndex;
       }
       // A broken "function" is often error recovery swallowing a region (a macro without `;`):
       // the walk goes on inside it, looking for well-formed definitions.

@@ -27,7 +27,10 @@ export async function extractSignatures(source: string, language: LanguageId): P
       // Error recovery may wrap real definitions in ERROR or bogus nodes: only clean ones count.
       if (spec.functions.has(n.type) && !broken(n)) {
         const name = functionNameNode(n);
-        const params = parametersNode(n);
+        // A shell function, or a Ruby method without parentheses, has no parameter list: its signature
+        // ends at `()` or, without it, at the name.
+        const bare = spec.id === "bash" || spec.id === "ruby";
+        const params = parametersNode(n) ?? (bare ? (kids(n).find((c) => c.type === ")") ?? name) : null);
         if (name && params && name.endIndex <= params.startIndex) {
           out.push({ name: name.text, kind: "function", text: collapseSpace(source.slice(name.startIndex, params.endIndex)), line: n.startPosition.row + 1 });
         }
