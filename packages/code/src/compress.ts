@@ -97,11 +97,20 @@ function errorStats(tree: Tree): ErrorStats {
 
 /**
  * True when the question names a function: its name is one of the question's exact tokens (or a part of
- * one, `Session.resolve_redirects` → `resolve_redirects`) or one of its words (`parse`, `cookie`).
+ * one, `Session.resolve_redirects` → `resolve_redirects`) or one of its words (`parse`, `cookie`). Names
+ * compare without case, `-` and `_`, so a question's `x-accel-mapping` (a header, a CLI flag) names
+ * `x_accel_mapping` and `xAccelMapping`.
  */
-export function namedBy(terms: QueryTerms): (name: string) => boolean {
-  const names = new Set([...terms.exact, ...terms.words]);
-  return (name) => name.length >= 3 && names.has(name);
+export function namedBy(terms: QueryTerms, query?: string): (name: string) => boolean {
+  // Hyphenated compounds (`x-accel-mapping`) are split into words by `queryTerms`; the raw question
+  // still names them whole.
+  const compounds = query?.match(/[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+/g) ?? [];
+  const names = new Set([...terms.exact, ...terms.words, ...compounds].map(canonicalName));
+  return (name) => name.length >= 3 && names.has(canonicalName(name));
+}
+
+function canonicalName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, "");
 }
 
 /**
@@ -236,7 +245,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
       const edits = planEdits(tree, text, SPECS[lang], {
         minBodyLines: scaleByBias(options.minBodyLines ?? 5, bias, 2),
         minCommentLines: scaleByBias(options.minCommentLines ?? 4, bias, 2),
-        keepName: namedBy(terms),
+        keepName: namedBy(terms, options.query),
         ...(keepBodies ? { keepBodies } : {}),
         trimComments: options.trimComments ?? true,
         stash: (content, kind) => {

@@ -61,6 +61,14 @@ describe("bodies the question points at", () => {
     expect(named("resolve_redirects")).toBe(true);
     expect(named("merge")).toBe(false);
   });
+
+  it("names compare across kebab, snake and camel case (a header or flag names its handler)", () => {
+    const q = "where is x-accel-mapping read?";
+    const named = namedBy(queryTerms(q), q);
+    expect(named("x_accel_mapping")).toBe(true);
+    expect(named("xAccelMapping")).toBe(true);
+    expect(named("x_accel_map")).toBe(false);
+  });
 });
 
 describe("plugin (spec v2) keeps the pipeline's rules", () => {
