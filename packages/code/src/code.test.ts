@@ -1,5 +1,5 @@
-import { ccrKey, createPipeline, findMarkerHashes, type Store } from "@headroom/core";
-import { createMockContext, createUnit } from "@headroom/core/testing";
+import { ccrKey, createPipeline, findMarkerHashes } from "@headroom/core";
+import { createMapStore, createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
 import { FIXTURES } from "./fixtures.test-data.js";
 import {
@@ -12,17 +12,6 @@ import {
   restoreCode,
   signatureRetention,
 } from "./index.js";
-
-function memoryStore(): Store & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: async (k) => map.get(k),
-    put: async (k, v) => void map.set(k, v),
-    has: async (k) => map.has(k),
-    delete: async (k) => map.delete(k),
-  };
-}
 
 describe.each(FIXTURES)("$language fixture", (f) => {
   it("collapses the long body behind a marker, keeps the signature and the short body, and re-parses", async () => {
@@ -152,7 +141,7 @@ describe("plugin in the core pipeline", () => {
   const detect = () => ({ kind: "code" as const, confidence: 1, language: "go" });
 
   it("stores originals and emits markers with a store", async () => {
-    const store = memoryStore();
+    const store = createMapStore();
     const p = createPipeline({ compressors: [headroomPlugin()], detect, store, minTokens: 0 });
     const r = await p.compressText(text);
     expect(r.errors).toEqual([]);
@@ -170,7 +159,7 @@ describe("plugin in the core pipeline", () => {
   });
 
   it("uses the file name of the Read tool call", async () => {
-    const store = memoryStore();
+    const store = createMapStore();
     const p = createPipeline({ compressors: [headroomPlugin()], detect: () => ({ kind: "code", confidence: 1 }), store, minTokens: 0 });
     const r = await p.compressText(text, { toolName: "Read", toolArgs: JSON.stringify({ file_path: "/x/summer.go" }) });
     expect(r.text).not.toContain(f.bodyLine);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ccrKey, compress, scanImages, SPECIFICATION_VERSION, type HookV2, type ImageCompressor, type Store } from "./index.js";
+import { ccrKey, compress, scanImages, SPECIFICATION_VERSION, type HookV2, type ImageCompressor } from "./index.js";
+import { createMapStore } from "./testing/index.js";
 
 // A small real plugin: halves the base64 payload (stands in for a re-encoded image) and stores the original.
 const halver: ImageCompressor = {
@@ -24,17 +25,6 @@ const halver: ImageCompressor = {
     };
   },
 };
-
-function mapStore(): Store & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: async (k) => map.get(k),
-    put: async (k, v) => void map.set(k, v),
-    has: async (k) => map.has(k),
-    delete: async (k) => map.delete(k),
-  };
-}
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk";
 const chat = [
@@ -65,7 +55,7 @@ describe("image units", () => {
   });
 
   it("writes replacements in place, adds the marker note, keeps URL images and other messages", async () => {
-    const store = mapStore();
+    const store = createMapStore();
     const before = JSON.stringify(chat);
     const r = await compress(chat, { compressors: [halver], store });
     expect(JSON.stringify(chat)).toBe(before);
@@ -94,7 +84,7 @@ describe("image units", () => {
 
   it("Responses: input_image gets the new data URL and detail, the note is an input_text part", async () => {
     const items = [{ type: "message", role: "user", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" }, { type: "input_text", text: "and this?" }] }];
-    const r = await compress(items, { compressors: [halver], store: mapStore() });
+    const r = await compress(items, { compressors: [halver], store: createMapStore() });
     const parts = (r.messages[0] as any).content;
     expect(parts.map((p: any) => p.type)).toEqual(["input_image", "input_text", "input_text"]);
     expect(parts[0]).toEqual({ type: "input_image", image_url: `data:image/webp;base64,${PNG.slice(0, PNG.length / 2)}`, detail: "low" });
@@ -105,7 +95,7 @@ describe("image units", () => {
   it("fails open: a throwing or lying compressor leaves the image unchanged and reports why", async () => {
     const thrower: ImageCompressor = { ...halver, name: "thrower", compressImage: () => { throw new Error("boom"); } };
     const liar: ImageCompressor = { ...halver, name: "liar", compressImage: () => ({ replacement: { kind: "image", mediaType: "image/png", data: "AA" }, note: "[image. Retrieve more: hash=0123456789abcdef01234567]", lossless: false, tokensBefore: 9, tokensAfter: 1, estimated: true }) };
-    const r = await compress(chat, { compressors: [thrower, liar], store: mapStore() });
+    const r = await compress(chat, { compressors: [thrower, liar], store: createMapStore() });
     expect(r.messages).toBe(chat);
     expect(r.errors.map((e) => `${e.compressor}:${e.stage}`)).toContain("thrower:compress");
     expect(r.errors.map((e) => e.message)).toContain("marker 0123456789abcdef01234567 has no stored original");
@@ -114,11 +104,11 @@ describe("image units", () => {
 
   it("minTokens: an image priced under the floor is left alone, before and without a price", async () => {
     const priced: ImageCompressor = { ...halver, name: "priced", imageTokens: () => 120 };
-    const r = await compress(chat, { compressors: [priced], store: mapStore(), minTokens: 200 });
+    const r = await compress(chat, { compressors: [priced], store: createMapStore(), minTokens: 200 });
     expect(r.messages).toBe(chat);
     expect(r.images!.map((i) => [i.status, i.reason, i.tokensBefore])).toEqual([["skipped", "below minTokens", 120], ["skipped", "below minTokens", 120]]);
     // No price: the compressor's own count (1000) decides, against a floor above it.
-    const r2 = await compress(chat, { compressors: [halver], store: mapStore(), minTokens: 2000 });
+    const r2 = await compress(chat, { compressors: [halver], store: createMapStore(), minTokens: 2000 });
     expect(r2.messages).toBe(chat);
     expect(r2.images!.map((i) => i.reason)).toEqual(["below minTokens", "below minTokens"]);
   });
@@ -139,7 +129,7 @@ describe("image units", () => {
         return u.messageIndex === 2 ? { skip: "keep the latest screen" } : { aggressiveness: 2 };
       },
     };
-    const r = await compress(chat, { compressors: [probe], hooks: [hook], store: mapStore() });
+    const r = await compress(chat, { compressors: [probe], hooks: [hook], store: createMapStore() });
     expect(seen).toEqual(["messages[0].content[1]:image/png:0", "messages[2].content[0]:image/png:0"]);
     expect(bias).toBe(2);
     expect(r.images!.map((i) => [i.status, i.reason])).toEqual([["compressed", undefined], ["skipped", "vetoed by no-second: keep the latest screen"]]);
@@ -148,13 +138,13 @@ describe("image units", () => {
 
   it("tokenBudget counts image tokens: within it images stay, over it they are compressed", async () => {
     const priced: ImageCompressor = { ...halver, name: "priced", imageTokens: () => 1000 };
-    const within = await compress(chat, { compressors: [priced], store: mapStore(), tokenBudget: 5000 });
+    const within = await compress(chat, { compressors: [priced], store: createMapStore(), tokenBudget: 5000 });
     expect(within.messages).toBe(chat);
     expect(within.images!.map((i) => i.reason)).toEqual(["within token budget", "within token budget"]);
     expect(within.tokensBefore).toBeGreaterThan(2000);
     // 2 images × 1000 + text is over 1500: the first image is compressed (→ 400 + note), the total then
     // fits, so the second (a duplicate) stays.
-    const over = await compress(chat, { compressors: [priced], store: mapStore(), tokenBudget: 1500 });
+    const over = await compress(chat, { compressors: [priced], store: createMapStore(), tokenBudget: 1500 });
     expect(over.images!.map((i) => i.status)).toEqual(["compressed", "skipped"]);
     expect(over.images![1]!.reason).toBe("within token budget");
     expect(over.tokensAfter).toBeLessThanOrEqual(1500);
@@ -173,7 +163,7 @@ describe("image units", () => {
       },
     };
     const t0 = performance.now();
-    const r = await compress(chat.slice(0, 1), { compressors: [slow], store: mapStore(), timeBudgetMs: 50 });
+    const r = await compress(chat.slice(0, 1), { compressors: [slow], store: createMapStore(), timeBudgetMs: 50 });
     expect(performance.now() - t0).toBeLessThan(350);
     expect(r.messages[0]).toBe(chat[0]);
     expect(r.images![0]).toMatchObject({ status: "unchanged", reason: "slow: cut off at the 50 ms time budget" });

@@ -11,22 +11,10 @@ import {
   SPECIFICATION_VERSION,
   type CompressorV1 as Compressor,
   type HookV1 as Hook,
-  type Store,
   type Tokenizer,
 } from "./index.js";
 import { sha256Hex } from "./sha256.js";
-
-/** A Map-backed Store implementing the interface (the real stores live in @headroom/ccr). */
-function mapStore(): Store & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: async (k) => map.get(k),
-    put: async (k, v) => void map.set(k, v),
-    has: async (k) => map.has(k),
-    delete: async (k) => map.delete(k),
-  };
-}
+import { createMapStore } from "./testing/index.js";
 
 const words: Tokenizer = { name: "words", encoding: "ws", estimated: true, count: (t) => t.split(/\s+/).filter(Boolean).length };
 
@@ -91,7 +79,7 @@ describe("markWhole", () => {
 describe("compress() on OpenAI chat", () => {
   it("compresses tool outputs in place and leaves every other message the same object", async () => {
     const msgs = chat(longText);
-    const store = mapStore();
+    const store = createMapStore();
     const r = await compress(msgs, { compressors: [firstLine], store, tokenizer: words, minTokens: 10 });
     expect(r.format).toBe("openai-chat");
     expect(r.messages).not.toBe(msgs);
@@ -135,18 +123,18 @@ describe("compress() on OpenAI chat", () => {
 
   it("rejects markers whose original was not returned (nothing lost)", async () => {
     const liar: Compressor = { ...squeeze, name: "liar", compress: () => ({ text: marker("all gone", "0".repeat(24)), lossless: false }) };
-    const r = await compress(chat(longText), { compressors: [liar], store: mapStore(), tokenizer: words, minTokens: 1 });
+    const r = await compress(chat(longText), { compressors: [liar], store: createMapStore(), tokenizer: words, minTokens: 1 });
     expect((r.messages[3] as { content: string }).content).toBe(longText);
     expect(r.errors[0]!.stage).toBe("validate");
   });
 
   it("is deterministic and prefix-stable: a later turn does not change earlier compressed messages", async () => {
     const opts = { compressors: [firstLine], tokenizer: words, minTokens: 1 };
-    const a = await compress(chat(longText), { ...opts, store: mapStore() });
+    const a = await compress(chat(longText), { ...opts, store: createMapStore() });
     const longer = [...chat(longText), { role: "user", content: "now something else entirely" }];
-    const b = await compress(longer, { ...opts, store: mapStore() });
+    const b = await compress(longer, { ...opts, store: createMapStore() });
     expect(JSON.stringify(b.messages.slice(0, 5))).toBe(JSON.stringify(a.messages));
-    const c = await compress(chat(longText), { ...opts, store: mapStore() });
+    const c = await compress(chat(longText), { ...opts, store: createMapStore() });
     expect(JSON.stringify(c.messages)).toBe(JSON.stringify(a.messages));
   });
 
@@ -167,14 +155,14 @@ describe("compress() on OpenAI chat", () => {
       { role: "assistant", content: null, tool_calls: [{ id: "e", type: "function", function: { name: "ls", arguments: "{}" } }] },
       { role: "tool", tool_call_id: "e", content: longText },
     ];
-    const r = await compress(msgs, { compressors: [firstLine], store: mapStore(), tokenizer: words, minTokens: 3, excludeTools: ["mcp__*"], protectRecent: 1 });
+    const r = await compress(msgs, { compressors: [firstLine], store: createMapStore(), tokenizer: words, minTokens: 3, excludeTools: ["mcp__*"], protectRecent: 1 });
     expect(r.messages).toBe(msgs);
     expect(r.units.map((u) => u.reason)).toEqual(["retrieval result", "excluded tool", "already compressed", "below minTokens", "protected (recent)"]);
   });
 
   it("stops once the token budget is met (oldest first)", async () => {
     const msgs = [...chat(longText), { role: "tool", tool_call_id: "c1", content: longText }];
-    const r = await compress(msgs, { compressors: [firstLine], store: mapStore(), tokenizer: words, minTokens: 1, tokenBudget: 400 });
+    const r = await compress(msgs, { compressors: [firstLine], store: createMapStore(), tokenizer: words, minTokens: 1, tokenBudget: 400 });
     expect(r.units.map((u) => u.status)).toEqual(["compressed", "skipped"]);
     expect(r.units[1]!.reason).toBe("within token budget");
   });
@@ -230,7 +218,7 @@ describe("createPipeline", () => {
   });
 
   it("compressText treats text as one tool output", async () => {
-    const r = await createPipeline({ compressors: [firstLine], store: mapStore(), tokenizer: words, minTokens: 1 }).compressText(longText, { query: "why?" });
+    const r = await createPipeline({ compressors: [firstLine], store: createMapStore(), tokenizer: words, minTokens: 1 }).compressText(longText, { query: "why?" });
     expect(r.text.startsWith("line 0")).toBe(true);
     expect(r.tokensBefore).toBe(words.count(longText));
     expect(r.ccrHashes).toHaveLength(1);
