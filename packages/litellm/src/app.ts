@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import type { CompressResult, Pipeline, Store } from "@headroom/core";
 import { retrieve } from "@headroom/ccr";
 import { guardrailAuth } from "./auth.js";
+import { compressReplyBody } from "./reply.js";
 
 /** The pipeline and store the routes use (loaded lazily by the host app). */
 export interface GuardrailDeps {
@@ -104,18 +105,9 @@ export function createLiteLLMApp(options: LiteLLMAppOptions): Hono {
     const bypass = (c.req.header("x-headroom-bypass") ?? "").trim().toLowerCase() === "true";
     try {
       const r = await run(messages, model, body, bypass);
-      const { messages: out, ...rest } = r;
+      const { messages: _out, ...rest } = r;
       options.onResult?.({ route: "compress", model, result: rest, bypass });
-      const res = c.json({
-        messages: out,
-        tokens_before: r.tokensBefore,
-        tokens_after: r.tokensAfter,
-        tokens_saved: r.tokensSaved,
-        compression_ratio: r.compressionRatio,
-        transforms_applied: r.transformsApplied,
-        ccr_hashes: r.ccrHashes,
-        ...(r.errors.length ? { errors: r.errors.map((e) => `${e.stage}${e.compressor ? ` ${e.compressor}` : ""}: ${e.message}`) } : {}),
-      });
+      const res = c.json(compressReplyBody(r));
       res.headers.set("x-headroom-tokens-before", String(r.tokensBefore));
       res.headers.set("x-headroom-tokens-after", String(r.tokensAfter));
       res.headers.set("x-headroom-tokens-saved", String(r.tokensSaved));

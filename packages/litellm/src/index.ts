@@ -7,4 +7,5 @@ export { createLiteLLMApp } from "./app.js";
 export type { LiteLLMAppOptions, GuardrailDeps } from "./app.js";
 export { guardrailAuth, isLoopbackHost, presentedKey, sameToken } from "./auth.js";
 export { guardrailConfigYaml } from "./config.js";
+export { compressReplyBody } from "./reply.js";
 export type { GuardrailConfigOptions } from "./config.js";

@@ -1,3 +1,4 @@
+import { compressReplyBody } from "@headroom/litellm";
 import { setTokenHeaders } from "../headers.js";
 import { isObj } from "../dialects/types.js";
 import { badRequest, decoder, isBypass, readBody, type Ctx, type ProxyContext } from "./shared.js";
@@ -30,16 +31,7 @@ export async function compressRoute(c: Ctx, px: ProxyContext): Promise<Response>
     const r = await px.engine.messages(task, px.cfg.compressionTimeoutMs);
     px.stats.record("compress", model, r);
     if (bypass) px.stats.bypassed++;
-    const res = c.json({
-      messages: r.messages,
-      tokens_before: r.tokensBefore,
-      tokens_after: r.tokensAfter,
-      tokens_saved: r.tokensSaved,
-      compression_ratio: r.compressionRatio,
-      transforms_applied: r.transformsApplied,
-      ccr_hashes: r.ccrHashes,
-      ...(r.errors.length ? { errors: r.errors.map((e) => `${e.stage}${e.compressor ? ` ${e.compressor}` : ""}: ${e.message}`) } : {}),
-    });
+    const res = c.json(compressReplyBody(r));
     setTokenHeaders(res.headers, r.tokensBefore, r.tokensAfter);
     return res;
   } catch (e) {
