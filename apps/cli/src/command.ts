@@ -29,3 +29,16 @@ export interface CliCommand {
   /** Returns the exit code. Long-running commands (proxy) resolve when they stop. */
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
+
+/** Resolves at the first SIGINT or SIGTERM (Ctrl-C), with both listeners removed again. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { numberOption, stringOption } from "../args.js";
-import { UsageError, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
+import { UsageError, untilSignal, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
 import { CLI_DIR } from "../engine.js";
 
 /** The running server LiteLLM should call: `--url`, else a standalone server on 8789, else the proxy on 8787. */
@@ -56,15 +56,8 @@ async function serve(args: ParsedArgs, io: CliIO): Promise<number> {
       "",
     ].join("\n"),
   );
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void running.close().then(done);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilSignal();
+  await running.close();
   return 0;
 }
 

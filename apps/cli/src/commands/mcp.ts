@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { numberOption, stringOption } from "../args.js";
-import { UsageError, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
+import { UsageError, untilSignal, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
 import { CLI_DIR } from "../engine.js";
 
 /** How an agent should start `headroom mcp serve`: `headroom` when it is on PATH, else this very CLI. */
@@ -26,15 +26,8 @@ async function serve(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!mcp.isLoopbackHost(host) && !token) throw new UsageError(`--host ${host} is not loopback: set --token (or HEADROOM_MCP_TOKEN)`);
   const running = await mcp.serveMcpHttp({ ...common, host, ...(token ? { token } : {}), port: numberOption(args, "port") ?? 8788 });
   io.stdout(`headroom mcp listening on ${running.url} (Streamable HTTP${token ? ", bearer token required" : ", loopback only"})\nStop: Ctrl-C\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void running.close().then(done);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilSignal();
+  await running.close();
   return 0;
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { numberOption, stringOption } from "../args.js";
-import { UsageError, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
+import { UsageError, untilSignal, type CliCommand, type CliIO, type ParsedArgs } from "../command.js";
 import { CLI_DIR } from "../engine.js";
 import { AGENTS, type AgentSpec } from "../wrap/agents.js";
 import { runChild } from "../wrap/child.js";
@@ -122,15 +122,7 @@ async function wrap(args: ParsedArgs, io: CliIO): Promise<number> {
 
 async function printOnly(spec: AgentSpec, proxy: Awaited<ReturnType<typeof acquireProxy>>, io: CliIO): Promise<number> {
   io.stdout(`${spec.instructions?.(proxy.url) ?? ""}\n\nThe proxy runs until Ctrl-C.\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilSignal();
   io.stderr(`${summaryLine(await proxy.stats())}\n`);
   await proxy.close();
   return 0;
