@@ -29,9 +29,23 @@ export interface LogCompressOptions {
   query?: string;
   /** The tool call's arguments (JSON or text): their exact tokens count like the question's. */
   toolArgs?: string;
+  /**
+   * Share of the budget curve the prioritised records (question matches, state changes, errors, rarity)
+   * get on top of the mandatory ones when those alone already exceed the curve. Default
+   * {@link PRIORITY_SHARE}.
+   */
+  priorityShare?: number;
   /** Checked between phases (the pipeline's `ctx.signal`): a cut-off unit stops here. */
   signal?: { throwIfAborted(): void };
 }
+
+/**
+ * Default `priorityShare`: the smallest share at which tuning half A of the dev corpus kept every
+ * answer; half B and the d2 cases were flat from 1/16 to 1/2 (sweep in the README). Without it, a log
+ * whose template heads alone exceed the curve (many distinct long lines) would keep nothing the
+ * question asks for.
+ */
+export const PRIORITY_SHARE = 1 / 8;
 
 /** The lossy rendering and its statistics. */
 export interface LossyLog {
@@ -87,9 +101,10 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // Summaries cost about one line each plus their values.
   for (const t of templates) if (t.count > 1) used += SUMMARY_COST;
   // What must be kept (first records of many templates of long lines) can exceed the curve; the
-  // prioritised phases still get a quarter of it on top, or rarity and state changes would get nothing.
+  // prioritised phases still get a share of it on top, or the question and state changes would get nothing.
   const curve = keepChars(input.length, { bias });
-  const budget = Math.max(2000, curve, used + curve / 8);
+  const share = o.priorityShare !== undefined && o.priorityShare >= 0 ? o.priorityShare : PRIORITY_SHARE;
+  const budget = Math.max(2000, curve, used + curve * share);
   const tryKeep = (r: LogRecord | undefined) => {
     if (!r || keep[r.index]) return;
     const c = costs[r.index]!;

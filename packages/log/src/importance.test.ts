@@ -62,6 +62,21 @@ describe("budget curve", () => {
     expect(r.text).toContain("request from 10.1.9.77 served");
     expect(compressLog(big, true)!.text).not.toContain("request from 10.1.9.77 served");
   });
+
+  it("gives the question a share of the curve when the first records of many templates already exceed it", () => {
+    // 400 templates (distinct leading words), five records each: the template heads alone cost more than
+    // the curve allows, and the record the question names is not a head.
+    const word = (i: number) => String.fromCharCode(97 + (i % 26), 97 + ((i / 26) | 0) % 26, 97 + ((i / 676) | 0) % 26);
+    const lines: string[] = [];
+    for (let r = 0; r < 5; r++)
+      for (let t = 0; t < 400; t++)
+        lines.push(`2024-01-01 10:${pad(r * 10 + (t % 10))}:${pad(t % 60)} INFO ${word(t)} ${word(t + 7)} ${word(t + 13)} served request ${t * 5 + r} from 10.${r}.${t % 250}.${(t * 3) % 250} in ${t % 9}ms`);
+    const log = lines.join("\n");
+    const query = "what did 10.3.7.21 get?";
+    expect(log).toContain("from 10.3.7.21 in");
+    expect(compressLog(log, true, { query, priorityShare: 0 })!.text).not.toContain("from 10.3.7.21 in");
+    expect(compressLog(log, true, { query })!.text).toContain("from 10.3.7.21 in");
+  });
 });
 
 describe("small repetitive output", () => {

@@ -9,7 +9,7 @@ import { collapseRepeats } from "./lossless.js";
 import { detectLogFormat } from "./formats.js";
 import { learnHeadShape } from "./records.js";
 
-export { compressLogLossy, ditto, DITTO, type LogCompressOptions, type LossyLog } from "./compress.js";
+export { compressLogLossy, ditto, DITTO, PRIORITY_SHARE, type LogCompressOptions, type LossyLog } from "./compress.js";
 export { isStateLine, outlierRecords, gapRecords, timeOfDay, cheapFolds, entityStateRecords } from "./importance.js";
 export { collapseRepeats, expandRepeats } from "./lossless.js";
 export { analyzeLog, learnColumns, type Analysis, type Columns, type LogRecord } from "./records.js";
