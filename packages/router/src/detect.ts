@@ -62,6 +62,25 @@ const LANG_RULES: LangRule[] = [
   { lang: "javascript", re: /^\s*(?:(?:export )?(?:async )?function\*? \w+\s*\(|(?:const|let|var) \w+ = (?:require\(|function|\(|async)|module\.exports|exports\.\w+ =|import .* from ['"]|export (?:default|const|function|class))/, w: 2 },
   { lang: "javascript", re: /=> \{|\bthis\.\w+ =|\}\);$/, w: 1 },
   { lang: "typescript", re: /^\s*(?:(?:export )?(?:interface|type) \w+(?:<.*>)? (?:=|\{|extends)|(?:export )?(?:declare|abstract|enum) |.*\): (?:string|number|boolean|void|Promise<|unknown|any)\b|(?:public|private|readonly) \w+: )/, w: 3 },
+  // The languages below have no file-name hint to lean on when pasted or printed by a tool: each rule is a
+  // construct only that language writes (PHP's `<?php` and `$this->`, C#'s `using X;` and `{ get; set; }`,
+  // Ruby's parenthesis-free `def` and bare `end`, a shell's shebang and `fi`/`done`, Scala's `object X
+  // extends`, Kotlin's `fun x(`, Swift's `func … ->` and `guard let`), weighted to outscore the
+  // C-family rules that their method lines also match.
+  { lang: "php", re: /^(?:<\?php\b|\s*(?:namespace|use) [A-Za-z_]\w*\\[\w\\]*(?: as \w+)?;|\s*(?:(?:public|private|protected|static|abstract|final) )*function &?\w+\s*\()/, w: 3 },
+  { lang: "php", re: /\$this->|^\s*\$\w+(?:\[[^\]]*\])? (?:\.?=|\+=) |\becho \$|\?>\s*$/, w: 1 },
+  { lang: "csharp", re: /^\s*(?:using (?:static )?[A-Z][\w.]*;|namespace [A-Z][\w.]*\s*[;{]?\s*$|(?:(?:public|private|protected|internal|static|sealed|abstract|partial|readonly) )*(?:internal|sealed|partial) (?:class|interface|struct|record|enum) \w+)/, w: 3 },
+  { lang: "csharp", re: /\{ get; (?:(?:private |protected |internal )?(?:set|init); )?\}|\b(?:async Task|override (?:async )?\w+|var \w+ = new \w+|string\[\] args|Console\.Write)/, w: 2 },
+  { lang: "ruby", re: /^\s*(?:def (?:self\.)?\w+[?!=]?(?:\(.*\))?\s*$|require(?:_relative)? ['"]|(?:module|class) [A-Z]\w*(?:::[A-Z]\w*)*(?: < [A-Z][\w:]*)?\s*$|attr_(?:reader|writer|accessor) :)/, w: 3 },
+  { lang: "ruby", re: /^\s*end\s*$| do(?: \|[^|]*\|)?\s*$|\.each\b|\bputs |\bunless /, w: 1 },
+  { lang: "bash", re: /^(?:#!\s*\S*\/(?:env\s+)?(?:ba|z|k|da)?sh\b|\s*(?:if|elif|while|until) \[\[? .*\]\]?; *(?:then|do)\s*$|\s*(?:fi|done|esac)\s*$|set -[euxo]+(?: pipefail)?\s*$|\s*(?:function )?[\w-]+\s*\(\)\s*\{\s*$)/, w: 3 },
+  { lang: "bash", re: /^\s*(?:export|local|readonly|declare(?: -\w+)?) \w+=|"\$\{?[\w@#?]+\}?"|\$\(\w|^\s*echo ["$]/, w: 1 },
+  { lang: "scala", re: /^\s*(?:(?:case |sealed |final |implicit |private |abstract )*(?:object|trait) \w+(?:\[.*\])?(?: extends \w+)?(?: with \w+)*\s*[{:]?\s*$|(?:case |sealed |final |abstract )*class \w+(?:\[.*\])?\(.*\)(?: extends \w+.*)?\s*\{?$|(?:override |private |protected |implicit )*def \w+(?:\[.*\])?(?:\(.*\))*(?:: [^=]+)? =|import [\w.]+\.(?:_|\{.*\})$)/, w: 3 },
+  { lang: "scala", re: /^\s*(?:val|var) \w+(?:: [\w[\], ]+)? = |\bmatch \{$|^\s*case .* =>/, w: 1 },
+  { lang: "kotlin", re: /^\s*(?:(?:private|protected|internal|public|override|suspend|inline|open|abstract|operator|infix|tailrec) )*fun (?:<[^>]*> )?(?:[\w.<>?]+\.)?\w+\(|^\s*(?:data |sealed |enum |open |abstract |inner |value )*class \w+(?:<.*>)?\((?:private |protected )?(?:val|var) |^\s*companion object\b/, w: 3 },
+  { lang: "kotlin", re: /^\s*(?:(?:private|internal|override|const|lateinit) )*(?:val|var) \w+(?:: [\w<>?, .]+)? (?:=|by) |\?\.let \{|!!\.|^\s*when \(.*\) \{$|^\s*\S.* -> /, w: 1 },
+  { lang: "swift", re: /^\s*(?:(?:@\w+ )*(?:public |private |fileprivate |internal |open |static |override |mutating |final )*func \w+(?:<[^>]*>)?\(.*\)(?: async)?(?: (?:re)?throws)?(?: -> [^{]+)?\s*\{?\s*$|import (?:Foundation|UIKit|SwiftUI|AppKit|Combine|XCTest)$|(?:(?:public|private|fileprivate|internal|open|final) )*(?:struct|protocol|extension|actor) \w+(?:<[^>]*>)?(?:: [\w, .]+)?(?: where .+)? \{$)/, w: 3 },
+  { lang: "swift", re: /^\s*guard (?:let|var|case) |^\s*(?:if|while) let \w+ = |\bself\.\w+ = |^\s*@(?:objc|MainActor|Published|State|escaping|available)\b/, w: 1 },
 ];
 
 function detectLanguage(lines: string[]): { lang?: string; score: number } {
