@@ -115,3 +115,37 @@ describe("detect: languages by content alone (no file name)", () => {
     expect(detect(lines(10, (i) => `2024-01-01 10:00:0${i} INFO done: echo "$HOME" fi`)).kind).toBe("log");
   });
 });
+
+describe("detect: compiler and linter diagnostics are line-oriented logs", () => {
+  const rust = (n: number) =>
+    [
+      "   Compiling demo v0.1.0 (/home/dev/demo)",
+      ...Array.from({ length: n }, (_, i) => [`warning: unused variable: \`v${i}\``, ` --> src/main.rs:${4 + i}:9`, "  |", `${4 + i} |     let v${i} = 5;`, "  |         ^^ help: if this is intentional, prefix it with an underscore: `_v`", "  |", "  = note: `#[warn(unused_variables)]` on by default", ""].join("\n")),
+      "error: could not compile `demo` (bin \"demo\") due to 1 previous error",
+    ].join("\n");
+  const gcc = lines(4, (i) => `src/m${i}.c:${5 + i}:9: warning: unused variable 'x${i}' [-Wunused-variable]\n    ${5 + i} |     int x${i};\n      |         ^`);
+  const clang = `${lines(3, (i) => `lib/a.cpp:${10 + i}:3: error: use of undeclared identifier 'y${i}'\n  y${i} = 2;\n  ^`)}\n3 errors generated.`;
+  const tsc = lines(4, (i) => `src/app${i}.ts(${10 + i},5): error TS2322: Type 'string' is not assignable to type 'number'.`);
+  const javac = "src/A.java:10: error: cannot find symbol\n        foo();\n        ^\n  symbol:   method foo()\n  location: class A\nsrc/B.java:4: error: ';' expected\n        int x = 1\n                 ^\n2 errors";
+  const kotlin = lines(3, (i) => `w: file:///home/dev/app/src/main/kotlin/A${i}.kt:${12 + i}:9 Variable 'count' is never used`);
+  const eslint = "/home/dev/web/src/app.js\n   1:10  error    'helper' is defined but never used  no-unused-vars\n   4:3   warning  Unexpected console statement        no-console\n  12:7   error    'tmp' is assigned a value but never used  no-unused-vars\n\n✖ 3 problems (2 errors, 1 warning)";
+
+  it.each([
+    ["rustc/clippy", rust(3)],
+    ["gcc", gcc],
+    ["clang", clang],
+    ["tsc", tsc],
+    ["javac", javac],
+    ["kotlin (gradle)", kotlin],
+    ["eslint", eslint],
+  ])("%s output is a log", (_name, text) => {
+    expect(detect(text).kind).toBe("log");
+  });
+
+  it("leaves rg hits that mention errors, and a source file that prints them, alone", () => {
+    const rg = lines(8, (i) => `src/report.c:${10 + i}:    fprintf(stderr, "error: bad input %d\\n", n${i});`);
+    expect(detect(rg).kind).toBe("search");
+    const src = `#include <stdio.h>\n\nint main(void) {\n  fprintf(stderr, "warning: unused\\n");\n  fprintf(stderr, "error: failed\\n");\n  return 1;\n}\n`;
+    expect(detect(src, { fileName: "main.c" })).toMatchObject({ kind: "code", language: "c" });
+  });
+});

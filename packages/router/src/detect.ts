@@ -39,6 +39,15 @@ const TIME_KEY = /^@?(?:time|timestamp|ts|date|datetime|eventtime|logtime)$|time
 // A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
 const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
 const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
+// Compiler and linter diagnostics: a head per problem (gcc/clang/javac/kotlinc `file:line[:col]: error:`,
+// tsc and MSBuild `file(line,col): error TS…:`, tsc --pretty `file:line:col - error`, rustc/clippy
+// `error[E…]:` / `warning:`, Gradle's Kotlin `e: file:…`, eslint's stylish `  line:col  error  …` and unix
+// `file:line:col: msg [Error/rule]`), and the lines that show where (rustc's `-->`, `|` gutters and
+// `= note:`, gcc's numbered snippet and caret lines, javac's `symbol:` / `location:`, totals).
+const DIAG_HEAD =
+  /^(?:(?:[A-Za-z]:)?[^\s:()]+(?::\d+){1,2}: (?:fatal error|error|warning|note|remark)(?:\[[\w:-]+\])?: |[^\s()]+\(\d+,\d+\): (?:error|warning) [A-Z]+\d+: |[^\s:]+:\d+:\d+ - (?:error|warning) TS\d+: |(?:error|warning)(?:\[[\w:]+\])?: |[ew]: (?:file:\/\/)?\S+:\d+:\d+ |\s+\d+:\d+\s+(?:error|warning)\s{2,}\S|(?:[A-Za-z]:)?[^\s:]+:\d+:\d+: .+ \[(?:Error|Warning)\/[\w@/-]+\]$)/;
+const DIAG_DETAIL =
+  /^(?:\s*--> \S+:\d+(?::\d+)?$|\s*\d*\s*\|(?:\s|$)|\s*= (?:note|help|warning): |(?:note|help): |\s*[\^~][\^~ -]*(?:\s.*)?$|\s+(?:symbol|location|required|found|reason):\s|\s{4,}\S|In file included from |\S+: In (?:function|member function|constructor|instantiation) |\d+ (?:errors?|warnings?)(?: generated)?\.?$|Found \d+ errors?\b|✖ \d+ problems?|(?:error|warning): .*(?:generated \d+ warnings?|could not compile|aborting due to))/;
 // " * " with leading space is a doc-comment line (Javadoc, JSDoc), not a markdown bullet.
 const MARKDOWN_LINE = /^(?:#{1,6} |[-*+] |\s+[-+] |\s*\d+\. |={3,}\s*$|-{3,}\s*$|> |\s*\|.*\|\s*$|```)/;
 const DIFF_LINE = /^(?:diff --(?:git|cc|combined) |--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@@? -\d+(?:,\d+)? |index [0-9a-f]{6,}\.\.|new file mode|deleted file mode|similarity index|rename (?:from|to) |Binary files )/;
@@ -243,6 +252,22 @@ function headingSearchScore(lines: string[]): number {
   return (numbered + paths) / lines.length;
 }
 
+/**
+ * Share of lines that are compiler or linter diagnostics: heads plus the snippet and note lines under
+ * them, counted only when there are at least two heads making a real part of the text (a README that
+ * quotes one error message is not a build log). gcc's `file:line:col:` heads look like search hits, so
+ * this is asked before search.
+ */
+function diagnosticScore(lines: string[]): number {
+  let heads = 0;
+  let detail = 0;
+  for (const l of lines) {
+    if (DIAG_HEAD.test(l)) heads++;
+    else if (DIAG_DETAIL.test(l)) detail++;
+  }
+  return heads >= 2 && heads >= lines.length * 0.05 ? (heads + detail) / lines.length : 0;
+}
+
 /** A `cat -n` / Read-tool line prefix: right-aligned number, then a tab or `→`. */
 const NUMBER_PREFIX = /^ *(\d+)(\t|→)/;
 
@@ -293,6 +318,10 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const diff = fraction(lines, (l) => DIFF_LINE.test(l));
   if (diff > 0.02 && /^(?:diff --|--- |commit [0-9a-f]{7,}|From [0-9a-f]{40})/m.test(text) && /^@@@? -\d/m.test(text))
     return { kind: "diff", confidence: Math.min(1, 0.7 + diff * 3) };
+
+  // Build and lint output is line-oriented: the log compressor folds repeated warnings into templates.
+  const diagnostics = hintLang ? 0 : diagnosticScore(lines);
+  if (diagnostics >= 0.6) return { kind: "log", confidence: diagnostics };
 
   const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
   const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));
