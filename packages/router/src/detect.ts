@@ -57,6 +57,8 @@ interface LangRule {
   lang: string;
   re: RegExp;
   w: number;
+  /** Substrings one of which every match contains: a line without any is not tested (unanchored rules are costly). */
+  has?: readonly string[];
 }
 const LANG_RULES: LangRule[] = [
   { lang: "python", re: /^\s*(?:def |async def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+(?: as \w+)?$|@\w+|elif |except\b.*:|if __name__ ==)/, w: 2 },
@@ -77,20 +79,26 @@ const LANG_RULES: LangRule[] = [
   // extends`, Kotlin's `fun x(`, Swift's `func … ->` and `guard let`), weighted to outscore the
   // C-family rules that their method lines also match.
   { lang: "php", re: /^(?:<\?php\b|\s*(?:namespace|use) [A-Za-z_]\w*\\[\w\\]*(?: as \w+)?;|\s*(?:(?:public|private|protected|static|abstract|final) )*function &?\w+\s*\()/, w: 3 },
-  { lang: "php", re: /\$this->|^\s*\$\w+(?:\[[^\]]*\])? (?:\.?=|\+=) |\becho \$|\?>\s*$/, w: 1 },
+  { lang: "php", re: /\$this->|^\s*\$\w+(?:\[[^\]]*\])? (?:\.?=|\+=) |\becho \$|\?>\s*$/, w: 1, has: ["$", "?>"] },
   { lang: "csharp", re: /^\s*(?:using (?:static )?[A-Z][\w.]*;|namespace [A-Z][\w.]*\s*[;{]?\s*$|(?:(?:public|private|protected|internal|static|sealed|abstract|partial|readonly) )*(?:internal|sealed|partial) (?:class|interface|struct|record|enum) \w+)/, w: 3 },
-  { lang: "csharp", re: /\{ get; (?:(?:private |protected |internal )?(?:set|init); )?\}|\b(?:async Task|override (?:async )?\w+|var \w+ = new \w+|string\[\] args|Console\.Write)/, w: 2 },
+  { lang: "csharp", re: /\{ get; (?:(?:private |protected |internal )?(?:set|init); )?\}|\b(?:async Task|override (?:async )?\w+|var \w+ = new \w+|string\[\] args|Console\.Write)/, w: 2, has: ["get;", "Task", "override ", "new ", "args", "Console."] },
   { lang: "ruby", re: /^\s*(?:def (?:self\.)?\w+[?!=]?(?:\(.*\))?\s*$|require(?:_relative)? ['"]|(?:module|class) [A-Z]\w*(?:::[A-Z]\w*)*(?: < [A-Z][\w:]*)?\s*$|attr_(?:reader|writer|accessor) :)/, w: 3 },
-  { lang: "ruby", re: /^\s*end\s*$| do(?: \|[^|]*\|)?\s*$|\.each\b|\bputs |\bunless /, w: 1 },
+  { lang: "ruby", re: /^\s*end\s*$| do(?: \|[^|]*\|)?\s*$|\.each\b|\bputs |\bunless /, w: 1, has: ["end", "do", ".each", "puts ", "unless "] },
   { lang: "bash", re: /^(?:#!\s*\S*\/(?:env\s+)?(?:ba|z|k|da)?sh\b|\s*(?:if|elif|while|until) \[\[? .*\]\]?; *(?:then|do)\s*$|\s*(?:fi|done|esac)\s*$|set -[euxo]+(?: pipefail)?\s*$|\s*(?:function )?[\w-]+\s*\(\)\s*\{\s*$)/, w: 3 },
-  { lang: "bash", re: /^\s*(?:export|local|readonly|declare(?: -\w+)?) \w+=|"\$\{?[\w@#?]+\}?"|\$\(\w|^\s*echo ["$]/, w: 1 },
+  { lang: "bash", re: /^\s*(?:export|local|readonly|declare(?: -\w+)?) \w+=|"\$\{?[\w@#?]+\}?"|\$\(\w|^\s*echo ["$]/, w: 1, has: ["export ", "local ", "readonly ", "declare ", "$", "echo "] },
   { lang: "scala", re: /^\s*(?:(?:case |sealed |final |implicit |private |abstract )*(?:object|trait) \w+(?:\[.*\])?(?: extends \w+)?(?: with \w+)*\s*[{:]?\s*$|(?:case |sealed |final |abstract )*class \w+(?:\[.*\])?\(.*\)(?: extends \w+.*)?\s*\{?$|(?:override |private |protected |implicit )*def \w+(?:\[.*\])?(?:\(.*\))*(?:: [^=]+)? =|import [\w.]+\.(?:_|\{.*\})$)/, w: 3 },
-  { lang: "scala", re: /^\s*(?:val|var) \w+(?:: [\w[\], ]+)? = |\bmatch \{$|^\s*case .* =>/, w: 1 },
+  { lang: "scala", re: /^\s*(?:val|var) \w+(?:: [\w[\], ]+)? = |\bmatch \{$|^\s*case .* =>/, w: 1, has: ["val ", "var ", "match {", "case "] },
   { lang: "kotlin", re: /^\s*(?:(?:private|protected|internal|public|override|suspend|inline|open|abstract|operator|infix|tailrec) )*fun (?:<[^>]*> )?(?:[\w.<>?]+\.)?\w+\(|^\s*(?:data |sealed |enum |open |abstract |inner |value )*class \w+(?:<.*>)?\((?:private |protected )?(?:val|var) |^\s*companion object\b/, w: 3 },
-  { lang: "kotlin", re: /^\s*(?:(?:private|internal|override|const|lateinit) )*(?:val|var) \w+(?:: [\w<>?, .]+)? (?:=|by) |\?\.let \{|!!\.|^\s*when \(.*\) \{$|^\s*\S.* -> /, w: 1 },
+  { lang: "kotlin", re: /^\s*(?:(?:private|internal|override|const|lateinit) )*(?:val|var) \w+(?:: [\w<>?, .]+)? (?:=|by) |\?\.let \{|!!\.|^\s*when \(.*\) \{$|^\s*\S.* -> /, w: 1, has: ["val ", "var ", "?.let", "!!.", "when (", " -> "] },
   { lang: "swift", re: /^\s*(?:(?:@\w+ )*(?:public |private |fileprivate |internal |open |static |override |mutating |final )*func \w+(?:<[^>]*>)?\(.*\)(?: async)?(?: (?:re)?throws)?(?: -> [^{]+)?\s*\{?\s*$|import (?:Foundation|UIKit|SwiftUI|AppKit|Combine|XCTest)$|(?:(?:public|private|fileprivate|internal|open|final) )*(?:struct|protocol|extension|actor) \w+(?:<[^>]*>)?(?:: [\w, .]+)?(?: where .+)? \{$)/, w: 3 },
-  { lang: "swift", re: /^\s*guard (?:let|var|case) |^\s*(?:if|while) let \w+ = |\bself\.\w+ = |^\s*@(?:objc|MainActor|Published|State|escaping|available)\b/, w: 1 },
+  { lang: "swift", re: /^\s*guard (?:let|var|case) |^\s*(?:if|while) let \w+ = |\bself\.\w+ = |^\s*@(?:objc|MainActor|Published|State|escaping|available)\b/, w: 1, has: ["guard ", "let ", "self.", "@"] },
 ];
+
+function mayMatch(r: LangRule, line: string): boolean {
+  if (!r.has) return true;
+  for (const h of r.has) if (line.includes(h)) return true;
+  return false;
+}
 
 function detectLanguage(lines: string[]): { lang?: string; score: number } {
   const score: Record<string, number> = {};
@@ -98,6 +106,7 @@ function detectLanguage(lines: string[]): { lang?: string; score: number } {
   for (const line of lines) {
     let hit = false;
     for (const r of LANG_RULES) {
+      if (!mayMatch(r, line)) continue;
       if (r.re.test(line)) {
         score[r.lang] = (score[r.lang] ?? 0) + r.w;
         hit = true;
@@ -260,12 +269,12 @@ function headingSearchScore(lines: string[]): number {
  */
 function diagnosticScore(lines: string[]): number {
   let heads = 0;
+  // Every head names its level (or is Gradle's one-letter `e:` / `w:`): other lines skip the costly test.
+  for (const l of lines) if ((l[1] === ":" || l.includes("error") || l.includes("warning") || l.includes("note") || l.includes("remark")) && DIAG_HEAD.test(l)) heads++;
+  if (heads < 2 || heads < lines.length * 0.05) return 0;
   let detail = 0;
-  for (const l of lines) {
-    if (DIAG_HEAD.test(l)) heads++;
-    else if (DIAG_DETAIL.test(l)) detail++;
-  }
-  return heads >= 2 && heads >= lines.length * 0.05 ? (heads + detail) / lines.length : 0;
+  for (const l of lines) if (!DIAG_HEAD.test(l) && DIAG_DETAIL.test(l)) detail++;
+  return (heads + detail) / lines.length;
 }
 
 /** A `cat -n` / Read-tool line prefix: right-aligned number, then a tab or `→`. */
