@@ -165,18 +165,12 @@ const DIAGNOSTIC_FORMATS: ReadonlySet<LogFormat> = new Set(["compiler", "cargo",
 export function isContinuation(line: string, format: LogFormat): boolean {
   if (format === "jsonl" || format === "access") return false;
   if (DIAGNOSTIC_FORMATS.has(format)) {
+    // A blank line closes a diagnostic (rustc also writes one before its column-0 `note:` / `help:`
+    // sub-diagnostics): it belongs to the record above, not to a template of blank lines of its own.
+    if (line.trim() === "" || DIAGNOSTIC_DETAIL.test(line)) return true;
     if (LINT_PROBLEM.test(line)) return false;
-    if (DIAGNOSTIC_DETAIL.test(line)) return true;
   }
   return CONTINUATION.test(line) || /^\s*\w+(?:\.\w+){2,}(?:Exception|Error)(?::|$)/.test(line);
-}
-
-/**
- * True when a blank line still belongs to the record above because the line after it does: rustc writes a
- * blank line before a diagnostic's column-0 `note:` / `help:` sub-diagnostics (with their own snippets).
- */
-export function continuesAcrossBlank(next: string | undefined, format: LogFormat): boolean {
-  return next !== undefined && DIAGNOSTIC_FORMATS.has(format) && /^(?:note|help): /.test(next);
 }
 
 // In a long compiler diagnostic, the lines that say where and why (rustc `-->` locations and notes, javac's

@@ -3,7 +3,7 @@
  * them and mines their templates. The compressor decides what to keep from this analysis.
  */
 import { Drain, tokenize, WILDCARD, type Template } from "./drain.js";
-import { continuesAcrossBlank, detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
+import { detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
 
 /** One log record: line `start` is the head, lines `start+1 .. end-1` continue it. */
 export interface LogRecord {
@@ -105,7 +105,7 @@ export function analyzeLog(text: string): Analysis {
   while (i < lines.length) {
     const start = i;
     i++;
-    while (i < lines.length && i - start < MAX_RECORD_LINES && (continues(lines[i]!) || (lines[i]!.trim() === "" && continuesAcrossBlank(lines[i + 1], format)))) i++;
+    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) i++;
     const head = stripCr(lines[start]!);
     const severity = recordSeverity(lines, start, i, format);
     const index = records.length;
