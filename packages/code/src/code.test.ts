@@ -62,6 +62,26 @@ describe.each(FIXTURES)("$language fixture", (f) => {
 });
 
 describe("details", () => {
+  it("Kotlin: a receiver function's braced body collapses, an expression body stays; names come from a grammar without fields", async () => {
+    const body = Array.from({ length: 10 }, (_, i) => `    val p${i} = indexOf('@') + ${i}`).join("\n");
+    const src = `fun String.isEmail(): Boolean {\n${body}\n    return true\n}\n\nfun twice(x: Int) = x * 2\n`;
+    const r = await compressCode(src, "kotlin");
+    expect(r!.text).toMatch(/^fun String\.isEmail\(\): Boolean \{\n {4}\/\/ \[11 lines elided\. Retrieve more: hash=[a-f0-9]{24}\]\n\}\n/);
+    expect(r!.text).toContain("fun twice(x: Int) = x * 2\n");
+    expect((await extractSignatures(src, "kotlin")).map((s) => s.name)).toEqual(["isEmail", "twice"]);
+    expect(restoreCode(r!.text, r!.originals)).toBe(src);
+  });
+
+  it("Swift: init bodies collapse, computed properties stay; a signature runs to the parameter list's `)`", async () => {
+    const body = Array.from({ length: 10 }, (_, i) => `        self.v${i} = v + ${i}`).join("\n");
+    const src = `struct S {\n    init(v: Int) {\n${body}\n    }\n\n    var label: String {\n        return "s"\n    }\n\n    func f(_ a: Int, b c: String) -> Int { a }\n}\n`;
+    const r = await compressCode(src, "swift");
+    expect(r!.text).toMatch(/ {4}init\(v: Int\) \{\n {8}\/\/ \[10 lines elided\. Retrieve more: hash=[a-f0-9]{24}\]\n {4}\}\n/);
+    expect(r!.text).toContain('    var label: String {\n        return "s"\n    }\n');
+    expect((await extractSignatures(src, "swift")).find((s) => s.name === "f")?.text).toBe("f(_ a: Int, b c: String)");
+    expect(await countParseErrors(r!.text, "swift")).toBe(0);
+  });
+
   it("elides a Ruby method up to its `end`, rescue clauses included, and leaves endless methods alone", async () => {
     const body = (v: string) => Array.from({ length: 12 }, (_, i) => `    ${v} += ${i}`).join("\n");
     const src = `class A\n  def run(a)\n${body("x")}\n  rescue IOError => e\n    log(e)\n  end\n\n  def twice(x) = x * 2\n\n  def self.go\n${body("y")}\n  end\nend\n`;

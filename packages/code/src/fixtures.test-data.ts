@@ -371,6 +371,62 @@ end
     signature: "    def compute_total(items, scale: 1.0)",
     shortFn: "short_one",
   },
+  {
+    language: "kotlin",
+    source: `package example.totals
+
+import kotlin.math.max
+
+/** Sums things. */
+class Summer(val count: Int) : Base() {
+    fun computeTotal(items: List<Int>, scale: Double): Double {
+        var total = 0.0
+${long("        total += ", 8)}
+        return total * scale
+    }
+
+    fun shortOne(): Int { return 1 }
+
+    fun twice(x: Int) = x * 2
+}
+
+object Registry {
+    val names = mutableListOf<String>()
+}
+`,
+    longFn: "computeTotal",
+    bodyLine: "total += 3",
+    signature: "    fun computeTotal(items: List<Int>, scale: Double): Double {",
+    shortFn: "shortOne",
+  },
+  {
+    language: "swift",
+    source: `import Foundation
+
+/// Sums things.
+class Summer: Base {
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    func computeTotal(_ items: [Int], scale: Double) -> Double {
+        var total = 0.0
+${long("        total += ", 8)}
+        return total * scale
+    }
+
+    func shortOne() -> Int { return 1 }
+}
+
+protocol Totaling {
+    func computeTotal(_ items: [Int], scale: Double) -> Double
+}
+`,
+    longFn: "computeTotal",
+    bodyLine: "total += 3",
+    signature: "    func computeTotal(_ items: [Int], scale: Double) -> Double {",
+    shortFn: "shortOne",
+  },
 ];
-
-

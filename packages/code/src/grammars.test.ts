@@ -16,5 +16,11 @@ describe.skipIf(!existsSync(resolve(dist, "index.js")))("built @headroom/code", 
     }
     const lang = await built.loadLanguage("python");
     expect(lang).toBeDefined();
+    // Compressed grammars unpack and load; the two from collection packages parse their language.
+    for (const id of ["kotlin", "swift"] as const) {
+      expect(built.grammarPath(id).endsWith(".wasm.br")).toBe(true);
+      expect(existsSync(resolve(dist, "grammars", `tree-sitter-${id}.LICENSE`))).toBe(true);
+      expect(await built.countParseErrors(id === "kotlin" ? "fun f(x: Int): Int { return x }\n" : "func f(_ x: Int) -> Int { return x }\n", id)).toBe(0);
+    }
   });
 });

@@ -15,10 +15,17 @@ export { LANGUAGE_IDS as LANGUAGES, languageFromFileName, normalizeLanguage, typ
  */
 export type BodyStyle = "brace" | "python" | "end";
 
+/** The node fields the compressor reads off a definition. */
+export type UnnamedField = "name" | "parameters" | "body";
+
 export interface LanguageSpec {
   id: LanguageId;
-  /** npm package that ships the grammar and the `.wasm` file inside it. */
-  wasm: { pkg: string; file: string };
+  /**
+   * npm package that ships the grammar, the `.wasm` file inside it (a path relative to the package), and,
+   * when the package is a collection whose own license is not the grammar's, the grammar's license file
+   * (relative to this package: `licenses/…`).
+   */
+  wasm: { pkg: string; file: string; license?: string };
   style: BodyStyle;
   /** Node types whose `body` field may be collapsed. */
   functions: ReadonlySet<string>;
@@ -34,6 +41,12 @@ export interface LanguageSpec {
   lineComment: "//" | "#";
   /** Grammars to try, in order, when this one reports parse errors (TypeScript with JSX, C that is C++). */
   fallbacks: readonly LanguageId[];
+  /**
+   * For grammars without field names (Kotlin's): the child node types that stand for the `name`,
+   * `parameters` and `body` fields of a definition, looked up (first child of one of the types) when the
+   * field itself is absent.
+   */
+  unnamed?: Readonly<Record<UnnamedField, readonly string[]>>;
 }
 
 const set = (...xs: string[]): ReadonlySet<string> => new Set(xs);
@@ -231,6 +244,33 @@ export const SPECS: Readonly<Record<LanguageId, LanguageSpec>> = {
     lineComment: "#",
     fallbacks: [],
   },
+  kotlin: {
+    id: "kotlin",
+    // The tree-sitter-kotlin package (fwcd's grammar) ships no wasm; tree-sitter-wasms has it prebuilt.
+    wasm: { pkg: "tree-sitter-wasms", file: "out/tree-sitter-kotlin.wasm", license: "licenses/tree-sitter-kotlin.LICENSE" },
+    // Only `{ … }` bodies collapse: `fun f() = expr` one-liners stay as they are.
+    style: "brace",
+    functions: set("function_declaration", "getter", "setter"),
+    classes: set("class_declaration", "object_declaration", "companion_object"),
+    comments: set("line_comment", "multiline_comment"),
+    literals: set("string_literal"),
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [],
+    unnamed: { name: ["simple_identifier", "type_identifier"], parameters: ["function_value_parameters"], body: ["function_body", "class_body", "enum_class_body"] },
+  },
+  swift: {
+    id: "swift",
+    // The tree-sitter-swift package ships no wasm; @repomix/tree-sitter-wasms has its 0.7.1 prebuilt.
+    wasm: { pkg: "@repomix/tree-sitter-wasms", file: "out/tree-sitter-swift.wasm", license: "licenses/tree-sitter-swift.LICENSE" },
+    style: "brace",
+    // Subscripts and computed properties keep their bodies (no `body` field: accessor blocks).
+    functions: set("function_declaration", "init_declaration", "deinit_declaration"),
+    classes: set("class_declaration", "protocol_declaration"),
+    comments: set("comment", "multiline_comment"),
+    literals: set("line_string_literal", "multi_line_string_literal", "raw_string_literal"),
+    macros: NO_MACROS,
+    lineComment: "//",
+    fallbacks: [],
+  },
 };
-
-

@@ -50,7 +50,7 @@ describe("line sources", () => {
 
 describe("code plugin on numbered reads", () => {
   const ctx = createMockContext();
-  const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb" } as const;
+  const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb", kotlin: "kt", swift: "swift" } as const;
 
   it.each(FIXTURES)("$language: compresses like the plain file and every numbered line is that line", async (f) => {
     const numbered = `${arrow(f.source)}\n\n<system-reminder>\nkeep me\n</system-reminder>\n`;
@@ -82,7 +82,7 @@ describe("code plugin on numbered reads", () => {
 
 describe("originals of numbered reads", () => {
   const ctx = createMockContext();
-  const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb" } as const;
+  const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb", kotlin: "kt", swift: "swift" } as const;
 
   it.each(FIXTURES)("$language: every stored original is the exact numbered bytes the tool printed", async (f) => {
     // Claude Code style (`   971→…`) and cat -n style (`   971\t…`), far into a file.

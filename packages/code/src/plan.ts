@@ -6,7 +6,7 @@
 import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages.js";
 import { braceBody, commentRun, commentTail, macroValue, pythonBody } from "./placeholders.js";
-import { broken, functionNameNode, kids, parametersNode, simpleName } from "./syntax.js";
+import { broken, field, functionNameNode, kids, parametersNode, simpleName } from "./syntax.js";
 import { firstInnerIndent, indentAt, nonBlankLines, startsLine } from "./text.js";
 
 /** One replacement of `text.slice(start, end)` by `replacement`; the slice goes to the store. */
@@ -103,7 +103,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   const endFunction = (fn: Node): boolean => {
     const parts = kids(fn);
     const close = parts[parts.length - 1];
-    const open = parametersNode(fn) ?? functionNameNode(fn);
+    const open = parametersNode(fn, spec) ?? functionNameNode(fn, spec);
     if (!open || !close || close.type !== "end" || close.isMissing) return false;
     const [start, end] = [open.endIndex, close.startIndex];
     const inner = text.slice(start, end);
@@ -237,9 +237,9 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   for (const { name, node } of walkCaptures(tree, spec)) {
     if (node.startIndex < stopEnd) continue; // inside a function or macro handled whole
     if (name === "fn") {
-      const body = node.childForFieldName("body");
+      const body = field(node, "body", spec);
       if (body && !broken(node)) {
-        const fnName = simpleName(functionNameNode(node)?.text);
+        const fnName = simpleName(functionNameNode(node, spec)?.text);
         if ((fnName && o.keepName(fnName)) || collapse(node, body)) stopEnd = node.endIndex;
       }
       // A broken "function" is often error recovery swallowing a region (a macro without `;`):
@@ -261,7 +261,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
       }
     }
   }
-  return finish(pending, text, o);
+  return finish(pending, text, o, spec);
 }
 
 const queries = new WeakMap<Language, Map<LanguageSpec, Query>>();
@@ -296,12 +296,12 @@ function walkCaptures(tree: Tree, spec: LanguageSpec): { name: string; node: Nod
 }
 
 /** Drops the bodies the question points at, then stashes every remaining original (in position order). */
-function finish(pending: Pending[], text: string, o: PlanOptions): Edit[] {
+function finish(pending: Pending[], text: string, o: PlanOptions, spec: LanguageSpec): Edit[] {
   pending.sort((a, b) => a.start - b.start);
   let kept: ReadonlySet<Pending> = new Set();
   const bodies = pending.filter((p) => p.fn);
   if (o.keepBodies && bodies.length) {
-    const candidates = bodies.map((p) => ({ name: simpleName(functionNameNode(p.fn!)?.text), doc: leadingComments(p.fn!, text) + text.slice(p.fn!.startIndex, p.start), size: p.end - p.start }));
+    const candidates = bodies.map((p) => ({ name: simpleName(functionNameNode(p.fn!, spec)?.text), doc: leadingComments(p.fn!, text) + text.slice(p.fn!.startIndex, p.start), size: p.end - p.start }));
     const keep = o.keepBodies(candidates);
     kept = new Set(bodies.filter((_, i) => keep.has(i)));
   }

@@ -73,7 +73,7 @@ describe("bodies the question points at", () => {
 
 describe("plugin (spec v2) keeps the pipeline's rules", () => {
   it("passes checkCompressor on every fixture, lossy and lossless", async () => {
-    const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb" } as const;
+    const ext = { python: "py", javascript: "js", typescript: "ts", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb", kotlin: "kt", swift: "swift" } as const;
     const fixtures = FIXTURES.map((f) => ({
       name: f.language,
       text: f.source,

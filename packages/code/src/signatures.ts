@@ -6,7 +6,7 @@
 import type { Node } from "web-tree-sitter";
 import { withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
-import { broken, functionNameNode, kids, parametersNode } from "./syntax.js";
+import { broken, field, functionNameNode, kids, parametersNode } from "./syntax.js";
 import { collapseSpace } from "./text.js";
 
 /** One signature: the definition's name and the exact source text from its name to its parameter list's end. */
@@ -26,23 +26,23 @@ export async function extractSignatures(source: string, language: LanguageId): P
     const visit = (n: Node) => {
       // Error recovery may wrap real definitions in ERROR or bogus nodes: only clean ones count.
       if (spec.functions.has(n.type) && !broken(n)) {
-        const name = functionNameNode(n);
+        const name = functionNameNode(n, spec);
         // A shell function, or a Ruby method without parentheses, has no parameter list: its signature
-        // ends at `()` or, without it, at the name.
-        const bare = spec.id === "bash" || spec.id === "ruby";
-        const params = parametersNode(n) ?? (bare ? (kids(n).find((c) => c.type === ")") ?? name) : null);
+        // ends at `()` or, without it, at the name. Swift's parameters are loose children up to `)`.
+        const bare = spec.id === "bash" || spec.id === "ruby" || spec.id === "swift";
+        const params = parametersNode(n, spec) ?? (bare ? (kids(n).find((c) => c.type === ")") ?? name) : null);
         if (name && params && name.endIndex <= params.startIndex) {
           out.push({ name: name.text, kind: "function", text: collapseSpace(source.slice(name.startIndex, params.endIndex)), line: n.startPosition.row + 1 });
         }
         // Bodies are implementation: nested definitions are not part of the outline.
         // (web-tree-sitter hands out a fresh object per access: compare ids, not references.)
-        const body = n.childForFieldName("body");
+        const body = field(n, "body", spec);
         for (const c of kids(n)) if (c.id !== body?.id) visit(c);
         return;
       }
       if (spec.classes.has(n.type) && !broken(n)) {
-        const name = n.childForFieldName("name");
-        const hasBody = n.childForFieldName("body") !== null || n.type === "type_spec" || n.type.endsWith("_item");
+        const name = field(n, "name", spec);
+        const hasBody = field(n, "body", spec) !== null || n.type === "type_spec" || n.type.endsWith("_item");
         if (name && hasBody && name.startIndex >= n.startIndex) {
           out.push({ name: name.text, kind: "class", text: collapseSpace(source.slice(n.startIndex, name.endIndex)), line: n.startPosition.row + 1 });
         }

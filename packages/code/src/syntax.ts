@@ -1,9 +1,24 @@
 /** Small helpers over web-tree-sitter nodes shared by the planner and the signature extractor. */
 import type { Node } from "web-tree-sitter";
+import type { LanguageSpec, UnnamedField } from "./languages.js";
+
+/** What a helper needs of a language spec: the stand-ins of grammars without field names. */
+type Fields = Pick<LanguageSpec, "unnamed"> | undefined;
 
 /** Non-null children of a node (web-tree-sitter types them as nullable). */
 export function kids(node: Node): Node[] {
   return node.children.filter((c): c is Node => c !== null);
+}
+
+/**
+ * A definition's `name`, `parameters` or `body` field, or, in a grammar without field names (Kotlin), its
+ * first child of a type that stands for that field.
+ */
+export function field(node: Node, name: UnnamedField, spec: Fields): Node | null {
+  const f = node.childForFieldName(name);
+  if (f) return f;
+  const types = spec?.unnamed?.[name];
+  return types ? (kids(node).find((c) => types.includes(c.type)) ?? null) : null;
 }
 
 /** Finds the `function_declarator` under a C/C++ declarator chain (pointer, reference, parenthesised…). */
@@ -21,8 +36,8 @@ function functionDeclarator(node: Node): Node | null {
 }
 
 /** The node that names a function: its `name` field, its C declarator, or what it is assigned to (JS). */
-export function functionNameNode(fn: Node): Node | null {
-  const named = fn.childForFieldName("name");
+export function functionNameNode(fn: Node, spec?: Fields): Node | null {
+  const named = field(fn, "name", spec);
   if (named) return named;
   const decl = functionDeclarator(fn);
   if (decl) return decl.childForFieldName("declarator");
@@ -39,8 +54,8 @@ export function functionNameNode(fn: Node): Node | null {
 }
 
 /** The parameter list of a function-like node, wherever its grammar keeps it. */
-export function parametersNode(fn: Node): Node | null {
-  const direct = fn.childForFieldName("parameters") ?? fn.childForFieldName("parameter");
+export function parametersNode(fn: Node, spec?: Fields): Node | null {
+  const direct = field(fn, "parameters", spec) ?? fn.childForFieldName("parameter");
   if (direct) return direct;
   const decl = functionDeclarator(fn);
   return decl?.childForFieldName("parameters") ?? null;

@@ -22,6 +22,7 @@ export type LogFormat =
   | "logcat"
   | "jsonl"
   | "k8s-events"
+  | "compiler"
   | "generic";
 
 interface FormatRule {
@@ -45,6 +46,13 @@ const RULES: FormatRule[] = [
   { format: "cargo", line: /^\s*(?:Compiling|Finished|Running|Checking|Downloaded|Downloading|Updating) \S+|^test \S+ \.\.\. (?:ok|FAILED|ignored)|^(?:error|warning)(?:\[E\d+\])?: / },
   { format: "go-test", line: /^(?:=== RUN|--- (?:PASS|FAIL|SKIP):|(?:ok|FAIL)\s+\S+\s+[\d.]+s|PASS$|FAIL$)/ },
   { format: "npm", line: /^(?:npm (?:ERR!|WARN|notice)|yarn (?:install|run)|\s*ERR_PNPM_|Progress: resolved|added \d+ packages|\[\d\/\d\] )/ },
+  // Compiler and linter diagnostics beyond gcc-in-make: tsc/MSBuild `file(l,c): error TS…:`, tsc --pretty,
+  // javac/kotlinc/clang `file:l[:c]: error:`, Gradle's Kotlin `e: file:…`, eslint (stylish and unix), and
+  // the rustc/clippy location and note lines that make up most of a Rust diagnostic.
+  {
+    format: "compiler",
+    line: /^(?:[^\s()]+\(\d+,\d+\): (?:error|warning) [A-Z]+\d+: |[^\s:]+:\d+:\d+ - (?:error|warning) TS\d+: |(?:[A-Za-z]:)?[^\s:()]+(?::\d+){1,2}: (?:fatal error|error|warning|note)(?:\[[\w:-]+\])?: |[ew]: (?:file:\/\/)?\S+:\d+:\d+ |\s+\d+:\d+\s+(?:error|warning)\s{2,}\S|\s*--> \S+:\d+(?::\d+)?$|\s*= (?:note|help): )/,
+  },
   { format: "make", line: /^(?:make(?:\[\d+\])?: |\S+\.(?:c|cc|cpp|h|hpp):\d+:\d+: (?:error|warning|note):|(?:gcc|g\+\+|cc|clang)\s)/ },
 ];
 
@@ -76,7 +84,9 @@ const ACCESS_STATUS = /^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" (\d{3}) /;
 // Heuristic error keywords for lines without an explicit level (syslog, test runners, compilers).
 const ERROR_HINT =
   /\b(?:Traceback \(most recent call last\)|\w*(?:Exception|Error)\b(?::|\s|$)|panic:|fatal:|FAILED|FAIL\b|failed\b|failures?\b|error(?:\[E\d+\])?:|segfault|Segmentation fault|core dumped|denied|refused|unreachable|timed out|npm ERR!|ERR_PNPM|Killed|OOM|out of memory)/i;
-const WARN_HINT = /\b(?:warning(?:\[\w+\])?:|deprecated|DEPRECATION|WARN\b)/i;
+const WARN_HINT = /\b(?:warning(?:\[[\w:]+\])?:|deprecated|DEPRECATION|WARN\b)/i;
+// Diagnostic heads whose level is a bare word or letter (eslint's `  3:7  warning  …`, Gradle's `w: …`/`e: …`).
+const LINT_LEVEL = /^(?:\s+\d+:\d+\s+(error|warning)\s|([ew]): (?:file:\/\/)?\S+:\d+:\d+ )/;
 
 const ERROR_WORDS = new Set(["ERROR", "ERR", "FATAL", "SEVERE", "CRITICAL", "CRIT", "ALERT", "EMERG", "PANIC"]);
 const WARN_WORDS = new Set(["WARN", "WARNING"]);
@@ -110,6 +120,10 @@ export function severityOf(line: string, format: LogFormat): Severity {
       if (l) return l;
     }
   }
+  if (format === "compiler") {
+    const m = LINT_LEVEL.exec(line);
+    if (m) return m[1] === "error" || m[2] === "e" ? "error" : "warn";
+  }
   // Only the head of the line carries the level; a message that merely mentions "error" is judged below.
   const head = line.length > 160 ? line.slice(0, 160) : line;
   const m = LEVEL_WORD.exec(head);
@@ -124,7 +138,7 @@ export function severityOf(line: string, format: LogFormat): Severity {
 }
 
 const SUMMARY =
-  /^\s*(?:={2,}.*\b(?:passed|failed|errors?|skipped|xfailed|warnings?|no tests ran)\b.*={2,}|-{2,}.*\b(?:passed|failed)\b.*-{2,}|Tests?:\s+\d+|Test (?:Suites|Files):\s+\d+|Snapshots:\s+\d+|Time:\s+[\d.]+\s*m?s|\d+ (?:passing|failing|pending)\b|test result: |BUILD (?:SUCCESS|SUCCESSFUL|FAILURE|FAILED)|(?:ok|FAIL)\s+\S+\s+[\d.]+s|PASS$|FAIL$|Finished .* target|error: could not compile|error: aborting due to|(?:warning|error): .* generated \d+ warnings?|make(?:\[\d+\])?: \*\*\*|\d+ (?:errors?|warnings?) generated|found \d+ vulnerabilit|added \d+ packages|Done in [\d.]+s|ERR_PNPM_\w+|npm ERR! code|Ran \d+ tests? in|OK(?: \(.*\))?$|FAILED \(.*\)$|collected \d+ items)/;
+  /^\s*(?:={2,}.*\b(?:passed|failed|errors?|skipped|xfailed|warnings?|no tests ran)\b.*={2,}|-{2,}.*\b(?:passed|failed)\b.*-{2,}|Tests?:\s+\d+|Test (?:Suites|Files):\s+\d+|Snapshots:\s+\d+|Time:\s+[\d.]+\s*m?s|\d+ (?:passing|failing|pending)\b|test result: |BUILD (?:SUCCESS|SUCCESSFUL|FAILURE|FAILED)|(?:ok|FAIL)\s+\S+\s+[\d.]+s|PASS$|FAIL$|Finished .* target|error: could not compile|error: aborting due to|(?:warning|error): .* generated \d+ warnings?|make(?:\[\d+\])?: \*\*\*|\d+ (?:errors?|warnings?)(?: generated\b|\s*$)|Found \d+ errors?\b|✖ \d+ problems?\b|found \d+ vulnerabilit|added \d+ packages|Done in [\d.]+s|ERR_PNPM_\w+|npm ERR! code|Ran \d+ tests? in|OK(?: \(.*\))?$|FAILED \(.*\)$|collected \d+ items)/;
 
 /** True for test/build summary lines (`5 passed, 1 failed`, `BUILD FAILURE`, `test result: ok`…), always kept. */
 export function isSummaryLine(line: string): boolean {
@@ -134,16 +148,40 @@ export function isSummaryLine(line: string): boolean {
 const CONTINUATION = /^(?:\s+at |\s+\.\.\. \d+ (?:more|common frames omitted)|Caused by: |\s+File "|\s+~~~|\s+\^|Traceback |\t|\s{4,}\S)/;
 const CAUSED_BY = /^(?:Caused by: |\s*\w+(?:\.\w+)+(?:Exception|Error)\b|\w+Error: )/;
 
+// What follows a compiler diagnostic's head and belongs to it: rustc's `-->` location, `|` gutter and
+// `N |` source lines, `= note:`/`= help:` and column-0 `note:`/`help:` sub-diagnostics; gcc's `note:`
+// lines about the same problem; caret and `~~~` underlines; javac's `symbol:`/`location:` details.
+const DIAGNOSTIC_DETAIL =
+  /^(?:\s*--> \S+:\d+(?::\d+)?$|\s*\d*\s*\|(?:\s|$)|\s*= (?:note|help|warning): |(?:note|help): |(?:[A-Za-z]:)?[^\s:()]+(?::\d+){1,2}: note: |\s*[\^~][\^~ -]*(?:\s.*)?$|\s+(?:symbol|location|required|found|reason):\s)/;
+// eslint's stylish problem lines are indented but each is a problem of its own, not a detail.
+const LINT_PROBLEM = /^\s+\d+:\d+\s+(?:error|warning)\s/;
+const DIAGNOSTIC_FORMATS: ReadonlySet<LogFormat> = new Set(["compiler", "cargo", "make"]);
+
 /**
- * True when a line continues the previous record (stack frame, `Caused by:`, indented detail) rather than
- * starting a new one. Continuations are grouped with their head line and never mined as templates.
+ * True when a line continues the previous record (stack frame, `Caused by:`, indented detail, a compiler
+ * diagnostic's snippet and notes) rather than starting a new one. Continuations are grouped with their
+ * head line and never mined as templates.
  */
 export function isContinuation(line: string, format: LogFormat): boolean {
   if (format === "jsonl" || format === "access") return false;
+  if (DIAGNOSTIC_FORMATS.has(format)) {
+    // A blank line closes a diagnostic (rustc also writes one before its column-0 `note:` / `help:`
+    // sub-diagnostics): it belongs to the record above, not to a template of blank lines of its own.
+    if (line.trim() === "" || DIAGNOSTIC_DETAIL.test(line)) return true;
+    if (LINT_PROBLEM.test(line)) return false;
+  }
   return CONTINUATION.test(line) || /^\s*\w+(?:\.\w+){2,}(?:Exception|Error)(?::|$)/.test(line);
 }
 
-/** True for lines inside a trace that name an exception (`Caused by: …`, `java.io.IOException: …`): kept in bounded traces. */
+// In a long compiler diagnostic, the lines that say where and why (rustc `-->` locations and notes, javac's
+// symbol and location) are its causes: kept when the snippet between them is cut.
+const DIAGNOSTIC_CAUSE = /^(?:--> \S+:\d+(?::\d+)?$|= (?:note|help): |(?:note|help): |(?:symbol|location):\s)/;
+
+/**
+ * True for lines inside a trace that name an exception (`Caused by: …`, `java.io.IOException: …`) or, in a
+ * compiler diagnostic, a location or note: kept in bounded traces.
+ */
 export function isCauseLine(line: string): boolean {
-  return CAUSED_BY.test(line.trimStart());
+  const t = line.trimStart();
+  return CAUSED_BY.test(t) || DIAGNOSTIC_CAUSE.test(t);
 }

@@ -81,3 +81,71 @@ describe("detect: line-numbered reads", () => {
     expect(stripLineNumbers("     1\ta\n     2\tb\n     3\tc\n")).toBe("a\nb\nc\n");
   });
 });
+
+describe("detect: languages by content alone (no file name)", () => {
+  const body = (indent: string, line: (i: number) => string, n = 6) => Array.from({ length: n }, (_, i) => indent + line(i)).join("\n");
+  const sources: Record<string, string> = {
+    php: `<?php\nnamespace App\\Http;\n\nuse App\\Models\\User;\n\nclass UserController extends Controller\n{\n    public function show(int $id): User\n    {\n${body("        ", (i) => `$this->log(${i});`)}\n        return User::find($id);\n    }\n\n    private function guard($user)\n    {\n        $allowed = $user->isAdmin();\n        return $allowed;\n    }\n}\n`,
+    csharp: `using System;\nusing System.Collections.Generic;\n\nnamespace Shop.Orders;\n\npublic sealed class Order\n{\n    public int Id { get; set; }\n    public string Name { get; private set; }\n\n    public override string ToString()\n    {\n${body("        ", (i) => `Console.WriteLine(${i});`)}\n        return Name;\n    }\n}\n`,
+    ruby: `require "json"\nrequire_relative "base"\n\nmodule Shop\n  class Order < Base\n    attr_reader :id, :items\n\n    def initialize(id)\n      @id = id\n      @items = []\n    end\n\n    def total\n      items.each do |item|\n        puts item\n      end\n    end\n  end\nend\n`,
+    bash: `#!/usr/bin/env bash\nset -euo pipefail\n\nreadonly ROOT="$(cd "$(dirname "$0")" && pwd)"\n\nbuild() {\n  local target="$1"\n  if [[ -z "$target" ]]; then\n    echo "usage: build TARGET" >&2\n    exit 1\n  fi\n  for f in "$ROOT"/src/*; do\n    cp "$f" "$target"\n  done\n}\n\nbuild "$@"\n`,
+    scala: `package shop.orders\n\nimport scala.collection.mutable._\n\nsealed trait Event\ncase class Created(id: Long) extends Event\n\nobject Orders extends App {\n  val cache = mutable.Map.empty[Long, Order]\n\n  def total(items: Seq[Int]): Int = {\n    items.sum\n  }\n\n  def describe(e: Event): String = e match {\n    case Created(id) => s"created $id"\n  }\n}\n`,
+    kotlin: `package shop.orders\n\nimport kotlinx.coroutines.flow.Flow\n\ndata class Order(val id: Long, val name: String)\n\nclass Orders(private val repo: Repo) {\n    private val cache = mutableMapOf<Long, Order>()\n\n    suspend fun load(id: Long): Order? {\n        val order = repo.find(id)\n        order?.let { cache[id] = it }\n        return order\n    }\n\n    fun names(): List<String> = cache.values.map { it.name }\n\n    companion object {\n        const val TAG = "Orders"\n    }\n}\n`,
+    swift: `import Foundation\n\nstruct Order: Codable {\n    let id: Int\n    var name: String\n}\n\nfinal class Orders {\n    private var cache: [Int: Order] = [:]\n\n    func load(_ id: Int) async throws -> Order {\n        guard let cached = cache[id] else {\n            throw OrdersError.missing\n        }\n        return cached\n    }\n\n    func rename(_ id: Int, to name: String) {\n        if let order = cache[id] {\n            self.cache[id] = Order(id: order.id, name: name)\n        }\n    }\n}\n`,
+  };
+
+  it.each(Object.keys(sources))("recognises %s by its structure", (lang) => {
+    expect(detect(sources[lang]!)).toMatchObject({ kind: "code", language: lang });
+  });
+
+  it("leaves the C-family and scripting languages they resemble where they were", () => {
+    const java = `package shop.orders;\n\nimport java.util.List;\n\npublic class Orders {\n    private final List<String> names;\n\n    @Override\n    public String toString() {\n        return String.join(",", names);\n    }\n\n    public static void main(String[] args) {\n        System.out.println(new Orders());\n    }\n}\n`;
+    const python = `import os.path\nimport json\n\n\nclass Orders:\n    def __init__(self, root):\n        self.root = root\n\n    def load(self, name):\n        path = os.path.join(self.root, name)\n        with open(path) as f:\n            return json.load(f)\n`;
+    const go = `package orders\n\nimport (\n\t"fmt"\n)\n\nfunc Load(id int) (*Order, error) {\n\to, err := find(id)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn o, nil\n}\n`;
+    const cpp = `#include <vector>\n#include <string>\n\nnamespace shop {\n\nclass Orders {\npublic:\n  std::vector<std::string> names() const;\nprivate:\n  std::vector<std::string> names_;\n};\n\n}  // namespace shop\n`;
+    expect(detect(java)).toMatchObject({ kind: "code", language: "java" });
+    expect(detect(python)).toMatchObject({ kind: "code", language: "python" });
+    expect(detect(go)).toMatchObject({ kind: "code", language: "go" });
+    expect(detect(cpp)).toMatchObject({ kind: "code", language: "cpp" });
+  });
+
+  it("does not take shell commands quoted in prose, or a log, for a script", () => {
+    const readme = "# Build\n\nRun the script from the repository root, then check its output.\n\n```bash\nset -euo pipefail\n./build.sh release\n```\n\nIt prints each file it copies and exits with a non-zero status on failure.\n";
+    expect(detect(readme).kind).toBe("prose");
+    expect(detect(lines(10, (i) => `2024-01-01 10:00:0${i} INFO done: echo "$HOME" fi`)).kind).toBe("log");
+  });
+});
+
+describe("detect: compiler and linter diagnostics are line-oriented logs", () => {
+  const rust = (n: number) =>
+    [
+      "   Compiling demo v0.1.0 (/home/dev/demo)",
+      ...Array.from({ length: n }, (_, i) => [`warning: unused variable: \`v${i}\``, ` --> src/main.rs:${4 + i}:9`, "  |", `${4 + i} |     let v${i} = 5;`, "  |         ^^ help: if this is intentional, prefix it with an underscore: `_v`", "  |", "  = note: `#[warn(unused_variables)]` on by default", ""].join("\n")),
+      "error: could not compile `demo` (bin \"demo\") due to 1 previous error",
+    ].join("\n");
+  const gcc = lines(4, (i) => `src/m${i}.c:${5 + i}:9: warning: unused variable 'x${i}' [-Wunused-variable]\n    ${5 + i} |     int x${i};\n      |         ^`);
+  const clang = `${lines(3, (i) => `lib/a.cpp:${10 + i}:3: error: use of undeclared identifier 'y${i}'\n  y${i} = 2;\n  ^`)}\n3 errors generated.`;
+  const tsc = lines(4, (i) => `src/app${i}.ts(${10 + i},5): error TS2322: Type 'string' is not assignable to type 'number'.`);
+  const javac = "src/A.java:10: error: cannot find symbol\n        foo();\n        ^\n  symbol:   method foo()\n  location: class A\nsrc/B.java:4: error: ';' expected\n        int x = 1\n                 ^\n2 errors";
+  const kotlin = lines(3, (i) => `w: file:///home/dev/app/src/main/kotlin/A${i}.kt:${12 + i}:9 Variable 'count' is never used`);
+  const eslint = "/home/dev/web/src/app.js\n   1:10  error    'helper' is defined but never used  no-unused-vars\n   4:3   warning  Unexpected console statement        no-console\n  12:7   error    'tmp' is assigned a value but never used  no-unused-vars\n\n✖ 3 problems (2 errors, 1 warning)";
+
+  it.each([
+    ["rustc/clippy", rust(3)],
+    ["gcc", gcc],
+    ["clang", clang],
+    ["tsc", tsc],
+    ["javac", javac],
+    ["kotlin (gradle)", kotlin],
+    ["eslint", eslint],
+  ])("%s output is a log", (_name, text) => {
+    expect(detect(text).kind).toBe("log");
+  });
+
+  it("leaves rg hits that mention errors, and a source file that prints them, alone", () => {
+    const rg = lines(8, (i) => `src/report.c:${10 + i}:    fprintf(stderr, "error: bad input %d\\n", n${i});`);
+    expect(detect(rg).kind).toBe("search");
+    const src = `#include <stdio.h>\n\nint main(void) {\n  fprintf(stderr, "warning: unused\\n");\n  fprintf(stderr, "error: failed\\n");\n  return 1;\n}\n`;
+    expect(detect(src, { fileName: "main.c" })).toMatchObject({ kind: "code", language: "c" });
+  });
+});

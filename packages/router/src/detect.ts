@@ -39,6 +39,15 @@ const TIME_KEY = /^@?(?:time|timestamp|ts|date|datetime|eventtime|logtime)$|time
 // A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
 const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
 const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
+// Compiler and linter diagnostics: a head per problem (gcc/clang/javac/kotlinc `file:line[:col]: error:`,
+// tsc and MSBuild `file(line,col): error TS…:`, tsc --pretty `file:line:col - error`, rustc/clippy
+// `error[E…]:` / `warning:`, Gradle's Kotlin `e: file:…`, eslint's stylish `  line:col  error  …` and unix
+// `file:line:col: msg [Error/rule]`), and the lines that show where (rustc's `-->`, `|` gutters and
+// `= note:`, gcc's numbered snippet and caret lines, javac's `symbol:` / `location:`, totals).
+const DIAG_HEAD =
+  /^(?:(?:[A-Za-z]:)?[^\s:()]+(?::\d+){1,2}: (?:fatal error|error|warning|note|remark)(?:\[[\w:-]+\])?: |[^\s()]+\(\d+,\d+\): (?:error|warning) [A-Z]+\d+: |[^\s:]+:\d+:\d+ - (?:error|warning) TS\d+: |(?:error|warning)(?:\[[\w:]+\])?: |[ew]: (?:file:\/\/)?\S+:\d+:\d+ |\s+\d+:\d+\s+(?:error|warning)\s{2,}\S|(?:[A-Za-z]:)?[^\s:]+:\d+:\d+: .+ \[(?:Error|Warning)\/[\w@/-]+\]$)/;
+const DIAG_DETAIL =
+  /^(?:\s*--> \S+:\d+(?::\d+)?$|\s*\d*\s*\|(?:\s|$)|\s*= (?:note|help|warning): |(?:note|help): |\s*[\^~][\^~ -]*(?:\s.*)?$|\s+(?:symbol|location|required|found|reason):\s|\s{4,}\S|In file included from |\S+: In (?:function|member function|constructor|instantiation) |\d+ (?:errors?|warnings?)(?: generated)?\.?$|Found \d+ errors?\b|✖ \d+ problems?|(?:error|warning): .*(?:generated \d+ warnings?|could not compile|aborting due to))/;
 // " * " with leading space is a doc-comment line (Javadoc, JSDoc), not a markdown bullet.
 const MARKDOWN_LINE = /^(?:#{1,6} |[-*+] |\s+[-+] |\s*\d+\. |={3,}\s*$|-{3,}\s*$|> |\s*\|.*\|\s*$|```)/;
 const DIFF_LINE = /^(?:diff --(?:git|cc|combined) |--- (?:a\/|\/dev\/null)|\+\+\+ (?:b\/|\/dev\/null)|@@@? -\d+(?:,\d+)? |index [0-9a-f]{6,}\.\.|new file mode|deleted file mode|similarity index|rename (?:from|to) |Binary files )/;
@@ -48,6 +57,8 @@ interface LangRule {
   lang: string;
   re: RegExp;
   w: number;
+  /** Substrings one of which every match contains: a line without any is not tested (unanchored rules are costly). */
+  has?: readonly string[];
 }
 const LANG_RULES: LangRule[] = [
   { lang: "python", re: /^\s*(?:def |async def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+(?: as \w+)?$|@\w+|elif |except\b.*:|if __name__ ==)/, w: 2 },
@@ -62,7 +73,32 @@ const LANG_RULES: LangRule[] = [
   { lang: "javascript", re: /^\s*(?:(?:export )?(?:async )?function\*? \w+\s*\(|(?:const|let|var) \w+ = (?:require\(|function|\(|async)|module\.exports|exports\.\w+ =|import .* from ['"]|export (?:default|const|function|class))/, w: 2 },
   { lang: "javascript", re: /=> \{|\bthis\.\w+ =|\}\);$/, w: 1 },
   { lang: "typescript", re: /^\s*(?:(?:export )?(?:interface|type) \w+(?:<.*>)? (?:=|\{|extends)|(?:export )?(?:declare|abstract|enum) |.*\): (?:string|number|boolean|void|Promise<|unknown|any)\b|(?:public|private|readonly) \w+: )/, w: 3 },
+  // The languages below have no file-name hint to lean on when pasted or printed by a tool: each rule is a
+  // construct only that language writes (PHP's `<?php` and `$this->`, C#'s `using X;` and `{ get; set; }`,
+  // Ruby's parenthesis-free `def` and bare `end`, a shell's shebang and `fi`/`done`, Scala's `object X
+  // extends`, Kotlin's `fun x(`, Swift's `func … ->` and `guard let`), weighted to outscore the
+  // C-family rules that their method lines also match.
+  { lang: "php", re: /^(?:<\?php\b|\s*(?:namespace|use) [A-Za-z_]\w*\\[\w\\]*(?: as \w+)?;|\s*(?:(?:public|private|protected|static|abstract|final) )*function &?\w+\s*\()/, w: 3 },
+  { lang: "php", re: /\$this->|^\s*\$\w+(?:\[[^\]]*\])? (?:\.?=|\+=) |\becho \$|\?>\s*$/, w: 1, has: ["$", "?>"] },
+  { lang: "csharp", re: /^\s*(?:using (?:static )?[A-Z][\w.]*;|namespace [A-Z][\w.]*\s*[;{]?\s*$|(?:(?:public|private|protected|internal|static|sealed|abstract|partial|readonly) )*(?:internal|sealed|partial) (?:class|interface|struct|record|enum) \w+)/, w: 3 },
+  { lang: "csharp", re: /\{ get; (?:(?:private |protected |internal )?(?:set|init); )?\}|\b(?:async Task|override (?:async )?\w+|var \w+ = new \w+|string\[\] args|Console\.Write)/, w: 2, has: ["get;", "Task", "override ", "new ", "args", "Console."] },
+  { lang: "ruby", re: /^\s*(?:def (?:self\.)?\w+[?!=]?(?:\(.*\))?\s*$|require(?:_relative)? ['"]|(?:module|class) [A-Z]\w*(?:::[A-Z]\w*)*(?: < [A-Z][\w:]*)?\s*$|attr_(?:reader|writer|accessor) :)/, w: 3 },
+  { lang: "ruby", re: /^\s*end\s*$| do(?: \|[^|]*\|)?\s*$|\.each\b|\bputs |\bunless /, w: 1, has: ["end", "do", ".each", "puts ", "unless "] },
+  { lang: "bash", re: /^(?:#!\s*\S*\/(?:env\s+)?(?:ba|z|k|da)?sh\b|\s*(?:if|elif|while|until) \[\[? .*\]\]?; *(?:then|do)\s*$|\s*(?:fi|done|esac)\s*$|set -[euxo]+(?: pipefail)?\s*$|\s*(?:function )?[\w-]+\s*\(\)\s*\{\s*$)/, w: 3 },
+  { lang: "bash", re: /^\s*(?:export|local|readonly|declare(?: -\w+)?) \w+=|"\$\{?[\w@#?]+\}?"|\$\(\w|^\s*echo ["$]/, w: 1, has: ["export ", "local ", "readonly ", "declare ", "$", "echo "] },
+  { lang: "scala", re: /^\s*(?:(?:case |sealed |final |implicit |private |abstract )*(?:object|trait) \w+(?:\[.*\])?(?: extends \w+)?(?: with \w+)*\s*[{:]?\s*$|(?:case |sealed |final |abstract )*class \w+(?:\[.*\])?\(.*\)(?: extends \w+.*)?\s*\{?$|(?:override |private |protected |implicit )*def \w+(?:\[.*\])?(?:\(.*\))*(?:: [^=]+)? =|import [\w.]+\.(?:_|\{.*\})$)/, w: 3 },
+  { lang: "scala", re: /^\s*(?:val|var) \w+(?:: [\w[\], ]+)? = |\bmatch \{$|^\s*case .* =>/, w: 1, has: ["val ", "var ", "match {", "case "] },
+  { lang: "kotlin", re: /^\s*(?:(?:private|protected|internal|public|override|suspend|inline|open|abstract|operator|infix|tailrec) )*fun (?:<[^>]*> )?(?:[\w.<>?]+\.)?\w+\(|^\s*(?:data |sealed |enum |open |abstract |inner |value )*class \w+(?:<.*>)?\((?:private |protected )?(?:val|var) |^\s*companion object\b/, w: 3 },
+  { lang: "kotlin", re: /^\s*(?:(?:private|internal|override|const|lateinit) )*(?:val|var) \w+(?:: [\w<>?, .]+)? (?:=|by) |\?\.let \{|!!\.|^\s*when \(.*\) \{$|^\s*\S.* -> /, w: 1, has: ["val ", "var ", "?.let", "!!.", "when (", " -> "] },
+  { lang: "swift", re: /^\s*(?:(?:@\w+ )*(?:public |private |fileprivate |internal |open |static |override |mutating |final )*func \w+(?:<[^>]*>)?\(.*\)(?: async)?(?: (?:re)?throws)?(?: -> [^{]+)?\s*\{?\s*$|import (?:Foundation|UIKit|SwiftUI|AppKit|Combine|XCTest)$|(?:(?:public|private|fileprivate|internal|open|final) )*(?:struct|protocol|extension|actor) \w+(?:<[^>]*>)?(?:: [\w, .]+)?(?: where .+)? \{$)/, w: 3 },
+  { lang: "swift", re: /^\s*guard (?:let|var|case) |^\s*(?:if|while) let \w+ = |\bself\.\w+ = |^\s*@(?:objc|MainActor|Published|State|escaping|available)\b/, w: 1, has: ["guard ", "let ", "self.", "@"] },
 ];
+
+function mayMatch(r: LangRule, line: string): boolean {
+  if (!r.has) return true;
+  for (const h of r.has) if (line.includes(h)) return true;
+  return false;
+}
 
 function detectLanguage(lines: string[]): { lang?: string; score: number } {
   const score: Record<string, number> = {};
@@ -70,6 +106,7 @@ function detectLanguage(lines: string[]): { lang?: string; score: number } {
   for (const line of lines) {
     let hit = false;
     for (const r of LANG_RULES) {
+      if (!mayMatch(r, line)) continue;
       if (r.re.test(line)) {
         score[r.lang] = (score[r.lang] ?? 0) + r.w;
         hit = true;
@@ -224,6 +261,22 @@ function headingSearchScore(lines: string[]): number {
   return (numbered + paths) / lines.length;
 }
 
+/**
+ * Share of lines that are compiler or linter diagnostics: heads plus the snippet and note lines under
+ * them, counted only when there are at least two heads making a real part of the text (a README that
+ * quotes one error message is not a build log). gcc's `file:line:col:` heads look like search hits, so
+ * this is asked before search.
+ */
+function diagnosticScore(lines: string[]): number {
+  let heads = 0;
+  // Every head names its level (or is Gradle's one-letter `e:` / `w:`): other lines skip the costly test.
+  for (const l of lines) if ((l[1] === ":" || l.includes("error") || l.includes("warning") || l.includes("note") || l.includes("remark")) && DIAG_HEAD.test(l)) heads++;
+  if (heads < 2 || heads < lines.length * 0.05) return 0;
+  let detail = 0;
+  for (const l of lines) if (!DIAG_HEAD.test(l) && DIAG_DETAIL.test(l)) detail++;
+  return (heads + detail) / lines.length;
+}
+
 /** A `cat -n` / Read-tool line prefix: right-aligned number, then a tab or `→`. */
 const NUMBER_PREFIX = /^ *(\d+)(\t|→)/;
 
@@ -274,6 +327,10 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const diff = fraction(lines, (l) => DIFF_LINE.test(l));
   if (diff > 0.02 && /^(?:diff --|--- |commit [0-9a-f]{7,}|From [0-9a-f]{40})/m.test(text) && /^@@@? -\d/m.test(text))
     return { kind: "diff", confidence: Math.min(1, 0.7 + diff * 3) };
+
+  // Build and lint output is line-oriented: the log compressor folds repeated warnings into templates.
+  const diagnostics = hintLang ? 0 : diagnosticScore(lines);
+  if (diagnostics >= 0.6) return { kind: "log", confidence: diagnostics };
 
   const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
   const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));

@@ -4,7 +4,7 @@
  */
 
 /** Languages Headroom knows by file extension (the code compressor has a grammar for each). */
-export const LANGUAGE_IDS = ["python", "javascript", "typescript", "tsx", "go", "rust", "java", "c", "cpp", "csharp", "php", "scala", "bash", "ruby"] as const;
+export const LANGUAGE_IDS = ["python", "javascript", "typescript", "tsx", "go", "rust", "java", "c", "cpp", "csharp", "php", "scala", "bash", "ruby", "kotlin", "swift"] as const;
 
 /** One of {@link LANGUAGE_IDS}. */
 export type LanguageId = (typeof LANGUAGE_IDS)[number];
@@ -19,6 +19,7 @@ export const EXTENSION_LANGUAGES: Readonly<Record<string, LanguageId>> = {
   cc: "cpp", cpp: "cpp", cxx: "cpp", "c++": "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp", ipp: "cpp", tpp: "cpp",
   cs: "csharp", php: "php", scala: "scala", sc: "scala", sh: "bash", bash: "bash",
   rb: "ruby", rake: "ruby", gemspec: "ruby",
+  kt: "kotlin", kts: "kotlin", swift: "swift",
 };
 
 /** Other names of the languages (from detectors, fences and users) → language. */
@@ -26,6 +27,7 @@ const ALIASES: Readonly<Record<string, LanguageId>> = {
   py: "python", python3: "python", js: "javascript", node: "javascript", jsx: "javascript", ecmascript: "javascript",
   ts: "typescript", golang: "go", rs: "rust", "c++": "cpp", cxx: "cpp", cc: "cpp", h: "c", hpp: "cpp",
   "c#": "csharp", cs: "csharp", "c-sharp": "csharp", sc: "scala", sh: "bash", shell: "bash", zsh: "bash", rb: "ruby",
+  kt: "kotlin", kts: "kotlin",
 };
 
 /** Extension of a file name, lower case and without the dot (`src/App.TSX` → `tsx`, `a.c++` → `c++`). */

@@ -16,7 +16,7 @@ import { median, recoverableText, visibleRetention } from "../metrics.js";
 import type { BenchSuite, SuiteContext, Table } from "../suite.js";
 
 /** File extension repomix guesses the language from (it only takes a path). */
-const EXT: Record<LanguageId, string> = { python: "py", javascript: "js", typescript: "ts", tsx: "tsx", go: "go", rust: "rs", java: "java", c: "c", cpp: "hpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb" };
+const EXT: Record<LanguageId, string> = { python: "py", javascript: "js", typescript: "ts", tsx: "tsx", go: "go", rust: "rs", java: "java", c: "c", cpp: "hpp", csharp: "cs", php: "php", scala: "scala", bash: "sh", ruby: "rb", kotlin: "kt", swift: "swift" };
 
 interface Row {
   id: string;
