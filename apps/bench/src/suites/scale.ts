@@ -6,6 +6,7 @@ import { headroomPlugin as log } from "@headroom/log";
 import { headroomPlugin as prose } from "@headroom/prose";
 import { headroomPlugin as search } from "@headroom/search";
 import { createSmartCrusher } from "@headroom/smart-crusher";
+import { EXTENSION_LANGUAGES, LANGUAGE_IDS } from "@headroom/text";
 import type { CorpusCase } from "../corpus.js";
 import { median } from "../metrics.js";
 import type { BenchSuite, Table } from "../suite.js";
@@ -31,7 +32,13 @@ const SPECS: Spec[] = [
   { corpusKind: "diff", kind: "diff", make: () => diff(), toolName: "git" },
   { corpusKind: "text", kind: "prose", make: () => prose(), toolName: "fetch" },
 ];
-const EXT: Record<string, string> = { python: "py", typescript: "ts", tsx: "tsx", javascript: "js", go: "go", rust: "rs", java: "java", c: "c", cpp: "cpp" };
+/**
+ * File extension of each language: the first one @headroom/text's table lists for it, so every language
+ * the compressors know (newer ones included) gets a file name that picks its grammar.
+ */
+export const EXT: Readonly<Record<string, string>> = Object.fromEntries(
+  LANGUAGE_IDS.map((l) => [l, Object.keys(EXTENSION_LANGUAGES).find((e) => EXTENSION_LANGUAGES[e] === l) ?? "txt"]),
+);
 
 /** Slope of the least-squares line through (log x, log y): the time-vs-size exponent. */
 export function fitExponent(points: { x: number; y: number }[]): number {
