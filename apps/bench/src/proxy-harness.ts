@@ -168,3 +168,18 @@ export function cpuPressure(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, all its threads included (Linux
+ * `/proc/PID/stat`, 10 ms ticks), or `undefined` elsewhere.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
