@@ -5,7 +5,7 @@
 import { ccrKey, createOriginals, type StoredOriginal } from "@headroom/core";
 import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
 import type { Node, Point, Tree } from "web-tree-sitter";
-import { getParser, parseText, withTree } from "./grammars.js";
+import { getParser, withTree } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { cleanWhitespace, literalRanges } from "./lossless.js";
 import { alignedLineSources, editedLineSources } from "./numbered.js";
@@ -23,8 +23,12 @@ export interface CodeCompressOptions {
   query?: string;
   /** Arguments of the tool call that read the file (JSON or text): its exact tokens count like the query's. */
   toolArgs?: string;
-  /** Checked between phases: a parse of a large file is not started after the pipeline gave up. */
-  signal?: { throwIfAborted(): void };
+  /**
+   * Checked between phases, and during every parse: a parse runs synchronously (seconds for a file of
+   * megabytes), so tree-sitter's progress callback reads `aborted` and cancels it once the signal says so
+   * (the pipeline's signal checks its deadline on each read). A cancelled parse throws the signal's reason.
+   */
+  signal?: { throwIfAborted(): void; readonly aborted?: boolean };
   /** Aggressiveness: > 1 collapses shorter bodies and comments, < 1 keeps more. Default 1. */
   bias?: number;
   /** Bodies with fewer non-blank lines stay (before bias). Default 5. */
@@ -136,20 +140,56 @@ export function relevantBodies(terms: QueryTerms, bias: number): ((c: readonly B
   };
 }
 
+type Signal = CodeCompressOptions["signal"];
+
+/**
+ * Parses `text` (re-using `old`, an edited tree, when given), cancelled by tree-sitter once `signal`
+ * reads aborted. A cancelled parse resets the shared parser (tree-sitter would otherwise resume it on
+ * the next call) and throws the signal's reason. The caller deletes the tree.
+ */
+async function parseWithin(language: LanguageId, text: string, signal: Signal, old?: Tree): Promise<Tree | null> {
+  const parser = await getParser(language);
+  if (!signal || signal.aborted === undefined) return parser.parse(text, old ?? null);
+  signal.throwIfAborted();
+  const tree = parser.parse(text, old ?? null, { progressCallback: () => signal.aborted === true });
+  if (!tree && signal.aborted) {
+    parser.reset();
+    signal.throwIfAborted();
+  }
+  return tree;
+}
+
 /** Number of parse errors (ERROR and MISSING nodes) in `text` under a language's grammar. */
 export async function countParseErrors(text: string, language: LanguageId): Promise<number> {
   return (await withTree(language, text, (t) => errorStats(t).count)) ?? Number.POSITIVE_INFINITY;
+}
+
+/** `countParseErrors` under the caller's signal (a cancelled parse throws). */
+async function cleanErrors(text: string, language: LanguageId, signal: Signal): Promise<number> {
+  const tree = await parseWithin(language, text, signal);
+  if (!tree) return Number.POSITIVE_INFINITY;
+  try {
+    return errorStats(tree).count;
+  } finally {
+    tree.delete();
+  }
 }
 
 /**
  * Parses `text` with the named grammar and, while that reads it with errors, with each fallback; the
  * cleanest tree is returned (the caller deletes it). Every tree but the chosen one is freed at once.
  */
-async function bestParse(text: string, language: LanguageId, signal: CodeCompressOptions["signal"]): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
+async function bestParse(text: string, language: LanguageId, signal: Signal): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
   let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
   for (const id of [language, ...SPECS[language].fallbacks]) {
     signal?.throwIfAborted();
-    const tree = await parseText(id, text);
+    let tree: Tree | null;
+    try {
+      tree = await parseWithin(id, text, signal);
+    } catch (e) {
+      best?.tree.delete();
+      throw e;
+    }
     if (!tree) continue;
     const errors = errorStats(tree);
     if (!best || errors.chars < best.errors.chars || (errors.chars === best.errors.chars && errors.count < best.errors.count)) {
@@ -166,8 +206,7 @@ async function bestParse(text: string, language: LanguageId, signal: CodeCompres
  * (`tree.edit`) and only the changed regions are re-parsed (`parse(out, oldTree)`), which costs a small
  * fraction of a full parse of the output.
  */
-async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Edit[], out: string): Promise<number> {
-  const parser = await getParser(language);
+async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Edit[], out: string, signal: Signal): Promise<number> {
   const copy = tree.copy();
   let next: Tree | null = null;
   try {
@@ -185,7 +224,7 @@ async function editedErrors(tree: Tree, language: LanguageId, text: string, edit
         newEndPosition: advance(start, e.replacement),
       });
     }
-    next = parser.parse(out, copy);
+    next = await parseWithin(language, out, signal, copy);
     return next ? errorStats(next).count : Number.POSITIVE_INFINITY;
   } finally {
     next?.delete();
@@ -259,7 +298,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
         const out = applyEdits(text, all);
         options.signal?.throwIfAborted();
         // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
-        if (out.length < text.length && (await editedErrors(tree, lang, text, all, out)) <= inputErrors) {
+        if (out.length < text.length && (await editedErrors(tree, lang, text, all, out, options.signal)) <= inputErrors) {
           const sourceLines = () => editedLineSources(text, edits, footer);
           const spans = () => [...edits.filter((e) => e.key), ...(footer ? [{ key: ccrKey(text), start: 0, end: text.length }] : [])];
           return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines, spans };
@@ -268,7 +307,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
     }
     // No store, or the elision failed verification (or found nothing): the lossless clean-up.
     const out = cleanWhitespace(text, literalRanges(tree, SPECS[lang]));
-    if (out.length >= text.length || (await countParseErrors(out, lang)) > inputErrors) return null;
+    if (out.length >= text.length || (await cleanErrors(out, lang, options.signal)) > inputErrors) return null;
     return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
   } finally {
     best.tree.delete();

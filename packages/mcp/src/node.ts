@@ -6,10 +6,10 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { defaultStorePath, openStore } from "@headroom/ccr/node";
-import { warmUp } from "@headroom/router";
+import { warmUp, type WarmUpReport } from "@headroom/router";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
-import { createHeadroomMcpServer, createMcpStats, type HeadroomMcpDeps, type HeadroomMcpOptions } from "./server.js";
+import { createHeadroomMcpServer, createMcpStats, type HeadroomMcpDeps, type HeadroomMcpOptions, type McpSessionStats } from "./server.js";
 import { createMcpHttpApp, type McpHttpOptions } from "./http.js";
 
 export * from "./index.js";
@@ -33,13 +33,23 @@ export interface NodeMcpOptions extends Omit<HeadroomMcpOptions, "deps"> {
 
 type NodeDeps = HeadroomMcpDeps & { close(): void };
 
-/** Warms the pipeline in the background once `deps` loaded (a failed load is the first tool call's to report). */
-function warmInBackground(deps: () => Promise<NodeDeps>, options: NodeMcpOptions): void {
+/**
+ * Warms the pipeline in the background once `deps` loaded (a failed load is the first tool call's to
+ * report) and records the report in `stats` (shown by `headroom_stats`). Settles with the report, or
+ * `undefined` when the warm-up is off or the pipeline did not load; never rejects.
+ */
+function warmInBackground(deps: () => Promise<NodeDeps>, options: NodeMcpOptions, stats: McpSessionStats): Promise<WarmUpReport | undefined> {
   const budgetMs = options.warmUpMs ?? 1500;
-  if (budgetMs > 0)
-    void deps()
-      .then((d) => warmUp(d.pipeline, { budgetMs }))
-      .catch(() => undefined);
+  if (!(budgetMs > 0)) return Promise.resolve(undefined);
+  return deps()
+    .then((d) => warmUp(d.pipeline, { budgetMs }))
+    .then(
+      (r) => {
+        stats.warmUp = { ms: Math.round(r.ms), warmed: r.warmed, skipped: r.skipped, errors: r.errors };
+        return r;
+      },
+      () => undefined,
+    );
 }
 
 /**
@@ -54,7 +64,7 @@ export async function loadNodeDeps(options: NodeMcpOptions = {}): Promise<Headro
 }
 
 /** Serves MCP on stdin/stdout until the client disconnects. Logs go to stderr only (stdout is the protocol). */
-export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
+export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ closed: Promise<void>; warmedUp: Promise<WarmUpReport | undefined>; close(): Promise<void> }> {
   let loaded: NodeDeps | undefined;
   let loading: Promise<NodeDeps> | undefined;
   // Loaded once; a failed load is retried by the next tool call.
@@ -67,18 +77,21 @@ export async function serveMcpStdio(options: NodeMcpOptions = {}): Promise<{ clo
       },
     ));
   const transport = new StdioServerTransport();
-  const server = createHeadroomMcpServer({ ...options, deps: load });
+  const stats = options.stats ?? createMcpStats();
+  const server = createHeadroomMcpServer({ ...options, stats, deps: load });
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
   await server.connect(transport);
-  warmInBackground(load, options);
+  const warmedUp = warmInBackground(load, options, stats);
   // Stdin closing (the agent quit) ends the session.
   process.stdin.once("end", () => void server.close());
   void closed.then(() => loaded?.close());
   return {
     /** Settles when the client disconnects. */
     closed,
+    /** Settles with the start-up warm-up's report (`undefined`: off, or the pipeline did not load). */
+    warmedUp,
     close: async () => {
       await server.close();
       await closed;
@@ -91,6 +104,8 @@ export interface RunningMcpHttp {
   /** e.g. `http://127.0.0.1:8788/mcp` */
   url: string;
   port: number;
+  /** Settles with the start-up warm-up's report (`undefined`: off, or the pipeline did not load). */
+  warmedUp: Promise<WarmUpReport | undefined>;
   close(): Promise<void>;
 }
 
@@ -105,12 +120,13 @@ export async function serveMcpHttp(options: NodeMcpOptions & McpHttpOptions & { 
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8788 }, () => resolve(s));
     s.once("error", reject);
   });
-  warmInBackground(() => deps, options);
+  const warmedUp = warmInBackground(() => deps, options, stats);
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${shown}:${addr.port}${options.path ?? "/mcp"}`,
     port: addr.port,
+    warmedUp,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

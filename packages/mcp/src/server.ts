@@ -16,6 +16,11 @@ export interface McpSessionStats {
   retrieveHits: number;
   retrieveMisses: number;
   errors: number;
+  /**
+   * The start-up warm-up, once it ran (`@headroom/mcp/node` sets it): what each sample exercised, so a
+   * client can see that grammars and the tokenizer were loaded before its first call.
+   */
+  warmUp?: { ms: number; warmed: string[]; skipped: number; errors: string[] };
 }
 
 /** Creates zeroed counters (share one object between the servers of an HTTP process). */
@@ -179,6 +184,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
           retrieve: { calls: stats.retrieveCalls, hits: stats.retrieveHits, misses: stats.retrieveMisses },
           errors: stats.errors,
           store: storeInfo?.() ?? {},
+          ...(stats.warmUp ? { warm_up: stats.warmUp } : {}),
         };
         return ok(JSON.stringify(body, null, 2), body);
       } catch (e) {

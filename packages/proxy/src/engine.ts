@@ -5,7 +5,8 @@ type Obj = Record<string, unknown>;
 
 /**
  * A model request body: its bytes, their decoding and, when the request's thread parsed it, the parse.
- * Large bodies are not parsed there: the engine parses them (in a worker, off the event loop).
+ * Large bodies are not parsed there: the engine parses them (in a worker, off the event loop), and
+ * `text` may then be a getter that decodes on first read (an off-thread engine reads it only to fail open).
  */
 export interface RequestInput {
   raw: Uint8Array;

@@ -97,9 +97,10 @@ export interface ProxyOptions extends ProxyAppOptions {
    */
   warmUpMs?: number;
   /**
-   * Scheduling niceness of the compression worker threads (Linux), default 10: the main thread (health
-   * checks, bypassed and streaming requests) wins every core it needs, and workers take the rest. `0`
-   * leaves them at the process's priority.
+   * Scheduling niceness of the compression worker threads (Linux), default 5 (`DEFAULT_WORKER_NICE`):
+   * the main thread (health checks, bypassed and streaming requests) wins every core it needs, and
+   * workers take the rest. On a machine busy with other processes, niced workers also yield to those
+   * (fewer compressed requests/s); `0` leaves them at the process's priority.
    */
   workerNice?: number;
 }

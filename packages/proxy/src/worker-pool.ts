@@ -76,11 +76,12 @@ export class WorkerPool implements CompressionEngine {
     await Promise.all(this.slots.map((s) => s.warm));
   }
 
-  async request(route: RouteName, { raw, text, body }: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
+  async request(route: RouteName, input: RequestInput, timeoutMs: number): Promise<CompressOutcome> {
     // One copy, moved to the worker: the caller keeps `raw` to forward if compression fails open.
-    const reply = await this.submit({ kind: "request", route, body: raw.slice() }, timeoutMs);
-    if (reply instanceof Error) return failOpen(route, text, body, reply.message);
-    if (!("ok" in reply) || !reply.ok) return failOpen(route, text, body, "error" in reply ? reply.error : "worker failed");
+    // `input.text` is read only then (the caller may decode it lazily: the worker decodes its own copy).
+    const reply = await this.submit({ kind: "request", route, body: input.raw.slice() }, timeoutMs);
+    if (reply instanceof Error) return failOpen(route, input.text, input.body, reply.message);
+    if (!("ok" in reply) || !reply.ok) return failOpen(route, input.text, input.body, "error" in reply ? reply.error : "worker failed");
     const outcome: CompressOutcome = { changed: false, injected: false, ...reply.outcome };
     // The new body stays bytes: it goes upstream as is (decoded only if a retrieve continuation needs it).
     if (reply.body) outcome.bytes = reply.body;

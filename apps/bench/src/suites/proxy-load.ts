@@ -1,111 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, createServer, request, type Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { percentile } from "../metrics.js";
+import { clientChild, type LoadClient } from "../proxy-client.js";
+import { closeClient, cpuPressure, honoChild, load, mockChild, processCpuMs, PROXY_NODE, proxyChild, stopAll, type Child } from "../proxy-harness.js";
 import type { BenchSuite, Table } from "../suite.js";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PROXY_PKG = resolve(HERE, "../../../../packages/proxy");
-const PROXY_NODE = join(PROXY_PKG, "dist/node.js");
-const BENCH_DIR = resolve(HERE, "../..");
-/** Optional: a proxy build to compare against (e.g. main's `packages/proxy/dist/index.js`), run in-process as it was. */
+/** Optional: a proxy build to compare against (e.g. main's `packages/proxy/dist/node.js`). */
 const BEFORE = process.env.HEADROOM_BENCH_PROXY_BEFORE;
-
-const REPLY = JSON.stringify({ id: "c", object: "chat.completion", created: 1, model: "gpt-4o", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }] });
-
-async function startMock(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    req.on("data", () => undefined);
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(REPLY) });
-      res.end(REPLY);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** Runs a server script in its own process; resolves with the URL it prints. */
-async function child(dir: string, name: string, code: string): Promise<{ proc: ChildProcess; url: string }> {
-  const script = join(dir, `${name}.mjs`);
-  writeFileSync(script, code);
-  const proc = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((ok, fail) => {
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes("\n")) ok(buf.split("\n")[0]!.trim());
-    });
-    proc.once("exit", (c) => fail(new Error(`${name} exited with ${c}`)));
-  });
-  return { proc, url };
-}
-
-function proxyChild(dir: string, name: string, dist: string, upstream: string, extra: string) {
-  return child(
-    dir,
-    name,
-    `const { startProxy } = await import(${JSON.stringify(pathToFileURL(dist).href)});
-const p = await startProxy({ port: 0, openaiBaseUrl: ${JSON.stringify(upstream)}, anthropicBaseUrl: ${JSON.stringify(upstream)},
-  storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))}, pluginsFrom: ${JSON.stringify(BENCH_DIR)}, ${extra} });
-process.stdout.write(p.url + "\\n");
-process.on("SIGTERM", () => p.close().then(() => process.exit(0)));`,
-  );
-}
-
-/** A bare Hono pass-through (what a user writes in five lines), for the overhead comparison. */
-function honoChild(dir: string, upstream: string) {
-  const req = createRequire(join(PROXY_PKG, "package.json"));
-  const hono = pathToFileURL(req.resolve("hono")).href;
-  const server = pathToFileURL(req.resolve("@hono/node-server")).href;
-  return child(
-    dir,
-    "bare-hono",
-    `const { Hono } = await import(${JSON.stringify(hono)});
-const { serve } = await import(${JSON.stringify(server)});
-const app = new Hono();
-app.all("*", async (c) => {
-  const r = c.req.raw;
-  const up = await fetch(${JSON.stringify(upstream)} + new URL(r.url).pathname, { method: r.method, headers: r.headers, body: await r.arrayBuffer() });
-  return new Response(up.body, { status: up.status, headers: up.headers });
-});
-const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (i) => process.stdout.write("http://127.0.0.1:" + i.port + "\\n"));
-process.on("SIGTERM", () => s.close(() => process.exit(0)));`,
-  );
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-
-function post(url: string, body: Buffer, headers: Record<string, string> = {}): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((ok, fail) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length, authorization: "Bearer sk-bench", ...headers } }, (res) => {
-      res.on("data", () => undefined);
-      res.on("end", () => (res.statusCode === 200 ? ok(performance.now() - t0) : fail(new Error(`status ${res.statusCode}`))));
-    });
-    req.on("error", fail);
-    req.end(body);
-  });
-}
-
-async function load(url: string, body: Buffer, total: number, concurrency: number, headers?: Record<string, string>): Promise<number[]> {
-  const times: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      times.push(await post(url, body, headers));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return times;
-}
 
 /** ~20k o200k tokens of build/service log as one tool output, the kind agents read. */
 function bigToolRequest(): Buffer {
@@ -127,24 +29,52 @@ function bigToolRequest(): Buffer {
 const SMALL = Buffer.from(JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "ping" }] }));
 const BYPASS = { "x-headroom-bypass": "true" };
 const f = (n: number) => n.toFixed(2);
+/** The bypassed probe sends one request every PROBE_MS; IDLE_PROBE_MS without load per configuration, in all. */
+const PROBE_MS = 10;
+const IDLE_PROBE_MS = 4000;
+/** Each configuration's load is run in this many blocks, alternating with the others'. */
+const BLOCKS = 4;
 
-/** Compressed throughput at c=16 and the latency of a concurrent stream of small bypassed requests. */
-async function underLoad(url: string, big: Buffer, n: number): Promise<{ rps: number; idleP99: number; loadP99: number; loadP50: number; idleP50: number }> {
-  const chat = `${url}/v1/chat/completions`;
-  await load(chat, big, 32, 16); // warm-up: JIT, workers' pipelines, sockets
-  await load(chat, SMALL, 100, 1, BYPASS);
-  const idle = await load(chat, SMALL, 300, 1, BYPASS);
-  let stop = false;
-  const small: number[] = [];
-  const prober = (async () => {
-    while (!stop) small.push(await post(chat, SMALL, BYPASS));
-  })();
+/** What one configuration measured, summed over its blocks. */
+interface Tally {
+  url: string;
+  pid: number | undefined;
+  /** CPU ms the proxy process (every thread) used during the loads, when known. */
+  cpuMs: number | undefined;
+  n: number;
+  secs: number;
+  idle: number[];
+  loaded: number[];
+  error?: string;
+}
+
+const chatUrl = (url: string) => `${url}/v1/chat/completions`;
+
+/** JIT, the workers' pipelines, sockets: before any block is timed. */
+async function warmUpProxy(url: string, big: Buffer, loader: LoadClient, prober: LoadClient): Promise<void> {
+  await loader.run({ url: chatUrl(url), body: big, total: 32, concurrency: 16 });
+  await prober.run({ url: chatUrl(url), body: SMALL, total: 100, concurrency: 1, headers: BYPASS });
+}
+
+/**
+ * One block: the paced bypassed probe without load, then `n` compressed requests at c=16 with the
+ * probe running. The load and the probe come from two client processes, so neither's event loop
+ * delays the other's timing; idle and loaded probes alike are paced, so both measure latency.
+ */
+async function block(t: Tally, big: Buffer, n: number, loader: LoadClient, prober: LoadClient): Promise<void> {
+  const chat = chatUrl(t.url);
+  const quiet = prober.stream({ url: chat, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
+  await new Promise((r) => setTimeout(r, IDLE_PROBE_MS / BLOCKS));
+  t.idle.push(...(await quiet.stop()));
+  const probe = prober.stream({ url: chat, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
+  const c0 = processCpuMs(t.pid);
   const t0 = performance.now();
-  await load(chat, big, n, 16);
-  const secs = (performance.now() - t0) / 1000;
-  stop = true;
-  await prober;
-  return { rps: n / secs, idleP50: percentile(idle, 50), idleP99: percentile(idle, 99), loadP50: percentile(small, 50), loadP99: percentile(small, 99) };
+  await loader.run({ url: chat, body: big, total: n, concurrency: 16 });
+  t.secs += (performance.now() - t0) / 1000;
+  const c1 = processCpuMs(t.pid);
+  t.cpuMs = c0 === undefined || c1 === undefined ? undefined : (t.cpuMs ?? 0) + c1 - c0;
+  t.n += n;
+  t.loaded.push(...(await probe.stop()));
 }
 
 /**
@@ -158,47 +88,76 @@ export const suite: BenchSuite = {
   description: "proxy under compression load (c=16, 20k-token tool outputs): compressed req/s, bypassed p99 idle vs loaded; pass-through vs bare Hono",
   async run(ctx) {
     const dir = mkdtempSync(join(tmpdir(), "headroom-bench-proxy-load-"));
-    const mock = await startMock();
+    const children: Child[] = [];
+    const mock = await mockChild(dir);
+    children.push(mock);
+    const loader = clientChild();
+    const prober = clientChild();
     const big = bigToolRequest();
     const n = ctx.quick ? 160 : 480;
     const cores = availableParallelism();
     const configs: [string, string, string][] = [
-      ...(BEFORE ? [["before (given build, in-process)", BEFORE, ""] as [string, string, string]] : []),
+      ...(BEFORE ? [["before (given build)", BEFORE, ""] as [string, string, string]] : []),
       ["main thread (workers: 0)", PROXY_NODE, "workers: 0"],
       [`worker pool (workers: ${cores}, the default)`, PROXY_NODE, ""],
+      // Workers are niced by default; on a machine busy with other work that costs them their share.
+      [`worker pool (workers: ${cores}, workerNice: 0)`, PROXY_NODE, "workerNice: 0"],
     ];
     const rows: (string | number)[][] = [];
     const data: Record<string, unknown> = { cores, bodyBytes: big.length };
-    const procs: ChildProcess[] = [];
+    const pressure = [cpuPressure()];
     try {
+      // Every configuration runs at once (idle ones cost nothing) and their blocks alternate, so load
+      // from outside the bench drifting during the run hits them alike.
+      const tallies = new Map<string, Tally>();
       for (const [label, dist, extra] of configs) {
-        const p = await proxyChild(dir, label.replace(/\W+/g, "-"), dist, mock.url, extra);
-        procs.push(p.proc);
-        const r = await underLoad(p.url, big, n).catch((e: unknown) => e as Error);
-        if (r instanceof Error) {
-          // One configuration failing (an old build under this load) must not hide the others.
-          data[label] = { error: r.message };
-          rows.push([label, `failed: ${r.message}`, "", "", "", "", ""]);
-        } else {
-          data[label] = r;
-          rows.push([label, f(r.rps), f(r.idleP50), f(r.idleP99), f(r.loadP50), f(r.loadP99), f(r.loadP99 - r.idleP99)]);
-        }
-        ctx.progress("proxy under load", rows.length, configs.length);
-        p.proc.kill("SIGTERM");
+        const p = await proxyChild(dir, label.replace(/\W+/g, "-"), mock.url, extra, dist);
+        children.push(p);
+        tallies.set(label, { url: p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, idle: [], loaded: [] });
+        await warmUpProxy(p.url, big, loader, prober);
       }
+      let done = 0;
+      for (let b = 0; b < BLOCKS; b++) {
+        for (const [label] of configs) {
+          const t = tallies.get(label)!;
+          // One configuration failing (an old build under this load) must not hide the others.
+          if (!t.error) await block(t, big, n / BLOCKS, loader, prober).catch((e: unknown) => (t.error = e instanceof Error ? e.message : String(e)));
+          ctx.progress("proxy under load", ++done, BLOCKS * configs.length);
+        }
+      }
+      for (const [label] of configs) {
+        const t = tallies.get(label)!;
+        if (t.error) {
+          data[label] = { error: t.error };
+          rows.push([label, `failed: ${t.error}`, "", "", "", "", "", "", ""]);
+          continue;
+        }
+        const r = { rps: t.n / t.secs, cpuMsPerRequest: t.cpuMs === undefined ? undefined : t.cpuMs / t.n, coresUsed: t.cpuMs === undefined ? undefined : t.cpuMs / 1000 / t.secs, idleP50: percentile(t.idle, 50), idleP99: percentile(t.idle, 99), loadP50: percentile(t.loaded, 50), loadP99: percentile(t.loaded, 99) };
+        data[label] = r;
+        const opt = (v: number | undefined) => (v === undefined ? "n/a" : f(v));
+        rows.push([label, f(r.rps), opt(r.cpuMsPerRequest), opt(r.coresUsed), f(r.idleP50), f(r.idleP99), f(r.loadP50), f(r.loadP99), f(r.loadP99 - r.idleP99)]);
+      }
+      pressure.push(cpuPressure());
+      data.cpuPressureAvg60 = pressure;
       const tables: Table[] = [
         {
           title: `Proxy under compression load: c=16, ${(big.length / 1024).toFixed(0)} KB (~20k-token) tool outputs, ${n} requests, ${cores} cores`,
-          columns: ["compression runs on", "compressed req/s", "bypassed p50 idle ms", "bypassed p99 idle ms", "bypassed p50 loaded ms", "bypassed p99 loaded ms", "p99 loaded − idle ms"],
+          columns: ["compression runs on", "compressed req/s", "proxy CPU ms / request", "proxy cores used", "bypassed p50 idle ms", "bypassed p99 idle ms", "bypassed p50 loaded ms", "bypassed p99 loaded ms", "p99 loaded − idle ms"],
           rows,
-          notes: ["Goal: worker pool ≥ 2× the main-thread req/s, and loaded p99 within 2 ms of idle. Bypassed = small requests with x-headroom-bypass, one at a time, sent while the load runs."],
+          notes: [
+            `Goal: worker pool ≥ 2× the main-thread req/s, and loaded p99 within 2 ms of idle. Bypassed = small requests with x-headroom-bypass, one every ${PROBE_MS} ms (one at a time), sent while the load runs; idle = the same probe without load.`,
+            `Each configuration's ${n} requests run in ${BLOCKS} blocks, alternating with the other configurations' blocks; each block starts with ${IDLE_PROBE_MS / BLOCKS / 1000} s of idle probing.`,
+            `CPU pressure of the machine (PSI some avg60, share of time a runnable task waited for a core) before / after the load: ${pressure.map((p) => (p === undefined ? "n/a" : `${p.toFixed(0)}%`)).join(" / ")}. Well above 0, the cores are busy with other work and no pool can scale.`,
+            "proxy CPU ms / request: CPU time of the proxy process (every thread) during the loads, per compressed request; cores used = that CPU time / wall time. req/s ≈ cores used / CPU per request: a pool can only raise it by getting more cores.",
+            "Processes: the proxy, the mock upstream, the load generator and the bypassed-request prober each run alone (the bench process only orchestrates), so the prober's timing is not delayed by the load's replies on one event loop. All share the machine's cores.",
+          ],
         },
       ];
       // Pass-through: small requests needing no compression, direct vs bare Hono vs the proxy, alternating blocks.
       const hono = await honoChild(dir, mock.url);
-      procs.push(hono.proc);
-      const px = await proxyChild(dir, "passthrough", PROXY_NODE, mock.url, "");
-      procs.push(px.proc);
+      children.push(hono);
+      const px = await proxyChild(dir, "passthrough", mock.url);
+      children.push(px);
       const targets: [string, string][] = [["direct to mock", mock.url], ["bare Hono pass-through", hono.url], ["headroom proxy", px.url]];
       const lat: Record<string, number[]> = Object.fromEntries(targets.map(([name]) => [name, []]));
       for (const [, u] of targets) await load(`${u}/v1/chat/completions`, SMALL, 200, 1);
@@ -212,15 +171,15 @@ export const suite: BenchSuite = {
           const v = lat[name]!;
           return [name, f(percentile(v, 50)), f(percentile(v, 99)), f(percentile(v, 50) - d50), f(percentile(v, 99) - d99)];
         }),
-        notes: ["Same run, alternating blocks. The bare Hono pass-through forwards with the global fetch, as a hand-written one would."],
+        notes: ["Same run, alternating blocks, from the bench process (idle otherwise); the mock upstream in its own process. The bare Hono pass-through forwards with the global fetch, as a hand-written one would."],
       });
       data.passthrough = Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99) }]));
       return { tables, data };
     } finally {
-      for (const p of procs) if (p.exitCode === null) p.kill("SIGTERM");
-      mock.server.closeAllConnections();
-      mock.server.close();
-      agent.destroy();
+      loader.close();
+      prober.close();
+      await stopAll(children);
+      closeClient();
       rmSync(dir, { recursive: true, force: true });
     }
   },

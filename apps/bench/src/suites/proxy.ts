@@ -1,102 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { percentile } from "../metrics.js";
+import { closeClient, load, mockChild, proxyChild, stopAll, type Child } from "../proxy-harness.js";
 import type { BenchSuite, Table } from "../suite.js";
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The built proxy (apps/bench does not list @headroom/proxy as a dependency, so it is loaded by path). */
-const PROXY_DIST = resolve(HERE, "../../../../packages/proxy/dist/node.js");
-const BENCH_DIR = resolve(HERE, "../..");
-
-const REPLY = JSON.stringify({
-  id: "chatcmpl-bench",
-  object: "chat.completion",
-  created: 1,
-  model: "gpt-4o",
-  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 50, completion_tokens: 1, total_tokens: 51 },
-});
-
-/** A mock OpenAI upstream on loopback: drains the body and answers a fixed completion. */
-async function startMock(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    req.on("data", () => {});
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(REPLY) });
-      res.end(REPLY);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/**
- * The proxy runs in its own process (as it does for users), so its RSS is measured alone and the
- * client and mock do not share its event loop. Default plugins are discovered from apps/bench, and the
- * store is a SQLite file in a temp directory.
- */
-async function startProxyProcess(upstream: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const script = join(dir, "proxy-child.mjs");
-  writeFileSync(
-    script,
-    `const { startProxy } = await import(${JSON.stringify(pathToFileURL(PROXY_DIST).href)});
-const p = await startProxy({ port: 0, openaiBaseUrl: ${JSON.stringify(upstream)}, anthropicBaseUrl: ${JSON.stringify(upstream)},
-  storePath: ${JSON.stringify(join(dir, "ccr.sqlite"))}, pluginsFrom: ${JSON.stringify(BENCH_DIR)} });
-process.stdout.write(p.url + "\\n");
-process.on("SIGTERM", () => p.close().then(() => process.exit(0)));`,
-  );
-  const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((ok, fail) => {
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split("\n")[0];
-      if (buf.includes("\n") && line) ok(line.trim());
-    });
-    child.once("exit", (code) => fail(new Error(`proxy child exited with ${code}`)));
-  });
-  return { child, url };
-}
 
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One POST; resolves with the wall time in ms. */
-function post(url: string, body: Buffer): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((ok, fail) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length, authorization: "Bearer sk-bench" } }, (res) => {
-      res.on("data", () => {});
-      res.on("end", () => (res.statusCode === 200 ? ok(performance.now() - t0) : fail(new Error(`status ${res.statusCode}`))));
-    });
-    req.on("error", fail);
-    req.end(body);
-  });
-}
-
-/** `total` requests with `concurrency` workers; returns each request's latency. */
-async function load(url: string, body: Buffer, total: number, concurrency: number, onDone?: (n: number) => void): Promise<number[]> {
-  const times: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      times.push(await post(url, body));
-      onDone?.(times.length);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return times;
 }
 
 /** A chat request with nothing to compress: a question and a short tool output (under 200 tokens). */
@@ -130,8 +41,13 @@ export const suite: BenchSuite = {
   description: "proxy overhead vs direct-to-mock (p50/p99 at concurrency 1 and 50) and RSS over 10,000 1 MB requests",
   async run(ctx) {
     const dir = mkdtempSync(join(tmpdir(), "headroom-bench-proxy-"));
-    const mock = await startMock();
-    const proxy = await startProxyProcess(mock.url, dir);
+    // The proxy runs in its own process (as it does for users), so its RSS is measured alone; the mock
+    // upstream too, so the client's event loop (this process) only times requests.
+    const children: Child[] = [];
+    const mock = await mockChild(dir);
+    children.push(mock);
+    const proxy = await proxyChild(dir, "proxy", mock.url);
+    children.push(proxy);
     const tables: Table[] = [];
     const data: Record<string, unknown> = {};
     try {
@@ -158,19 +74,21 @@ export const suite: BenchSuite = {
         title: "Proxy latency overhead (requests needing no compression, loopback mock upstream)",
         columns: ["concurrency", "requests", "direct p50 ms", "proxy p50 ms", "added p50 ms", "direct p99 ms", "proxy p99 ms", "added p99 ms"],
         rows,
-        notes: ["Goal: added p50 ≤ 2 ms at concurrency 1. Proxy in its own process; client and mock share the bench process."],
+        notes: ["Goal: added p50 ≤ 2 ms at concurrency 1. The proxy and the mock upstream each in their own process; the client in the bench process."],
       });
 
       const big = bigBody();
       const total = ctx.quick ? 1000 : 10_000;
-      const samples: [number, number][] = [[0, rssMB(proxy.child.pid!)]];
+      const samples: [number, number][] = [[0, rssMB(proxy.proc.pid!)]];
       const every = total / 20;
       const t0 = performance.now();
-      await load(via, big, total, 4, (done) => {
+      await load(via, big, total, 4, {
+        onDone: (done) => {
         if (done % every === 0) {
-          samples.push([done, rssMB(proxy.child.pid!)]);
+          samples.push([done, rssMB(proxy.proc.pid!)]);
           ctx.progress("RSS with 1 MB bodies", done, total);
-        }
+          }
+        },
       });
       const secs = (performance.now() - t0) / 1000;
       const afterWarm = samples.find(([d]) => d >= total / 10)?.[1] ?? samples[1]![1];
@@ -184,11 +102,8 @@ export const suite: BenchSuite = {
         notes: ["Goal: flat and under 300 MB. Samples every 5% are in results/proxy.json."],
       });
     } finally {
-      proxy.child.kill("SIGTERM");
-      await new Promise((r) => proxy.child.once("exit", r));
-      mock.server.closeAllConnections();
-      mock.server.close();
-      agent.destroy();
+      await stopAll(children);
+      closeClient();
       rmSync(dir, { recursive: true, force: true });
     }
     return { tables, data };

@@ -19,20 +19,21 @@ const TOKEN_HEADERS = ["x-headroom-tokens-before", "x-headroom-tokens-after", "x
 export const OFF_THREAD_PARSE_BYTES = 16 * 1024;
 
 /** Compression of one request: skipped for bypass and for bodies with nothing to compress. */
-async function compressStep(c: Ctx, px: ProxyContext, route: RouteName, input: { raw: Uint8Array; text: string; parsed: unknown; deferred: boolean }): Promise<CompressOutcome | undefined> {
+async function compressStep(c: Ctx, px: ProxyContext, route: RouteName, input: { raw: Uint8Array; text: () => string; parsed: unknown; deferred: boolean }): Promise<CompressOutcome | undefined> {
   if (isBypass(c)) {
     px.stats.bypassed++;
     return undefined;
   }
-  const { raw, text, parsed } = input;
+  const { raw, parsed } = input;
   let outcome: CompressOutcome;
-  if (input.deferred) outcome = await px.engine.request(route, { raw, text }, px.cfg.compressionTimeoutMs);
+  // A deferred body is decoded on this thread only if its compression fails open (the worker decodes its own copy).
+  if (input.deferred) outcome = await px.engine.request(route, { raw, get text() { return input.text(); } }, px.cfg.compressionTimeoutMs);
   else if (!isObj(parsed)) return undefined; // not JSON: the upstream gives the client its own 400
   // Decided here, on the request's thread, so small requests never wait for a busy worker.
   else
     outcome = hasCandidate(route, parsed, px.cfg.minTokens)
-      ? await px.engine.request(route, { raw, text, body: parsed }, px.cfg.compressionTimeoutMs)
-      : injectOnly(route, text, parsed, { skipped: "no tool output large enough to compress" });
+      ? await px.engine.request(route, { raw, text: input.text(), body: parsed }, px.cfg.compressionTimeoutMs)
+      : injectOnly(route, input.text(), parsed, { skipped: "no tool output large enough to compress" });
   if (outcome.error) {
     px.stats.failOpen++;
     px.stats.error("compress", outcome.error);
@@ -46,9 +47,10 @@ export async function modelRoute(c: Ctx, px: ProxyContext, route: RouteName, pat
   px.stats.requests++;
   const raw = await readBody(c, px);
   if (raw instanceof Response) return raw;
-  const text = decoder.decode(raw);
+  let decoded: string | undefined;
+  const text = () => (decoded ??= decoder.decode(raw));
   const deferred = px.engine.offThread === true && raw.byteLength >= OFF_THREAD_PARSE_BYTES && !isBypass(c);
-  const parsed = deferred ? undefined : tryParse(text);
+  const parsed = deferred ? undefined : tryParse(text());
   const outcome = await compressStep(c, px, route, { raw, text, parsed, deferred });
   const model = outcome?.model ?? (isObj(parsed) && typeof parsed.model === "string" ? parsed.model : undefined);
   px.stats.record(route, model, outcome?.result);
