@@ -36,11 +36,11 @@ export function warmUpSamples(): Sample[] {
   ];
   const python = range(60).map(
     (i) =>
-      `def handler_${i}(request, retries=${i % 3}):\n    """Handle request ${i}."""\n    for attempt in range(retries):\n        if request.ok:\n            return request.body\n    return None\n`,
+      `def handler_${i}(request, retries=${i % 3}):\n    """Handle request ${i}."""\n    for attempt in range(retries):\n        if request.ok:\n            return request.body\n        request = request.retry(attempt)\n    log.warning("giving up on %s", request)\n    return None\n`,
   );
   const ts = range(60).map(
     (i) =>
-      `export function handler${i}(req: Request, retries = ${i % 3}): string | null {\n  for (let a = 0; a < retries; a++) {\n    if (req.ok) return req.body;\n  }\n  return null;\n}\n`,
+      `export function handler${i}(req: Request, retries = ${i % 3}): string | null {\n  for (let a = 0; a < retries; a++) {\n    if (req.ok) return req.body;\n    req = req.retry(a);\n  }\n  log.warn("giving up", req.url);\n  return null;\n}\n`,
   );
   const subjects = [
     "The scheduler",
