@@ -49,7 +49,8 @@ describe("headroom compress with @headroom/image installed", () => {
     expect(out.images[0].tokensAfter).toBeLessThan(out.images[0].tokensBefore);
     const block = out.messages[0].content[0];
     expect(block.type).toBe("image");
-    expect(block.source.data.length).toBeLessThan(data.length / 2);
+    // Lossless WebP for screenshots (@headroom/image): this noisy fixture loses more tokens than bytes.
+    expect(block.source.data.length).toBeLessThan(data.length * 0.8);
     expect(out.messages[0].content[1].text).toMatch(/Retrieve more: hash=[0-9a-f]{24}\]$/);
     expect(out.ccrHashes).toHaveLength(1);
 

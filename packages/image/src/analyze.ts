@@ -4,6 +4,7 @@
  * on libuv's thread pool; the JS loops here work on at most ~1.3 MP of grayscale, a few milliseconds.
  */
 import sharp from "sharp";
+import { monospaceScore } from "./mono.js";
 
 /** The result of `analyzeImage`. */
 export interface Analysis {
@@ -19,6 +20,10 @@ export interface Analysis {
   flatness: number;
   /** Text line bands found. */
   textLines: number;
+  /** Monospaced text (terminal, log, code) dominates: see `mono.ts`; its floor is `minMonoTextPx`. */
+  monospace: boolean;
+  /** The monospace score (autocorrelation of the column profile at the cell pitch, 0–1). */
+  monoScore: number;
 }
 
 /** Limits of the analysis. */
@@ -51,10 +56,28 @@ export async function analyzeImage(buf: Buffer, limits: AnalyzeLimits): Promise<
     .toBuffer({ resolveWithObject: true });
   const m = measureText(data, aw, ah);
   const screenshot = m.flatness >= 0.35 || (m.lines >= 8 && m.flatness >= 0.2);
-  const a: Analysis = { format: meta.format, width, height: h, hasAlpha: !!meta.hasAlpha, frames, kind: screenshot ? "screenshot" : "photo", flatness: m.flatness, textLines: m.lines };
+  const monospace = screenshot && m.monoScore >= MONO_SCORE;
+  const a: Analysis = { format: meta.format, width, height: h, hasAlpha: !!meta.hasAlpha, frames, kind: screenshot ? "screenshot" : "photo", flatness: m.flatness, textLines: m.lines, monospace, monoScore: m.monoScore };
   if (screenshot && m.textHeight !== undefined) a.textHeight = m.textHeight / scale;
   return a;
 }
+
+/** What `measureText` finds. */
+export interface TextMeasure {
+  textHeight?: number;
+  lines: number;
+  flatness: number;
+  /** Monospace score of the text rows (`monospaceScore`). */
+  monoScore: number;
+}
+
+/**
+ * Monospace score from which text counts as monospaced (`mono.ts`). Measured: the bench's terminal
+ * captures score 0.59–0.72 at 1×, 2× and 3×, its documentation pages 0.23–0.33 and dashboards 0.10–0.22;
+ * sharp-drawn fixtures: a log in DejaVu Sans Mono 0.47, prose in it 0.60, the same texts in DejaVu Sans
+ * or Serif 0.26–0.29. 0.4 sits between the two groups.
+ */
+export const MONO_SCORE = 0.4;
 
 const STRIP = 96;
 const INK = 50;
@@ -64,8 +87,9 @@ const INK = 50;
  * bands; bands of text height with a text-like share of ink are lines. The 20th percentile of their
  * heights is the small text that must stay legible.
  */
-export function measureText(gray: Uint8Array, w: number, h: number): { textHeight?: number; lines: number; flatness: number } {
+export function measureText(gray: Uint8Array, w: number, h: number): TextMeasure {
   const heights: number[] = [];
+  const rows = new Uint8Array(h);
   let flat = 0;
   for (let x0 = 0; x0 < w; x0 += STRIP) {
     const x1 = Math.min(w, x0 + STRIP);
@@ -88,15 +112,22 @@ export function measureText(gray: Uint8Array, w: number, h: number): { textHeigh
       } else if (start >= 0) {
         const bh = y - start;
         const share = ink / (bh * (x1 - x0));
-        if (bh >= 5 && bh <= 120 && share >= 0.03 && share <= 0.6) heights.push(bh);
+        if (bh >= 5 && bh <= 120 && share >= 0.03 && share <= 0.6) {
+          heights.push(bh);
+          rows.fill(1, start, y);
+        }
         start = -1;
       }
     }
   }
   heights.sort((a, b) => a - b);
   const lines = heights.length;
-  const out: { textHeight?: number; lines: number; flatness: number } = { lines, flatness: flat / (w * h) };
-  if (lines >= 3) out.textHeight = heights[Math.floor(lines * 0.2)]!;
+  const out: TextMeasure = { lines, flatness: flat / (w * h), monoScore: 0 };
+  if (lines >= 3) {
+    out.textHeight = heights[Math.floor(lines * 0.2)]!;
+    // A glyph cell is narrower than the line band: lags up to three band heights span a few cells.
+    out.monoScore = monospaceScore(gray, w, h, rows, 3 * out.textHeight).score;
+  }
   return out;
 }
 

@@ -134,6 +134,17 @@ describe("screenshots: legibility-bounded downscale, reversible, deterministic",
     expect(only(biased).tokensAfter).toBeLessThan(only(normal).tokensAfter);
   });
 
+  it("a downscaled screenshot is encoded lossless unless lossyScreenshots (tokens do not depend on bytes)", async () => {
+    const b64 = (await textImage(2560, 1600, LINES, 2)).toString("base64");
+    const plain = only(await compress(chat({ b64 }), { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5" }));
+    expect(plain.transforms).toContain("downscale-legible");
+    expect(plain.transforms.at(-1)).toBe("encode-webp-lossless");
+    const lossy = only(await compress(chat({ b64 }), { compressors: [imageCompressor({ lossyScreenshots: true })], store: mapStore(), model: "claude-sonnet-4-5" }));
+    expect(lossy.tokensAfter).toBe(plain.tokensAfter);
+    expect(lossy.bytesAfter).toBeLessThan(plain.bytesAfter);
+    expect(lossy.transforms.at(-1)).toMatch(/^encode-(webp|jpeg)-q85$/);
+  });
+
   it("without a store only lossless changes happen (no marker, no lossy encoding)", async () => {
     const png = await textImage(2560, 1600, LINES, 2);
     const r = await compress(chat({ b64: png.toString("base64") }), { compressors: [imageCompressor()], model: "gpt-4o" });

@@ -9,6 +9,11 @@ import { normalizeBias } from "@headroom/text";
 export interface PlanRules {
   /** Smallest text height kept after resizing: the 20th percentile of text-line band heights (px; about the cap or digit height). Default 7 (chosen by OCR character recall, see README). */
   minTextPx: number;
+  /**
+   * Smallest text height kept for monospaced text (terminals, logs, code; see `mono.ts`): its tokens are
+   * digits, hashes and identifiers where one misread glyph breaks the token. Default 9 (OCR, see README).
+   */
+  minMonoTextPx: number;
   /** A photo's long edge is not taken below this (px). Default 768. */
   minPhotoEdge: number;
   /** Hard cap on one image's tokens: shrink further (below the legibility floor if need be). */
@@ -19,7 +24,7 @@ export interface PlanRules {
   bias: number;
 }
 
-export const DEFAULT_RULES: PlanRules = { minTextPx: 7, minPhotoEdge: 768, lowDetailPhotos: true, bias: 1 };
+export const DEFAULT_RULES: PlanRules = { minTextPx: 7, minMonoTextPx: 9, minPhotoEdge: 768, lowDetailPhotos: true, bias: 1 };
 
 /** What the analysis says about an image. */
 export interface ImageFacts {
@@ -28,6 +33,8 @@ export interface ImageFacts {
   kind: "screenshot" | "photo";
   /** Smallest common text line height in px, for screenshots where text was found. */
   textHeight?: number;
+  /** Monospaced text dominates (terminal, log, code): `minMonoTextPx` applies instead of `minTextPx`. */
+  monospace?: boolean;
 }
 
 /** The chosen size. */
@@ -74,7 +81,7 @@ export function planSize(model: string, facts: ImageFacts, detail: ImageDetail |
   }
   let minScale: number;
   if (facts.kind === "photo") minScale = Math.min(1, rules.minPhotoEdge / bias / Math.max(W, H));
-  else if (facts.textHeight) minScale = Math.min(1, Math.max(4, rules.minTextPx / bias) / facts.textHeight);
+  else if (facts.textHeight) minScale = Math.min(1, Math.max(4, (facts.monospace ? rules.minMonoTextPx : rules.minTextPx) / bias) / facts.textHeight);
   else minScale = fitW / W; // No text found in a screenshot: no evidence that a smaller size stays legible.
   const minW = Math.max(1, Math.ceil(W * minScale));
   let best = { w: fitW, h: before.height, tokens: before.tokens };
