@@ -46,7 +46,7 @@ describe("headroom compress with @headroom/image installed", () => {
     const out = JSON.parse(a.out);
     expect(out.images).toHaveLength(1);
     expect(out.images[0]).toMatchObject({ status: "compressed", compressor: "image" });
-    expect(out.images[0].tokensAfter).toBeLessThan(out.images[0].tokensBefore);
+    expect(out.images[0].tokensAfter).toBeLessThan(out.images[0].tokensBefore / 2);
     const block = out.messages[0].content[0];
     expect(block.type).toBe("image");
     // Lossless WebP for screenshots (@headroom/image): this noisy fixture loses more tokens than bytes.

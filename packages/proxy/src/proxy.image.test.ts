@@ -48,5 +48,8 @@ describe("image compressor discovered by the proxy", () => {
     expect(sent.json.messages[0].content[0]).toEqual({ type: "text", text: "What is on this page?" });
     // Smaller than the provider keeps (a lossy size, the store holds the original): a marker note follows.
     expect(sent.json.messages[0].content[2].text).toMatch(/^\[image 2400×1600 sent as \d+×\d+ .*Retrieve more: hash=[0-9a-f]{24}\]$/);
+    // The token saving is in pixels: the image sent upstream has under half the original's pixels.
+    const [, w, h] = /sent as (\d+)×(\d+)/.exec(sent.json.messages[0].content[2].text)!;
+    expect(Number(w) * Number(h)).toBeLessThan((2400 * 1600) / 2);
   });
 });
