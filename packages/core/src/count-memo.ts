@@ -13,6 +13,11 @@ import type { Tokenizer } from "./types.js";
 
 /** Encodings whose pre-tokenizer splits at safe newlines (see the module comment). */
 const SPLITTING_ENCODINGS = new Set(["o200k_base", "cl100k_base"]);
+/**
+ * Implementations known to count those encodings exactly (@headroom/tokenizer's backends). A tokenizer
+ * that only labels itself with the encoding (an approximation) is left alone: its counts need not add up.
+ */
+const EXACT_IMPLEMENTATIONS = new Set(["gpt-tokenizer", "tiktoken"]);
 
 /** Texts shorter than this are counted directly (not split, not remembered): too small to be worth it. */
 const MIN_MEMO_LENGTH = 64;
@@ -52,10 +57,11 @@ export function safeSegments(s: string): string[] {
 
 /**
  * `tokenizer` with its counts memoised by safe segment for the lifetime of the returned object (one
- * `compress()` call), or `tokenizer` itself when its encoding is not known to split at newlines.
+ * `compress()` call), or `tokenizer` itself unless it is an exact implementation (`gpt-tokenizer`,
+ * `tiktoken`) of an encoding known to split at newlines.
  */
 export function memoizeByLine(tokenizer: Tokenizer): Tokenizer {
-  if (!SPLITTING_ENCODINGS.has(tokenizer.encoding)) return tokenizer;
+  if (!SPLITTING_ENCODINGS.has(tokenizer.encoding) || !EXACT_IMPLEMENTATIONS.has(tokenizer.name)) return tokenizer;
   const base = tokenizer.count.bind(tokenizer);
   const memo = new Map<string, number>();
   const countSegment = (seg: string): number => {

@@ -67,8 +67,10 @@ describe("counts add up over safe line segments", () => {
     expect(m.count(`[marker]\n${line}`)).toBe(t.count(`[marker]\n${line}`));
     // Only the new first line was tokenized; the kept line came from the memo.
     expect(chars - before).toBe("[marker]\n".length);
-    // An encoding not known to split at newlines is left alone.
+    // An encoding not known to split at newlines, or a tokenizer that only carries the label, is left alone.
     const other = { name: "x", encoding: "chars/4", estimated: true, count: (s: string) => Math.ceil(s.length / 4) };
     expect(memoizeByLine(other)).toBe(other);
+    const labelled = { ...other, encoding: "o200k_base" };
+    expect(memoizeByLine(labelled)).toBe(labelled);
   });
 });
