@@ -6,6 +6,7 @@ import { loadPlugins, type LoadedPlugins } from "./plugins.js";
 import { handleUnit, preSkip, toUnit, type RunState } from "./unit.js";
 import { firstProtectedIndex } from "./turns.js";
 import { estimateTokenizer } from "./tokenizer.js";
+import { memoizeByLine } from "./count-memo.js";
 import type { AnyCompressor, AnyHook } from "./spec/upgrade.js";
 import { SUPPORTED_SPECIFICATION_VERSIONS } from "./spec/upgrade.js";
 import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectFunction, type DetectorV2, type PipelineSettingsV2, type UnitSource } from "./spec/v2/index.js";
@@ -244,7 +245,8 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   const errors: CompressError[] = [...o.plugins_.errors];
   const format = o.format ?? detectFormat(messages);
   const settings = await beforePipeline(o, messages, format, errors);
-  const tokenizer = await resolveTokenizer(o.tokenizer, settings.model);
+  // One call's counts are memoised by line: what a compressor keeps verbatim is not tokenized again.
+  const tokenizer = memoizeByLine(await resolveTokenizer(o.tokenizer, settings.model));
   const count = (t: string) => (t ? tokenizer.count(t) : 0);
   const scan = scanMessages(messages, format);
   const shapeWarning = unknownShapeWarning(messages, format);

@@ -98,7 +98,10 @@ export function createLogCompressor(options: LogCompressorOptions = {}): Compres
         ...(toolArgs ? { toolArgs } : {}),
         signal: ctx.signal,
       });
-      return r ?? { decline: ctx.allowLossy ? "nothing worth dropping (small log or no repetition)" : "no repeated lines to collapse losslessly" };
+      if (!r) return { decline: ctx.allowLossy ? "nothing worth dropping (small log or no repetition)" : "no repeated lines to collapse losslessly" };
+      // The final text is counted once here, so the pipeline need not count it again (it trusts
+      // `outputTokens`; checkCompressor verifies it in tests).
+      return { ...r, outputTokens: ctx.tokenizer.count(r.text) };
     },
   };
 }

@@ -181,6 +181,14 @@ describe("plugin", () => {
     expect(lossy).toMatchObject({ lossless: false });
   });
 
+  it("returns its output's token count, so the pipeline does not count the output again", async () => {
+    const ctx = createMockContext();
+    for (const [text, c] of [[hdfsLike(200), ctx], ["2024-01-01 10:00:00 INFO tick\n".repeat(60), createMockContext({ allowLossy: false })]] as const) {
+      const r = (await headroomPlugin().compress(createUnit(text), c)) as { text: string; outputTokens?: number };
+      expect(r.outputTokens).toBe(c.tokenizer.count(r.text));
+    }
+  });
+
   it("passes the pipeline's validation (checkCompressor) with its own detector", async () => {
     const report = await checkCompressor(headroomPlugin(), [
       { name: "hdfs-like", text: hdfsLike(800), expect: "compressed", query: "which blocks were deleted?" },

@@ -185,13 +185,23 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   const hiddenIn = new Map(groups.map((g) => [g.path, g.matches.length]));
   // A file's first kept line brings its `[+N more matches in name]` note instead of its entry in the
   // closing list; its last hidden match takes the note away again (and a file shown whole has neither).
+  // A path's weighed length, measured once per path (prices are asked for on every greedy step).
+  const headWeights = new Map<string, number>();
+  const headWeight = (path: string) => {
+    let w = headWeights.get(path);
+    if (w === undefined) {
+      w = weigh(path) + 1;
+      headWeights.set(path, w);
+    }
+    return w;
+  };
   const price = (l: SearchLine) => {
     if (l.path === undefined) return cost(l);
     const left = l.kind === "match" ? hiddenIn.get(l.path)! : 2;
     const shown = shownFiles.has(l.path);
     const frame = !shown ? (left === 1 ? -entry(l.path) : NOTE) : left === 1 ? -(NOTE + entry(l.path)) : 0;
     // In `--heading` output a file's first kept line brings its path line too.
-    const head = parsed.heading && !shown ? weigh(l.path) + 1 : 0;
+    const head = parsed.heading && !shown ? headWeight(l.path) : 0;
     return Math.max(1, cost(l) + frame + head);
   };
   const add = (l: SearchLine | undefined, force = false) => {

@@ -40,6 +40,8 @@ interface Cand {
   terms?: Set<string> | undefined;
   /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
   repeat: boolean;
+  /** The line's own worth (its score, halved for a repeat), fixed for the run. */
+  own: number;
   /** Highest likeness to a kept line of the same file, over the first `seen` of them. */
   sim: number;
   seen: number;
@@ -102,10 +104,11 @@ class Selection {
   private readonly pending: Cand[][];
   private readonly hiddenLeft: number[];
   private readonly cursor: number[];
+  private readonly secondaryOf: (boolean | undefined)[] = [];
 
   constructor(
     groups: readonly GreedyGroup[],
-    private readonly score: ReadonlyMap<SearchLine, number>,
+    score: ReadonlyMap<SearchLine, number>,
     features: ReadonlyMap<SearchLine, LineFeatures>,
     private readonly keep: ReadonlySet<SearchLine>,
     private readonly cost: (l: SearchLine) => number,
@@ -132,6 +135,7 @@ class Selection {
     }
     for (const c of this.initial)
       if ([c.before, c.after].some((o) => o && keep.has(o.line) && namesMore(c, o))) c.bonus = Math.max(c.bonus, ADJACENT);
+    for (const c of all) c.own = score.get(c.line)! * (c.repeat ? REPEAT : 1);
     for (const c of this.initial) c.value = this.value(c);
   }
 
@@ -182,11 +186,21 @@ class Selection {
     // A file's first line says the file is among the results; if it only repeats a line shown in another
     // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a
     // file already shown.
-    const first = kept.length === 0 ? (secondary(c.line.path ?? "") ? FIRST / 3 : FIRST) * (elsewhere ? ECHOED_FIRST : 1) : 0;
+    const first = kept.length === 0 ? (this.secondary(c.file, c.line.path) ? FIRST / 3 : FIRST) * (elsewhere ? ECHOED_FIRST : 1) : 0;
     // Of lines that repeat one shape, the first occurrence stands for the rest.
-    const own = this.score.get(c.line)! * (c.repeat ? REPEAT : 1);
+    const own = c.own;
     // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
     return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / this.cost(c.line) ** CE;
+  }
+
+  /** `secondary` of a file's path, worked out once per file (values are recomputed on every pop). */
+  private secondary(file: number, path: string | undefined): boolean {
+    let s = this.secondaryOf[file];
+    if (s === undefined) {
+      s = secondary(path ?? "");
+      this.secondaryOf[file] = s;
+    }
+    return s;
   }
 
   /**
@@ -289,7 +303,7 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, terms: f.terms, repeat: f.repeat, sim: 0, seen: 0, value: 0, bonus: 0 };
+      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, terms: f.terms, repeat: f.repeat, own: 0, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;

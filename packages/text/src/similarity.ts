@@ -23,7 +23,9 @@ export function shingles(tokens: readonly string[], n = 3): Set<string> {
 /** Jaccard index |a ∩ b| / |a ∪ b| of two sets; 0 when either is empty. */
 export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   if (!a.size || !b.size) return 0;
-  const [small, big] = a.size < b.size ? [a, b] : [b, a];
+  // No destructured pair: this runs for every pair of lines a selection compares, and the array was garbage.
+  const small = a.size < b.size ? a : b;
+  const big = small === a ? b : a;
   let common = 0;
   for (const x of small) if (big.has(x)) common++;
   return common / (a.size + b.size - common);

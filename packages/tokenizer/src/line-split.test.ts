@@ -1,0 +1,76 @@
+/**
+ * Core memoises one call's token counts by "safe" line segment (`memoizeByLine`), which is exact only if
+ * the encodings never tokenize across a safe newline. This checks that property on random texts built
+ * from the characters that the pre-tokenizer patterns treat specially, for both encodings and both
+ * backends (tiktoken is the reference implementation).
+ */
+import { memoizeByLine, safeSegments } from "@headroom/core";
+import { describe, expect, it } from "vitest";
+import { loadEncoding } from "./index.js";
+
+// Newlines, carriage returns, blanks (ASCII and Unicode), the slash o200k's punctuation pattern takes
+// after a newline, punctuation, contractions, letters of both cases, digits, CJK and an emoji.
+const ALPHABET = ["\n", "\n", "\n", "\r", " ", " ", "\t", "\u00a0", "\u3000", "/", "//", ";", "}", "'s", "'", "a", "A", "é", "1", "23", "中", "🦊", ".", "-", "x_y", "Ab"];
+
+/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomText(next: () => number): string {
+  const n = 1 + Math.floor(next() * 60);
+  let s = "";
+  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+  return s;
+}
+
+describe("counts add up over safe line segments", () => {
+  for (const encoding of ["o200k_base", "cl100k_base"] as const)
+    for (const backend of ["gpt-tokenizer", "tiktoken"] as const)
+      it(`${encoding} (${backend})`, async () => {
+        const t = await loadEncoding(encoding, backend);
+        const next = rng(encoding.length * 31 + backend.length);
+        let split = 0;
+        for (let k = 0; k < 3000; k++) {
+          const s = randomText(next);
+          const segs = safeSegments(s);
+          expect(segs.join("")).toBe(s);
+          if (segs.length > 1) split++;
+          const sum = segs.reduce((n, x) => n + t.count(x), 0);
+          if (sum !== t.count(s)) expect({ text: s, segs }).toEqual({ text: s, sum: t.count(s) });
+        }
+        // The texts must actually exercise splitting, or the property is checked on nothing.
+        expect(split).toBeGreaterThan(1000);
+      });
+
+  it("memoizeByLine gives the same counts as the tokenizer, and counts a repeated line once", async () => {
+    const t = await loadEncoding("o200k_base");
+    let chars = 0;
+    const m = memoizeByLine({
+      ...t,
+      count: (s) => {
+        chars += s.length;
+        return t.count(s);
+      },
+    });
+    const line = "2024-01-01 10:00:00 INFO the same long log line, kept verbatim by a compressor\n";
+    const text = `${line}  indented\n\n\n/slash\r\n${line}tail`;
+    expect(m.count(text)).toBe(t.count(text));
+    const before = chars;
+    expect(m.count(`[marker]\n${line}`)).toBe(t.count(`[marker]\n${line}`));
+    // Only the new first line was tokenized; the kept line came from the memo.
+    expect(chars - before).toBe("[marker]\n".length);
+    // An encoding not known to split at newlines, or a tokenizer that only carries the label, is left alone.
+    const other = { name: "x", encoding: "chars/4", estimated: true, count: (s: string) => Math.ceil(s.length / 4) };
+    expect(memoizeByLine(other)).toBe(other);
+    const labelled = { ...other, encoding: "o200k_base" };
+    expect(memoizeByLine(labelled)).toBe(labelled);
+  });
+});
