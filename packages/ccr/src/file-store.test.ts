@@ -89,6 +89,22 @@ describe("FileStore", () => {
     expect(seen[1]).toMatch(/not a Headroom store and not empty: refusing to touch it/);
   });
 
+  it("takes over a store whose creator died before linking its tag, and never leaves a half-written tag", async () => {
+    const path = fresh();
+    mkdirSync(path, { recursive: true });
+    // What a process killed between writing its temporary tag and linking it leaves behind.
+    writeFileSync(join(path, "HEADROOM-CCR.999999.tmp"), "Headroom CCR file store v1");
+    const seen: string[] = [];
+    const store = new FileStore(path, { onWarning: (m) => seen.push(m) });
+    expect(seen).toEqual([]);
+    expect(store.persistent).toBe(true);
+    expect(readFileSync(join(path, "HEADROOM-CCR"), "utf8")).toMatch(/^Headroom CCR file store v1: .*\n$/);
+    // Its own temporary tag is gone; the dead process's is left alone (not ours to delete).
+    expect(readdirSync(path).filter((f) => f.startsWith("HEADROOM-CCR.")).sort()).toEqual(["HEADROOM-CCR.999999.tmp"]);
+    await store.put(K("d"), "after takeover");
+    expect(await new FileStore(path).get(K("d"))).toBe("after takeover");
+  });
+
   it("expires by TTL, says expired afterwards, keeps the later expiry on re-put, and purges in bulk", async () => {
     let t = 1_700_000_000_000;
     const store = new FileStore(fresh(), { now: () => t, defaultTtlSeconds: 60 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
@@ -44,6 +44,45 @@ export function isFileStoreDir(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Names another process creating the same store may have put there before its tag is complete. */
+const isTagName = (name: string) => name === FILE_STORE_TAG || (name.startsWith(`${FILE_STORE_TAG}.`) && name.endsWith(".tmp"));
+
+/**
+ * True when `dir` is empty or holds only tag files (a store another process is creating right now, or
+ * one whose creator died before its tag was linked): waits briefly for such a tag to be complete. A
+ * directory with anything else in it is foreign.
+ */
+function awaitTag(dir: string): boolean {
+  for (let i = 0; i < 20; i++) {
+    const names = readdirSync(dir);
+    if (names.length === 0 || isFileStoreDir(dir)) return true;
+    if (!names.every(isTagName)) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
+  return true;
+}
+
+/**
+ * Writes the tag whole or not at all: a temporary file hard-linked into place (fails if the tag exists),
+ * so a second process starting at the same moment never reads a half-written tag. Where hard links are
+ * not supported, a rename puts the same bytes in place.
+ */
+function writeTag(dir: string): void {
+  const tmp = join(dir, `${FILE_STORE_TAG}.${process.pid}.tmp`);
+  writeFileSync(tmp, TAG_TEXT, { mode: 0o600 });
+  try {
+    linkSync(tmp, join(dir, FILE_STORE_TAG));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST") {
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+      renameSync(tmp, join(dir, FILE_STORE_TAG));
+      return;
+    }
+  }
+  unlinkSync(tmp);
 }
 
 /**
@@ -102,8 +141,8 @@ export class FileStore implements Store {
     try {
       if (!st) mkdirSync(this.path, { recursive: true, mode: 0o700 });
       else if (!st.isDirectory()) return "is a file, not a store directory: refusing to touch it";
-      else if (!isFileStoreDir(this.path) && readdirSync(this.path).length > 0) return "is a directory that is not a Headroom store and not empty: refusing to touch it";
-      if (!isFileStoreDir(this.path)) writeFileSync(join(this.path, FILE_STORE_TAG), TAG_TEXT, { mode: 0o600, flag: "wx" });
+      else if (!isFileStoreDir(this.path) && !awaitTag(this.path)) return "is a directory that is not a Headroom store and not empty: refusing to touch it";
+      if (!isFileStoreDir(this.path)) writeTag(this.path);
       mkdirSync(join(this.path, "tmp"), { mode: 0o700, recursive: true });
       // Prove it is writable now, not on the first put.
       this.writeAtomic(join(this.path, "tmp", "probe"), "");
