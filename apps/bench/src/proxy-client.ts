@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { load, post } from "./proxy-harness.js";
+import { load, post, resetClient } from "./proxy-harness.js";
 
 const ENTRY = fileURLToPath(import.meta.url);
 const FLAG = "--headroom-bench-client";
@@ -87,6 +87,7 @@ function serveChild(): void {
       return;
     }
     const body = Buffer.from(m.body, "base64");
+    resetClient();
     const work =
       m.op === "run"
         ? load(m.url, body, m.total, m.concurrency, m.headers ? { headers: m.headers } : {})

@@ -120,11 +120,21 @@ export async function stopAll(children: readonly Child[]): Promise<void> {
   );
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+let agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
 /** Drops the in-process client's keep-alive sockets (end of a suite). */
 export function closeClient(): void {
   agent.destroy();
+}
+
+/**
+ * A fresh socket pool: no socket idles across ops. A socket left idle while other configurations run
+ * outlives the server's keep-alive timeout (Node's 5 s), and reusing it races the server's close
+ * (ECONNRESET), most often against a proxy whose event loop is busy compressing.
+ */
+export function resetClient(): void {
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: 128 });
 }
 
 /** One POST from this process; resolves with the wall time in ms, rejects on a non-200 answer. */
