@@ -226,6 +226,21 @@ describe("duplicates and photos", () => {
     const off = await compress(chat({ b64, type: "image/jpeg" }), { compressors: [imageCompressor({ lowDetailPhotos: false })], store: mapStore(), model: "gpt-4o" });
     expect(JSON.stringify(off.messages)).not.toContain('"detail":"low"');
   });
+
+  it("providers without a detail switch get photos at the low-detail size (512-px long edge) unless the query asks for detail", async () => {
+    const noise = await sharp({ create: { width: 160, height: 100, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
+    const photo = await sharp(noise).resize(1600, 1000, { kernel: "cubic" }).blur(3).jpeg({ quality: 90 }).toBuffer();
+    const b64 = photo.toString("base64");
+    const anthropic = [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/jpeg", data: b64 } }] }];
+    const r = await compress(anthropic, { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5" });
+    const sent = await sharp(Buffer.from((r.messages[0] as any).content[0].source.data, "base64")).metadata();
+    expect(Math.max(sent.width!, sent.height!)).toBe(512);
+    expect(1 - only(r).tokensAfter / only(r).tokensBefore).toBeGreaterThanOrEqual(0.7);
+    const asks = [{ role: "user", content: [{ type: "text", text: "read the small text on the sign" }, ...anthropic[0]!.content] }];
+    const r2 = await compress(asks, { compressors: [imageCompressor()], store: mapStore(), model: "claude-sonnet-4-5" });
+    const kept = await sharp(Buffer.from((r2.messages[0] as any).content[1].source.data, "base64")).metadata();
+    expect(Math.max(kept.width!, kept.height!)).toBeGreaterThanOrEqual(768);
+  });
 });
 
 describe("retrieve answers for stored images", () => {

@@ -5,7 +5,7 @@
  */
 export { costModelFor, imageCost, ANTHROPIC_MAX_EDGE, ANTHROPIC_MAX_PIXELS, OPENAI_PATCH, OPENAI_MAX_PATCHES } from "./cost.js";
 export type { CostModel, CostFormula, ImageCost, ImageDetail } from "./cost.js";
-export { planSize, queryNeedsDetail, DETAIL_QUERY, DEFAULT_RULES } from "./plan.js";
+export { planSize, queryNeedsDetail, DETAIL_QUERY, DEFAULT_RULES, LOW_DETAIL_EDGE } from "./plan.js";
 export type { PlanRules, ImageFacts, SizePlan } from "./plan.js";
 export { readImageHeader, base64ToBytes, base64Size, formatBytes, parseImageDataUrl, describeStoredImage, imageRetrieveContent } from "./info.js";
 export type { ImageHeader } from "./info.js";

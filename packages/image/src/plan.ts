@@ -14,15 +14,24 @@ export interface PlanRules {
    * digits, hashes and identifiers where one misread glyph breaks the token. Default 9 (OCR, see README).
    */
   minMonoTextPx: number;
-  /** A photo's long edge is not taken below this (px). Default 768. */
+  /**
+   * A photo's long edge is not taken below this (px) when the question needs detail, or with
+   * `lowDetailPhotos: false`. Default 768.
+   */
   minPhotoEdge: number;
   /** Hard cap on one image's tokens: shrink further (below the legibility floor if need be). */
   maxTokensPerImage?: number;
-  /** OpenAI tile models: send photos at `detail: "low"` unless the query asks for detail. Default true. */
+  /**
+   * Unless the query asks for detail: OpenAI tile models get photos at `detail: "low"`, other providers
+   * (no detail switch) the same size, a long edge of {@link LOW_DETAIL_EDGE} (512 px). Default true.
+   */
   lowDetailPhotos: boolean;
   /** > 1 keeps less (smaller text floor), < 1 keeps more. Default 1. */
   bias: number;
 }
+
+/** Long edge of OpenAI's `detail: "low"` image (fitted in 512×512): the low-detail equivalent elsewhere. */
+export const LOW_DETAIL_EDGE = 512;
 
 export const DEFAULT_RULES: PlanRules = { minTextPx: 7, minMonoTextPx: 9, minPhotoEdge: 768, lowDetailPhotos: true, bias: 1 };
 
@@ -64,8 +73,9 @@ export function queryNeedsDetail(query: string | undefined): boolean {
 /**
  * Plans the size of one image: first what the provider keeps (never send more pixels than it bills),
  * then the largest size at the lowest cost step that keeps the smallest text at least `minTextPx` high
- * (screenshots) or the long edge at least `minPhotoEdge` (photos); OpenAI photos go to `detail: "low"`
- * when the query does not need detail; `maxTokensPerImage` caps the result.
+ * (screenshots) or the long edge at least `minPhotoEdge` (photos); when the query does not need detail,
+ * OpenAI tile models get photos at `detail: "low"` and other providers at its size (a 512-px long edge);
+ * `maxTokensPerImage` caps the result.
  */
 export function planSize(model: string, facts: ImageFacts, detail: ImageDetail | undefined, query: string | undefined, rules: PlanRules, lossyAllowed: boolean): SizePlan {
   const cm = costModelFor(model);
@@ -80,7 +90,10 @@ export function planSize(model: string, facts: ImageFacts, detail: ImageDetail |
     if (low.tokens < before.tokens) return { ...base, width: low.width, height: low.height, detail: "low", tokensAfter: low.tokens, fitOnly: false, transforms: ["detail-low"] };
   }
   let minScale: number;
-  if (facts.kind === "photo") minScale = Math.min(1, rules.minPhotoEdge / bias / Math.max(W, H));
+  // A provider without a detail switch gets the low-detail equivalent instead: OpenAI's low detail is
+  // the photo fitted in 512×512, so the long edge may go down to that when the question needs no detail.
+  const photoEdge = rules.lowDetailPhotos && !queryNeedsDetail(query) ? Math.min(rules.minPhotoEdge, LOW_DETAIL_EDGE) : rules.minPhotoEdge;
+  if (facts.kind === "photo") minScale = Math.min(1, photoEdge / bias / Math.max(W, H));
   else if (facts.textHeight) minScale = Math.min(1, Math.max(4, (facts.monospace ? rules.minMonoTextPx : rules.minTextPx) / bias) / facts.textHeight);
   else minScale = fitW / W; // No text found in a screenshot: no evidence that a smaller size stays legible.
   const minW = Math.max(1, Math.ceil(W * minScale));
