@@ -219,7 +219,7 @@ export const suite: BenchSuite = {
     return {
       tables: [
         { title: "Screenshots per provider (default options, MemoryStore attached)", columns: ["provider", "images", "tokens before", "tokens after", "saved", "KB before → after", "word recall (mean)", "char recall (mean)", "char recall (min)", "p50 ms / image"], rows: summary, notes: ["Goal: ≥ 50% fewer image tokens per provider at ≥ 95% recall. Recall: tesseract.js OCR of the compressed image brought back to the original width, against OCR of the original. Tokens after include the marker note's text tokens."] },
-        { title: "Photo-like images (synthetic fractal noise drawn by Chromium, JPEG)", columns: ["provider", "tokens before", "tokens after", "saved", "transforms"], rows: photos, notes: ["Goal: ≥ 70% fewer at the provider's low-detail equivalent (OpenAI tile models: detail low; others have no detail switch and keep a ≥ 768-px long edge)."] },
+        { title: "Photo-like images (synthetic fractal noise drawn by Chromium, JPEG)", columns: ["provider", "tokens before", "tokens after", "saved", "transforms"], rows: photos, notes: ["Goal: ≥ 70% fewer at the provider's low-detail equivalent (OpenAI tile models: detail low; others have no detail switch and get its size, a 512-px long edge, when the question needs no detail)."] },
         { title: "Every screenshot", columns: ["page", "device", "model", "pixels", "tokens", "saved", "KB", "word recall", "char recall"], rows: detail },
         ...(screensOnly() ? [] : [await duplicates(firstShot), await nearDuplicatePairs(ctx.cases), await edgeCases()]),
       ],
