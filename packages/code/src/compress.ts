@@ -5,7 +5,7 @@
 import { ccrKey, createOriginals, type StoredOriginal } from "@headroom/core";
 import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
 import type { Node, Point, Tree } from "web-tree-sitter";
-import { getParser, withTree } from "./grammars.js";
+import { parseText, withTree, type ParseSignal } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { cleanWhitespace, literalRanges } from "./lossless.js";
 import { alignedLineSources, editedLineSources } from "./numbered.js";
@@ -28,7 +28,7 @@ export interface CodeCompressOptions {
    * megabytes), so tree-sitter's progress callback reads `aborted` and cancels it once the signal says so
    * (the pipeline's signal checks its deadline on each read). A cancelled parse throws the signal's reason.
    */
-  signal?: { throwIfAborted(): void; readonly aborted?: boolean };
+  signal?: ParseSignal;
   /** Aggressiveness: > 1 collapses shorter bodies and comments, < 1 keeps more. Default 1. */
   bias?: number;
   /** Bodies with fewer non-blank lines stay (before bias). Default 5. */
@@ -140,39 +140,11 @@ export function relevantBodies(terms: QueryTerms, bias: number): ((c: readonly B
   };
 }
 
-type Signal = CodeCompressOptions["signal"];
+type Signal = ParseSignal | undefined;
 
-/**
- * Parses `text` (re-using `old`, an edited tree, when given), cancelled by tree-sitter once `signal`
- * reads aborted. A cancelled parse resets the shared parser (tree-sitter would otherwise resume it on
- * the next call) and throws the signal's reason. The caller deletes the tree.
- */
-async function parseWithin(language: LanguageId, text: string, signal: Signal, old?: Tree): Promise<Tree | null> {
-  const parser = await getParser(language);
-  if (!signal || signal.aborted === undefined) return parser.parse(text, old ?? null);
-  signal.throwIfAborted();
-  const tree = parser.parse(text, old ?? null, { progressCallback: () => signal.aborted === true });
-  if (!tree && signal.aborted) {
-    parser.reset();
-    signal.throwIfAborted();
-  }
-  return tree;
-}
-
-/** Number of parse errors (ERROR and MISSING nodes) in `text` under a language's grammar. */
-export async function countParseErrors(text: string, language: LanguageId): Promise<number> {
-  return (await withTree(language, text, (t) => errorStats(t).count)) ?? Number.POSITIVE_INFINITY;
-}
-
-/** `countParseErrors` under the caller's signal (a cancelled parse throws). */
-async function cleanErrors(text: string, language: LanguageId, signal: Signal): Promise<number> {
-  const tree = await parseWithin(language, text, signal);
-  if (!tree) return Number.POSITIVE_INFINITY;
-  try {
-    return errorStats(tree).count;
-  } finally {
-    tree.delete();
-  }
+/** Number of parse errors (ERROR and MISSING nodes) in `text` under a language's grammar; a cancelled parse throws. */
+export async function countParseErrors(text: string, language: LanguageId, signal?: ParseSignal): Promise<number> {
+  return (await withTree(language, text, (t) => errorStats(t).count, signal)) ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -185,7 +157,7 @@ async function bestParse(text: string, language: LanguageId, signal: Signal): Pr
     signal?.throwIfAborted();
     let tree: Tree | null;
     try {
-      tree = await parseWithin(id, text, signal);
+      tree = await parseText(id, text, undefined, signal);
     } catch (e) {
       best?.tree.delete();
       throw e;
@@ -224,7 +196,7 @@ async function editedErrors(tree: Tree, language: LanguageId, text: string, edit
         newEndPosition: advance(start, e.replacement),
       });
     }
-    next = await parseWithin(language, out, signal, copy);
+    next = await parseText(language, out, copy, signal);
     return next ? errorStats(next).count : Number.POSITIVE_INFINITY;
   } finally {
     next?.delete();
@@ -307,7 +279,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
     }
     // No store, or the elision failed verification (or found nothing): the lossless clean-up.
     const out = cleanWhitespace(text, literalRanges(tree, SPECS[lang]));
-    if (out.length >= text.length || (await cleanErrors(out, lang, options.signal)) > inputErrors) return null;
+    if (out.length >= text.length || (await countParseErrors(out, lang, options.signal)) > inputErrors) return null;
     return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
   } finally {
     best.tree.delete();

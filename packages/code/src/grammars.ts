@@ -77,16 +77,33 @@ export async function getParser(id: LanguageId): Promise<Parser> {
   return parser;
 }
 
-/** Parses `text` (re-using `old`, an edited tree of a previous version, when given); the caller deletes the tree. */
-export async function parseText(id: LanguageId, text: string, old?: Tree): Promise<Tree | null> {
+/** What a parse is cancelled by: the pipeline's signal (it checks its deadline on each `aborted` read). */
+export interface ParseSignal {
+  throwIfAborted(): void;
+  readonly aborted?: boolean;
+}
+
+/**
+ * Parses `text` (re-using `old`, an edited tree of a previous version, when given); the caller deletes the
+ * tree. A parse runs synchronously (seconds for a file of megabytes), so with a `signal` tree-sitter's
+ * progress callback reads `aborted` and cancels it; a cancelled parse resets the shared parser (it would
+ * otherwise resume on the next call) and throws the signal's reason.
+ */
+export async function parseText(id: LanguageId, text: string, old?: Tree, signal?: ParseSignal): Promise<Tree | null> {
   const parser = await getParser(id);
-  return parser.parse(text, old ?? null);
+  if (!signal || signal.aborted === undefined) return parser.parse(text, old ?? null);
+  signal.throwIfAborted();
+  const tree = parser.parse(text, old ?? null, { progressCallback: () => signal.aborted === true });
+  if (!tree && signal.aborted) {
+    parser.reset();
+    signal.throwIfAborted();
+  }
+  return tree;
 }
 
 /** Parses `text` and hands the tree to `use`, freeing the tree's WASM memory afterwards. */
-export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T): Promise<T | undefined> {
-  const parser = await getParser(id);
-  const tree = parser.parse(text);
+export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T, signal?: ParseSignal): Promise<T | undefined> {
+  const tree = await parseText(id, text, undefined, signal);
   if (!tree) return undefined;
   try {
     return use(tree);

@@ -18,6 +18,7 @@ export type { Signature } from "./signatures.js";
 export { LANGUAGES, SPECS, languageFromFileName, normalizeLanguage } from "./languages.js";
 export type { LanguageId, LanguageSpec } from "./languages.js";
 export { grammarLoadTimes, grammarPath, loadLanguage } from "./grammars.js";
+export type { ParseSignal } from "./grammars.js";
 
 /** Options of the code compressor plugin. */
 export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias" | "toolArgs" | "signal"> {
