@@ -138,6 +138,7 @@ describe("detect: compiler and linter diagnostics are line-oriented logs", () =>
     ["javac", javac],
     ["kotlin (gradle)", kotlin],
     ["eslint", eslint],
+    ["eslint (unix)", lines(4, (i) => `/home/dev/web/src/m${i}.js:${3 + i}:7: Unexpected console statement. [Warning/no-console]`)],
   ])("%s output is a log", (_name, text) => {
     expect(detect(text).kind).toBe("log");
   });

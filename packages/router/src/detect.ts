@@ -268,12 +268,15 @@ function headingSearchScore(lines: string[]): number {
  * this is asked before search.
  */
 function diagnosticScore(lines: string[]): number {
+  // Every head names its level (or is Gradle's one-letter `e:` / `w:`, or eslint unix's `[Error/rule]`):
+  // other lines skip the costly test.
+  const names = (l: string) => l[1] === ":" || l.includes("error") || l.includes("warning") || l.includes("note") || l.includes("remark") || l.includes("Error/") || l.includes("Warning/");
+  const isHead = lines.map((l) => names(l) && DIAG_HEAD.test(l));
   let heads = 0;
-  // Every head names its level (or is Gradle's one-letter `e:` / `w:`): other lines skip the costly test.
-  for (const l of lines) if ((l[1] === ":" || l.includes("error") || l.includes("warning") || l.includes("note") || l.includes("remark")) && DIAG_HEAD.test(l)) heads++;
+  for (const h of isHead) if (h) heads++;
   if (heads < 2 || heads < lines.length * 0.05) return 0;
   let detail = 0;
-  for (const l of lines) if (!DIAG_HEAD.test(l) && DIAG_DETAIL.test(l)) detail++;
+  for (let i = 0; i < lines.length; i++) if (!isHead[i] && DIAG_DETAIL.test(lines[i]!)) detail++;
   return (heads + detail) / lines.length;
 }
 
