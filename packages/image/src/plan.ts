@@ -85,14 +85,16 @@ export function planSize(model: string, facts: ImageFacts, detail: ImageDetail |
   const base: SizePlan = { width: before.width, height: before.height, tokensBefore: before.tokens, tokensAfter: before.tokens, fitOnly: true, transforms: fitW < W ? ["fit-provider-limit"] : [], model: cm };
   if (!lossyAllowed) return base;
   const bias = normalizeBias(rules.bias);
-  if (facts.kind === "photo" && cm.detail && detail !== "low" && rules.lowDetailPhotos && !queryNeedsDetail(query)) {
+  // Photos at low detail unless the question needs detail: `detail: "low"` where the provider has it.
+  const lowDetail = facts.kind === "photo" && rules.lowDetailPhotos && !queryNeedsDetail(query);
+  if (lowDetail && cm.detail && detail !== "low") {
     const low = imageCost(cm, W, H, "low");
     if (low.tokens < before.tokens) return { ...base, width: low.width, height: low.height, detail: "low", tokensAfter: low.tokens, fitOnly: false, transforms: ["detail-low"] };
   }
   let minScale: number;
   // A provider without a detail switch gets the low-detail equivalent instead: OpenAI's low detail is
-  // the photo fitted in 512×512, so the long edge may go down to that when the question needs no detail.
-  const photoEdge = rules.lowDetailPhotos && !queryNeedsDetail(query) ? Math.min(rules.minPhotoEdge, LOW_DETAIL_EDGE) : rules.minPhotoEdge;
+  // the photo fitted in 512×512, so the long edge may go down to that.
+  const photoEdge = lowDetail ? Math.min(rules.minPhotoEdge, LOW_DETAIL_EDGE) : rules.minPhotoEdge;
   if (facts.kind === "photo") minScale = Math.min(1, photoEdge / bias / Math.max(W, H));
   else if (facts.textHeight) minScale = Math.min(1, Math.max(4, (facts.monospace ? rules.minMonoTextPx : rules.minTextPx) / bias) / facts.textHeight);
   else minScale = fitW / W; // No text found in a screenshot: no evidence that a smaller size stays legible.
