@@ -45,7 +45,7 @@ function warmInBackground(deps: () => Promise<NodeDeps>, options: NodeMcpOptions
     .then((d) => warmUp(d.pipeline, { budgetMs }))
     .then(
       (r) => {
-        stats.warmUp = { ms: Math.round(r.ms), warmed: r.warmed, skipped: r.skipped, errors: r.errors };
+        stats.warmUp = { ...r, ms: Math.round(r.ms) };
         return r;
       },
       () => undefined,

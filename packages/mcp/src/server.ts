@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ContentKind, Pipeline, Store } from "@headroom/core";
 import { isCcrKey, normalizeHash, retrieve } from "@headroom/ccr";
+import type { WarmUpReport } from "@headroom/router";
 
 /** Kinds a caller may force with `kind` (what the router would otherwise detect). */
 export const CONTENT_KINDS = ["json", "code", "log", "diff", "search", "html", "tabular", "prose", "mixed", "text"] as const satisfies readonly ContentKind[];
@@ -20,7 +21,7 @@ export interface McpSessionStats {
    * The start-up warm-up, once it ran (`@headroom/mcp/node` sets it): what each sample exercised, so a
    * client can see that grammars and the tokenizer were loaded before its first call.
    */
-  warmUp?: { ms: number; warmed: string[]; skipped: number; errors: string[] };
+  warmUp?: WarmUpReport;
 }
 
 /** Creates zeroed counters (share one object between the servers of an HTTP process). */
