@@ -25,8 +25,10 @@ export const jsonDetector: DetectorV2 = {
 const parses = (t: string): boolean => tryParseJson(t) !== undefined;
 
 /**
- * Runs every detector and keeps the most confident answer (ties: the earlier detector). A throwing
- * detector, or one answering garbage, is reported and ignored.
+ * Keeps the most confident answer of the detectors (ties: the one listed first). A throwing detector, or
+ * one answering garbage, is reported and ignored. Detectors that declare a `maxConfidence` below 1 run
+ * after the others, most capable first, and only while they could still win or tie: the answer is the one
+ * running them all in order would give.
  */
 export function runDetectors(
   detectors: readonly DetectorV2[],
@@ -36,20 +38,48 @@ export function runDetectors(
   unitId: string,
 ): DetectionV2 | undefined {
   let best: DetectionV2 | undefined;
-  for (const d of detectors) {
-    let r: DetectionV2 | null | undefined;
-    try {
-      r = d.detect(text, hints);
-    } catch (e) {
-      errors.push({ unitId, stage: "detect", message: `${d.name}: ${errMsg(e)}` });
-      continue;
+  let bestAt = -1;
+  const consider = (d: DetectorV2, at: number) => {
+    const r = ask(d, text, hints, errors, unitId);
+    if (!r) return;
+    const confidence = cap(d) < 1 ? Math.min(r.confidence, cap(d)) : r.confidence;
+    if (!best || confidence > best.confidence || (confidence === best.confidence && at < bestAt)) {
+      best = { ...r, confidence, detector: d.name };
+      bestAt = at;
     }
-    if (r === null || r === undefined) continue;
-    if (typeof r !== "object" || typeof r.kind !== "string" || typeof r.confidence !== "number" || Number.isNaN(r.confidence)) {
-      errors.push({ unitId, stage: "detect", message: `${d.name}: returned ${JSON.stringify(r)}, not a detection` });
-      continue;
-    }
-    if (!best || r.confidence > best.confidence) best = { ...r, detector: d.name };
+  };
+  const capped: number[] = [];
+  detectors.forEach((d, at) => {
+    if (cap(d) < 1) capped.push(at);
+    else consider(d, at);
+  });
+  capped.sort((a, b) => cap(detectors[b]!) - cap(detectors[a]!) || a - b);
+  for (const at of capped) {
+    const d = detectors[at]!;
+    if (best && cap(d) < best.confidence) break; // sorted: no later one can reach it either
+    consider(d, at);
   }
   return best;
+}
+
+/** A detector's declared ceiling (1 when absent or not a number in 0..1). */
+function cap(d: DetectorV2): number {
+  const m = d.maxConfidence;
+  return typeof m === "number" && m >= 0 && m < 1 ? m : 1;
+}
+
+function ask(d: DetectorV2, text: string, hints: UnitSource, errors: CompressError[], unitId: string): DetectionV2 | undefined {
+  let r: DetectionV2 | null | undefined;
+  try {
+    r = d.detect(text, hints);
+  } catch (e) {
+    errors.push({ unitId, stage: "detect", message: `${d.name}: ${errMsg(e)}` });
+    return undefined;
+  }
+  if (r === null || r === undefined) return undefined;
+  if (typeof r !== "object" || typeof r.kind !== "string" || typeof r.confidence !== "number" || Number.isNaN(r.confidence)) {
+    errors.push({ unitId, stage: "detect", message: `${d.name}: returned ${JSON.stringify(r)}, not a detection` });
+    return undefined;
+  }
+  return r;
 }

@@ -64,6 +64,9 @@ function omittedSeverities(l: LossyLog): string {
   return parts.length ? `; ${parts.join(" and ")} not shown` : "";
 }
 
+/** The log detector's one answer: below the router's, and declared as its ceiling so the pipeline can skip it. */
+const LOG_DETECTOR_CONFIDENCE = 0.5;
+
 /**
  * The log detector this plugin ships, so the compressor works without `@headroom/router`: a known log
  * format in the first lines, or records that steadily start with a time stamp. Its confidence (0.5) stays
@@ -72,11 +75,13 @@ function omittedSeverities(l: LossyLog): string {
 export const logDetector: DetectorV2 = {
   name: "log/lines",
   kinds: ["log"],
+  maxConfidence: LOG_DETECTOR_CONFIDENCE,
   detect(text) {
     const lines = text.slice(0, 40_000).split("\n");
     if (lines.length < 3) return null;
     const format = detectLogFormat(lines);
-    return format !== "generic" && format !== "jsonl" ? { kind: "log", confidence: 0.5 } : learnHeadShape(lines, format) ? { kind: "log", confidence: 0.5 } : null;
+    const found = (format !== "generic" && format !== "jsonl") || learnHeadShape(lines, format);
+    return found ? { kind: "log", confidence: LOG_DETECTOR_CONFIDENCE } : null;
   },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detect, stripLineNumbers } from "./detect.js";
+import { detect, sampledLines, stripLineNumbers } from "./detect.js";
 
 const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join("\n");
 
@@ -148,5 +148,30 @@ describe("detect: compiler and linter diagnostics are line-oriented logs", () =>
     expect(detect(rg).kind).toBe("search");
     const src = `#include <stdio.h>\n\nint main(void) {\n  fprintf(stderr, "warning: unused\\n");\n  fprintf(stderr, "error: failed\\n");\n  return 1;\n}\n`;
     expect(detect(src, { fileName: "main.c" })).toMatchObject({ kind: "code", language: "c" });
+  });
+});
+
+describe("sampledLines", () => {
+  // The reference: split every line, then keep a third of 400 from the start, middle and end.
+  const reference = (text: string) => {
+    const lines = text.split(/\r?\n/);
+    if (lines.length <= 400) return lines;
+    const mid = Math.floor(lines.length / 2) - 66;
+    return [...lines.slice(0, 133), ...lines.slice(mid, mid + 133), ...lines.slice(lines.length - 133)];
+  };
+  it("equals splitting every line and sampling, whatever the line breaks", () => {
+    const pieces = ["a", "", "\r", "b\r", " x ", "\r\r"];
+    for (const n of [0, 1, 2, 399, 400, 401, 402, 1000, 1001]) {
+      const text = Array.from({ length: n }, (_, i) => `${i}${pieces[i % pieces.length]}`).join(n % 2 ? "\r\n" : "\n");
+      expect(sampledLines(text)).toEqual(reference(text));
+    }
+    expect(sampledLines("a\r\n\r\nb\n\r")).toEqual(reference("a\r\n\r\nb\n\r"));
+  });
+});
+
+describe("detect: prose words", () => {
+  it("counts words across any blank, not only spaces", () => {
+    const line = "Alpha\u00a0beta\u2003gamma\tdelta epsilon.";
+    expect(detect(Array.from({ length: 8 }, () => line).join("\n")).kind).toBe("prose");
   });
 });

@@ -123,11 +123,35 @@ function detectLanguage(lines: string[]): { lang?: string; score: number } {
   return { lang: best, score: lines.length ? (hits * 2 + codeish) / (lines.length * 2) : 0 };
 }
 
-function sample(lines: string[], n = 400): string[] {
-  if (lines.length <= n) return lines;
-  const third = Math.floor(n / 3);
-  const mid = Math.floor(lines.length / 2) - Math.floor(third / 2);
-  return [...lines.slice(0, third), ...lines.slice(mid, mid + third), ...lines.slice(lines.length - third)];
+/** At most this many lines (a third each from the start, middle and end) are looked at. */
+const SAMPLE = 400;
+
+/**
+ * `sample(text.split(/\r?\n/))` without splitting all of a long text: a third of `SAMPLE` lines from its
+ * start, middle and end (every line when there are at most `SAMPLE`).
+ */
+export function sampledLines(text: string): string[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const line = (k: number): string => {
+    const end = k + 1 < starts.length ? starts[k + 1]! - 1 : text.length;
+    // A line break is `\n` or `\r\n`: a `\r` before the `\n` is not part of the line.
+    return text.slice(starts[k], k + 1 < starts.length && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+  };
+  const n = starts.length;
+  const pick = (from: number, to: number, out: string[]) => {
+    for (let k = Math.max(0, from); k < Math.min(n, to); k++) out.push(line(k));
+  };
+  const out: string[] = [];
+  if (n <= SAMPLE) pick(0, n, out);
+  else {
+    const third = Math.floor(SAMPLE / 3);
+    const mid = Math.floor(n / 2) - Math.floor(third / 2);
+    pick(0, third, out);
+    pick(mid, mid + third, out);
+    pick(n - third, n, out);
+  }
+  return out;
 }
 
 function fraction(lines: string[], test: (l: string) => boolean): number {
@@ -188,14 +212,36 @@ function tabular(lines: string[]): number {
   return 0;
 }
 
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** At least four blank-separated words (what `l.trim().split(/\s+/).length >= 4` says, without the arrays). */
+function fourWords(l: string): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < l.length; i++) {
+    const space = isSpace(l.charCodeAt(i));
+    if (!space && !inWord && ++words >= 4) return true;
+    inWord = !space;
+  }
+  return false;
+}
+
+function asciiLetters(l: string): number {
+  let n = 0;
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) n++;
+  }
+  return n;
+}
+
 function proseScore(lines: string[]): number {
   const body = lines.filter((l) => l.trim());
   if (!body.length) return 0;
-  const wordy = fraction(body, (l) => {
-    const words = l.trim().split(/\s+/);
-    const letters = (l.match(/[A-Za-z]/g) ?? []).length;
-    return words.length >= 4 && letters / l.length > 0.6;
-  });
+  const wordy = fraction(body, (l) => fourWords(l) && asciiLetters(l) / l.length > 0.6);
   const sentences = fraction(body, (l) => /[.!?:)]["')]?\s*$/.test(l) || /[.!?] [A-Z]/.test(l));
   return Math.min(1, wordy * 0.8 + sentences * 0.3);
 }
@@ -289,6 +335,7 @@ const NUMBER_PREFIX = /^ *(\d+)(\t|→)/;
  * What is read is judged by its content, not by the numbers (a numbered log is a log, not a table).
  */
 export function stripLineNumbers(text: string): string | null {
+  if (!firstFilledLineNumbered(text)) return null;
   const lines = text.split(/\r?\n/);
   let next: number | undefined;
   let sep: string | undefined;
@@ -310,6 +357,19 @@ export function stripLineNumbers(text: string): string | null {
   return count >= 3 ? out.join("\n") : null;
 }
 
+/** True when the first non-blank line has a line-number prefix: most texts fail here, before being split. */
+function firstFilledLineNumbered(text: string): boolean {
+  for (let start = 0; start <= text.length; ) {
+    const nl = text.indexOf("\n", start);
+    const end = nl === -1 ? text.length : nl;
+    const l = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 && nl !== -1 ? end - 1 : end);
+    if (l.trim()) return NUMBER_PREFIX.test(l);
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+  return false;
+}
+
 /**
  * Detects what a text is, with a confidence. Hints from the tool call (a file name it read) win over
  * content heuristics for code. A line-numbered read is detected by what it holds, numbers aside.
@@ -317,8 +377,7 @@ export function stripLineNumbers(text: string): string | null {
 export function detect(text: string, hints?: UnitHints): Detection {
   const plain = stripLineNumbers(text);
   if (plain !== null) return detect(plain, hints);
-  const all = text.split(/\r?\n/);
-  const lines = sample(all).filter((l) => l.trim().length > 0);
+  const lines = sampledLines(text).filter((l) => l.trim().length > 0);
   if (!lines.length) return { kind: "text", confidence: 1 };
   const hintLang = languageFromFileName(hints?.fileName);
   const hintKind = kindFromFileName(hints?.fileName) as ContentKind | undefined;

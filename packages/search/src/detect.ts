@@ -44,6 +44,7 @@ export function searchConfidence(text: string): number {
 export const searchDetector: DetectorV2 = {
   name: "search",
   kinds: ["search"],
+  maxConfidence: CONFIDENCE,
   detect(text) {
     const c = searchConfidence(text);
     return c > 0 ? { kind: "search", confidence: c } : null;

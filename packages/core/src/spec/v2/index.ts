@@ -72,14 +72,20 @@ export type DetectFunction = (text: string, hints?: UnitSource) => DetectionV2;
 
 /**
  * A pluggable content detector: a plugin that brings a kind (CSV, Terraform…) brings its detection.
- * Every detector runs on every candidate unit; the most confident answer wins (ties: the detector listed
- * first). Return `null` when the text is not yours. Keep it cheap and never throw (a throw is reported).
+ * Every detector runs on every candidate unit (one declaring a lower `maxConfidence` only while it could
+ * still win); the most confident answer wins (ties: the detector listed first). Return `null` when the text is not yours. Keep it cheap and never throw (a throw is reported).
  */
 export interface DetectorV2 {
   /** Unique name, e.g. `my-company/csv`. */
   readonly name: string;
   /** The kinds it can answer; informative (for `describe()` and tools). */
   readonly kinds: ReadonlyArray<ContentKindV2>;
+  /**
+   * The highest confidence this detector ever answers (0..1; default 1). A detector that is deliberately
+   * modest (a plugin's fallback beside the router) declares it, and the pipeline skips it whenever a more
+   * confident answer is already known: it could neither win nor tie. Answers above it are lowered to it.
+   */
+  readonly maxConfidence?: number;
   detect(text: string, hints: Readonly<UnitSource>): DetectionV2 | null | undefined;
 }
 
