@@ -3,7 +3,6 @@
  * its shape (text up to numbers and spacing), its word-set key, and whether it repeats an earlier line.
  */
 import type { SearchLine } from "./parse.js";
-import { jaccard } from "@headroom/text";
 import { words } from "./rank.js";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
@@ -13,8 +12,14 @@ const ECHO_LIKENESS = 0.7;
 
 /** Words (without the searched symbol's) and shape of a match line, for likeness between lines. */
 export interface LineFeatures {
-  words: Set<string>;
+  /**
+   * The line's distinct words as ids, ascending: ids stand for words within one `lineFeatures` call, so
+   * likeness is a merge of two int arrays rather than hashing strings on every greedy step.
+   */
+  ids: Int32Array;
   shape: string;
+  /** `shape` as an id (equal ids, equal shapes) within one `lineFeatures` call. */
+  shapeId: number;
   /**
    * True when an earlier line has the same shape, or one of the few lines before it in its file nearly
    * the same words (the second of "Two X flags equal Y" / "Three X flags equal Y"): the first occurrence
@@ -23,6 +28,8 @@ export interface LineFeatures {
   repeat: boolean;
   /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
   key: string;
+  /** `key` as an id within one `lineFeatures` call. */
+  keyId: number;
   /** The exact terms of the question and the tool call the line holds, when there are any. */
   terms?: Set<string>;
 }
@@ -34,29 +41,83 @@ export function lineFeatures(
   textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
 ): Map<SearchLine, LineFeatures> {
   const out = new Map<SearchLine, LineFeatures>();
-  const seenShapes = new Set<string>();
+  const shapeIds = new Map<string, number>();
+  const keyIds = new Map<string, number>();
+  const wordIds = new Map<string, number>();
+  // The line (1-based) each word id was last seen on: a word repeated within a line is counted once.
+  const lastSeen: number[] = [];
   // The last few lines of each file, for near-repeats.
-  const recent = new Map<string | undefined, Set<string>[]>();
+  const recent = new Map<string | undefined, Int32Array[]>();
+  let n = 0;
   for (const l of lines) {
-    const w = lineWords(textWords(l), skip);
-    const shape = shapeOf(l.text ?? "");
-    const before = recent.get(l.path) ?? [];
-    recent.set(l.path, before);
-    const repeat = seenShapes.has(shape) || (w.size > 0 && before.some((b) => jaccard(w, b) >= ECHO_LIKENESS));
-    seenShapes.add(shape);
-    before.push(w);
+    n++;
+    const distinct: string[] = [];
+    const idList: number[] = [];
+    for (const w of textWords(l)) {
+      if (skip.has(w)) continue;
+      let id = wordIds.get(w);
+      if (id === undefined) {
+        id = wordIds.size;
+        wordIds.set(w, id);
+      }
+      if (lastSeen[id] === n) continue;
+      lastSeen[id] = n;
+      distinct.push(w);
+      idList.push(id);
+    }
+    const ids = Int32Array.from(idList).sort();
+    const text = l.text ?? "";
+    const shape = shapeOf(text);
+    let before = recent.get(l.path);
+    if (!before) {
+      before = [];
+      recent.set(l.path, before);
+    }
+    const repeat = shapeIds.has(shape) || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
+    const shapeId = idOf(shapeIds, shape);
+    before.push(ids);
     if (before.length > ECHO_WINDOW) before.shift();
     // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
-    const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
-    out.set(l, { words: w, shape, key: `${[...w].sort().join(" ")}|${numbers.join(",")}`, repeat });
+    const numbers = text.match(NUMBER) ?? [];
+    const key = `${distinct.sort().join(" ")}|${numbers.join(",")}`;
+    out.set(l, { ids, shape, shapeId, key, keyId: idOf(keyIds, key), repeat });
   }
   return out;
 }
 
-function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  for (const w of all) if (!skip.has(w)) out.add(w);
-  return out;
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+function idOf(ids: Map<string, number>, s: string): number {
+  let id = ids.get(s);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(s, id);
+  }
+  return id;
+}
+
+/**
+ * Jaccard likeness of two ascending id arrays (the same number as `jaccard` of the word sets they stand
+ * for): 0 when either is empty.
+ */
+export function likeness(a: Int32Array, b: Int32Array): number {
+  const na = a.length;
+  const nb = b.length;
+  if (!na || !nb) return 0;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < na && j < nb) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return common / (na + nb - common);
 }
 
 /**

@@ -4,8 +4,8 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { Heap, isDataPath, isHistoryPath, isTestPath, jaccard } from "@headroom/text";
-import type { LineFeatures } from "./features.js";
+import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
+import { likeness, type LineFeatures } from "./features.js";
 
 export interface GreedyGroup {
   matches: SearchLine[];
@@ -32,10 +32,11 @@ const MAX_POPS = 200_000;
 interface Cand {
   line: SearchLine;
   file: number;
-  words: Set<string>;
-  shape: string;
-  /** Word-set key: lines of other files with the same words say the same thing. */
-  key: string;
+  /** Distinct word ids, ascending (see `LineFeatures.ids`). */
+  ids: Int32Array;
+  shape: number;
+  /** Word-set key (as an id): lines of other files with the same words say the same thing. */
+  key: number;
   /** Exact terms of the question and tool call the line holds (undefined: none known). */
   terms?: Set<string> | undefined;
   /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
@@ -70,7 +71,7 @@ export function spendGreedy(
 ): void {
   const s = new Selection(groups, score, features, keep, cost);
   const heap = new Heap(before, s.initial);
-  s.requeue = (o) => heap.push({ ...o, value: s.value(o) });
+  s.requeue = (o) => heap.push(copy(o, s.value(o)));
   for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
     const c = heap.pop()!;
     if (keep.has(c.line)) continue;
@@ -96,8 +97,10 @@ class Selection {
   requeue: (c: Cand) => void = () => {};
   private readonly keptIn: Cand[][];
   private readonly blocks: KeptBlocks[];
-  private readonly keptShapes = new Set<string>();
-  private readonly keptKeys = new Map<string, number>();
+  /** Per shape id: 1 once a line of that shape is kept. */
+  private readonly keptShapes: Uint8Array;
+  /** Per key id: how many kept lines have that key. */
+  private readonly keptKeys: Int32Array;
   private readonly successor: Map<Cand, Cand>;
   /** The open line each successor finishes. */
   private readonly opener = new Map<Cand, Cand>();
@@ -118,6 +121,14 @@ class Selection {
     this.pending = groups.map(() => []);
     const { all, successor } = candidates(groups, features);
     this.successor = successor;
+    let shapes = 0;
+    let keys = 0;
+    for (const c of all) {
+      if (c.shape >= shapes) shapes = c.shape + 1;
+      if (c.key >= keys) keys = c.key + 1;
+    }
+    this.keptShapes = new Uint8Array(shapes);
+    this.keptKeys = new Int32Array(keys);
     for (const [open, next] of successor) this.opener.set(next, open);
     for (const c of all) {
       if (keep.has(c.line)) this.record(c);
@@ -175,13 +186,14 @@ class Selection {
 
   value(c: Cand): number {
     const kept = this.keptIn[c.file]!;
-    for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
+    for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, likeness(c.ids, kept[c.seen]!.ids));
     // A line whose shape or whole word set is already shown (in any file) adds nothing but its position:
     // the same call repeated across twenty files is shown once and the files are listed with counts.
     // The same words shown in one other file still say "in both"; shown in two, the rest only repeat.
-    const echoes = c.words.size > 0 ? (this.keptKeys.get(c.key) ?? 0) : 0;
-    const elsewhere = this.keptShapes.has(c.shape) || echoes > 0;
-    const redundancy = this.keptShapes.has(c.shape) ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
+    const echoes = c.ids.length > 0 ? this.keptKeys[c.key]! : 0;
+    const shapeShown = this.keptShapes[c.shape] === 1;
+    const elsewhere = shapeShown || echoes > 0;
+    const redundancy = shapeShown ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
     const k = this.diversity(c);
     // A file's first line says the file is among the results; if it only repeats a line shown in another
     // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a
@@ -219,8 +231,8 @@ class Selection {
   private record(c: Cand): void {
     this.keptIn[c.file]!.push(c);
     if (c.line.line !== undefined) this.blocks[c.file]!.add(c.line.line);
-    this.keptShapes.add(c.shape);
-    if (c.words.size) this.keptKeys.set(c.key, (this.keptKeys.get(c.key) ?? 0) + 1);
+    this.keptShapes[c.shape] = 1;
+    if (c.ids.length) this.keptKeys[c.key]!++;
   }
 
   // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
@@ -303,7 +315,7 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, terms: f.terms, repeat: f.repeat, own: 0, sim: 0, seen: 0, value: 0, bonus: 0 };
+      const c: Cand = { line, file, ids: f.ids, shape: f.shapeId, key: f.keyId, terms: f.terms, repeat: f.repeat, own: 0, sim: 0, seen: 0, value: 0, bonus: 0 };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;
@@ -329,6 +341,17 @@ function opens(a: SearchLine, b: SearchLine): boolean {
 /** True when `b` is on the line right after `a`. */
 function adjacent(a: SearchLine, b: SearchLine): boolean {
   return a.line !== undefined && b.line === a.line + 1;
+}
+
+/**
+ * A field-by-field copy of a queued candidate with a fresh value (as `{ ...c, value }` would be, without
+ * the generic spread): the copy keeps its own `sim`/`seen`/`bonus` from here on.
+ */
+function copy(c: Cand, value: number): Cand {
+  const o: Cand = { line: c.line, file: c.file, ids: c.ids, shape: c.shape, key: c.key, terms: c.terms, repeat: c.repeat, own: c.own, sim: c.sim, seen: c.seen, value, bonus: c.bonus };
+  if (c.before) o.before = c.before;
+  if (c.after) o.after = c.after;
+  return o;
 }
 
 /** Order: higher value first, then input order (deterministic ties). */
