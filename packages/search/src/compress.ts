@@ -8,7 +8,7 @@ import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup } from "./greedy.js";
 import { rankMatches, words } from "./rank.js";
-import { definesSymbol, inferSymbol } from "./score.js";
+import { definesSymbol, inferSymbol, isDefinition } from "./score.js";
 
 export interface SearchCompressOptions {
   /** The user's question (query-aware selection). */
@@ -108,9 +108,21 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   const textWords = (m: SearchLine) => wordsOf.get(m) ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
-  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  // Whether a line is definition-shaped, worked out once (ranking and the definitions below both ask).
+  const shapedOf = new Uint8Array(lines.length);
+  const shaped = (l: SearchLine) => {
+    let s = shapedOf[l.index]!;
+    if (s === 0) {
+      s = isDefinition(l.text ?? "") ? 2 : 1;
+      shapedOf[l.index] = s;
+    }
+    return s === 2;
+  };
+  // All lines of a group share its path.
+  const defsOf = (g: FileGroup) =>
+    isTestPath(g.path) || isDataPath(g.path) ? [] : g.matches.filter((l) => definesSymbol(l.text ?? "", symbol, shaped(l)));
   const features = lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords);
-  const score = withExactTerms(rankMatches(all, query, symbol, textWords), all, features, query, toolArgs);
+  const score = withExactTerms(rankMatches(all, query, symbol, textWords, shaped), all, features, query, toolArgs);
   return {
     parsed,
     groups,
@@ -118,7 +130,7 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     matches,
     score,
     features,
-    defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
+    defs: groups.map((g) => ({ matches: defsOf(g) })),
     weight: costs.reduce((n, c) => n + c, 0),
     costs,
     fileOf,

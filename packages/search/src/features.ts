@@ -65,7 +65,9 @@ export function lineFeatures(
       distinct.push(w);
       idList.push(id);
     }
-    const ids = Int32Array.from(idList).sort();
+    const ids = new Int32Array(idList.length);
+    for (let i = 0; i < idList.length; i++) ids[i] = idList[i]!;
+    ids.sort();
     const text = l.text ?? "";
     const shape = shapeOf(text);
     let before = recent.get(l.path);
