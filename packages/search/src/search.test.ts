@@ -61,7 +61,7 @@ describe("scoring", () => {
     expect(definesSymbol("export function lookupUser(req: Request) {", "lookupuser", false)).toBe(false);
     expect(definesSymbol("export function lookupUser(req: Request) {", "lookupuser", true)).toBe(true);
     expect(isDefinition("pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>")).toBe(true);
-    expect(isDefinition("    let h = spawn_blocking(move || work());")).toBe(false);
+    expect(isDefinition("    return spawn_blocking(f);")).toBe(false);
   });
 });
 
