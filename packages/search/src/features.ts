@@ -26,9 +26,10 @@ export interface LineFeatures {
    * stands for the variants after it.
    */
   repeat: boolean;
-  /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
-  key: string;
-  /** `key` as an id within one `lineFeatures` call. */
+  /**
+   * The word set and the numbers, as an id within one `lineFeatures` call: equal ids mean the same words
+   * (in any order) and values.
+   */
   keyId: number;
   /** The exact terms of the question and the tool call the line holds, when there are any. */
   terms?: Set<string>;
@@ -51,7 +52,6 @@ export function lineFeatures(
   let n = 0;
   for (const l of lines) {
     n++;
-    const distinct: string[] = [];
     const idList: number[] = [];
     for (const w of textWords(l)) {
       if (skip.has(w)) continue;
@@ -62,7 +62,6 @@ export function lineFeatures(
       }
       if (lastSeen[id] === n) continue;
       lastSeen[id] = n;
-      distinct.push(w);
       idList.push(id);
     }
     const ids = new Int32Array(idList.length);
@@ -81,8 +80,9 @@ export function lineFeatures(
     if (before.length > ECHO_WINDOW) before.shift();
     // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
     const numbers = text.match(NUMBER) ?? [];
-    const key = `${distinct.sort().join(" ")}|${numbers.join(",")}`;
-    out.set(l, { ids, shape, shapeId, key, keyId: idOf(keyIds, key), repeat });
+    // The sorted ids stand for the word set (no sorting of strings): equal sets give equal keys.
+    const key = `${ids.join(" ")}|${numbers.join(",")}`;
+    out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat });
   }
   return out;
 }
