@@ -159,7 +159,9 @@ function withExactTerms(
   // Which of them each line holds, for selection: a neighbour adds to a kept line only what it names anew.
   all.forEach((m, i) => {
     const f = features.get(m);
-    if (f) f.terms = new Set(exact.filter((e) => docs[i]!.includes(e)));
+    if (!f) return;
+    const held = exact.filter((e) => docs[i]!.includes(e));
+    f.terms = held.length ? new Set(held) : NO_TERMS;
   });
   const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
@@ -170,6 +172,8 @@ function withExactTerms(
 }
 
 const IDENT = /^\w+$/;
+/** The terms of a line that holds none (one shared set; term sets are only read). */
+const NO_TERMS: ReadonlySet<string> = new Set();
 const EXACT_MAX_SHARE = 0.8;
 
 /**

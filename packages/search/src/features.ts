@@ -32,7 +32,7 @@ export interface LineFeatures {
    */
   keyId: number;
   /** The exact terms of the question and the tool call the line holds, when there are any. */
-  terms?: Set<string>;
+  terms?: ReadonlySet<string> | undefined;
 }
 
 /** Features of every line, in input order (groups by file); `skip` holds the searched symbol's words, which every line shares. */
@@ -82,7 +82,8 @@ export function lineFeatures(
     const numbers = text.match(NUMBER) ?? [];
     // The sorted ids stand for the word set (no sorting of strings): equal sets give equal keys.
     const key = `${ids.join(" ")}|${numbers.join(",")}`;
-    out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat });
+    // `terms` is filled in later (by prepareSearch); present from the start, it keeps one object shape.
+    out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
   }
   return out;
 }

@@ -26,11 +26,23 @@ const KEY_ECHO = 0.5;
 const ECHOED_FIRST = 0.2;
 /** Value share of a line whose shape already occurred earlier in the input (or nearly, just before). */
 const REPEAT = 0.5;
+/** `DECAY ** k`, computed once per `k` (values are recomputed on every pop). */
+const DECAY_POWERS: number[] = [];
+function decay(k: number): number {
+  let d = DECAY_POWERS[k];
+  if (d === undefined) {
+    d = DECAY ** k;
+    DECAY_POWERS[k] = d;
+  }
+  return d;
+}
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
 const MAX_POPS = 200_000;
 
 interface Cand {
   line: SearchLine;
+  /** `line.index`, at hand for the heap's tie-break. */
+  index: number;
   file: number;
   /** Distinct word ids, ascending (see `LineFeatures.ids`). */
   ids: Int32Array;
@@ -38,7 +50,7 @@ interface Cand {
   /** Word-set key (as an id): lines of other files with the same words say the same thing. */
   key: number;
   /** Exact terms of the question and tool call the line holds (undefined: none known). */
-  terms?: Set<string> | undefined;
+  terms?: ReadonlySet<string> | undefined;
   /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
   repeat: boolean;
   /** The line's own worth (its score, halved for a repeat), fixed for the run. */
@@ -50,8 +62,8 @@ interface Cand {
   /** Extra value as the line that finishes a kept open line, or one beside a kept line. */
   bonus: number;
   /** The match on the line right before / after this one, in the same file. */
-  before?: Cand;
-  after?: Cand;
+  before: Cand | undefined;
+  after: Cand | undefined;
 }
 
 /**
@@ -202,7 +214,8 @@ class Selection {
     // Of lines that repeat one shape, the first occurrence stands for the rest.
     const own = c.own;
     // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
-    return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / this.cost(c.line) ** CE;
+    const cost = this.cost(c.line);
+    return ((own * decay(k) + c.bonus) * (1 - redundancy) + first) / (CE === 1 ? cost : cost ** CE);
   }
 
   /** `secondary` of a file's path, worked out once per file (values are recomputed on every pop). */
@@ -315,7 +328,24 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, ids: f.ids, shape: f.shapeId, key: f.keyId, terms: f.terms, repeat: f.repeat, own: 0, sim: 0, seen: 0, value: 0, bonus: 0 };
+      // Every field set here (links `undefined` until known): one object shape for all candidates.
+      const c: Cand = {
+        line,
+        index: line.index,
+        file,
+        ids: f.ids,
+        shape: f.shapeId,
+        key: f.keyId,
+        terms: f.terms,
+        repeat: f.repeat,
+        own: 0,
+        sim: 0,
+        seen: 0,
+        value: 0,
+        bonus: 0,
+        before: undefined,
+        after: undefined,
+      };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;
@@ -348,13 +378,26 @@ function adjacent(a: SearchLine, b: SearchLine): boolean {
  * the generic spread): the copy keeps its own `sim`/`seen`/`bonus` from here on.
  */
 function copy(c: Cand, value: number): Cand {
-  const o: Cand = { line: c.line, file: c.file, ids: c.ids, shape: c.shape, key: c.key, terms: c.terms, repeat: c.repeat, own: c.own, sim: c.sim, seen: c.seen, value, bonus: c.bonus };
-  if (c.before) o.before = c.before;
-  if (c.after) o.after = c.after;
-  return o;
+  return {
+    line: c.line,
+    index: c.index,
+    file: c.file,
+    ids: c.ids,
+    shape: c.shape,
+    key: c.key,
+    terms: c.terms,
+    repeat: c.repeat,
+    own: c.own,
+    sim: c.sim,
+    seen: c.seen,
+    value,
+    bonus: c.bonus,
+    before: c.before,
+    after: c.after,
+  };
 }
 
 /** Order: higher value first, then input order (deterministic ties). */
 function before(a: Cand, b: Cand): number {
-  return b.value - a.value || a.line.index - b.line.index;
+  return b.value - a.value || a.index - b.index;
 }
