@@ -113,6 +113,22 @@ function searchLine(index: number, kind: SearchLineKind, raw: string, path?: str
   return { index, kind, raw, path, line, text };
 }
 
+/**
+ * The last text parsed by `parsedOnce` and its lines, held weakly: detection parses a short output whole
+ * and compression then parses the same text again; the second call reuses the first's lines (parsing is
+ * pure, and nobody writes to parsed lines) unless the collector freed them meanwhile.
+ */
+let lastParsed: WeakRef<{ text: string; parsed: ParsedSearch }> | undefined;
+
+/** `parseSearch(text)`, reusing the previous call's result when it was for the same text. */
+export function parsedOnce(text: string): ParsedSearch {
+  const hit = lastParsed?.deref();
+  if (hit && hit.text === text) return hit.parsed;
+  const parsed = parseSearch(text);
+  lastParsed = new WeakRef({ text, parsed });
+  return parsed;
+}
+
 function contextOf(l: string, known: Set<string>): { path: string; line: number; text: string } | undefined {
   // Prefer a path already seen in a match line: `a-1-b.c-12-text` is ambiguous otherwise.
   const dash = l.indexOf("-");
