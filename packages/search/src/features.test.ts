@@ -1,7 +1,7 @@
 import { jaccard } from "@headroom/text";
 import { describe, expect, it } from "vitest";
 import { likeness, lineFeatures } from "./features.js";
-import { parseSearch } from "./parse.js";
+import { parsedOnce, parseSearch } from "./parse.js";
 
 describe("likeness of id arrays", () => {
   it("equals jaccard of the word sets the ids stand for", () => {
@@ -21,5 +21,15 @@ describe("likeness of id arrays", () => {
     expect(likeness(x.ids, y.ids)).toBe(1);
     expect(x.keyId).toBe(y.keyId);
     expect(x.shapeId).not.toBe(y.shapeId);
+  });
+});
+
+describe("parsedOnce", () => {
+  it("reuses the last parse of the same text and parses a new text afresh", () => {
+    const a = "src/a.go:1:foo\nsrc/b.go:2:foo";
+    const first = parsedOnce(a);
+    expect(parsedOnce(a)).toBe(first);
+    expect(parsedOnce(`${a}\n`)).toEqual(parseSearch(`${a}\n`));
+    expect(first).toEqual(parseSearch(a));
   });
 });
