@@ -103,9 +103,10 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   }
 
   const all = groups.flatMap((g) => g.matches);
-  // Each line's words, split once for ranking and for likeness.
-  const wordsOf = new Map(all.map((m) => [m, words(m.text ?? "")]));
-  const textWords = (m: SearchLine) => wordsOf.get(m) ?? [];
+  // Each line's words, split once for ranking and for likeness (by line index: no hashing of lines).
+  const wordsAt: string[][] = new Array(lines.length);
+  for (const m of all) wordsAt[m.index] = words(m.text ?? "");
+  const textWords = (m: SearchLine): readonly string[] => wordsAt[m.index] ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   // Whether a line is definition-shaped, worked out once (ranking and the definitions below both ask).

@@ -50,6 +50,8 @@ export function lineFeatures(
   // The last few lines of each file, for near-repeats.
   const recent = new Map<string | undefined, Int32Array[]>();
   let n = 0;
+  let before: Int32Array[] | undefined;
+  let beforePath: string | undefined;
   for (const l of lines) {
     n++;
     const idList: number[] = [];
@@ -69,10 +71,14 @@ export function lineFeatures(
     ids.sort();
     const text = l.text ?? "";
     const shape = shapeOf(text);
-    let before = recent.get(l.path);
-    if (!before) {
-      before = [];
-      recent.set(l.path, before);
+    // Lines come grouped by file: the previous line's list is usually this one's.
+    if (before === undefined || l.path !== beforePath) {
+      before = recent.get(l.path);
+      if (!before) {
+        before = [];
+        recent.set(l.path, before);
+      }
+      beforePath = l.path;
     }
     const repeat = shapeIds.has(shape) || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
     const shapeId = idOf(shapeIds, shape);
