@@ -6,7 +6,7 @@
 import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
-import { spendGreedy, type GreedyGroup } from "./greedy.js";
+import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
 import { rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol, isDefinition } from "./score.js";
 
@@ -197,7 +197,9 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   const bias = normalizeBias(o.bias);
   const { parsed, groups, loose, matches, score, features } = p;
   const { lines } = parsed;
-  const keep = new Set<SearchLine>();
+  // Kept lines by index (asked on every greedy step; a flag array rather than a set of objects).
+  const keptAt = new Uint8Array(lines.length);
+  const keep: Kept = { has: (l) => keptAt[l.index] === 1 };
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
   const { costs, fileOf } = p;
   // The budget covers the whole output: marker, notes and kept lines.
@@ -231,7 +233,7 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
     if (!l || keep.has(l)) return;
     const c = price(l);
     if (!force && used + c > budget) return;
-    keep.add(l);
+    keptAt[l.index] = 1;
     const f = fileOf[l.index]!;
     if (f >= 0) {
       shown[f] = 1;

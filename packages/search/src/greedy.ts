@@ -7,6 +7,11 @@ import type { SearchLine } from "./parse.js";
 import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
 import { likeness, type LineFeatures } from "./features.js";
 
+/** Which lines are kept (a `ReadonlySet<SearchLine>` will do). */
+export interface Kept {
+  has(l: SearchLine): boolean;
+}
+
 export interface GreedyGroup {
   matches: SearchLine[];
 }
@@ -76,7 +81,7 @@ export function spendGreedy(
   groups: readonly GreedyGroup[],
   score: ReadonlyMap<SearchLine, number>,
   features: ReadonlyMap<SearchLine, LineFeatures>,
-  keep: ReadonlySet<SearchLine>,
+  keep: Kept,
   cost: (l: SearchLine) => number,
   left: () => number,
   add: (l: SearchLine) => void,
@@ -125,7 +130,7 @@ class Selection {
     groups: readonly GreedyGroup[],
     score: ReadonlyMap<SearchLine, number>,
     features: ReadonlyMap<SearchLine, LineFeatures>,
-    private readonly keep: ReadonlySet<SearchLine>,
+    private readonly keep: Kept,
     private readonly cost: (l: SearchLine) => number,
   ) {
     this.keptIn = groups.map(() => []);
