@@ -6,9 +6,9 @@
 import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
-import { spendGreedy, type GreedyGroup } from "./greedy.js";
+import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
 import { rankMatches, words } from "./rank.js";
-import { definesSymbol, inferSymbol } from "./score.js";
+import { definesSymbol, inferSymbol, isDefinition } from "./score.js";
 
 export interface SearchCompressOptions {
   /** The user's question (query-aware selection). */
@@ -53,8 +53,10 @@ export interface PreparedSearch {
   features: Map<SearchLine, LineFeatures>;
   /** Per group, its lines that define the searched symbol. */
   defs: GreedyGroup[];
-  /** Weighed length of each line plus its newline (selection's price of a line), known up front. */
-  costs: Map<SearchLine, number>;
+  /** Weighed length of each line plus its newline (selection's price of a line), by line index. */
+  costs: Float64Array;
+  /** The group of each line with a path, by line index (-1: none). */
+  fileOf: Int32Array;
   /** Weighed length of the whole input. */
   weight: number;
   /** Weighed length of the closing list when it names every file. */
@@ -92,16 +94,36 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   }
   const matches = groups.reduce((n, g) => n + g.matches.length, 0);
   if (matches < 2) return null;
+  const costs = new Float64Array(lines.length);
+  const fileOf = new Int32Array(lines.length).fill(-1);
+  const groupIndex = new Map(groups.map((g, i) => [g.path, i]));
+  for (const l of lines) {
+    costs[l.index] = costOf(l);
+    if (l.path !== undefined) fileOf[l.index] = groupIndex.get(l.path) ?? -1;
+  }
 
   const all = groups.flatMap((g) => g.matches);
-  // Each line's words, split once for ranking and for likeness.
-  const wordsOf = new Map(all.map((m) => [m, words(m.text ?? "")]));
-  const textWords = (m: SearchLine) => wordsOf.get(m) ?? [];
+  // Each line's words, split once for ranking and for likeness (by line index: no hashing of lines).
+  const wordsAt: string[][] = new Array(lines.length);
+  for (const m of all) wordsAt[m.index] = words(m.text ?? "");
+  const textWords = (m: SearchLine): readonly string[] => wordsAt[m.index] ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
-  const isDef = (l: SearchLine) => !isTestPath(l.path ?? "") && !isDataPath(l.path ?? "") && definesSymbol(l.text ?? "", symbol);
+  // Whether a line is definition-shaped, worked out once (ranking and the definitions below both ask).
+  const shapedOf = new Uint8Array(lines.length);
+  const shaped = (l: SearchLine) => {
+    let s = shapedOf[l.index]!;
+    if (s === 0) {
+      s = isDefinition(l.text ?? "") ? 2 : 1;
+      shapedOf[l.index] = s;
+    }
+    return s === 2;
+  };
+  // All lines of a group share its path.
+  const defsOf = (g: FileGroup) =>
+    isTestPath(g.path) || isDataPath(g.path) ? [] : g.matches.filter((l) => definesSymbol(l.text ?? "", symbol, shaped(l)));
   const features = lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords);
-  const score = withExactTerms(rankMatches(all, query, symbol, textWords), all, features, query, toolArgs);
+  const score = withExactTerms(rankMatches(all, query, symbol, textWords, shaped), all, features, query, toolArgs);
   return {
     parsed,
     groups,
@@ -109,9 +131,10 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     matches,
     score,
     features,
-    defs: groups.map((g) => ({ matches: g.matches.filter(isDef) })),
-    weight: lines.reduce((n, l) => n + costOf(l), 0),
-    costs: new Map(lines.map((l) => [l, costOf(l)])),
+    defs: groups.map((g) => ({ matches: defsOf(g) })),
+    weight: costs.reduce((n, c) => n + c, 0),
+    costs,
+    fileOf,
     listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
   };
 }
@@ -137,7 +160,9 @@ function withExactTerms(
   // Which of them each line holds, for selection: a neighbour adds to a kept line only what it names anew.
   all.forEach((m, i) => {
     const f = features.get(m);
-    if (f) f.terms = new Set(exact.filter((e) => docs[i]!.includes(e)));
+    if (!f) return;
+    const held = exact.filter((e) => docs[i]!.includes(e));
+    f.terms = held.length ? new Set(held) : NO_TERMS;
   });
   const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
   if (!rel.active) return score;
@@ -148,6 +173,8 @@ function withExactTerms(
 }
 
 const IDENT = /^\w+$/;
+/** The terms of a line that holds none (one shared set; term sets are only read). */
+const NO_TERMS: ReadonlySet<string> = new Set();
 const EXACT_MAX_SHARE = 0.8;
 
 /**
@@ -170,9 +197,11 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   const bias = normalizeBias(o.bias);
   const { parsed, groups, loose, matches, score, features } = p;
   const { lines } = parsed;
-  const keep = new Set<SearchLine>();
+  // Kept lines by index (asked on every greedy step; a flag array rather than a set of objects).
+  const keptAt = new Uint8Array(lines.length);
+  const keep: Kept = { has: (l) => keptAt[l.index] === 1 };
   // Cost approximates tokens rather than characters: a run of indentation is one token, not sixteen.
-  const cost = (l: SearchLine) => p.costs.get(l) ?? costOf(l);
+  const { costs, fileOf } = p;
   // The budget covers the whole output: marker, notes and kept lines.
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(estimateTokens(p.weight), { bias });
   const budget = Math.max(600, p.weight * share);
@@ -180,38 +209,35 @@ export function selectSearch(p: PreparedSearch, o: Pick<SearchCompressOptions, "
   // into directories when naming every file would take more than its share).
   const listCap = budget * LIST_SHARE;
   let used = 90 + Math.min(p.listWeight, listCap);
-  const shownFiles = new Set<string>();
-  // Matches of each file not yet kept: the note goes away with the last of them.
-  const hiddenIn = new Map(groups.map((g) => [g.path, g.matches.length]));
+  // Per group (prices are asked for on every greedy step, so nothing is looked up by path): whether a
+  // line of it is shown, its matches not yet kept (the note goes away with the last of them), its entry in
+  // the closing list, and in `--heading` output the weight of its path line.
+  const shown = new Uint8Array(groups.length);
+  const hiddenIn = Int32Array.from(groups, (g) => g.matches.length);
+  const entries = Float64Array.from(groups, (g) => entry(g.path));
+  const heads = parsed.heading ? Float64Array.from(groups, (g) => weigh(g.path) + 1) : undefined;
   // A file's first kept line brings its `[+N more matches in name]` note instead of its entry in the
   // closing list; its last hidden match takes the note away again (and a file shown whole has neither).
-  // A path's weighed length, measured once per path (prices are asked for on every greedy step).
-  const headWeights = new Map<string, number>();
-  const headWeight = (path: string) => {
-    let w = headWeights.get(path);
-    if (w === undefined) {
-      w = weigh(path) + 1;
-      headWeights.set(path, w);
-    }
-    return w;
-  };
   const price = (l: SearchLine) => {
-    if (l.path === undefined) return cost(l);
-    const left = l.kind === "match" ? hiddenIn.get(l.path)! : 2;
-    const shown = shownFiles.has(l.path);
-    const frame = !shown ? (left === 1 ? -entry(l.path) : NOTE) : left === 1 ? -(NOTE + entry(l.path)) : 0;
+    const c = costs[l.index]!;
+    const f = fileOf[l.index]!;
+    if (f < 0) return c;
+    const left = l.kind === "match" ? hiddenIn[f]! : 2;
+    const isShown = shown[f] === 1;
+    const frame = !isShown ? (left === 1 ? -entries[f]! : NOTE) : left === 1 ? -(NOTE + entries[f]!) : 0;
     // In `--heading` output a file's first kept line brings its path line too.
-    const head = parsed.heading && !shown ? headWeight(l.path) : 0;
-    return Math.max(1, cost(l) + frame + head);
+    const head = heads && !isShown ? heads[f]! : 0;
+    return Math.max(1, c + frame + head);
   };
   const add = (l: SearchLine | undefined, force = false) => {
     if (!l || keep.has(l)) return;
     const c = price(l);
     if (!force && used + c > budget) return;
-    keep.add(l);
-    if (l.path !== undefined) {
-      shownFiles.add(l.path);
-      if (l.kind === "match") hiddenIn.set(l.path, hiddenIn.get(l.path)! - 1);
+    keptAt[l.index] = 1;
+    const f = fileOf[l.index]!;
+    if (f >= 0) {
+      shown[f] = 1;
+      if (l.kind === "match") hiddenIn[f]!--;
     }
     used += c;
   };

@@ -4,7 +4,7 @@
  * which weighs logs, code and search against each other, the router's answer wins whenever it is sure.
  */
 import type { DetectorV2 } from "@headroom/core";
-import { parseSearch } from "./parse.js";
+import { parsedOnce } from "./parse.js";
 
 /** Lines sampled from the start: detection must stay cheap on huge inputs. */
 const SAMPLE_LINES = 400;
@@ -25,7 +25,7 @@ export function searchConfidence(text: string): number {
     end = text.indexOf("\n", end + 1);
     if (end < 0) break;
   }
-  const { lines } = parseSearch(end < 0 ? text : text.slice(0, end));
+  const { lines } = parsedOnce(end < 0 ? text : text.slice(0, end));
   let matches = 0;
   let searchLike = 0;
   let counted = 0;

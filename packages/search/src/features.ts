@@ -3,7 +3,6 @@
  * its shape (text up to numbers and spacing), its word-set key, and whether it repeats an earlier line.
  */
 import type { SearchLine } from "./parse.js";
-import { jaccard } from "@headroom/text";
 import { words } from "./rank.js";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
@@ -13,18 +12,27 @@ const ECHO_LIKENESS = 0.7;
 
 /** Words (without the searched symbol's) and shape of a match line, for likeness between lines. */
 export interface LineFeatures {
-  words: Set<string>;
+  /**
+   * The line's distinct words as ids, ascending: ids stand for words within one `lineFeatures` call, so
+   * likeness is a merge of two int arrays rather than hashing strings on every greedy step.
+   */
+  ids: Int32Array;
   shape: string;
+  /** `shape` as an id (equal ids, equal shapes) within one `lineFeatures` call. */
+  shapeId: number;
   /**
    * True when an earlier line has the same shape, or one of the few lines before it in its file nearly
    * the same words (the second of "Two X flags equal Y" / "Three X flags equal Y"): the first occurrence
    * stands for the variants after it.
    */
   repeat: boolean;
-  /** The sorted word set and the numbers, joined: equal keys mean the same words (in any order) and values. */
-  key: string;
+  /**
+   * The word set and the numbers, as an id within one `lineFeatures` call: equal ids mean the same words
+   * (in any order) and values.
+   */
+  keyId: number;
   /** The exact terms of the question and the tool call the line holds, when there are any. */
-  terms?: Set<string>;
+  terms?: ReadonlySet<string> | undefined;
 }
 
 /** Features of every line, in input order (groups by file); `skip` holds the searched symbol's words, which every line shares. */
@@ -34,29 +42,91 @@ export function lineFeatures(
   textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
 ): Map<SearchLine, LineFeatures> {
   const out = new Map<SearchLine, LineFeatures>();
-  const seenShapes = new Set<string>();
+  const shapeIds = new Map<string, number>();
+  const keyIds = new Map<string, number>();
+  const wordIds = new Map<string, number>();
+  // The line (1-based) each word id was last seen on: a word repeated within a line is counted once.
+  const lastSeen: number[] = [];
   // The last few lines of each file, for near-repeats.
-  const recent = new Map<string | undefined, Set<string>[]>();
+  const recent = new Map<string | undefined, Int32Array[]>();
+  let n = 0;
+  let before: Int32Array[] | undefined;
+  let beforePath: string | undefined;
   for (const l of lines) {
-    const w = lineWords(textWords(l), skip);
-    const shape = shapeOf(l.text ?? "");
-    const before = recent.get(l.path) ?? [];
-    recent.set(l.path, before);
-    const repeat = seenShapes.has(shape) || (w.size > 0 && before.some((b) => jaccard(w, b) >= ECHO_LIKENESS));
-    seenShapes.add(shape);
-    before.push(w);
+    n++;
+    const idList: number[] = [];
+    for (const w of textWords(l)) {
+      if (skip.has(w)) continue;
+      let id = wordIds.get(w);
+      if (id === undefined) {
+        id = wordIds.size;
+        wordIds.set(w, id);
+      }
+      if (lastSeen[id] === n) continue;
+      lastSeen[id] = n;
+      idList.push(id);
+    }
+    const ids = new Int32Array(idList.length);
+    for (let i = 0; i < idList.length; i++) ids[i] = idList[i]!;
+    ids.sort();
+    const text = l.text ?? "";
+    const shape = shapeOf(text);
+    // Lines come grouped by file: the previous line's list is usually this one's.
+    if (before === undefined || l.path !== beforePath) {
+      before = recent.get(l.path);
+      if (!before) {
+        before = [];
+        recent.set(l.path, before);
+      }
+      beforePath = l.path;
+    }
+    const repeat = shapeIds.has(shape) || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
+    const shapeId = idOf(shapeIds, shape);
+    before.push(ids);
     if (before.length > ECHO_WINDOW) before.shift();
     // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
-    const numbers = (l.text ?? "").match(/\d+(?:\.\d+)?/g) ?? [];
-    out.set(l, { words: w, shape, key: `${[...w].sort().join(" ")}|${numbers.join(",")}`, repeat });
+    const numbers = text.match(NUMBER) ?? [];
+    // The sorted ids stand for the word set (no sorting of strings): equal sets give equal keys.
+    const key = `${ids.join(" ")}|${numbers.join(",")}`;
+    // `terms` is filled in later (by prepareSearch); present from the start, it keeps one object shape.
+    out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
   }
   return out;
 }
 
-function lineWords(all: readonly string[], skip: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  for (const w of all) if (!skip.has(w)) out.add(w);
-  return out;
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+function idOf(ids: Map<string, number>, s: string): number {
+  let id = ids.get(s);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(s, id);
+  }
+  return id;
+}
+
+/**
+ * Jaccard likeness of two ascending id arrays (the same number as `jaccard` of the word sets they stand
+ * for): 0 when either is empty.
+ */
+export function likeness(a: Int32Array, b: Int32Array): number {
+  const na = a.length;
+  const nb = b.length;
+  if (!na || !nb) return 0;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < na && j < nb) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return common / (na + nb - common);
 }
 
 /**

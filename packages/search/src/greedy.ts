@@ -4,8 +4,13 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { Heap, isDataPath, isHistoryPath, isTestPath, jaccard } from "@headroom/text";
-import type { LineFeatures } from "./features.js";
+import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
+import { likeness, type LineFeatures } from "./features.js";
+
+/** Which lines are kept (a `ReadonlySet<SearchLine>` will do). */
+export interface Kept {
+  has(l: SearchLine): boolean;
+}
 
 export interface GreedyGroup {
   matches: SearchLine[];
@@ -26,18 +31,31 @@ const KEY_ECHO = 0.5;
 const ECHOED_FIRST = 0.2;
 /** Value share of a line whose shape already occurred earlier in the input (or nearly, just before). */
 const REPEAT = 0.5;
+/** `DECAY ** k`, computed once per `k` (values are recomputed on every pop). */
+const DECAY_POWERS: number[] = [];
+function decay(k: number): number {
+  let d = DECAY_POWERS[k];
+  if (d === undefined) {
+    d = DECAY ** k;
+    DECAY_POWERS[k] = d;
+  }
+  return d;
+}
 /** Upper bound on heap pops, so that huge outputs stay linear-ish (they keep less instead). */
 const MAX_POPS = 200_000;
 
 interface Cand {
   line: SearchLine;
+  /** `line.index`, at hand for the heap's tie-break. */
+  index: number;
   file: number;
-  words: Set<string>;
-  shape: string;
-  /** Word-set key: lines of other files with the same words say the same thing. */
-  key: string;
+  /** Distinct word ids, ascending (see `LineFeatures.ids`). */
+  ids: Int32Array;
+  shape: number;
+  /** Word-set key (as an id): lines of other files with the same words say the same thing. */
+  key: number;
   /** Exact terms of the question and tool call the line holds (undefined: none known). */
-  terms?: Set<string> | undefined;
+  terms?: ReadonlySet<string> | undefined;
   /** True when an earlier line of the input has the same shape (the first occurrence represents it). */
   repeat: boolean;
   /** The line's own worth (its score, halved for a repeat), fixed for the run. */
@@ -49,8 +67,8 @@ interface Cand {
   /** Extra value as the line that finishes a kept open line, or one beside a kept line. */
   bonus: number;
   /** The match on the line right before / after this one, in the same file. */
-  before?: Cand;
-  after?: Cand;
+  before: Cand | undefined;
+  after: Cand | undefined;
 }
 
 /**
@@ -63,14 +81,14 @@ export function spendGreedy(
   groups: readonly GreedyGroup[],
   score: ReadonlyMap<SearchLine, number>,
   features: ReadonlyMap<SearchLine, LineFeatures>,
-  keep: ReadonlySet<SearchLine>,
+  keep: Kept,
   cost: (l: SearchLine) => number,
   left: () => number,
   add: (l: SearchLine) => void,
 ): void {
   const s = new Selection(groups, score, features, keep, cost);
   const heap = new Heap(before, s.initial);
-  s.requeue = (o) => heap.push({ ...o, value: s.value(o) });
+  s.requeue = (o) => heap.push(copy(o, s.value(o)));
   for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
     const c = heap.pop()!;
     if (keep.has(c.line)) continue;
@@ -96,8 +114,10 @@ class Selection {
   requeue: (c: Cand) => void = () => {};
   private readonly keptIn: Cand[][];
   private readonly blocks: KeptBlocks[];
-  private readonly keptShapes = new Set<string>();
-  private readonly keptKeys = new Map<string, number>();
+  /** Per shape id: 1 once a line of that shape is kept. */
+  private readonly keptShapes: Uint8Array;
+  /** Per key id: how many kept lines have that key. */
+  private readonly keptKeys: Int32Array;
   private readonly successor: Map<Cand, Cand>;
   /** The open line each successor finishes. */
   private readonly opener = new Map<Cand, Cand>();
@@ -110,7 +130,7 @@ class Selection {
     groups: readonly GreedyGroup[],
     score: ReadonlyMap<SearchLine, number>,
     features: ReadonlyMap<SearchLine, LineFeatures>,
-    private readonly keep: ReadonlySet<SearchLine>,
+    private readonly keep: Kept,
     private readonly cost: (l: SearchLine) => number,
   ) {
     this.keptIn = groups.map(() => []);
@@ -118,6 +138,14 @@ class Selection {
     this.pending = groups.map(() => []);
     const { all, successor } = candidates(groups, features);
     this.successor = successor;
+    let shapes = 0;
+    let keys = 0;
+    for (const c of all) {
+      if (c.shape >= shapes) shapes = c.shape + 1;
+      if (c.key >= keys) keys = c.key + 1;
+    }
+    this.keptShapes = new Uint8Array(shapes);
+    this.keptKeys = new Int32Array(keys);
     for (const [open, next] of successor) this.opener.set(next, open);
     for (const c of all) {
       if (keep.has(c.line)) this.record(c);
@@ -175,13 +203,14 @@ class Selection {
 
   value(c: Cand): number {
     const kept = this.keptIn[c.file]!;
-    for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, jaccard(c.words, kept[c.seen]!.words));
+    for (; c.seen < kept.length; c.seen++) c.sim = Math.max(c.sim, likeness(c.ids, kept[c.seen]!.ids));
     // A line whose shape or whole word set is already shown (in any file) adds nothing but its position:
     // the same call repeated across twenty files is shown once and the files are listed with counts.
     // The same words shown in one other file still say "in both"; shown in two, the rest only repeat.
-    const echoes = c.words.size > 0 ? (this.keptKeys.get(c.key) ?? 0) : 0;
-    const elsewhere = this.keptShapes.has(c.shape) || echoes > 0;
-    const redundancy = this.keptShapes.has(c.shape) ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
+    const echoes = c.ids.length > 0 ? this.keptKeys[c.key]! : 0;
+    const shapeShown = this.keptShapes[c.shape] === 1;
+    const elsewhere = shapeShown || echoes > 0;
+    const redundancy = shapeShown ? 1 : Math.max(c.sim, Math.min(1, echoes * KEY_ECHO));
     const k = this.diversity(c);
     // A file's first line says the file is among the results; if it only repeats a line shown in another
     // file, that is worth less (the closing list names the file anyway), yet more than a repeat in a
@@ -190,7 +219,8 @@ class Selection {
     // Of lines that repeat one shape, the first occurrence stands for the rest.
     const own = c.own;
     // Being beside or finishing a kept line is worth nothing for a line that only repeats one.
-    return ((own * DECAY ** k + c.bonus) * (1 - redundancy) + first) / this.cost(c.line) ** CE;
+    const cost = this.cost(c.line);
+    return ((own * decay(k) + c.bonus) * (1 - redundancy) + first) / (CE === 1 ? cost : cost ** CE);
   }
 
   /** `secondary` of a file's path, worked out once per file (values are recomputed on every pop). */
@@ -219,8 +249,8 @@ class Selection {
   private record(c: Cand): void {
     this.keptIn[c.file]!.push(c);
     if (c.line.line !== undefined) this.blocks[c.file]!.add(c.line.line);
-    this.keptShapes.add(c.shape);
-    if (c.words.size) this.keptKeys.set(c.key, (this.keptKeys.get(c.key) ?? 0) + 1);
+    this.keptShapes[c.shape] = 1;
+    if (c.ids.length) this.keptKeys[c.key]!++;
   }
 
   // The one match of a file not kept yet; a cursor per file skips kept ones, so each is passed once.
@@ -303,7 +333,24 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
     let prev: Cand | undefined;
     for (const line of g.matches) {
       const f = features.get(line)!;
-      const c: Cand = { line, file, words: f.words, shape: f.shape, key: f.key, terms: f.terms, repeat: f.repeat, own: 0, sim: 0, seen: 0, value: 0, bonus: 0 };
+      // Every field set here (links `undefined` until known): one object shape for all candidates.
+      const c: Cand = {
+        line,
+        index: line.index,
+        file,
+        ids: f.ids,
+        shape: f.shapeId,
+        key: f.keyId,
+        terms: f.terms,
+        repeat: f.repeat,
+        own: 0,
+        sim: 0,
+        seen: 0,
+        value: 0,
+        bonus: 0,
+        before: undefined,
+        after: undefined,
+      };
       if (prev && opens(prev.line, line)) successor.set(prev, c);
       if (prev && adjacent(prev.line, line)) {
         c.before = prev;
@@ -331,7 +378,31 @@ function adjacent(a: SearchLine, b: SearchLine): boolean {
   return a.line !== undefined && b.line === a.line + 1;
 }
 
+/**
+ * A field-by-field copy of a queued candidate with a fresh value (as `{ ...c, value }` would be, without
+ * the generic spread): the copy keeps its own `sim`/`seen`/`bonus` from here on.
+ */
+function copy(c: Cand, value: number): Cand {
+  return {
+    line: c.line,
+    index: c.index,
+    file: c.file,
+    ids: c.ids,
+    shape: c.shape,
+    key: c.key,
+    terms: c.terms,
+    repeat: c.repeat,
+    own: c.own,
+    sim: c.sim,
+    seen: c.seen,
+    value,
+    bonus: c.bonus,
+    before: c.before,
+    after: c.after,
+  };
+}
+
 /** Order: higher value first, then input order (deterministic ties). */
 function before(a: Cand, b: Cand): number {
-  return b.value - a.value || a.line.index - b.line.index;
+  return b.value - a.value || a.index - b.index;
 }

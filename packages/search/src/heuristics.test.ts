@@ -76,7 +76,7 @@ describe("a line repeated across files is shown once or twice, the files are lis
     const text = ["docs/a.rst:10:    r = requests.get(url, timeout=5)", "docs/b.rst:20:    r = requests.get(url, timeout=(3.05, 27))"].join("\n");
     const m = matchesOf(text);
     const f = lineFeatures(m, new Set());
-    expect(f.get(m[0]!)!.key).not.toBe(f.get(m[1]!)!.key);
+    expect(f.get(m[0]!)!.keyId).not.toBe(f.get(m[1]!)!.keyId);
     expect(pick(text, 2)).toEqual(["docs/a.rst:10", "docs/b.rst:20"]);
   });
 });

@@ -5,7 +5,7 @@
 import { ccrKey, marker, SPECIFICATION_VERSION_V2, type CompressOutcomeV2, type CompressorResultV2, type CompressorV2 } from "@headroom/core";
 import { estimateTokens, keepShare, normalizeBias } from "@headroom/text";
 import { prepareSearch, selectSearch, weigh, type LossySearch, type SearchCompressOptions } from "./compress.js";
-import { parseSearch } from "./parse.js";
+import { parsedOnce } from "./parse.js";
 import { toHeading } from "./lossless.js";
 import { searchDetector } from "./detect.js";
 
@@ -87,7 +87,7 @@ function fitToTokens(text: string, o: CompressSearchOptions, render: (l: LossySe
   const inputTokens = o.inputTokens ?? (o.count ? o.count(text) : estimateTokens(text.length));
   const share = o.targetRatio !== undefined ? o.targetRatio / bias : keepShare(inputTokens, { bias });
   if (share >= 1) return null;
-  const parsed = parseSearch(text);
+  const parsed = parsedOnce(text);
   o.signal?.throwIfAborted();
   const prepared = prepareSearch(parsed, o.query, o.toolArgs);
   if (!prepared) return null;

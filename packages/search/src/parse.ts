@@ -48,56 +48,85 @@ export function parseSearch(text: string): ParsedSearch {
     const r = raw[i]!;
     const l = r.endsWith("\r") ? r.slice(0, -1) : r;
     if (l === "") {
-      out.push({ index: i, kind: "blank", raw: r });
+      out.push(searchLine(i, "blank", r));
       if (heading) current = undefined;
       continue;
     }
     if (l === "--") {
-      out.push({ index: i, kind: "separator", raw: r });
+      out.push(searchLine(i, "separator", r));
       continue;
     }
     if (NOTICE.test(l)) {
-      out.push({ index: i, kind: "notice", raw: r });
+      out.push(searchLine(i, "notice", r));
       continue;
     }
     if (heading) {
       const h = HEADED.exec(l);
       if (h && current !== undefined) {
-        out.push({ index: i, kind: h[2] === ":" ? "match" : "context", raw: r, path: current, line: Number(h[1]), text: h[4]! });
+        out.push(searchLine(i, h[2] === ":" ? "match" : "context", r, current, Number(h[1]), h[4]!));
         continue;
       }
       if (!h && i + 1 < raw.length && HEADED.test(raw[i + 1]!)) {
         current = l;
-        out.push({ index: i, kind: "heading", raw: r, path: l });
+        out.push(searchLine(i, "heading", r, l));
         continue;
       }
     }
     const m = MATCH.exec(l);
     if (m) {
       knownPaths.add(m[1]!);
-      out.push({ index: i, kind: "match", raw: r, path: m[1]!, line: Number(m[2]), text: m[4]! });
+      out.push(searchLine(i, "match", r, m[1]!, Number(m[2]), m[4]!));
       continue;
     }
     const c = contextOf(l, knownPaths);
     if (c) {
-      out.push({ index: i, kind: "context", raw: r, path: c.path, line: c.line, text: c.text });
+      out.push(searchLine(i, "context", r, c.path, c.line, c.text));
       continue;
     }
     const b = BARE_MATCH.exec(l);
     if (b && !/\s/.test(b[1]!)) {
-      out.push({ index: i, kind: "match", raw: r, path: b[1]!, text: b[2]! });
+      out.push(searchLine(i, "match", r, b[1]!, undefined, b[2]!));
       continue;
     }
-    out.push({ index: i, kind: "other", raw: r });
+    out.push(searchLine(i, "other", r));
   }
   // Context lines before the first match of a file were parsed before its path was known: retry them.
   for (const s of out) {
     if (s.kind !== "other") continue;
     const l = s.raw.endsWith("\r") ? s.raw.slice(0, -1) : s.raw;
     const c = contextOf(l, knownPaths);
-    if (c) Object.assign(s, { kind: "context", path: c.path, line: c.line, text: c.text });
+    if (c) {
+      s.kind = "context";
+      s.path = c.path;
+      s.line = c.line;
+      s.text = c.text;
+    }
   }
   return { lines: out, heading };
+}
+
+/**
+ * A line with every field present (absent ones `undefined`): one object shape for all kinds, so that the
+ * hot loops reading `path`, `line` and `text` see a single shape.
+ */
+function searchLine(index: number, kind: SearchLineKind, raw: string, path?: string, line?: number, text?: string): SearchLine {
+  return { index, kind, raw, path, line, text };
+}
+
+/**
+ * The last text parsed by `parsedOnce` and its lines, held weakly: detection parses a short output whole
+ * and compression then parses the same text again; the second call reuses the first's lines (parsing is
+ * pure, and nobody writes to parsed lines) unless the collector freed them meanwhile.
+ */
+let lastParsed: WeakRef<{ text: string; parsed: ParsedSearch }> | undefined;
+
+/** `parseSearch(text)`, reusing the previous call's result when it was for the same text. */
+export function parsedOnce(text: string): ParsedSearch {
+  const hit = lastParsed?.deref();
+  if (hit && hit.text === text) return hit.parsed;
+  const parsed = parseSearch(text);
+  lastParsed = new WeakRef({ text, parsed });
+  return parsed;
 }
 
 function contextOf(l: string, known: Set<string>): { path: string; line: number; text: string } | undefined {

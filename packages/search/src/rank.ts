@@ -82,6 +82,9 @@ function pathFacts(path: string): PathFacts {
 // its name says what behaviour it pins down, like `it('…')` does.
 const TEST_FUNCTION = /^\s*(?:(?:pub|async|public|private|internal|override|suspend|static)\s+)*(?:fn|fun|def|func|function|void)\s+\w+\s*\(/;
 
+/** Term frequencies of every line when the question has no terms (shared, never written). */
+const NO_TERMS: ReadonlyMap<string, number> = new Map();
+
 export interface Ranked {
   line: SearchLine;
   score: number;
@@ -96,6 +99,7 @@ export function rankMatches(
   query: string | undefined,
   symbol: string | undefined,
   textWords: (m: SearchLine) => readonly string[] = (m) => words(m.text ?? ""),
+  shaped: (m: SearchLine) => boolean = (m) => isDefinition(m.text ?? ""),
 ): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
   const terms = [...new Set(queryTerms(query).words.flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
@@ -111,8 +115,8 @@ export function rankMatches(
   // Only the question's terms matter for BM25: a line's other words are not counted at all.
   const wanted = new Set(terms);
   const docs = matches.map((m) => {
+    if (!wanted.size) return NO_TERMS;
     const tf = new Map<string, number>();
-    if (!wanted.size) return tf;
     for (const w of textWords(m)) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
     for (const w of facts(m.path ?? "").words) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 0.5);
     return tf;
@@ -140,7 +144,7 @@ export function rankMatches(
     const testCase = isTestCase(text) || (f.test && TEST_FUNCTION.test(text));
     if (testCase) s += 1;
     // Declaring the searched symbol says what it is; declaring a local from it (`var id = x.id`) is a use.
-    else if (!f.data && isDefinition(text)) s += definesSymbol(text, symbol) ? 1 : 0.3;
+    else if (!f.data && shaped(m)) s += definesSymbol(text, symbol, true) ? 1 : 0.3;
     else if (KEYED.test(text)) s += 0.6;
     if (RAISES.test(text)) s += 0.4;
     if (f.doc && !f.history) s += 0.5;

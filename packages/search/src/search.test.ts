@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { keepBudget, keepShare } from "@headroom/text";
 import { listFiles } from "./compress.js";
-import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, parseSearch, toHeading } from "./index.js";
+import { compressSearch, definesSymbol, fromHeading, headroomPlugin, inferSymbol, isDefinition, parseSearch, toHeading } from "./index.js";
 
 function rgOutput(): string {
   const out: string[] = [];
@@ -55,6 +55,13 @@ describe("scoring", () => {
     // A typed signature without a body (TS overload, interface member) declares the symbol too.
     expect(definesSymbol("  lookupUser(id: number): User | undefined;", "lookupuser")).toBe(true);
     expect(definesSymbol("  this.lookupUser(id);", "lookupuser")).toBe(false);
+  });
+
+  it("takes a definition shape already worked out instead of testing it again", () => {
+    expect(definesSymbol("export function lookupUser(req: Request) {", "lookupuser", false)).toBe(false);
+    expect(definesSymbol("export function lookupUser(req: Request) {", "lookupuser", true)).toBe(true);
+    expect(isDefinition("pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>")).toBe(true);
+    expect(isDefinition("    return spawn_blocking(f);")).toBe(false);
   });
 });
 
