@@ -71,6 +71,14 @@ export function maxNesting(text: string): number {
 /** Strict JSON parser producing a JVal tree. Throws JsonSyntaxError. */
 export function parseJson(text: string): JVal {
   if (maxNesting(text) > MAX_DEPTH) throw new JsonSyntaxError("nesting too deep");
+  return parsePrechecked(text);
+}
+
+/**
+ * `parseJson` for a caller that has already checked `maxNesting(text)` (the scan is a full pass over
+ * the text). The reader still refuses nesting beyond MAX_DEPTH on its own.
+ */
+export function parsePrechecked(text: string): JVal {
   const p = new JsonReader(text);
   p.ws();
   const v = p.value(0);

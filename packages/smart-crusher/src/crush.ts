@@ -1,5 +1,5 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
-import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
+import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { estimateTokens, keepShare, normalizeBias, queryTerms, type BudgetOptions, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
@@ -109,7 +109,7 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
   try {
-    tree = parseJson(trimmed);
+    tree = parsePrechecked(trimmed);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     // Not one document: JSON lines are records of an array, and stay JSON lines.
@@ -163,6 +163,8 @@ interface ThinState {
   offloads: StoredOriginal[];
   /** Product of the shares of the long arrays enclosing the current position (1 at top level). */
   outer: number;
+  /** `approxChars` of long arrays (original and thinned). */
+  chars: WeakMap<object, number>;
 }
 
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
@@ -176,6 +178,7 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
     lines: [],
     offloads: [],
     outer: 1,
+    chars: new WeakMap(),
     dropped: new Set(),
     slimmed: 0,
     cut: 0,
@@ -235,8 +238,17 @@ function summary(st: ThinState): string {
   return parts.length ? parts.join("; ") : "JSON document compacted";
 }
 
+/**
+ * Thinned form of a value. An unchanged subtree is returned as the same node: the encoder memoises
+ * inline encodings by node, so the lossless encoding of the whole document reuses what encoding the
+ * thinned one computed, and untouched subtrees are not copied.
+ */
 function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
-  if (Array.isArray(v)) return v.length >= st.opts.minItems ? thinArray(v, path, st, depth) : v.map((x, i) => thin(x, `${path}[${i}]`, st, depth + 1));
+  if (Array.isArray(v)) {
+    if (v.length >= st.opts.minItems) return thinArray(v, path, st, depth);
+    const out = thinAll(v, (i) => `${path}[${i}]`, st, depth);
+    return out ?? v;
+  }
   if (v instanceof JObj) {
     const slim = slimObject(v);
     if (slim !== v) {
@@ -244,10 +256,30 @@ function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
       st.slimmed++;
       for (const k of v.keys) if (!slim.keys.includes(k)) st.dropped.add(k);
     }
-    return new JObj([...slim.keys], slim.vals.map((x, i) => thin(x, `${path}.${slim.keys[i]}`, st, depth + 1)));
+    const vals = thinAll(slim.vals, (i) => `${path}.${slim.keys[i]}`, st, depth);
+    return vals ? new JObj(slim.keys, vals) : slim;
   }
   if (typeof v === "string") return thinString(v, path, st, depth);
   return v;
+}
+
+/**
+ * Thins the children of a node; null when none changed. Numbers, booleans and null never change, so
+ * they get no path (built for every value, paths were most of this pass's garbage).
+ */
+function thinAll(xs: JVal[], pathOf: (i: number) => string, st: ThinState, depth: number): JVal[] | null {
+  let out: JVal[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (x === null || typeof x === "number" || typeof x === "boolean" || x instanceof RawNum) continue;
+    const t = thin(x, pathOf(i), st, depth + 1);
+    if (t === x) continue;
+    out ??= xs.slice(0, i);
+    while (out.length < i) out.push(xs[out.length]!);
+    out.push(t);
+  }
+  if (out) while (out.length < xs.length) out.push(xs[out.length]!);
+  return out;
 }
 
 /**
@@ -259,23 +291,31 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const lines0 = st.lines.length;
   const marks: { lines: number; before: number; after: number }[] = [];
   const slim: JVal[] = [];
+  // Sizes in characters: a cheap proxy for tokens that keeps this pass far below one tokenization.
+  const origSizes = v.map((x) => approxChars(x, st.chars));
+  const slimSizes: number[] = [];
   let origChars = 0;
   let slimChars = 0;
+  let whole = 2;
+  for (const n of origSizes) whole += n + 1;
   // The share is set before the items are thinned: arrays nested in them see it as their outer share.
   const outer = st.outer;
-  const share = arrayShare(approxChars(v), outer, st);
+  const share = arrayShare(whole, outer, st);
   st.outer = outer * share;
+  let same = true;
   for (let i = 0; i < v.length; i++) {
     marks.push({ lines: st.lines.length, before: st.before, after: st.after });
     const s = thin(v[i]!, `${path}[${i}]`, st, depth + 1);
     slim.push(s);
-    // Sizes in characters: a cheap proxy for tokens that keeps this pass far below one tokenization.
-    origChars += approxChars(v[i]!);
-    slimChars += s === v[i] ? approxChars(v[i]!) : approxChars(s);
+    const n = s === v[i] ? origSizes[i]! : approxChars(s, st.chars);
+    if (s !== v[i]) same = false;
+    slimSizes.push(n);
+    origChars += origSizes[i]!;
+    slimChars += n;
   }
   st.outer = outer;
   marks.push({ lines: st.lines.length, before: st.before, after: st.after });
-  if (slimChars <= origChars * share) return slim;
+  if (slimChars <= origChars * share) return same ? v : sized(slim, slimSizes, st);
   // Over budget: thin to a somewhat smaller share, so that a thinned array clearly pays for its losses.
   // Scalar arrays gain nothing from slimming and keep the selection's own (diversity) budget.
   const objects = v.every((x) => x instanceof JObj || Array.isArray(x));
@@ -284,7 +324,7 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   // reader still sees every item; the budget left after the skeletons goes to full items.
   const skel = objects && v.every((x) => x instanceof JObj) ? slim.map((x) => skeleton(x)) : null;
   let skelChars = 0;
-  if (skel) for (let i = 0; i < v.length; i++) skelChars += skel[i] ? approxChars(skel[i]!) : 0;
+  if (skel) for (let i = 0; i < v.length; i++) skelChars += skel[i] ? approxChars(skel[i]!, st.chars) : 0;
   const useSkel = skel?.every((x) => x !== null) === true && skelChars <= target * 0.5;
   if (useSkel) target -= skelChars;
   const fit = objects ? Math.floor((target / slimChars) * v.length) : 0;
@@ -308,7 +348,19 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const nums = v.every((x) => typeof x === "number" || x instanceof RawNum) ? v.map((x) => (typeof x === "number" ? x : Number((x as RawNum).raw))) : null;
   if (nums) st.lines.push(numberSummary(path, nums, sel.keep.length));
   if (useSkel) return slim.map((x, i) => (kept.has(i) ? x : skel[i]!));
-  return sel.keep.map((i) => slim[i]!);
+  return sized(
+    sel.keep.map((i) => slim[i]!),
+    sel.keep.map((i) => slimSizes[i]!),
+    st,
+  );
+}
+
+/** Remembers the size of a thinned array (from its items' sizes): the enclosing array sizes it next. */
+function sized(a: JVal[], sizes: number[], st: ThinState): JVal[] {
+  let n = 2;
+  for (const x of sizes) n += x + 1;
+  st.chars.set(a, n);
+  return a;
 }
 
 /**
@@ -323,28 +375,37 @@ function arrayShare(chars: number, outer: number, st: ThinState): number {
   return keepShare(estimateTokens(chars), { ...st.opts.curve, bias: st.opts.bias }) * outer * outer;
 }
 
-/** Compact JSON length of a value, without building the text for scalars. */
-function approxChars(v: JVal): number {
+/**
+ * Compact JSON length of a value, without building the text for scalars. Long arrays are remembered:
+ * a nested one is sized as part of its parent's items and again as an array of its own.
+ */
+function approxChars(v: JVal, memo: WeakMap<object, number>): number {
   if (typeof v === "string") return v.length + 2;
   if (typeof v === "number") return String(v).length;
   if (v === null || typeof v === "boolean") return 5;
   if (v instanceof RawNum) return v.raw.length;
+  let n = 2;
   if (Array.isArray(v)) {
-    let n = 2;
-    for (const x of v) n += approxChars(x) + 1;
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    for (const x of v) n += approxChars(x, memo) + 1;
+    // Only long arrays are remembered (few entries): they are sized again as arrays of their own.
+    if (v.length >= MEMO_ITEMS) memo.set(v, n);
     return n;
   }
-  let n = 2;
-  for (let i = 0; i < v.keys.length; i++) n += v.keys[i]!.length + 4 + approxChars(v.vals[i]!);
+  for (let i = 0; i < v.keys.length; i++) n += v.keys[i]!.length + 4 + approxChars(v.vals[i]!, memo);
   return n;
 }
+
+/** Arrays at least this long have their `approxChars` remembered. */
+const MEMO_ITEMS = 8;
 
 function thinString(s: string, path: string, st: ThinState, depth: number): JVal {
   const t = s.trim();
   // Stringified JSON: thin the embedded document and store it back compact (still a JSON string).
   if (t.length >= 200 && (t[0] === "{" || t[0] === "[") && depth < MAX_DEPTH / 2 && maxNesting(t) < MAX_DEPTH / 2) {
     try {
-      const inner = thin(parseJson(t), path + "<json>", st, depth + 1);
+      const inner = thin(parsePrechecked(t), path + "<json>", st, depth + 1);
       const out = toJson(inner);
       if (out.length < s.length) {
         st.changed = true;

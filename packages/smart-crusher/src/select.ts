@@ -144,6 +144,17 @@ function queryMatches(items: JVal[], terms: QueryTerms): number[] {
   return hits.sort((a, b) => score[b]! - score[a]! || a - b);
 }
 
+/** The values as numbers, or null when one is not a number (checked before any array is built). */
+function numbers(vals: JVal[]): number[] | null {
+  const xs: number[] = [];
+  for (const v of vals) {
+    const x = num(v);
+    if (x === undefined) return null;
+    xs.push(x);
+  }
+  return xs;
+}
+
 interface Stats {
   outliers: number[];
   rare: number[];
@@ -176,18 +187,18 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
   for (const { idx, vals } of byPath.values()) {
     // Rare keys: a path few items have.
     if (idx.length <= Math.max(1, Math.floor(n * 0.05))) rare.push(...idx);
-    const nums = vals.map(num);
-    if (nums.every((x) => x !== undefined) && idx.length >= 8) {
-      const xs = nums as number[];
+    const xs = idx.length >= 8 ? numbers(vals) : null;
+    if (xs) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
       if (sd > 0) {
-        const far = xs
-          .map((x, j) => ({ j, z: Math.abs(x - mean) / sd }))
-          .filter((e) => e.z > 2)
-          .sort((a, b) => b.z - a.z || a.j - b.j)
-          .slice(0, perField);
-        for (const e of far) outliers.push(idx[e.j]!);
+        const far: { j: number; z: number }[] = [];
+        for (let j = 0; j < xs.length; j++) {
+          const z = Math.abs(xs[j]! - mean) / sd;
+          if (z > 2) far.push({ j, z });
+        }
+        far.sort((a, b) => b.z - a.z || a.j - b.j);
+        for (const e of far.slice(0, perField)) outliers.push(idx[e.j]!);
         if (idx.length >= n * 0.8) for (const j of changePoints(xs, sd)) changes.push(idx[j]!);
       }
       continue;
