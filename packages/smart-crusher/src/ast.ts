@@ -79,17 +79,28 @@ export function parseJson(text: string): JVal {
  * the text). The reader still refuses nesting beyond MAX_DEPTH on its own.
  */
 export function parsePrechecked(text: string): JVal {
+  return readJson(text).tree;
+}
+
+/**
+ * Parses like `parsePrechecked` and tells whether `text` is already exactly `toJson(tree)` (no
+ * whitespace between tokens, every string spelled as `JSON.stringify` spells it), so that a caller
+ * needing the compact text can take the input instead of serialising the tree again.
+ */
+export function readJson(text: string): { tree: JVal; compact: boolean } {
   const p = new JsonReader(text);
   p.ws();
   const v = p.value(0);
   p.ws();
   if (p.i !== text.length) p.fail("trailing characters");
-  return v;
+  return { tree: v, compact: p.canonical };
 }
 
 /** Cursor-based reader shared by the JSON parser and the table-format decoder. */
 export class JsonReader {
   i = 0;
+  /** False once the text read so far differs from its compact serialisation (see `readJson`). */
+  canonical = true;
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
@@ -103,6 +114,7 @@ export class JsonReader {
       if (c === 32 || c === 10 || c === 13 || c === 9) i++;
       else break;
     }
+    if (i !== this.i) this.canonical = false;
     this.i = i;
   }
   expect(ch: string): void {
@@ -124,12 +136,21 @@ export class JsonReader {
         continue;
       }
       if (c < 32) this.fail("control character in string");
+      // JSON.stringify escapes lone surrogates: a string holding one is not in its compact spelling.
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) i++;
+        else this.canonical = false;
+      }
       i++;
     }
     this.i = i + 1;
     if (!escaped) return s.slice(start + 1, i);
     try {
-      return JSON.parse(s.slice(start, i + 1)) as string;
+      const src = s.slice(start, i + 1);
+      const v = JSON.parse(src) as string;
+      if (this.canonical && JSON.stringify(v) !== src) this.canonical = false;
+      return v;
     } catch {
       this.i = start;
       return this.fail("bad escape");

@@ -1,5 +1,5 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
-import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, toJson, type JVal } from "./ast.js";
+import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { estimateTokens, keepShare, normalizeBias, queryTerms, type BudgetOptions, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
@@ -108,15 +108,17 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   if (c0 !== "{" && c0 !== "[" && c0 !== '"') return null;
   if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
+  let isCompact: boolean;
   try {
-    tree = parsePrechecked(trimmed);
+    ({ tree, compact: isCompact } = readJson(trimmed));
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     // Not one document: JSON lines are records of an array, and stay JSON lines.
     const lines = c0 === '"' ? null : parseJsonLines(trimmed);
     return lines ? crushLines(text, lines, options) : null;
   }
-  const compact = toJson(tree);
+  // Input already in compact form (API responses usually are): no need to serialise the tree again.
+  const compact = isCompact ? trimmed : toJson(tree);
   const encoder = new Encoder({ count });
   // Lossy first when allowed: a thinned document that beats compact JSON by a clear margin makes the
   // full lossless encoding (the costliest step on big inputs) unnecessary.

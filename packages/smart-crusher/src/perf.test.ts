@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, MAX_DEPTH, parseJson, parsePrechecked, toJson } from "./ast.js";
+import { JsonSyntaxError, MAX_DEPTH, parseJson, parsePrechecked, readJson, toJson } from "./ast.js";
 import { crush } from "./crush.js";
 
 describe("parsePrechecked", () => {
@@ -10,6 +10,34 @@ describe("parsePrechecked", () => {
   it("still refuses nesting beyond MAX_DEPTH without the pre-scan", () => {
     const deep = "[".repeat(MAX_DEPTH + 5) + "]".repeat(MAX_DEPTH + 5);
     expect(() => parsePrechecked(deep)).toThrow(JsonSyntaxError);
+  });
+});
+
+describe("readJson", () => {
+  // `compact` promises text === toJson(tree): crush takes the input as its compact form on that word.
+  const texts = [
+    '{"a":1,"b":[true,false,null],"c":"x"}',
+    '{"a": 1}',
+    '[1.0,-0,1e3,12345678901234567890]',
+    '"plain"',
+    '"tab\\there"',
+    '"quote\\"q"',
+    '"slash\\/"',
+    '"\\u00e9t\\u00e9"',
+    '"été"',
+    '"emoji 😀"',
+    '"\\ud83d\\ude00"',
+    '"lone \\ud800 high"',
+    `"lone ${String.fromCharCode(0xd800)} raw"`,
+    `"reversed ${String.fromCharCode(0xdc00, 0xd800)}"`,
+    '"ctl \\u0001"',
+    '"ctl \\u001F"',
+    '{"a":{"b":[{"c":"d\\n"}]}}',
+    '[\n1]',
+  ];
+  it.each(texts)("says compact exactly when the text is its own compact JSON: %s", (t) => {
+    const { tree, compact } = readJson(t);
+    expect(compact).toBe(toJson(tree) === t);
   });
 });
 
