@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JsonSyntaxError, MAX_DEPTH, parseJson, parsePrechecked, readJson, toJson } from "./ast.js";
 import { crush } from "./crush.js";
+import { idTest } from "./slim.js";
 
 describe("parsePrechecked", () => {
   it("gives the tree parseJson gives", () => {
@@ -66,5 +67,15 @@ describe("thinning keeps untouched subtrees as they are", () => {
     const lossless = crush(doc, { reversible: false });
     crush(doc, { reversible: true });
     expect(crush(doc, { reversible: false })?.text).toBe(lossless?.text);
+  });
+});
+
+describe("idTest", () => {
+  // Must agree with the pattern it replaces, `/<id>(?:[/?#]|$)`, on every link.
+  const ids = ["1234", "abc_9", "deadbeef", "1.5", "1e+21", "-3"];
+  const links = ["https://x/1234", "https://x/12345", "https://x/1234/y", "https://x/a1234?q", "https://x/1234#f", "/1234/1234", "https://x/1x5", "https://x/1.5/", "https://x/1eee21", "https://x/abc_9?", "https://x/deadbeef0", "https://x/-3#", "https://x/deadbeef"];
+  it("matches what the regular expression matched", () => {
+    for (const id of ids)
+      for (const v of links) expect([id, v, idTest(id)(v)]).toEqual([id, v, new RegExp(`/${id}(?:[/?#]|$)`).test(v)]);
   });
 });
