@@ -108,7 +108,7 @@ export function slimObject(o: JObj): JObj {
   const keys: string[] = [];
   const vals: JVal[] = [];
   let changed = false;
-  let names: IdTest | undefined;
+  const names = idTest(id);
   for (let i = 0; i < o.keys.length; i++) {
     const k = o.keys[i]!;
     const v = o.vals[i]!;
@@ -117,7 +117,7 @@ export function slimObject(o: JObj): JObj {
       continue;
     }
     if (typeof v === "string") {
-      if (derivableLink(k, v, url, htmlPath, id, (names ??= idTest(id))) || (k === "url" && hasIdentity && isApiLink(v))) {
+      if (derivableLink(k, v, url, htmlPath, id, names) || (k === "url" && hasIdentity && isApiLink(v))) {
         changed = true;
         continue;
       }
