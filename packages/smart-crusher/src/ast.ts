@@ -79,7 +79,12 @@ export function parseJson(text: string): JVal {
  * the text). The reader still refuses nesting beyond MAX_DEPTH on its own.
  */
 export function parsePrechecked(text: string): JVal {
-  return readJson(text).tree;
+  const p = new JsonReader(text);
+  p.ws();
+  const v = p.value(0);
+  p.ws();
+  if (p.i !== text.length) p.fail("trailing characters");
+  return v;
 }
 
 /**
@@ -87,20 +92,36 @@ export function parsePrechecked(text: string): JVal {
  * whitespace between tokens, every string spelled as `JSON.stringify` spells it), so that a caller
  * needing the compact text can take the input instead of serialising the tree again.
  */
-export function readJson(text: string): { tree: JVal; compact: boolean } {
+export function readJson(text: string): { tree: JVal; compact: boolean; textsOf?: ItemTexts } {
   const p = new JsonReader(text);
+  const starts = new WeakMap<JVal[], number[]>();
+  p.starts = starts;
   p.ws();
   const v = p.value(0);
   p.ws();
   if (p.i !== text.length) p.fail("trailing characters");
-  return { tree: v, compact: p.canonical };
+  if (!p.canonical) return { tree: v, compact: false };
+  // Compact text: every item of an array is its own compact JSON, the slice between its separators.
+  const textsOf: ItemTexts = (items) => {
+    const at = starts.get(items);
+    return at && at.length === items.length + 1 ? items.map((_, i) => text.slice(at[i]!, at[i + 1]! - 1)) : undefined;
+  };
+  return { tree: v, compact: true, textsOf };
 }
+
+/** Compact JSON texts of the items of an array of the parsed tree, when known without serialising. */
+export type ItemTexts = (items: JVal[]) => string[] | undefined;
+
+/** Arrays at least this long have their item offsets recorded by `readJson` (selection needs 9+). */
+const STARTS_MIN_ITEMS = 9;
 
 /** Cursor-based reader shared by the JSON parser and the table-format decoder. */
 export class JsonReader {
   i = 0;
   /** False once the text read so far differs from its compact serialisation (see `readJson`). */
   canonical = true;
+  /** Where recorded: offsets of the items of long arrays, and one past the closing bracket. */
+  starts: WeakMap<JVal[], number[]> | null = null;
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
@@ -218,12 +239,20 @@ export class JsonReader {
       this.i++;
       return out;
     }
+    const at: number[] | null = this.starts ? [] : null;
     for (;;) {
       this.ws();
+      at?.push(this.i);
       out.push(this.value(depth + 1));
       this.ws();
       const c = this.s[this.i++];
-      if (c === "]") return out;
+      if (c === "]") {
+        if (at && out.length >= STARTS_MIN_ITEMS) {
+          at.push(this.i);
+          this.starts!.set(out, at);
+        }
+        return out;
+      }
       if (c !== ",") this.fail("expected , or ]");
     }
   }

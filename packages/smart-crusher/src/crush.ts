@@ -1,5 +1,5 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
-import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type JVal } from "./ast.js";
+import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type ItemTexts, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { estimateTokens, keepShare, normalizeBias, queryTerms, type BudgetOptions, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
@@ -109,8 +109,9 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
   let isCompact: boolean;
+  let textsOf: ItemTexts | undefined;
   try {
-    ({ tree, compact: isCompact } = readJson(trimmed));
+    ({ tree, compact: isCompact, textsOf } = readJson(trimmed));
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     // Not one document: JSON lines are records of an array, and stay JSON lines.
@@ -125,7 +126,7 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   let lossy: CrushResult | null = null;
   let lossyTokens = Infinity;
   if (options.reversible) {
-    lossy = thinDocument(tree, text, options, encoder, count);
+    lossy = thinDocument(tree, text, options, encoder, count, textsOf);
     // Under a third of the characters is far below half the tokens for any JSON-like text: no need
     // to tokenize the input (which alone costs the whole tokenize-once floor).
     if (lossy && lossy.text.length * 3 < compact.length) return lossy;
@@ -167,10 +168,12 @@ interface ThinState {
   outer: number;
   /** `approxChars` of long arrays (original and thinned). */
   chars: WeakMap<object, number>;
+  /** Item texts of the input's arrays, when the input was compact JSON (query matching reads them). */
+  textsOf?: ItemTexts;
 }
 
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
-function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
+function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn, textsOf?: ItemTexts): CrushResult | null {
   const st: ThinState = {
     opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: normalizeBias(o.bias), curve: o.curve ?? JSON_CURVE, ...(o.keepShare !== undefined ? { keepShare: o.keepShare } : {}) },
     terms: queryTerms(o.query, o.toolArgs),
@@ -181,6 +184,7 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
     offloads: [],
     outer: 1,
     chars: new WeakMap(),
+    ...(textsOf ? { textsOf } : {}),
     dropped: new Set(),
     slimmed: 0,
     cut: 0,
@@ -330,7 +334,7 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const useSkel = skel?.every((x) => x !== null) === true && skelChars <= target * 0.5;
   if (useSkel) target -= skelChars;
   const fit = objects ? Math.floor((target / slimChars) * v.length) : 0;
-  const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit });
+  const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit, ...(st.textsOf ? { textsOf: st.textsOf } : {}) });
   if (sel.keep.length >= v.length) return slim;
   // Lines and nested counts of dropped items go: only what stays visible is summarised.
   const kept = new Set(sel.keep);

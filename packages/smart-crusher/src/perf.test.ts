@@ -79,3 +79,16 @@ describe("idTest", () => {
       for (const v of links) expect([id, v, idTest(id)(v)]).toEqual([id, v, new RegExp(`/${id}(?:[/?#]|$)`).test(v)]);
   });
 });
+
+describe("readJson item texts", () => {
+  it("gives each item's compact JSON for long arrays of compact input, nothing otherwise", () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ id: i, tags: ["a", i], s: "x\n\u00e9" }));
+    const text = JSON.stringify({ items, short: [1, 2] });
+    const { tree, textsOf } = readJson(text);
+    const arr = (tree as unknown as { vals: unknown[] }).vals[0] as never;
+    expect(textsOf?.(arr)).toEqual(items.map((x) => JSON.stringify(x)));
+    const short = (tree as unknown as { vals: unknown[] }).vals[1] as never;
+    expect(textsOf?.(short)).toBeUndefined();
+    expect(readJson(JSON.stringify({ items }, null, 1)).textsOf).toBeUndefined();
+  });
+});

@@ -18,6 +18,8 @@ export interface SelectOptions {
   bias?: number;
   /** Items the caller can afford to show: raises the diversity budget (never lowers it). */
   budget?: number;
+  /** Compact JSON texts of the items when the caller has them (else they are serialised for query matching). */
+  textsOf?: (items: JVal[]) => string[] | undefined;
 }
 
 /** Why an item was kept (for tests and reports). */
@@ -71,7 +73,7 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Query matches come first: what the question names is what the reader needs. Item texts only when
   // there is a query to match (serialising every item is the costliest step).
   const lists: [Reason, number[]][] = [
-    ["query", opts.terms && !noTerms(opts.terms) ? queryMatches(items, opts.terms) : []],
+    ["query", opts.terms && !noTerms(opts.terms) ? queryMatches(items, opts.terms, opts.textsOf) : []],
     ["edge", [0, n - 1]],
     ["error", errors],
     ["outlier", outliers],
@@ -126,8 +128,8 @@ function signature(ls: [string, JVal][]): string {
  * names, numbers, quoted strings) outweigh plain words, and a term most items contain selects nothing.
  * Numbers match whole (`15` is not inside `1331424000`); @headroom/text matches exact tokens as substrings.
  */
-function queryMatches(items: JVal[], terms: QueryTerms): number[] {
-  const texts = items.map((it) => toJson(it));
+function queryMatches(items: JVal[], terms: QueryTerms, textsOf?: SelectOptions["textsOf"]): number[] {
+  const texts = textsOf?.(items) ?? items.map((it) => toJson(it));
   const numeric = terms.exact.filter((t) => /^\d+(?:\.\d+)?$/.test(t));
   const rel = relevance({ exact: terms.exact.filter((t) => !numeric.includes(t)), words: terms.words }, texts, { maxShare: QUERY_MAX_SHARE });
   const score = texts.map((_, i) => rel.score(i));
