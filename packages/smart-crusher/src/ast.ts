@@ -92,7 +92,7 @@ export function parsePrechecked(text: string): JVal {
  * whitespace between tokens, every string spelled as `JSON.stringify` spells it), so that a caller
  * needing the compact text can take the input instead of serialising the tree again.
  */
-export function readJson(text: string): { tree: JVal; compact: boolean; textsOf?: ItemTexts } {
+export function readJson(text: string): { tree: JVal; compact: boolean; nesting: number; textsOf?: ItemTexts } {
   const p = new JsonReader(text);
   const starts = new WeakMap<JVal[], number[]>();
   p.starts = starts;
@@ -100,13 +100,15 @@ export function readJson(text: string): { tree: JVal; compact: boolean; textsOf?
   const v = p.value(0);
   p.ws();
   if (p.i !== text.length) p.fail("trailing characters");
-  if (!p.canonical) return { tree: v, compact: false };
+  // Bracket nesting of a valid document is its deepest container's depth + 1 (what maxNesting counts).
+  const nesting = p.deepest + 1;
+  if (!p.canonical) return { tree: v, compact: false, nesting };
   // Compact text: every item of an array is its own compact JSON, the slice between its separators.
   const textsOf: ItemTexts = (items) => {
     const at = starts.get(items);
     return at && at.length === items.length + 1 ? items.map((_, i) => text.slice(at[i]!, at[i + 1]! - 1)) : undefined;
   };
-  return { tree: v, compact: true, textsOf };
+  return { tree: v, compact: true, nesting, textsOf };
 }
 
 /** Compact JSON texts of the items of an array of the parsed tree, when known without serialising. */
@@ -122,6 +124,8 @@ export class JsonReader {
   canonical = true;
   /** Where recorded: offsets of the items of long arrays, and one past the closing bracket. */
   starts: WeakMap<JVal[], number[]> | null = null;
+  /** Depth of the deepest object or array read (-1 before any). */
+  deepest = -1;
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
@@ -209,6 +213,7 @@ export class JsonReader {
     return this.literal();
   }
   object(depth: number): JObj {
+    if (depth > this.deepest) this.deepest = depth;
     this.i++;
     const keys: string[] = [];
     const vals: JVal[] = [];
@@ -232,6 +237,7 @@ export class JsonReader {
     }
   }
   array(depth: number): JVal[] {
+    if (depth > this.deepest) this.deepest = depth;
     this.i++;
     const out: JVal[] = [];
     this.ws();

@@ -106,14 +106,18 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const c0 = trimmed[0];
   if (c0 === "<") return crushXml(text, options);
   if (c0 !== "{" && c0 !== "[" && c0 !== '"') return null;
-  if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
   let isCompact: boolean;
   let textsOf: ItemTexts | undefined;
+  // Too deep to handle safely: declined. The reader measures a valid document's nesting as it goes
+  // (and refuses beyond MAX_DEPTH itself), so only a text that fails to parse is scanned for it.
   try {
-    ({ tree, compact: isCompact, textsOf } = readJson(trimmed));
+    let nesting: number;
+    ({ tree, compact: isCompact, textsOf, nesting } = readJson(trimmed));
+    if (nesting > MAX_DEPTH) return null;
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
+    if (maxNesting(trimmed) > MAX_DEPTH) return null;
     // Not one document: JSON lines are records of an array, and stay JSON lines.
     const lines = c0 === '"' ? null : parseJsonLines(trimmed);
     return lines ? crushLines(text, lines, options) : null;

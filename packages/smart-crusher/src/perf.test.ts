@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, MAX_DEPTH, parseJson, parsePrechecked, readJson, toJson } from "./ast.js";
+import { JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, readJson, toJson } from "./ast.js";
 import { crush } from "./crush.js";
 import { idTest } from "./slim.js";
 
@@ -90,5 +90,17 @@ describe("readJson item texts", () => {
     const short = (tree as unknown as { vals: unknown[] }).vals[1] as never;
     expect(textsOf?.(short)).toBeUndefined();
     expect(readJson(JSON.stringify({ items }, null, 1)).textsOf).toBeUndefined();
+  });
+});
+
+describe("readJson nesting", () => {
+  it("is what maxNesting counts on valid documents", () => {
+    for (const t of ['1', '"[["', "[]", "[[]]", '{"a":[{"b":"]]]"}]}', "[[1],[[2]],3]", "[".repeat(MAX_DEPTH) + "]".repeat(MAX_DEPTH), "[".repeat(MAX_DEPTH + 1) + "]".repeat(MAX_DEPTH + 1)])
+      expect([t.slice(0, 20), readJson(t).nesting]).toEqual([t.slice(0, 20), maxNesting(t)]);
+  });
+  it("keeps crush declining documents nested beyond MAX_DEPTH", () => {
+    const deep = "[".repeat(MAX_DEPTH + 1) + "]".repeat(MAX_DEPTH + 1);
+    expect(crush(deep, { reversible: true })).toBeNull();
+    expect(crush(`${deep}\n${deep}`, { reversible: true })).toBeNull();
   });
 });
