@@ -168,15 +168,15 @@ interface Stats {
 function statistics(leafSets: [string, JVal][][], n: number): Stats {
   const byPath = new Map<string, { idx: number[]; vals: JVal[] }>();
   for (let i = 0; i < n; i++) {
-    const seen = new Set<string>();
     for (const [p, v] of leafSets[i]!) {
-      if (seen.has(p)) continue; // first value per path per item (arrays inside items)
-      seen.add(p);
       let e = byPath.get(p);
       if (!e) {
         e = { idx: [], vals: [] };
         byPath.set(p, e);
       }
+      // First value per path per item (arrays inside items): items are visited in order, so a path
+      // already seen in this item has this item last.
+      if (e.idx[e.idx.length - 1] === i) continue;
       e.idx.push(i);
       e.vals.push(v);
     }
