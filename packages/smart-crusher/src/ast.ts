@@ -71,6 +71,14 @@ export function maxNesting(text: string): number {
 /** Strict JSON parser producing a JVal tree. Throws JsonSyntaxError. */
 export function parseJson(text: string): JVal {
   if (maxNesting(text) > MAX_DEPTH) throw new JsonSyntaxError("nesting too deep");
+  return parsePrechecked(text);
+}
+
+/**
+ * `parseJson` for a caller that has already checked `maxNesting(text)` (the scan is a full pass over
+ * the text). The reader still refuses nesting beyond MAX_DEPTH on its own.
+ */
+export function parsePrechecked(text: string): JVal {
   const p = new JsonReader(text);
   p.ws();
   const v = p.value(0);
@@ -79,9 +87,45 @@ export function parseJson(text: string): JVal {
   return v;
 }
 
+/**
+ * Parses like `parsePrechecked` and tells whether `text` is already exactly `toJson(tree)` (no
+ * whitespace between tokens, every string spelled as `JSON.stringify` spells it), so that a caller
+ * needing the compact text can take the input instead of serialising the tree again.
+ */
+export function readJson(text: string): { tree: JVal; compact: boolean; nesting: number; textsOf?: ItemTexts } {
+  const p = new JsonReader(text);
+  const starts = new WeakMap<JVal[], number[]>();
+  p.starts = starts;
+  p.ws();
+  const v = p.value(0);
+  p.ws();
+  if (p.i !== text.length) p.fail("trailing characters");
+  // Bracket nesting of a valid document is its deepest container's depth + 1 (what maxNesting counts).
+  const nesting = p.deepest + 1;
+  if (!p.canonical) return { tree: v, compact: false, nesting };
+  // Compact text: every item of an array is its own compact JSON, the slice between its separators.
+  const textsOf: ItemTexts = (items) => {
+    const at = starts.get(items);
+    return at && at.length === items.length + 1 ? items.map((_, i) => text.slice(at[i]!, at[i + 1]! - 1)) : undefined;
+  };
+  return { tree: v, compact: true, nesting, textsOf };
+}
+
+/** Compact JSON texts of the items of an array of the parsed tree, when known without serialising. */
+export type ItemTexts = (items: JVal[]) => string[] | undefined;
+
+/** Arrays at least this long have their item offsets recorded by `readJson` (selection needs 9+). */
+const STARTS_MIN_ITEMS = 9;
+
 /** Cursor-based reader shared by the JSON parser and the table-format decoder. */
 export class JsonReader {
   i = 0;
+  /** False once the text read so far differs from its compact serialisation (see `readJson`). */
+  canonical = true;
+  /** Where recorded: offsets of the items of long arrays, and one past the closing bracket. */
+  starts: WeakMap<JVal[], number[]> | null = null;
+  /** Depth of the deepest object or array read (-1 before any). */
+  deepest = -1;
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
@@ -95,6 +139,7 @@ export class JsonReader {
       if (c === 32 || c === 10 || c === 13 || c === 9) i++;
       else break;
     }
+    if (i !== this.i) this.canonical = false;
     this.i = i;
   }
   expect(ch: string): void {
@@ -116,12 +161,21 @@ export class JsonReader {
         continue;
       }
       if (c < 32) this.fail("control character in string");
+      // JSON.stringify escapes lone surrogates: a string holding one is not in its compact spelling.
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) i++;
+        else this.canonical = false;
+      }
       i++;
     }
     this.i = i + 1;
     if (!escaped) return s.slice(start + 1, i);
     try {
-      return JSON.parse(s.slice(start, i + 1)) as string;
+      const src = s.slice(start, i + 1);
+      const v = JSON.parse(src) as string;
+      if (this.canonical && JSON.stringify(v) !== src) this.canonical = false;
+      return v;
     } catch {
       this.i = start;
       return this.fail("bad escape");
@@ -159,6 +213,7 @@ export class JsonReader {
     return this.literal();
   }
   object(depth: number): JObj {
+    if (depth > this.deepest) this.deepest = depth;
     this.i++;
     const keys: string[] = [];
     const vals: JVal[] = [];
@@ -182,6 +237,7 @@ export class JsonReader {
     }
   }
   array(depth: number): JVal[] {
+    if (depth > this.deepest) this.deepest = depth;
     this.i++;
     const out: JVal[] = [];
     this.ws();
@@ -189,12 +245,20 @@ export class JsonReader {
       this.i++;
       return out;
     }
+    const at: number[] | null = this.starts ? [] : null;
     for (;;) {
       this.ws();
+      at?.push(this.i);
       out.push(this.value(depth + 1));
       this.ws();
       const c = this.s[this.i++];
-      if (c === "]") return out;
+      if (c === "]") {
+        if (at && out.length >= STARTS_MIN_ITEMS) {
+          at.push(this.i);
+          this.starts!.set(out, at);
+        }
+        return out;
+      }
       if (c !== ",") this.fail("expected , or ]");
     }
   }

@@ -1,11 +1,12 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
-import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, RawNum, toJson, type JVal } from "./ast.js";
+import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type ItemTexts, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { estimateTokens, keepShare, normalizeBias, queryTerms, type BudgetOptions, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
 import { crushXml } from "./xml.js";
 import { selectItems } from "./select.js";
 import { cutText, skeleton, slimObject } from "./slim.js";
+import { approxChars, longStringType, numberSummary } from "./measure.js";
 
 /** Options of `crush()`. */
 export interface CrushOptions {
@@ -106,24 +107,31 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
   const c0 = trimmed[0];
   if (c0 === "<") return crushXml(text, options);
   if (c0 !== "{" && c0 !== "[" && c0 !== '"') return null;
-  if (maxNesting(trimmed) > MAX_DEPTH) return null;
   let tree: JVal;
+  let isCompact: boolean;
+  let textsOf: ItemTexts | undefined;
+  // Too deep to handle safely: declined. The reader measures a valid document's nesting as it goes
+  // (and refuses beyond MAX_DEPTH itself), so only a text that fails to parse is scanned for it.
   try {
-    tree = parseJson(trimmed);
+    let nesting: number;
+    ({ tree, compact: isCompact, textsOf, nesting } = readJson(trimmed));
+    if (nesting > MAX_DEPTH) return null;
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
+    if (maxNesting(trimmed) > MAX_DEPTH) return null;
     // Not one document: JSON lines are records of an array, and stay JSON lines.
     const lines = c0 === '"' ? null : parseJsonLines(trimmed);
     return lines ? crushLines(text, lines, options) : null;
   }
-  const compact = toJson(tree);
+  // Input already in compact form (API responses usually are): no need to serialise the tree again.
+  const compact = isCompact ? trimmed : toJson(tree);
   const encoder = new Encoder({ count });
   // Lossy first when allowed: a thinned document that beats compact JSON by a clear margin makes the
   // full lossless encoding (the costliest step on big inputs) unnecessary.
   let lossy: CrushResult | null = null;
   let lossyTokens = Infinity;
   if (options.reversible) {
-    lossy = thinDocument(tree, text, options, encoder, count);
+    lossy = thinDocument(tree, text, options, encoder, count, textsOf);
     // Under a third of the characters is far below half the tokens for any JSON-like text: no need
     // to tokenize the input (which alone costs the whole tokenize-once floor).
     if (lossy && lossy.text.length * 3 < compact.length) return lossy;
@@ -163,10 +171,14 @@ interface ThinState {
   offloads: StoredOriginal[];
   /** Product of the shares of the long arrays enclosing the current position (1 at top level). */
   outer: number;
+  /** `approxChars` of long arrays (original and thinned). */
+  chars: WeakMap<object, number>;
+  /** Item texts of the input's arrays, when the input was compact JSON (query matching reads them). */
+  textsOf?: ItemTexts;
 }
 
 /** Lossy form of a document: thinned arrays, offloaded strings, compacted stringified JSON + markers. */
-function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn): CrushResult | null {
+function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: Encoder, count: CountFn, textsOf?: ItemTexts): CrushResult | null {
   const st: ThinState = {
     opts: { minItems: o.minItems ?? 10, longString: o.longString ?? 120, blobString: o.blobString ?? 512, bias: normalizeBias(o.bias), curve: o.curve ?? JSON_CURVE, ...(o.keepShare !== undefined ? { keepShare: o.keepShare } : {}) },
     terms: queryTerms(o.query, o.toolArgs),
@@ -176,6 +188,8 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
     lines: [],
     offloads: [],
     outer: 1,
+    chars: new WeakMap(),
+    ...(textsOf ? { textsOf } : {}),
     dropped: new Set(),
     slimmed: 0,
     cut: 0,
@@ -205,19 +219,6 @@ function thinDocument(tree: JVal, original: string, o: CrushOptions, encoder: En
   };
 }
 
-const BASE64 = /^(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
-const HTML_TAG = /<\/?(?:html|head|body|div|span|p|a|table|tr|td|ul|li|img|script|style|br|h[1-6]|meta|link)\b[^>]*>/gi;
-
-/** Type of a long string worth offloading, or null to keep it. */
-export function longStringType(s: string, longString: number, blobString: number): string | null {
-  if (s.length >= blobString) {
-    if (BASE64.test(s) && !/^[a-z\s]+$/i.test(s)) return "base64";
-    const tags = s.match(HTML_TAG);
-    if (tags && tags.length >= 5) return "html";
-  }
-  return s.length >= longString ? "text" : null;
-}
-
 /**
  * What the document marker says was elided. Item counts when arrays were thinned; otherwise what slimming
  * did — never `0 items compressed to 0`, which tells the model nothing.
@@ -235,8 +236,17 @@ function summary(st: ThinState): string {
   return parts.length ? parts.join("; ") : "JSON document compacted";
 }
 
+/**
+ * Thinned form of a value. An unchanged subtree is returned as the same node: the encoder memoises
+ * inline encodings by node, so the lossless encoding of the whole document reuses what encoding the
+ * thinned one computed, and untouched subtrees are not copied.
+ */
 function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
-  if (Array.isArray(v)) return v.length >= st.opts.minItems ? thinArray(v, path, st, depth) : v.map((x, i) => thin(x, `${path}[${i}]`, st, depth + 1));
+  if (Array.isArray(v)) {
+    if (v.length >= st.opts.minItems) return thinArray(v, path, st, depth);
+    const out = thinAll(v, (i) => `${path}[${i}]`, st, depth);
+    return out ?? v;
+  }
   if (v instanceof JObj) {
     const slim = slimObject(v);
     if (slim !== v) {
@@ -244,10 +254,30 @@ function thin(v: JVal, path: string, st: ThinState, depth: number): JVal {
       st.slimmed++;
       for (const k of v.keys) if (!slim.keys.includes(k)) st.dropped.add(k);
     }
-    return new JObj([...slim.keys], slim.vals.map((x, i) => thin(x, `${path}.${slim.keys[i]}`, st, depth + 1)));
+    const vals = thinAll(slim.vals, (i) => `${path}.${slim.keys[i]}`, st, depth);
+    return vals ? new JObj(slim.keys, vals) : slim;
   }
   if (typeof v === "string") return thinString(v, path, st, depth);
   return v;
+}
+
+/**
+ * Thins the children of a node; null when none changed. Numbers, booleans and null never change, so
+ * they get no path (built for every value, paths were most of this pass's garbage).
+ */
+function thinAll(xs: JVal[], pathOf: (i: number) => string, st: ThinState, depth: number): JVal[] | null {
+  let out: JVal[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (x === null || typeof x === "number" || typeof x === "boolean" || x instanceof RawNum) continue;
+    const t = thin(x, pathOf(i), st, depth + 1);
+    if (t === x) continue;
+    out ??= xs.slice(0, i);
+    while (out.length < i) out.push(xs[out.length]!);
+    out.push(t);
+  }
+  if (out) while (out.length < xs.length) out.push(xs[out.length]!);
+  return out;
 }
 
 /**
@@ -259,23 +289,31 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const lines0 = st.lines.length;
   const marks: { lines: number; before: number; after: number }[] = [];
   const slim: JVal[] = [];
+  // Sizes in characters: a cheap proxy for tokens that keeps this pass far below one tokenization.
+  const origSizes = v.map((x) => approxChars(x, st.chars));
+  const slimSizes: number[] = [];
   let origChars = 0;
   let slimChars = 0;
+  let whole = 2;
+  for (const n of origSizes) whole += n + 1;
   // The share is set before the items are thinned: arrays nested in them see it as their outer share.
   const outer = st.outer;
-  const share = arrayShare(approxChars(v), outer, st);
+  const share = arrayShare(whole, outer, st);
   st.outer = outer * share;
+  let same = true;
   for (let i = 0; i < v.length; i++) {
     marks.push({ lines: st.lines.length, before: st.before, after: st.after });
     const s = thin(v[i]!, `${path}[${i}]`, st, depth + 1);
     slim.push(s);
-    // Sizes in characters: a cheap proxy for tokens that keeps this pass far below one tokenization.
-    origChars += approxChars(v[i]!);
-    slimChars += s === v[i] ? approxChars(v[i]!) : approxChars(s);
+    const n = s === v[i] ? origSizes[i]! : approxChars(s, st.chars);
+    if (s !== v[i]) same = false;
+    slimSizes.push(n);
+    origChars += origSizes[i]!;
+    slimChars += n;
   }
   st.outer = outer;
   marks.push({ lines: st.lines.length, before: st.before, after: st.after });
-  if (slimChars <= origChars * share) return slim;
+  if (slimChars <= origChars * share) return same ? v : sized(slim, slimSizes, st);
   // Over budget: thin to a somewhat smaller share, so that a thinned array clearly pays for its losses.
   // Scalar arrays gain nothing from slimming and keep the selection's own (diversity) budget.
   const objects = v.every((x) => x instanceof JObj || Array.isArray(x));
@@ -284,11 +322,11 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   // reader still sees every item; the budget left after the skeletons goes to full items.
   const skel = objects && v.every((x) => x instanceof JObj) ? slim.map((x) => skeleton(x)) : null;
   let skelChars = 0;
-  if (skel) for (let i = 0; i < v.length; i++) skelChars += skel[i] ? approxChars(skel[i]!) : 0;
+  if (skel) for (let i = 0; i < v.length; i++) skelChars += skel[i] ? approxChars(skel[i]!, st.chars) : 0;
   const useSkel = skel?.every((x) => x !== null) === true && skelChars <= target * 0.5;
   if (useSkel) target -= skelChars;
   const fit = objects ? Math.floor((target / slimChars) * v.length) : 0;
-  const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit });
+  const sel = selectItems(v, { terms: st.terms, bias: st.opts.bias, budget: fit, ...(st.textsOf ? { textsOf: st.textsOf } : {}) });
   if (sel.keep.length >= v.length) return slim;
   // Lines and nested counts of dropped items go: only what stays visible is summarised.
   const kept = new Set(sel.keep);
@@ -308,7 +346,19 @@ function thinArray(v: JVal[], path: string, st: ThinState, depth: number): JVal 
   const nums = v.every((x) => typeof x === "number" || x instanceof RawNum) ? v.map((x) => (typeof x === "number" ? x : Number((x as RawNum).raw))) : null;
   if (nums) st.lines.push(numberSummary(path, nums, sel.keep.length));
   if (useSkel) return slim.map((x, i) => (kept.has(i) ? x : skel[i]!));
-  return sel.keep.map((i) => slim[i]!);
+  return sized(
+    sel.keep.map((i) => slim[i]!),
+    sel.keep.map((i) => slimSizes[i]!),
+    st,
+  );
+}
+
+/** Remembers the size of a thinned array (from its items' sizes): the enclosing array sizes it next. */
+function sized(a: JVal[], sizes: number[], st: ThinState): JVal[] {
+  let n = 2;
+  for (const x of sizes) n += x + 1;
+  st.chars.set(a, n);
+  return a;
 }
 
 /**
@@ -323,28 +373,12 @@ function arrayShare(chars: number, outer: number, st: ThinState): number {
   return keepShare(estimateTokens(chars), { ...st.opts.curve, bias: st.opts.bias }) * outer * outer;
 }
 
-/** Compact JSON length of a value, without building the text for scalars. */
-function approxChars(v: JVal): number {
-  if (typeof v === "string") return v.length + 2;
-  if (typeof v === "number") return String(v).length;
-  if (v === null || typeof v === "boolean") return 5;
-  if (v instanceof RawNum) return v.raw.length;
-  if (Array.isArray(v)) {
-    let n = 2;
-    for (const x of v) n += approxChars(x) + 1;
-    return n;
-  }
-  let n = 2;
-  for (let i = 0; i < v.keys.length; i++) n += v.keys[i]!.length + 4 + approxChars(v.vals[i]!);
-  return n;
-}
-
 function thinString(s: string, path: string, st: ThinState, depth: number): JVal {
   const t = s.trim();
   // Stringified JSON: thin the embedded document and store it back compact (still a JSON string).
   if (t.length >= 200 && (t[0] === "{" || t[0] === "[") && depth < MAX_DEPTH / 2 && maxNesting(t) < MAX_DEPTH / 2) {
     try {
-      const inner = thin(parseJson(t), path + "<json>", st, depth + 1);
+      const inner = thin(parsePrechecked(t), path + "<json>", st, depth + 1);
       const out = toJson(inner);
       if (out.length < s.length) {
         st.changed = true;
@@ -372,18 +406,4 @@ function thinString(s: string, path: string, st: ThinState, depth: number): JVal
   const n = st.offloads.findIndex((x) => x.key === key) + 1;
   st.lines.push(marker(`#${n}: ${type} string of ${s.length} chars at ${path} offloaded`, key));
   return `<<${type} ${s.length} chars #${n}>>`;
-}
-
-/** Marker line for a thinned number array: the stats of the whole series stay visible. */
-function numberSummary(path: string, xs: number[], kept: number): string {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (const x of xs) {
-    if (x < min) min = x;
-    if (x > max) max = x;
-    sum += x;
-  }
-  const mean = Math.round((sum / xs.length) * 1000) / 1000;
-  return marker(`${path}: ${xs.length} numbers compressed to ${kept}; min ${min}, max ${max}, mean ${mean}`, "{KEY}");
 }

@@ -135,19 +135,20 @@ export class Encoder {
   buckets(rows: JObj[], ctx: Ctx): string | null {
     const field = discriminator(rows);
     if (!field) return null;
-    const groups = new Map<string, JObj[]>();
+    // Buckets and their digits in order of first appearance.
+    const groups = new Map<string, { digit: string; rows: JObj[] }>();
     let order = "";
     for (const r of rows) {
       const k = r.get(field) as string;
       let g = groups.get(k);
       if (!g) {
-        g = [];
+        g = { digit: BUCKET_DIGITS[groups.size]!, rows: [] };
         groups.set(k, g);
       }
-      order += BUCKET_DIGITS[[...groups.keys()].indexOf(k)];
+      order += g.digit;
+      g.rows.push(r);
     }
-    for (const r of rows) groups.get(r.get(field) as string)!.push(r);
-    const bodies = [...groups.values()].map((g) => this.array(g, ctx, false));
+    const bodies = [...groups.values()].map((g) => this.array(g.rows, ctx, false));
     const head = `[${rows.length}]<${order}>`;
     return ctx === "block" ? head + ":" + bodies.map((b) => "\n" + b).join("") : head + "(" + bodies.join(";") + ")";
   }

@@ -2,7 +2,8 @@ import type { CompressorV2 } from "@headroom/core";
 import { crush, type CrushOptions } from "./crush.js";
 import { xmlDetector } from "./xml.js";
 
-export { crush, encode, longStringType, JSON_CURVE } from "./crush.js";
+export { crush, encode, JSON_CURVE } from "./crush.js";
+export { longStringType } from "./measure.js";
 export type { CrushOptions, CrushResult } from "./crush.js";
 export { decode, decodeToJson, decodeTree } from "./decode.js";
 export { parseJson, toJson, toValue, fromValue, maxNesting, JObj, RawNum, JsonSyntaxError, MAX_DEPTH } from "./ast.js";

@@ -18,6 +18,8 @@ export interface SelectOptions {
   bias?: number;
   /** Items the caller can afford to show: raises the diversity budget (never lowers it). */
   budget?: number;
+  /** Compact JSON texts of the items when the caller has them (else they are serialised for query matching). */
+  textsOf?: (items: JVal[]) => string[] | undefined;
 }
 
 /** Why an item was kept (for tests and reports). */
@@ -71,7 +73,7 @@ export function selectItems(items: JVal[], opts: SelectOptions = {}): Selection 
   // Query matches come first: what the question names is what the reader needs. Item texts only when
   // there is a query to match (serialising every item is the costliest step).
   const lists: [Reason, number[]][] = [
-    ["query", opts.terms && !noTerms(opts.terms) ? queryMatches(items, opts.terms) : []],
+    ["query", opts.terms && !noTerms(opts.terms) ? queryMatches(items, opts.terms, opts.textsOf) : []],
     ["edge", [0, n - 1]],
     ["error", errors],
     ["outlier", outliers],
@@ -126,8 +128,8 @@ function signature(ls: [string, JVal][]): string {
  * names, numbers, quoted strings) outweigh plain words, and a term most items contain selects nothing.
  * Numbers match whole (`15` is not inside `1331424000`); @headroom/text matches exact tokens as substrings.
  */
-function queryMatches(items: JVal[], terms: QueryTerms): number[] {
-  const texts = items.map((it) => toJson(it));
+function queryMatches(items: JVal[], terms: QueryTerms, textsOf?: SelectOptions["textsOf"]): number[] {
+  const texts = textsOf?.(items) ?? items.map((it) => toJson(it));
   const numeric = terms.exact.filter((t) => /^\d+(?:\.\d+)?$/.test(t));
   const rel = relevance({ exact: terms.exact.filter((t) => !numeric.includes(t)), words: terms.words }, texts, { maxShare: QUERY_MAX_SHARE });
   const score = texts.map((_, i) => rel.score(i));
@@ -144,6 +146,17 @@ function queryMatches(items: JVal[], terms: QueryTerms): number[] {
   return hits.sort((a, b) => score[b]! - score[a]! || a - b);
 }
 
+/** The values as numbers, or null when one is not a number (checked before any array is built). */
+function numbers(vals: JVal[]): number[] | null {
+  const xs: number[] = [];
+  for (const v of vals) {
+    const x = num(v);
+    if (x === undefined) return null;
+    xs.push(x);
+  }
+  return xs;
+}
+
 interface Stats {
   outliers: number[];
   rare: number[];
@@ -155,15 +168,15 @@ interface Stats {
 function statistics(leafSets: [string, JVal][][], n: number): Stats {
   const byPath = new Map<string, { idx: number[]; vals: JVal[] }>();
   for (let i = 0; i < n; i++) {
-    const seen = new Set<string>();
     for (const [p, v] of leafSets[i]!) {
-      if (seen.has(p)) continue; // first value per path per item (arrays inside items)
-      seen.add(p);
       let e = byPath.get(p);
       if (!e) {
         e = { idx: [], vals: [] };
         byPath.set(p, e);
       }
+      // First value per path per item (arrays inside items): items are visited in order, so a path
+      // already seen in this item has this item last.
+      if (e.idx[e.idx.length - 1] === i) continue;
       e.idx.push(i);
       e.vals.push(v);
     }
@@ -176,18 +189,18 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
   for (const { idx, vals } of byPath.values()) {
     // Rare keys: a path few items have.
     if (idx.length <= Math.max(1, Math.floor(n * 0.05))) rare.push(...idx);
-    const nums = vals.map(num);
-    if (nums.every((x) => x !== undefined) && idx.length >= 8) {
-      const xs = nums as number[];
+    const xs = idx.length >= 8 ? numbers(vals) : null;
+    if (xs) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
       if (sd > 0) {
-        const far = xs
-          .map((x, j) => ({ j, z: Math.abs(x - mean) / sd }))
-          .filter((e) => e.z > 2)
-          .sort((a, b) => b.z - a.z || a.j - b.j)
-          .slice(0, perField);
-        for (const e of far) outliers.push(idx[e.j]!);
+        const far: { j: number; z: number }[] = [];
+        for (let j = 0; j < xs.length; j++) {
+          const z = Math.abs(xs[j]! - mean) / sd;
+          if (z > 2) far.push({ j, z });
+        }
+        far.sort((a, b) => b.z - a.z || a.j - b.j);
+        for (const e of far.slice(0, perField)) outliers.push(idx[e.j]!);
         if (idx.length >= n * 0.8) for (const j of changePoints(xs, sd)) changes.push(idx[j]!);
       }
       continue;

@@ -31,12 +31,12 @@ function isApiLink(u: string): boolean {
  * URL templates (`…{/privacy}`), links under the object's own `url`, api links that sit beside another
  * identifying field, and clone-style links that repeat the path of its `html_url`.
  */
-function derivableLink(k: string, v: string, url: string | undefined, htmlPath: string | undefined, id: string | undefined): boolean {
+function derivableLink(k: string, v: string, url: string | undefined, htmlPath: string | undefined, id: string | undefined, names: IdTest): boolean {
   if (!URL_RE.test(v)) return false;
   if (k !== "url" && !k.endsWith("_url")) return false;
   // Links built from the object's own id or sha (avatars, per-id resources); a page named by a commit
   // sha is derivable too, while other html links (named by number or login) are what a reader follows.
-  const byId = id !== undefined && new RegExp(`/${id}(?:[/?#]|$)`).test(v);
+  const byId = id !== undefined && names(v);
   if (k === "html_url") return byId && /^[0-9a-f]{7,}$/.test(id!);
   if (/\{[^}]*\}/.test(v)) return true;
   if (byId && k !== "url") return true;
@@ -44,6 +44,32 @@ function derivableLink(k: string, v: string, url: string | undefined, htmlPath: 
   if (k !== "url" && isApiLink(v)) return true;
   if (htmlPath && k !== "url" && v.includes(htmlPath)) return true;
   return false;
+}
+
+/** Whether a link names the object's id as a path segment (`/<id>` then `/`, `?`, `#` or the end). */
+type IdTest = (v: string) => boolean;
+
+/**
+ * The id test of one object, built once for all its links. Ids of word characters (nearly all) are
+ * found by plain search; any other id keeps the pattern it always had (its `.` or `+` act as regex
+ * syntax there, and outputs must not change).
+ */
+export function idTest(id: string | undefined): IdTest {
+  if (id === undefined) return () => false;
+  if (!/^\w+$/.test(id)) {
+    const re = new RegExp(`/${id}(?:[/?#]|$)`);
+    return (v) => re.test(v);
+  }
+  const needle = "/" + id;
+  return (v) => {
+    for (let i = v.indexOf(needle); i >= 0; i = v.indexOf(needle, i + 1)) {
+      const end = i + needle.length;
+      if (end === v.length) return true;
+      const c = v.charCodeAt(end);
+      if (c === 47 || c === 63 || c === 35) return true;
+    }
+    return false;
+  };
 }
 
 /** Cuts free text to about `max` characters at a word boundary, with a visible note of what was cut. */
@@ -82,6 +108,7 @@ export function slimObject(o: JObj): JObj {
   const keys: string[] = [];
   const vals: JVal[] = [];
   let changed = false;
+  const names = idTest(id);
   for (let i = 0; i < o.keys.length; i++) {
     const k = o.keys[i]!;
     const v = o.vals[i]!;
@@ -90,7 +117,7 @@ export function slimObject(o: JObj): JObj {
       continue;
     }
     if (typeof v === "string") {
-      if (derivableLink(k, v, url, htmlPath, id) || (k === "url" && hasIdentity && isApiLink(v))) {
+      if (derivableLink(k, v, url, htmlPath, id, names) || (k === "url" && hasIdentity && isApiLink(v))) {
         changed = true;
         continue;
       }
