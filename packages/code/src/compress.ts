@@ -87,12 +87,13 @@ function errorStats(tree: Tree): ErrorStats {
       s.count++;
       return;
     }
-    if (n.isError) s.count++;
-    for (let i = 0; i < n.childCount; i++) {
-      const c = n.child(i);
+    const isError = n.isError;
+    if (isError) s.count++;
+    // One `children` call per node: `child(i)` walks the siblings before `i` each time (quadratic).
+    for (const c of n.children) {
       if (!c) continue;
       if (c.hasError || c.isMissing || c.isError) visit(c);
-      else if (n.isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
+      else if (isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
     }
   };
   if (tree.rootNode.hasError) visit(tree.rootNode);

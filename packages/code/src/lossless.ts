@@ -9,20 +9,19 @@ import type { LanguageSpec } from "./languages.js";
 /** [start, end) ranges of multi-line literals, sorted. */
 export function literalRanges(tree: Tree, spec: LanguageSpec): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const visit = (n: Node) => {
+  // The parent's ERROR flag is passed down: `node.parent` and `child(i)` each walk siblings (quadratic).
+  const visit = (n: Node, parentIsError: boolean) => {
     // A node on one line cannot hold a line break inside a literal.
     if (n.startPosition.row === n.endPosition.row) return;
     // Literals, and multi-line tokens the grammar could not place (possibly a literal it misread).
-    if (spec.literals.has(n.type) || n.childCount === 0 || (n.parent?.isError && !n.isNamed)) {
+    if (spec.literals.has(n.type) || n.childCount === 0 || (parentIsError && !n.isNamed)) {
       out.push([n.startIndex, n.endIndex]);
       return;
     }
-    for (let i = 0; i < n.childCount; i++) {
-      const c = n.child(i);
-      if (c) visit(c);
-    }
+    const isError = n.isError;
+    for (const c of n.children) if (c) visit(c, isError);
   };
-  visit(tree.rootNode);
+  visit(tree.rootNode, false);
   return out;
 }
 
