@@ -81,9 +81,9 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
 
   /** Collapses a brace body; true when the function is fully handled (collapsed or kept short). */
   const braceFunction = (fn: Node, body: Node): boolean => {
-    const parts = kids(body);
-    const open = parts[0];
-    const close = parts[parts.length - 1];
+    // Only the ends are read: `children` would build a JS object for every statement of the body.
+    const open = body.firstChild;
+    const close = body.lastChild;
     if (!open || !close || open.type !== "{" || close.type !== "}" || close.isMissing) return false;
     const start = open.endIndex;
     const end = close.startIndex;
@@ -101,8 +101,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
    * (`def f(x) = x`) has no `end`: left to the walk.
    */
   const endFunction = (fn: Node): boolean => {
-    const parts = kids(fn);
-    const close = parts[parts.length - 1];
+    const close = fn.lastChild;
     const open = parametersNode(fn, spec) ?? functionNameNode(fn, spec);
     if (!open || !close || close.type !== "end" || close.isMissing) return false;
     const [start, end] = [open.endIndex, close.startIndex];
