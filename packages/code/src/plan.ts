@@ -367,7 +367,7 @@ function firstContentLine(s: string): string | undefined {
 }
 
 /** Applies sorted, non-overlapping edits. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
+export function applyEdits(text: string, edits: readonly Pick<Edit, "start" | "end" | "replacement">[]): string {
   let out = "";
   let at = 0;
   for (const e of edits) {
