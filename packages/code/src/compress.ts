@@ -7,7 +7,7 @@ import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type Quer
 import type { Node, Point, Tree } from "web-tree-sitter";
 import { parseText, withTree, type ParseSignal } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
-import { cleanWhitespace, literalRanges } from "./lossless.js";
+import { literalRanges, whitespaceCuts } from "./lossless.js";
 import { alignedLineSources, editedLineSources } from "./numbered.js";
 import { fileFooter } from "./placeholders.js";
 import { applyEdits, planEdits, type BodyCandidate, type Edit } from "./plan.js";
@@ -87,12 +87,13 @@ function errorStats(tree: Tree): ErrorStats {
       s.count++;
       return;
     }
-    if (n.isError) s.count++;
-    for (let i = 0; i < n.childCount; i++) {
-      const c = n.child(i);
+    const isError = n.isError;
+    if (isError) s.count++;
+    // One `children` call per node: `child(i)` walks the siblings before `i` each time (quadratic).
+    for (const c of n.children) {
       if (!c) continue;
       if (c.hasError || c.isMissing || c.isError) visit(c);
-      else if (n.isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
+      else if (isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
     }
   };
   if (tree.rootNode.hasError) visit(tree.rootNode);
@@ -178,7 +179,7 @@ async function bestParse(text: string, language: LanguageId, signal: Signal): Pr
  * (`tree.edit`) and only the changed regions are re-parsed (`parse(out, oldTree)`), which costs a small
  * fraction of a full parse of the output.
  */
-async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Edit[], out: string, signal: Signal): Promise<number> {
+async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Pick<Edit, "start" | "end" | "replacement">[], out: string, signal: Signal): Promise<number> {
   const copy = tree.copy();
   let next: Tree | null = null;
   try {
@@ -278,8 +279,9 @@ export async function compressCode(text: string, language: LanguageId, options: 
       }
     }
     // No store, or the elision failed verification (or found nothing): the lossless clean-up.
-    const out = cleanWhitespace(text, literalRanges(tree, SPECS[lang]));
-    if (out.length >= text.length || (await countParseErrors(out, lang, options.signal)) > inputErrors) return null;
+    const cuts = whitespaceCuts(text, literalRanges(tree, SPECS[lang]));
+    const out = applyEdits(text, cuts);
+    if (out.length >= text.length || (await editedErrors(tree, lang, text, cuts, out, options.signal)) > inputErrors) return null;
     return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
   } finally {
     best.tree.delete();

@@ -81,9 +81,9 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
 
   /** Collapses a brace body; true when the function is fully handled (collapsed or kept short). */
   const braceFunction = (fn: Node, body: Node): boolean => {
-    const parts = kids(body);
-    const open = parts[0];
-    const close = parts[parts.length - 1];
+    // Only the ends are read: `children` would build a JS object for every statement of the body.
+    const open = body.firstChild;
+    const close = body.lastChild;
     if (!open || !close || open.type !== "{" || close.type !== "}" || close.isMissing) return false;
     const start = open.endIndex;
     const end = close.startIndex;
@@ -101,8 +101,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
    * (`def f(x) = x`) has no `end`: left to the walk.
    */
   const endFunction = (fn: Node): boolean => {
-    const parts = kids(fn);
-    const close = parts[parts.length - 1];
+    const close = fn.lastChild;
     const open = parametersNode(fn, spec) ?? functionNameNode(fn, spec);
     if (!open || !close || close.type !== "end" || close.isMissing) return false;
     const [start, end] = [open.endIndex, close.startIndex];
@@ -228,13 +227,14 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     spec.style === "python" ? pythonFunction(fn, body) : spec.style === "end" ? endFunction(fn) : braceFunction(fn, body);
 
   // The walk: every node outside a handled function or a macro is visited (handled ones stop the
-  // descent). Only nodes of the types acted on are fetched, by one query run in WASM, in document
-  // order; edits of different nodes never overlap, so `finish` sorting them gives the walk's order.
+  // descent). Only nodes of the types acted on are fetched, by a query run in WASM window by window,
+  // in document order; edits of different nodes never overlap, so `finish` sorting them gives the
+  // walk's order.
   const root = tree.rootNode;
   let stopEnd = -1;
   const commentParents = new Set<number>();
   if (spec.style === "python" && root.type === "module") docstring(root);
-  for (const { name, node } of walkCaptures(tree, spec)) {
+  for (const { name, node } of walkCaptures(tree, spec, text.length, () => stopEnd)) {
     if (node.startIndex < stopEnd) continue; // inside a function or macro handled whole
     if (name === "fn") {
       const body = field(node, "body", spec);
@@ -267,7 +267,7 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
 const queries = new WeakMap<Language, Map<LanguageSpec, Query>>();
 
 /** One query capturing every node the walk acts on: functions, macros, comments, class docstrings. */
-function walkQuery(language: Language, spec: LanguageSpec): Query {
+export function walkQuery(language: Language, spec: LanguageSpec): Query {
   let bySpec = queries.get(language);
   if (!bySpec) {
     bySpec = new Map();
@@ -289,10 +289,26 @@ function walkQuery(language: Language, spec: LanguageSpec): Query {
   return q;
 }
 
-/** The walk's nodes in pre-order: by start, an enclosing node before the nodes inside it. */
-function walkCaptures(tree: Tree, spec: LanguageSpec): { name: string; node: Node }[] {
-  const caps = walkQuery(tree.language, spec).captures(tree.rootNode);
-  return caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+/** Characters of source one query call covers (a few functions: the per-call cost stays small). */
+const WINDOW = 4096;
+
+/**
+ * The walk's nodes in pre-order (by start, an enclosing node before the nodes inside it), fetched one
+ * window of the source at a time: each window holds the captures that start in it, and the next one
+ * starts after the function or macro the walk last handled whole (`skipTo`), so the query does not
+ * walk the rest of a collapsed body (most of a file's nodes). Query ranges are bytes of the UTF-16 text
+ * (web-tree-sitter passes them on unconverted, unlike node indices): two per index.
+ */
+export function* walkCaptures(tree: Tree, spec: LanguageSpec, length: number, skipTo: () => number, window = WINDOW): Generator<{ name: string; node: Node }> {
+  const query = walkQuery(tree.language, spec);
+  for (let pos = 0; ; ) {
+    const last = pos + window > length;
+    const end = last ? Math.max(pos, length) + 1 : pos + window;
+    const caps = query.captures(tree.rootNode, { startIndex: 2 * pos, endIndex: 2 * end }).filter((c) => c.node.startIndex >= pos && c.node.startIndex < end);
+    yield* caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+    if (last) return;
+    pos = Math.max(end, skipTo());
+  }
 }
 
 /** Drops the bodies the question points at, then stashes every remaining original (in position order). */
@@ -351,7 +367,7 @@ function firstContentLine(s: string): string | undefined {
 }
 
 /** Applies sorted, non-overlapping edits. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
+export function applyEdits(text: string, edits: readonly Pick<Edit, "start" | "end" | "replacement">[]): string {
   let out = "";
   let at = 0;
   for (const e of edits) {
