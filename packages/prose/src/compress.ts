@@ -94,9 +94,9 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
   const lexicon = new Lexicon();
   const words = units.map((u) => lexicon.words(u.text));
-  const scores = unitScores(units, words, lexicon, opts);
-  opts.signal?.throwIfAborted();
   const headingHits = headingRelevance(units, opts.query);
+  const scores = unitScores(units, words, lexicon, headingHits, opts);
+  opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
   const input: SelectionInput = {
@@ -191,8 +191,8 @@ function askedAbout(words: readonly Words[], lexicon: Lexicon, headingHits: read
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, opts: ProseCall): number[] {
-  const scores = scoreUnits(units, opts.query, words, lexicon);
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], opts: ProseCall): number[] {
+  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {

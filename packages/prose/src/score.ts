@@ -50,6 +50,18 @@ export function terms(text: string, memo: Map<string, readonly string[]> = new M
   return out;
 }
 
+/** A character of `[A-Za-z0-9_.-]`, what `WORD_SPLIT` does not split on. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+/** FNV-1a of a word's UTF-16 code units (as `Lexicon.words` computes it while scanning). */
+function hashOf(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
 interface WordInfo {
   terms: readonly string[];
@@ -65,26 +77,93 @@ export type Words = Uint32Array;
  * without building a term list per unit.
  */
 export class Lexicon {
-  private readonly index = new Map<string, number>();
   private readonly infos: WordInfo[] = [];
+  /** Distinct words, by index (the keys of `slots`). */
+  private readonly texts: string[] = [];
+  /** Open-addressing table of word index + 1 by hash of the word's characters (0: empty slot). */
+  private slots = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
   private scratch = new Uint32Array(64);
+  /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
+  private pool = new Uint32Array(0);
+  private used = 0;
   private hitFor: ReadonlySet<string> | undefined;
   private hitMask = new Uint8Array(0);
 
-  /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
+  /**
+   * The words a reader sees in `text` (no HTML tags, link targets or URLs): the runs of word
+   * characters (`WORD_SPLIT`'s complement), found by a scan that looks each run up by its characters,
+   * so a word seen before costs no string.
+   */
   words(text: string): Words {
-    const parts = visibleText(text).split(WORD_SPLIT);
-    const out = new Uint32Array(parts.length);
+    const t = visibleText(text);
+    if (this.scratch.length <= t.length) this.scratch = new Uint32Array(t.length + 1);
+    const buf = this.scratch;
     let n = 0;
-    for (const w of parts) if (w) out[n++] = this.of(w);
-    return n === parts.length ? out : out.subarray(0, n);
+    for (let i = 0; i < t.length; ) {
+      if (!isWordChar(t.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let h = 0x811c9dc5;
+      let e = i;
+      for (; e < t.length; e++) {
+        const c = t.charCodeAt(e);
+        if (!isWordChar(c)) break;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      buf[n++] = this.lookup(t, i, e, h >>> 0);
+      i = e;
+    }
+    const out = this.take(n);
+    out.set(buf.subarray(0, n));
+    return out;
   }
 
-  /** Index of a distinct word, analysed on first sight. */
+  /** `n` words of the pool. */
+  private take(n: number): Uint32Array {
+    if (this.used + n > this.pool.length) {
+      this.pool = new Uint32Array(Math.max(65536, n));
+      this.used = 0;
+    }
+    const v = this.pool.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
+
+  /** Index of the word `t[s, e)` with hash `h`, analysed on first sight. */
+  private lookup(t: string, s: number, e: number, h: number): number {
+    const mask = this.slots.length - 1;
+    const len = e - s;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const slot = this.slots[k]!;
+      if (slot === 0) break;
+      const w = this.texts[slot - 1]!;
+      if (w.length === len && t.startsWith(w, s)) return slot - 1;
+    }
+    const w = t.slice(s, e);
+    const i = this.of(w);
+    this.texts.push(w);
+    if (this.texts.length * 2 > this.slots.length) this.rehash();
+    else this.place(h, i);
+    return i;
+  }
+
+  private place(h: number, i: number): void {
+    const mask = this.slots.length - 1;
+    let k = h & mask;
+    while (this.slots[k] !== 0) k = (k + 1) & mask;
+    this.slots[k] = i + 1;
+  }
+
+  /** Doubles the table (load ≤ 1/2) and places every word again. */
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let i = 0; i < this.texts.length; i++) this.place(hashOf(this.texts[i]!), i);
+  }
+
+  /** Analyses a new distinct word: its terms and its shingle id. */
   private of(w: string): number {
-    const i = this.index.get(w);
-    if (i !== undefined) return i;
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
     const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
@@ -98,7 +177,6 @@ export class Lexicon {
       }
     }
     this.infos.push({ terms: wordTerms(w), id });
-    this.index.set(w, this.infos.length - 1);
     return this.infos.length - 1;
   }
 
@@ -168,27 +246,64 @@ function queryStats(words: readonly Words[], lengths: readonly number[], lexicon
   return { bm25, distinct };
 }
 
-const SALIENT: RegExp[] = [
-  /\b\d+(?:\.\d+)+\b/g, // versions, dotted numbers
-  /\b\d{2,}\b/g, // numbers
-  /`[^`]+`/g, // inline code
-  /\B--?[A-Za-z][\w-]*/g, // flags
-  /\b[A-Z][A-Z0-9_]{2,}\b/g, // CONSTANTS, acronyms
-  /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
-  /\b[a-z]+[A-Z]\w*\b/g, // camelCase
-  /\bCVE-\d{4}-\d+\b/g,
-  /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, // RFC 2119 keywords (upper case only)
-  /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi,
-  /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, // rules stated as commands
-  /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, // definitions: "X is a …"
-  /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, // PascalCase names, calls and signatures
+/** Character classes a salient pattern cannot match without (bits of `classesOf`). */
+const DIGIT = 1;
+const BACKTICK = 2;
+const DASH = 4;
+const UPPER = 8;
+const UNDERSCORE = 16;
+const LOWER = 32;
+/** `(` and `)`. */
+const PAREN = 64 | 128;
+/** Bits that no pattern needs: always present. */
+const ANY = 0;
+
+/**
+ * Salient patterns, each with the classes of characters it needs (all of `need`): a unit without a
+ * digit cannot hold a version, one without `_` no snake_case name (`or`: the classes of an
+ * alternative). Skipping those regexes keeps the result and saves most of the passes (salience runs
+ * over every unit).
+ */
+const SALIENT: readonly { re: RegExp; need: number; or?: number }[] = [
+  { re: /\b\d+(?:\.\d+)+\b/g, need: DIGIT }, // versions, dotted numbers
+  { re: /\b\d{2,}\b/g, need: DIGIT }, // numbers
+  { re: /`[^`]+`/g, need: BACKTICK }, // inline code
+  { re: /\B--?[A-Za-z][\w-]*/g, need: DASH }, // flags
+  { re: /\b[A-Z][A-Z0-9_]{2,}\b/g, need: UPPER }, // CONSTANTS, acronyms
+  { re: /\b[a-z]+_[a-z0-9_]+\b/g, need: LOWER | UNDERSCORE }, // snake_case
+  { re: /\b[a-z]+[A-Z]\w*\b/g, need: LOWER | UPPER }, // camelCase
+  { re: /\bCVE-\d{4}-\d+\b/g, need: UPPER | DASH | DIGIT },
+  { re: /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, need: UPPER }, // RFC 2119 keywords (upper case only)
+  { re: /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi, need: ANY },
+  { re: /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, need: UPPER }, // rules stated as commands
+  { re: /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, need: LOWER }, // definitions: "X is a …"
+  { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: UPPER | LOWER, or: PAREN }, // PascalCase names, calls and signatures
 ];
+
+/** Which of the classes salient patterns need occur in `text` (ASCII only, as the patterns are). */
+function classesOf(text: string): number {
+  let m = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) m |= LOWER;
+    else if (c >= 65 && c <= 90) m |= UPPER;
+    else if (c >= 48 && c <= 57) m |= DIGIT;
+    else if (c === 95) m |= UNDERSCORE;
+    else if (c === 45) m |= DASH;
+    else if (c === 96) m |= BACKTICK;
+    else if (c === 40) m |= 64;
+    else if (c === 41) m |= 128;
+  }
+  return m;
+}
 
 /** Salience: how many concrete facts a unit carries (capped), independent of the query. */
 export function salience(text: string): number {
   let n = 0;
+  const has = classesOf(text);
   // At most three matches of each pattern count, and nine in all reach the cap: stop there.
-  for (const r of SALIENT) {
+  for (const { re: r, need, or } of SALIENT) {
+    if ((has & need) !== need && (or === undefined || (has & or) !== or)) continue;
     r.lastIndex = 0;
     for (let k = 0; k < 3 && r.exec(text); k++) n++;
     r.lastIndex = 0;
@@ -238,14 +353,17 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 /** Distinct query terms a unit must touch before each further one raises its score. */
 const COVERAGE_FROM = 2;
 
-/** Score of each unit: relevance, salience, position and kind. Deterministic. */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon): number[] {
+/**
+ * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits`: the
+ * result of `headingRelevance` for these units and query, when the caller has it already.
+ */
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[]): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
   const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
   const stats = q.length ? queryStats(words, lengths, lexicon, q) : undefined;
   const seenSection = new Set<number>();
-  const hits = headingRelevance(units, query);
+  const hits = headingHits ?? headingRelevance(units, query);
   return units.map((u, i) => {
     let s = 1;
     const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
