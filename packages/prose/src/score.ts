@@ -16,16 +16,43 @@ const STOP = STOPWORDS;
  */
 const stem = stemLoose;
 
-/** Terms of one word (memoised per input: prose repeats its words, and each needs four regexes). */
-function wordTerms(w: string): string[] {
-  const out: string[] = [];
-  const bare = w.replace(/^[._-]+|[._-]+$/g, "");
-  if (!bare) return out;
+/** True for `.`, `_` and `-`, which a word loses at its ends. */
+const isEdge = (c: number) => c === 46 || c === 95 || c === 45;
+
+/** A word without leading and trailing `.`, `_`, `-` (most words have none: no regex then). */
+function bareOf(w: string): string {
+  return isEdge(w.charCodeAt(0)) || isEdge(w.charCodeAt(w.length - 1)) ? w.replace(/^[._-]+|[._-]+$/g, "") : w;
+}
+
+/** True when a character after the first is upper case, `_`, `.` or `-` (`/[A-Z_.-]/` on all but the first). */
+function hasParts(w: string): boolean {
+  for (let i = 1; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || isEdge(c)) return true;
+  }
+  return false;
+}
+
+/**
+ * Pushes the terms of one word (ASCII word characters) to `out` and returns the stem of the whole
+ * word when it is one of them (its first), which is also the word's shingle term.
+ */
+function addWordTerms(w: string, out: string[]): string | undefined {
+  const bare = bareOf(w);
+  if (!bare) return undefined;
   const lower = bare.toLowerCase();
-  if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
-  if (!/[A-Z_.-]/.test(bare.slice(1))) return out; // no camelCase hump or separator: no parts
+  const whole = lower.length >= 2 && !STOP.has(lower) ? stem(lower) : undefined;
+  if (whole !== undefined) out.push(whole);
+  if (!hasParts(bare)) return whole; // no camelCase hump or separator: no parts
   const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
   if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  return whole;
+}
+
+/** Terms of one word (memoised per input: prose repeats its words, and each needs several regexes). */
+function wordTerms(w: string): string[] {
+  const out: string[] = [];
+  addWordTerms(w, out);
   return out;
 }
 
@@ -166,17 +193,18 @@ export class Lexicon {
   private of(w: string): number {
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-    const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
+    // The plain word's stem is the whole-word term (words are ASCII: lower-casing keeps their ends).
+    const terms: string[] = [];
+    const t = addWordTerms(w, terms);
     let id = 0;
-    if (plain.length >= 2 && !STOP.has(plain)) {
-      const t = stem(plain);
+    if (t !== undefined) {
       id = this.ids.get(t) ?? 0;
       if (!id) {
         id = this.ids.size + 1;
         this.ids.set(t, id);
       }
     }
-    this.infos.push({ terms: wordTerms(w), id });
+    this.infos.push({ terms, id });
     return this.infos.length - 1;
   }
 
@@ -264,7 +292,7 @@ const ANY = 0;
  * alternative). Skipping those regexes keeps the result and saves most of the passes (salience runs
  * over every unit).
  */
-const SALIENT: readonly { re: RegExp; need: number; or?: number }[] = [
+const SALIENT: readonly { re: RegExp; need: number; or?: number; alone?: readonly [RegExp, RegExp] }[] = [
   { re: /\b\d+(?:\.\d+)+\b/g, need: DIGIT }, // versions, dotted numbers
   { re: /\b\d{2,}\b/g, need: DIGIT }, // numbers
   { re: /`[^`]+`/g, need: BACKTICK }, // inline code
@@ -277,7 +305,9 @@ const SALIENT: readonly { re: RegExp; need: number; or?: number }[] = [
   { re: /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi, need: ANY },
   { re: /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, need: UPPER }, // rules stated as commands
   { re: /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, need: LOWER }, // definitions: "X is a …"
-  { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: UPPER | LOWER, or: PAREN }, // PascalCase names, calls and signatures
+  // PascalCase names, calls and signatures; `alone`: each alternative by itself, for a text that only
+  // one of them can match (the same matches, without trying the other at every word).
+  { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: UPPER | LOWER, or: PAREN, alone: [/\b[A-Z][a-z]+[A-Z]\w*\b/g, /\b\w+\([^)]*\)/g] },
 ];
 
 /** Which of the classes salient patterns need occur in `text` (ASCII only, as the patterns are). */
@@ -302,8 +332,11 @@ export function salience(text: string): number {
   let n = 0;
   const has = classesOf(text);
   // At most three matches of each pattern count, and nine in all reach the cap: stop there.
-  for (const { re: r, need, or } of SALIENT) {
-    if ((has & need) !== need && (or === undefined || (has & or) !== or)) continue;
+  for (const p of SALIENT) {
+    const a = (has & p.need) === p.need;
+    const b = p.or !== undefined && (has & p.or) === p.or;
+    if (!a && !b) continue;
+    const r = p.alone && a !== b ? p.alone[a ? 0 : 1] : p.re;
     r.lastIndex = 0;
     for (let k = 0; k < 3 && r.exec(text); k++) n++;
     r.lastIndex = 0;
