@@ -274,55 +274,83 @@ function queryStats(words: readonly Words[], lengths: readonly number[], lexicon
   return { bm25, distinct };
 }
 
-/** Character classes a salient pattern cannot match without (bits of `classesOf`). */
+/**
+ * Character classes, and pairs of adjacent characters, that a salient pattern cannot match without
+ * (bits of `classesOf`).
+ */
 const DIGIT = 1;
 const BACKTICK = 2;
 const DASH = 4;
 const UPPER = 8;
-const UNDERSCORE = 16;
-const LOWER = 32;
+const LOWER = 16;
 /** `(` and `)`. */
-const PAREN = 64 | 128;
+const PAREN = 32 | 64;
+/** A digit followed by a digit (`42`). */
+const DIGIT_DIGIT = 128;
+/** A digit followed by `.` (`1.2`). */
+const DIGIT_DOT = 256;
+/** `-` followed by a letter (`-x`, `--tabstop`). */
+const DASH_LETTER = 512;
+/** An upper-case letter followed by another (`MUST`). */
+const UPPER_UPPER = 1024;
+/** An upper-case letter followed by `[A-Z0-9_]` (`HTTP`, `X2`, `A_B`). */
+const UPPER_WORD = 2048;
+/** A lower-case letter followed by an upper-case one (`maxRedirects`, `FooBar`). */
+const LOWER_UPPER = 4096;
+/** A lower-case letter followed by `_` (`snake_case`). */
+const LOWER_UNDERSCORE = 8192;
 /** Bits that no pattern needs: always present. */
 const ANY = 0;
 
 /**
- * Salient patterns, each with the classes of characters it needs (all of `need`): a unit without a
- * digit cannot hold a version, one without `_` no snake_case name (`or`: the classes of an
+ * Salient patterns, each with what it needs (all of `need`): a unit without a digit cannot hold a
+ * version, one without a lower-case letter before `_` no snake_case name (`or`: the needs of an
  * alternative). Skipping those regexes keeps the result and saves most of the passes (salience runs
  * over every unit).
  */
 const SALIENT: readonly { re: RegExp; need: number; or?: number; alone?: readonly [RegExp, RegExp] }[] = [
-  { re: /\b\d+(?:\.\d+)+\b/g, need: DIGIT }, // versions, dotted numbers
-  { re: /\b\d{2,}\b/g, need: DIGIT }, // numbers
+  { re: /\b\d+(?:\.\d+)+\b/g, need: DIGIT_DOT }, // versions, dotted numbers
+  { re: /\b\d{2,}\b/g, need: DIGIT_DIGIT }, // numbers
   { re: /`[^`]+`/g, need: BACKTICK }, // inline code
-  { re: /\B--?[A-Za-z][\w-]*/g, need: DASH }, // flags
-  { re: /\b[A-Z][A-Z0-9_]{2,}\b/g, need: UPPER }, // CONSTANTS, acronyms
-  { re: /\b[a-z]+_[a-z0-9_]+\b/g, need: LOWER | UNDERSCORE }, // snake_case
-  { re: /\b[a-z]+[A-Z]\w*\b/g, need: LOWER | UPPER }, // camelCase
-  { re: /\bCVE-\d{4}-\d+\b/g, need: UPPER | DASH | DIGIT },
-  { re: /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, need: UPPER }, // RFC 2119 keywords (upper case only)
+  { re: /\B--?[A-Za-z][\w-]*/g, need: DASH_LETTER }, // flags
+  { re: /\b[A-Z][A-Z0-9_]{2,}\b/g, need: UPPER_WORD }, // CONSTANTS, acronyms
+  { re: /\b[a-z]+_[a-z0-9_]+\b/g, need: LOWER_UNDERSCORE }, // snake_case
+  { re: /\b[a-z]+[A-Z]\w*\b/g, need: LOWER_UPPER }, // camelCase
+  { re: /\bCVE-\d{4}-\d+\b/g, need: UPPER_UPPER | DASH | DIGIT_DIGIT },
+  { re: /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, need: UPPER_UPPER }, // RFC 2119 keywords (upper case only)
   { re: /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi, need: ANY },
   { re: /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, need: UPPER }, // rules stated as commands
   { re: /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, need: LOWER }, // definitions: "X is a …"
   // PascalCase names, calls and signatures; `alone`: each alternative by itself, for a text that only
   // one of them can match (the same matches, without trying the other at every word).
-  { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: UPPER | LOWER, or: PAREN, alone: [/\b[A-Z][a-z]+[A-Z]\w*\b/g, /\b\w+\([^)]*\)/g] },
+  { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: LOWER_UPPER, or: PAREN, alone: [/\b[A-Z][a-z]+[A-Z]\w*\b/g, /\b\w+\([^)]*\)/g] },
 ];
 
-/** Which of the classes salient patterns need occur in `text` (ASCII only, as the patterns are). */
+/** Kind of an ASCII character for `classesOf`: 1 lower, 2 upper, 3 digit, 4 `_`, 5 `-`, 0 other. */
+function kindOf(c: number): number {
+  if (c >= 97 && c <= 122) return 1;
+  if (c >= 65 && c <= 90) return 2;
+  if (c >= 48 && c <= 57) return 3;
+  return c === 95 ? 4 : c === 45 ? 5 : 0;
+}
+
+/** The classes and adjacent pairs salient patterns need that occur in `text` (ASCII, as the patterns are). */
 function classesOf(text: string): number {
   let m = 0;
+  let prev = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122) m |= LOWER;
-    else if (c >= 65 && c <= 90) m |= UPPER;
-    else if (c >= 48 && c <= 57) m |= DIGIT;
-    else if (c === 95) m |= UNDERSCORE;
-    else if (c === 45) m |= DASH;
+    const k = kindOf(c);
+    if (k === 1) m |= prev === 5 ? LOWER | DASH_LETTER : LOWER;
+    else if (k === 2) m |= UPPER | (prev === 1 ? LOWER_UPPER : prev === 2 ? UPPER_UPPER | UPPER_WORD : prev === 5 ? DASH_LETTER : 0);
+    else if (k === 3) m |= DIGIT | (prev === 3 ? DIGIT_DIGIT : prev === 2 ? UPPER_WORD : 0);
+    else if (k === 4) m |= prev === 1 ? LOWER_UNDERSCORE : prev === 2 ? UPPER_WORD : 0;
+    else if (k === 5) m |= DASH;
+    else if (c === 46) m |= prev === 3 ? DIGIT_DOT : 0;
     else if (c === 96) m |= BACKTICK;
-    else if (c === 40) m |= 64;
-    else if (c === 41) m |= 128;
+    else if (c === 40) m |= 32;
+    else if (c === 41) m |= 64;
+    prev = k;
   }
   return m;
 }
