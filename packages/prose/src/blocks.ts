@@ -91,7 +91,7 @@ const isBlank = (l: string) => BLANK.test(l);
  * blank lines; comments come in runs, so a text whose `#` lines mostly stand alone is markdown however
  * dense its headings (a changelog, an appendix of short sections).
  */
-function hashIsComment(lines: string[]): boolean {
+export function hashIsComment(lines: string[]): boolean {
   let hash = 0;
   let alone = 0;
   let nonBlank = 0;
@@ -115,9 +115,9 @@ const indentOf = (l: string) => {
 /** Directives whose body is code or data, not nested prose (reST `.. code-block::`, `.. math::`…). */
 const LITERAL_DIRECTIVE = /^\.\.\s+(?:code|code-block|sourcecode|literalinclude|highlight|math|raw|parsed-literal|productionlist|doctest|testcode|testoutput|csv-table)::/;
 
-/** Splits lines into blocks. Never throws. */
-export function splitBlocks(lines: string[]): Block[] {
-  return splitRange(lines, 0, lines.length, hashIsComment(lines), 0);
+/** Splits lines into blocks (`comments`: whether `#` starts comments, see `hashIsComment`). Never throws. */
+export function splitBlocks(lines: string[], comments = hashIsComment(lines)): Block[] {
+  return splitRange(lines, 0, lines.length, comments, 0);
 }
 
 /**
@@ -360,10 +360,12 @@ export function headingTitle(lines: readonly string[], b: Block): string {
   return "";
 }
 
-/** Units of a document: headings are not units (always kept); blanks neither. */
-export function toUnits(lines: string[], blocks: Block[]): Unit[] {
+/**
+ * Units of a document: headings are not units (always kept); blanks neither. `comments`: as for
+ * `splitBlocks` (pass the same value when computed once for both).
+ */
+export function toUnits(lines: string[], blocks: Block[], comments = hashIsComment(lines)): Unit[] {
   const units: Unit[] = [];
-  const comments = hashIsComment(lines);
   let section = 0;
   const path: { level: number; title: string }[] = [];
   let headings = "";

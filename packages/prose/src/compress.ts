@@ -6,7 +6,7 @@
  */
 import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
-import { splitBlocks, toUnits, type Unit } from "./blocks.js";
+import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
 import { headingRelevance, Lexicon, scoreUnits, terms, type Words } from "./score.js";
 import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
@@ -78,8 +78,9 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
   const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
-  const blocks = splitBlocks(lines);
-  const units = toUnits(lines, blocks);
+  const comments = hashIsComment(lines);
+  const blocks = splitBlocks(lines, comments);
+  const units = toUnits(lines, blocks, comments);
   if (units.length < 2) return undefined;
   opts.signal?.throwIfAborted();
   const total = o.inputTokens ?? count(text);

@@ -114,7 +114,9 @@ export class Lexicon {
   /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
   private pool = new Uint32Array(0);
   private used = 0;
-  private hitFor: ReadonlySet<string> | undefined;
+  /** The query set `hitMask` is for, and its terms joined: scoring and `askedAbout` build equal sets of their own. */
+  private hitSet: ReadonlySet<string> | undefined;
+  private hitFor: string | undefined;
   private hitMask = new Uint8Array(0);
 
   /**
@@ -232,8 +234,16 @@ export class Lexicon {
 
   /** Per distinct word: 1 when one of its terms is in `qs` (computed once per query set). */
   private hits(qs: ReadonlySet<string>): Uint8Array {
-    if (this.hitFor === qs && this.hitMask.length === this.infos.length) return this.hitMask;
-    this.hitFor = qs;
+    if (this.hitMask.length === this.infos.length) {
+      if (this.hitSet === qs) return this.hitMask;
+      const key = [...qs].join("\u0000");
+      if (this.hitFor === key) {
+        this.hitSet = qs;
+        return this.hitMask;
+      }
+    }
+    this.hitSet = qs;
+    this.hitFor = [...qs].join("\u0000");
     this.hitMask = new Uint8Array(this.infos.length);
     this.infos.forEach((info, w) => {
       if (info.terms.some((t) => qs.has(t))) this.hitMask[w] = 1;
@@ -326,13 +336,48 @@ const SALIENT: readonly { re: RegExp; need: number; or?: number; alone?: readonl
   { re: /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, need: LOWER_UPPER, or: PAREN, alone: [/\b[A-Z][a-z]+[A-Z]\w*\b/g, /\b\w+\([^)]*\)/g] },
 ];
 
-/** Kind of an ASCII character for `classesOf`: 1 lower, 2 upper, 3 digit, 4 `_`, 5 `-`, 0 other. */
-function kindOf(c: number): number {
-  if (c >= 97 && c <= 122) return 1;
-  if (c >= 65 && c <= 90) return 2;
-  if (c >= 48 && c <= 57) return 3;
-  return c === 95 ? 4 : c === 45 ? 5 : 0;
+/** Kinds of character `classesOf` tells apart (other characters, non-ASCII included, are 0). */
+const KINDS = 10;
+const KIND = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) KIND[c] = 1; // lower
+for (let c = 65; c <= 90; c++) KIND[c] = 2; // upper
+for (let c = 48; c <= 57; c++) KIND[c] = 3; // digit
+KIND[95] = 4; // _
+KIND[45] = 5; // -
+KIND[46] = 6; // .
+KIND[96] = 7; // `
+KIND[40] = 8; // (
+KIND[41] = 9; // )
+
+/** Bits a character of kind `k` contributes after one of kind `prev`. */
+function pairBits(prev: number, k: number): number {
+  switch (k) {
+    case 1:
+      return LOWER | (prev === 5 ? DASH_LETTER : 0);
+    case 2:
+      return UPPER | (prev === 1 ? LOWER_UPPER : prev === 2 ? UPPER_UPPER | UPPER_WORD : prev === 5 ? DASH_LETTER : 0);
+    case 3:
+      return DIGIT | (prev === 3 ? DIGIT_DIGIT : prev === 2 ? UPPER_WORD : 0);
+    case 4:
+      return prev === 1 ? LOWER_UNDERSCORE : prev === 2 ? UPPER_WORD : 0;
+    case 5:
+      return DASH;
+    case 6:
+      return prev === 3 ? DIGIT_DOT : 0;
+    case 7:
+      return BACKTICK;
+    case 8:
+      return 32;
+    case 9:
+      return 64;
+    default:
+      return 0;
+  }
 }
+
+/** `pairBits` for every pair of kinds, indexed `prev * KINDS + k`. */
+const PAIRS = new Uint16Array(KINDS * KINDS);
+for (let p = 0; p < KINDS; p++) for (let k = 0; k < KINDS; k++) PAIRS[p * KINDS + k] = pairBits(p, k);
 
 /** The classes and adjacent pairs salient patterns need that occur in `text` (ASCII, as the patterns are). */
 function classesOf(text: string): number {
@@ -340,16 +385,8 @@ function classesOf(text: string): number {
   let prev = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const k = kindOf(c);
-    if (k === 1) m |= prev === 5 ? LOWER | DASH_LETTER : LOWER;
-    else if (k === 2) m |= UPPER | (prev === 1 ? LOWER_UPPER : prev === 2 ? UPPER_UPPER | UPPER_WORD : prev === 5 ? DASH_LETTER : 0);
-    else if (k === 3) m |= DIGIT | (prev === 3 ? DIGIT_DIGIT : prev === 2 ? UPPER_WORD : 0);
-    else if (k === 4) m |= prev === 1 ? LOWER_UNDERSCORE : prev === 2 ? UPPER_WORD : 0;
-    else if (k === 5) m |= DASH;
-    else if (c === 46) m |= prev === 3 ? DIGIT_DOT : 0;
-    else if (c === 96) m |= BACKTICK;
-    else if (c === 40) m |= 32;
-    else if (c === 41) m |= 64;
+    const k = c < 128 ? KIND[c]! : 0;
+    m |= PAIRS[prev * KINDS + k]!;
     prev = k;
   }
   return m;
