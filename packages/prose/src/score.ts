@@ -82,13 +82,6 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 }
 
-/** FNV-1a of a word's UTF-16 code units (as `Lexicon.words` computes it while scanning). */
-function hashOf(w: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
 interface WordInfo {
   terms: readonly string[];
@@ -107,6 +100,8 @@ export class Lexicon {
   private readonly infos: WordInfo[] = [];
   /** Distinct words, by index (the keys of `slots`). */
   private readonly texts: string[] = [];
+  /** Hash of each distinct word, by index (kept for growing the table). */
+  private readonly hashes: number[] = [];
   /** Open-addressing table of word index + 1 by hash of the word's characters (0: empty slot). */
   private slots = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
@@ -134,7 +129,7 @@ export class Lexicon {
         i++;
         continue;
       }
-      let h = 0x811c9dc5;
+      let h = 0x811c9dc5; // FNV-1a of the run's code units
       let e = i;
       for (; e < t.length; e++) {
         const c = t.charCodeAt(e);
@@ -173,6 +168,7 @@ export class Lexicon {
     const w = t.slice(s, e);
     const i = this.of(w);
     this.texts.push(w);
+    this.hashes.push(h);
     if (this.texts.length * 2 > this.slots.length) this.rehash();
     else this.place(h, i);
     return i;
@@ -188,7 +184,7 @@ export class Lexicon {
   /** Doubles the table (load ≤ 1/2) and places every word again. */
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let i = 0; i < this.texts.length; i++) this.place(hashOf(this.texts[i]!), i);
+    for (let i = 0; i < this.hashes.length; i++) this.place(this.hashes[i]!, i);
   }
 
   /** Analyses a new distinct word: its terms and its shingle id. */
