@@ -362,10 +362,15 @@ export function headingTitle(lines: readonly string[], b: Block): string {
 
 /**
  * Units of a document: headings are not units (always kept); blanks neither. `comments`: as for
- * `splitBlocks` (pass the same value when computed once for both).
+ * `splitBlocks` (pass the same value when computed once for both); `source`: the lines joined by `\n`,
+ * when the caller has that text.
  */
-export function toUnits(lines: string[], blocks: Block[], comments = hashIsComment(lines)): Unit[] {
+export function toUnits(lines: string[], blocks: Block[], comments = hashIsComment(lines), source = lines.join("\n")): Unit[] {
   const units: Unit[] = [];
+  // A block's text is one slice of the joined lines (`source`), not a join of its own lines.
+  const starts = new Array<number>(lines.length + 1);
+  starts[0] = 0;
+  for (let i = 0; i < lines.length; i++) starts[i + 1] = starts[i]! + lines[i]!.length + 1;
   let section = 0;
   const path: { level: number; title: string }[] = [];
   let headings = "";
@@ -379,7 +384,7 @@ export function toUnits(lines: string[], blocks: Block[], comments = hashIsComme
       return;
     }
     if (b.kind === "blank") return;
-    const text = lines.slice(b.start, b.end).join("\n");
+    const text = source.slice(starts[b.start], starts[b.end]! - 1);
     // Paragraphs and list items are split into sentences: an item's first sentence usually states it.
     if (b.kind === "para" || b.kind === "item") {
       // A fragment of fewer than three words ("For example::", "See below.") is no sentence of its own:

@@ -77,10 +77,11 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const o = { ...defaults, ...opts };
   const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
-  const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
+  const body = trailingNewline ? text.slice(0, -1) : text;
+  const lines = body.split("\n");
   const comments = hashIsComment(lines);
   const blocks = splitBlocks(lines, comments);
-  const units = toUnits(lines, blocks, comments);
+  const units = toUnits(lines, blocks, comments, body);
   if (units.length < 2) return undefined;
   opts.signal?.throwIfAborted();
   const total = o.inputTokens ?? count(text);
@@ -99,7 +100,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const scores = unitScores(units, words, lexicon, headingHits, opts);
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
-  for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
+  for (const b of blocks) if (b.kind === "heading") fixed += Math.ceil(spanLength(lines, b.start, b.end) * perChar) + 1;
   const input: SelectionInput = {
     units,
     ranked: rankUnits(units, scores, costs, whole ? total : target, headingHits),
@@ -129,6 +130,13 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     opts.signal?.throwIfAborted();
   }
   return { text: out!.text, originals: store.originals(out!.sections), keptUnits: out!.keptUnits, totalUnits: out!.totalUnits, tokens: count(out!.text) };
+}
+
+/** Length of `lines[start, end)` joined by `\n` (what `price` would measure, without building it). */
+function spanLength(lines: readonly string[], start: number, end: number): number {
+  let n = end - start - 1;
+  for (let l = start; l < end; l++) n += lines[l]!.length;
+  return n;
 }
 
 /**
