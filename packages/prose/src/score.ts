@@ -77,10 +77,10 @@ export function terms(text: string, memo: Map<string, readonly string[]> = new M
   return out;
 }
 
-/** A character of `[A-Za-z0-9_.-]`, what `WORD_SPLIT` does not split on. */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
-}
+/** 1 for the characters of `[A-Za-z0-9_.-]`, what `WORD_SPLIT` does not split on (ASCII: others are not). */
+const WORD_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD_CHAR[c] = /[A-Za-z0-9_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
+const isWordChar = (c: number): boolean => c < 128 && WORD_CHAR[c] === 1;
 
 /** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
 interface WordInfo {
