@@ -95,15 +95,17 @@ export interface SelectionInput {
 export interface UnitKeys {
   /** Whitespace-normalised text of unit `i`, computed on first use (most units never reach the test). */
   norm(i: number): string;
-  shingles: Uint32Array[];
+  /** Shingle ids of unit `i`, computed on first use (only units that fit the budget are compared). */
+  shingles(i: number): Uint32Array;
 }
 
 /** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
 export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon): UnitKeys {
   const norms: (string | undefined)[] = new Array(units.length);
+  const shingles: (Uint32Array | undefined)[] = new Array(units.length);
   return {
     norm: (i) => (norms[i] ??= units[i]!.text.trim().replace(/\s+/g, " ")),
-    shingles: words.map((w) => lexicon.shingles(w)),
+    shingles: (i) => (shingles[i] ??= lexicon.shingles(words[i]!)),
   };
 }
 
@@ -113,14 +115,16 @@ export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): 
   const exact = new Set<string>();
   const index = new NearDuplicateIndex(POSTING_LIMIT);
   let used = s.fixed;
-  const nearDuplicate = (i: number): boolean => s.duplicateThreshold <= 1 && index.has(keys.shingles[i]!, s.duplicateThreshold);
+  // Above 1 only exact repeats go: the shingle index is neither queried nor filled.
+  const near = s.duplicateThreshold <= 1;
+  const nearDuplicate = (i: number): boolean => near && index.has(keys.shingles(i), s.duplicateThreshold);
   const tryKeep = (i: number): boolean => {
     if (kept[i]) return false;
     const c = s.costs[i]! + 2;
     if (used + c > budget || exact.has(keys.norm(i)) || nearDuplicate(i)) return false;
     kept[i] = true;
     exact.add(keys.norm(i));
-    index.add(i, keys.shingles[i]!);
+    if (near) index.add(i, keys.shingles(i));
     used += c;
     return true;
   };
