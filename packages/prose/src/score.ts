@@ -260,17 +260,26 @@ export class Lexicon {
   }
 }
 
+/** Frequencies of the query's terms in one unit (undefined: none occurs). */
+export type QueryFrequencies = Map<string, number> | undefined;
+
+/** Query term frequencies of every unit for the terms of `query` (undefined without a query). */
+export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined): QueryFrequencies[] | undefined {
+  const qs = new Set(terms(query ?? ""));
+  return qs.size ? words.map((w) => lexicon.queryFrequencies(w, qs)) : undefined;
+}
+
 /**
  * BM25 of every unit for the query terms `q` (the shared `Bm25Index`, fed only the query terms' counts
  * and each unit's length: no term map per unit), and the number of distinct query terms each contains.
  */
-function queryStats(words: readonly Words[], lengths: readonly number[], lexicon: Lexicon, q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
+function queryStats(words: readonly Words[], lengths: readonly number[], lexicon: Lexicon, q: readonly string[], tfs?: readonly QueryFrequencies[]): { bm25: Float64Array; distinct: Uint16Array } {
   const qs = new Set(q);
   const none: ReadonlyMap<string, number> = new Map();
   const distinct = new Uint16Array(words.length);
   const index = new Bm25Index(
     words.map((w, i) => {
-      const tf = lexicon.queryFrequencies(w, qs);
+      const tf = tfs ? tfs[i] : lexicon.queryFrequencies(w, qs);
       distinct[i] = tf?.size ?? 0;
       return { tf: tf ?? none, length: lengths[i]! };
     }),
@@ -448,14 +457,14 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 const COVERAGE_FROM = 2;
 
 /**
- * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits`: the
- * result of `headingRelevance` for these units and query, when the caller has it already.
+ * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits` and `tfs`:
+ * `headingRelevance` and `queryFrequenciesOf` for these units and query, when the caller has them.
  */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[]): number[] {
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[], tfs?: readonly QueryFrequencies[]): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
   const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
-  const stats = q.length ? queryStats(words, lengths, lexicon, q) : undefined;
+  const stats = q.length ? queryStats(words, lengths, lexicon, q, tfs) : undefined;
   const seenSection = new Set<number>();
   const hits = headingHits ?? headingRelevance(units, query);
   return units.map((u, i) => {
