@@ -1,7 +1,8 @@
 // The fast paths of scoring (a scanning word lexicon, salience's class prefilter) against the plain
 // definitions they replace, on generated text.
 import { describe, expect, it } from "vitest";
-import { Lexicon, salience, terms, visibleText } from "./score.js";
+import { salience } from "./salience.js";
+import { Lexicon, terms, visibleText } from "./score.js";
 
 /** Deterministic pseudo-random generator (xorshift32). */
 const rng = (seed: number) => () => {
