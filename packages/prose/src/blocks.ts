@@ -91,7 +91,7 @@ const isBlank = (l: string) => BLANK.test(l);
  * blank lines; comments come in runs, so a text whose `#` lines mostly stand alone is markdown however
  * dense its headings (a changelog, an appendix of short sections).
  */
-function hashIsComment(lines: string[]): boolean {
+export function hashIsComment(lines: string[]): boolean {
   let hash = 0;
   let alone = 0;
   let nonBlank = 0;
@@ -115,9 +115,9 @@ const indentOf = (l: string) => {
 /** Directives whose body is code or data, not nested prose (reST `.. code-block::`, `.. math::`…). */
 const LITERAL_DIRECTIVE = /^\.\.\s+(?:code|code-block|sourcecode|literalinclude|highlight|math|raw|parsed-literal|productionlist|doctest|testcode|testoutput|csv-table)::/;
 
-/** Splits lines into blocks. Never throws. */
-export function splitBlocks(lines: string[]): Block[] {
-  return splitRange(lines, 0, lines.length, hashIsComment(lines), 0);
+/** Splits lines into blocks (`comments`: whether `#` starts comments, see `hashIsComment`). Never throws. */
+export function splitBlocks(lines: string[], comments = hashIsComment(lines)): Block[] {
+  return splitRange(lines, 0, lines.length, comments, 0);
 }
 
 /**
@@ -360,10 +360,17 @@ export function headingTitle(lines: readonly string[], b: Block): string {
   return "";
 }
 
-/** Units of a document: headings are not units (always kept); blanks neither. */
-export function toUnits(lines: string[], blocks: Block[]): Unit[] {
+/**
+ * Units of a document: headings are not units (always kept); blanks neither. `comments`: as for
+ * `splitBlocks` (pass the same value when computed once for both); `source`: the lines joined by `\n`,
+ * when the caller has that text.
+ */
+export function toUnits(lines: string[], blocks: Block[], comments = hashIsComment(lines), source = lines.join("\n")): Unit[] {
   const units: Unit[] = [];
-  const comments = hashIsComment(lines);
+  // A block's text is one slice of the joined lines (`source`), not a join of its own lines.
+  const starts = new Array<number>(lines.length + 1);
+  starts[0] = 0;
+  for (let i = 0; i < lines.length; i++) starts[i + 1] = starts[i]! + lines[i]!.length + 1;
   let section = 0;
   const path: { level: number; title: string }[] = [];
   let headings = "";
@@ -377,7 +384,7 @@ export function toUnits(lines: string[], blocks: Block[]): Unit[] {
       return;
     }
     if (b.kind === "blank") return;
-    const text = lines.slice(b.start, b.end).join("\n");
+    const text = source.slice(starts[b.start], starts[b.end]! - 1);
     // Paragraphs and list items are split into sentences: an item's first sentence usually states it.
     if (b.kind === "para" || b.kind === "item") {
       // A fragment of fewer than three words ("For example::", "See below.") is no sentence of its own:

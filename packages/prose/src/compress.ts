@@ -6,9 +6,9 @@
  */
 import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
-import { splitBlocks, toUnits, type Unit } from "./blocks.js";
+import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
-import { headingRelevance, Lexicon, scoreUnits, terms, type Words } from "./score.js";
+import { headingRelevance, Lexicon, queryFrequenciesOf, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
 import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -77,9 +77,11 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const o = { ...defaults, ...opts };
   const bias = normalizeBias(opts.bias);
   const trailingNewline = text.endsWith("\n");
-  const lines = (trailingNewline ? text.slice(0, -1) : text).split("\n");
-  const blocks = splitBlocks(lines);
-  const units = toUnits(lines, blocks);
+  const body = trailingNewline ? text.slice(0, -1) : text;
+  const lines = body.split("\n");
+  const comments = hashIsComment(lines);
+  const blocks = splitBlocks(lines, comments);
+  const units = toUnits(lines, blocks, comments, body);
   if (units.length < 2) return undefined;
   opts.signal?.throwIfAborted();
   const total = o.inputTokens ?? count(text);
@@ -94,17 +96,19 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
   const lexicon = new Lexicon();
   const words = units.map((u) => lexicon.words(u.text));
-  const scores = unitScores(units, words, lexicon, opts);
-  opts.signal?.throwIfAborted();
   const headingHits = headingRelevance(units, opts.query);
+  // Query term frequencies per unit, found once for BM25 and for `askedAbout`.
+  const tfs = queryFrequenciesOf(words, lexicon, opts.query);
+  const scores = unitScores(units, words, lexicon, headingHits, tfs, opts);
+  opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
-  for (const b of blocks) if (b.kind === "heading") fixed += price(lines.slice(b.start, b.end).join("\n")) + 1;
+  for (const b of blocks) if (b.kind === "heading") fixed += Math.ceil(spanLength(lines, b.start, b.end) * perChar) + 1;
   const input: SelectionInput = {
     units,
     ranked: rankUnits(units, scores, costs, whole ? total : target, headingHits),
     costs,
     followers: followersOf(units),
-    leads: leadsOf(units, askedAbout(words, lexicon, headingHits, opts.query)),
+    leads: leadsOf(units, askedAbout(tfs, headingHits, words.length)),
     followerShare: Math.max(60, (whole ? total : target) * 0.06),
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
@@ -128,6 +132,13 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     opts.signal?.throwIfAborted();
   }
   return { text: out!.text, originals: store.originals(out!.sections), keptUnits: out!.keptUnits, totalUnits: out!.totalUnits, tokens: count(out!.text) };
+}
+
+/** Length of `lines[start, end)` joined by `\n` (what `price` would measure, without building it). */
+function spanLength(lines: readonly string[], start: number, end: number): number {
+  let n = end - start - 1;
+  for (let l = start; l < end; l++) n += lines[l]!.length;
+  return n;
 }
 
 /**
@@ -181,18 +192,17 @@ class SectionStore implements RenderStash {
  * found in at most √n of the n units (`guard` in a few sentences of a pattern-matching spec, not
  * `version` all through a versioning spec, which singles nothing out).
  */
-function askedAbout(words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], query: string | undefined): boolean[] {
-  const qs = new Set(terms(query ?? ""));
-  const found = words.map((w) => (qs.size ? lexicon.queryFrequencies(w, qs) : undefined));
+function askedAbout(tfs: readonly QueryFrequencies[] | undefined, headingHits: readonly number[], n: number): boolean[] {
+  const found = tfs ?? new Array<QueryFrequencies>(n).fill(undefined);
   const df = new Map<string, number>();
   for (const tf of found) for (const t of tf?.keys() ?? []) df.set(t, (df.get(t) ?? 0) + 1);
-  const rare = Math.sqrt(words.length);
+  const rare = Math.sqrt(n);
   return found.map((tf, i) => headingHits[i]! > 0 || [...(tf?.keys() ?? [])].some((t) => df.get(t)! <= rare));
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, opts: ProseCall): number[] {
-  const scores = scoreUnits(units, opts.query, words, lexicon);
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], tfs: readonly QueryFrequencies[] | undefined, opts: ProseCall): number[] {
+  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits, tfs);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {

@@ -5,6 +5,9 @@
  */
 import { Bm25Index, STOPWORDS, shingleIds, stemLoose } from "@headroom/text";
 import type { Unit } from "./blocks.js";
+import { salience } from "./salience.js";
+
+export { salience };
 
 /** Words that carry no signal, for terms and shingles: the toolkit's one list. */
 const STOP = STOPWORDS;
@@ -16,16 +19,43 @@ const STOP = STOPWORDS;
  */
 const stem = stemLoose;
 
-/** Terms of one word (memoised per input: prose repeats its words, and each needs four regexes). */
-function wordTerms(w: string): string[] {
-  const out: string[] = [];
-  const bare = w.replace(/^[._-]+|[._-]+$/g, "");
-  if (!bare) return out;
+/** True for `.`, `_` and `-`, which a word loses at its ends. */
+const isEdge = (c: number) => c === 46 || c === 95 || c === 45;
+
+/** A word without leading and trailing `.`, `_`, `-` (most words have none: no regex then). */
+function bareOf(w: string): string {
+  return isEdge(w.charCodeAt(0)) || isEdge(w.charCodeAt(w.length - 1)) ? w.replace(/^[._-]+|[._-]+$/g, "") : w;
+}
+
+/** True when a character after the first is upper case, `_`, `.` or `-` (`/[A-Z_.-]/` on all but the first). */
+function hasParts(w: string): boolean {
+  for (let i = 1; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || isEdge(c)) return true;
+  }
+  return false;
+}
+
+/**
+ * Pushes the terms of one word (ASCII word characters) to `out` and returns the stem of the whole
+ * word when it is one of them (its first), which is also the word's shingle term.
+ */
+function addWordTerms(w: string, out: string[]): string | undefined {
+  const bare = bareOf(w);
+  if (!bare) return undefined;
   const lower = bare.toLowerCase();
-  if (lower.length >= 2 && !STOP.has(lower)) out.push(stem(lower));
-  if (!/[A-Z_.-]/.test(bare.slice(1))) return out; // no camelCase hump or separator: no parts
+  const whole = lower.length >= 2 && !STOP.has(lower) ? stem(lower) : undefined;
+  if (whole !== undefined) out.push(whole);
+  if (!hasParts(bare)) return whole; // no camelCase hump or separator: no parts
   const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
   if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  return whole;
+}
+
+/** Terms of one word (memoised per input: prose repeats its words, and each needs several regexes). */
+function wordTerms(w: string): string[] {
+  const out: string[] = [];
+  addWordTerms(w, out);
   return out;
 }
 
@@ -50,6 +80,11 @@ export function terms(text: string, memo: Map<string, readonly string[]> = new M
   return out;
 }
 
+/** 1 for the characters of `[A-Za-z0-9_.-]`, what `WORD_SPLIT` does not split on (ASCII: others are not). */
+const WORD_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD_CHAR[c] = /[A-Za-z0-9_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
+const isWordChar = (c: number): boolean => c < 128 && WORD_CHAR[c] === 1;
+
 /** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
 interface WordInfo {
   terms: readonly string[];
@@ -65,40 +100,112 @@ export type Words = Uint32Array;
  * without building a term list per unit.
  */
 export class Lexicon {
-  private readonly index = new Map<string, number>();
   private readonly infos: WordInfo[] = [];
+  /** Distinct words, by index (the keys of `slots`). */
+  private readonly texts: string[] = [];
+  /** Hash of each distinct word, by index (kept for growing the table). */
+  private readonly hashes: number[] = [];
+  /** Open-addressing table of word index + 1 by hash of the word's characters (0: empty slot). */
+  private slots = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
   private scratch = new Uint32Array(64);
-  private hitFor: ReadonlySet<string> | undefined;
+  /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
+  private pool = new Uint32Array(0);
+  private used = 0;
+  /** The query set `hitMask` is for, and its terms joined: scoring and `askedAbout` build equal sets of their own. */
+  private hitSet: ReadonlySet<string> | undefined;
+  private hitFor: string | undefined;
   private hitMask = new Uint8Array(0);
 
-  /** The words a reader sees in `text` (no HTML tags, link targets or URLs). */
+  /**
+   * The words a reader sees in `text` (no HTML tags, link targets or URLs): the runs of word
+   * characters (`WORD_SPLIT`'s complement), found by a scan that looks each run up by its characters,
+   * so a word seen before costs no string.
+   */
   words(text: string): Words {
-    const parts = visibleText(text).split(WORD_SPLIT);
-    const out = new Uint32Array(parts.length);
+    const t = visibleText(text);
+    if (this.scratch.length <= t.length) this.scratch = new Uint32Array(t.length + 1);
+    const buf = this.scratch;
     let n = 0;
-    for (const w of parts) if (w) out[n++] = this.of(w);
-    return n === parts.length ? out : out.subarray(0, n);
+    for (let i = 0; i < t.length; ) {
+      if (!isWordChar(t.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let h = 0x811c9dc5; // FNV-1a of the run's code units
+      let e = i;
+      for (; e < t.length; e++) {
+        const c = t.charCodeAt(e);
+        if (!isWordChar(c)) break;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      buf[n++] = this.lookup(t, i, e, h >>> 0);
+      i = e;
+    }
+    const out = this.take(n);
+    out.set(buf.subarray(0, n));
+    return out;
   }
 
-  /** Index of a distinct word, analysed on first sight. */
+  /** `n` words of the pool. */
+  private take(n: number): Uint32Array {
+    if (this.used + n > this.pool.length) {
+      this.pool = new Uint32Array(Math.max(65536, n));
+      this.used = 0;
+    }
+    const v = this.pool.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
+
+  /** Index of the word `t[s, e)` with hash `h`, analysed on first sight. */
+  private lookup(t: string, s: number, e: number, h: number): number {
+    const mask = this.slots.length - 1;
+    const len = e - s;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const slot = this.slots[k]!;
+      if (slot === 0) break;
+      const w = this.texts[slot - 1]!;
+      if (w.length === len && t.startsWith(w, s)) return slot - 1;
+    }
+    const w = t.slice(s, e);
+    const i = this.of(w);
+    this.texts.push(w);
+    this.hashes.push(h);
+    if (this.texts.length * 2 > this.slots.length) this.rehash();
+    else this.place(h, i);
+    return i;
+  }
+
+  private place(h: number, i: number): void {
+    const mask = this.slots.length - 1;
+    let k = h & mask;
+    while (this.slots[k] !== 0) k = (k + 1) & mask;
+    this.slots[k] = i + 1;
+  }
+
+  /** Doubles the table (load ≤ 1/2) and places every word again. */
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let i = 0; i < this.hashes.length; i++) this.place(this.hashes[i]!, i);
+  }
+
+  /** Analyses a new distinct word: its terms and its shingle id. */
   private of(w: string): number {
-    const i = this.index.get(w);
-    if (i !== undefined) return i;
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-    const plain = w.toLowerCase().replace(/^[._-]+|[._-]+$/g, "");
+    // The plain word's stem is the whole-word term (words are ASCII: lower-casing keeps their ends).
+    const terms: string[] = [];
+    const t = addWordTerms(w, terms);
     let id = 0;
-    if (plain.length >= 2 && !STOP.has(plain)) {
-      const t = stem(plain);
+    if (t !== undefined) {
       id = this.ids.get(t) ?? 0;
       if (!id) {
         id = this.ids.size + 1;
         this.ids.set(t, id);
       }
     }
-    this.infos.push({ terms: wordTerms(w), id });
-    this.index.set(w, this.infos.length - 1);
+    this.infos.push({ terms, id });
     return this.infos.length - 1;
   }
 
@@ -126,8 +233,16 @@ export class Lexicon {
 
   /** Per distinct word: 1 when one of its terms is in `qs` (computed once per query set). */
   private hits(qs: ReadonlySet<string>): Uint8Array {
-    if (this.hitFor === qs && this.hitMask.length === this.infos.length) return this.hitMask;
-    this.hitFor = qs;
+    if (this.hitMask.length === this.infos.length) {
+      if (this.hitSet === qs) return this.hitMask;
+      const key = [...qs].join("\u0000");
+      if (this.hitFor === key) {
+        this.hitSet = qs;
+        return this.hitMask;
+      }
+    }
+    this.hitSet = qs;
+    this.hitFor = [...qs].join("\u0000");
     this.hitMask = new Uint8Array(this.infos.length);
     this.infos.forEach((info, w) => {
       if (info.terms.some((t) => qs.has(t))) this.hitMask[w] = 1;
@@ -148,17 +263,26 @@ export class Lexicon {
   }
 }
 
+/** Frequencies of the query's terms in one unit (undefined: none occurs). */
+export type QueryFrequencies = Map<string, number> | undefined;
+
+/** Query term frequencies of every unit for the terms of `query` (undefined without a query). */
+export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined): QueryFrequencies[] | undefined {
+  const qs = new Set(terms(query ?? ""));
+  return qs.size ? words.map((w) => lexicon.queryFrequencies(w, qs)) : undefined;
+}
+
 /**
  * BM25 of every unit for the query terms `q` (the shared `Bm25Index`, fed only the query terms' counts
  * and each unit's length: no term map per unit), and the number of distinct query terms each contains.
  */
-function queryStats(words: readonly Words[], lengths: readonly number[], lexicon: Lexicon, q: readonly string[]): { bm25: Float64Array; distinct: Uint16Array } {
+function queryStats(words: readonly Words[], lengths: readonly number[], lexicon: Lexicon, q: readonly string[], tfs?: readonly QueryFrequencies[]): { bm25: Float64Array; distinct: Uint16Array } {
   const qs = new Set(q);
   const none: ReadonlyMap<string, number> = new Map();
   const distinct = new Uint16Array(words.length);
   const index = new Bm25Index(
     words.map((w, i) => {
-      const tf = lexicon.queryFrequencies(w, qs);
+      const tf = tfs ? tfs[i] : lexicon.queryFrequencies(w, qs);
       distinct[i] = tf?.size ?? 0;
       return { tf: tf ?? none, length: lengths[i]! };
     }),
@@ -166,35 +290,6 @@ function queryStats(words: readonly Words[], lengths: readonly number[], lexicon
   const bm25 = new Float64Array(words.length);
   for (let i = 0; i < words.length; i++) if (distinct[i]) bm25[i] = index.score(i, q);
   return { bm25, distinct };
-}
-
-const SALIENT: RegExp[] = [
-  /\b\d+(?:\.\d+)+\b/g, // versions, dotted numbers
-  /\b\d{2,}\b/g, // numbers
-  /`[^`]+`/g, // inline code
-  /\B--?[A-Za-z][\w-]*/g, // flags
-  /\b[A-Z][A-Z0-9_]{2,}\b/g, // CONSTANTS, acronyms
-  /\b[a-z]+_[a-z0-9_]+\b/g, // snake_case
-  /\b[a-z]+[A-Z]\w*\b/g, // camelCase
-  /\bCVE-\d{4}-\d+\b/g,
-  /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, // RFC 2119 keywords (upper case only)
-  /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi,
-  /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, // rules stated as commands
-  /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, // definitions: "X is a …"
-  /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g, // PascalCase names, calls and signatures
-];
-
-/** Salience: how many concrete facts a unit carries (capped), independent of the query. */
-export function salience(text: string): number {
-  let n = 0;
-  // At most three matches of each pattern count, and nine in all reach the cap: stop there.
-  for (const r of SALIENT) {
-    r.lastIndex = 0;
-    for (let k = 0; k < 3 && r.exec(text); k++) n++;
-    r.lastIndex = 0;
-    if (n >= 9) break;
-  }
-  return Math.min(3, n * 0.35);
 }
 
 /** Heading paths sharing a query term beyond this share are structure (the document's title), not a match. */
@@ -238,14 +333,17 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 /** Distinct query terms a unit must touch before each further one raises its score. */
 const COVERAGE_FROM = 2;
 
-/** Score of each unit: relevance, salience, position and kind. Deterministic. */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon): number[] {
+/**
+ * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits` and `tfs`:
+ * `headingRelevance` and `queryFrequenciesOf` for these units and query, when the caller has them.
+ */
+export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[], tfs?: readonly QueryFrequencies[]): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
   const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
-  const stats = q.length ? queryStats(words, lengths, lexicon, q) : undefined;
+  const stats = q.length ? queryStats(words, lengths, lexicon, q, tfs) : undefined;
   const seenSection = new Set<number>();
-  const hits = headingRelevance(units, query);
+  const hits = headingHits ?? headingRelevance(units, query);
   return units.map((u, i) => {
     let s = 1;
     const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;

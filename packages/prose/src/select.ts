@@ -93,34 +93,91 @@ export interface SelectionInput {
 
 /** Normalised text (for exact repeats) and shingle ids of every unit, computed once per input. */
 export interface UnitKeys {
-  /** Whitespace-normalised text of unit `i`, computed on first use (most units never reach the test). */
+  /** Whitespace-normalised text of unit `i`, computed on first use (only on a hash match). */
   norm(i: number): string;
-  shingles: Uint32Array[];
+  /** `normHash` of unit `i`: equal norms have equal hashes, so a unit whose hash no kept unit has is no repeat. */
+  hash(i: number): number;
+  /** Shingle ids of unit `i`, computed on first use (only units that fit the budget are compared). */
+  shingles(i: number): Uint32Array;
+}
+
+/** JavaScript's `\s` (what `trim` removes and the norm's `/\s+/` collapses). */
+function isSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * FNV-1a of `text.trim().replace(/\s+/g, " ")` without building that string: a unit is hashed, and its
+ * norm built only when a kept unit has the same hash.
+ */
+export function normHash(text: string): number {
+  let h = 0x811c9dc5;
+  let any = false;
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      space = any;
+      continue;
+    }
+    if (space) h = Math.imul(h ^ 32, 0x01000193);
+    space = false;
+    any = true;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
 export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon): UnitKeys {
   const norms: (string | undefined)[] = new Array(units.length);
+  const hashes: (number | undefined)[] = new Array(units.length);
+  const shingles: (Uint32Array | undefined)[] = new Array(units.length);
   return {
     norm: (i) => (norms[i] ??= units[i]!.text.trim().replace(/\s+/g, " ")),
-    shingles: words.map((w) => lexicon.shingles(w)),
+    hash: (i) => (hashes[i] ??= normHash(units[i]!.text)),
+    shingles: (i) => (shingles[i] ??= lexicon.shingles(words[i]!)),
   };
+}
+
+/** Kept units by the hash of their norm, to find exact repeats (norms compared only on a hash match). */
+class ExactRepeats {
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(private readonly keys: UnitKeys) {}
+
+  /** True when a kept unit has unit `i`'s norm. */
+  has(i: number): boolean {
+    const same = this.byHash.get(this.keys.hash(i));
+    if (!same) return false;
+    const n = this.keys.norm(i);
+    return same.some((k) => this.keys.norm(k) === n);
+  }
+
+  add(i: number): void {
+    const h = this.keys.hash(i);
+    const same = this.byHash.get(h);
+    if (same) same.push(i);
+    else this.byHash.set(h, [i]);
+  }
 }
 
 /** Greedy selection within `budget` tokens: ranked units that fit and are no (near-)duplicate of a kept one. */
 export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): boolean[] {
   const kept = new Array<boolean>(s.units.length).fill(false);
-  const exact = new Set<string>();
+  const exact = new ExactRepeats(keys);
   const index = new NearDuplicateIndex(POSTING_LIMIT);
   let used = s.fixed;
-  const nearDuplicate = (i: number): boolean => s.duplicateThreshold <= 1 && index.has(keys.shingles[i]!, s.duplicateThreshold);
+  // Above 1 only exact repeats go: the shingle index is neither queried nor filled.
+  const near = s.duplicateThreshold <= 1;
+  const nearDuplicate = (i: number): boolean => near && index.has(keys.shingles(i), s.duplicateThreshold);
   const tryKeep = (i: number): boolean => {
     if (kept[i]) return false;
     const c = s.costs[i]! + 2;
-    if (used + c > budget || exact.has(keys.norm(i)) || nearDuplicate(i)) return false;
+    if (used + c > budget || exact.has(i) || nearDuplicate(i)) return false;
     kept[i] = true;
-    exact.add(keys.norm(i));
-    index.add(i, keys.shingles[i]!);
+    exact.add(i);
+    if (near) index.add(i, keys.shingles(i));
     used += c;
     return true;
   };

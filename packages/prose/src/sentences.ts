@@ -35,10 +35,11 @@ export function splitSentences(text: string): string[] {
     if (unclosed(text, start, end)) continue;
     // A span without a word is an enumerator or a number (`3.`, `1.2.`), not a sentence.
     if (!hasWords(text, 1, start, end)) continue;
-    out.push(text.slice(start, end));
+    // Keep the separating whitespace attached so that joining spans with it restores the text (one
+    // slice: a flat string, not a concatenation every later scan would flatten).
+    const from = start;
     start = end + m[3]!.length;
-    // Keep the separating whitespace attached so that joining spans with it restores the text.
-    out[out.length - 1] += text.slice(end, start);
+    out.push(text.slice(from, start));
   }
   if (start < text.length) out.push(text.slice(start));
   return out;

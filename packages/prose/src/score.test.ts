@@ -1,0 +1,62 @@
+// The fast paths of scoring (a scanning word lexicon, salience's class prefilter) against the plain
+// definitions they replace, on generated text.
+import { describe, expect, it } from "vitest";
+import { salience } from "./salience.js";
+import { Lexicon, terms, visibleText } from "./score.js";
+
+/** Deterministic pseudo-random generator (xorshift32). */
+const rng = (seed: number) => () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 2 ** 32;
+};
+const FRAGMENTS = ["the", "Reef", "amber_basalt", "maxRedirects", "v1.2.3", "42", "`opal`", "--tabstop", "-x", "CVE-2024-1234", "MUST", "NOT", "default", "Never", "is a", "Use", "Do not", "FooBar", "call(x)", "(", ")", "é", "日本", ".", "-", "_", "..", "[link](http://x.io/a)", "<b>", "\\fB\\-\\-wrap\\fR", ",", " ", "  ", "\n", "\t", "flint-8", "A.B.C", "HTTP", "X2", "A_B", "Q", "9", "x_", "_y", "a-", "-B", "SHOULD", "(a", "b)", "1.", "CVE", "Don't", "- Avoid"];
+const text = (r: () => number, n: number) => Array.from({ length: n }, () => FRAGMENTS[Math.floor(r() * FRAGMENTS.length)]! + (r() < 0.6 ? " " : "")).join("");
+
+/** Salience as defined: every pattern tried, no prefilter. */
+const PATTERNS = [/\b\d+(?:\.\d+)+\b/g, /\b\d{2,}\b/g, /`[^`]+`/g, /\B--?[A-Za-z][\w-]*/g, /\b[A-Z][A-Z0-9_]{2,}\b/g, /\b[a-z]+_[a-z0-9_]+\b/g, /\b[a-z]+[A-Z]\w*\b/g, /\bCVE-\d{4}-\d+\b/g, /\b(?:MUST|SHOULD|REQUIRED|NOT)\b/g, /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi, /^\s*(?:[-*+]\s+)?(?:Use|Do not|Don't|Avoid|Prefer|Never|Always)\b/g, /\b(?:is|are) (?:a|an|the|licensed|defined|used)\b/g, /\b[A-Z][a-z]+[A-Z]\w*\b|\b\w+\([^)]*\)/g];
+function reference(t: string): number {
+  let n = 0;
+  for (const r of PATTERNS) {
+    r.lastIndex = 0;
+    for (let k = 0; k < 3 && r.exec(t); k++) n++;
+    r.lastIndex = 0;
+    if (n >= 9) break;
+  }
+  return Math.min(3, n * 0.35);
+}
+
+describe("Lexicon.words", () => {
+  it("finds the words split on non-word characters, one index per distinct word, across table growth", () => {
+    const r = rng(7);
+    const lx = new Lexicon();
+    const seen = new Map<string, number>();
+    for (let k = 0; k < 400; k++) {
+      // Numbered words make thousands of distinct ones, so the lookup table grows several times.
+      const t = `${text(r, 1 + Math.floor(r() * 30))} w${k % 1500} w${Math.floor(r() * 3000)}`;
+      const parts = visibleText(t).split(/[^A-Za-z0-9_.-]+/).filter(Boolean);
+      const ws = lx.words(t);
+      expect(ws.length).toBe(parts.length);
+      parts.forEach((p, i) => {
+        const known = seen.get(p);
+        if (known === undefined) {
+          expect([...seen.values()]).not.toContain(ws[i]);
+          seen.set(p, ws[i]!);
+        } else expect(ws[i]).toBe(known);
+      });
+      expect(lx.termCount(ws)).toBe(terms(visibleText(t)).length);
+    }
+    expect(seen.size).toBeGreaterThan(1000); // past two doublings of the 1024-slot table
+  });
+});
+
+describe("salience", () => {
+  it("equals trying every pattern on every text", () => {
+    const r = rng(11);
+    for (let k = 0; k < 20000; k++) {
+      const t = text(r, 1 + Math.floor(r() * 12));
+      expect(salience(t)).toBe(reference(t));
+    }
+  });
+});
