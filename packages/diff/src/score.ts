@@ -30,6 +30,10 @@ const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
 
 /** The words `tokenize` splits a text into (`@headroom/text`'s word pattern). */
 const WORD = /[\p{L}\p{N}_]+/gu;
+/** `WORD` on ASCII text: the same matches (ASCII letters and digits are its only ASCII members), found faster. */
+const ASCII_WORD = /[A-Za-z0-9_]+/g;
+/** Anything but printable ASCII and tab/newline: such text takes the exact Unicode pattern. */
+const NOT_PLAIN = /[^\t\n\r -~]/;
 /**
  * Terms of each distinct word, memoised: `tokenize` treats every word on its own, so the terms of a text
  * are its words' terms in order, and identifiers recur throughout a diff (splitting them was a tenth
@@ -37,26 +41,39 @@ const WORD = /[\p{L}\p{N}_]+/gu;
  */
 const wordTerms = new Map<string, string[]>();
 
+function termsOfWord(w: string): string[] {
+  let t = wordTerms.get(w);
+  if (!t) {
+    if (wordTerms.size > 100_000) wordTerms.clear();
+    t = tokenize(w, { minLength: 3, stopwords: STOPWORDS });
+    wordTerms.set(w, t);
+  }
+  return t;
+}
+
+/** The words of a text as plain strings (`match` with /g: no match object per word). */
+const wordsOf = (text: string): RegExpMatchArray | null => text.match(NOT_PLAIN.test(text) ? WORD : ASCII_WORD);
+
 /** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  // `match` with /g: the words as plain strings, without a match object per word.
-  for (const w of text.match(WORD) ?? []) {
-    let t = wordTerms.get(w);
-    if (!t) {
-      if (wordTerms.size > 100_000) wordTerms.clear();
-      t = tokenize(w, { minLength: 3, stopwords: STOPWORDS });
-      wordTerms.set(w, t);
-    }
-    for (const x of t) out.push(x);
-  }
+  for (const w of wordsOf(text) ?? []) for (const x of termsOfWord(w)) out.push(x);
   return out;
 }
 
+/** Adds the terms of a text to a set: `for (const t of terms(text)) into.add(t)` without the array. */
+export function addTerms(text: string, into: Set<string>): Set<string> {
+  for (const w of wordsOf(text) ?? []) for (const x of termsOfWord(w)) into.add(x);
+  return into;
+}
+
+const QUOTE = /["'`]/;
 const MESSAGE_LITERALS = /(["'`])((?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*?)\1/g;
 
 /** Contents of the string literals of a line that read like messages (three words or more). */
 export function messageLiterals(body: string): string[] {
+  // Every literal starts with a quote: most lines have none and need no regex scan.
+  if (!QUOTE.test(body)) return [];
   return [...body.matchAll(MESSAGE_LITERALS)].map((m) => m[2]!);
 }
 
@@ -109,16 +126,35 @@ export function isComment(body: string): boolean {
 
 /** Score of one changed line (higher = keep first). Pure and deterministic. */
 export function scoreLine(f: LineFacts): number {
+  return scoreBody(f, f.body.trim(), COMMENT.test(f.body));
+}
+
+/** A whitespace-separated word that reads as English (a run of `\S` matching the whole pattern). */
+const PROSE_WORD = /(?<!\S)[A-Za-z][a-z'’-]*[,.;:]?(?!\S)/g;
+
+/** Six or more words that read as English: a sentence, not `// TODO` or a commented-out line. */
+function isProse(b: string): boolean {
+  PROSE_WORD.lastIndex = 0;
+  let n = 0;
+  while (n < 6 && PROSE_WORD.exec(b)) n++;
+  return n >= 6;
+}
+
+/**
+ * `scoreLine` with what the caller already knows: `t` is `f.body.trim()` and `comment` is
+ * `isComment(f.body)`. The tests run in the same order and add the same amounts (same floating point).
+ */
+export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
   const b = f.body;
-  const t = b.trim();
   if (!t || ONLY_PUNCT.test(t)) return 0.05;
   let s = 1;
-  if (DEFINITION.test(b) || (!f.docFile && C_SIGNATURE.test(b) && /\(/.test(b))) s += 4;
+  const definition = DEFINITION.test(b);
+  if (definition || (!f.docFile && b.includes("(") && C_SIGNATURE.test(b))) s += 4;
   const test = TEST_CASE.test(b);
   if (test) s += 3;
-  const comment = COMMENT.test(b);
-  // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading.
-  const prose = b.split(/\s+/).filter((w) => /^[A-Za-z][a-z'’-]*[,.;:]?$/.test(w)).length >= 6;
+  // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading; only
+  // comments and documentation ask.
+  const prose = (comment || f.docFile) && isProse(b);
   if (comment) s += prose ? 1 : 0.2;
   else if (C_DECLARATION.test(b)) s += 1.5;
   else if (ASSIGN.test(b)) s += 0.8;
@@ -131,7 +167,8 @@ export function scoreLine(f: LineFacts): number {
   if (MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;
   if (f.runStart) s += 0.6;
-  if (f.changedNames.size && !DEFINITION.test(b)) {
+  // A call needs a `(`: most lines are not scanned name by name.
+  if (f.changedNames.size && !definition && b.includes("(")) {
     // A call of a function whose definition this diff changes: the call sites that had to follow.
     for (const m of b.matchAll(CALLED))
       if (f.changedNames.has(m[1]!)) {

@@ -1,0 +1,82 @@
+/**
+ * Facts about each body line of a diff that every phase asks about (is it changed, its text without the
+ * prefix columns, trimmed, removed, the name it defines), computed once per input. The phases used to
+ * re-derive them line by line (slices, `isChanged` loops, definition regexes), several times per line;
+ * sharing one string per body also lets every map lookup reuse that string's cached hash.
+ */
+import { isNoNewline, type FileSection } from "./parse.js";
+import { definedName } from "./score.js";
+
+/** Per body line of one hunk (index = line index in `Hunk.lines`). */
+export interface HunkFacts {
+  /** A changed line (`+`/`-` in some parent column): `isChanged`. */
+  changed: boolean[];
+  /** Changed lines: the text after the prefix columns ("" for other lines). */
+  body: string[];
+  /** Changed lines: `body.trim()` ("" for other lines). */
+  trimmed: string[];
+  /** Changed lines: a `-` in some prefix column (the line is not in the result). */
+  removed: boolean[];
+  /** Changed lines: the name the line defines (`defName`), if any. */
+  def: (string | undefined)[];
+}
+
+/** True for a changed body line (`+`/`-` in some parent column), false for context and `\ No newline`. */
+export function isChanged(l: string, parents: number): boolean {
+  if (isNoNewline(l)) return false;
+  for (let i = 0; i < parents && i < l.length; i++) if (l[i] !== " ") return true;
+  return false;
+}
+
+/** Whether the prefix columns of a body line hold a `-` (`l.slice(0, parents).includes("-")`). */
+function hasMinus(l: string, parents: number): boolean {
+  for (let i = 0; i < parents && i < l.length; i++) if (l.charCodeAt(i) === 45) return true;
+  return false;
+}
+
+/**
+ * `definedName`, memoised per body: the regexes are costly on long lines and the same lines recur
+ * (moved code, boilerplate). A pure function of the text, so the (bounded) cache never changes a result.
+ * `null` stands for "no name" so that one lookup answers.
+ */
+const defNames = new Map<string, string | null>();
+export function defName(body: string): string | undefined {
+  const known = defNames.get(body);
+  if (known !== undefined) return known ?? undefined;
+  if (defNames.size > 50_000) defNames.clear();
+  const n = definedName(body);
+  defNames.set(body, n ?? null);
+  return n;
+}
+
+/** The facts of every hunk, by file and hunk, and the names whose definition lines the diff changes. */
+export function diffFacts(files: readonly FileSection[]): { facts: HunkFacts[][]; changedNames: Set<string> } {
+  const changedNames = new Set<string>();
+  const facts = files.map((f) =>
+    f.hunks.map((h) => {
+      const n = h.lines.length;
+      const hf: HunkFacts = { changed: new Array<boolean>(n), body: new Array<string>(n), trimmed: new Array<string>(n), removed: new Array<boolean>(n), def: new Array<string | undefined>(n) };
+      for (let i = 0; i < n; i++) {
+        const l = h.lines[i]!;
+        const changed = isChanged(l, h.parents);
+        hf.changed[i] = changed;
+        if (!changed) {
+          hf.body[i] = "";
+          hf.trimmed[i] = "";
+          hf.removed[i] = false;
+          hf.def[i] = undefined;
+          continue;
+        }
+        const body = l.slice(h.parents);
+        hf.body[i] = body;
+        hf.trimmed[i] = body.trim();
+        hf.removed[i] = hasMinus(l, h.parents);
+        const d = defName(body);
+        hf.def[i] = d;
+        if (d) changedNames.add(d);
+      }
+      return hf;
+    }),
+  );
+  return { facts, changedNames };
+}
