@@ -41,7 +41,13 @@ const NOT_PLAIN = /[^\t\n\r -~]/;
  */
 const wordTerms = new Map<string, string[]>();
 
-function termsOfWord(w: string): string[] {
+const NONE: readonly string[] = Object.freeze([]);
+
+function termsOfWord(w: string): readonly string[] {
+  // Every term is the word or a part of it, lower-cased, and none is shorter than 3: a shorter ASCII
+  // word has none (the `i`, `x`, `if`, `ok` of code), without a lookup. Not so for all of Unicode:
+  // lower-casing `İ` makes two characters.
+  if (w.length < 3 && w.charCodeAt(0) < 128 && (w.length < 2 || w.charCodeAt(1) < 128)) return NONE;
   let t = wordTerms.get(w);
   if (!t) {
     if (wordTerms.size > 100_000) wordTerms.clear();

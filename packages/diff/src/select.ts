@@ -16,6 +16,8 @@ interface Cand {
   file: number;
   hunk: number;
   line: number;
+  /** Position in `Prepared.cands`, which is in file, hunk and line order. */
+  idx: number;
   score: number;
   /** Tokens of the line and its newline. */
   cost: number;
@@ -107,7 +109,7 @@ export function prepareSelection(d: SelectInput): Prepared {
           movedOld[fi] = movedOld[fi]! + 1;
           continue;
         }
-        const c: Cand = { file: fi, hunk: hi, line: li, score: sc[li]!, cost: cnt(h.lines[li]!) + 1 };
+        const c: Cand = { file: fi, hunk: hi, line: li, idx: cands.length, score: sc[li]!, cost: cnt(h.lines[li]!) + 1 };
         cands.push(c);
         const b = best.get(fi);
         if (!b || c.score > b.score) best.set(fi, c);
@@ -199,8 +201,9 @@ export function selectLines(p: Prepared, budget: number): Selection {
   const quota = new Map<number, number>();
   for (const [f, w] of p.weight) quota.set(f, (free * w) / (p.weightSum || 1));
   const spent = new Map<number, number>();
-  // The order is total (ties broken by position), so the heap's shape never changes what pops first.
-  const before = (a: { v: number; c: Cand }, b: { v: number; c: Cand }) => b.v - a.v || a.c.file - b.c.file || a.c.hunk - b.c.hunk || a.c.line - b.c.line;
+  // The order is total (ties broken by position: file, hunk, line), so the heap's shape never changes
+  // what pops first.
+  const before = (a: { v: number; c: Cand }, b: { v: number; c: Cand }) => b.v - a.v || a.c.idx - b.c.idx;
   for (const pass of [0, 1]) {
     // No line is cheaper than `cheapest`: once less budget is left, the greedy can stop.
     if (budget - used < cheapest) break;
