@@ -35,19 +35,10 @@ function hasMinus(l: string, parents: number): boolean {
 }
 
 /**
- * `definedName`, memoised per body: the regexes are costly on long lines and the same lines recur
- * (moved code, boilerplate). A pure function of the text, so the (bounded) cache never changes a result.
- * `null` stands for "no name" so that one lookup answers.
+ * The name a changed line defines (`definedName`). Each line is asked once per input (`diffFacts`), and
+ * the regexes cost less than a cache lookup keyed by the whole line.
  */
-const defNames = new Map<string, string | null>();
-export function defName(body: string): string | undefined {
-  const known = defNames.get(body);
-  if (known !== undefined) return known ?? undefined;
-  if (defNames.size > 50_000) defNames.clear();
-  const n = definedName(body);
-  defNames.set(body, n ?? null);
-  return n;
-}
+export const defName = (body: string): string | undefined => definedName(body);
 
 /** The facts of every hunk, by file and hunk, and the names whose definition lines the diff changes. */
 export function diffFacts(files: readonly FileSection[]): { facts: HunkFacts[][]; changedNames: Set<string> } {

@@ -170,7 +170,7 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
   // A sentence of documentation (README, docs, changelog) states what the change does, in words.
   if (f.docFile && prose) s += 1;
   if (VERSION.test(b)) s += 1.5;
-  if (MESSAGE_LITERAL.test(b)) s += 1;
+  if (QUOTE.test(b) && MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;
   if (f.runStart) s += 0.6;
   // A call needs a `(`: most lines are not scanned name by name.
@@ -210,7 +210,8 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
  * Used to find the call sites of changed functions.
  */
 export function definedName(body: string): string | undefined {
-  if (!DEFINITION.test(body) && !C_SIGNATURE.test(body)) return undefined;
+  // `C_SIGNATURE` needs a `(`: most lines are not scanned by it.
+  if (!DEFINITION.test(body) && !(body.includes("(") && C_SIGNATURE.test(body))) return undefined;
   const m = NAMED.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;
