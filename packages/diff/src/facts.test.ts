@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { diffFacts, isChanged } from "./facts.js";
 import { parseDiff } from "./parse.js";
-import { addTerms, definedName, isComment, scoreBody, scoreLine, terms, type LineFacts } from "./score.js";
+import { addTerms, definedName, isComment, isDefinition, scoreBody, scoreLine, terms, type LineFacts } from "./score.js";
 import { prepareSelection, selectLines } from "./select.js";
 
 const DIFF = [
@@ -33,6 +33,7 @@ describe("diffFacts", () => {
       expect(hf.trimmed[i]).toBe(l.slice(h.parents).trim());
       expect(hf.removed[i]).toBe(l.slice(0, h.parents).includes("-"));
       expect(hf.def[i]).toBe(definedName(l.slice(h.parents)));
+      expect(hf.definition[i]).toBe(isDefinition(l.slice(h.parents)));
     });
     expect([...changedNames]).toEqual(["handleRequest"]);
   });

@@ -5,7 +5,7 @@
  * sharing one string per body also lets every map lookup reuse that string's cached hash.
  */
 import { isNoNewline, type FileSection } from "./parse.js";
-import { definedName } from "./score.js";
+import { definedName, isDefinition } from "./score.js";
 
 /** Per body line of one hunk (index = line index in `Hunk.lines`). */
 export interface HunkFacts {
@@ -17,8 +17,10 @@ export interface HunkFacts {
   trimmed: string[];
   /** Changed lines: a `-` in some prefix column (the line is not in the result). */
   removed: boolean[];
-  /** Changed lines: the name the line defines (`defName`), if any. */
+  /** Changed lines: the name the line defines (`definedName`), if any. */
   def: (string | undefined)[];
+  /** Changed lines: `isDefinition(body)`. */
+  definition: boolean[];
 }
 
 /** True for a changed body line (`+`/`-` in some parent column), false for context and `\ No newline`. */
@@ -34,19 +36,20 @@ function hasMinus(l: string, parents: number): boolean {
   return false;
 }
 
-/**
- * The name a changed line defines (`definedName`). Each line is asked once per input (`diffFacts`), and
- * the regexes cost less than a cache lookup keyed by the whole line.
- */
-export const defName = (body: string): string | undefined => definedName(body);
-
 /** The facts of every hunk, by file and hunk, and the names whose definition lines the diff changes. */
 export function diffFacts(files: readonly FileSection[]): { facts: HunkFacts[][]; changedNames: Set<string> } {
   const changedNames = new Set<string>();
   const facts = files.map((f) =>
     f.hunks.map((h) => {
       const n = h.lines.length;
-      const hf: HunkFacts = { changed: new Array<boolean>(n), body: new Array<string>(n), trimmed: new Array<string>(n), removed: new Array<boolean>(n), def: new Array<string | undefined>(n) };
+      const hf: HunkFacts = {
+        changed: new Array<boolean>(n),
+        body: new Array<string>(n),
+        trimmed: new Array<string>(n),
+        removed: new Array<boolean>(n),
+        def: new Array<string | undefined>(n),
+        definition: new Array<boolean>(n),
+      };
       for (let i = 0; i < n; i++) {
         const l = h.lines[i]!;
         const changed = isChanged(l, h.parents);
@@ -56,13 +59,16 @@ export function diffFacts(files: readonly FileSection[]): { facts: HunkFacts[][]
           hf.trimmed[i] = "";
           hf.removed[i] = false;
           hf.def[i] = undefined;
+          hf.definition[i] = false;
           continue;
         }
         const body = l.slice(h.parents);
         hf.body[i] = body;
         hf.trimmed[i] = body.trim();
         hf.removed[i] = hasMinus(l, h.parents);
-        const d = defName(body);
+        const definition = isDefinition(body);
+        const d = definedName(body, definition);
+        hf.definition[i] = definition;
         hf.def[i] = d;
         if (d) changedNames.add(d);
       }

@@ -92,7 +92,7 @@ export function scoreHunk(h: Hunk, hf: HunkFacts, file: FileSection, env: ScoreE
         query: env.query,
         relevance: rel?.[k],
       };
-      let s = scoreBody(facts, norm, comment);
+      let s = scoreBody(facts, norm, comment, hf.definition[k]!);
       prevComment = comment;
       if (moved.has(norm)) s *= 0.15; // re-indented or moved: the same text is both removed and added
       const c = env.seen.get(norm) ?? 0;

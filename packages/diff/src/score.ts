@@ -20,6 +20,8 @@ const MESSAGE_LITERAL = /(["'`])(?:(?!\1).){0,200}?\b\w+\s+\w+\s+\w+(?:(?!\1).)*
 const FAILURE = /\b(?:throw|raise|panic|error|errors\.New|Err\(|fatal|assert\w*|expect|deprecat\w*|TODO|FIXME|security|CVE-\d+)\b/i;
 const C_DECLARATION = /^\s*(?:const\s+|static\s+|unsigned\s+|struct\s+)*[A-Za-z_][\w:<>]*\s+\**[A-Za-z_]\w*(?:\[\w*\])?\s*=[^=]/;
 const ASSIGN = /^\s*[A-Za-z_][\w.]*(?:\s*:\s*[^=]+?)?\s*(?:=[^=]|$)/;
+/** `ASSIGN` on a line with neither `=` nor `:` (its other branches need one): no lazy scan of a long line. */
+const BARE_NAME = /^\s*[A-Za-z_][\w.]*\s*$/;
 // `(?<![A-Za-z_])`: a match can only start where a name starts. The same lines match (a match inside a
 // name implies one from its start), but a long line is scanned once instead of once per letter.
 const CALL = /(?<![A-Za-z_])[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
@@ -125,6 +127,11 @@ function endsWithCall(b: string): boolean {
   return e.endsWith(")");
 }
 
+/** True for a line that starts a definition or declaration (`def`, `class`, `func`, `const`, `#define`...). */
+export function isDefinition(body: string): boolean {
+  return DEFINITION.test(body);
+}
+
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
 export function isComment(body: string): boolean {
   return COMMENT.test(body);
@@ -147,14 +154,13 @@ function isProse(b: string): boolean {
 }
 
 /**
- * `scoreLine` with what the caller already knows: `t` is `f.body.trim()` and `comment` is
- * `isComment(f.body)`. The tests run in the same order and add the same amounts (same floating point).
+ * `scoreLine` with what the caller already knows: `t` is `f.body.trim()`, `comment` is
+ * `isComment(f.body)` and `definition` is `isDefinition(f.body)`. The tests run in the same order and add the same amounts (same floating point).
  */
-export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
+export function scoreBody(f: LineFacts, t: string, comment: boolean, definition = isDefinition(f.body)): number {
   const b = f.body;
   if (!t || ONLY_PUNCT.test(t)) return 0.05;
   let s = 1;
-  const definition = DEFINITION.test(b);
   if (definition || (!f.docFile && b.includes("(") && C_SIGNATURE.test(b))) s += 4;
   const test = TEST_CASE.test(b);
   if (test) s += 3;
@@ -163,7 +169,7 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
   const prose = (comment || f.docFile) && isProse(b);
   if (comment) s += prose ? 1 : 0.2;
   else if (C_DECLARATION.test(b)) s += 1.5;
-  else if (ASSIGN.test(b)) s += 0.8;
+  else if (b.includes("=") || b.includes(":") ? ASSIGN.test(b) : BARE_NAME.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
   else if (endsWithCall(b) && CALL.test(b)) s += 0.5;
   if (f.docFile && PROSE_MARKUP.test(b)) s += 1.2;
@@ -209,9 +215,9 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean): number {
  * The name a definition line defines (`func (r *T) Name(`, `def name(`, `static int name(`), if any.
  * Used to find the call sites of changed functions.
  */
-export function definedName(body: string): string | undefined {
+export function definedName(body: string, definition = isDefinition(body)): string | undefined {
   // `C_SIGNATURE` needs a `(`: most lines are not scanned by it.
-  if (!DEFINITION.test(body) && !(body.includes("(") && C_SIGNATURE.test(body))) return undefined;
+  if (!definition && !(body.includes("(") && C_SIGNATURE.test(body))) return undefined;
   const m = NAMED.exec(body.replace(/^\s*func\s*\([^)]*\)/, ""));
   const name = m?.[1];
   return name && name.length >= 4 && !/^(?:function|if|for|while|switch|return|sizeof)$/.test(name) ? name : undefined;

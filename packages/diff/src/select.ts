@@ -9,7 +9,7 @@ import type { HunkFacts } from "./facts.js";
 import { lineRelevance, movedLines, scoreHunk } from "./rank.js";
 import { repeatedHunks, type HunkRef } from "./repeat.js";
 
-export { defName, isChanged } from "./facts.js";
+export { isChanged } from "./facts.js";
 
 /** A changed line that may be shown: where it is, what it is worth and what it costs alone. */
 interface Cand {
