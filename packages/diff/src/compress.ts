@@ -11,7 +11,7 @@ import { positions, runHeader, runsOf, type LinePositions } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { terms } from "./score.js";
 import { repeatNote } from "./repeat.js";
-import { fileHeader, prepareSelection, selectLines, type Prepared } from "./select.js";
+import { prepareSelection, selectLines, type Prepared } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -159,7 +159,7 @@ interface RenderInput {
   fileMarkerTokens: number;
   /** Originals already cut and hashed, by file index (-1: the whole input). */
   keys: Map<number, DiffCompression["originals"][number]>;
-  notes: Pick<Prepared, "movedOld" | "repeatOf">;
+  notes: Pick<Prepared, "movedOld" | "repeatOf" | "headers">;
   /** Changed lines per file, added and removed (budget-independent). */
   counts: { add: number; rem: number }[];
   /** Line positions of verified hunks, by file and hunk, filled on first use. */
@@ -233,7 +233,7 @@ function render(rin: RenderInput, kept: boolean[][][]): Omit<DiffCompression, "o
         else if (omittedTokens < fileMarkerTokens) omittedTokens += count(h.lines[li]!);
       }
     });
-    for (const h of fileHeader(f)) out.push(h);
+    for (const h of notes.headers[fi - 1]!) out.push(h);
     if (f.extra.length) out.push(`[binary patch data: ${f.extra.length} lines omitted]`);
     for (const [hi, h] of f.hunks.entries()) {
       const kh = k[hi]!;

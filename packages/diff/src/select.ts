@@ -65,6 +65,8 @@ export interface Prepared {
   movedOld: number[];
   /** Per file and hunk: the earlier hunk with the same changed lines (this one is never shown). */
   repeatOf: (HunkRef | undefined)[][];
+  /** Per file: the header lines shown (`fileHeader`). */
+  headers: string[][];
 }
 
 /**
@@ -76,7 +78,8 @@ export function prepareSelection(d: SelectInput): Prepared {
   // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
   let used = 0;
   for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
-  for (const f of files) for (const h of fileHeader(f)) used += cnt(h) + 1;
+  const headers = files.map(fileHeader);
+  for (const hs of headers) for (const h of hs) used += cnt(h) + 1;
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
   const env = { query, changedNames, seen: new Map<string, number>() };
   const cands: Cand[] = [];
@@ -149,7 +152,7 @@ export function prepareSelection(d: SelectInput): Prepared {
       if (cs.length) greedyBound += sectionCost[fi]![hi]!;
     });
   });
-  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, cheapest, greedyBound, movedOld, repeatOf };
+  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, cheapest, greedyBound, movedOld, repeatOf, headers };
 }
 
 /** What `selectLines` chose, and whether a larger budget would choose the same. */
@@ -213,8 +216,8 @@ export function selectLines(p: Prepared, budget: number): Selection {
     for (let e = heap.pop(); e && budget - used >= cheapest; e = heap.pop()) {
       const c = e.c;
       if (kept[c.file]![c.hunk]![c.line]) continue;
-      if (value(c) !== e.v) continue; // stale: a fresher entry is queued
       const m = marginal(c);
+      if (c.score / Math.sqrt(Math.max(1, m)) !== e.v) continue; // stale (`value` changed): a fresher entry is queued
       if (used + m > budget) continue;
       if (pass === 0 && (spent.get(c.file) ?? 0) + m > quota.get(c.file)!) continue;
       const first = !hasKept[c.file]![c.hunk];
