@@ -127,6 +127,14 @@ function endsWithCall(b: string): boolean {
   return e.endsWith(")");
 }
 
+/**
+ * What every branch of `TEST_CASE` needs literally (`(` and a quote, `func`, `#[test]`, `@Test`): most
+ * lines fail this without the regex's scan from every word boundary.
+ */
+function mayBeTestCase(b: string): boolean {
+  return (b.includes("(") && QUOTE.test(b)) || b.includes("func") || b.includes("#[test]") || b.includes("@Test");
+}
+
 /** True for a line that starts a definition or declaration (`def`, `class`, `func`, `const`, `#define`...). */
 export function isDefinition(body: string): boolean {
   return DEFINITION.test(body);
@@ -162,13 +170,13 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean, definition 
   if (!t || ONLY_PUNCT.test(t)) return 0.05;
   let s = 1;
   if (definition || (!f.docFile && b.includes("(") && C_SIGNATURE.test(b))) s += 4;
-  const test = TEST_CASE.test(b);
+  const test = mayBeTestCase(b) && TEST_CASE.test(b);
   if (test) s += 3;
   // A comment that explains (a sentence, not `// TODO` or a commented-out line) is worth reading; only
   // comments and documentation ask.
   const prose = (comment || f.docFile) && isProse(b);
   if (comment) s += prose ? 1 : 0.2;
-  else if (C_DECLARATION.test(b)) s += 1.5;
+  else if (b.includes("=") && C_DECLARATION.test(b)) s += 1.5;
   else if (b.includes("=") || b.includes(":") ? ASSIGN.test(b) : BARE_NAME.test(b)) s += 0.8;
   else if (CONDITION.test(b)) s += 0.6;
   else if (endsWithCall(b) && CALL.test(b)) s += 0.5;
