@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { diffFacts, isChanged } from "./facts.js";
 import { parseDiff } from "./parse.js";
 import { addTerms, definedName, isComment, isDefinition, scoreBody, scoreLine, terms, type LineFacts } from "./score.js";
-import { prepareSelection, selectLines } from "./select.js";
+import { greedy, prepareSelection, rank, selectLines } from "./select.js";
 
 const DIFF = [
   "diff --git a/src/a.go b/src/a.go",
@@ -92,6 +92,10 @@ describe("selectLines saturation", () => {
         const { facts, changedNames } = diffFacts(files);
         const cnt = (l: string) => Math.max(1, Math.round(l.length / 4));
         const p = prepareSelection({ segs, files, facts, cnt, isGen: () => false, query: new Set(), changedNames, maxContext: 1 });
+        // At or above greedyBound the greedy takes every candidate whatever its order, ending at allUsed.
+        const kept = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
+        const g = greedy(p, rank(p), kept, p.greedyBound + extra);
+        expect(g).toEqual({ used: p.allUsed, taken: p.cands.length });
         const a = selectLines(p, b);
         if (!a.saturated) return;
         checked++;

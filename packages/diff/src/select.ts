@@ -47,49 +47,64 @@ export interface Prepared {
   d: SelectInput;
   /** Tokens of what is always shown (raw lines, file headers, unverified hunks, markers roughly). */
   baseUsed: number;
+  /** Every changed line that may be shown, in file, hunk and line order (scores filled by `rank`). */
   cands: Cand[];
-  /** The most telling change of each file, by file. */
-  bestOfFile: Cand[];
   headerCost: number[][];
   sectionCost: number[][];
   at: (Cand | undefined)[][][];
   byHunk: Cand[][][];
-  /** √(summed scores) per file, and their sum: the fair-share weights. */
-  weight: Map<number, number>;
-  weightSum: number;
   /** The cost of the cheapest candidate: with less budget left, the greedy can stop. */
   cheapest: number;
-  /** An upper bound of what the greedy can have spent at any step: with this budget it takes every line. */
+  /**
+   * An upper bound of what the greedy can have spent at any step: every candidate's cost and function
+   * context, and a header for as many runs as any subset of the candidates can form (a run of L lines
+   * holds at most ⌈L/2⌉ separate runs). With a budget this large every line is taken, whatever the scores.
+   */
   greedyBound: number;
+  /** What showing every candidate costs (the greedy's total when it takes them all, in any order). */
+  allUsed: number;
   /** Per file: removed lines never shown because the file adds the same text (moved or re-indented). */
   movedOld: number[];
   /** Per file and hunk: the earlier hunk with the same changed lines (this one is never shown). */
   repeatOf: (HunkRef | undefined)[][];
   /** Per file: the header lines shown (`fileHeader`). */
   headers: string[][];
+  /** Per file: its `movedLines` (normal files only). */
+  moved: (Set<string> | undefined)[];
+  /** Scores and what follows from them, once a budget needs them (`rank`). */
+  ranked?: Ranked;
+}
+
+/** What the greedy needs from the scores. */
+export interface Ranked {
+  /** The most telling change of each file, by file. */
+  bestOfFile: Cand[];
+  /** √(summed scores) per file, and their sum: the fair-share weights. */
+  weight: Map<number, number>;
+  weightSum: number;
 }
 
 /**
- * Scores every changed line and prices what is always shown. Scores do not depend on the budget, so a
- * caller that retries with a corrected budget prepares once and re-runs only `selectLines`.
+ * Prices every changed line and what is always shown. Nothing here depends on the budget, so a caller
+ * that retries with a corrected budget prepares once and re-runs only `selectLines`; the scores are
+ * computed by the first budget too small to show every line (a small diff never needs them).
  */
 export function prepareSelection(d: SelectInput): Prepared {
-  const { segs, files, facts, cnt, isGen, query, changedNames } = d;
+  const { segs, files, facts, cnt, isGen } = d;
   // Mandatory: raw lines (commit headers, messages, stats), file headers without `index`, summaries.
   let used = 0;
   for (const s of segs) if (s.type === "raw") used += cnt(s.line) + 1;
   const headers = files.map(fileHeader);
   for (const hs of headers) for (const h of hs) used += cnt(h) + 1;
   used += 40 + files.length * 12; // totals line and per-file markers, roughly
-  const env = { query, changedNames, seen: new Map<string, number>() };
   const cands: Cand[] = [];
   const movedOld = files.map(() => 0);
-  const best = new Map<number, Cand>();
-  const rel = lineRelevance(files, facts, isGen, d.terms);
+  const moved: (Set<string> | undefined)[] = files.map(() => undefined);
   const repeatOf = repeatedHunks(files, isGen);
   files.forEach((f, fi) => {
     if (isGen(f)) return;
-    const moved = movedLines(f, facts[fi]!);
+    const mv = movedLines(f, facts[fi]!);
+    moved[fi] = mv;
     f.hunks.forEach((h, hi) => {
       if (!h.verified) {
         for (const l of h.lines) used += cnt(l) + 1; // cannot be re-cut safely: kept whole
@@ -101,21 +116,17 @@ export function prepareSelection(d: SelectInput): Prepared {
         return;
       }
       const hf = facts[fi]![hi]!;
-      const sc = scoreHunk(h, hf, f, env, moved, rel ? rel[fi]![hi] : undefined);
       for (let li = 0; li < h.lines.length; li++) {
         if (!hf.changed[li]) continue;
         // A removed line whose text the same file adds again (moved, or only re-indented): a structural
         // redundancy, dropped at any size: the added copy shows the text, the note counts the old one
         // and the file's original keeps its place. Single-parent diffs only (a combined diff's columns
         // mean more).
-        if (h.parents === 1 && hf.removed[li] && moved.has(hf.trimmed[li]!)) {
+        if (h.parents === 1 && hf.removed[li] && mv.has(hf.trimmed[li]!)) {
           movedOld[fi] = movedOld[fi]! + 1;
           continue;
         }
-        const c: Cand = { file: fi, hunk: hi, line: li, idx: cands.length, score: sc[li]!, cost: cnt(h.lines[li]!) + 1 };
-        cands.push(c);
-        const b = best.get(fi);
-        if (!b || c.score > b.score) best.set(fi, c);
+        cands.push({ file: fi, hunk: hi, line: li, idx: cands.length, score: 0, cost: cnt(h.lines[li]!) + 1 });
       }
     });
   });
@@ -129,30 +140,71 @@ export function prepareSelection(d: SelectInput): Prepared {
     at[c.file]![c.hunk]![c.line] = c;
     byHunk[c.file]![c.hunk]!.push(c);
   }
+  let cheapest = Infinity;
+  let costs = 0;
+  for (const c of cands) {
+    if (c.cost < cheapest) cheapest = c.cost;
+    costs += c.cost;
+  }
+  // Runs of consecutive candidates per hunk: all shown, each costs one header; on the way there, a
+  // subset of a run of L lines can form at most ⌈L/2⌉ runs.
+  let allUsed = used + costs;
+  let greedyBound = used + costs;
+  byHunk.forEach((row, fi) => {
+    row.forEach((cs, hi) => {
+      if (!cs.length) return;
+      const hc = headerCost[fi]![hi]!;
+      allUsed += sectionCost[fi]![hi]!;
+      greedyBound += sectionCost[fi]![hi]!;
+      let len = 0;
+      cs.forEach((c, i) => {
+        if (i > 0 && c.line === cs[i - 1]!.line + 1) len++;
+        else {
+          if (len) greedyBound += hc * Math.ceil(len / 2);
+          len = 1;
+          allUsed += hc;
+        }
+      });
+      greedyBound += hc * Math.ceil(len / 2);
+    });
+  });
+  return { d, baseUsed: used, cands, headerCost, sectionCost, at, byHunk, cheapest, greedyBound, allUsed, movedOld, repeatOf, headers, moved };
+}
+
+/** Scores every candidate (once per input, on first need) and the best line and fair share of each file. */
+export function rank(p: Prepared): Ranked {
+  if (p.ranked) return p.ranked;
+  const { files, facts, isGen, query, changedNames } = p.d;
+  const env = { query, changedNames, seen: new Map<string, number>() };
+  const rel = lineRelevance(files, facts, isGen, p.d.terms);
+  // The same hunks in the same order as the candidates were collected: `seen` counts across hunks.
+  files.forEach((f, fi) => {
+    if (isGen(f)) return;
+    f.hunks.forEach((h, hi) => {
+      if (!h.verified || p.repeatOf[fi]![hi]) return;
+      const sc = scoreHunk(h, facts[fi]![hi]!, f, env, p.moved[fi]!, rel ? rel[fi]![hi] : undefined);
+      for (const c of p.byHunk[fi]![hi]!) c.score = sc[c.line]!;
+    });
+  });
+  const best = new Map<number, Cand>();
+  for (const c of p.cands) {
+    const b = best.get(c.file);
+    if (!b || c.score > b.score) best.set(c.file, c);
+  }
   // Fair shares: each file may first spend a share of what is left that grows with the square root of
   // the summed scores of its changes (more for more, but less than proportionally), so one large
   // refactor or test file cannot crowd out the small files (or the small commits of a `git log -p`)
   // beside it; whatever a file cannot use goes back to one pool in a second pass.
   const weight = new Map<number, number>();
-  for (const c of cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
+  for (const c of p.cands) weight.set(c.file, (weight.get(c.file) ?? 0) + c.score);
   let weightSum = 0;
   for (const [f, w] of weight) {
     weight.set(f, Math.sqrt(w));
     weightSum += Math.sqrt(w);
   }
   const bestOfFile = [...best.values()].sort((a, b) => a.file - b.file);
-  let cheapest = Infinity;
-  for (const c of cands) if (c.cost < cheapest) cheapest = c.cost;
-  // Most the greedy can have spent after any of its steps: each candidate shown as a run of its own,
-  // every function context paid.
-  let greedyBound = used;
-  for (const c of cands) greedyBound += c.cost + headerCost[c.file]![c.hunk]!;
-  byHunk.forEach((row, fi) => {
-    row.forEach((cs, hi) => {
-      if (cs.length) greedyBound += sectionCost[fi]![hi]!;
-    });
-  });
-  return { d, baseUsed: used, cands, bestOfFile, headerCost, sectionCost, at, byHunk, weight, weightSum, cheapest, greedyBound, movedOld, repeatOf, headers };
+  p.ranked = { bestOfFile, weight, weightSum };
+  return p.ranked;
 }
 
 /** What `selectLines` chose, and whether a larger budget would choose the same. */
@@ -174,11 +226,28 @@ export interface Selection {
  */
 export function selectLines(p: Prepared, budget: number): Selection {
   const { files, isGen } = p.d;
+  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(!h.verified && !isGen(f))));
+  let used: number;
+  let taken: number;
+  if (budget >= p.greedyBound) {
+    // The greedy would take every candidate, whatever the scores and order, and end at `allUsed`.
+    for (const c of p.cands) kept[c.file]![c.hunk]![c.line] = true;
+    used = p.allUsed;
+    taken = p.cands.length;
+  } else ({ used, taken } = greedy(p, rank(p), kept, budget));
+  const refused = addContext(p, kept, used, budget);
+  return { kept, saturated: taken === p.cands.length && !refused };
+}
+
+/**
+ * The greedy: takes lines into `kept` by value per token of what they really cost while the budget
+ * lasts; returns the tokens used and the number of candidates taken.
+ */
+export function greedy(p: Prepared, r: Ranked, kept: boolean[][][], budget: number): { used: number; taken: number } {
   const { cands, headerCost, sectionCost, at, byHunk, cheapest } = p;
   let used = p.baseUsed;
   let taken = 0;
-  const kept: boolean[][][] = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(!h.verified && !isGen(f))));
-  const hasKept = files.map((f) => f.hunks.map(() => false));
+  const hasKept = p.d.files.map((f) => f.hunks.map(() => false));
   // Marginal cost of showing a line now: the line, plus a header when it starts a new run, minus one
   // when it joins two runs into one.
   const marginal = (c: Cand) => {
@@ -195,14 +264,14 @@ export function selectLines(p: Prepared, budget: number): Selection {
     taken++;
   };
   // Every file shows at least its most telling change, so no file is reduced to a bare header.
-  for (const c of p.bestOfFile) take(c);
+  for (const c of r.bestOfFile) take(c);
   // Value per token of what it really costs: a lone line pays for its own header, so a short line must
   // sit beside others (or say a lot) to be worth it. Lazy greedy: taking a line makes its neighbours
   // cheaper, so they are queued again with their new value.
   const value = (c: Cand) => c.score / Math.sqrt(Math.max(1, marginal(c)));
   const free = Math.max(0, budget - used);
   const quota = new Map<number, number>();
-  for (const [f, w] of p.weight) quota.set(f, (free * w) / (p.weightSum || 1));
+  for (const [f, w] of r.weight) quota.set(f, (free * w) / (r.weightSum || 1));
   const spent = new Map<number, number>();
   // The order is total (ties broken by position: file, hunk, line), so the heap's shape never changes
   // what pops first.
@@ -228,8 +297,7 @@ export function selectLines(p: Prepared, budget: number): Selection {
       for (const n of requeue) if (!kept[n.file]![n.hunk]![n.line]) heap.push({ v: value(n), c: n });
     }
   }
-  const refused = addContext(p, kept, used, budget);
-  return { kept, saturated: taken === cands.length && !refused };
+  return { used, taken };
 }
 
 /**
