@@ -78,12 +78,13 @@ describe("scoreBody", () => {
 });
 
 describe("selectLines saturation", () => {
-  it("selects the same lines with any budget at least as large and at least greedyBound", () => {
+  it("at greedyBound takes every candidate whatever the order, and a saturated choice stays under larger budgets", () => {
     let checked = 0;
-    const body = (i: number) => (i % 3 === 0 ? `+  x${i} := compute(${i}) // a note` : i % 3 === 1 ? `-  y${i}++` : `   ctx${i}()`);
+    const kinds = fc.constantFrom("+", "-", " ");
+    const texts = fc.constantFrom("}", "x", "  return nil", "  value := computeSafely(i, opts) // why", "\t", "  if err != nil {");
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), (n, b, extra) => {
-        const lines = Array.from({ length: n }, (_, i) => body(i));
+      fc.property(fc.array(fc.tuple(kinds, texts), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), fc.nat(100), (body, b, extra, seed) => {
+        const lines = body.map(([k, t]) => k + t);
         const oldCount = lines.filter((l) => l[0] !== "+").length;
         const newCount = lines.filter((l) => l[0] !== "-").length;
         const text = ["diff --git a/f.go b/f.go", "--- a/f.go", "+++ b/f.go", `@@ -1,${oldCount} +1,${newCount} @@ func f() {`, ...lines];
@@ -94,14 +95,32 @@ describe("selectLines saturation", () => {
         const p = prepareSelection({ segs, files, facts, cnt, isGen: () => false, query: new Set(), changedNames, maxContext: 1 });
         // At or above greedyBound the greedy takes every candidate whatever its order, ending at allUsed.
         const kept = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
-        const g = greedy(p, rank(p), kept, p.greedyBound + extra);
-        expect(g).toEqual({ used: p.allUsed, taken: p.cands.length });
+        expect(greedy(p, rank(p), kept, p.greedyBound + extra)).toEqual({ used: p.allUsed, taken: p.cands.length });
+        // The bound's claim itself, in any order of takes (the greedy's order depends on the scores):
+        // every take fits and at least `cheapest` is left while any candidate is not yet taken.
+        const order = [...p.cands].sort((x, y) => ((x.idx * 7919 + seed) % 101) - ((y.idx * 7919 + seed) % 101) || x.idx - y.idx);
+        const k = files.map((f) => f.hunks.map((h) => new Array<boolean>(h.lines.length).fill(false)));
+        const touched = new Set<string>();
+        let used = p.baseUsed;
+        for (const c of order) {
+          expect(p.greedyBound - used).toBeGreaterThanOrEqual(p.cheapest);
+          const row = k[c.file]![c.hunk]!;
+          const hc = p.headerCost[c.file]![c.hunk]!;
+          const before = !!row[c.line - 1];
+          const after = !!row[c.line + 1];
+          const key = `${c.file}:${c.hunk}`;
+          used += c.cost + (before || after ? (before && after ? -hc : 0) : hc) + (touched.has(key) ? 0 : p.sectionCost[c.file]![c.hunk]!);
+          expect(used).toBeLessThanOrEqual(p.greedyBound);
+          row[c.line] = true;
+          touched.add(key);
+        }
+        expect(used).toBe(p.allUsed);
         const a = selectLines(p, b);
         if (!a.saturated) return;
         checked++;
-        const more = Math.max(b, p.greedyBound) + extra;
-        expect(selectLines(p, more).kept).toEqual(a.kept);
+        expect(selectLines(p, Math.max(b, p.greedyBound) + extra).kept).toEqual(a.kept);
       }),
+      { numRuns: 500 },
     );
     expect(checked).toBeGreaterThan(10);
   });

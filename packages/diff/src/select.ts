@@ -56,9 +56,9 @@ export interface Prepared {
   /** The cost of the cheapest candidate: with less budget left, the greedy can stop. */
   cheapest: number;
   /**
-   * An upper bound of what the greedy can have spent at any step: every candidate's cost and function
-   * context, and a header for as many runs as any subset of the candidates can form (a run of L lines
-   * holds at most ⌈L/2⌉ separate runs). With a budget this large every line is taken, whatever the scores.
+   * A budget at which the greedy takes every candidate whatever the scores: the most any subset of the
+   * candidates can cost (`allUsed` plus the best gain of splitting runs, `splitGain`) plus `cheapest`
+   * (the greedy stops with less left). At or above it the selection does not depend on the scores.
    */
   greedyBound: number;
   /** What showing every candidate costs (the greedy's total when it takes them all, in any order). */
@@ -146,29 +146,44 @@ export function prepareSelection(d: SelectInput): Prepared {
     if (c.cost < cheapest) cheapest = c.cost;
     costs += c.cost;
   }
-  // Runs of consecutive candidates per hunk: all shown, each costs one header; on the way there, a
-  // subset of a run of L lines can form at most ⌈L/2⌉ runs.
   let allUsed = used + costs;
-  let greedyBound = used + costs;
+  let gain = 0;
   byHunk.forEach((row, fi) => {
     row.forEach((cs, hi) => {
       if (!cs.length) return;
       const hc = headerCost[fi]![hi]!;
       allUsed += sectionCost[fi]![hi]!;
-      greedyBound += sectionCost[fi]![hi]!;
-      let len = 0;
+      let start = 0;
       cs.forEach((c, i) => {
-        if (i > 0 && c.line === cs[i - 1]!.line + 1) len++;
-        else {
-          if (len) greedyBound += hc * Math.ceil(len / 2);
-          len = 1;
-          allUsed += hc;
-        }
+        if (i > 0 && c.line === cs[i - 1]!.line + 1) return;
+        if (i > 0) gain += splitGain(cs.slice(start, i), hc);
+        start = i;
+        allUsed += hc; // every run of consecutive candidates, all shown, pays one header
       });
-      greedyBound += hc * Math.ceil(len / 2);
+      gain += splitGain(cs.slice(start), hc);
     });
   });
+  // Any subset of the candidates costs at most `allUsed + gain` (see `splitGain`); the greedy also goes
+  // on only while at least `cheapest` is left, so the bound keeps that much room.
+  const greedyBound = allUsed + gain + (cands.length ? cheapest : 0);
   return { d, baseUsed: used, cands, headerCost, sectionCost, at, byHunk, cheapest, greedyBound, allUsed, movedOld, repeatOf, headers, moved };
+}
+
+/**
+ * The most a subset of one run of consecutive candidates can cost beyond showing the whole run: leaving
+ * out an inner line splits the run (one more header, `hc`) and saves the line's cost; leaving out an
+ * edge line or two neighbours saves without splitting. So the most is the best sum of `hc - cost` over
+ * inner lines no two of which are neighbours (a maximum-weight independent set, by dynamic programming).
+ */
+function splitGain(run: readonly Cand[], hc: number): number {
+  let prev = 0; // best over the inner lines before the last one considered
+  let cur = 0; // best including or excluding the last one considered
+  for (let i = 1; i < run.length - 1; i++) {
+    const next = Math.max(cur, prev + Math.max(0, hc - run[i]!.cost));
+    prev = cur;
+    cur = next;
+  }
+  return cur;
 }
 
 /** Scores every candidate (once per input, on first need) and the best line and fair share of each file. */
