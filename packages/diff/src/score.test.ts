@@ -1,7 +1,7 @@
 import { STOPWORDS, tokenize } from "@headroom/text";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { definedName, scoreLine, type LineFacts } from "./score.js";
+import { callsOneOf, definedName, scoreLine, type LineFacts } from "./score.js";
 
 // The scoring as first written (before the cheap pre-checks): the fast paths must agree with it exactly.
 const DEFINITION =
@@ -96,6 +96,7 @@ const FRAGMENTS = [
   "  ", "\t", "//", "/*", "#", "# include", "--", "const", "static", "int", "x", "value", "handle", "handleRequest(", "Err(", "error",
   "TODO", "v1.2", "1.2.3", "'", '"', "`", "a quoted message here", "return", "if", "else", "}", "{", "struct", "export", "def", "class",
   "name: value", "is", "the", "reason,", "it's", "don’t", "<T>", "[]", "0", "é", "\u00a0",
+  "1", "_", "9handle", "_handle", "handle1", "\u3000", "\u2028", "\ufeff", "\v", "x.", "-", "a_b",
 ];
 const line = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 14 }).map((p) => p.join(""));
 const facts = (body: string, o: { doc: boolean; names: boolean; query: boolean; removed: boolean; test: boolean }): LineFacts => ({
@@ -120,6 +121,21 @@ describe("scoreLine", () => {
         expect(definedName(body)).toBe(refDefinedName(body));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("callsOneOf", () => {
+  it("finds exactly the called names the regex finds", () => {
+    const CALLED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*\(/g;
+    const names = new Set(["ab", "b1", "_a", "a"]);
+    const viaRegex = (b: string) => [...b.matchAll(CALLED)].some((m) => names.has(m[1]!));
+    const unit = fc.constantFrom("a", "b", "1", "_", " ", "\t", "\u3000", "\u2028", "\u00a0", "(", ")", ".", "é");
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 16 }), (b) => {
+        expect(callsOneOf(b, names)).toBe(viaRegex(b));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

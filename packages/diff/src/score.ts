@@ -25,8 +25,6 @@ const BARE_NAME = /^\s*[A-Za-z_][\w.]*\s*$/;
 // `(?<![A-Za-z_])`: a match can only start where a name starts. The same lines match (a match inside a
 // name implies one from its start), but a long line is scanned once instead of once per letter.
 const CALL = /(?<![A-Za-z_])[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;?\s*$/;
-/** Names followed by `(`: from the start of a name only (see `CALL`). */
-const CALLED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*\(/g;
 const NAMED = /(?<![A-Za-z_])([A-Za-z_]\w*)\s*(?:<[^()]*>)?\s*\(/;
 const ONLY_PUNCT = /^[\s{}()[\];,.:]*$/;
 
@@ -140,6 +138,33 @@ export function isDefinition(body: string): boolean {
   return DEFINITION.test(body);
 }
 
+/** `\s` of a JavaScript regex, by char code. */
+function isSpaceCode(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Whether a name called in the line (`/(?<![A-Za-z_])([A-Za-z_]\w*)\s*\(/g`, one match after another) is
+ * one of `names`, without the regex, which tries every position of a long line: every match ends at a
+ * `(`; before it (after spaces) is a run of word characters, and the name starts at the run's first
+ * letter or `_` (a digit before it is no letter, so the lookbehind passes). Matches cannot overlap
+ * (each spans word characters, spaces and one `(`), so every `(` is looked at on its own.
+ */
+export function callsOneOf(b: string, names: ReadonlySet<string>): boolean {
+  for (let p = b.indexOf("("); p !== -1; p = b.indexOf("(", p + 1)) {
+    let e = p - 1;
+    while (e >= 0 && isSpaceCode(b.charCodeAt(e))) e--;
+    let q = e;
+    while (q >= 0 && isWordCode(b.charCodeAt(q))) q--;
+    q++; // the run is b[q..e]
+    while (q <= e && isDigitCode(b.charCodeAt(q))) q++;
+    if (q <= e && names.has(b.slice(q, e + 1))) return true;
+  }
+  return false;
+}
+
 /** True for a comment line (not a preprocessor directive or a commented-out `#include`). */
 export function isComment(body: string): boolean {
   return COMMENT.test(body);
@@ -187,15 +212,8 @@ export function scoreBody(f: LineFacts, t: string, comment: boolean, definition 
   if (QUOTE.test(b) && MESSAGE_LITERAL.test(b)) s += 1;
   if (FAILURE.test(b)) s += 0.8;
   if (f.runStart) s += 0.6;
-  // A call needs a `(`: most lines are not scanned name by name.
-  if (f.changedNames.size && !definition && b.includes("(")) {
-    // A call of a function whose definition this diff changes: the call sites that had to follow.
-    for (const m of b.matchAll(CALLED))
-      if (f.changedNames.has(m[1]!)) {
-        s += 1.5;
-        break;
-      }
-  }
+  // A call of a function whose definition this diff changes: the call sites that had to follow.
+  if (f.changedNames.size && !definition && callsOneOf(b, f.changedNames)) s += 1.5;
   if (f.relevance !== undefined) s += Math.min(4, 0.5 * f.relevance);
   else if (f.query.size) {
     let hits = 0;
