@@ -156,7 +156,8 @@ export function lineRelevance(
   const out: (number[] | undefined)[][] = files.map((f) => f.hunks.map(() => undefined));
   at.forEach(([fi, hi, li], i) => {
     const row = out[fi]!;
-    const list = row[hi] ?? [];
+    // Sized to the hunk: writing far past the end of an empty array makes a slow (dictionary) array.
+    const list = row[hi] ?? new Array<number>(files[fi]!.hunks[hi]!.lines.length);
     row[hi] = list;
     list[li] = r.score(i);
   });

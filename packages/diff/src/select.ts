@@ -134,7 +134,8 @@ export function prepareSelection(d: SelectInput): Prepared {
   // about as many digits). A hunk's first run also repeats git's function context, paid once.
   const headerCost = files.map((f) => f.hunks.map((h) => cnt(h.header.slice(0, h.header.length - h.section.length)) + 1));
   const sectionCost = files.map((f) => f.hunks.map((h) => (h.section.trim() ? cnt(h.section) : 0)));
-  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map(() => []));
+  // Sized to each hunk: writing far past the end of an empty array makes a slow (dictionary) array.
+  const at: (Cand | undefined)[][][] = files.map((f) => f.hunks.map((h) => new Array<Cand | undefined>(h.lines.length)));
   const byHunk: Cand[][][] = files.map((f) => f.hunks.map(() => []));
   for (const c of cands) {
     at[c.file]![c.hunk]![c.line] = c;
