@@ -57,19 +57,39 @@ function termsOfWord(w: string): readonly string[] {
   return t;
 }
 
+/**
+ * A word of ASCII lower-case letters and digits only: no inner boundary to split at and nothing to
+ * lower-case, so its only possible term is itself (`tokenize`), and no cache lookup is needed.
+ */
+function isPlainLower(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
 /** The words of a text as plain strings (`match` with /g: no match object per word). */
 const wordsOf = (text: string): RegExpMatchArray | null => text.match(NOT_PLAIN.test(text) ? WORD : ASCII_WORD);
 
 /** Lower-cased word terms of a text (identifiers also split into their parts), without stopwords. */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const w of wordsOf(text) ?? []) for (const x of termsOfWord(w)) out.push(x);
+  for (const w of wordsOf(text) ?? []) {
+    if (w.length >= 3 && isPlainLower(w)) {
+      if (!STOPWORDS.has(w)) out.push(w);
+    } else for (const x of termsOfWord(w)) out.push(x);
+  }
   return out;
 }
 
 /** Adds the terms of a text to a set: `for (const t of terms(text)) into.add(t)` without the array. */
 export function addTerms(text: string, into: Set<string>): Set<string> {
-  for (const w of wordsOf(text) ?? []) for (const x of termsOfWord(w)) into.add(x);
+  for (const w of wordsOf(text) ?? []) {
+    if (w.length >= 3 && isPlainLower(w)) {
+      if (!STOPWORDS.has(w)) into.add(w);
+    } else for (const x of termsOfWord(w)) into.add(x);
+  }
   return into;
 }
 
