@@ -6,11 +6,12 @@
  */
 import { isGeneratedPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
 import { ccrKey, marker } from "@headroom/core";
-import { positions, runHeader, runsOf } from "./hunk.js";
+import { diffFacts, type HunkFacts } from "./facts.js";
+import { positions, runHeader, runsOf, type LinePositions } from "./hunk.js";
 import { isNoNewline, lineCounts, parseDiff, type FileSection, type Segment } from "./parse.js";
 import { terms } from "./score.js";
 import { repeatNote } from "./repeat.js";
-import { defName, fileHeader, isChanged, prepareSelection, selectLines, type Prepared } from "./select.js";
+import { prepareSelection, selectLines, type Prepared } from "./select.js";
 
 /** Options of the diff compressor. */
 export interface DiffOptions {
@@ -87,14 +88,7 @@ export function compressDiff(
   const query = new Set(terms(opts.query ?? ""));
   // Rarity-weighted: a rare exact token of the question or the tool arguments outweighs common words.
   const qTerms = opts.query || opts.toolArgs ? queryTerms(opts.query, opts.toolArgs) : undefined;
-  const changedNames = new Set<string>();
-  for (const f of files)
-    for (const h of f.hunks)
-      for (const l of h.lines)
-        if (isChanged(l, h.parents)) {
-          const n = defName(l.slice(h.parents));
-          if (n) changedNames.add(n);
-        }
+  const { facts, changedNames } = diffFacts(files);
   const totalTokens = o.inputTokens ?? count(text);
   // Lines are priced from the input's own tokens per character (from the one count of the input the
   // pipeline makes anyway), not counted one by one: on a 1M-token diff, per-line counting was most of
@@ -110,12 +104,12 @@ export function compressDiff(
   let budget = target;
   let best: ReturnType<typeof render> | undefined;
   let prevEst = -1;
-  const keys = new Map<number, DiffCompression["originals"][number]>();
-  const prepared = prepareSelection({ segs, files, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
+  const prepared = prepareSelection({ segs, files, facts, cnt, isGen, query, changedNames, maxContext: o.maxContext, ...(qTerms ? { terms: qTerms } : {}) });
+  const rin: RenderInput = { text, lines, segs, files, facts, isGen, trailingNewline, cnt, fileMarkerTokens: o.fileMarkerTokens, keys: new Map(), notes: prepared, counts: fileCounts(files, facts), pos: files.map(() => []) };
   for (let round = 0; round < 4; round++) {
     opts.signal?.throwIfAborted();
-    const kept = selectLines(prepared, budget);
-    const r = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
+    const sel = selectLines(prepared, budget);
+    const r = render(rin, sel.kept);
     // Priced from the per-line counts already known; only the final text is counted.
     const got = r.est;
     const fits = got <= target;
@@ -128,6 +122,9 @@ export function compressDiff(
     prevEst = got;
     budget += target - got;
     if (budget <= 0) break;
+    // The next budget is no smaller and lets the greedy take every line: it would select the same lines,
+    // render the same estimate and end the loop there (see `Selection.saturated`), so end it now.
+    if (sel.saturated && got <= target && budget >= prepared.greedyBound) break;
   }
   if (!best) return undefined;
   let { est, ...result } = best;
@@ -136,8 +133,8 @@ export function compressDiff(
   // selects the same lines and the second count would be wasted.
   if (outputTokens > target * 1.03 && outputTokens > o.minTokens && est <= target) {
     // The per-character estimate was low for this text: one round corrected by the measured error.
-    const kept = selectLines(prepared, budget * (target / outputTokens));
-    const { est: _e, ...again } = render(text, lines, segs, files, kept, isGen, trailingNewline, cnt, o.fileMarkerTokens, keys, prepared);
+    const { kept } = selectLines(prepared, budget * (target / outputTokens));
+    const { est: _e, ...again } = render(rin, kept);
     const n = count(again.text);
     if (n < outputTokens) {
       result = again;
@@ -148,19 +145,47 @@ export function compressDiff(
 }
 
 
-function render(
-  text: string,
-  lines: string[],
-  segs: Segment[],
-  files: FileSection[],
-  kept: boolean[][][],
-  isGen: (f: FileSection) => boolean,
-  trailingNewline: boolean,
-  count: (t: string) => number,
-  fileMarkerTokens: number,
-  keys: Map<number, DiffCompression["originals"][number]>,
-  notes: Pick<Prepared, "movedOld" | "repeatOf">,
-): Omit<DiffCompression, "outputTokens"> & { est: number } {
+/** Everything `render` needs besides the selection: fixed for one input. */
+interface RenderInput {
+  text: string;
+  lines: string[];
+  segs: Segment[];
+  files: FileSection[];
+  facts: HunkFacts[][];
+  isGen: (f: FileSection) => boolean;
+  trailingNewline: boolean;
+  /** Estimated tokens of one line. */
+  cnt: (t: string) => number;
+  fileMarkerTokens: number;
+  /** Originals already cut and hashed, by file index (-1: the whole input). */
+  keys: Map<number, DiffCompression["originals"][number]>;
+  notes: Pick<Prepared, "movedOld" | "repeatOf" | "headers">;
+  /** Changed lines per file, added and removed (budget-independent). */
+  counts: { add: number; rem: number }[];
+  /** Line positions of verified hunks, by file and hunk, filled on first use. */
+  pos: LinePositions[][];
+}
+
+/** Added and removed lines of each file, as the totals and notes count them. */
+function fileCounts(files: FileSection[], facts: HunkFacts[][]): { add: number; rem: number }[] {
+  return files.map((f, fi) => {
+    let add = 0;
+    let rem = 0;
+    f.hunks.forEach((h, hi) => {
+      const changed = facts[fi]![hi]!.changed;
+      for (let li = 0; li < h.lines.length; li++) {
+        if (!changed[li]) continue;
+        const c = lineCounts(h.lines[li]!, h.parents);
+        if (c && !c.inNew) rem++;
+        else add++;
+      }
+    });
+    return { add, rem };
+  });
+}
+
+function render(rin: RenderInput, kept: boolean[][][]): Omit<DiffCompression, "outputTokens"> & { est: number } {
+  const { text, lines, segs, files, facts, isGen, trailingNewline, cnt: count, fileMarkerTokens, keys, notes } = rin;
   // Each original is cut and hashed once per input, not once per budget round (a 1M-token diff has
   // hundreds of file sections; the whole input is hashed once too).
   const used = new Map<string, DiffCompression["originals"][number]>();
@@ -183,20 +208,10 @@ function render(
       continue;
     }
     const f = s.file;
-    const k = kept[fi++]!;
-    let add = 0;
-    let rem = 0;
-    let shown = 0;
-    let omittedTokens = 0;
-    for (const [hi, h] of f.hunks.entries())
-      for (const [li, l] of h.lines.entries()) {
-        if (!isChanged(l, h.parents)) continue;
-        const c = lineCounts(l, h.parents);
-        if (c && !c.inNew) rem++;
-        else add++;
-        if (k[hi]![li]) shown++;
-        else if (omittedTokens < fileMarkerTokens) omittedTokens += count(l);
-      }
+    const k = kept[fi]!;
+    const { add, rem } = rin.counts[fi]!;
+    const ff = facts[fi]!;
+    fi++;
     stats.hunks += f.hunks.length;
     stats.added += add;
     stats.removed += rem;
@@ -207,7 +222,18 @@ function render(
       out.push(marker(`${f.path}: generated/lock file, ${counts} lines omitted`, stash(fi - 1, original)));
       continue;
     }
-    for (const h of fileHeader(f)) out.push(h);
+    let shown = 0;
+    let omittedTokens = 0;
+    f.hunks.forEach((h, hi) => {
+      const changed = ff[hi]!.changed;
+      const kh = k[hi]!;
+      for (let li = 0; li < h.lines.length; li++) {
+        if (!changed[li]) continue;
+        if (kh[li]) shown++;
+        else if (omittedTokens < fileMarkerTokens) omittedTokens += count(h.lines[li]!);
+      }
+    });
+    for (const h of notes.headers[fi - 1]!) out.push(h);
     if (f.extra.length) out.push(`[binary patch data: ${f.extra.length} lines omitted]`);
     for (const [hi, h] of f.hunks.entries()) {
       const kh = k[hi]!;
@@ -217,7 +243,9 @@ function render(
       }
       // `\ No newline` belongs to the line before it.
       for (let li = 1; li < h.lines.length; li++) if (isNoNewline(h.lines[li]!) && kh[li - 1]) kh[li] = true;
-      const pos = positions(h);
+      const cached = rin.pos[fi - 1]!;
+      const pos = cached[hi] ?? positions(h);
+      cached[hi] = pos;
       let first = true;
       for (const [a, b] of runsOf(kh)) {
         // Only a hunk's first run repeats git's function context: later runs sit below lines already shown.

@@ -68,15 +68,29 @@ export function parseHunkHeader(line: string): Omit<Hunk, "headerIndex" | "lines
   return { header: line, parents, oldStarts, oldCounts, newStart: Number(m[3]), newCount: m[4] === undefined ? 1 : Number(m[4]), section };
 }
 
+/** How a body line counts: per parent whether it is in that parent's file, and whether it is in the result. */
+export interface LineCounts {
+  readonly old: readonly boolean[];
+  readonly inNew: boolean;
+}
+const CONTEXT: LineCounts = Object.freeze({ old: Object.freeze([true]), inNew: true });
+const REMOVED: LineCounts = Object.freeze({ old: Object.freeze([true]), inNew: false });
+const ADDED: LineCounts = Object.freeze({ old: Object.freeze([false]), inNew: true });
+
 /**
  * How a hunk body line counts: per parent whether it occupies a line of that parent's file, and whether
  * it occupies a line of the result. Undefined when the line is not a body line for `parents` columns.
  * Rule (git's combined format): `-` in column i = in parent i only; `+` in column i = not in parent i;
  * a space in column i = in parent i when the line is in the result (no `-` anywhere).
  */
-export function lineCounts(line: string, parents: number): { old: boolean[]; inNew: boolean } | undefined {
+export function lineCounts(line: string, parents: number): LineCounts | undefined {
   if (line.length < parents && !(line === "" && parents === 1)) return undefined;
-  if (line === "" && parents === 1) return { old: [true], inNew: true }; // context line whose space was stripped
+  if (line === "" && parents === 1) return CONTEXT; // context line whose space was stripped
+  if (parents === 1) {
+    // The common single-parent case answers with shared (frozen) objects: no allocation per line.
+    const ch = line.charCodeAt(0);
+    return ch === 32 ? CONTEXT : ch === 45 ? REMOVED : ch === 43 ? ADDED : undefined;
+  }
   let anyMinus = false;
   for (let i = 0; i < parents; i++) {
     const ch = line.charCodeAt(i);

@@ -4,7 +4,7 @@
  * size and named in one note per file that points to the first copy.
  */
 import type { FileSection, Hunk } from "./parse.js";
-import { isChanged } from "./select.js";
+import { isChanged } from "./facts.js";
 
 /** Where a hunk's change was first seen: file and hunk index. */
 export interface HunkRef {
