@@ -32,6 +32,8 @@ const LOG_LINE = [
   /^\d{10}(?:\d{3})?(?:\.\d+)?[\t ,|;]/, // epoch seconds or milliseconds first (Zeek, many TSV/CSV event logs)
   /^#(?:separator|set_separator|empty_field|unset_field|path|open|close|fields|types|Software|Version|Date|Fields|Remark)\b/, // Zeek / W3C headers
 ];
+// Every LOG_LINE shape in one anchored alternation: one regex call per line instead of one per shape.
+const LOG_HEAD = new RegExp(`^(?:${LOG_LINE.map((r) => `(?:${r.source.slice(1)})`).join("|")})`);
 // Lines that continue a log record: stack frames (Java, PHP, Python), trace headers, an exception's JSON tail.
 const LOG_CONTINUATION = /^(?:\s+at |\s*#\d+ |\s+File "|Traceback |Caused by: |Stack trace:|\[stacktrace\]|\[previous exception\]|\s+\.\.\. \d+ (?:more|common)|"\}\s*$|\s+thrown\b|\t)/;
 // Keys that time-stamp a JSON record: JSON lines whose every record has one are an event log, not data.
@@ -255,7 +257,7 @@ function logScore(lines: string[]): number {
   let heads = 0;
   let cont = 0;
   for (const l of lines) {
-    if (LOG_LINE.some((r) => r.test(l))) heads++;
+    if (LOG_HEAD.test(l)) heads++;
     else if (LOG_CONTINUATION.test(l)) cont++;
   }
   if (!lines.length) return 0;
@@ -394,17 +396,18 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const diagnostics = hintLang ? 0 : diagnosticScore(lines);
   if (diagnostics >= 0.6) return { kind: "log", confidence: diagnostics };
 
-  const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
-  const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));
-  const log = logScore(lines);
-  const heading = headingSearchScore(lines);
-  if (heading >= 0.8 && !hintLang) return { kind: "search", confidence: heading };
-  if (search >= 0.7 && strict >= 0.15 && !hintLang && search > log) return { kind: "search", confidence: search };
-
+  // A file name that names a language settles it: search and log shapes are not weighed against it.
   if (hintLang) {
     const { score } = detectLanguage(lines);
     return { kind: "code", language: hintLang, confidence: Math.max(0.8, Math.min(1, score)) };
   }
+
+  const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
+  const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));
+  const log = logScore(lines);
+  const heading = headingSearchScore(lines);
+  if (heading >= 0.8) return { kind: "search", confidence: heading };
+  if (search >= 0.7 && strict >= 0.15 && search > log) return { kind: "search", confidence: search };
 
   if (log >= 0.5) return { kind: "log", confidence: log };
 
@@ -418,9 +421,9 @@ export function detect(text: string, hints?: UnitHints): Detection {
 
   if (repetitiveShare(lines) >= 0.5) return { kind: "log", confidence: 0.6 };
 
-  const { lang, score } = detectLanguage(lines);
   const prose = proseScore(lines);
   if (markdown >= 0.3 && prose >= 0.2) return { kind: "prose", confidence: Math.min(1, prose + markdown) };
+  const { lang, score } = detectLanguage(lines);
   if (lang && score >= 0.35 && score > prose * 0.8) return { kind: "code", language: lang, confidence: Math.min(1, score + 0.2) };
 
   if (hintKind) return { kind: hintKind, confidence: 0.7 };
@@ -462,7 +465,7 @@ export function splitSections(text: string): Section[] {
 function detectBlock(block: string): { kind: ContentKind; language?: string } {
   const lines = block.split(/\r?\n/).filter((l) => l.trim());
   if (isJson(block) || isJsonLines(lines)) return { kind: "json" };
-  if (fraction(lines, (l) => LOG_LINE.some((r) => r.test(l))) >= 0.5) return { kind: "log" };
+  if (fraction(lines, (l) => LOG_HEAD.test(l)) >= 0.5) return { kind: "log" };
   if (fraction(lines, (l) => SEARCH_STRICT.test(l)) >= 0.7) return { kind: "search" };
   if (fraction(lines, (l) => DIFF_LINE.test(l) || /^[+ -]/.test(l)) >= 0.8 && /^@@/m.test(block)) return { kind: "diff" };
   const { lang, score } = detectLanguage(lines);
