@@ -38,7 +38,7 @@ export type ProxyApp = Hono<Env> & {
 };
 
 /** A value, or a function that makes it on first use (once; a failure is retried on the next call). */
-function lazy<T>(v: T | (() => T | Promise<T>)): () => Promise<T> {
+export function lazy<T>(v: T | (() => T | Promise<T>)): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () =>
     (p ??= Promise.resolve()

@@ -7,7 +7,7 @@ import { openStore } from "@headroom/ccr/node";
 import { warmUp } from "@headroom/router";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
-import { createProxyApp, type ProxyApp } from "./app.js";
+import { createProxyApp, lazy, type ProxyApp } from "./app.js";
 import { nodeFetch } from "./node-fetch.js";
 import type { ProxyOptions } from "./options.js";
 import { WorkerPool } from "./worker-pool.js";
@@ -48,7 +48,8 @@ function poolSize(o: ProxyOptions): number {
 export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
   const env = options.env ?? process.env;
   let owned: (Store & { close?: () => void }) | undefined;
-  const store: Store | (() => Store | Promise<Store>) = options.store ?? (() => (owned = openStore(options.storePath ?? (env.HEADROOM_STORE || undefined))));
+  // Opened once and shared: the workers' originals go to the same store the proxy serves retrievals from.
+  const store = lazy<Store>(options.store ?? (() => (owned = openStore(options.storePath ?? (env.HEADROOM_STORE || undefined)))));
   const pluginsFrom = options.pluginsFrom ?? process.cwd();
   const size = poolSize(options);
   const warmUpMs = Math.max(0, options.warmUpMs ?? DEFAULT_WARM_UP_MS);
@@ -66,7 +67,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
         warmUpMs,
         nice: options.workerNice ?? DEFAULT_WORKER_NICE,
       },
-      store: async () => (typeof store === "function" ? store() : store),
+      store,
       ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),
     });
   }

@@ -96,6 +96,41 @@ describe("worker results", () => {
   });
 });
 
+describe("a store given as a function", () => {
+  it("is opened once, and the workers' originals are retrievable from it", async () => {
+    let opened = 0;
+    const store = new MemoryStore();
+    const p = await startProxy({
+      port: 0,
+      openaiBaseUrl: mock.url,
+      anthropicBaseUrl: mock.url,
+      store: () => {
+        opened++;
+        return store;
+      },
+      workers: 2,
+      warmUpMs: 0,
+      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline" },
+    });
+    try {
+      mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+      const hashes: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await post(p, JSON.stringify(chatRequest({ user: `u${i}` })));
+        await res.arrayBuffer();
+        hashes.push(findMarkerHashes(JSON.stringify(mock.requests.at(-1)!.json.messages))[0]!);
+      }
+      expect(opened).toBe(1);
+      for (const h of hashes) {
+        const back = (await (await fetch(`${p.url}/v1/retrieve/${h}`)).json()) as { original_content: string };
+        expect(back.original_content).toBe(chatRequest().messages[2]!.content);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe("start-up warm-up", () => {
   it("listens and answers /health at once; workers warm before their first job, into no real store", async () => {
     const puts: string[] = [];
