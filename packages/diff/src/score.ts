@@ -4,7 +4,7 @@
  * braces, blank lines and repeated lines score low; removed lines count less than added ones, and
  * less still when the added lines beside them bring their words back (the old half of a modified line).
  */
-import { STOPWORDS, tokenize } from "@headroom/text";
+import { isSpaceCode, STOPWORDS, tokenize } from "@headroom/text";
 
 const DEFINITION =
   /^\s*(?:export\s+|pub(?:\([\w:]+\))?\s+|public\s+|private\s+|protected\s+|internal\s+|static\s+|async\s+|abstract\s+|final\s+|inline\s+|virtual\s+|extern\s+|override\s+|default\s+)*(?:def|class|function\*?|fn|func|interface|struct|enum|trait|impl|type|module|namespace|template|typedef|union|macro_rules!|object|record|package|import|from\s+\S+\s+import|using|#\s*define|#\s*include|const|let|var|val)\b/;
@@ -158,10 +158,6 @@ export function isDefinition(body: string): boolean {
   return DEFINITION.test(body);
 }
 
-/** `\s` of a JavaScript regex, by char code. */
-function isSpaceCode(c: number): boolean {
-  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
 

@@ -4,7 +4,7 @@
  * removal through an inverted index of word shingles, so that a unit is compared only with the kept
  * units it shares shingles with (linear on a 1M-token input, and against every kept unit, not a window).
  */
-import { NearDuplicateIndex } from "@headroom/text";
+import { isSpaceCode, NearDuplicateIndex } from "@headroom/text";
 import type { Unit } from "./blocks.js";
 import type { Lexicon, Words } from "./score.js";
 import { hasWords } from "./sentences.js";
@@ -101,11 +101,6 @@ export interface UnitKeys {
   shingles(i: number): Uint32Array;
 }
 
-/** JavaScript's `\s` (what `trim` removes and the norm's `/\s+/` collapses). */
-function isSpace(c: number): boolean {
-  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /**
  * FNV-1a of `text.trim().replace(/\s+/g, " ")` without building that string: a unit is hashed, and its
  * norm built only when a kept unit has the same hash.
@@ -116,7 +111,7 @@ export function normHash(text: string): number {
   let space = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) {
+    if (isSpaceCode(c)) {
       space = any;
       continue;
     }

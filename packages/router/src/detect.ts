@@ -1,5 +1,5 @@
 import type { ContentKind, Detection, UnitHints } from "@headroom/core";
-import { kindFromFileName, languageFromFileName } from "@headroom/text";
+import { isSpaceCode, kindFromFileName, languageFromFileName } from "@headroom/text";
 
 /** A run of lines of one kind inside a mixed text. */
 export interface Section {
@@ -125,6 +125,12 @@ function detectLanguage(lines: string[]): { lang?: string; score: number } {
   return { lang: best, score: lines.length ? (hits * 2 + codeish) / (lines.length * 2) : 0 };
 }
 
+/** The line of `text` from `start` to the newline at `nl` (-1: none): a `\r` before the `\n` is not part of it. */
+function lineAt(text: string, start: number, nl: number): string {
+  if (nl === -1) return text.slice(start);
+  return text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+}
+
 /** At most this many lines (a third each from the start, middle and end) are looked at. */
 const SAMPLE = 400;
 
@@ -135,12 +141,8 @@ const SAMPLE = 400;
 export function sampledLines(text: string): string[] {
   const starts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const line = (k: number): string => {
-    const end = k + 1 < starts.length ? starts[k + 1]! - 1 : text.length;
-    // A line break is `\n` or `\r\n`: a `\r` before the `\n` is not part of the line.
-    return text.slice(starts[k], k + 1 < starts.length && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-  };
   const n = starts.length;
+  const line = (k: number): string => lineAt(text, starts[k]!, k + 1 < n ? starts[k + 1]! - 1 : -1);
   const pick = (from: number, to: number, out: string[]) => {
     for (let k = Math.max(0, from); k < Math.min(n, to); k++) out.push(line(k));
   };
@@ -214,17 +216,12 @@ function tabular(lines: string[]): number {
   return 0;
 }
 
-/** JavaScript's `\s`. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /** At least four blank-separated words (what `l.trim().split(/\s+/).length >= 4` says, without the arrays). */
 function fourWords(l: string): boolean {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < l.length; i++) {
-    const space = isSpace(l.charCodeAt(i));
+    const space = isSpaceCode(l.charCodeAt(i));
     if (!space && !inWord && ++words >= 4) return true;
     inWord = !space;
   }
@@ -361,15 +358,13 @@ export function stripLineNumbers(text: string): string | null {
 
 /** True when the first non-blank line has a line-number prefix: most texts fail here, before being split. */
 function firstFilledLineNumbered(text: string): boolean {
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; ; ) {
     const nl = text.indexOf("\n", start);
-    const end = nl === -1 ? text.length : nl;
-    const l = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 && nl !== -1 ? end - 1 : end);
+    const l = lineAt(text, start, nl);
     if (l.trim()) return NUMBER_PREFIX.test(l);
-    if (nl === -1) break;
+    if (nl === -1) return false;
     start = nl + 1;
   }
-  return false;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STOPWORDS, splitIdentifier, tokenize } from "./index.js";
+import { STOPWORDS, isSpaceCode, splitIdentifier, tokenize } from "./index.js";
 
 describe("splitIdentifier", () => {
   it("splits camelCase, snake_case and acronyms, keeping case", () => {
@@ -24,5 +24,11 @@ describe("tokenize", () => {
     expect(tokenize("the retryCount of jobs", { whole: false, minLength: 3, stopwords: STOPWORDS })).toEqual(["retry", "count", "jobs"]);
     expect(tokenize("replicated blocks", { stem: true })).toEqual(["replicat", "block"]);
     expect(tokenize("Ünïcode naïveWord", { whole: false })).toEqual(["ünïcode", "naïve", "word"]);
+  });
+});
+
+describe("isSpaceCode", () => {
+  it("is JavaScript's \\s on every UTF-16 code unit", () => {
+    for (let c = 0; c <= 0xffff; c++) expect(isSpaceCode(c), `U+${c.toString(16)}`).toBe(/\s/.test(String.fromCharCode(c)));
   });
 });

@@ -70,3 +70,11 @@ export function tokenize(text: string, o: TokenizeOptions = {}): string[] {
   }
   return out;
 }
+
+/**
+ * True when the UTF-16 code `c` is JavaScript's `\s` (what `trim` removes and `/\s+/` matches): a scan by
+ * char code that needs no regular expression per character.
+ */
+export function isSpaceCode(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
