@@ -32,17 +32,6 @@ export interface Cut {
   replacement: "";
 }
 
-/** Applies the clean-up to `text`, leaving the given ranges byte-identical. */
-export function cleanWhitespace(text: string, protect: ReadonlyArray<[number, number]>): string {
-  let out = "";
-  let at = 0;
-  for (const c of whitespaceCuts(text, protect)) {
-    out += text.slice(at, c.start);
-    at = c.end;
-  }
-  return out + text.slice(at);
-}
-
 /**
  * The clean-up as sorted, non-overlapping cuts (adjacent ones merged): trailing whitespace, and every
  * blank line after the first of a run, with its line break. The cuts let the output be re-parsed
