@@ -9,7 +9,7 @@ import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text
 import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
 import { headingRelevance, Lexicon, queryFrequenciesOf, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
-import { followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
+import { announcersOf, followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
 
@@ -103,11 +103,13 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += Math.ceil(spanLength(lines, b.start, b.end) * perChar) + 1;
+  const followers = followersOf(units);
   const input: SelectionInput = {
     units,
     ranked: rankUnits(units, scores, costs, whole ? total : target, headingHits),
     costs,
-    followers: followersOf(units),
+    followers,
+    announcers: announcersOf(units, followers),
     leads: leadsOf(units, askedAbout(tfs, headingHits, words.length)),
     followerShare: Math.max(60, (whole ? total : target) * 0.06),
     fixed,

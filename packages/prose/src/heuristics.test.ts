@@ -6,7 +6,7 @@ import { splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { compressProse, headroomPlugin } from "./index.js";
 import { isRoff, roffDetector } from "./detect.js";
 import { headingRelevance, Lexicon, scoreUnits as scoreWith } from "./score.js";
-import { leadsOf, rankUnits, selectUnits, unitKeys } from "./select.js";
+import { announcersOf, followersOf, leadsOf, rankUnits, selectUnits, unitKeys } from "./select.js";
 import { hasWords } from "./sentences.js";
 
 const count = (t: string) => estimateTokenizer.count(t);
@@ -119,7 +119,7 @@ describe("selection", () => {
     const text = [a, filler(40), a.replace("today", "now"), "Slate tundra opal pumice differ entirely from those."].join("\n\n");
     const units = unitsOf(text);
     const costs = units.map((u) => count(u.text));
-    const input = { units, ranked: units.map((_, i) => i), costs, followers: units.map(() => []), leads: units.map(() => -1), followerShare: 0, fixed: 0, duplicateThreshold: 0.75 };
+    const input = { units, ranked: units.map((_, i) => i), costs, followers: units.map(() => []), leads: units.map(() => -1), announcers: units.map(() => -1), followerShare: 0, fixed: 0, duplicateThreshold: 0.75 };
     const { lexicon, words } = lexiconOf(units);
     const kept = selectUnits(input, unitKeys(units, words, lexicon), Infinity);
     expect(kept[units.length - 2]).toBe(false);
@@ -130,6 +130,23 @@ describe("selection", () => {
     expect(hasWords("For a b example::", 3)).toBe(false); // single letters are no words
     expect(hasWords("Set it up", 3)).toBe(true);
     expect(hasWords("Éa 12 x", 1)).toBe(false);
+  });
+  it("brings the sentence that announces an example along with the example", () => {
+    const listing = Array.from({ length: 24 }, (_, k) => `    >>> f'{(x${k}:=10)}'  # line ${k}`);
+    const text = ["# Rules", "", "- Assignment expressions inside of f-strings require parentheses. Example::", "", ...listing, "", "- Another rule about lambda forms and their binding strength.", ""].join("\n");
+    const units = unitsOf(text);
+    const announcers = announcersOf(units, followersOf(units));
+    const intro = units.findIndex((u) => u.text.includes("require parentheses"));
+    const lines = units.map((u, i) => (u.kind === "code" ? i : -1)).filter((i) => i >= 0);
+    expect(lines.length).toBeGreaterThan(1); // a long block, kept line by line
+    for (const i of lines) expect(announcers[i]).toBe(intro);
+    expect(announcers[intro]).toBe(-1);
+    // Only a late code line is offered: its announcement is kept with it.
+    const costs = units.map((u) => count(u.text));
+    const input = { units, ranked: [lines.at(-1)!], costs, followers: units.map(() => []), leads: units.map(() => -1), announcers, followerShare: 100, fixed: 0, duplicateThreshold: 2 };
+    const { lexicon, words } = lexiconOf(units);
+    const kept = selectUnits(input, unitKeys(units, words, lexicon), Infinity);
+    expect(kept[intro]).toBe(true);
   });
   it("names each section's lead: the first sentence of its first paragraph", () => {
     const units = unitsOf(["# Seams", "", "A seam is brittle when it cracks. It bends too.", "", "- an item of the list", "", "A joint is brittle without a gusset.", "", "# Other", "", "Ok.", "", "Later text of the other section here."].join("\n"));

@@ -58,6 +58,23 @@ export function followersOf(units: readonly Unit[]): number[][] {
 }
 
 /**
+ * The announcement of each code unit (-1: none): the unit whose colon introduces its block ("…require
+ * parentheses. Example::"). An example kept without the sentence that says what it shows is a listing
+ * without its point, so the announcement comes along; for a long block kept line by line, every line
+ * brings the announcement of its block.
+ */
+export function announcersOf(units: readonly Unit[], followers: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(units.length).fill(-1);
+  followers.forEach((fs, i) => {
+    for (const f of fs) {
+      if (units[f]!.kind !== "code") continue;
+      for (let k = f; k < units.length && units[k]!.block === units[f]!.block; k++) out[k] = i;
+    }
+  });
+  return out;
+}
+
+/**
  * The lead of each unit's section (-1: none, or the unit is it): the first sentence of the section's
  * first paragraph, which says what the section is about ("A pattern is considered irrefutable if …"
  * under "Irrefutable case blocks"). A later sentence kept without it ("A case block is irrefutable if
@@ -83,6 +100,8 @@ export interface SelectionInput {
   followers: readonly (readonly number[])[];
   /** Lead sentence of each unit's section (see `leadsOf`), -1 for none. */
   leads: readonly number[];
+  /** The unit announcing each code unit's block (see `announcersOf`), -1 for none. */
+  announcers: readonly number[];
   /** Tokens a unit's followers may add at most. */
   followerShare: number;
   /** Tokens always spent (headings, closing marker). */
@@ -180,6 +199,8 @@ export function selectUnits(s: SelectionInput, keys: UnitKeys, budget: number): 
     if (!tryKeep(i)) continue;
     const lead = s.leads[i]!;
     if (lead >= 0 && s.costs[lead]! <= s.followerShare) tryKeep(lead);
+    const announcer = s.announcers[i]!;
+    if (announcer >= 0 && s.costs[announcer]! <= s.followerShare) tryKeep(announcer);
     let spent = 0;
     for (const f of s.followers[i]!) {
       if (spent + s.costs[f]! > s.followerShare) break;

@@ -31,6 +31,29 @@ describe("detect: formats outside the named log layouts", () => {
     expect(detect("10:first\n11:second\n12:third").kind).not.toBe("search");
   });
 
+  it("recognises rg -C output, where context lines outnumber the matches", () => {
+    // -C 3 around isolated matches: one line in seven is a `path:line:` match.
+    const group = (f: string, at: number) => [
+      ...[3, 2, 1].map((d) => `src/${f}.c-${at - d}-    int v${d} = lookup(db, key);`),
+      `src/${f}.c:${at}:    robj *o = lookupKeyWrite(c->db, c->argv[1]);`,
+      ...[1, 2, 3].map((d) => `src/${f}.c-${at + d}-    if (o == NULL) return ${d};`),
+    ];
+    const text = [group("db", 40), ["--"], group("db", 90), ["--"], group("expire", 12), ["--"], group("t_string", 300)].flat().join("\n");
+    expect(detect(text).kind).toBe("search");
+    // Date-led log lines have the context-line shape too; they stay a log.
+    expect(detect(lines(30, (i) => `2024-01-0${1 + (i % 9)} 10:00:${10 + i} INFO worker-${i}: job done`)).kind).toBe("log");
+  });
+
+  it("keeps a document the tool read as prose, however much code it quotes", () => {
+    const rst = [
+      "PEP: 999", "Title: Assignment examples", "", "Abstract", "========", "",
+      "This document shows examples of the new syntax.", "", "::", "",
+      ...Array.from({ length: 30 }, (_, i) => `    def f${i}(x):\n        if (y := g(x)) is not None:\n            return y + ${i}`),
+    ].join("\n");
+    expect(detect(rst).kind).toBe("code");
+    expect(detect(rst, { fileName: "peps/pep-0999.rst" }).kind).toBe("prose");
+  });
+
   it("reads a markdown document that opens with inline HTML as prose", () => {
     const text = [
       '<h3 align="center">Sponsors</h3> <table><tr><td><a href="x"><img src="a.png"></a></td><td><p>text</p></td></tr></table>',

@@ -402,7 +402,9 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const log = logScore(lines);
   const heading = headingSearchScore(lines);
   if (heading >= 0.8) return { kind: "search", confidence: heading };
-  if (search >= 0.7 && strict >= 0.15 && search > log) return { kind: "search", confidence: search };
+  // `rg -C N` prints up to 2N context lines per match (1 in 7 lines a match at -C 3, 1 in 21 at -C 10):
+  // when nearly every line has the search shape, a few matches are enough.
+  if (search >= 0.7 && (strict >= 0.15 || (search >= 0.95 && strict >= 0.04)) && search > log) return { kind: "search", confidence: search };
 
   if (log >= 0.5) return { kind: "log", confidence: log };
 
@@ -418,6 +420,8 @@ export function detect(text: string, hints?: UnitHints): Detection {
 
   const prose = proseScore(lines);
   if (markdown >= 0.3 && prose >= 0.2) return { kind: "prose", confidence: Math.min(1, prose + markdown) };
+  // A document the tool read (`.md`, `.rst`, `.txt`) stays a document however many code examples it holds.
+  if (hintKind === "prose") return { kind: "prose", confidence: Math.max(0.7, Math.min(1, prose)) };
   const { lang, score } = detectLanguage(lines);
   if (lang && score >= 0.35 && score > prose * 0.8) return { kind: "code", language: lang, confidence: Math.min(1, score + 0.2) };
 
