@@ -6,7 +6,7 @@
  * the one measuring a latency.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -39,7 +39,7 @@ export interface Child {
 export async function childServer(dir: string, name: string, code: string): Promise<Child> {
   const script = join(dir, `${name}.mjs`);
   writeFileSync(script, code);
-  const proc = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : []), script], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ok, fail) => {
     let buf = "";
     proc.stdout!.on("data", (d: Buffer) => {
@@ -73,13 +73,22 @@ process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => p
 }
 
 /** The proxy from `dist` (default the built one) in its own process, with a SQLite store in `dir`; `extra` is more option source. */
+/**
+ * The bench folder plugins are discovered from for a proxy build: the `apps/bench` of the checkout the
+ * build lives in (an earlier build is measured with that checkout's compressors, not today's), else ours.
+ */
+export function pluginsDirOf(dist: string): string {
+  for (let d = dirname(dist); d !== dirname(d); d = dirname(d)) if (existsSync(join(d, "apps/bench/package.json"))) return join(d, "apps/bench");
+  return BENCH_DIR;
+}
+
 export function proxyChild(dir: string, name: string, upstream: string, extra = "", dist = PROXY_NODE): Promise<Child> {
   return childServer(
     dir,
     name,
     `const { startProxy } = await import(${JSON.stringify(pathToFileURL(dist).href)});
 const p = await startProxy({ port: 0, openaiBaseUrl: ${JSON.stringify(upstream)}, anthropicBaseUrl: ${JSON.stringify(upstream)},
-  storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))}, pluginsFrom: ${JSON.stringify(BENCH_DIR)}, ${extra} });
+  storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))}, pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, ${extra} });
 process.stdout.write(p.url + "\\n");
 process.on("SIGTERM", () => p.close().then(() => process.exit(0)));`,
   );
