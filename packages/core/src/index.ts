@@ -16,7 +16,7 @@ export { isAiSdkMessage, scanAiSdk, unknownShapeWarning } from "./ai-sdk.js";
 export { compress, createPipeline, RETRIEVE_TOOL_NAME } from "./pipeline.js";
 export type { CompressOptions, CompressTextOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";
-export { memoizeByLine, safeSegments } from "./count-memo.js";
+export { memoizeByLine, safeCuts, safeSegments } from "./count-memo.js";
 export { isLoopbackHost, sameToken } from "./net.js";
 export { scanImages, isImageCompressor } from "./images.js";
 export type { ImageUnit, ImageResult, ImageDecline, ImageReplacement, ImageTextReplacement, ImageContext, ImageCompressor, ImageReport, FoundImage } from "./images.js";

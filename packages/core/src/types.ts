@@ -245,6 +245,13 @@ export interface Tokenizer {
   /** True when counts only approximate the model's own tokenizer (Claude, Gemini, fallback). */
   readonly estimated: boolean;
   count(text: string): number;
+  /**
+   * Optional: the token counts of the pieces of `text` between `cuts` (ascending offsets; `cuts.length
+   * + 1` counts), in one pass; `NaN` for a piece whose count alone this pass cannot tell (a token ran
+   * across its edge). Each number must equal `count()` of that piece alone. Core's per-call count memo
+   * uses it to count a new text once instead of line by line.
+   */
+  countSegments?(text: string, cuts: readonly number[]): number[];
 }
 
 /** Returns the tokenizer for a model, possibly loading an encoding lazily. */

@@ -3,11 +3,15 @@
  * loaded statically, so a bundle that imports this entry carries this one encoding (~1 MB) and no other.
  */
 import type { Tokenizer } from "@headroom/core";
-import { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
+import api, { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
 import { NO_SPECIALS } from "./models.js";
+import { segmentCounter } from "./segments.js";
 
 /** Counts cl100k_base tokens; special-token strings in the text count as ordinary text. */
 export const count = (text: string): number => countTokens(text, NO_SPECIALS);
 
+/** Counts of the pieces of `text` between `cuts` in one pass (see `Tokenizer.countSegments`); undefined if unavailable. */
+export const countSegments = segmentCounter(api);
+
 /** The cl100k_base tokenizer (exact counts). */
-export const cl100kBase: Tokenizer = { name: "gpt-tokenizer", encoding: "cl100k_base", estimated: false, count };
+export const cl100kBase: Tokenizer = { name: "gpt-tokenizer", encoding: "cl100k_base", estimated: false, count, ...(countSegments ? { countSegments } : {}) };

@@ -4,7 +4,7 @@
  * from the characters that the pre-tokenizer patterns treat specially, for both encodings and both
  * backends (tiktoken is the reference implementation).
  */
-import { memoizeByLine, safeSegments } from "@headroom/core";
+import { memoizeByLine, safeCuts, safeSegments } from "@headroom/core";
 import { describe, expect, it } from "vitest";
 import { loadEncoding } from "./index.js";
 
@@ -50,8 +50,47 @@ describe("counts add up over safe line segments", () => {
         expect(split).toBeGreaterThan(1000);
       });
 
-  it("memoizeByLine gives the same counts as the tokenizer, and counts a repeated line once", async () => {
+  for (const encoding of ["o200k_base", "cl100k_base"] as const)
+    it(`${encoding}: countSegments at the safe cuts gives each segment's count, in one pass`, async () => {
+      const t = await loadEncoding(encoding);
+      // Bundled at a pinned version: if its internals change shape, this says so instead of a silent slowdown.
+      expect(typeof t.countSegments).toBe("function");
+      const next = rng(encoding.length * 7);
+      for (let k = 0; k < 3000; k++) {
+        const s = Array.from({ length: 1 + Math.floor(next() * 4) }, () => randomText(next)).join("");
+        const cuts = safeCuts(s);
+        const counts = t.countSegments!(s, cuts);
+        // NaN marks a segment a piece ran across (counted alone by the memo); all others must be exact.
+        const expected = safeSegments(s).map((x, i) => (Number.isNaN(counts[i]) ? Number.NaN : t.count(x)));
+        if (counts.join() !== expected.join()) expect({ text: s, counts }).toEqual({ text: s, counts: expected });
+      }
+    });
+
+  it("memoizeByLine counts a new text in one pass and only the new lines of a later one", async () => {
     const t = await loadEncoding("o200k_base");
+    const calls = { count: 0, segments: 0, chars: 0 };
+    const m = memoizeByLine({
+      ...t,
+      count: (s) => {
+        calls.count++;
+        calls.chars += s.length;
+        return t.count(s);
+      },
+      countSegments: (s, cuts) => {
+        calls.segments++;
+        return t.countSegments!(s, cuts);
+      },
+    });
+    const line = "2024-01-01 10:00:00 INFO the same long log line, kept verbatim by a compressor\n";
+    const text = `${line}  indented\n\n\n/slash\r\n${line}tail`;
+    expect(m.count(text)).toBe(t.count(text));
+    expect(calls).toEqual({ count: 0, segments: 1, chars: 0 });
+    expect(m.count(`[marker]\n${line}`)).toBe(t.count(`[marker]\n${line}`));
+    expect(calls).toEqual({ count: 1, segments: 1, chars: "[marker]\n".length });
+  });
+
+  it("memoizeByLine gives the same counts as the tokenizer, and counts a repeated line once", async () => {
+    const { countSegments: _, ...t } = await loadEncoding("o200k_base");
     let chars = 0;
     const m = memoizeByLine({
       ...t,

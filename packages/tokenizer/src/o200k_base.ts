@@ -3,14 +3,18 @@
  * loaded statically, so a bundle that imports this entry carries this one encoding (~2.2 MB) and no other.
  */
 import type { Tokenizer, TokenizerFactory } from "@headroom/core";
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import api, { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { encodingForModel, NO_SPECIALS } from "./models.js";
+import { segmentCounter } from "./segments.js";
 
 /** Counts o200k_base tokens; special-token strings in the text count as ordinary text. */
 export const count = (text: string): number => countTokens(text, NO_SPECIALS);
 
+/** Counts of the pieces of `text` between `cuts` in one pass (see `Tokenizer.countSegments`); undefined if unavailable. */
+export const countSegments = segmentCounter(api);
+
 /** The o200k_base tokenizer (exact counts). */
-export const o200kBase: Tokenizer = { name: "gpt-tokenizer", encoding: "o200k_base", estimated: false, count };
+export const o200kBase: Tokenizer = { name: "gpt-tokenizer", encoding: "o200k_base", estimated: false, count, ...(countSegments ? { countSegments } : {}) };
 
 /**
  * A `TokenizerFactory` that counts every model with o200k_base: exact for o200k models, and labelled
