@@ -1,4 +1,5 @@
 import { MemoryStore } from "@headroom/ccr";
+import { countParseErrors, languageFromFileName, normalizeLanguage } from "@headroom/code";
 import type { Tokenizer } from "@headroom/core";
 import { tokenizerForModel } from "@headroom/tokenizer";
 import type { CaseRow } from "../compressor-suite.js";
@@ -17,6 +18,8 @@ interface Row extends CaseRow {
   coldFloor: number;
   /** Characters the tokenizer counted during one compress() of the case, per input character. */
   charsTokenized: number;
+  /** Code cases: median ms of one tree-sitter parse of the input with its grammar (warm). */
+  parseFloor?: number;
 }
 
 /** The bench's tokenizer, wrapped to add up the characters it is asked to count (for one run). */
@@ -28,6 +31,7 @@ async function countingTokenizer(model: string): Promise<{ tokenizer: Tokenizer;
         chars += s.length;
         return t.count(s);
       },
+      ...(t.countSegments ? { countSegments: (s: string, cuts: readonly number[]) => ((chars += s.length), t.countSegments!(s, cuts)) } : {}),
     },
     chars: () => chars,
   };
@@ -113,6 +117,7 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
     count(original);
     floors.push(performance.now() - t1);
   }
+  const parseFloor = c.kind === "code" && reps > 1 ? await parseTime(c, original, Math.max(5, runs)) : undefined;
   const lossless = await compressCase(c, undefined);
   const recoverable = await recoverableText(run.text, store);
   const naiveText = headTail(original, run.tokensAfter, count);
@@ -132,8 +137,28 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
     floor: median(floors),
     coldFloor,
     charsTokenized,
+    ...(parseFloor !== undefined ? { parseFloor } : {}),
     errors: run.errors,
   };
+}
+
+/**
+ * The code compressor's other floor: one tree-sitter parse of the input with its grammar (web-tree-sitter,
+ * warm: the grammar is loaded by the first, untimed parse), median of `reps`. The compressor parses the
+ * input once and re-parses its output incrementally to verify it.
+ */
+async function parseTime(c: CorpusCase, text: string, reps: number): Promise<number | undefined> {
+  const path = typeof (c.source as { path?: unknown })?.path === "string" ? (c.source as { path: string }).path.split("#")[0] : undefined;
+  const language = normalizeLanguage(c.language) ?? languageFromFileName(path);
+  if (!language) return undefined;
+  await countParseErrors(text, language);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await countParseErrors(text, language);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 /** Savings (token-weighted) and mean visible retention of a set of rows, as `s% / v%`. */
@@ -200,5 +225,18 @@ function tables(rows: Row[]): Table[] {
       "chars tokenized / input = characters the pipeline and compressors passed to the tokenizer in one compress(), per input character (1.00 = the input counted once, nothing else)",
     ],
   };
-  return [perKind, perCase];
+  const code = rows.filter((r) => r.parseFloor !== undefined);
+  const parse: Table[] = code.length
+    ? [{
+        title: "Code: the parse floor (one tree-sitter parse of the input) beside the tokenize floor",
+        columns: ["case", "p50 ms", "warm floor ms", "parse ms", "parse / warm floor", "× warm floor", "× (warm floor + parse)"],
+        rows: [
+          ...code.map((r) => [r.id, ms(r.p50), ms(r.floor), ms(r.parseFloor!), (r.parseFloor! / Math.max(1e-6, r.floor)).toFixed(1), (r.p50 / Math.max(1e-6, r.floor)).toFixed(1), (r.p50 / Math.max(1e-6, r.floor + r.parseFloor!)).toFixed(1)]),
+          ["median", ms(median(code.map((r) => r.p50))), ms(median(code.map((r) => r.floor))), ms(median(code.map((r) => r.parseFloor!))),
+            median(code.map((r) => r.parseFloor! / Math.max(1e-6, r.floor))).toFixed(1), median(code.map((r) => r.p50 / Math.max(1e-6, r.floor))).toFixed(1), median(code.map((r) => r.p50 / Math.max(1e-6, r.floor + r.parseFloor!))).toFixed(1)],
+        ],
+        notes: ["parse = median of warm web-tree-sitter parses (with the error count the compressor also takes); the code compressor parses the input once, plans on the tree, and verifies its output by an incremental re-parse"],
+      }]
+    : [];
+  return [perKind, ...parse, perCase];
 }
