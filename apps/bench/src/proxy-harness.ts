@@ -39,7 +39,7 @@ export interface Child {
 export async function childServer(dir: string, name: string, code: string): Promise<Child> {
   const script = join(dir, `${name}.mjs`);
   writeFileSync(script, code);
-  const proc = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : []), script], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.PROF_DIR, name)}`] : []), script], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ok, fail) => {
     let buf = "";
     proc.stdout!.on("data", (d: Buffer) => {
