@@ -44,6 +44,16 @@ describe("detect: formats outside the named log layouts", () => {
     expect(detect(lines(30, (i) => `2024-01-0${1 + (i % 9)} 10:00:${10 + i} INFO worker-${i}: job done`)).kind).toBe("log");
   });
 
+  it("recognises rg output without line numbers (what rg prints into a pipe), not configuration", () => {
+    const files = ["src/db.c", "src/expire.c", "src/t_string.c", "lib/server.h"];
+    const rg = lines(40, (i) => `${files[i % 4]}:    robj *o = lookupKeyWrite(c->db, c->argv[${i}]);`);
+    expect(detect(rg).kind).toBe("search");
+    const config = lines(40, (i) => `app.module${i}.setting: value ${i}`);
+    expect(detect(config).kind).not.toBe("search");
+    const k8s = lines(40, (i) => `app.kubernetes.io/name-${i}: api`);
+    expect(detect(k8s).kind).not.toBe("search");
+  });
+
   it("keeps a document the tool read as prose, however much code it quotes", () => {
     const rst = [
       "PEP: 999", "Title: Assignment examples", "", "Abstract", "========", "",

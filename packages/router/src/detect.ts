@@ -41,6 +41,9 @@ const TIME_KEY = /^@?(?:time|timestamp|ts|date|datetime|eventtime|logtime)$|time
 // A path has no spaces and holds a letter or a slash, so timestamps such as 2015-07-29 are not paths.
 const SEARCH_LINE = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?[:-]\d+[:-]/;
 const SEARCH_STRICT = /^(?:[A-Za-z]:[\\/])?(?=[^\s:]*[A-Za-z_/\\])[^\s:]+?:\d+:/;
+// `rg pattern` into a pipe (and `grep -r` without -n) prints `path:text`: a path with a directory
+// separator and a file extension, then the matched line.
+const SEARCH_BARE = /^(?:[A-Za-z]:[\\/])?[\w.@+-]*[\\/][\w./\\@+-]*\.\w+:/;
 // Compiler and linter diagnostics: a head per problem (gcc/clang/javac/kotlinc `file:line[:col]: error:`,
 // tsc and MSBuild `file(line,col): error TS…:`, tsc --pretty `file:line:col - error`, rustc/clippy
 // `error[E…]:` / `warning:`, Gradle's Kotlin `e: file:…`, eslint's stylish `  line:col  error  …` and unix
@@ -405,6 +408,8 @@ export function detect(text: string, hints?: UnitHints): Detection {
   // `rg -C N` prints up to 2N context lines per match (1 in 7 lines a match at -C 3, 1 in 21 at -C 10):
   // when nearly every line has the search shape, a few matches are enough.
   if (search >= 0.7 && (strict >= 0.15 || (search >= 0.95 && strict >= 0.04)) && search > log) return { kind: "search", confidence: search };
+  const bare = fraction(lines, (l) => SEARCH_BARE.test(l) || l === "--");
+  if (bare >= 0.9 && bare > log) return { kind: "search", confidence: bare };
 
   if (log >= 0.5) return { kind: "log", confidence: log };
 

@@ -12,12 +12,14 @@ const SAMPLE_LINES = 400;
 const MIN_SEARCH_SHARE = 0.9;
 /** A path as grep prints it: no blanks, and a letter, `.`, `_` or a separator (not a bare time like `15`). */
 const PATH = /^(?:[A-Za-z]:[\\/])?[^\s:]*[A-Za-z_./\\][^\s:]*$/;
+/** A directory separator in a path. */
+const DIRECTORY = /[\\/]/;
 /** Confidence given (below the router's answers for kinds it is sure of). */
 const CONFIDENCE = 0.45;
 
 /**
- * Confidence that `text` is grep/ripgrep output: at least two `path:line:` matches and nearly every line a
- * match, a context line, a `--` separator or a `--heading` path. `0` when not.
+ * Confidence that `text` is grep/ripgrep output: at least two `path:line:` (or `dir/path.ext:`) matches
+ * and nearly every line a match, a context line, a `--` separator or a `--heading` path. `0` when not.
  */
 export function searchConfidence(text: string): number {
   let end = -1;
@@ -32,7 +34,9 @@ export function searchConfidence(text: string): number {
   for (const l of lines) {
     if (l.kind === "blank") continue;
     counted++;
-    const match = l.kind === "match" && l.line !== undefined && PATH.test(l.path ?? "");
+    // A match without a line number (`rg pattern` into a pipe prints `path:text`) counts when its path
+    // has a directory in it: `key.name: value` configuration lines must not.
+    const match = l.kind === "match" && PATH.test(l.path ?? "") && (l.line !== undefined || DIRECTORY.test(l.path ?? ""));
     if (match) matches++;
     if (match || (l.kind === "context" && PATH.test(l.path ?? "")) || l.kind === "separator" || l.kind === "heading" || l.kind === "notice") searchLike++;
   }

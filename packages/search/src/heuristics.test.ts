@@ -183,6 +183,11 @@ describe("detector", () => {
     expect(searchConfidence("Just a sentence.\nAnother: one.\n")).toBe(0);
   });
 
+  it("recognises rg output without line numbers (piped), and not configuration keys", () => {
+    expect(searchConfidence("src/db.c:    o = lookupKeyWrite(db, key);\nsrc/expire.c:    lookupKeyWrite(c->db, k);\nsrc/t_string.c:  lookupKeyWrite(x);\n")).toBeGreaterThan(0);
+    expect(searchConfidence("logging.level: debug\nserver.port: 8080\nspring.main.banner: off\n")).toBe(0);
+  });
+
   it("folds short plurals, so a question's `flag` meets a `flags/` directory", () => {
     expect(words("core/flags/defs.rs keys tests class")).toEqual(["core", "flag", "def", "rs", "key", "test", "class"]);
     const m = matchesOf(['crates/core/flags/defs.rs:2860:        Some("no-hidden")', 'crates/core/util/misc.rs:10:        Some("no-hidden")'].join("\n"));
