@@ -1,4 +1,5 @@
 import type { ContentKind, Detection, UnitHints } from "@headroom/core";
+import { hasEscapes, TERMINAL_KIND } from "./terminal.js";
 import { isSpaceCode, kindFromFileName, languageFromFileName } from "@headroom/text";
 
 /** A run of lines of one kind inside a mixed text. */
@@ -375,6 +376,8 @@ function firstFilledLineNumbered(text: string): boolean {
  * content heuristics for code. A line-numbered read is detected by what it holds, numbers aside.
  */
 export function detect(text: string, hints?: UnitHints): Detection {
+  // Colours and cursor moves first: the terminal compressor strips them and has the rest detected again.
+  if (hasEscapes(text)) return { kind: TERMINAL_KIND, confidence: 1 };
   const plain = stripLineNumbers(text);
   if (plain !== null) return detect(plain, hints);
   const lines = sampledLines(text).filter((l) => l.trim().length > 0);

@@ -4,10 +4,12 @@ import { createJsonMinifier } from "./json-minify.js";
 import { createMixedCompressor } from "./mixed.js";
 import { createNumberedLogCompressor } from "./numbered.js";
 import { Registry } from "./registry.js";
+import { createTerminalCompressor } from "./terminal.js";
 
 export { detect, splitSections, stripLineNumbers } from "./detect.js";
 export type { Section } from "./detect.js";
 export { Registry } from "./registry.js";
+export { createTerminalCompressor, hasEscapes, stripEscapes, TERMINAL_KIND } from "./terminal.js";
 export type { PluginFactory, PluginModule, RegistryEntry } from "./registry.js";
 export { warmUp } from "./warmup.js";
 export type { WarmUpReport } from "./warmup.js";
@@ -16,7 +18,10 @@ export type { WarmUpReport } from "./warmup.js";
 export interface RouterOptions extends CompressOptions {
   /** Where the router's compressors come from; compressors registered later are used too. */
   registry?: Registry;
-  /** Include the built-ins: the lossless JSON minifier (JSON fallback), the mixed-text splitter and the numbered-log handler. Default true. */
+  /**
+   * Include the built-ins: the lossless JSON minifier (JSON fallback), the mixed-text splitter, the
+   * terminal-output handler (escape sequences) and the numbered-log handler. Default true.
+   */
   builtins?: boolean;
 }
 
@@ -47,6 +52,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (builtins) {
       if (!registry.get("json-minify")) all.push(createJsonMinifier());
       if (!registry.get("mixed")) all.push(createMixedCompressor());
+      if (!registry.get("terminal")) all.push(createTerminalCompressor(detect));
       // Only beside a log compressor: it hands the numbers-free log to one (else "no compressor for log").
       if (!registry.get("numbered") && all.some((c) => c.kinds.includes("log"))) all.push(createNumberedLogCompressor());
     }

@@ -110,7 +110,7 @@ describe("ContentRouter", () => {
     const v2: CompressorV2 = { specificationVersion: "v2", name: "late-v2", kinds: ["json"], priority: 5, compress: () => ({ text: "{}", lossless: true }) };
     router.registry.register(v2);
     expect((await router.compress(msgs(pretty))).units[0]!.compressor).toBe("late-v2");
-    expect(router.describe().compressors.map((c) => c.name)).toEqual(["late-v2", "mixed", "json-minify"]);
+    expect(router.describe().compressors.map((c) => c.name)).toEqual(["late-v2", "mixed", "terminal", "json-minify"]);
     expect(router.registry.kinds()).toEqual(["json"]);
   });
 
