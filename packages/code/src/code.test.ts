@@ -141,6 +141,30 @@ describe("details", () => {
     expect(await c.compress(createUnit("hello"), createMockContext())).toEqual({ decline: expect.stringMatching(/no language/) });
   });
 
+  it("parses a sample first when the language is a guess: text that only looks like code gets no full parse", async () => {
+    const ts = FIXTURES.find((f) => f.language === "typescript")!.source;
+    // A `git blame` of TypeScript: every line behind a commit, author and date.
+    const lines = Array.from({ length: 40 }, () => ts.split("\n")).flat();
+    const blame = lines.map((l, i) => `2ed7532a (Jane Doe 2026-11-21 09:03:50 +0000 ${String(i + 1).padStart(4)}) ${l}`).join("\n");
+    expect(blame.length).toBeGreaterThan(20_000);
+    // Parsing reads the signal's `aborted` as it goes: the reads count the parsing work done.
+    const counting = () => {
+      let reads = 0;
+      return { signal: { throwIfAborted() {}, get aborted() { reads++; return false; } }, reads: () => reads };
+    };
+    const full = counting();
+    const sampled = counting();
+    expect(await compressCode(blame, "typescript", { signal: full.signal })).toBeNull();
+    expect(await compressCode(blame, "typescript", { signal: sampled.signal, guessedLanguage: true })).toBeNull();
+    expect(sampled.reads() * 4).toBeLessThan(full.reads());
+    // Real source of the guessed language compresses exactly as when a file name says it.
+    const big = Array.from({ length: 50 }, (_, k) => ts.replaceAll("Summer", `Summer${k}`).replaceAll("Options", `Options${k}`)).join("\n");
+    expect(big.length).toBeGreaterThan(20_000);
+    const plain = await compressCode(big, "typescript");
+    expect(plain?.lossless).toBe(false);
+    expect((await compressCode(big, "typescript", { guessedLanguage: true }))?.text).toBe(plain!.text);
+  });
+
   it("picks the language from the file name first, then from detection", () => {
     expect(languageFromFileName("src/App.tsx")).toBe("tsx");
     expect(languageFromFileName("a/b/json.hpp")).toBe("cpp");

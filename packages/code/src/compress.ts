@@ -47,6 +47,12 @@ export interface CodeCompressOptions {
    * the file unchanged. Default 0.02 (real headers full of unbalanced preprocessor branches and macros).
    */
   maxErrorRatio?: number;
+  /**
+   * The language is a guess from the content (no file name said it): a long input is first parsed on a
+   * sample of its start, and grammars that err on line after line there get no full parse (text that
+   * only looks like code sends tree-sitter into error recovery on every line). Default false.
+   */
+  guessedLanguage?: boolean;
 }
 
 /** Result of `compressCode`. */
@@ -152,9 +158,11 @@ export async function countParseErrors(text: string, language: LanguageId, signa
  * Parses `text` with the named grammar and, while that reads it with errors, with each fallback; the
  * cleanest tree is returned (the caller deletes it). Every tree but the chosen one is freed at once.
  */
-async function bestParse(text: string, language: LanguageId, signal: Signal): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
+async function bestParse(text: string, language: LanguageId, signal: Signal, guessed: boolean): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
   let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
-  for (const id of [language, ...SPECS[language].fallbacks]) {
+  const all = [language, ...SPECS[language].fallbacks];
+  const candidates = guessed ? await readableBySample(text, all, signal) : all;
+  for (const id of candidates) {
     signal?.throwIfAborted();
     let tree: Tree | null;
     try {
@@ -172,6 +180,42 @@ async function bestParse(text: string, language: LanguageId, signal: Signal): Pr
     if (errors.count === 0) break;
   }
   return best;
+}
+
+/** Inputs longer than this are first parsed on a sample of their start (see `readableBySample`). */
+const SAMPLE_FROM = 16_384;
+/** Characters of that sample (cut at a line break). */
+const SAMPLE_CHARS = 4_096;
+/**
+ * Parse errors a sample may hold per line before the grammar is taken not to read the text: cutting
+ * real source leaves one missing bracket per open nesting level; text that is not in the language (a
+ * `git blame`, a document) errs on nearly every line. At least `SAMPLE_MIN_ERRORS`.
+ */
+const SAMPLE_ERRORS_PER_LINE = 0.25;
+const SAMPLE_MIN_ERRORS = 16;
+
+/**
+ * The grammars worth a full parse of a long input whose language was guessed from its content: those
+ * that read a sample of its start without erring on line after line. Text that only looks like code (a `git blame`, a document, a log
+ * detected as code by its content) sends tree-sitter into error recovery on every line, which costs
+ * many times a clean parse, once per fallback grammar; the sample says so at a fraction of the cost.
+ */
+async function readableBySample(text: string, ids: LanguageId[], signal: Signal): Promise<LanguageId[]> {
+  if (text.length <= SAMPLE_FROM) return ids;
+  const cut = text.lastIndexOf("\n", SAMPLE_CHARS);
+  const sample = text.slice(0, cut > 0 ? cut + 1 : SAMPLE_CHARS);
+  let lines = 1;
+  for (let i = sample.indexOf("\n"); i !== -1; i = sample.indexOf("\n", i + 1)) lines++;
+  const limit = Math.max(SAMPLE_MIN_ERRORS, SAMPLE_ERRORS_PER_LINE * lines);
+  const readable = async (id: LanguageId) => {
+    const errors = await withTree(id, sample, (t) => errorStats(t).count, signal);
+    return errors !== undefined && errors <= limit;
+  };
+  // The named grammar reading the sample (the usual case): every grammar gets its full parse, as before.
+  if (await readable(ids[0]!)) return ids;
+  const rest: LanguageId[] = [];
+  for (const id of ids.slice(1)) if (await readable(id)) rest.push(id);
+  return rest;
 }
 
 /**
@@ -242,7 +286,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
   const tolerable = (e: ErrorStats) => e.count === 0 || (maxErrorRatio > 0 && e.chars <= maxErrorRatio * text.length);
 
   // Pick the grammar: the named one, else a fallback that reads the file with fewer errors.
-  const best = await bestParse(text, language, options.signal);
+  const best = await bestParse(text, language, options.signal, options.guessedLanguage ?? false);
   if (!best) return null;
   try {
     if (!tolerable(best.errors)) return null;

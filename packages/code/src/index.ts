@@ -21,7 +21,7 @@ export { grammarLoadTimes, grammarPath, loadLanguage } from "./grammars.js";
 export type { ParseSignal } from "./grammars.js";
 
 /** Options of the code compressor plugin. */
-export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias" | "toolArgs" | "signal"> {
+export interface CodeCompressorOptions extends Omit<CodeCompressOptions, "reversible" | "query" | "bias" | "toolArgs" | "signal" | "guessedLanguage"> {
   /** Compressor name in reports. Default `code`. */
   name?: string;
   /** Priority among compressors for kind `code`. Default 0. */
@@ -73,6 +73,7 @@ export function createCodeCompressor(options: CodeCompressorOptions = {}): Compr
         const numbered = splitNumbered(unit.text);
         const r = await compressCode(numbered ? numbered.code : unit.text, language, {
           ...rest,
+          guessedLanguage: !languageFromFileName(unit.source.fileName),
           reversible: ctx.allowLossy,
           bias: ctx.aggressiveness,
           signal: ctx.signal,
