@@ -346,21 +346,37 @@ interface SlotValues {
 /** Distinct values per variable slot of each template, most frequent first (ties: first seen). */
 function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): Map<number, SlotValues[]> {
   const by = new Map<number, SlotValues[]>();
+  // Per template, the slot of each value position, or null for a position never listed: without named
+  // slots, header slots are not (see summaryLine), so their values (timestamps, mostly distinct) are not
+  // counted. Records of a template carry the same slots in the same order.
+  const at = new Map<number, (SlotValues | null | undefined)[]>();
   for (const r of records) {
     if (r.template.count < 2) continue;
     let slots = by.get(r.template.id);
-    if (!slots) {
+    let pos = at.get(r.template.id);
+    if (!slots || !pos) {
       slots = [];
       by.set(r.template.id, slots);
+      const named = r.values.some(([name]) => !/^\d+$/.test(name));
+      pos = r.values.map(([name]) => (named || !isHeaderSlot(r.template, Number(name)) ? undefined : null));
+      at.set(r.template.id, pos);
     }
-    for (const [name, v] of r.values) {
-      let s = slots.find((x) => x.name === name);
-      if (!s) {
-        s = { name, values: new Map() };
-        slots.push(s);
+    for (let j = 0; j < r.values.length; j++) {
+      const [name, v] = r.values[j]!;
+      let s = pos[j];
+      if (s === null) continue;
+      if (s?.name !== name) {
+        s = slots.find((x) => x.name === name);
+        if (!s) {
+          s = { name, values: new Map() };
+          slots.push(s);
+        }
+        pos[j] = s;
       }
       // Values of dropped lines are the ones worth listing; kept lines are visible anyway.
-      if (!keep[r.index] || s.values.has(v)) s.values.set(v, (s.values.get(v) ?? 0) + 1);
+      const c = s.values.get(v);
+      if (c !== undefined) s.values.set(v, c + 1);
+      else if (!keep[r.index]) s.values.set(v, 1);
     }
   }
   void limit;

@@ -6,6 +6,8 @@
  * Positions that disagree become `<*>`. Deterministic: clusters are visited in creation order.
  */
 
+import { isSpaceCode } from "@headroom/text";
+
 /** The wildcard a template shows for a variable position. */
 export const WILDCARD = "<*>";
 
@@ -47,11 +49,22 @@ export function isVariableToken(t: string): boolean {
 
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
 export function tokenize(line: string, maxTokens = 80): string[] {
+  // A hand scan for `/\S+/g` (JavaScript's white space): no match object per token.
   const out: string[] = [];
-  for (const m of line.matchAll(/\S+/g)) {
-    if (out.length >= maxTokens) break;
-    out.push(m[0]);
+  let start = -1;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    // ASCII first: the full white-space test only for the rare code units past it.
+    if (!(c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c))) {
+      if (start >= 0) continue;
+      if (out.length >= maxTokens) return out;
+      start = i;
+    } else if (start >= 0) {
+      out.push(line.slice(start, i));
+      start = -1;
+    }
   }
+  if (start >= 0) out.push(line.slice(start));
   return out;
 }
 
