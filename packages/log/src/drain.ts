@@ -44,7 +44,16 @@ const LEVELS = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|C
 
 /** True when a token is treated as a variable before mining (masked to `<*>`). */
 export function isVariableToken(t: string): boolean {
-  return VARIABLE.test(t);
+  // One scan decides most tokens: a digit makes a variable; without one, only a token with a path or
+  // quote character, or a long run of hex letters, can match the anchored shapes of VARIABLE.
+  let hexRun = t.length >= 8;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+    if (c === 47 || c === 92 || c === 39 || c === 34) return VARIABLE.test(t);
+    if (hexRun && !((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) hexRun = false;
+  }
+  return hexRun && VARIABLE.test(t);
 }
 
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
@@ -72,13 +81,35 @@ interface Cluster {
   template: Template;
 }
 
+interface GroupNode {
+  next?: Map<string, GroupNode>;
+  clusters?: Cluster[];
+}
+
+function child(node: GroupNode, part: string): GroupNode {
+  const next = (node.next ??= new Map());
+  let c = next.get(part);
+  if (!c) {
+    c = {};
+    next.set(part, c);
+  }
+  return c;
+}
+
+/** Down the tree by the `\0`-separated parts of `s` (one part but for odd input). */
+function down(node: GroupNode, s: string): GroupNode {
+  if (!s.includes("\u0000")) return child(node, s);
+  for (const part of s.split("\u0000")) node = child(node, part);
+  return node;
+}
+
 /** Online miner: feed lines with `add`, read templates with `templates()`. */
 export class Drain {
   private readonly sim: number;
   private readonly depth: number;
   private readonly maxTokens: number;
   private readonly maxClusters: number;
-  private readonly groups = new Map<string, Cluster[]>();
+  private readonly groups: GroupNode = {};
   private readonly all: Template[] = [];
 
   constructor(o: DrainOptions = {}) {
@@ -102,12 +133,7 @@ export class Drain {
       // Route by words: punctuation and level words say nothing about which event a line is.
       if (t !== WILDCARD && !PUNCT.test(t) && !LEVELS.test(t)) lead.push(t);
     }
-    const gk = `${key}\u0000${m.length}\u0000${lead.join("\u0000")}`;
-    let group = this.groups.get(gk);
-    if (!group) {
-      group = [];
-      this.groups.set(gk, group);
-    }
+    const group = this.group(key, m.length, lead);
     let best: Cluster | undefined;
     let bestSim = -1;
     const limit = Math.min(group.length, this.maxClusters);
@@ -130,6 +156,18 @@ export class Drain {
     this.all.push(t);
     group.push({ template: t });
     return t;
+  }
+
+  /**
+   * The group of `key\0length\0lead.join("\0")`, found in a tree of its `\0`-separated parts: the
+   * same groups as a map keyed by that string, without building and hashing the string per record.
+   */
+  private group(key: string, length: number, lead: readonly string[]): Cluster[] {
+    let node = down(this.groups, key);
+    node = child(node, String(length));
+    if (!lead.length) node = child(node, "");
+    for (const t of lead) node = down(node, t);
+    return (node.clusters ??= []);
   }
 
   /** Templates in creation order. */

@@ -2,6 +2,7 @@
  * Splits a log into records (a head line plus its continuation lines such as stack frames), classifies
  * them and mines their templates. The compressor decides what to keep from this analysis.
  */
+import { isSpaceCode } from "@headroom/text";
 import { Drain, tokenize, WILDCARD, type Template } from "./drain.js";
 import { detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
 
@@ -73,21 +74,38 @@ export interface Columns {
  * or status column, whose few values still separate templates.
  */
 export function learnColumns(lines: readonly string[]): Columns | undefined {
-  const rows: string[][] = [];
-  for (const l of lines.length > 2000 ? lines.slice(0, 2000) : lines) if (l.trim() && !l.startsWith("#")) rows.push(stripCr(l).split("\t"));
-  if (rows.length < 8) return undefined;
+  // Field counts first, without splitting (most logs have no tab at all): rows split only for a layout.
+  const sample: string[] = [];
+  for (const l of lines.length > 2000 ? lines.slice(0, 2000) : lines) if (!l.startsWith("#") && !isBlank(l)) sample.push(l);
+  if (sample.length < 8) return undefined;
+  const counts = sample.map(tabFields);
   const widths = new Map<number, number>();
-  for (const r of rows) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
+  for (const w of counts) widths.set(w, (widths.get(w) ?? 0) + 1);
   const [width, n] = [...widths.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
-  if (width < 4 || n < rows.length * 0.8) return undefined;
+  if (width < 4 || n < sample.length * 0.8) return undefined;
+  const rows: string[][] = [];
+  for (let i = 0; i < sample.length; i++) if (counts[i] === width) rows.push(stripCr(sample[i]!).split("\t"));
   const limit = Math.sqrt(n);
   const variable: boolean[] = [];
   for (let c = 0; c < width; c++) {
     const seen = new Set<string>();
-    for (const r of rows) if (r.length === width && seen.size <= limit) seen.add(r[c]!);
+    for (const r of rows) if (seen.size <= limit) seen.add(r[c]!);
     variable.push(seen.size > limit);
   }
   return { width, variable };
+}
+
+/** `stripCr(line).split("\t").length`, without the split. */
+function tabFields(line: string): number {
+  let n = 1;
+  for (let i = line.indexOf("\t"); i !== -1; i = line.indexOf("\t", i + 1)) n++;
+  return n;
+}
+
+/** `line.trim() === ""`, without the copy. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) if (!isSpaceCode(line.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Analyses a log text: format, records, templates. Pure and deterministic. */
@@ -128,7 +146,7 @@ export function analyzeLog(text: string): Analysis {
       const tsv = fields && fields.length === columns!.width;
       const raw = tsv ? fields : format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
-      const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : MONTH_OR_DAY.test(t) ? "0" + t : t));
+      const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : t.length === 3 && MONTH_OR_DAY.test(t) ? "0" + t : t));
       template = drain.add(tokens, index, severity);
       values = [];
       rawTokens[index] = raw;
