@@ -134,11 +134,20 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
   // Errors that name something no kept record of their kind names yet (another failing test, path or
   // host) come before rarity: each is a different failure. They take at most a third of what is left.
-  const seen = new Set<string>();
+  // Values seen, by template id and slot name (no key string per value and lookup).
+  const seen: Map<string, Set<string>>[] = [];
   const note = (r: LogRecord) => {
-    for (const [k, v] of r.values) seen.add(`${r.template.id}\u0000${k}\u0000${v}`);
+    const bySlot = (seen[r.template.id] ??= new Map());
+    for (const [k, v] of r.values) {
+      let values = bySlot.get(k);
+      if (!values) bySlot.set(k, (values = new Set()));
+      values.add(v);
+    }
   };
-  const isNew = (r: LogRecord) => r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`));
+  const isNew = (r: LogRecord) => {
+    const bySlot = seen[r.template.id];
+    return r.values.some(([k, v]) => informative(v) && !bySlot?.get(k)?.has(v));
+  };
   for (const r of records) if (keep[r.index]) note(r);
   const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
   const errorCap = used + (budget - used) / 3;
@@ -189,6 +198,30 @@ const SUMMARY_COST = 140;
 
 /** A value that says what a line is about (a word, path, name), not when or which instance (numbers). */
 function informative(v: string): boolean {
+  // It runs for every value of most records: ASCII values are judged in one scan, the rest by the regexes.
+  let letter = false;
+  let numericish = v.length > 0; // NUMERICISH
+  let hex = true; // [0-9a-f] (any case) after an optional 0x
+  let stamp = v.length > 0 && v.charCodeAt(0) >= 48 && v.charCodeAt(0) <= 57; // ^\d[\d:.,TZ+-]*$
+  const from = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 32) === 120 ? 2 : 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 128) return informativeSlow(v);
+    const l = c | 32;
+    const isLetter = l >= 97 && l <= 122;
+    const digit = c >= 48 && c <= 57;
+    if (isLetter) letter = true;
+    if (numericish && !digit && !NUMERICISH_CODES.has(c)) numericish = false;
+    if (hex && i >= from && !digit && !(l >= 97 && l <= 102)) hex = false;
+    if (stamp && !digit && !STAMP_CODES.has(c)) stamp = false;
+  }
+  return letter && !numericish && !(hex && v.length - from >= 6) && !stamp;
+}
+
+const NUMERICISH_CODES = new Set([...".:,-/T+[]()"].map((ch) => ch.charCodeAt(0)));
+const STAMP_CODES = new Set([...":.,TZ+-"].map((ch) => ch.charCodeAt(0)));
+
+function informativeSlow(v: string): boolean {
   return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
 }
 

@@ -42,6 +42,22 @@ const VARIABLE = /\d|^(?:[a-f]{8,}|0x\w+|\/\S*\/\S*|\w+:\/\/\S+|\S*[\\/]\S*\.\w+
 const PUNCT = /^[^\p{L}\p{N}]+$/u;
 const LEVELS = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\]?:?$/i;
 
+// Both run for most tokens of every record; the first code unit rules most tokens out without the regex.
+/** `PUNCT.test(t)`: a token starting with an ASCII letter or digit is not punctuation. */
+function isPunct(t: string): boolean {
+  const c = t.charCodeAt(0);
+  const l = c | 32;
+  return !((l >= 97 && l <= 122) || (c >= 48 && c <= 57)) && PUNCT.test(t);
+}
+
+const LEVEL_FIRST = new Set([..."tdinwefsc"].map((ch) => ch.charCodeAt(0)));
+
+/** `LEVELS.test(t)`: a level word starts with `[` or the ASCII first letter of one (case-insensitive). */
+function isLevel(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return t.length <= 11 && (c === 91 || LEVEL_FIRST.has(c | 32)) && LEVELS.test(t);
+}
+
 /** True when a token is treated as a variable before mining (masked to `<*>`). */
 export function isVariableToken(t: string): boolean {
   // One scan decides most tokens: a digit makes a variable; without one, only a token with a path or
@@ -56,8 +72,22 @@ export function isVariableToken(t: string): boolean {
   return hexRun && VARIABLE.test(t);
 }
 
+/** White space other than the plain space. */
+const OTHER_SPACE = /[^\S ]/;
+
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
 export function tokenize(line: string, maxTokens = 80): string[] {
+  // Most lines separate tokens by plain spaces only: a native split then does it (long lines are
+  // scanned, so that a line of many tokens does not cut them all).
+  if (line.length <= 2000 && !OTHER_SPACE.test(line)) {
+    const out: string[] = [];
+    for (const t of line.split(" ")) {
+      if (t === "") continue;
+      if (out.length >= maxTokens) break;
+      out.push(t);
+    }
+    return out;
+  }
   // A hand scan for `/\S+/g` (JavaScript's white space): no match object per token.
   const out: string[] = [];
   let start = -1;
@@ -131,7 +161,7 @@ export class Drain {
     for (const t of m) {
       if (lead.length >= this.depth) break;
       // Route by words: punctuation and level words say nothing about which event a line is.
-      if (t !== WILDCARD && !PUNCT.test(t) && !LEVELS.test(t)) lead.push(t);
+      if (t !== WILDCARD && !isPunct(t) && !isLevel(t)) lead.push(t);
     }
     const group = this.group(key, m.length, lead);
     let best: Cluster | undefined;
@@ -185,7 +215,7 @@ function similarity(template: string[], tokens: string[]): number {
     const a = template[i]!;
     if (a === WILDCARD && tokens[i] === WILDCARD) continue;
     // Separators (`-`, `|`, `:`) agree in almost every line of a format; counting them merges unrelated events.
-    if (a === tokens[i] && PUNCT.test(a)) continue;
+    if (a === tokens[i] && isPunct(a)) continue;
     constants++;
     if (a === tokens[i]) same++;
   }
