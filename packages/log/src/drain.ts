@@ -72,38 +72,32 @@ export function isVariableToken(t: string): boolean {
   return hexRun && VARIABLE.test(t);
 }
 
-/** White space other than the plain space. */
-const OTHER_SPACE = /[^\S ]/;
-
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
 export function tokenize(line: string, maxTokens = 80): string[] {
-  // Most lines separate tokens by plain spaces only: a native split then does it (long lines are
-  // scanned, so that a line of many tokens does not cut them all).
-  if (line.length <= 2000 && !OTHER_SPACE.test(line)) {
-    const out: string[] = [];
-    for (const t of line.split(" ")) {
-      if (t === "") continue;
-      if (out.length >= maxTokens) break;
-      out.push(t);
-    }
-    return out;
-  }
+  return tokensIn(line, 0, line.length, maxTokens);
+}
+
+/**
+ * `tokenize(text.slice(from, to))` without the slice: analyzeLog scans its input text itself, which is
+ * faster than scanning each line (a line is a slice of the text, slower to read code unit by code unit).
+ */
+export function tokensIn(text: string, from: number, to: number, maxTokens = 80): string[] {
   // A hand scan for `/\S+/g` (JavaScript's white space): no match object per token.
   const out: string[] = [];
   let start = -1;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     // ASCII first: the full white-space test only for the rare code units past it.
     if (!(c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c))) {
       if (start >= 0) continue;
       if (out.length >= maxTokens) return out;
       start = i;
     } else if (start >= 0) {
-      out.push(line.slice(start, i));
+      out.push(text.slice(start, i));
       start = -1;
     }
   }
-  if (start >= 0) out.push(line.slice(start));
+  if (start >= 0) out.push(text.slice(start, to));
   return out;
 }
 

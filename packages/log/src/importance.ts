@@ -6,6 +6,7 @@
  */
 import { isSpaceCode } from "@headroom/text";
 import { stripCr, type LogRecord } from "./records.js";
+import { Tally } from "./tally.js";
 
 // Words that say a component changed state or an operation concluded (either way).
 const STATE =
@@ -40,16 +41,18 @@ export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set
     const many = list.length * 0.2;
     const enough = Math.max(few, many);
     for (let s = 0; s < slots; s++) {
-      const counts = new Map<string, number>();
+      const counts = new Tally();
+      let missing = false;
       // Past both thresholds the exact count of distinct values no longer matters (not few, and numeric
       // extremes are looked for): counting stops there, which spares unique slots (ids, times) most of it.
       for (let i = 0; i < list.length && counts.size <= enough; i++) {
         const v = list[i]!.values[s]?.[1];
-        if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+        if (v !== undefined) counts.add(v);
+        else missing = true;
       }
       const distinct = counts.size;
-      if (distinct > 1 && distinct <= few) {
-        for (const r of list) if ((counts.get(r.values[s]?.[1] ?? "") ?? 0) <= 2) out.add(r.index);
+      if (distinct > 1 && distinct <= few && (missing || counts.anyAtMost(2))) {
+        for (const r of list) if (counts.get(r.values[s]?.[1] ?? "") <= 2) out.add(r.index);
       }
       if (distinct > many) numericExtremes(list, s, out);
     }
@@ -68,7 +71,8 @@ const NUMBER = /^-?\d+(?:\.\d+)?$/;
 export function columnOutliers(records: readonly LogRecord[], heads: readonly string[]): Set<number> {
   const out = new Set<number>();
   for (const sep of ["\t", " "]) {
-    // Field counts without splitting (most logs have no tab at all); only rows of the winning width split.
+    // Field counts without splitting (most logs have no tab at all), then the fields of the rows of the
+    // winning width as boundaries (others: -1): values are compared in place (see Tally), not split off.
     const widths = new Int32Array(records.length);
     const width = new Map<number, number>();
     for (let i = 0; i < records.length; i++) {
@@ -80,8 +84,6 @@ export function columnOutliers(records: readonly LogRecord[], heads: readonly st
     let n = 0;
     for (const [k, c] of width) if (c > n || (c === n && k < w)) [w, n] = [k, c];
     if (w < 5 || n < 20 || n < records.length * 0.9) continue;
-    // Field boundaries of the rows of width w (others: -1): values are cut only where a column is
-    // counted, and a constant column is recognised by comparing in place.
     const bounds = new Int32Array(records.length * (w + 1)).fill(-1);
     for (let i = 0; i < records.length; i++) {
       if (widths[i] !== w) continue;
@@ -91,44 +93,23 @@ export function columnOutliers(records: readonly LogRecord[], heads: readonly st
       for (let c = 1, p = line.indexOf(sep); c < w; c++, p = line.indexOf(sep, p + 1)) bounds[o + c] = p + 1;
       bounds[o + w] = line.length + 1;
     }
-    const field = (i: number, c: number) => {
-      const o = i * (w + 1) + c;
-      return heads[records[i]!.index]!.slice(bounds[o]!, bounds[o + 1]! - 1);
-    };
     const few = Math.max(3, n * 0.05);
     for (let c = 0; c < w; c++) {
-      if (constantColumn(records, heads, bounds, w, c)) continue;
-      const counts = new Map<string, number>();
+      const counts = new Tally();
       // A column of many values is skipped: counting stops as soon as it has too many.
       for (let i = 0; i < records.length && counts.size <= few; i++) {
-        if (bounds[i * (w + 1)] !== 0) continue;
-        const v = field(i, c);
-        counts.set(v, (counts.get(v) ?? 0) + 1);
+        const o = i * (w + 1) + c;
+        if (bounds[o - c] === 0) counts.addAt(heads[records[i]!.index]!, bounds[o]!, bounds[o + 1]! - 1);
       }
-      if (counts.size < 2 || counts.size > few) continue;
-      let rare = false;
-      for (const k of counts.values()) if (k <= 2) rare = true;
-      if (!rare) continue;
-      for (let i = 0; i < records.length; i++) if (bounds[i * (w + 1)] === 0 && counts.get(field(i, c))! <= 2) out.add(records[i]!.index);
+      if (counts.size < 2 || counts.size > few || !counts.anyAtMost(2)) continue;
+      for (let i = 0; i < records.length; i++) {
+        const o = i * (w + 1) + c;
+        if (bounds[o - c] === 0 && counts.getAt(heads[records[i]!.index]!, bounds[o]!, bounds[o + 1]! - 1) <= 2) out.add(records[i]!.index);
+      }
     }
     return out;
   }
   return out;
-}
-
-/** True when column c holds one value in every row of the layout (compared in place, nothing cut). */
-function constantColumn(records: readonly LogRecord[], heads: readonly string[], bounds: Int32Array, w: number, c: number): boolean {
-  let first: string | undefined;
-  for (let i = 0; i < records.length; i++) {
-    const o = i * (w + 1) + c;
-    if (bounds[o - c] !== 0) continue;
-    const line = heads[records[i]!.index]!;
-    const from = bounds[o]!;
-    const to = bounds[o + 1]! - 1;
-    if (first === undefined) first = line.slice(from, to);
-    else if (to - from !== first.length || !line.startsWith(first, from)) return false;
-  }
-  return true;
 }
 
 /** `line.split(sep).length`, without the split. */

@@ -3,7 +3,7 @@
  * them and mines their templates. The compressor decides what to keep from this analysis.
  */
 import { isSpaceCode } from "@headroom/text";
-import { Drain, tokenize, WILDCARD, type Template } from "./drain.js";
+import { Drain, tokensIn, WILDCARD, type Template } from "./drain.js";
 import { detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
 
 /** One log record: line `start` is the head, lines `start+1 .. end-1` continue it. */
@@ -120,10 +120,14 @@ export function analyzeLog(text: string): Analysis {
   // Raw tokens of the records mined by Drain (not access lines), by record index.
   const rawTokens: (string[] | undefined)[] = [];
   let i = 0;
+  // Offset of line i in the text (tokens are cut from the text, see tokensIn).
+  let at = 0;
   while (i < lines.length) {
     const start = i;
+    const headAt = at;
+    at += lines[i]!.length + 1;
     i++;
-    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) i++;
+    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) at += lines[i++]!.length + 1;
     const head = stripCr(lines[start]!);
     const severity = recordSeverity(lines, start, i, format);
     const index = records.length;
@@ -144,7 +148,8 @@ export function analyzeLog(text: string): Analysis {
     } else {
       const fields = columns ? head.split("\t") : undefined;
       const tsv = fields && fields.length === columns!.width;
-      const raw = tsv ? fields : format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
+      // (A trailing `\r` is white space: the head's tokens are those of the whole line.)
+      const raw = tsv ? fields : ((format === "jsonl" ? jsonTokens(head) : null) ?? tokensIn(text, headAt, headAt + lines[start]!.length));
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
       const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : t.length === 3 && MONTH_OR_DAY.test(t) ? "0" + t : t));
       template = drain.add(tokens, index, severity);
