@@ -179,7 +179,8 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     }
   }
   // The last record of every template and the first and last state change or success of each kind.
-  for (const r of records) if (r.template.last === r.index || (isStateLine(heads[r.index]!) && firstOrLastState(records, r))) tryKeep(r);
+  // (The cheap test first: few records are the first or last of their template.)
+  for (const r of records) if (r.template.last === r.index || (firstOrLastState(records, r) && isStateLine(heads[r.index]!))) tryKeep(r);
   for (const r of records.filter((x) => x.severity === "warn").sort(rarestFirst)) tryKeep(r);
   // Leftover budget buys records that show something not shown yet (a new path, user, host); more of the
   // same (new timestamps, pids and counters only) is redundancy, and the budget is a cap, not a target.

@@ -26,6 +26,14 @@ export interface Analysis {
   templates: readonly Template[];
 }
 
+/** Slot names (positions as strings), made once: every variable value of every record carries one. */
+const SLOT_NAMES = Array.from({ length: 128 }, (_, k) => String(k));
+
+/** A month or day name (`Mon`, `Jan`): mined as `0Mon`, which Drain masks as a variable (it has a digit). */
+function isMonthOrDay(t: string): boolean {
+  return t.length === 3 && MONTH_OR_DAY.test(t);
+}
+
 /** At most this many lines are grouped under one head (a runaway "continuation" must not swallow a log). */
 const MAX_RECORD_LINES = 500;
 const ACCESS = /^(\S+) \S+ \S+ \[[^\]]+\] "(\S+) ?(\S*)[^"]*" (\d{3}) \S+(?: "([^"]*)" "([^"]*)")?/;
@@ -151,7 +159,7 @@ export function analyzeLog(text: string): Analysis {
       // (A trailing `\r` is white space: the head's tokens are those of the whole line.)
       const raw = tsv ? fields : ((format === "jsonl" ? jsonTokens(head) : null) ?? tokensIn(text, headAt, headAt + lines[start]!.length));
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
-      const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : t.length === 3 && MONTH_OR_DAY.test(t) ? "0" + t : t));
+      const tokens = tsv || raw.some(isMonthOrDay) ? raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : isMonthOrDay(t) ? "0" + t : t)) : raw;
       template = drain.add(tokens, index, severity);
       values = [];
       rawTokens[index] = raw;
@@ -164,7 +172,7 @@ export function analyzeLog(text: string): Analysis {
     const raw = rawTokens[r.index];
     if (!raw) continue;
     const t = r.template.tokens;
-    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([String(k), raw[k] ?? ""]);
+    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
   }
   return { format, lines, records, templates: drain.templates() };
 }
