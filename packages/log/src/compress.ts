@@ -10,6 +10,7 @@ import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relev
 import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
+import { collectValues, informative, isHeaderSlot, NUMERICISH, type SlotValues } from "./values.js";
 
 export { ditto, DITTO } from "./costs.js";
 
@@ -137,10 +138,17 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // Values seen, by template id and slot name (no key string per value and lookup).
   const seen: Map<string, Set<string>>[] = [];
   const note = (r: LogRecord) => {
-    const bySlot = (seen[r.template.id] ??= new Map());
+    let bySlot = seen[r.template.id];
+    if (!bySlot) {
+      bySlot = new Map();
+      seen[r.template.id] = bySlot;
+    }
     for (const [k, v] of r.values) {
       let values = bySlot.get(k);
-      if (!values) bySlot.set(k, (values = new Set()));
+      if (!values) {
+        values = new Set();
+        bySlot.set(k, values);
+      }
       values.add(v);
     }
   };
@@ -196,35 +204,6 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
 
 /** Characters a template summary line costs, as budgeted (measured: 80–200 on the corpus logs). */
 const SUMMARY_COST = 140;
-
-/** A value that says what a line is about (a word, path, name), not when or which instance (numbers). */
-function informative(v: string): boolean {
-  // It runs for every value of most records: ASCII values are judged in one scan, the rest by the regexes.
-  let letter = false;
-  let numericish = v.length > 0; // NUMERICISH
-  let hex = true; // [0-9a-f] (any case) after an optional 0x
-  let stamp = v.length > 0 && v.charCodeAt(0) >= 48 && v.charCodeAt(0) <= 57; // ^\d[\d:.,TZ+-]*$
-  const from = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 32) === 120 ? 2 : 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c >= 128) return informativeSlow(v);
-    const l = c | 32;
-    const isLetter = l >= 97 && l <= 122;
-    const digit = c >= 48 && c <= 57;
-    if (isLetter) letter = true;
-    if (numericish && !digit && !NUMERICISH_CODES.has(c)) numericish = false;
-    if (hex && i >= from && !digit && !(l >= 97 && l <= 102)) hex = false;
-    if (stamp && !digit && !STAMP_CODES.has(c)) stamp = false;
-  }
-  return letter && !numericish && !(hex && v.length - from >= 6) && !stamp;
-}
-
-const NUMERICISH_CODES = new Set([...".:,-/T+[]()"].map((ch) => ch.charCodeAt(0)));
-const STAMP_CODES = new Set([...":.,TZ+-"].map((ch) => ch.charCodeAt(0)));
-
-function informativeSlow(v: string): boolean {
-  return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
-}
 
 /** Records of a state-change kind are worth keeping at both ends of their template's run. */
 function firstOrLastState(records: readonly LogRecord[], r: LogRecord): boolean {
@@ -372,54 +351,8 @@ function renderRecord(lines: string[], r: LogRecord, maxTrace: number, out: stri
   return kept;
 }
 
-interface SlotValues {
-  name: string;
-  values: Map<string, number>;
-}
-
-/** Distinct values per variable slot of each template, most frequent first (ties: first seen). */
-function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): Map<number, SlotValues[]> {
-  const by = new Map<number, SlotValues[]>();
-  // Per template, the slot of each value position, or null for a position never listed: without named
-  // slots, header slots are not (see summaryLine), so their values (timestamps, mostly distinct) are not
-  // counted. Records of a template carry the same slots in the same order.
-  const at = new Map<number, (SlotValues | null | undefined)[]>();
-  for (const r of records) {
-    if (r.template.count < 2) continue;
-    let slots = by.get(r.template.id);
-    let pos = at.get(r.template.id);
-    if (!slots || !pos) {
-      slots = [];
-      by.set(r.template.id, slots);
-      const named = r.values.some(([name]) => !/^\d+$/.test(name));
-      pos = r.values.map(([name]) => (named || !isHeaderSlot(r.template, Number(name)) ? undefined : null));
-      at.set(r.template.id, pos);
-    }
-    for (let j = 0; j < r.values.length; j++) {
-      const [name, v] = r.values[j]!;
-      let s = pos[j];
-      if (s === null) continue;
-      if (s?.name !== name) {
-        s = slots.find((x) => x.name === name);
-        if (!s) {
-          s = { name, values: new Map() };
-          slots.push(s);
-        }
-        pos[j] = s;
-      }
-      // Values of dropped lines are the ones worth listing; kept lines are visible anyway.
-      const c = s.values.get(v);
-      if (c !== undefined) s.values.set(v, c + 1);
-      else if (!keep[r.index]) s.values.set(v, 1);
-    }
-  }
-  void limit;
-  return by;
-}
-
 const MAX_VALUE_CHARS = 48;
 const MAX_TEMPLATE_CHARS = 160;
-const NUMERICISH = /^[\d.:,\-/T+[\]()]+$/;
 /** Variable slots listed per summary at most (the first ones after the line header). */
 const MAX_SLOTS = 3;
 
@@ -440,12 +373,6 @@ function summaryLine(t: Template, shown: number, slots: SlotValues[] | undefined
   }
   const tpl = ` ${templateBody(t)}`;
   return `[×${t.count - shown} more like${tpl}${parts.length ? ` — ${parts.join("; ")}` : ""}]`;
-}
-
-/** Wildcards before the first word of the template are line headers (timestamps, pids, hosts). */
-function isHeaderSlot(t: Template, k: number): boolean {
-  for (let i = 0; i <= k; i++) if (t.tokens[i] !== WILDCARD && /[\p{L}]/u.test(t.tokens[i]!)) return false;
-  return true;
 }
 
 function templateBody(t: Template): string {

@@ -111,7 +111,8 @@ interface GroupNode {
 }
 
 function child(node: GroupNode, part: string): GroupNode {
-  const next = (node.next ??= new Map());
+  if (!node.next) node.next = new Map();
+  const next = node.next;
   let c = next.get(part);
   if (!c) {
     c = {};
@@ -191,7 +192,8 @@ export class Drain {
     node = child(node, String(length));
     if (!lead.length) node = child(node, "");
     for (const t of lead) node = down(node, t);
-    return (node.clusters ??= []);
+    if (!node.clusters) node.clusters = [];
+    return node.clusters;
   }
 
   /** Templates in creation order. */
