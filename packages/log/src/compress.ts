@@ -10,6 +10,7 @@ import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relev
 import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
+import { collectValues, informative, isHeaderSlot, NUMERICISH, type SlotValues } from "./values.js";
 
 export { ditto, DITTO } from "./costs.js";
 
@@ -134,11 +135,27 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   const rarestFirst = (a: LogRecord, b: LogRecord) => a.template.count - b.template.count || a.index - b.index;
   // Errors that name something no kept record of their kind names yet (another failing test, path or
   // host) come before rarity: each is a different failure. They take at most a third of what is left.
-  const seen = new Set<string>();
+  // Values seen, by template id and slot name (no key string per value and lookup).
+  const seen: Map<string, Set<string>>[] = [];
   const note = (r: LogRecord) => {
-    for (const [k, v] of r.values) seen.add(`${r.template.id}\u0000${k}\u0000${v}`);
+    let bySlot = seen[r.template.id];
+    if (!bySlot) {
+      bySlot = new Map();
+      seen[r.template.id] = bySlot;
+    }
+    for (const [k, v] of r.values) {
+      let values = bySlot.get(k);
+      if (!values) {
+        values = new Set();
+        bySlot.set(k, values);
+      }
+      values.add(v);
+    }
   };
-  const isNew = (r: LogRecord) => r.values.some(([k, v]) => informative(v) && !seen.has(`${r.template.id}\u0000${k}\u0000${v}`));
+  const isNew = (r: LogRecord) => {
+    const bySlot = seen[r.template.id];
+    return r.values.some(([k, v]) => informative(v) && !bySlot?.get(k)?.has(v));
+  };
   for (const r of records) if (keep[r.index]) note(r);
   const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
   const errorCap = used + (budget - used) / 3;
@@ -170,7 +187,8 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
     }
   }
   // The last record of every template and the first and last state change or success of each kind.
-  for (const r of records) if (r.template.last === r.index || (isStateLine(heads[r.index]!) && firstOrLastState(records, r))) tryKeep(r);
+  // (The cheap test first: few records are the first or last of their template.)
+  for (const r of records) if (r.template.last === r.index || (firstOrLastState(records, r) && isStateLine(heads[r.index]!))) tryKeep(r);
   for (const r of records.filter((x) => x.severity === "warn").sort(rarestFirst)) tryKeep(r);
   // Leftover budget buys records that show something not shown yet (a new path, user, host); more of the
   // same (new timestamps, pids and counters only) is redundancy, and the budget is a cap, not a target.
@@ -186,11 +204,6 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
 
 /** Characters a template summary line costs, as budgeted (measured: 80–200 on the corpus logs). */
 const SUMMARY_COST = 140;
-
-/** A value that says what a line is about (a word, path, name), not when or which instance (numbers). */
-function informative(v: string): boolean {
-  return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
-}
 
 /** Records of a state-change kind are worth keeping at both ends of their template's run. */
 function firstOrLastState(records: readonly LogRecord[], r: LogRecord): boolean {
@@ -338,38 +351,8 @@ function renderRecord(lines: string[], r: LogRecord, maxTrace: number, out: stri
   return kept;
 }
 
-interface SlotValues {
-  name: string;
-  values: Map<string, number>;
-}
-
-/** Distinct values per variable slot of each template, most frequent first (ties: first seen). */
-function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): Map<number, SlotValues[]> {
-  const by = new Map<number, SlotValues[]>();
-  for (const r of records) {
-    if (r.template.count < 2) continue;
-    let slots = by.get(r.template.id);
-    if (!slots) {
-      slots = [];
-      by.set(r.template.id, slots);
-    }
-    for (const [name, v] of r.values) {
-      let s = slots.find((x) => x.name === name);
-      if (!s) {
-        s = { name, values: new Map() };
-        slots.push(s);
-      }
-      // Values of dropped lines are the ones worth listing; kept lines are visible anyway.
-      if (!keep[r.index] || s.values.has(v)) s.values.set(v, (s.values.get(v) ?? 0) + 1);
-    }
-  }
-  void limit;
-  return by;
-}
-
 const MAX_VALUE_CHARS = 48;
 const MAX_TEMPLATE_CHARS = 160;
-const NUMERICISH = /^[\d.:,\-/T+[\]()]+$/;
 /** Variable slots listed per summary at most (the first ones after the line header). */
 const MAX_SLOTS = 3;
 
@@ -390,12 +373,6 @@ function summaryLine(t: Template, shown: number, slots: SlotValues[] | undefined
   }
   const tpl = ` ${templateBody(t)}`;
   return `[×${t.count - shown} more like${tpl}${parts.length ? ` — ${parts.join("; ")}` : ""}]`;
-}
-
-/** Wildcards before the first word of the template are line headers (timestamps, pids, hosts). */
-function isHeaderSlot(t: Template, k: number): boolean {
-  for (let i = 0; i <= k; i++) if (t.tokens[i] !== WILDCARD && /[\p{L}]/u.test(t.tokens[i]!)) return false;
-  return true;
 }
 
 function templateBody(t: Template): string {

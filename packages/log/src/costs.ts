@@ -2,6 +2,7 @@
  * What a kept record costs in the output, and the ditto mark that makes a long value repeated down a
  * column of one kind of line cheap to show again.
  */
+import { isSpaceCode } from "@headroom/text";
 import { WILDCARD } from "./drain.js";
 import type { LogRecord } from "./records.js";
 
@@ -35,16 +36,35 @@ export function recordCosts(lines: string[], records: readonly LogRecord[], head
  */
 export function ditto(line: string, above: string | undefined, template: readonly string[]): string {
   if (above === undefined || line.length < DITTO_MIN || !hasLongSharedToken(line, above)) return line;
-  const prev = above.match(/\S+/g) ?? [];
+  // The tokens (`/\S+/g`) of both lines walked in step, k-th with k-th; only a long variable token is
+  // compared (in place) and only a changed line is rebuilt.
+  let out = "";
+  let copied = 0;
   let k = 0;
-  let changed = false;
-  const out = line.replace(/\S+/g, (t) => {
-    const same = t.length >= DITTO_MIN && template[k] === WILDCARD && prev[k] === t && t !== DITTO;
+  let p = 0; // scan position in `above`
+  for (let i = 0; i < line.length; ) {
+    if (isSpace(line.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < line.length && !isSpace(line.charCodeAt(i))) i++;
+    while (p < above.length && isSpace(above.charCodeAt(p))) p++;
+    const prevFrom = p;
+    while (p < above.length && !isSpace(above.charCodeAt(p))) p++;
+    const len = i - from;
+    const same = len >= DITTO_MIN && template[k] === WILDCARD && p - prevFrom === len && above.startsWith(line.slice(from, i), prevFrom);
     k++;
-    if (same) changed = true;
-    return same ? DITTO : t;
-  });
-  return changed ? out : line;
+    if (same) {
+      out += line.slice(copied, from) + DITTO;
+      copied = i;
+    }
+  }
+  return copied > 0 ? out + line.slice(copied) : line;
+}
+
+function isSpace(c: number): boolean {
+  return c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c);
 }
 
 /** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */

@@ -6,6 +6,8 @@
  * Positions that disagree become `<*>`. Deterministic: clusters are visited in creation order.
  */
 
+import { isSpaceCode } from "@headroom/text";
+
 /** The wildcard a template shows for a variable position. */
 export const WILDCARD = "<*>";
 
@@ -40,23 +42,90 @@ const VARIABLE = /\d|^(?:[a-f]{8,}|0x\w+|\/\S*\/\S*|\w+:\/\/\S+|\S*[\\/]\S*\.\w+
 const PUNCT = /^[^\p{L}\p{N}]+$/u;
 const LEVELS = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\]?:?$/i;
 
+// Both run for most tokens of every record; the first code unit rules most tokens out without the regex.
+/** `PUNCT.test(t)`: a token starting with an ASCII letter or digit is not punctuation. */
+function isPunct(t: string): boolean {
+  const c = t.charCodeAt(0);
+  const l = c | 32;
+  return !((l >= 97 && l <= 122) || (c >= 48 && c <= 57)) && PUNCT.test(t);
+}
+
+const LEVEL_FIRST = new Set([..."tdinwefsc"].map((ch) => ch.charCodeAt(0)));
+
+/** `LEVELS.test(t)`: a level word starts with `[` or the ASCII first letter of one (case-insensitive). */
+function isLevel(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return t.length <= 11 && (c === 91 || LEVEL_FIRST.has(c | 32)) && LEVELS.test(t);
+}
+
 /** True when a token is treated as a variable before mining (masked to `<*>`). */
 export function isVariableToken(t: string): boolean {
-  return VARIABLE.test(t);
+  // One scan decides most tokens: a digit makes a variable; without one, only a token with a path or
+  // quote character, or a long run of hex letters, can match the anchored shapes of VARIABLE.
+  let hexRun = t.length >= 8;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+    if (c === 47 || c === 92 || c === 39 || c === 34) return VARIABLE.test(t);
+    if (hexRun && !((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) hexRun = false;
+  }
+  return hexRun && VARIABLE.test(t);
 }
 
 /** Splits a line into whitespace-separated tokens (trailing `\r` ignored). */
 export function tokenize(line: string, maxTokens = 80): string[] {
+  return tokensIn(line, 0, line.length, maxTokens);
+}
+
+/**
+ * `tokenize(text.slice(from, to))` without the slice: analyzeLog scans its input text itself, which is
+ * faster than scanning each line (a line is a slice of the text, slower to read code unit by code unit).
+ */
+export function tokensIn(text: string, from: number, to: number, maxTokens = 80): string[] {
+  // A hand scan for `/\S+/g` (JavaScript's white space): no match object per token.
   const out: string[] = [];
-  for (const m of line.matchAll(/\S+/g)) {
-    if (out.length >= maxTokens) break;
-    out.push(m[0]);
+  let start = -1;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII first: the full white-space test only for the rare code units past it.
+    if (!(c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c))) {
+      if (start >= 0) continue;
+      if (out.length >= maxTokens) return out;
+      start = i;
+    } else if (start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
   }
+  if (start >= 0) out.push(text.slice(start, to));
   return out;
 }
 
 interface Cluster {
   template: Template;
+}
+
+interface GroupNode {
+  next?: Map<string, GroupNode>;
+  clusters?: Cluster[];
+}
+
+function child(node: GroupNode, part: string): GroupNode {
+  if (!node.next) node.next = new Map();
+  const next = node.next;
+  let c = next.get(part);
+  if (!c) {
+    c = {};
+    next.set(part, c);
+  }
+  return c;
+}
+
+/** Down the tree by the `\0`-separated parts of `s` (one part but for odd input). */
+function down(node: GroupNode, s: string): GroupNode {
+  if (!s.includes("\u0000")) return child(node, s);
+  for (const part of s.split("\u0000")) node = child(node, part);
+  return node;
 }
 
 /** Online miner: feed lines with `add`, read templates with `templates()`. */
@@ -65,7 +134,7 @@ export class Drain {
   private readonly depth: number;
   private readonly maxTokens: number;
   private readonly maxClusters: number;
-  private readonly groups = new Map<string, Cluster[]>();
+  private readonly groups: GroupNode = {};
   private readonly all: Template[] = [];
 
   constructor(o: DrainOptions = {}) {
@@ -87,14 +156,9 @@ export class Drain {
     for (const t of m) {
       if (lead.length >= this.depth) break;
       // Route by words: punctuation and level words say nothing about which event a line is.
-      if (t !== WILDCARD && !PUNCT.test(t) && !LEVELS.test(t)) lead.push(t);
+      if (t !== WILDCARD && !isPunct(t) && !isLevel(t)) lead.push(t);
     }
-    const gk = `${key}\u0000${m.length}\u0000${lead.join("\u0000")}`;
-    let group = this.groups.get(gk);
-    if (!group) {
-      group = [];
-      this.groups.set(gk, group);
-    }
+    const group = this.group(key, m.length, lead);
     let best: Cluster | undefined;
     let bestSim = -1;
     const limit = Math.min(group.length, this.maxClusters);
@@ -119,6 +183,19 @@ export class Drain {
     return t;
   }
 
+  /**
+   * The group of `key\0length\0lead.join("\0")`, found in a tree of its `\0`-separated parts: the
+   * same groups as a map keyed by that string, without building and hashing the string per record.
+   */
+  private group(key: string, length: number, lead: readonly string[]): Cluster[] {
+    let node = down(this.groups, key);
+    node = child(node, String(length));
+    if (!lead.length) node = child(node, "");
+    for (const t of lead) node = down(node, t);
+    if (!node.clusters) node.clusters = [];
+    return node.clusters;
+  }
+
   /** Templates in creation order. */
   templates(): readonly Template[] {
     return this.all;
@@ -134,7 +211,7 @@ function similarity(template: string[], tokens: string[]): number {
     const a = template[i]!;
     if (a === WILDCARD && tokens[i] === WILDCARD) continue;
     // Separators (`-`, `|`, `:`) agree in almost every line of a format; counting them merges unrelated events.
-    if (a === tokens[i] && PUNCT.test(a)) continue;
+    if (a === tokens[i] && isPunct(a)) continue;
     constants++;
     if (a === tokens[i]) same++;
   }

@@ -91,7 +91,18 @@ const LINT_LEVEL = /^(?:\s+\d+:\d+\s+(error|warning)\s|([ew]): (?:file:\/\/)?\S+
 const ERROR_WORDS = new Set(["ERROR", "ERR", "FATAL", "SEVERE", "CRITICAL", "CRIT", "ALERT", "EMERG", "PANIC"]);
 const WARN_WORDS = new Set(["WARN", "WARNING"]);
 
+// The words LEVEL_WORD captures, resolved once (it runs for every record).
+const LEVEL_OF = new Map<string, Severity | undefined>(
+  "TRACE DEBUG FINE FINER FINEST INFO NOTICE NOTE WARN WARNING ERROR ERR FATAL SEVERE CRITICAL CRIT ALERT EMERG PANIC info notice warn warning error fatal crit alert emerg debug"
+    .split(" ")
+    .map((w) => [w, wordLevel(w)]),
+);
+
 function levelFromWord(w: string): Severity | undefined {
+  return LEVEL_OF.has(w) ? LEVEL_OF.get(w) : wordLevel(w);
+}
+
+function wordLevel(w: string): Severity | undefined {
   const u = w.toUpperCase();
   if (ERROR_WORDS.has(u)) return "error";
   if (WARN_WORDS.has(u)) return "warn";
@@ -130,7 +141,8 @@ export function severityOf(line: string, format: LogFormat): Severity {
   if (m) {
     const l = levelFromWord(m[1]!);
     // Lower-case words are levels only inside brackets (Apache `[error]`, `level=error`); otherwise prose.
-    if (l && (m[1] === m[1]!.toUpperCase() || /[[=<]/.test(head[m.index] ?? ""))) return l;
+    // (LEVEL_WORD's words are all upper or all lower case: the first letter says which.)
+    if (l && (m[1]!.charCodeAt(0) < 97 || /[[=<]/.test(head[m.index] ?? ""))) return l;
   }
   if (ERROR_HINT.test(line)) return "error";
   if (WARN_HINT.test(line)) return "warn";

@@ -4,7 +4,9 @@
  * a numeric slot), and gaps in time. They pick records that a question is likely to be about even when
  * they are ordinary INFO lines.
  */
+import { isSpaceCode } from "@headroom/text";
 import { stripCr, type LogRecord } from "./records.js";
+import { Tally } from "./tally.js";
 
 // Words that say a component changed state or an operation concluded (either way).
 const STATE =
@@ -35,17 +37,24 @@ export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set
   }
   for (const list of byTemplate.values()) {
     const slots = list[0]!.values.length;
+    const few = Math.max(3, list.length * 0.05);
+    const many = list.length * 0.2;
+    const enough = Math.max(few, many);
     for (let s = 0; s < slots; s++) {
-      const counts = new Map<string, number>();
-      for (const r of list) {
-        const v = r.values[s]?.[1];
-        if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const counts = new Tally();
+      let missing = false;
+      // Past both thresholds the exact count of distinct values no longer matters (not few, and numeric
+      // extremes are looked for): counting stops there, which spares unique slots (ids, times) most of it.
+      for (let i = 0; i < list.length && counts.size <= enough; i++) {
+        const v = list[i]!.values[s]?.[1];
+        if (v !== undefined) counts.add(v);
+        else missing = true;
       }
       const distinct = counts.size;
-      if (distinct > 1 && distinct <= Math.max(3, list.length * 0.05)) {
-        for (const r of list) if ((counts.get(r.values[s]?.[1] ?? "") ?? 0) <= 2) out.add(r.index);
+      if (distinct > 1 && distinct <= few && (missing || counts.anyAtMost(2))) {
+        for (const r of list) if (counts.get(r.values[s]?.[1] ?? "") <= 2) out.add(r.index);
       }
-      if (distinct > list.length * 0.2) numericExtremes(list, s, out);
+      if (distinct > many) numericExtremes(list, s, out);
     }
   }
   return out;
@@ -62,31 +71,66 @@ const NUMBER = /^-?\d+(?:\.\d+)?$/;
 export function columnOutliers(records: readonly LogRecord[], heads: readonly string[]): Set<number> {
   const out = new Set<number>();
   for (const sep of ["\t", " "]) {
-    const rows = records.map((r) => heads[r.index]!.split(sep));
+    // Field counts without splitting (most logs have no tab at all), then the fields of the rows of the
+    // winning width as boundaries (others: -1): values are compared in place (see Tally), not split off.
+    const widths = new Int32Array(records.length);
     const width = new Map<number, number>();
-    for (const f of rows) width.set(f.length, (width.get(f.length) ?? 0) + 1);
-    const [w, n] = [...width.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0];
+    for (let i = 0; i < records.length; i++) {
+      const f = fieldCount(heads[records[i]!.index]!, sep);
+      widths[i] = f;
+      width.set(f, (width.get(f) ?? 0) + 1);
+    }
+    let w = 0;
+    let n = 0;
+    for (const [k, c] of width) if (c > n || (c === n && k < w)) [w, n] = [k, c];
     if (w < 5 || n < 20 || n < records.length * 0.9) continue;
+    const bounds = new Int32Array(records.length * (w + 1)).fill(-1);
+    for (let i = 0; i < records.length; i++) {
+      if (widths[i] !== w) continue;
+      const line = heads[records[i]!.index]!;
+      const o = i * (w + 1);
+      bounds[o] = 0;
+      for (let c = 1, p = line.indexOf(sep); c < w; c++, p = line.indexOf(sep, p + 1)) bounds[o + c] = p + 1;
+      bounds[o + w] = line.length + 1;
+    }
+    const few = Math.max(3, n * 0.05);
     for (let c = 0; c < w; c++) {
-      const counts = new Map<string, number>();
-      for (const f of rows) if (f.length === w) counts.set(f[c]!, (counts.get(f[c]!) ?? 0) + 1);
-      if (counts.size < 2 || counts.size > Math.max(3, n * 0.05)) continue;
-      rows.forEach((f, i) => {
-        if (f.length === w && (counts.get(f[c]!) ?? 0) <= 2) out.add(records[i]!.index);
-      });
+      const counts = new Tally();
+      // A column of many values is skipped: counting stops as soon as it has too many.
+      for (let i = 0; i < records.length && counts.size <= few; i++) {
+        const o = i * (w + 1) + c;
+        if (bounds[o - c] === 0) counts.addAt(heads[records[i]!.index]!, bounds[o]!, bounds[o + 1]! - 1);
+      }
+      if (counts.size < 2 || counts.size > few || !counts.anyAtMost(2)) continue;
+      for (let i = 0; i < records.length; i++) {
+        const o = i * (w + 1) + c;
+        if (bounds[o - c] === 0 && counts.getAt(heads[records[i]!.index]!, bounds[o]!, bounds[o + 1]! - 1) <= 2) out.add(records[i]!.index);
+      }
     }
     return out;
   }
   return out;
 }
 
+/** `line.split(sep).length`, without the split. */
+function fieldCount(line: string, sep: string): number {
+  let n = 1;
+  for (let i = line.indexOf(sep); i !== -1; i = line.indexOf(sep, i + 1)) n++;
+  return n;
+}
+
 function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<number>): void {
   let max: LogRecord | undefined;
   let maxV = -Infinity;
   let numeric = 0;
+  let other = 0;
   for (const r of list) {
     const v = r.values[slot]?.[1] ?? "";
-    if (!NUMBER.test(v)) continue;
+    if (!NUMBER.test(v)) {
+      // Too few numbers left to reach the share below: the slot is not numeric (timestamps, names).
+      if (list.length - ++other < list.length * 0.9) return;
+      continue;
+    }
     numeric++;
     const x = Number(v);
     if (x > maxV) {
@@ -100,18 +144,44 @@ function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<numb
 }
 
 function standsOut(list: readonly LogRecord[], slot: number, maxV: number): boolean {
-  const xs = list.map((r) => Number(r.values[slot]?.[1])).filter(Number.isFinite).sort((a, b) => a - b);
-  const median = xs[Math.floor(xs.length / 2)]!;
-  return maxV > 0 && maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
+  if (!(maxV > 0)) return false;
+  // The median of every finite `Number(value)` (not only the NUMBER-shaped ones: "" counts as 0).
+  const xs = new Float64Array(list.length);
+  let n = 0;
+  for (const r of list) {
+    const x = Number(r.values[slot]?.[1]);
+    if (Number.isFinite(x)) xs[n++] = x;
+  }
+  const sorted = xs.subarray(0, n).sort();
+  const median = sorted[Math.floor(n / 2)]!;
+  return maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
 }
 
-const TIME = /(?:^|[\sT[])(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?/;
-
-/** Seconds since midnight of the first time of day in a line's head, if any. */
+/**
+ * Seconds since midnight of the first time of day in a line's head, if any: the first `hh:mm:ss` within
+ * its 80 first characters that starts the line or follows white space, `T` or `[` (what
+ * `/(?:^|[\sT[])(\d{2}):(\d{2}):(\d{2})/` finds; scanned by hand, it runs for every record).
+ */
 export function timeOfDay(line: string): number | undefined {
-  const m = TIME.exec(line.length > 80 ? line.slice(0, 80) : line);
-  if (!m) return undefined;
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  const end = Math.min(line.length, 80) - 8;
+  for (let q = line.indexOf(":", 2) - 2; q >= 0 && q <= end; q = line.indexOf(":", q + 3) - 2) {
+    if (q > 0) {
+      const b = line.charCodeAt(q - 1);
+      if (b !== 84 && b !== 91 && !isSpaceCode(b)) continue;
+    }
+    const h = two(line, q);
+    const m = h >= 0 && line.charCodeAt(q + 5) === 58 ? two(line, q + 3) : -1;
+    const s = m >= 0 ? two(line, q + 6) : -1;
+    if (s >= 0) return h * 3600 + m * 60 + s;
+  }
+  return undefined;
+}
+
+/** The two ASCII digits at `i` as a number, or -1. */
+function two(line: string, i: number): number {
+  const a = line.charCodeAt(i) - 48;
+  const b = line.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /**

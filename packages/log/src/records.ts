@@ -2,7 +2,8 @@
  * Splits a log into records (a head line plus its continuation lines such as stack frames), classifies
  * them and mines their templates. The compressor decides what to keep from this analysis.
  */
-import { Drain, tokenize, WILDCARD, type Template } from "./drain.js";
+import { isSpaceCode } from "@headroom/text";
+import { Drain, tokensIn, WILDCARD, type Template } from "./drain.js";
 import { detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
 
 /** One log record: line `start` is the head, lines `start+1 .. end-1` continue it. */
@@ -23,6 +24,14 @@ export interface Analysis {
   lines: string[];
   records: LogRecord[];
   templates: readonly Template[];
+}
+
+/** Slot names (positions as strings), made once: every variable value of every record carries one. */
+const SLOT_NAMES = Array.from({ length: 128 }, (_, k) => String(k));
+
+/** A month or day name (`Mon`, `Jan`): mined as `0Mon`, which Drain masks as a variable (it has a digit). */
+function isMonthOrDay(t: string): boolean {
+  return t.length === 3 && MONTH_OR_DAY.test(t);
 }
 
 /** At most this many lines are grouped under one head (a runaway "continuation" must not swallow a log). */
@@ -73,21 +82,38 @@ export interface Columns {
  * or status column, whose few values still separate templates.
  */
 export function learnColumns(lines: readonly string[]): Columns | undefined {
-  const rows: string[][] = [];
-  for (const l of lines.length > 2000 ? lines.slice(0, 2000) : lines) if (l.trim() && !l.startsWith("#")) rows.push(stripCr(l).split("\t"));
-  if (rows.length < 8) return undefined;
+  // Field counts first, without splitting (most logs have no tab at all): rows split only for a layout.
+  const sample: string[] = [];
+  for (const l of lines.length > 2000 ? lines.slice(0, 2000) : lines) if (!l.startsWith("#") && !isBlank(l)) sample.push(l);
+  if (sample.length < 8) return undefined;
+  const counts = sample.map(tabFields);
   const widths = new Map<number, number>();
-  for (const r of rows) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
+  for (const w of counts) widths.set(w, (widths.get(w) ?? 0) + 1);
   const [width, n] = [...widths.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
-  if (width < 4 || n < rows.length * 0.8) return undefined;
+  if (width < 4 || n < sample.length * 0.8) return undefined;
+  const rows: string[][] = [];
+  for (let i = 0; i < sample.length; i++) if (counts[i] === width) rows.push(stripCr(sample[i]!).split("\t"));
   const limit = Math.sqrt(n);
   const variable: boolean[] = [];
   for (let c = 0; c < width; c++) {
     const seen = new Set<string>();
-    for (const r of rows) if (r.length === width && seen.size <= limit) seen.add(r[c]!);
+    for (const r of rows) if (seen.size <= limit) seen.add(r[c]!);
     variable.push(seen.size > limit);
   }
   return { width, variable };
+}
+
+/** `stripCr(line).split("\t").length`, without the split. */
+function tabFields(line: string): number {
+  let n = 1;
+  for (let i = line.indexOf("\t"); i !== -1; i = line.indexOf("\t", i + 1)) n++;
+  return n;
+}
+
+/** `line.trim() === ""`, without the copy. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) if (!isSpaceCode(line.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Analyses a log text: format, records, templates. Pure and deterministic. */
@@ -102,10 +128,14 @@ export function analyzeLog(text: string): Analysis {
   // Raw tokens of the records mined by Drain (not access lines), by record index.
   const rawTokens: (string[] | undefined)[] = [];
   let i = 0;
+  // Offset of line i in the text (tokens are cut from the text, see tokensIn).
+  let at = 0;
   while (i < lines.length) {
     const start = i;
+    const headAt = at;
+    at += lines[i]!.length + 1;
     i++;
-    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) i++;
+    while (i < lines.length && i - start < MAX_RECORD_LINES && continues(lines[i]!)) at += lines[i++]!.length + 1;
     const head = stripCr(lines[start]!);
     const severity = recordSeverity(lines, start, i, format);
     const index = records.length;
@@ -126,9 +156,10 @@ export function analyzeLog(text: string): Analysis {
     } else {
       const fields = columns ? head.split("\t") : undefined;
       const tsv = fields && fields.length === columns!.width;
-      const raw = tsv ? fields : format === "jsonl" ? jsonTokens(head) ?? tokenize(head) : tokenize(head);
+      // (A trailing `\r` is white space: the head's tokens are those of the whole line.)
+      const raw = tsv ? fields : ((format === "jsonl" ? jsonTokens(head) : null) ?? tokensIn(text, headAt, headAt + lines[start]!.length));
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
-      const tokens = raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : MONTH_OR_DAY.test(t) ? "0" + t : t));
+      const tokens = tsv || raw.some(isMonthOrDay) ? raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : isMonthOrDay(t) ? "0" + t : t)) : raw;
       template = drain.add(tokens, index, severity);
       values = [];
       rawTokens[index] = raw;
@@ -141,7 +172,7 @@ export function analyzeLog(text: string): Analysis {
     const raw = rawTokens[r.index];
     if (!raw) continue;
     const t = r.template.tokens;
-    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([String(k), raw[k] ?? ""]);
+    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
   }
   return { format, lines, records, templates: drain.templates() };
 }
