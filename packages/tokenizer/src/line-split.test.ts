@@ -66,6 +66,19 @@ describe("counts add up over safe line segments", () => {
       }
     });
 
+  for (const encoding of ["o200k_base", "cl100k_base"] as const)
+    it(`${encoding}: our count (a bounded piece table over gpt-tokenizer's ranks) equals tiktoken's`, async () => {
+      const ours = await loadEncoding(encoding);
+      const reference = await loadEncoding(encoding, "tiktoken");
+      const next = rng(encoding.length * 13);
+      // Far more distinct pieces than the table holds (it is cleared and refilled), pieces longer than it
+      // remembers, special-token strings, and texts repeated so remembered counts are reused.
+      const texts: string[] = [];
+      for (let k = 0; k < 4000; k++) texts.push(`${randomText(next)} w${k}x${Math.floor(next() * 1e6)} <|endoftext|>`);
+      texts.push("a".repeat(500), " ".repeat(300) + "b", "🦊".repeat(100), ...texts.slice(0, 200));
+      for (const s of texts) if (ours.count(s) !== reference.count(s)) expect({ text: s, count: ours.count(s) }).toEqual({ text: s, count: reference.count(s) });
+    });
+
   it("memoizeByLine counts a new text in one pass and only the new lines of a later one", async () => {
     const t = await loadEncoding("o200k_base");
     const calls = { count: 0, segments: 0, chars: 0 };
