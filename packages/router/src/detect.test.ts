@@ -64,6 +64,13 @@ describe("detect: formats outside the named log layouts", () => {
     expect(detect(rst, { fileName: "peps/pep-0999.rst" }).kind).toBe("prose");
   });
 
+  it("takes an XML document with HTML-like tag names for XML, a page for HTML", () => {
+    const xml = ['<?xml version="1.0" encoding="utf-8"?>', "<component>", ...Array.from({ length: 12 }, (_, i) => `  <description><p>Paragraph ${i} of the release notes.</p></description>`), "</component>"].join("\n");
+    expect(detect(xml).kind).toBe("xml");
+    const page = ["<!DOCTYPE html>", "<html><head><title>x</title></head><body>", ...Array.from({ length: 12 }, (_, i) => `<div><p>Paragraph ${i}</p></div>`), "</body></html>"].join("\n");
+    expect(detect(page).kind).toBe("html");
+  });
+
   it("reads a markdown document that opens with inline HTML as prose", () => {
     const text = [
       '<h3 align="center">Sponsors</h3> <table><tr><td><a href="x"><img src="a.png"></a></td><td><p>text</p></td></tr></table>',

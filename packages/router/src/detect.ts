@@ -419,7 +419,11 @@ export function detect(text: string, hints?: UnitHints): Detection {
   const markdown = fraction(lines, (l) => MARKDOWN_LINE.test(l));
   const htmlTags = (text.slice(0, 20000).match(HTML_TAG) ?? []).length;
   // A markdown document that opens with inline HTML (a README's badges or sponsor table) is still prose.
-  if (htmlTags >= 5 && /^\s*</.test(text) && markdown < 0.15) return { kind: "html", confidence: Math.min(1, htmlTags / 20) };
+  if (htmlTags >= 5 && /^\s*</.test(text) && markdown < 0.15) {
+    // An XML document (a declaration, no <html> root) using HTML-like tag names is data, not a page.
+    if (/^\uFEFF?\s*<\?xml\b/.test(text) && !/<html[\s>]/i.test(text.slice(0, 4000))) return { kind: "xml", confidence: 0.9 };
+    return { kind: "html", confidence: Math.min(1, htmlTags / 20) };
+  }
 
   const tab = tabular(lines);
   if (tab >= 0.9 && proseScore(lines) < 0.5) return { kind: "tabular", confidence: tab };
