@@ -34,7 +34,14 @@ async function countingTokenizer(model: string): Promise<{ tokenizer: Tokenizer;
         chars += s.length;
         return t.count(s);
       },
-      ...(t.countSegments ? { countSegments: (s: string, cuts: readonly number[]) => ((chars += s.length), t.countSegments!(s, cuts)) } : {}),
+      ...(t.countSegments
+        ? {
+            countSegments(s: string, cuts: readonly number[]) {
+              chars += s.length;
+              return t.countSegments!(s, cuts);
+            },
+          }
+        : {}),
     },
     chars: () => chars,
   };
