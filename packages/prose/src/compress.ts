@@ -96,7 +96,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
   const lexicon = new Lexicon();
   const words = units.map((u) => lexicon.words(u.text));
-  const headingHits = headingRelevance(units, opts.query);
+  const headingHits = headingRelevance(units, opts.query, lexicon);
   // Query term frequencies per unit, found once for BM25 and for `askedAbout`.
   const tfs = queryFrequenciesOf(words, lexicon, opts.query);
   const scores = unitScores(units, words, lexicon, headingHits, tfs, opts);

@@ -107,6 +107,8 @@ export class Lexicon {
   private readonly hashes: number[] = [];
   /** Open-addressing table of word index + 1 by hash of the word's characters (0: empty slot). */
   private slots = new Int32Array(1024);
+  /** Hash of the word in each slot of `slots` (as a signed 32-bit integer, as `scan` computes it). */
+  private slotHashes = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
   private scratch = new Uint32Array(64);
   /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
@@ -123,7 +125,22 @@ export class Lexicon {
    * so a word seen before costs no string.
    */
   words(text: string): Words {
-    const t = visibleText(text);
+    const n = this.scan(visibleText(text));
+    const out = this.take(n);
+    out.set(this.scratch.subarray(0, n));
+    return out;
+  }
+
+  /** Word terms of `text` as `terms` finds them (no `visibleText`), from the words analysed so far. */
+  termsOf(text: string): string[] {
+    const n = this.scan(text);
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) for (const t of this.infos[this.scratch[k]!]!.terms) out.push(t);
+    return out;
+  }
+
+  /** Looks up the words of `t` (runs of word characters) into `scratch`; returns their number. */
+  private scan(t: string): number {
     if (this.scratch.length <= t.length) this.scratch = new Uint32Array(t.length + 1);
     const buf = this.scratch;
     let n = 0;
@@ -139,12 +156,10 @@ export class Lexicon {
         if (!isWordChar(c)) break;
         h = Math.imul(h ^ c, 0x01000193);
       }
-      buf[n++] = this.lookup(t, i, e, h >>> 0);
+      buf[n++] = this.lookup(t, i, e, h);
       i = e;
     }
-    const out = this.take(n);
-    out.set(buf.subarray(0, n));
-    return out;
+    return n;
   }
 
   /** `n` words of the pool. */
@@ -162,9 +177,11 @@ export class Lexicon {
   private lookup(t: string, s: number, e: number, h: number): number {
     const mask = this.slots.length - 1;
     const len = e - s;
+    // A slot's hash is compared before its word: most probes that hit another word stop there.
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const slot = this.slots[k]!;
       if (slot === 0) break;
+      if (this.slotHashes[k] !== h) continue;
       const w = this.texts[slot - 1]!;
       if (w.length === len && t.startsWith(w, s)) return slot - 1;
     }
@@ -182,11 +199,13 @@ export class Lexicon {
     let k = h & mask;
     while (this.slots[k] !== 0) k = (k + 1) & mask;
     this.slots[k] = i + 1;
+    this.slotHashes[k] = h;
   }
 
   /** Doubles the table (load ≤ 1/2) and places every word again. */
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2);
+    this.slotHashes = new Int32Array(this.slots.length);
     for (let i = 0; i < this.hashes.length; i++) this.place(this.hashes[i]!, i);
   }
 
@@ -300,11 +319,13 @@ const HEADING_TERM_SHARE = 0.25;
  * A term found in the heading paths of more than a quarter of the sections (the title word of a design
  * doc, `time` in every "time.Now usage" appendix entry) singles nothing out and does not count.
  */
-export function headingRelevance(units: readonly Unit[], query: string | undefined): number[] {
+export function headingRelevance(units: readonly Unit[], query: string | undefined, lexicon?: Lexicon): number[] {
   const qs = new Set(terms(query ?? ""));
   if (!qs.size) return units.map(() => 0);
+  // The input's lexicon has analysed most heading words already (a title is also a word of the text).
+  const termsOf = lexicon ? (t: string) => lexicon.termsOf(t) : (t: string) => terms(t);
   const paths = new Map<string, Set<string>>();
-  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(terms(u.headings).filter((t) => qs.has(t))));
+  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(termsOf(u.headings).filter((t) => qs.has(t))));
   const df = new Map<string, number>();
   for (const hits of paths.values()) for (const t of hits) df.set(t, (df.get(t) ?? 0) + 1);
   const limit = Math.max(1, paths.size * HEADING_TERM_SHARE);
@@ -343,7 +364,7 @@ export function scoreUnits(units: readonly Unit[], query: string | undefined, wo
   const q = [...new Set(terms(query ?? ""))];
   const stats = q.length ? queryStats(words, lengths, lexicon, q, tfs) : undefined;
   const seenSection = new Set<number>();
-  const hits = headingHits ?? headingRelevance(units, query);
+  const hits = headingHits ?? headingRelevance(units, query, lexicon);
   return units.map((u, i) => {
     let s = 1;
     const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
