@@ -1,5 +1,6 @@
 // The fast paths of scoring (a scanning word lexicon, salience's class prefilter) against the plain
 // definitions they replace, on generated text.
+import { STOPWORDS, stemLoose } from "@headroom/text";
 import { describe, expect, it } from "vitest";
 import { salience } from "./salience.js";
 import { Lexicon, terms, visibleText } from "./score.js";
@@ -48,6 +49,37 @@ describe("Lexicon.words", () => {
       expect(lx.termCount(ws)).toBe(terms(visibleText(t)).length);
     }
     expect(seen.size).toBeGreaterThan(1000); // past two doublings of the 1024-slot table
+  });
+});
+
+/** Terms as defined: regexes for the edges, the case and the parts of each word. */
+function referenceTerms(t: string): string[] {
+  const out: string[] = [];
+  for (const w of t.split(/[^A-Za-z0-9_.-]+/)) {
+    const bare = w.replace(/^[._-]+|[._-]+$/g, "");
+    if (!bare) continue;
+    const lower = bare.toLowerCase();
+    if (lower.length >= 2 && !STOPWORDS.has(lower)) out.push(stemLoose(lower));
+    if (!/[A-Z_.-]/.test(bare.slice(1))) continue;
+    const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
+    if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOPWORDS.has(p.toLowerCase())) out.push(stemLoose(p.toLowerCase()));
+  }
+  return out;
+}
+
+describe("terms", () => {
+  it("equals the regex definition on identifiers, edges and case", () => {
+    const r = rng(5);
+    const bits = ["a", "B", "x", "Q", "1", "_", ".", "-", "config", "Parse", "HTTP", "Server", "the", "The", "with", "Json", "9"];
+    for (let k = 0; k < 20000; k++) {
+      const w = Array.from({ length: 1 + Math.floor(r() * 8) }, () => bits[Math.floor(r() * bits.length)]!).join("");
+      expect(terms(w)).toEqual(referenceTerms(w));
+    }
+    const r2 = rng(9);
+    for (let k = 0; k < 2000; k++) {
+      const t = text(r2, 1 + Math.floor(r2() * 12));
+      expect(terms(t)).toEqual(referenceTerms(t));
+    }
   });
 });
 

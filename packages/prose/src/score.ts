@@ -27,13 +27,42 @@ function bareOf(w: string): string {
   return isEdge(w.charCodeAt(0)) || isEdge(w.charCodeAt(w.length - 1)) ? w.replace(/^[._-]+|[._-]+$/g, "") : w;
 }
 
-/** True when a character after the first is upper case, `_`, `.` or `-` (`/[A-Z_.-]/` on all but the first). */
-function hasParts(w: string): boolean {
-  for (let i = 1; i < w.length; i++) {
+/** Bits of `caseOf`: an upper-case letter anywhere, and parts (an upper-case letter, `_`, `.` or `-` after the first character). */
+const UPPER_ANY = 1;
+const PARTS = 2;
+
+/** `UPPER_ANY` and `PARTS` of a word, in one pass (`/[A-Z]/` on all, `/[A-Z_.-]/` on all but the first character). */
+function caseOf(w: string): number {
+  let m = 0;
+  for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || isEdge(c)) return true;
+    if (c >= 65 && c <= 90) m |= i > 0 ? UPPER_ANY | PARTS : UPPER_ANY;
+    else if (i > 0 && isEdge(c)) m |= PARTS;
   }
-  return false;
+  return m;
+}
+
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * The parts of an identifier without edge characters: `w.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/)`
+ * in one scan (cuts at each run of `_`, `.`, `-` and before an upper-case letter after `[a-z0-9]`).
+ */
+function partsOf(w: string): string[] {
+  const out: string[] = [];
+  let s = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (isEdge(c)) {
+      if (i > s) out.push(w.slice(s, i));
+      s = i + 1;
+    } else if (c >= 65 && c <= 90 && i > s && isLowerOrDigit(w.charCodeAt(i - 1))) {
+      out.push(w.slice(s, i));
+      s = i;
+    }
+  }
+  if (s < w.length) out.push(w.slice(s));
+  return out;
 }
 
 /**
@@ -43,12 +72,18 @@ function hasParts(w: string): boolean {
 function addWordTerms(w: string, out: string[]): string | undefined {
   const bare = bareOf(w);
   if (!bare) return undefined;
-  const lower = bare.toLowerCase();
+  const kind = caseOf(bare);
+  const lower = kind & UPPER_ANY ? bare.toLowerCase() : bare;
   const whole = lower.length >= 2 && !STOP.has(lower) ? stem(lower) : undefined;
   if (whole !== undefined) out.push(whole);
-  if (!hasParts(bare)) return whole; // no camelCase hump or separator: no parts
-  const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
-  if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
+  if (!(kind & PARTS)) return whole; // no camelCase hump or separator: no parts
+  const parts = partsOf(bare);
+  if (parts.length > 1)
+    for (const p of parts) {
+      if (p.length < 3) continue;
+      const l = p.toLowerCase();
+      if (!STOP.has(l)) out.push(stem(l));
+    }
   return whole;
 }
 
