@@ -95,11 +95,17 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   const whole = budget >= total;
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
   const lexicon = new Lexicon();
-  const words = units.map((u) => lexicon.words(u.text));
+  // Salience facts of each unit come with its words (one scan of its text for both).
+  const facts = new Int32Array(units.length);
+  const words = units.map((u, i) => {
+    const w = lexicon.words(u.text);
+    facts[i] = lexicon.facts;
+    return w;
+  });
   const headingHits = headingRelevance(units, opts.query, lexicon);
   // Query term frequencies per unit, found once for BM25 and for `askedAbout`.
   const tfs = queryFrequenciesOf(words, lexicon, opts.query);
-  const scores = unitScores(units, words, lexicon, headingHits, tfs, opts);
+  const scores = unitScores(units, words, lexicon, headingHits, tfs, facts, opts);
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += Math.ceil(spanLength(lines, b.start, b.end) * perChar) + 1;
@@ -203,8 +209,8 @@ function askedAbout(tfs: readonly QueryFrequencies[] | undefined, headingHits: r
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], tfs: readonly QueryFrequencies[] | undefined, opts: ProseCall): number[] {
-  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits, tfs);
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], tfs: readonly QueryFrequencies[] | undefined, facts: Int32Array, opts: ProseCall): number[] {
+  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits, tfs, facts);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {

@@ -2,7 +2,7 @@
 // definitions they replace, on generated text.
 import { STOPWORDS, stemLoose } from "@headroom/text";
 import { describe, expect, it } from "vitest";
-import { salience } from "./salience.js";
+import { HAS_DEFAULT, salience } from "./salience.js";
 import { Lexicon, terms, visibleText } from "./score.js";
 
 /** Deterministic pseudo-random generator (xorshift32). */
@@ -12,7 +12,7 @@ const rng = (seed: number) => () => {
   seed ^= seed << 5;
   return (seed >>> 0) / 2 ** 32;
 };
-const FRAGMENTS = ["the", "Reef", "amber_basalt", "maxRedirects", "v1.2.3", "42", "`opal`", "--tabstop", "-x", "CVE-2024-1234", "MUST", "NOT", "default", "Never", "is a", "Use", "Do not", "FooBar", "call(x)", "(", ")", "é", "日本", ".", "-", "_", "..", "[link](http://x.io/a)", "<b>", "\\fB\\-\\-wrap\\fR", ",", " ", "  ", "\n", "\t", "flint-8", "A.B.C", "HTTP", "X2", "A_B", "Q", "9", "x_", "_y", "a-", "-B", "SHOULD", "(a", "b)", "1.", "CVE", "Don't", "- Avoid"];
+const FRAGMENTS = ["the", "Reef", "Defaults", "undefault", "amber_basalt", "maxRedirects", "v1.2.3", "42", "`opal`", "--tabstop", "-x", "CVE-2024-1234", "MUST", "NOT", "default", "Never", "is a", "Use", "Do not", "FooBar", "call(x)", "(", ")", "é", "日本", ".", "-", "_", "..", "[link](http://x.io/a)", "<b>", "\\fB\\-\\-wrap\\fR", ",", " ", "  ", "\n", "\t", "flint-8", "A.B.C", "HTTP", "X2", "A_B", "Q", "9", "x_", "_y", "a-", "-B", "SHOULD", "(a", "b)", "1.", "CVE", "Don't", "- Avoid"];
 const text = (r: () => number, n: number) => Array.from({ length: n }, () => FRAGMENTS[Math.floor(r() * FRAGMENTS.length)]! + (r() < 0.6 ? " " : "")).join("");
 
 /** Salience as defined: every pattern tried, no prefilter. */
@@ -84,6 +84,20 @@ describe("terms", () => {
 });
 
 describe("salience", () => {
+  it("from a text's word facts equals trying every pattern on the text", () => {
+    const r = rng(13);
+    const lx = new Lexicon();
+    let known = 0;
+    for (let k = 0; k < 20000; k++) {
+      const t = text(r, 1 + Math.floor(r() * 12));
+      lx.words(t);
+      if (lx.facts >= 0) known++;
+      if (lx.facts >= 0) expect((lx.facts & HAS_DEFAULT) !== 0).toBe(/default/i.test(t));
+      expect(salience(t, lx.facts)).toBe(reference(t));
+    }
+    expect(known).toBeGreaterThan(5000);
+  });
+
   it("equals trying every pattern on every text", () => {
     const r = rng(11);
     for (let k = 0; k < 20000; k++) {

@@ -5,7 +5,7 @@
  */
 import { Bm25Index, STOPWORDS, shingleIds, stemLoose } from "@headroom/text";
 import type { Unit } from "./blocks.js";
-import { salience } from "./salience.js";
+import { BETWEEN_WORDS, CLASS_BITS, DEFINES_HEAD, DEFINES_TAIL, DEFINITION_SHIFT, HAS_DEFAULT, KEYWORD_SHIFT, salience, wordFacts } from "./salience.js";
 
 export { salience };
 
@@ -146,6 +146,9 @@ export class Lexicon {
   private slotHashes = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
   private scratch = new Uint32Array(64);
+  /** Salience facts of each distinct word (`wordFacts`), by index. */
+  private readonly wordFacts: number[] = [];
+  private lastFacts = -1;
   /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
   private pool = new Uint32Array(0);
   private used = 0;
@@ -160,10 +163,21 @@ export class Lexicon {
    * so a word seen before costs no string.
    */
   words(text: string): Words {
-    const n = this.scan(visibleText(text));
+    const t = visibleText(text);
+    const n = this.scan(t);
+    // Salience reads the text itself: its facts are those of its words only when nothing was hidden.
+    if (t !== text) this.lastFacts = -1;
     const out = this.take(n);
     out.set(this.scratch.subarray(0, n));
     return out;
+  }
+
+  /**
+   * Salience facts (see `wordFacts`) of the text last passed to `words`, found by its scan; -1 when its
+   * visible text is not the text.
+   */
+  get facts(): number {
+    return this.lastFacts;
   }
 
   /** Word terms of `text` as `terms` finds them (no `visibleText`), from the words analysed so far. */
@@ -174,13 +188,23 @@ export class Lexicon {
     return out;
   }
 
-  /** Looks up the words of `t` (runs of word characters) into `scratch`; returns their number. */
+  /**
+   * Looks up the words of `t` (runs of word characters) into `scratch` and returns their number; sets
+   * `lastFacts` from their facts and the characters between them.
+   */
   private scan(t: string): number {
     if (this.scratch.length <= t.length) this.scratch = new Uint32Array(t.length + 1);
     const buf = this.scratch;
+    const facts = this.wordFacts;
     let n = 0;
+    let classes = 0;
+    let keywords = 0;
+    let definitions = 0;
+    let tailEnd = -2; // end of the last word that can start a definition (`… is`)
     for (let i = 0; i < t.length; ) {
-      if (!isWordChar(t.charCodeAt(i))) {
+      const c0 = t.charCodeAt(i);
+      if (!isWordChar(c0)) {
+        if (c0 < 128) classes |= BETWEEN_WORDS[c0]!;
         i++;
         continue;
       }
@@ -191,9 +215,17 @@ export class Lexicon {
         if (!isWordChar(c)) break;
         h = Math.imul(h ^ c, 0x01000193);
       }
-      buf[n++] = this.lookup(t, i, e, h);
+      const w = this.lookup(t, i, e, h);
+      buf[n++] = w;
+      const f = facts[w]!;
+      classes |= f;
+      keywords += (f >>> KEYWORD_SHIFT) & 3;
+      // `is a`: a definition's halves separated by exactly one space.
+      if (f & DEFINES_HEAD && tailEnd === i - 1 && t.charCodeAt(tailEnd) === 32) definitions++;
+      if (f & DEFINES_TAIL) tailEnd = e;
       i = e;
     }
+    this.lastFacts = (classes & (CLASS_BITS | HAS_DEFAULT)) | (Math.min(3, keywords) << KEYWORD_SHIFT) | (Math.min(3, definitions) << DEFINITION_SHIFT);
     return n;
   }
 
@@ -260,6 +292,7 @@ export class Lexicon {
       }
     }
     this.infos.push({ terms, id });
+    this.wordFacts.push(wordFacts(w));
     return this.infos.length - 1;
   }
 
@@ -390,10 +423,19 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 const COVERAGE_FROM = 2;
 
 /**
- * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits` and `tfs`:
- * `headingRelevance` and `queryFrequenciesOf` for these units and query, when the caller has them.
+ * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits`, `tfs` and
+ * `facts`: `headingRelevance`, `queryFrequenciesOf` and `Lexicon.facts` for these units and query, when
+ * the caller has them.
  */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[], tfs?: readonly QueryFrequencies[]): number[] {
+export function scoreUnits(
+  units: readonly Unit[],
+  query: string | undefined,
+  words: readonly Words[],
+  lexicon: Lexicon,
+  headingHits?: readonly number[],
+  tfs?: readonly QueryFrequencies[],
+  facts?: ArrayLike<number>,
+): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
   const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
@@ -405,9 +447,10 @@ export function scoreUnits(units: readonly Unit[], query: string | undefined, wo
     const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
     // A section whose title answers the question lends weight to everything in it.
     const headingRel = Math.min(2, hits[i]! * 0.8);
-    s += salience(u.text);
+    const f = facts ? facts[i]! : -1;
+    s += salience(u.text, f);
     // The default value of a setting is the fact a reader looks such an entry up for.
-    if (STATES_DEFAULT.test(u.text)) s += 1;
+    if ((f < 0 || f & HAS_DEFAULT) && STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
     if (!seenSection.has(u.section) && lengths[i]! >= 3) {
