@@ -81,9 +81,14 @@ const ROFF_HEAD = /^\.S[HS](?:\s+\S|$)/;
 /** A banner comment naming a section of a config file: `##### NETWORK #####`. */
 const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
-const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
+const stripCr = (l: string) => (l.length && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l);
 const BLANK = /^\s*$/;
-const isBlank = (l: string) => BLANK.test(l);
+/** `/^\s*$/`, with a look at the first character first: most lines start with a printable one. */
+const isBlank = (l: string) => {
+  if (!l.length) return true;
+  const c = l.charCodeAt(0);
+  return (c < 33 || c > 126) && BLANK.test(l);
+};
 
 /**
  * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
@@ -99,7 +104,7 @@ export function hashIsComment(lines: string[]): boolean {
     const l = lines[i]!;
     if (isBlank(l)) continue;
     nonBlank++;
-    if (!/^#/.test(l)) continue;
+    if (l.charCodeAt(0) !== 35) continue; // `#`
     hash++;
     if ((i === 0 || isBlank(lines[i - 1]!)) && (i + 1 === lines.length || isBlank(lines[i + 1]!))) alone++;
   }
@@ -108,8 +113,14 @@ export function hashIsComment(lines: string[]): boolean {
 
 /** Leading whitespace width of a line (a tab counts as four). */
 const indentOf = (l: string) => {
-  const m = /^[ \t]*/.exec(l)![0];
-  return m.replace(/\t/g, "    ").length;
+  let n = 0;
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 32) n++;
+    else if (c === 9) n += 4;
+    else break;
+  }
+  return n;
 };
 
 /** Directives whose body is code or data, not nested prose (reST `.. code-block::`, `.. math::`…). */
@@ -324,7 +335,7 @@ function endsParagraph(s: Splitter, j: number, m: string): boolean {
   const after = s.at(j + 1);
   if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after))) return true; // next line starts a heading
   // In commented config files a directive line after a comment starts a new unit.
-  return s.comments && /^#/.test(stripCr(s.lines[j - 1]!)) !== /^#/.test(m);
+  return s.comments && (s.lines[j - 1]!.charCodeAt(0) === 35) !== (m.charCodeAt(0) === 35);
 }
 
 /** Anything else: a paragraph, up to a blank line or the start of another block. */

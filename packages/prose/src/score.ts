@@ -120,6 +120,12 @@ const WORD_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_CHAR[c] = /[A-Za-z0-9_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
 const isWordChar = (c: number): boolean => c < 128 && WORD_CHAR[c] === 1;
 
+/** True when `t` holds `w` at `s` (a loop the compiler inlines: words are short, a builtin call is not). */
+function sameAt(t: string, s: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) if (t.charCodeAt(s + k) !== w.charCodeAt(k)) return false;
+  return true;
+}
+
 /** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
 interface WordInfo {
   terms: readonly string[];
@@ -250,7 +256,7 @@ export class Lexicon {
       if (slot === 0) break;
       if (this.slotHashes[k] !== h) continue;
       const w = this.texts[slot - 1]!;
-      if (w.length === len && t.startsWith(w, s)) return slot - 1;
+      if (w.length === len && sameAt(t, s, w)) return slot - 1;
     }
     const w = t.slice(s, e);
     const i = this.of(w);
@@ -393,13 +399,29 @@ export function headingRelevance(units: readonly Unit[], query: string | undefin
   // The input's lexicon has analysed most heading words already (a title is also a word of the text).
   const termsOf = lexicon ? (t: string) => lexicon.termsOf(t) : (t: string) => terms(t);
   const paths = new Map<string, Set<string>>();
-  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(termsOf(u.headings).filter((t) => qs.has(t))));
+  // The units of a section follow each other and share its path: looked up once per run.
+  let last: string | undefined;
+  for (const u of units) {
+    if (u.headings === last) continue;
+    last = u.headings;
+    if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(termsOf(u.headings).filter((t) => qs.has(t))));
+  }
   const df = new Map<string, number>();
   for (const hits of paths.values()) for (const t of hits) df.set(t, (df.get(t) ?? 0) + 1);
   const limit = Math.max(1, paths.size * HEADING_TERM_SHARE);
   const count = new Map<string, number>();
   for (const [p, hits] of paths) count.set(p, [...hits].filter((t) => df.get(t)! <= limit).length);
-  return units.map((u) => (u.headings ? count.get(u.headings)! : 0));
+  const out: number[] = [];
+  let lastCount = 0;
+  last = undefined;
+  for (const u of units) {
+    if (u.headings !== last) {
+      last = u.headings;
+      lastCount = last ? count.get(last)! : 0;
+    }
+    out.push(lastCount);
+  }
+  return out;
 }
 
 /** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */

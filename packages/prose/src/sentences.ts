@@ -26,7 +26,8 @@ export function splitSentences(text: string): string[] {
   const out: string[] = [];
   let start = 0;
   SENTENCE_END.lastIndex = 0;
-  for (const m of text.matchAll(SENTENCE_END)) {
+  // `exec` on the shared regex, not `matchAll` (which copies the regex for every paragraph).
+  for (let m = SENTENCE_END.exec(text); m; m = SENTENCE_END.exec(text)) {
     const end = m.index! + m[1]!.length + m[2]!.length;
     // `e.g.`, `i.e.`, `Mr.`, `v1.` and single initials are not sentence ends.
     const before = text.slice(Math.max(start, end - 6), end);
@@ -41,6 +42,7 @@ export function splitSentences(text: string): string[] {
     start = end + m[3]!.length;
     out.push(text.slice(from, start));
   }
+  SENTENCE_END.lastIndex = 0;
   if (start < text.length) out.push(text.slice(start));
   return out;
 }
