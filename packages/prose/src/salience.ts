@@ -33,7 +33,26 @@ const LOWER_UNDERSCORE = 8192;
 const ANY = 0;
 
 /** Normative and warning words, any case. */
-const KEYWORDS = /\b(?:never|always|default|defaults|deprecated|warning|note|important|only|must|should|instead|precedence|causes|requires)\b/gi;
+const KEYWORD_LIST = ["never", "always", "default", "defaults", "deprecated", "warning", "note", "important", "only", "must", "should", "instead", "precedence", "causes", "requires"];
+const KEYWORDS = new RegExp(`\\b(?:${KEYWORD_LIST.join("|")})\\b`, "gi");
+const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORD_LIST);
+const KEYWORD_MIN = Math.min(...KEYWORD_LIST.map((w) => w.length));
+const KEYWORD_MAX = Math.max(...KEYWORD_LIST.map((w) => w.length));
+
+/**
+ * `KEYWORDS` matches (at most 3) in a word. Without `.` or `-` a word has word boundaries only at its
+ * ends, so it matches once when it is a keyword and never otherwise.
+ */
+function keywordsIn(w: string): number {
+  if (w.includes(".") || w.includes("-")) {
+    KEYWORDS.lastIndex = 0;
+    let k = 0;
+    while (k < 3 && KEYWORDS.exec(w)) k++;
+    KEYWORDS.lastIndex = 0;
+    return k;
+  }
+  return w.length >= KEYWORD_MIN && w.length <= KEYWORD_MAX && KEYWORD_SET.has(w.toLowerCase()) ? 1 : 0;
+}
 
 /**
  * Facts of a text found word by word (see `wordFacts`): its classes (the low 14 bits), how many
@@ -57,15 +76,13 @@ export const DEFINES_HEAD = 1 << 20;
  * match lies inside one word: so a text's facts follow from its words, each analysed once per input.
  */
 export function wordFacts(w: string): number {
-  let f = classesOf(w);
-  KEYWORDS.lastIndex = 0;
-  let k = 0;
-  while (k < 3 && KEYWORDS.exec(w)) k++;
-  KEYWORDS.lastIndex = 0;
-  f |= k << KEYWORD_SHIFT;
-  if (/default/i.test(w)) f |= HAS_DEFAULT;
-  if (/\b(?:is|are)$/.test(w)) f |= DEFINES_TAIL;
-  if (/^(?:a|an|the|licensed|defined|used)\b/.test(w)) f |= DEFINES_HEAD;
+  let f = classesOf(w) | (keywordsIn(w) << KEYWORD_SHIFT);
+  // Each regex only for the words that can match it (long enough, the right last or first letter).
+  if (w.length >= 7 && /default/i.test(w)) f |= HAS_DEFAULT;
+  const last = w.charCodeAt(w.length - 1);
+  if ((last === 115 || last === 101) && /\b(?:is|are)$/.test(w)) f |= DEFINES_TAIL;
+  const first = w.charCodeAt(0);
+  if ((first === 97 || first === 116 || first === 108 || first === 100 || first === 117) && /^(?:a|an|the|licensed|defined|used)\b/.test(w)) f |= DEFINES_HEAD;
   return f;
 }
 

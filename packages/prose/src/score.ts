@@ -19,6 +19,34 @@ const STOP = STOPWORDS;
  */
 const stem = stemLoose;
 
+/** Length of the longest stopword: a longer word is none (no hashing it for the set). */
+const STOP_MAX = Math.max(...[...STOP].map((w) => w.length));
+const isStop = (w: string) => w.length <= STOP_MAX && STOP.has(w);
+
+/** Suffixes `stemLoose` strips (`/(?:ations?|ions?|ings?|ed|es|s|ly)$/`), longest first. */
+const SUFFIXES = ["ations", "ation", "ions", "ings", "ion", "ing", "ed", "es", "ly", "s"];
+
+/**
+ * `stemLoose(word)` for a lower-case word, by char tests instead of its two regexes (it runs once per
+ * distinct word and identifier part). The regex removes the match that starts leftmost, that is the
+ * longest of its suffixes the word ends with. The tests hold it equal to `stemLoose`.
+ */
+export function stemWord(word: string): string {
+  const n = word.length;
+  if (n === 0) return stem(word);
+  for (let i = 0; i < n; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 97 || c > 122) return word;
+  }
+  let cut = 0;
+  for (const x of SUFFIXES)
+    if (n >= x.length && word.endsWith(x)) {
+      cut = x.length;
+      break;
+    }
+  return n - cut >= 3 ? word.slice(0, Math.min(6, n - cut)) : word.slice(0, 6);
+}
+
 /** True for `.`, `_` and `-`, which a word loses at its ends. */
 const isEdge = (c: number) => c === 46 || c === 95 || c === 45;
 
@@ -74,7 +102,7 @@ function addWordTerms(w: string, out: string[]): string | undefined {
   if (!bare) return undefined;
   const kind = caseOf(bare);
   const lower = kind & UPPER_ANY ? bare.toLowerCase() : bare;
-  const whole = lower.length >= 2 && !STOP.has(lower) ? stem(lower) : undefined;
+  const whole = lower.length >= 2 && !isStop(lower) ? stemWord(lower) : undefined;
   if (whole !== undefined) out.push(whole);
   if (!(kind & PARTS)) return whole; // no camelCase hump or separator: no parts
   const parts = partsOf(bare);
@@ -82,7 +110,7 @@ function addWordTerms(w: string, out: string[]): string | undefined {
     for (const p of parts) {
       if (p.length < 3) continue;
       const l = p.toLowerCase();
-      if (!STOP.has(l)) out.push(stem(l));
+      if (!isStop(l)) out.push(stemWord(l));
     }
   return whole;
 }
