@@ -35,23 +35,31 @@ const ANY = 0;
 /** Normative and warning words, any case. */
 const KEYWORD_LIST = ["never", "always", "default", "defaults", "deprecated", "warning", "note", "important", "only", "must", "should", "instead", "precedence", "causes", "requires"];
 const KEYWORDS = new RegExp(`\\b(?:${KEYWORD_LIST.join("|")})\\b`, "gi");
-const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORD_LIST);
-const KEYWORD_MIN = Math.min(...KEYWORD_LIST.map((w) => w.length));
-const KEYWORD_MAX = Math.max(...KEYWORD_LIST.map((w) => w.length));
+
+/** True when `w` is `k` in any case (`k` lower-case letters; `|0x20` folds only letters onto them). */
+function sameLetters(w: string, k: string): boolean {
+  if (w.length !== k.length) return false;
+  for (let i = 0; i < k.length; i++) if ((w.charCodeAt(i) | 0x20) !== k.charCodeAt(i)) return false;
+  return true;
+}
 
 /**
  * `KEYWORDS` matches (at most 3) in a word. Without `.` or `-` a word has word boundaries only at its
- * ends, so it matches once when it is a keyword and never otherwise.
+ * ends, so it matches once when it is a keyword (compared without lower-casing it) and never otherwise.
  */
 function keywordsIn(w: string): number {
-  if (w.includes(".") || w.includes("-")) {
-    KEYWORDS.lastIndex = 0;
-    let k = 0;
-    while (k < 3 && KEYWORDS.exec(w)) k++;
-    KEYWORDS.lastIndex = 0;
-    return k;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 46 || c === 45) {
+      KEYWORDS.lastIndex = 0;
+      let k = 0;
+      while (k < 3 && KEYWORDS.exec(w)) k++;
+      KEYWORDS.lastIndex = 0;
+      return k;
+    }
   }
-  return w.length >= KEYWORD_MIN && w.length <= KEYWORD_MAX && KEYWORD_SET.has(w.toLowerCase()) ? 1 : 0;
+  for (const k of KEYWORD_LIST) if (sameLetters(w, k)) return 1;
+  return 0;
 }
 
 /**

@@ -23,13 +23,11 @@ const stem = stemLoose;
 const STOP_MAX = Math.max(...[...STOP].map((w) => w.length));
 const isStop = (w: string) => w.length <= STOP_MAX && STOP.has(w);
 
-/** Suffixes `stemLoose` strips (`/(?:ations?|ions?|ings?|ed|es|s|ly)$/`), longest first. */
-const SUFFIXES = ["ations", "ation", "ions", "ings", "ion", "ing", "ed", "es", "ly", "s"];
-
 /**
  * `stemLoose(word)` for a lower-case word, by char tests instead of its two regexes (it runs once per
- * distinct word and identifier part). The regex removes the match that starts leftmost, that is the
- * longest of its suffixes the word ends with. The tests hold it equal to `stemLoose`.
+ * distinct word and identifier part). The regex `/(?:ations?|ions?|ings?|ed|es|s|ly)$/` removes the
+ * match that starts leftmost, that is the longest of its suffixes the word ends with. The tests hold it
+ * equal to `stemLoose`.
  */
 export function stemWord(word: string): string {
   const n = word.length;
@@ -38,13 +36,42 @@ export function stemWord(word: string): string {
     const c = word.charCodeAt(i);
     if (c < 97 || c > 122) return word;
   }
-  let cut = 0;
-  for (const x of SUFFIXES)
-    if (n >= x.length && word.endsWith(x)) {
-      cut = x.length;
-      break;
-    }
+  const cut = suffixOf(word);
   return n - cut >= 3 ? word.slice(0, Math.min(6, n - cut)) : word.slice(0, 6);
+}
+
+/** Length of the longest suffix `stemLoose` strips that `word` ends with (0: none), by its last letter. */
+function suffixOf(word: string): number {
+  switch (word.charCodeAt(word.length - 1)) {
+    case 115: // s
+      return word.endsWith("ations") ? 6 : word.endsWith("ions") || word.endsWith("ings") ? 4 : word.endsWith("es") ? 2 : 1;
+    case 110: // n
+      return word.endsWith("ation") ? 5 : word.endsWith("ion") ? 3 : 0;
+    case 103: // g
+      return word.endsWith("ing") ? 3 : 0;
+    case 100: // d
+      return word.endsWith("ed") ? 2 : 0;
+    case 121: // y
+      return word.endsWith("ly") ? 2 : 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * `w.toLowerCase()` for ASCII word characters, without the call when `w` has no upper-case letter or
+ * only a first one (a capitalised word: most of those that have any).
+ */
+function lowerOf(w: string): string {
+  let first = false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      if (i > 0) return w.toLowerCase();
+      first = true;
+    }
+  }
+  return first ? String.fromCharCode(w.charCodeAt(0) + 32) + w.slice(1) : w;
 }
 
 /** True for `.`, `_` and `-`, which a word loses at its ends. */
@@ -101,7 +128,7 @@ function addWordTerms(w: string, out: string[]): string | undefined {
   const bare = bareOf(w);
   if (!bare) return undefined;
   const kind = caseOf(bare);
-  const lower = kind & UPPER_ANY ? bare.toLowerCase() : bare;
+  const lower = kind & UPPER_ANY ? lowerOf(bare) : bare;
   const whole = lower.length >= 2 && !isStop(lower) ? stemWord(lower) : undefined;
   if (whole !== undefined) out.push(whole);
   if (!(kind & PARTS)) return whole; // no camelCase hump or separator: no parts
@@ -109,7 +136,7 @@ function addWordTerms(w: string, out: string[]): string | undefined {
   if (parts.length > 1)
     for (const p of parts) {
       if (p.length < 3) continue;
-      const l = p.toLowerCase();
+      const l = lowerOf(p);
       if (!isStop(l)) out.push(stemWord(l));
     }
   return whole;
