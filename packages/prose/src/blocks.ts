@@ -4,7 +4,7 @@
  * and paragraphs, which are split further into sentences. Every unit is a span of the original text, so
  * whatever is kept is verbatim.
  */
-import { hasWords, splitSentences } from "./sentences.js";
+import { hasWords, sentenceEnds } from "./sentences.js";
 
 /** Kinds of block. */
 export type BlockKind = "heading" | "code" | "table" | "item" | "para" | "blank";
@@ -371,6 +371,11 @@ export function headingTitle(lines: readonly string[], b: Block): string {
   return "";
 }
 
+/** A unit with every field set, so that all units share one shape (and property reads stay monomorphic). */
+function unit(block: number, text: string, kind: BlockKind, index: number, section: number, headings: string, setting: boolean, line: number | undefined): Unit {
+  return { block, text, kind, index, section, headings, setting, line };
+}
+
 /**
  * Units of a document: headings are not units (always kept); blanks neither. `comments`: as for
  * `splitBlocks` (pass the same value when computed once for both); `source`: the lines joined by `\n`,
@@ -400,17 +405,17 @@ export function toUnits(lines: string[], blocks: Block[], comments = hashIsComme
     if (b.kind === "para" || b.kind === "item") {
       // A fragment of fewer than three words ("For example::", "See below.") is no sentence of its own:
       // it belongs to the sentence before it, which it often ends by announcing the next block.
-      const parts: string[] = [];
-      for (const p of splitSentences(text)) {
-        if (parts.length && !hasWords(p, 3)) parts[parts.length - 1] += p;
-        else parts.push(p);
+      // Spans are merged by their offsets and sliced once (a flat string, not a concatenation).
+      const ends: number[] = [];
+      let from = 0;
+      for (const end of sentenceEnds(text)) {
+        if (ends.length && !hasWords(text, 3, from, end)) ends[ends.length - 1] = end;
+        else ends.push(end);
+        from = end;
       }
       const setting = comments && !text.startsWith("#");
-      parts.forEach((p, idx) => {
-        const u: Unit = { block: bi, text: p, kind: b.kind, index: idx, section, headings };
-        if (setting) u.setting = true;
-        units.push(u);
-      });
+      for (let idx = 0; idx < ends.length; idx++)
+        units.push(unit(bi, text.slice(idx ? ends[idx - 1] : 0, ends[idx]), b.kind, idx, section, headings, setting, undefined));
     } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
       // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
       // one per row (a compiler matrix): one unit per non-blank line, so that the lines a question is
@@ -420,11 +425,9 @@ export function toUnits(lines: string[], blocks: Block[], comments = hashIsComme
       for (let l = from; l < to; l++) {
         const t = lines[l]!;
         if (!t.trim()) continue;
-        const u: Unit = { block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l };
-        if (LITERAL_SETTING.test(t)) u.setting = true;
-        units.push(u);
+        units.push(unit(bi, t, b.kind, k++, section, headings, LITERAL_SETTING.test(t), l));
       }
-    } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
+    } else units.push(unit(bi, text, b.kind, 0, section, headings, false, undefined));
   });
   return units;
 }
