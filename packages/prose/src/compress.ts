@@ -8,7 +8,7 @@ import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
-import { headingRelevance, Lexicon, queryFrequenciesOf, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
+import { headingRelevance, Lexicon, queryFrequenciesOf, queryTermSet, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
 import { announcersOf, followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -94,17 +94,20 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   // Below the floor nothing is dropped for size: only exact repeats of a kept unit go.
   const whole = budget >= total;
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
-  const lexicon = new Lexicon();
-  // Salience facts of each unit come with its words (one scan of its text for both).
+  const qs = queryTermSet(opts.query);
+  const lexicon = new Lexicon(qs.size ? qs : undefined);
+  // Salience facts of each unit, and whether it holds a query term, come with its words (one scan).
   const facts = new Int32Array(units.length);
+  const hits = new Uint8Array(units.length);
   const words = units.map((u, i) => {
     const w = lexicon.words(u.text);
     facts[i] = lexicon.facts;
+    hits[i] = lexicon.hit ? 1 : 0;
     return w;
   });
   const headingHits = headingRelevance(units, opts.query, lexicon);
   // Query term frequencies per unit, found once for BM25 and for `askedAbout`.
-  const tfs = queryFrequenciesOf(words, lexicon, opts.query);
+  const tfs = queryFrequenciesOf(words, lexicon, opts.query, hits);
   const scores = unitScores(units, words, lexicon, headingHits, tfs, facts, opts);
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;

@@ -87,7 +87,16 @@ class Interned {
  * without building a term list per unit.
  */
 export class Lexicon {
+  /**
+   * `query`: the question's terms, when known before the words: each unit's scan then also tells
+   * whether it holds one (`hit`), and units without are not looked through again for frequencies.
+   */
+  constructor(private readonly query?: ReadonlySet<string>) {}
+
   private readonly distinct = new Interned();
+  /** Per distinct word: 1 when one of its terms is in `query`. */
+  private readonly queryHits: number[] = [];
+  private lastHit = false;
   private readonly stems = new Interned();
   /** The terms of all distinct words, in word order: word `w`'s are `terms[termEnd[w - 1], termEnd[w])`. */
   private readonly terms: string[] = [];
@@ -135,6 +144,11 @@ export class Lexicon {
     return this.lastFacts;
   }
 
+  /** True when the text last passed to `words` holds a term of the constructor's `query` (false without one). */
+  get hit(): boolean {
+    return this.lastHit;
+  }
+
   /** Word terms of `text` as `terms` finds them (no `visibleText`), from the words analysed so far. */
   termsOf(text: string): string[] {
     if (this.scratch.length <= text.length) this.scratch = new Uint32Array(text.length + 1);
@@ -153,6 +167,8 @@ export class Lexicon {
    */
   private scan(t: string, buf: Uint32Array, at: number): number {
     const facts = this.wordFacts;
+    const hits = this.queryHits;
+    let hit = 0;
     let n = at;
     let classes = 0;
     let keywords = 0;
@@ -174,6 +190,7 @@ export class Lexicon {
       }
       const w = (this.distinct.find(t, i, e, h) || this.add(t.slice(i, e), h)) - 1;
       buf[n++] = w;
+      hit |= hits[w]!;
       const f = facts[w]!;
       classes |= f;
       keywords += (f >>> KEYWORD_SHIFT) & 3;
@@ -183,6 +200,7 @@ export class Lexicon {
       i = e;
     }
     this.lastFacts = (classes & (CLASS_BITS | HAS_DEFAULT)) | (Math.min(3, keywords) << KEYWORD_SHIFT) | (Math.min(3, definitions) << DEFINITION_SHIFT);
+    this.lastHit = hit !== 0;
     return n - at;
   }
 
@@ -191,8 +209,12 @@ export class Lexicon {
     // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
     // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
     // The plain word's stem is the whole-word term (words are ASCII: lower-casing keeps their ends).
+    const from = this.terms.length;
     const t = addWordTerms(w, this.terms);
     this.termEnd.push(this.terms.length);
+    let hit = 0;
+    if (this.query) for (let j = from; j < this.terms.length && !hit; j++) if (this.query.has(this.terms[j]!)) hit = 1;
+    this.queryHits.push(hit);
     this.stemIds.push(t === undefined ? 0 : this.stems.idOf(t));
     this.wordFacts.push(wordFacts(w));
     return this.distinct.add(w, h);

@@ -17,9 +17,15 @@ export { stemWord, terms } from "./terms.js";
 export type QueryFrequencies = Map<string, number> | undefined;
 
 /** Query term frequencies of every unit for the terms of `query` (undefined without a query). */
-export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined): QueryFrequencies[] | undefined {
-  const qs = new Set(terms(query ?? ""));
-  return qs.size ? words.map((w) => lexicon.queryFrequencies(w, qs)) : undefined;
+export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined, hits?: ArrayLike<number>): QueryFrequencies[] | undefined {
+  const qs = queryTermSet(query);
+  // `hits`: which units hold a query term (`Lexicon.hit`, with `qs` given to the lexicon); the others have none.
+  return qs.size ? words.map((w, i) => (hits && !hits[i] ? undefined : lexicon.queryFrequencies(w, qs))) : undefined;
+}
+
+/** The set of the query's terms (empty without a query). */
+export function queryTermSet(query: string | undefined): Set<string> {
+  return new Set(terms(query ?? ""));
 }
 
 /**
