@@ -99,10 +99,12 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   // Salience facts of each unit, and whether it holds a query term, come with its words (one scan).
   const facts = new Int32Array(units.length);
   const hits = new Uint8Array(units.length);
+  const scanned = new Float64Array(units.length);
   const words = units.map((u, i) => {
     const w = lexicon.words(u.text);
     facts[i] = lexicon.facts;
     hits[i] = lexicon.hit ? 1 : 0;
+    scanned[i] = lexicon.key;
     return w;
   });
   const headingHits = headingRelevance(units, opts.query, lexicon);
@@ -124,7 +126,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
   };
-  const keys = unitKeys(units, words, lexicon);
+  const keys = unitKeys(units, words, lexicon, scanned);
   opts.signal?.throwIfAborted();
   const store = new SectionStore(lines, text);
   const r: RenderInput = { lines, blocks, units, costs, byBlock: unitsByBlock(blocks, units), sectionMarkerTokens: o.sectionMarkerTokens, trailingNewline };

@@ -2,7 +2,7 @@
  * The words of one input, each analysed once (terms, shingle id, salience facts), and every unit as
  * indices of its distinct words.
  */
-import { shingleIds } from "@headroom/text";
+import { isSpaceCode, shingleIds } from "@headroom/text";
 import { BETWEEN_WORDS, CLASS_BITS, DEFINES_HEAD, DEFINES_TAIL, DEFINITION_SHIFT, HAS_DEFAULT, KEYWORD_SHIFT, wordFacts } from "./salience.js";
 import { addWordTerms } from "./terms.js";
 
@@ -10,6 +10,9 @@ import { addWordTerms } from "./terms.js";
 const WORD_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_CHAR[c] = /[A-Za-z0-9_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
 const isWordChar = (c: number): boolean => c < 128 && WORD_CHAR[c] === 1;
+
+/** `isSpaceCode` (what `\s` matches), with one comparison for most ASCII characters. */
+const isSpace = (c: number): boolean => (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c));
 
 /** True when `t` holds `w` at `s` (a loop the compiler inlines: words are short, a builtin call is not). */
 function sameAt(t: string, s: number, w: string): boolean {
@@ -97,6 +100,7 @@ export class Lexicon {
   /** Per distinct word: 1 when one of its terms is in `query`. */
   private readonly queryHits: number[] = [];
   private lastHit = false;
+  private lastKey = -1;
   private readonly stems = new Interned();
   /** The terms of all distinct words, in word order: word `w`'s are `terms[termEnd[w - 1], termEnd[w])`. */
   private readonly terms: string[] = [];
@@ -121,7 +125,8 @@ export class Lexicon {
    * so a word seen before costs no string.
    */
   words(text: string): Words {
-    const t = visibleText(text);
+    const hides = MAY_HIDE.test(text);
+    const t = hides ? hideInvisible(text) : text;
     // A text of n characters has at most (n + 1) / 2 words: scanned straight into the pool.
     const room = (t.length >> 1) + 1;
     if (this.used + room > this.pool.length) {
@@ -129,8 +134,11 @@ export class Lexicon {
       this.used = 0;
     }
     const n = this.scan(t, this.pool, this.used);
-    // Salience reads the text itself: its facts are those of its words only when nothing was hidden.
-    if (t !== text) this.lastFacts = -1;
+    // Salience and exact repeats read the text itself: its words stand for it only when it hides nothing.
+    if (hides) {
+      this.lastFacts = -1;
+      this.lastKey = -1;
+    }
     const out = this.pool.subarray(this.used, this.used + n);
     this.used += n;
     return out;
@@ -142,6 +150,15 @@ export class Lexicon {
    */
   get facts(): number {
     return this.lastFacts;
+  }
+
+  /**
+   * A hash of the text last passed to `words` that is equal for texts equal but for whitespace (of
+   * its words and the other characters that are not whitespace, in order), found by its scan; -1 when
+   * the text hides parts (see `visibleText`). Exact repeats compare such hashes before the texts.
+   */
+  get key(): number {
+    return this.lastKey;
   }
 
   /** True when the text last passed to `words` holds a term of the constructor's `query` (false without one). */
@@ -169,6 +186,7 @@ export class Lexicon {
     const facts = this.wordFacts;
     const hits = this.queryHits;
     let hit = 0;
+    let key = 0x811c9dc5;
     let n = at;
     let classes = 0;
     let keywords = 0;
@@ -178,6 +196,7 @@ export class Lexicon {
       const c0 = t.charCodeAt(i);
       if (!isWordChar(c0)) {
         if (c0 < 128) classes |= BETWEEN_WORDS[c0]!;
+        if (!isSpace(c0)) key = Math.imul(key ^ c0, 0x01000193);
         i++;
         continue;
       }
@@ -190,6 +209,7 @@ export class Lexicon {
       }
       const w = (this.distinct.find(t, i, e, h) || this.add(t.slice(i, e), h)) - 1;
       buf[n++] = w;
+      key = Math.imul(key ^ (0x10000 + w), 0x01000193);
       hit |= hits[w]!;
       const f = facts[w]!;
       classes |= f;
@@ -201,6 +221,7 @@ export class Lexicon {
     }
     this.lastFacts = (classes & (CLASS_BITS | HAS_DEFAULT)) | (Math.min(3, keywords) << KEYWORD_SHIFT) | (Math.min(3, definitions) << DEFINITION_SHIFT);
     this.lastHit = hit !== 0;
+    this.lastKey = key >>> 0;
     return n - at;
   }
 
@@ -284,7 +305,16 @@ export class Lexicon {
 /** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
 export function visibleText(text: string): string {
   // Most sentences have none of these: skip the five passes.
-  if (!/[<\]\\]|https?:/.test(text)) return text;
+  return MAY_HIDE.test(text) ? hideInvisible(text) : text;
+}
+
+/**
+ * What `visibleText` may remove: a text without it is its own visible text. Whitespace is no part of
+ * it, so texts equal but for whitespace agree on it.
+ */
+const MAY_HIDE = /[<\]\\]|https?:/;
+
+function hideInvisible(text: string): string {
   return text
     .replace(/<[^>\n]*>/g, " ")
     .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")

@@ -94,6 +94,22 @@ describe("terms", () => {
   });
 });
 
+describe("Lexicon.key", () => {
+  it("is equal for texts equal but for whitespace, -1 for a text that hides parts", () => {
+    const r = rng(17);
+    const lx = new Lexicon();
+    for (let k = 0; k < 3000; k++) {
+      const t = text(r, 1 + Math.floor(r() * 12));
+      lx.words(t);
+      const a = lx.key;
+      lx.words(`  ${t.replace(/\s+/g, () => (r() < 0.5 ? " " : "\n\t "))} `);
+      const b = lx.key;
+      if (/[<\]\\]|https?:/.test(t)) expect([a, b]).toEqual([-1, -1]);
+      else expect(b).toBe(a);
+    }
+  });
+});
+
 describe("salience", () => {
   it("from a text's word facts equals trying every pattern on the text", () => {
     const r = rng(13);

@@ -151,9 +151,12 @@ export function normHash(text: string): number {
 }
 
 /** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
-export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon): UnitKeys {
+export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, scanned?: ArrayLike<number>): UnitKeys {
   const norms: (string | undefined)[] = new Array(units.length);
+  // `scanned`: `Lexicon.key` of each unit (-1: none), already a hash that equal norms share; the other
+  // units are hashed by `normHash`. Texts with equal norms are both scanned or both not (`Lexicon.key`).
   const hashes: (number | undefined)[] = new Array(units.length);
+  if (scanned) for (let i = 0; i < units.length; i++) if (scanned[i]! >= 0) hashes[i] = scanned[i]!;
   const shingles: (Uint32Array | undefined)[] = new Array(units.length);
   return {
     norm: (i) => (norms[i] ??= units[i]!.text.trim().replace(/\s+/g, " ")),
