@@ -36,6 +36,11 @@ const ANY = 0;
 const KEYWORD_LIST = ["never", "always", "default", "defaults", "deprecated", "warning", "note", "important", "only", "must", "should", "instead", "precedence", "causes", "requires"];
 const KEYWORDS = new RegExp(`\\b(?:${KEYWORD_LIST.join("|")})\\b`, "gi");
 
+const KEYWORD_MIN = Math.min(...KEYWORD_LIST.map((k) => k.length));
+/** The keywords by their length. */
+const KEYWORDS_BY_LENGTH: (string[] | undefined)[] = [];
+for (const k of KEYWORD_LIST) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
+
 /** True when `w` is `k` in any case (`k` lower-case letters; `|0x20` folds only letters onto them). */
 function sameLetters(w: string, k: string): boolean {
   if (w.length !== k.length) return false;
@@ -48,6 +53,7 @@ function sameLetters(w: string, k: string): boolean {
  * ends, so it matches once when it is a keyword (compared without lower-casing it) and never otherwise.
  */
 function keywordsIn(w: string): number {
+  if (w.length < KEYWORD_MIN) return 0; // too short to hold one
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
     if (c === 46 || c === 45) {
@@ -58,7 +64,8 @@ function keywordsIn(w: string): number {
       return k;
     }
   }
-  for (const k of KEYWORD_LIST) if (sameLetters(w, k)) return 1;
+  const same = KEYWORDS_BY_LENGTH[w.length];
+  if (same) for (const k of same) if (sameLetters(w, k)) return 1;
   return 0;
 }
 
