@@ -39,7 +39,11 @@ const KEYWORDS = new RegExp(`\\b(?:${KEYWORD_LIST.join("|")})\\b`, "gi");
 const KEYWORD_MIN = Math.min(...KEYWORD_LIST.map((k) => k.length));
 /** The keywords by their length. */
 const KEYWORDS_BY_LENGTH: (string[] | undefined)[] = [];
-for (const k of KEYWORD_LIST) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
+for (const k of KEYWORD_LIST) {
+  const same = KEYWORDS_BY_LENGTH[k.length] ?? [];
+  same.push(k);
+  KEYWORDS_BY_LENGTH[k.length] = same;
+}
 
 /** True when `w` is `k` in any case (`k` lower-case letters; `|0x20` folds only letters onto them). */
 function sameLetters(w: string, k: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { Bm25Index } from "@headroom/text";
 import type { Unit } from "./blocks.js";
-import { Lexicon, type Words } from "./lexicon.js";
+import type { Lexicon, Words } from "./lexicon.js";
 import { HAS_DEFAULT, salience } from "./salience.js";
 import { terms } from "./terms.js";
 
