@@ -4,7 +4,7 @@
  * and paragraphs, which are split further into sentences. Every unit is a span of the original text, so
  * whatever is kept is verbatim.
  */
-import { hasWords, splitSentences } from "./sentences.js";
+import { hasWords, sentenceEnds } from "./sentences.js";
 
 /** Kinds of block. */
 export type BlockKind = "heading" | "code" | "table" | "item" | "para" | "blank";
@@ -81,9 +81,14 @@ const ROFF_HEAD = /^\.S[HS](?:\s+\S|$)/;
 /** A banner comment naming a section of a config file: `##### NETWORK #####`. */
 const BANNER = /^#{3,}\s+[A-Za-z][\w ./&-]*?\s+#{3,}\s*$/;
 
-const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
+const stripCr = (l: string) => (l.length && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l);
 const BLANK = /^\s*$/;
-const isBlank = (l: string) => BLANK.test(l);
+/** `/^\s*$/`, with a look at the first character first: most lines start with a printable one. */
+const isBlank = (l: string) => {
+  if (!l.length) return true;
+  const c = l.charCodeAt(0);
+  return (c < 33 || c > 126) && BLANK.test(l);
+};
 
 /**
  * True when `#` starts comments rather than headings: config files and scripts, where most `#` lines
@@ -99,7 +104,7 @@ export function hashIsComment(lines: string[]): boolean {
     const l = lines[i]!;
     if (isBlank(l)) continue;
     nonBlank++;
-    if (!/^#/.test(l)) continue;
+    if (l.charCodeAt(0) !== 35) continue; // `#`
     hash++;
     if ((i === 0 || isBlank(lines[i - 1]!)) && (i + 1 === lines.length || isBlank(lines[i + 1]!))) alone++;
   }
@@ -108,8 +113,14 @@ export function hashIsComment(lines: string[]): boolean {
 
 /** Leading whitespace width of a line (a tab counts as four). */
 const indentOf = (l: string) => {
-  const m = /^[ \t]*/.exec(l)![0];
-  return m.replace(/\t/g, "    ").length;
+  let n = 0;
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 32) n++;
+    else if (c === 9) n += 4;
+    else break;
+  }
+  return n;
 };
 
 /** Directives whose body is code or data, not nested prose (reST `.. code-block::`, `.. math::`…). */
@@ -324,7 +335,7 @@ function endsParagraph(s: Splitter, j: number, m: string): boolean {
   const after = s.at(j + 1);
   if (after !== undefined && (RST_ADORN.test(after) || SETEXT.test(after))) return true; // next line starts a heading
   // In commented config files a directive line after a comment starts a new unit.
-  return s.comments && /^#/.test(stripCr(s.lines[j - 1]!)) !== /^#/.test(m);
+  return s.comments && (s.lines[j - 1]!.charCodeAt(0) === 35) !== (m.charCodeAt(0) === 35);
 }
 
 /** Anything else: a paragraph, up to a blank line or the start of another block. */
@@ -360,6 +371,11 @@ export function headingTitle(lines: readonly string[], b: Block): string {
   return "";
 }
 
+/** A unit with every field set, so that all units share one shape (and property reads stay monomorphic). */
+function unit(block: number, text: string, kind: BlockKind, index: number, section: number, headings: string, setting: boolean, line: number | undefined): Unit {
+  return { block, text, kind, index, section, headings, setting, line };
+}
+
 /**
  * Units of a document: headings are not units (always kept); blanks neither. `comments`: as for
  * `splitBlocks` (pass the same value when computed once for both); `source`: the lines joined by `\n`,
@@ -389,17 +405,17 @@ export function toUnits(lines: string[], blocks: Block[], comments = hashIsComme
     if (b.kind === "para" || b.kind === "item") {
       // A fragment of fewer than three words ("For example::", "See below.") is no sentence of its own:
       // it belongs to the sentence before it, which it often ends by announcing the next block.
-      const parts: string[] = [];
-      for (const p of splitSentences(text)) {
-        if (parts.length && !hasWords(p, 3)) parts[parts.length - 1] += p;
-        else parts.push(p);
+      // Spans are merged by their offsets and sliced once (a flat string, not a concatenation).
+      const ends: number[] = [];
+      let from = 0;
+      for (const end of sentenceEnds(text)) {
+        if (ends.length && !hasWords(text, 3, from, end)) ends[ends.length - 1] = end;
+        else ends.push(end);
+        from = end;
       }
       const setting = comments && !text.startsWith("#");
-      parts.forEach((p, idx) => {
-        const u: Unit = { block: bi, text: p, kind: b.kind, index: idx, section, headings };
-        if (setting) u.setting = true;
-        units.push(u);
-      });
+      for (let idx = 0; idx < ends.length; idx++)
+        units.push(unit(bi, text.slice(idx ? ends[idx - 1] : 0, ends[idx]), b.kind, idx, section, headings, setting, undefined));
     } else if ((b.kind === "code" || pipeTable(lines, b)) && b.end - b.start > CODE_LINES_WHOLE) {
       // A long example or config listing holds many facts (`timeout: 1000, // default`), a long table
       // one per row (a compiler matrix): one unit per non-blank line, so that the lines a question is
@@ -409,11 +425,9 @@ export function toUnits(lines: string[], blocks: Block[], comments = hashIsComme
       for (let l = from; l < to; l++) {
         const t = lines[l]!;
         if (!t.trim()) continue;
-        const u: Unit = { block: bi, text: t, kind: b.kind, index: k++, section, headings, line: l };
-        if (LITERAL_SETTING.test(t)) u.setting = true;
-        units.push(u);
+        units.push(unit(bi, t, b.kind, k++, section, headings, LITERAL_SETTING.test(t), l));
       }
-    } else units.push({ block: bi, text, kind: b.kind, index: 0, section, headings });
+    } else units.push(unit(bi, text, b.kind, 0, section, headings, false, undefined));
   });
   return units;
 }

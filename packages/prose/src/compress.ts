@@ -8,7 +8,7 @@ import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
 import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
-import { headingRelevance, Lexicon, queryFrequenciesOf, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
+import { headingRelevance, Lexicon, queryFrequenciesOf, queryTermSet, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
 import { announcersOf, followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";
 
 export { GAP };
@@ -94,12 +94,23 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
   // Below the floor nothing is dropped for size: only exact repeats of a kept unit go.
   const whole = budget >= total;
   const target = whole ? Infinity : Math.max(o.minTokens, budget);
-  const lexicon = new Lexicon();
-  const words = units.map((u) => lexicon.words(u.text));
-  const headingHits = headingRelevance(units, opts.query);
+  const qs = queryTermSet(opts.query);
+  const lexicon = new Lexicon(qs.size ? qs : undefined);
+  // Salience facts of each unit, and whether it holds a query term, come with its words (one scan).
+  const facts = new Int32Array(units.length);
+  const hits = new Uint8Array(units.length);
+  const scanned = new Float64Array(units.length);
+  const words = units.map((u, i) => {
+    const w = lexicon.words(u.text);
+    facts[i] = lexicon.facts;
+    hits[i] = lexicon.hit ? 1 : 0;
+    scanned[i] = lexicon.key;
+    return w;
+  });
+  const headingHits = headingRelevance(units, opts.query, lexicon);
   // Query term frequencies per unit, found once for BM25 and for `askedAbout`.
-  const tfs = queryFrequenciesOf(words, lexicon, opts.query);
-  const scores = unitScores(units, words, lexicon, headingHits, tfs, opts);
+  const tfs = queryFrequenciesOf(words, lexicon, opts.query, hits);
+  const scores = unitScores(units, words, lexicon, headingHits, tfs, facts, opts);
   opts.signal?.throwIfAborted();
   let fixed = CLOSING_MARKER_TOKENS;
   for (const b of blocks) if (b.kind === "heading") fixed += Math.ceil(spanLength(lines, b.start, b.end) * perChar) + 1;
@@ -115,7 +126,7 @@ export function compressProse(text: string, count: (t: string) => number, opts: 
     fixed,
     duplicateThreshold: whole ? 2 : o.duplicateThreshold,
   };
-  const keys = unitKeys(units, words, lexicon);
+  const keys = unitKeys(units, words, lexicon, scanned);
   opts.signal?.throwIfAborted();
   const store = new SectionStore(lines, text);
   const r: RenderInput = { lines, blocks, units, costs, byBlock: unitsByBlock(blocks, units), sectionMarkerTokens: o.sectionMarkerTokens, trailingNewline };
@@ -203,8 +214,8 @@ function askedAbout(tfs: readonly QueryFrequencies[] | undefined, headingHits: r
 }
 
 /** Scores of the units: relevance, salience and position, plus the question's exact tokens found verbatim. */
-function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], tfs: readonly QueryFrequencies[] | undefined, opts: ProseCall): number[] {
-  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits, tfs);
+function unitScores(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, headingHits: readonly number[], tfs: readonly QueryFrequencies[] | undefined, facts: Int32Array, opts: ProseCall): number[] {
+  const scores = scoreUnits(units, opts.query, words, lexicon, headingHits, tfs, facts);
   // Exact tokens of the question or tool arguments (`maxRedirects`, `0o755`, `PEP 8`) weigh on top of BM25.
   const terms = queryTerms(opts.query, opts.toolArgs);
   if (terms.exact.length) {

@@ -139,8 +139,15 @@ function keptSentences(units: readonly Unit[], us: readonly number[], kept: read
       dropping = false;
     } else dropping = true;
   }
-  if (dropping) s = s.replace(/\s*$/, " ") + GAP;
-  return s.replace(/[ \t]+$/, "");
+  if (dropping) s = `${s.trimEnd()} ${GAP}`; // `trimEnd` strips what `\s` matches
+  return trimSpacesEnd(s);
+}
+
+/** `s.replace(/[ \t]+$/, "")` without a regex pass over the whole paragraph. */
+function trimSpacesEnd(s: string): string {
+  let e = s.length;
+  while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+  return e === s.length ? s : s.slice(0, e);
 }
 
 /**

@@ -1,8 +1,9 @@
 // The fast paths of scoring (a scanning word lexicon, salience's class prefilter) against the plain
 // definitions they replace, on generated text.
+import { STOPWORDS, stemLoose } from "@headroom/text";
 import { describe, expect, it } from "vitest";
-import { salience } from "./salience.js";
-import { Lexicon, terms, visibleText } from "./score.js";
+import { HAS_DEFAULT, salience } from "./salience.js";
+import { Lexicon, stemWord, terms, visibleText } from "./score.js";
 
 /** Deterministic pseudo-random generator (xorshift32). */
 const rng = (seed: number) => () => {
@@ -11,7 +12,7 @@ const rng = (seed: number) => () => {
   seed ^= seed << 5;
   return (seed >>> 0) / 2 ** 32;
 };
-const FRAGMENTS = ["the", "Reef", "amber_basalt", "maxRedirects", "v1.2.3", "42", "`opal`", "--tabstop", "-x", "CVE-2024-1234", "MUST", "NOT", "default", "Never", "is a", "Use", "Do not", "FooBar", "call(x)", "(", ")", "é", "日本", ".", "-", "_", "..", "[link](http://x.io/a)", "<b>", "\\fB\\-\\-wrap\\fR", ",", " ", "  ", "\n", "\t", "flint-8", "A.B.C", "HTTP", "X2", "A_B", "Q", "9", "x_", "_y", "a-", "-B", "SHOULD", "(a", "b)", "1.", "CVE", "Don't", "- Avoid"];
+const FRAGMENTS = ["the", "Reef", "Defaults", "undefault", "amber_basalt", "maxRedirects", "v1.2.3", "42", "`opal`", "--tabstop", "-x", "CVE-2024-1234", "MUST", "NOT", "default", "Never", "is a", "Use", "Do not", "FooBar", "call(x)", "(", ")", "é", "日本", ".", "-", "_", "..", "[link](http://x.io/a)", "<b>", "\\fB\\-\\-wrap\\fR", ",", " ", "  ", "\n", "\t", "flint-8", "A.B.C", "HTTP", "X2", "A_B", "Q", "9", "x_", "_y", "a-", "-B", "SHOULD", "(a", "b)", "1.", "CVE", "Don't", "- Avoid"];
 const text = (r: () => number, n: number) => Array.from({ length: n }, () => FRAGMENTS[Math.floor(r() * FRAGMENTS.length)]! + (r() < 0.6 ? " " : "")).join("");
 
 /** Salience as defined: every pattern tried, no prefilter. */
@@ -51,7 +52,79 @@ describe("Lexicon.words", () => {
   });
 });
 
+/** Terms as defined: regexes for the edges, the case and the parts of each word. */
+function referenceTerms(t: string): string[] {
+  const out: string[] = [];
+  for (const w of t.split(/[^A-Za-z0-9_.-]+/)) {
+    const bare = w.replace(/^[._-]+|[._-]+$/g, "");
+    if (!bare) continue;
+    const lower = bare.toLowerCase();
+    if (lower.length >= 2 && !STOPWORDS.has(lower)) out.push(stemLoose(lower));
+    if (!/[A-Z_.-]/.test(bare.slice(1))) continue;
+    const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
+    if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOPWORDS.has(p.toLowerCase())) out.push(stemLoose(p.toLowerCase()));
+  }
+  return out;
+}
+
+describe("stemWord", () => {
+  it("equals stemLoose", () => {
+    const r = rng(3);
+    const bits = ["a", "e", "s", "d", "y", "l", "i", "o", "n", "g", "t", "ation", "ion", "ing", "ed", "es", "ly", "r", "1", "_", "A"];
+    for (let k = 0; k < 50000; k++) {
+      const w = Array.from({ length: Math.floor(r() * 6) }, () => bits[Math.floor(r() * bits.length)]!).join("");
+      expect(stemWord(w)).toBe(stemLoose(w));
+    }
+  });
+});
+
+describe("terms", () => {
+  it("equals the regex definition on identifiers, edges and case", () => {
+    const r = rng(5);
+    const bits = ["a", "B", "x", "Q", "1", "_", ".", "-", "config", "Parse", "HTTP", "Server", "the", "The", "with", "Json", "9"];
+    for (let k = 0; k < 20000; k++) {
+      const w = Array.from({ length: 1 + Math.floor(r() * 8) }, () => bits[Math.floor(r() * bits.length)]!).join("");
+      expect(terms(w)).toEqual(referenceTerms(w));
+    }
+    const r2 = rng(9);
+    for (let k = 0; k < 2000; k++) {
+      const t = text(r2, 1 + Math.floor(r2() * 12));
+      expect(terms(t)).toEqual(referenceTerms(t));
+    }
+  });
+});
+
+describe("Lexicon.key", () => {
+  it("is equal for texts equal but for whitespace, -1 for a text that hides parts", () => {
+    const r = rng(17);
+    const lx = new Lexicon();
+    for (let k = 0; k < 3000; k++) {
+      const t = text(r, 1 + Math.floor(r() * 12));
+      lx.words(t);
+      const a = lx.key;
+      lx.words(`  ${t.replace(/\s+/g, () => (r() < 0.5 ? " " : "\n\t "))} `);
+      const b = lx.key;
+      if (/[<\]\\]|https?:/.test(t)) expect([a, b]).toEqual([-1, -1]);
+      else expect(b).toBe(a);
+    }
+  });
+});
+
 describe("salience", () => {
+  it("from a text's word facts equals trying every pattern on the text", () => {
+    const r = rng(13);
+    const lx = new Lexicon();
+    let known = 0;
+    for (let k = 0; k < 20000; k++) {
+      const t = text(r, 1 + Math.floor(r() * 12));
+      lx.words(t);
+      if (lx.facts >= 0) known++;
+      if (lx.facts >= 0) expect((lx.facts & HAS_DEFAULT) !== 0).toBe(/default/i.test(t));
+      expect(salience(t, lx.facts)).toBe(reference(t));
+    }
+    expect(known).toBeGreaterThan(5000);
+  });
+
   it("equals trying every pattern on every text", () => {
     const r = rng(11);
     for (let k = 0; k < 20000; k++) {

@@ -3,273 +3,29 @@
  * identifiers, flags, versions, names, normative words), position (first sentence of a section or
  * paragraph), and a near-duplicate test on word shingles.
  */
-import { Bm25Index, STOPWORDS, shingleIds, stemLoose } from "@headroom/text";
+import { Bm25Index } from "@headroom/text";
 import type { Unit } from "./blocks.js";
-import { salience } from "./salience.js";
+import type { Lexicon, Words } from "./lexicon.js";
+import { HAS_DEFAULT, salience } from "./salience.js";
+import { terms } from "./terms.js";
 
 export { salience };
-
-/** Words that carry no signal, for terms and shingles: the toolkit's one list. */
-const STOP = STOPWORDS;
-
-/**
- * Prose's stemmer is the toolkit's `stemLoose` (six characters after a suffix strip, so `config` and
- * `configuration` meet), not the lighter `stem`: with `stem`, one probe answer fewer stayed visible on the
- * dev corpus (txt-express-history, 100% → 87.5%) and nothing improved.
- */
-const stem = stemLoose;
-
-/** True for `.`, `_` and `-`, which a word loses at its ends. */
-const isEdge = (c: number) => c === 46 || c === 95 || c === 45;
-
-/** A word without leading and trailing `.`, `_`, `-` (most words have none: no regex then). */
-function bareOf(w: string): string {
-  return isEdge(w.charCodeAt(0)) || isEdge(w.charCodeAt(w.length - 1)) ? w.replace(/^[._-]+|[._-]+$/g, "") : w;
-}
-
-/** True when a character after the first is upper case, `_`, `.` or `-` (`/[A-Z_.-]/` on all but the first). */
-function hasParts(w: string): boolean {
-  for (let i = 1; i < w.length; i++) {
-    const c = w.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || isEdge(c)) return true;
-  }
-  return false;
-}
-
-/**
- * Pushes the terms of one word (ASCII word characters) to `out` and returns the stem of the whole
- * word when it is one of them (its first), which is also the word's shingle term.
- */
-function addWordTerms(w: string, out: string[]): string | undefined {
-  const bare = bareOf(w);
-  if (!bare) return undefined;
-  const lower = bare.toLowerCase();
-  const whole = lower.length >= 2 && !STOP.has(lower) ? stem(lower) : undefined;
-  if (whole !== undefined) out.push(whole);
-  if (!hasParts(bare)) return whole; // no camelCase hump or separator: no parts
-  const parts = bare.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/);
-  if (parts.length > 1) for (const p of parts) if (p.length >= 3 && !STOP.has(p.toLowerCase())) out.push(stem(p.toLowerCase()));
-  return whole;
-}
-
-/** Terms of one word (memoised per input: prose repeats its words, and each needs several regexes). */
-function wordTerms(w: string): string[] {
-  const out: string[] = [];
-  addWordTerms(w, out);
-  return out;
-}
-
-/** Splits text into words (identifier characters kept together). */
-const WORD_SPLIT = /[^A-Za-z0-9_.-]+/;
-
-/**
- * Lower-cased word terms (identifiers also split on `_`, `-`, `.` and camelCase). Pass one `memo` for
- * all the texts of an input to compute each distinct word once.
- */
-export function terms(text: string, memo: Map<string, readonly string[]> = new Map()): string[] {
-  const out: string[] = [];
-  for (const w of text.split(WORD_SPLIT)) {
-    if (!w) continue;
-    let t = memo.get(w);
-    if (!t) {
-      t = wordTerms(w);
-      memo.set(w, t);
-    }
-    for (const x of t) out.push(x);
-  }
-  return out;
-}
-
-/** 1 for the characters of `[A-Za-z0-9_.-]`, what `WORD_SPLIT` does not split on (ASCII: others are not). */
-const WORD_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) WORD_CHAR[c] = /[A-Za-z0-9_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
-const isWordChar = (c: number): boolean => c < 128 && WORD_CHAR[c] === 1;
-
-/** What a distinct word contributes: its scoring terms and its shingle term id (0: none). */
-interface WordInfo {
-  terms: readonly string[];
-  id: number;
-}
-
-/** A unit's words as indices into its `Lexicon` (each distinct word analysed once). */
-export type Words = Uint32Array;
-
-/**
- * The words of one input, each analysed once: every unit is split into words once, as indices of
- * distinct words, and both scoring (terms) and near-duplicate detection (shingle ids) read that split
- * without building a term list per unit.
- */
-export class Lexicon {
-  private readonly infos: WordInfo[] = [];
-  /** Distinct words, by index (the keys of `slots`). */
-  private readonly texts: string[] = [];
-  /** Hash of each distinct word, by index (kept for growing the table). */
-  private readonly hashes: number[] = [];
-  /** Open-addressing table of word index + 1 by hash of the word's characters (0: empty slot). */
-  private slots = new Int32Array(1024);
-  private readonly ids = new Map<string, number>();
-  private scratch = new Uint32Array(64);
-  /** Unit word lists are views into shared chunks: one allocation per ~64k words, not one per unit. */
-  private pool = new Uint32Array(0);
-  private used = 0;
-  /** The query set `hitMask` is for, and its terms joined: scoring and `askedAbout` build equal sets of their own. */
-  private hitSet: ReadonlySet<string> | undefined;
-  private hitFor: string | undefined;
-  private hitMask = new Uint8Array(0);
-
-  /**
-   * The words a reader sees in `text` (no HTML tags, link targets or URLs): the runs of word
-   * characters (`WORD_SPLIT`'s complement), found by a scan that looks each run up by its characters,
-   * so a word seen before costs no string.
-   */
-  words(text: string): Words {
-    const t = visibleText(text);
-    if (this.scratch.length <= t.length) this.scratch = new Uint32Array(t.length + 1);
-    const buf = this.scratch;
-    let n = 0;
-    for (let i = 0; i < t.length; ) {
-      if (!isWordChar(t.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      let h = 0x811c9dc5; // FNV-1a of the run's code units
-      let e = i;
-      for (; e < t.length; e++) {
-        const c = t.charCodeAt(e);
-        if (!isWordChar(c)) break;
-        h = Math.imul(h ^ c, 0x01000193);
-      }
-      buf[n++] = this.lookup(t, i, e, h >>> 0);
-      i = e;
-    }
-    const out = this.take(n);
-    out.set(buf.subarray(0, n));
-    return out;
-  }
-
-  /** `n` words of the pool. */
-  private take(n: number): Uint32Array {
-    if (this.used + n > this.pool.length) {
-      this.pool = new Uint32Array(Math.max(65536, n));
-      this.used = 0;
-    }
-    const v = this.pool.subarray(this.used, this.used + n);
-    this.used += n;
-    return v;
-  }
-
-  /** Index of the word `t[s, e)` with hash `h`, analysed on first sight. */
-  private lookup(t: string, s: number, e: number, h: number): number {
-    const mask = this.slots.length - 1;
-    const len = e - s;
-    for (let k = h & mask; ; k = (k + 1) & mask) {
-      const slot = this.slots[k]!;
-      if (slot === 0) break;
-      const w = this.texts[slot - 1]!;
-      if (w.length === len && t.startsWith(w, s)) return slot - 1;
-    }
-    const w = t.slice(s, e);
-    const i = this.of(w);
-    this.texts.push(w);
-    this.hashes.push(h);
-    if (this.texts.length * 2 > this.slots.length) this.rehash();
-    else this.place(h, i);
-    return i;
-  }
-
-  private place(h: number, i: number): void {
-    const mask = this.slots.length - 1;
-    let k = h & mask;
-    while (this.slots[k] !== 0) k = (k + 1) & mask;
-    this.slots[k] = i + 1;
-  }
-
-  /** Doubles the table (load ≤ 1/2) and places every word again. */
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let i = 0; i < this.hashes.length; i++) this.place(this.hashes[i]!, i);
-  }
-
-  /** Analyses a new distinct word: its terms and its shingle id. */
-  private of(w: string): number {
-    // Shingles use plain words, not identifier parts: splitting `GHSA-pj86-cfqh-vqx6` into four terms
-    // would let shared ids outweigh the words that differ ("Revert security fix for …" vs "Security fix for …").
-    // The plain word's stem is the whole-word term (words are ASCII: lower-casing keeps their ends).
-    const terms: string[] = [];
-    const t = addWordTerms(w, terms);
-    let id = 0;
-    if (t !== undefined) {
-      id = this.ids.get(t) ?? 0;
-      if (!id) {
-        id = this.ids.size + 1;
-        this.ids.set(t, id);
-      }
-    }
-    this.infos.push({ terms, id });
-    return this.infos.length - 1;
-  }
-
-  /** Number of scoring terms of a unit's words (its BM25 length). */
-  termCount(words: Words): number {
-    let n = 0;
-    for (const w of words) n += this.infos[w]!.terms.length;
-    return n;
-  }
-
-  /** Term frequencies of the terms in `qs` among a unit's words; undefined when none occurs. */
-  queryFrequencies(words: Words, qs: ReadonlySet<string>): Map<string, number> | undefined {
-    const hit = this.hits(qs);
-    let tf: Map<string, number> | undefined;
-    for (const w of words) {
-      if (!hit[w]) continue;
-      for (const t of this.infos[w]!.terms) {
-        if (!qs.has(t)) continue;
-        tf ??= new Map();
-        tf.set(t, (tf.get(t) ?? 0) + 1);
-      }
-    }
-    return tf;
-  }
-
-  /** Per distinct word: 1 when one of its terms is in `qs` (computed once per query set). */
-  private hits(qs: ReadonlySet<string>): Uint8Array {
-    if (this.hitMask.length === this.infos.length) {
-      if (this.hitSet === qs) return this.hitMask;
-      const key = [...qs].join("\u0000");
-      if (this.hitFor === key) {
-        this.hitSet = qs;
-        return this.hitMask;
-      }
-    }
-    this.hitSet = qs;
-    this.hitFor = [...qs].join("\u0000");
-    this.hitMask = new Uint8Array(this.infos.length);
-    this.infos.forEach((info, w) => {
-      if (info.terms.some((t) => qs.has(t))) this.hitMask[w] = 1;
-    });
-    return this.hitMask;
-  }
-
-  /** Word 3-gram shingles of a unit's words as sorted, unique 32-bit ids, for near-duplicate detection. */
-  shingles(words: Words): Uint32Array {
-    if (this.scratch.length < words.length) this.scratch = new Uint32Array(words.length * 2);
-    const ids = this.scratch;
-    let k = 0;
-    for (const w of words) {
-      const id = this.infos[w]!.id;
-      if (id) ids[k++] = id;
-    }
-    return shingleIds(ids, k);
-  }
-}
+export { Lexicon, visibleText, type Words } from "./lexicon.js";
+export { stemWord, terms } from "./terms.js";
 
 /** Frequencies of the query's terms in one unit (undefined: none occurs). */
 export type QueryFrequencies = Map<string, number> | undefined;
 
 /** Query term frequencies of every unit for the terms of `query` (undefined without a query). */
-export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined): QueryFrequencies[] | undefined {
-  const qs = new Set(terms(query ?? ""));
-  return qs.size ? words.map((w) => lexicon.queryFrequencies(w, qs)) : undefined;
+export function queryFrequenciesOf(words: readonly Words[], lexicon: Lexicon, query: string | undefined, hits?: ArrayLike<number>): QueryFrequencies[] | undefined {
+  const qs = queryTermSet(query);
+  // `hits`: which units hold a query term (`Lexicon.hit`, with `qs` given to the lexicon); the others have none.
+  return qs.size ? words.map((w, i) => (hits && !hits[i] ? undefined : lexicon.queryFrequencies(w, qs))) : undefined;
+}
+
+/** The set of the query's terms (empty without a query). */
+export function queryTermSet(query: string | undefined): Set<string> {
+  return new Set(terms(query ?? ""));
 }
 
 /**
@@ -300,31 +56,35 @@ const HEADING_TERM_SHARE = 0.25;
  * A term found in the heading paths of more than a quarter of the sections (the title word of a design
  * doc, `time` in every "time.Now usage" appendix entry) singles nothing out and does not count.
  */
-export function headingRelevance(units: readonly Unit[], query: string | undefined): number[] {
+export function headingRelevance(units: readonly Unit[], query: string | undefined, lexicon?: Lexicon): number[] {
   const qs = new Set(terms(query ?? ""));
   if (!qs.size) return units.map(() => 0);
+  // The input's lexicon has analysed most heading words already (a title is also a word of the text).
+  const termsOf = lexicon ? (t: string) => lexicon.termsOf(t) : (t: string) => terms(t);
   const paths = new Map<string, Set<string>>();
-  for (const u of units) if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(terms(u.headings).filter((t) => qs.has(t))));
+  // The units of a section follow each other and share its path: looked up once per run.
+  let last: string | undefined;
+  for (const u of units) {
+    if (u.headings === last) continue;
+    last = u.headings;
+    if (u.headings && !paths.has(u.headings)) paths.set(u.headings, new Set(termsOf(u.headings).filter((t) => qs.has(t))));
+  }
   const df = new Map<string, number>();
   for (const hits of paths.values()) for (const t of hits) df.set(t, (df.get(t) ?? 0) + 1);
   const limit = Math.max(1, paths.size * HEADING_TERM_SHARE);
   const count = new Map<string, number>();
   for (const [p, hits] of paths) count.set(p, [...hits].filter((t) => df.get(t)! <= limit).length);
-  return units.map((u) => (u.headings ? count.get(u.headings)! : 0));
-}
-
-/** The text a reader sees: without HTML tags, image and link targets, and bare URLs. */
-export function visibleText(text: string): string {
-  // Most sentences have none of these: skip the five passes.
-  if (!/[<\]\\]|https?:/.test(text)) return text;
-  return text
-    .replace(/<[^>\n]*>/g, " ")
-    .replace(/!\[[^\]\n]*\]\([^)\s]*\)/g, " ")
-    .replace(/\]\([^)\s]*\)/g, "]")
-    .replace(/<?https?:\/\/[^\s>)]+>?/g, " ")
-    // roff font switches and escaped hyphens of man pages: `\fB\-\-tabstop\fR` reads `--tabstop`.
-    .replace(/\\f[BIRP]|\\f\(\w\w/g, "")
-    .replace(/\\-/g, "-");
+  const out: number[] = [];
+  let lastCount = 0;
+  last = undefined;
+  for (const u of units) {
+    if (u.headings !== last) {
+      last = u.headings;
+      lastCount = last ? count.get(last)! : 0;
+    }
+    out.push(lastCount);
+  }
+  return out;
 }
 
 /** A unit that states a default value: `(default: 8)`, `defaults to`, `Default is`, `# default: yes`. */
@@ -334,24 +94,34 @@ const STATES_DEFAULT = /\bdefault(?:s to|\s+is|\s+value\b|\s*[:=])|\(default\b|\
 const COVERAGE_FROM = 2;
 
 /**
- * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits` and `tfs`:
- * `headingRelevance` and `queryFrequenciesOf` for these units and query, when the caller has them.
+ * Score of each unit: relevance, salience, position and kind. Deterministic. `headingHits`, `tfs` and
+ * `facts`: `headingRelevance`, `queryFrequenciesOf` and `Lexicon.facts` for these units and query, when
+ * the caller has them.
  */
-export function scoreUnits(units: readonly Unit[], query: string | undefined, words: readonly Words[], lexicon: Lexicon, headingHits?: readonly number[], tfs?: readonly QueryFrequencies[]): number[] {
+export function scoreUnits(
+  units: readonly Unit[],
+  query: string | undefined,
+  words: readonly Words[],
+  lexicon: Lexicon,
+  headingHits?: readonly number[],
+  tfs?: readonly QueryFrequencies[],
+  facts?: ArrayLike<number>,
+): number[] {
   // Terms of the words a reader sees: link targets, URLs and HTML tags are not content.
   const lengths = words.map((w) => lexicon.termCount(w));
   const q = [...new Set(terms(query ?? ""))];
   const stats = q.length ? queryStats(words, lengths, lexicon, q, tfs) : undefined;
   const seenSection = new Set<number>();
-  const hits = headingHits ?? headingRelevance(units, query);
+  const hits = headingHits ?? headingRelevance(units, query, lexicon);
   return units.map((u, i) => {
     let s = 1;
     const rel = stats ? Math.min(4, stats.bm25[i]!) : 0;
     // A section whose title answers the question lends weight to everything in it.
     const headingRel = Math.min(2, hits[i]! * 0.8);
-    s += salience(u.text);
+    const f = facts ? facts[i]! : -1;
+    s += salience(u.text, f);
     // The default value of a setting is the fact a reader looks such an entry up for.
-    if (STATES_DEFAULT.test(u.text)) s += 1;
+    if ((f < 0 || f & HAS_DEFAULT) && STATES_DEFAULT.test(u.text)) s += 1;
     // The first unit of a section usually says what the section is about.
     // (Decoration such as a badge or an <img> line does not count as that first unit.)
     if (!seenSection.has(u.section) && lengths[i]! >= 3) {

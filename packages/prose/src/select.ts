@@ -41,6 +41,13 @@ export function rankUnits(units: readonly Unit[], scores: readonly number[], cos
   return [...first, ...rest];
 }
 
+/** `/:\s*$/.test(text)` from the end, without a regex pass over the whole unit. */
+function endsWithColon(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+  return i >= 0 && text.charCodeAt(i) === 58;
+}
+
 /**
  * What each unit brings along when kept. A unit ending in a colon announces what follows ("…the
  * following scheme::", "…four macros:"): kept without it, it would point at nothing. So it brings the
@@ -49,7 +56,7 @@ export function rankUnits(units: readonly Unit[], scores: readonly number[], cos
 export function followersOf(units: readonly Unit[]): number[][] {
   return units.map((u, i): number[] => {
     const n = units[i + 1];
-    if (!n || n.section !== u.section || !/:\s*$/.test(u.text)) return [];
+    if (!n || n.section !== u.section || !endsWithColon(u.text)) return [];
     if (n.kind !== "item") return [i + 1];
     const out: number[] = [];
     for (let k = i + 1; k < units.length && units[k]!.kind === "item" && units[k]!.section === u.section; k++) if (units[k]!.index === 0) out.push(k);
@@ -130,7 +137,8 @@ export function normHash(text: string): number {
   let space = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isSpaceCode(c)) {
+    // Printable ASCII is never space: one comparison for most characters instead of `isSpaceCode`'s dozen.
+    if ((c < 33 || c > 126) && isSpaceCode(c)) {
       space = any;
       continue;
     }
@@ -143,9 +151,12 @@ export function normHash(text: string): number {
 }
 
 /** Keys for duplicate detection, from each unit's words (split once, see `Lexicon`). */
-export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon): UnitKeys {
+export function unitKeys(units: readonly Unit[], words: readonly Words[], lexicon: Lexicon, scanned?: ArrayLike<number>): UnitKeys {
   const norms: (string | undefined)[] = new Array(units.length);
+  // `scanned`: `Lexicon.key` of each unit (-1: none), already a hash that equal norms share; the other
+  // units are hashed by `normHash`. Texts with equal norms are both scanned or both not (`Lexicon.key`).
   const hashes: (number | undefined)[] = new Array(units.length);
+  if (scanned) for (let i = 0; i < units.length; i++) if (scanned[i]! >= 0) hashes[i] = scanned[i]!;
   const shingles: (Uint32Array | undefined)[] = new Array(units.length);
   return {
     norm: (i) => (norms[i] ??= units[i]!.text.trim().replace(/\s+/g, " ")),

@@ -25,9 +25,24 @@ function unclosed(text: string, start: number, end: number): boolean {
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   let start = 0;
+  for (const end of sentenceEnds(text)) {
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * End offsets of the sentence spans of `splitSentences` (the last is `text.length`; none for an empty
+ * text): for callers that slice merged spans themselves.
+ */
+export function sentenceEnds(text: string): number[] {
+  const out: number[] = [];
+  let start = 0;
   SENTENCE_END.lastIndex = 0;
-  for (const m of text.matchAll(SENTENCE_END)) {
-    const end = m.index! + m[1]!.length + m[2]!.length;
+  // `exec` on the shared regex, not `matchAll` (which copies the regex for every paragraph).
+  for (let m = SENTENCE_END.exec(text); m; m = SENTENCE_END.exec(text)) {
+    const end = m.index + m[1]!.length + m[2]!.length;
     // `e.g.`, `i.e.`, `Mr.`, `v1.` and single initials are not sentence ends.
     const before = text.slice(Math.max(start, end - 6), end);
     if (/(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|No|Fig|Eq|approx)\.|\b[A-Za-z]\.)$/.test(before)) continue;
@@ -35,13 +50,12 @@ export function splitSentences(text: string): string[] {
     if (unclosed(text, start, end)) continue;
     // A span without a word is an enumerator or a number (`3.`, `1.2.`), not a sentence.
     if (!hasWords(text, 1, start, end)) continue;
-    // Keep the separating whitespace attached so that joining spans with it restores the text (one
-    // slice: a flat string, not a concatenation every later scan would flatten).
-    const from = start;
+    // Keep the separating whitespace attached so that joining spans with it restores the text.
     start = end + m[3]!.length;
-    out.push(text.slice(from, start));
+    out.push(start);
   }
-  if (start < text.length) out.push(text.slice(start));
+  SENTENCE_END.lastIndex = 0;
+  if (start < text.length) out.push(text.length);
   return out;
 }
 
