@@ -3,7 +3,7 @@
 import { STOPWORDS, stemLoose } from "@headroom/text";
 import { describe, expect, it } from "vitest";
 import { HAS_DEFAULT, salience } from "./salience.js";
-import { Lexicon, stemWord, terms, visibleText } from "./score.js";
+import { Lexicon, terms, visibleText } from "./score.js";
 
 /** Deterministic pseudo-random generator (xorshift32). */
 const rng = (seed: number) => () => {
@@ -66,17 +66,6 @@ function referenceTerms(t: string): string[] {
   }
   return out;
 }
-
-describe("stemWord", () => {
-  it("equals stemLoose", () => {
-    const r = rng(3);
-    const bits = ["a", "e", "s", "d", "y", "l", "i", "o", "n", "g", "t", "ation", "ion", "ing", "ed", "es", "ly", "r", "1", "_", "A"];
-    for (let k = 0; k < 50000; k++) {
-      const w = Array.from({ length: Math.floor(r() * 6) }, () => bits[Math.floor(r() * bits.length)]!).join("");
-      expect(stemWord(w)).toBe(stemLoose(w));
-    }
-  });
-});
 
 describe("terms", () => {
   it("equals the regex definition on identifiers, edges and case", () => {

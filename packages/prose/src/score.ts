@@ -11,7 +11,7 @@ import { terms } from "./terms.js";
 
 export { salience };
 export { Lexicon, visibleText, type Words } from "./lexicon.js";
-export { stemWord, terms } from "./terms.js";
+export { terms } from "./terms.js";
 
 /** Frequencies of the query's terms in one unit (undefined: none occurs). */
 export type QueryFrequencies = Map<string, number> | undefined;

@@ -20,41 +20,6 @@ const STOP_MAX = Math.max(...[...STOP].map((w) => w.length));
 const isStop = (w: string) => w.length <= STOP_MAX && STOP.has(w);
 
 /**
- * `stemLoose(word)` for a lower-case word, by char tests instead of its two regexes (it runs once per
- * distinct word and identifier part). The regex `/(?:ations?|ions?|ings?|ed|es|s|ly)$/` removes the
- * match that starts leftmost, that is the longest of its suffixes the word ends with. The tests hold it
- * equal to `stemLoose`.
- */
-export function stemWord(word: string): string {
-  const n = word.length;
-  if (n === 0) return stem(word);
-  for (let i = 0; i < n; i++) {
-    const c = word.charCodeAt(i);
-    if (c < 97 || c > 122) return word;
-  }
-  const cut = suffixOf(word);
-  return n - cut >= 3 ? word.slice(0, Math.min(6, n - cut)) : word.slice(0, 6);
-}
-
-/** Length of the longest suffix `stemLoose` strips that `word` ends with (0: none), by its last letter. */
-function suffixOf(word: string): number {
-  switch (word.charCodeAt(word.length - 1)) {
-    case 115: // s
-      return word.endsWith("ations") ? 6 : word.endsWith("ions") || word.endsWith("ings") ? 4 : word.endsWith("es") ? 2 : 1;
-    case 110: // n
-      return word.endsWith("ation") ? 5 : word.endsWith("ion") ? 3 : 0;
-    case 103: // g
-      return word.endsWith("ing") ? 3 : 0;
-    case 100: // d
-      return word.endsWith("ed") ? 2 : 0;
-    case 121: // y
-      return word.endsWith("ly") ? 2 : 0;
-    default:
-      return 0;
-  }
-}
-
-/**
  * `w.toLowerCase()` for ASCII word characters, without the call when `w` has no upper-case letter or
  * only a first one (a capitalised word: most of those that have any).
  */
@@ -125,7 +90,7 @@ export function addWordTerms(w: string, out: string[]): string | undefined {
   if (!bare) return undefined;
   const kind = caseOf(bare);
   const lower = kind & UPPER_ANY ? lowerOf(bare) : bare;
-  const whole = lower.length >= 2 && !isStop(lower) ? stemWord(lower) : undefined;
+  const whole = lower.length >= 2 && !isStop(lower) ? stem(lower) : undefined;
   if (whole !== undefined) out.push(whole);
   if (!(kind & PARTS)) return whole; // no camelCase hump or separator: no parts
   const parts = partsOf(bare);
@@ -133,7 +98,7 @@ export function addWordTerms(w: string, out: string[]): string | undefined {
     for (const p of parts) {
       if (p.length < 3) continue;
       const l = lowerOf(p);
-      if (!isStop(l)) out.push(stemWord(l));
+      if (!isStop(l)) out.push(stem(l));
     }
   return whole;
 }

@@ -41,9 +41,36 @@ export function stem(word: string): string {
  * as is. Used by `@headroom/prose`, where it keeps one more probe answer visible than `stem` does.
  */
 export function stemLoose(word: string): string {
-  if (!/^[a-z]+$/.test(word)) return word;
-  const s = word.replace(/(?:ations?|ions?|ings?|ed|es|s|ly)$/, "");
-  return (s.length >= 3 ? s : word).slice(0, 6);
+  // Char tests, not regexes: this runs once per distinct word of every input (prose, search, relevance).
+  const n = word.length;
+  if (n === 0) return word;
+  for (let i = 0; i < n; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 97 || c > 122) return word;
+  }
+  const cut = looseSuffix(word);
+  return n - cut >= 3 ? word.slice(0, Math.min(6, n - cut)) : word.slice(0, 6);
+}
+
+/**
+ * Length of the suffix `stemLoose` strips (0: none): the longest of ations?, ions?, ings?, ed, es, s, ly
+ * that `word` ends with (what a `$`-anchored alternation of them removes), by the word's last letter.
+ */
+function looseSuffix(word: string): number {
+  switch (word.charCodeAt(word.length - 1)) {
+    case 115: // s
+      return word.endsWith("ations") ? 6 : word.endsWith("ions") || word.endsWith("ings") ? 4 : word.endsWith("es") ? 2 : 1;
+    case 110: // n
+      return word.endsWith("ation") ? 5 : word.endsWith("ion") ? 3 : 0;
+    case 103: // g
+      return word.endsWith("ing") ? 3 : 0;
+    case 100: // d
+      return word.endsWith("ed") ? 2 : 0;
+    case 121: // y
+      return word.endsWith("ly") ? 2 : 0;
+    default:
+      return 0;
+  }
 }
 
 function escapeRegExp(s: string): string {
