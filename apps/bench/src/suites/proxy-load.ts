@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { percentile } from "../metrics.js";
+import { median, percentile } from "../metrics.js";
 import { clientChild, type LoadClient } from "../proxy-client.js";
+import { engineRun, type EngineRun } from "../proxy-engine.js";
 import { closeClient, cpuPressure, honoChild, load, mockChild, processCpuMs, PROXY_NODE, proxyChild, stopAll, type Child } from "../proxy-harness.js";
 import type { BenchSuite, Table } from "../suite.js";
 
@@ -180,6 +181,9 @@ export const suite: BenchSuite = {
         notes: ["Same run, alternating blocks, from the bench process (idle otherwise); the mock upstream in its own process. The bare Hono pass-through forwards with the global fetch, as a hand-written one would."],
       });
       data.passthrough = Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99) }]));
+      const engine = await engineTable(dir, big, cores, ctx.quick, (done, total) => ctx.progress("proxy engine", done, total));
+      tables.push(engine.table);
+      data.engine = engine.data;
       return { tables, data };
     } finally {
       loader.close();
@@ -190,3 +194,37 @@ export const suite: BenchSuite = {
     }
   },
 };
+
+/**
+ * The engine without sockets (see proxy-engine.ts): the same requests through each build's app in a
+ * process of its own, at c=16, in alternating rounds; medians.
+ */
+async function engineTable(dir: string, big: Buffer, cores: number, quick: boolean, progress: (done: number, total: number) => void): Promise<{ table: Table; data: Record<string, EngineRun[]> }> {
+  const configs: [string, string, number | undefined][] = [
+    ...(BEFORE ? [["before (given build, main thread)", BEFORE, undefined] as [string, string, number | undefined]] : []),
+    ["main thread (workers: 0)", PROXY_NODE, 0],
+    [`worker pool (workers: ${cores})`, PROXY_NODE, cores],
+  ];
+  const rounds = quick ? 1 : 3;
+  const runs: Record<string, EngineRun[]> = Object.fromEntries(configs.map(([label]) => [label, []]));
+  let done = 0;
+  for (let r = 0; r < rounds; r++)
+    for (const [label, dist, workers] of configs) {
+      runs[label]!.push(await engineRun(dir, `engine-${done}`, dist, big, { ...(workers !== undefined ? { workers } : {}), concurrency: 16, n: quick ? 160 : 300, warm: 40 }));
+      progress(++done, rounds * configs.length);
+    }
+  const rps = (label: string) => median(runs[label]!.map((x) => x.rps));
+  const base = configs[0]![0];
+  const mainThread = "main thread (workers: 0)";
+  return {
+    table: {
+      title: `Proxy engine without sockets: the same ~20k-token requests through app.request at c=16 (median of ${rounds} rounds)`,
+      columns: ["compression runs on", "compressed req/s", "CPU ms / request", `× ${base}`, "× main thread", "each round req/s"],
+      rows: configs.map(([label]) => [label, rps(label).toFixed(1), median(runs[label]!.map((x) => x.cpuMsPerRequest)).toFixed(2), (rps(label) / rps(base)).toFixed(2), (rps(label) / rps(mainThread)).toFixed(2), runs[label]!.map((x) => x.rps.toFixed(0)).join(" / ")]),
+      notes: [
+        "Each build in a process of its own: its router, plugins and SQLite store, upstream answered by an in-process fetch; no load generator, mock server or prober shares the cores, and no HTTP parsing or serialisation is counted. CPU = the process's (every thread) per compressed request.",
+      ],
+    },
+    data: runs,
+  };
+}
