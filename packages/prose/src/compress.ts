@@ -6,7 +6,8 @@
  */
 import { ccrKey, type StoredOriginal } from "@headroom/core";
 import { keepBudget, normalizeBias, queryTerms, relevance } from "@headroom/text";
-import { hashIsComment, splitBlocks, toUnits, type Unit } from "./blocks.js";
+import { hashIsComment, splitBlocks, type Unit } from "./blocks.js";
+import { toUnits } from "./units.js";
 import { GAP, render, unitsByBlock, type Rendered, type RenderInput, type RenderStash } from "./render.js";
 import { headingRelevance, Lexicon, queryFrequenciesOf, queryTermSet, scoreUnits, type QueryFrequencies, type Words } from "./score.js";
 import { announcersOf, followersOf, leadsOf, rankUnits, selectUnits, unitKeys, type SelectionInput } from "./select.js";

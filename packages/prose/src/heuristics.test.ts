@@ -2,7 +2,8 @@
 import { estimateTokenizer, findMarkerHashes, type CompressorResultV2 } from "@headroom/core";
 import { checkCompressor, createMockContext, createUnit } from "@headroom/core/testing";
 import { describe, expect, it } from "vitest";
-import { splitBlocks, toUnits, type Unit } from "./blocks.js";
+import { splitBlocks, type Unit } from "./blocks.js";
+import { toUnits } from "./units.js";
 import { compressProse, headroomPlugin } from "./index.js";
 import { isRoff, roffDetector } from "./detect.js";
 import { headingRelevance, Lexicon, scoreUnits as scoreWith } from "./score.js";

@@ -6,7 +6,7 @@ import { createMockContext, createUnit } from "@headroom/core/testing";
 import { keepBudget } from "@headroom/text";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toUnits } from "./blocks.js";
+import { toUnits } from "./units.js";
 import { compressProse, GAP, headroomPlugin, PROSE_CURVE, splitBlocks, splitSentences, tidyProse } from "./index.js";
 import { visibleText } from "./score.js";
 

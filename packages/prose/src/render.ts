@@ -4,7 +4,8 @@
  * marker storing the whole input.
  */
 import { marker } from "@headroom/core";
-import { codeInner, headingTitle, type Block, type Unit } from "./blocks.js";
+import type { Block, Unit } from "./blocks.js";
+import { codeInner, headingTitle } from "./units.js";
 
 /** Elision mark for omitted sentences or blocks. */
 export const GAP = "[…]";
