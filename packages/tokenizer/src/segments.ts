@@ -30,6 +30,9 @@ const PIECES = 8192;
 /** Longer pieces (a run of one letter class, of blanks) are counted, not remembered. */
 const PIECE_CHARS = 64;
 
+/** Cuts of a text counted whole. */
+const NO_CUTS: readonly number[] = [];
+
 /** The counting functions of one encoding. */
 export interface Counters {
   count(text: string): number;
@@ -57,31 +60,26 @@ export function counters(api: unknown): Counters | undefined {
     }
     return n;
   };
-  return {
-    count(text) {
-      let n = 0;
-      for (const m of text.matchAll(core.tokenSplitRegex)) n += piece(m[0]);
-      return n;
-    },
-    countSegments(text, cuts) {
-      const out = new Array<number>(cuts.length + 1).fill(0);
-      let k = 0;
-      let next = cuts.length ? cuts[0]! : Number.POSITIVE_INFINITY;
-      for (const m of text.matchAll(core.tokenSplitRegex)) {
-        while (m.index >= next) {
-          k++;
-          next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
-        }
-        out[k]! += piece(m[0]);
-        // A piece across a cut: the segments it touches are counted apart by the caller.
-        for (let end = m.index + m[0].length; end > next; ) {
-          out[k] = Number.NaN;
-          k++;
-          next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
-          out[k] = Number.NaN;
-        }
+  const countSegments = (text: string, cuts: readonly number[]): number[] => {
+    const out = new Array<number>(cuts.length + 1).fill(0);
+    let k = 0;
+    let next = cuts.length ? cuts[0]! : Number.POSITIVE_INFINITY;
+    for (const m of text.matchAll(core.tokenSplitRegex)) {
+      while (m.index >= next) {
+        k++;
+        next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
       }
-      return out;
-    },
+      out[k]! += piece(m[0]);
+      // A piece across a cut: the segments it touches are counted apart by the caller.
+      for (let end = m.index + m[0].length; end > next; ) {
+        out[k] = Number.NaN;
+        k++;
+        next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
+        out[k] = Number.NaN;
+      }
+    }
+    return out;
   };
+  // Without cuts the whole text is one segment, and no piece can run across an edge.
+  return { count: (text) => countSegments(text, NO_CUTS)[0]!, countSegments };
 }
