@@ -196,9 +196,10 @@ const SAMPLE_MIN_ERRORS = 16;
 
 /**
  * The grammars worth a full parse of a long input whose language was guessed from its content: those
- * that read a sample of its start without erring on line after line. Text that only looks like code (a `git blame`, a document, a log
- * detected as code by its content) sends tree-sitter into error recovery on every line, which costs
- * many times a clean parse, once per fallback grammar; the sample says so at a fraction of the cost.
+ * that read a sample of its start without erring on line after line. Text that only looks like code (a
+ * `git blame`, a document, a log detected as code by its content) sends tree-sitter into error recovery
+ * on every line, which costs many times a clean parse, once per fallback grammar; the sample says so at
+ * a fraction of the cost.
  */
 async function readableBySample(text: string, ids: LanguageId[], signal: Signal): Promise<LanguageId[]> {
   if (text.length <= SAMPLE_FROM) return ids;

@@ -1,7 +1,7 @@
 import type { ContentKind, Detection, UnitHints } from "@headroom/core";
-import { detectLanguage } from "./language-rules.js";
-import { hasEscapes, TERMINAL_KIND } from "./terminal.js";
 import { isSpaceCode, kindFromFileName, languageFromFileName } from "@headroom/text";
+import { detectLanguage } from "./language-rules.js";
+import { isTerminalOutput, TERMINAL_KIND } from "./terminal.js";
 
 /** A run of lines of one kind inside a mixed text. */
 export interface Section {
@@ -308,7 +308,7 @@ function firstFilledLineNumbered(text: string): boolean {
  */
 export function detect(text: string, hints?: UnitHints): Detection {
   // Colours and cursor moves first: the terminal compressor strips them and has the rest detected again.
-  if (hasEscapes(text)) return { kind: TERMINAL_KIND, confidence: 1 };
+  if (isTerminalOutput(text)) return { kind: TERMINAL_KIND, confidence: 1 };
   const plain = stripLineNumbers(text);
   if (plain !== null) return detect(plain, hints);
   const lines = sampledLines(text).filter((l) => l.trim().length > 0);

@@ -9,7 +9,7 @@ import { createTerminalCompressor } from "./terminal.js";
 export { detect, splitSections, stripLineNumbers } from "./detect.js";
 export type { Section } from "./detect.js";
 export { Registry } from "./registry.js";
-export { createTerminalCompressor, hasEscapes, stripEscapes, TERMINAL_KIND, terminalText } from "./terminal.js";
+export { createTerminalCompressor, isTerminalOutput, stripEscapes, TERMINAL_KIND, terminalText } from "./terminal.js";
 export type { PluginFactory, PluginModule, RegistryEntry } from "./registry.js";
 export { warmUp } from "./warmup.js";
 export type { WarmUpReport } from "./warmup.js";

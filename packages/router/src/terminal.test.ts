@@ -4,7 +4,7 @@ import { findMarkerHashes } from "@headroom/core";
 import { createMapStore } from "@headroom/core/testing";
 import { detect } from "./detect.js";
 import { createDefaultRouter } from "./node.js";
-import { hasEscapes, stripEscapes, terminalText } from "./terminal.js";
+import { isTerminalOutput, stripEscapes, terminalText } from "./terminal.js";
 
 const BENCH = resolve(__dirname, "../../../apps/bench");
 const E = "\x1b";
@@ -24,16 +24,16 @@ function colouredRun(n: number): string {
 describe("terminal output", () => {
   it("strips CSI, OSC and two-byte escapes and nothing else", () => {
     expect(stripEscapes(`${E}[1;31merror${E}[0m: ${E}]8;;https://x.dev${E}\\link${E}]8;;${E}\\ ${E}(Bdone${E}[2K\r`)).toBe("error: link done\r");
-    expect(hasEscapes("plain text, no escapes")).toBe(false);
-    expect(hasEscapes(`${E}[32mok${E}[39m`)).toBe(true);
+    expect(isTerminalOutput("plain text, no escapes")).toBe(false);
+    expect(isTerminalOutput(`${E}[32mok${E}[39m`)).toBe(true);
   });
 
   it("shows each line as it stands after its carriage returns; CRLF line breaks stay", () => {
     expect(terminalText("Downloading  10%\rDownloading  55%\rDownloading 100%\ndone\r\n")).toBe("Downloading 100%\ndone\r\n");
     expect(terminalText("100%\r50%\n")).toBe("50%%\n"); // shorter text leaves the longer one showing
     expect(terminalText("classic\rMac\rline breaks")).toBe("classic\rMac\rline breaks");
-    expect(hasEscapes("a\r\nb\r\n")).toBe(false);
-    expect(hasEscapes("a\rb\n")).toBe(true);
+    expect(isTerminalOutput("a\r\nb\r\n")).toBe(false);
+    expect(isTerminalOutput("a\rb\n")).toBe(true);
     const pull = Array.from({ length: 200 }, (_, i) => `\r${"layer".padEnd(8)} [${"=".repeat(i % 50).padEnd(50)}] ${i % 50}%`).join("");
     const log = `${pull}\nDigest: sha256:abc\nStatus: Downloaded newer image\n`;
     expect(detect(log).kind).toBe("terminal");

@@ -27,7 +27,7 @@ function overwrites(text: string): boolean {
  * True when `text` holds a terminal escape sequence, or a carriage return inside a line (a progress bar
  * redrawn in place: `npm`, `pip`, `curl`, `docker pull`).
  */
-export function hasEscapes(text: string): boolean {
+export function isTerminalOutput(text: string): boolean {
   if (overwrites(text)) return true;
   if (text.indexOf(ESC) === -1) return false;
   ESCAPES.lastIndex = 0;
@@ -62,8 +62,8 @@ export function stripEscapes(text: string): string {
 /**
  * Output captured from a terminal (test runners, build tools, `git` with colour on, progress bars): what
  * the terminal showed is kept (`terminalText`), the whole raw output is stored behind one marker, and
- * that plain text is detected again and handed to the compressor of its own kind (through the pipeline's delegate) — a coloured test log is compressed
- * as a log. The escape bytes are content: in lossless mode (no store) they stay, and the text goes to
+ * that plain text is detected again and handed to the compressor of its own kind (through the pipeline's
+ * delegate): a coloured test log is compressed as a log. The escape bytes are content: in lossless mode (no store) they stay, and the text goes to
  * the compressor of the kind its plain form is (`detect`, the router's detection).
  */
 export function createTerminalCompressor(detect: (text: string, hints?: UnitHints) => Detection): CompressorV2 {
