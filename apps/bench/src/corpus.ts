@@ -49,6 +49,12 @@ export function loadCorpus(filter: { kind?: string; caseId?: string } = {}, dir 
   return out;
 }
 
+/** The file a case was cut from (its `source.path` without a `#fragment`), when it names one. */
+export function casePath(c: CorpusCase): string | undefined {
+  const path = (c.source as { path?: unknown } | undefined)?.path;
+  return typeof path === "string" ? path.split("#")[0] : undefined;
+}
+
 /** The text probes are judged on: the content, or for conversations the tool messages' content. */
 export function caseText(c: CorpusCase): string {
   if (c.kind !== "conversation") return c.content ?? "";

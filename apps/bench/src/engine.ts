@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { CompressOptions, Pipeline, Store } from "@headroom/core";
 import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
-import { caseText, type CorpusCase } from "./corpus.js";
+import { casePath, caseText, type CorpusCase } from "./corpus.js";
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,7 +40,7 @@ export async function compressCase(c: CorpusCase, store: Store | undefined, extr
       .join("\n\u0000\n");
     return summarizeRun(text, res.units, res.errors, res.units.filter((u) => u.role === "tool").reduce((s, u) => s + u.tokensBefore, 0), res.units.filter((u) => u.role === "tool").reduce((s, u) => s + u.tokensAfter, 0));
   }
-  const path = typeof (c.source as { path?: unknown })?.path === "string" ? ((c.source as { path: string }).path.split("#")[0] ?? "") : "";
+  const path = casePath(c) ?? "";
   const toolName = c.kind === "code" ? "read_file" : c.kind === "search" ? "grep" : c.kind === "diff" ? "git" : "tool";
   // What the agent's tool call would have said: the file it read, or the command it ran (rg …, git show …).
   const toolArgs = c.kind === "code" ? JSON.stringify({ file_path: path }) : c.kind === "search" || c.kind === "diff" ? JSON.stringify({ command: path }) : "{}";

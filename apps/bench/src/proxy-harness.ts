@@ -72,7 +72,6 @@ process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => p
   );
 }
 
-/** The proxy from `dist` (default the built one) in its own process, with a SQLite store in `dir`; `extra` is more option source. */
 /**
  * The bench folder plugins are discovered from for a proxy build: the `apps/bench` of the checkout the
  * build lives in (an earlier build is measured with that checkout's compressors, not today's), else ours.
@@ -82,6 +81,7 @@ export function pluginsDirOf(dist: string): string {
   return BENCH_DIR;
 }
 
+/** The proxy from `dist` (default the built one) in its own process, with a SQLite store in `dir`; `extra` is more option source. */
 export function proxyChild(dir: string, name: string, upstream: string, extra = "", dist = PROXY_NODE): Promise<Child> {
   return childServer(
     dir,

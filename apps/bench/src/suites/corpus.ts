@@ -4,7 +4,7 @@ import type { Tokenizer } from "@headroom/core";
 import { tokenizerForModel } from "@headroom/tokenizer";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import type { CaseRow } from "../compressor-suite.js";
-import { caseText, type CorpusCase } from "../corpus.js";
+import { casePath, caseText, type CorpusCase } from "../corpus.js";
 import { compressCase } from "../engine.js";
 import { headTail, median, percentile, probePassRate, recoverableText, visibleRetention } from "../metrics.js";
 import { assignGroups, type Group } from "../halves.js";
@@ -101,7 +101,6 @@ const WARM_MS = 150;
 async function runCase(c: CorpusCase, reps: number, count: (t: string) => number, bias = 1): Promise<Omit<Row, "group">> {
   const original = caseText(c);
   const times: number[] = [];
-  const floors: number[] = [];
   const extra = bias === 1 ? {} : { bias };
   const t0 = performance.now();
   count(original);
@@ -123,20 +122,12 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
   }
   // The warm floor in a loop of its own: interleaved with compressions, each count paid for the garbage
   // collection their allocations triggered, which flattered the ratio (a "warm" count slower than the cold one).
-  for (let r = 0; r < Math.max(5, runs); r++) {
-    const t1 = performance.now();
-    count(original);
-    floors.push(performance.now() - t1);
-  }
+  const floorReps = Math.max(5, runs);
+  const floor = await medianMs(floorReps, () => count(original));
   // The issue's reference: gpt-tokenizer's own countTokens (what the tokenizer package used before it
   // counted with its own, faster loop over the same ranks).
-  const refFloors: number[] = [];
-  for (let r = 0; r < Math.max(5, runs); r++) {
-    const t1 = performance.now();
-    countTokens(original, NO_SPECIALS);
-    refFloors.push(performance.now() - t1);
-  }
-  const parseFloor = c.kind === "code" && reps > 1 ? await parseTime(c, original, Math.max(5, runs)) : undefined;
+  const refFloor = await medianMs(floorReps, () => countTokens(original, NO_SPECIALS));
+  const parseFloor = c.kind === "code" && reps > 1 ? await parseTime(c, original, floorReps) : undefined;
   const lossless = await compressCase(c, undefined);
   const recoverable = await recoverableText(run.text, store);
   const naiveText = headTail(original, run.tokensAfter, count);
@@ -153,8 +144,8 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
     naive: visibleRetention(c.probes, naiveText),
     p50: median(times),
     p95: percentile(times, 95),
-    floor: median(floors),
-    refFloor: median(refFloors),
+    floor,
+    refFloor,
     coldFloor,
     charsTokenized,
     ...(parseFloor !== undefined ? { parseFloor } : {}),
@@ -168,14 +159,19 @@ async function runCase(c: CorpusCase, reps: number, count: (t: string) => number
  * input once and re-parses its output incrementally to verify it.
  */
 async function parseTime(c: CorpusCase, text: string, reps: number): Promise<number | undefined> {
-  const path = typeof (c.source as { path?: unknown })?.path === "string" ? (c.source as { path: string }).path.split("#")[0] : undefined;
-  const language = normalizeLanguage(c.language) ?? languageFromFileName(path);
+  const language = normalizeLanguage(c.language) ?? languageFromFileName(casePath(c));
   if (!language) return undefined;
   await countParseErrors(text, language);
+  return medianMs(reps, () => countParseErrors(text, language));
+}
+
+/** Median ms of `reps` runs of `f`, one after another (a synchronous `f` is timed without an await). */
+async function medianMs(reps: number, f: () => unknown): Promise<number> {
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    await countParseErrors(text, language);
+    const pending = f();
+    if (pending instanceof Promise) await pending;
     times.push(performance.now() - t0);
   }
   return median(times);
