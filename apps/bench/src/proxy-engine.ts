@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { pluginsDirOf, REPLY } from "./proxy-harness.js";
+import { pluginsDirOf, profileArgs, REPLY } from "./proxy-harness.js";
 
 /** What one child measured. */
 export interface EngineRun {
@@ -49,7 +49,7 @@ await app.close();
 process.exit(0);`,
   );
   return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, [...profileArgs(name), script], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();

@@ -35,11 +35,16 @@ export interface Child {
   url: string;
 }
 
+/** With `PROF_DIR` set, node flags that write CPU profiles of every thread of a child to `PROF_DIR/name`. */
+export function profileArgs(name: string): string[] {
+  return process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.PROF_DIR, name)}`] : [];
+}
+
 /** Runs a server script in its own process; resolves with the URL it prints on its first stdout line. */
 export async function childServer(dir: string, name: string, code: string): Promise<Child> {
   const script = join(dir, `${name}.mjs`);
   writeFileSync(script, code);
-  const proc = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.PROF_DIR, name)}`] : []), script], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...profileArgs(name), script], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ok, fail) => {
     let buf = "";
     proc.stdout!.on("data", (d: Buffer) => {

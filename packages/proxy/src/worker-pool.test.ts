@@ -4,7 +4,7 @@ import { MemoryStore } from "@headroom/ccr";
 import { findMarkerHashes } from "@headroom/core";
 import { startProxy, type RunningProxy } from "./node.js";
 import { MockUpstream } from "./testing/mock-upstream.js";
-import { chatCompletion, chatRequest } from "./testing/fixtures.js";
+import { BIG_LOG, chatCompletion, chatRequest } from "./testing/fixtures.js";
 
 const mock = new MockUpstream();
 const PIPELINES = new URL("./testing/pipelines.mjs", import.meta.url).href;
@@ -65,6 +65,41 @@ describe("compression in worker threads", () => {
     const [a, b] = await Promise.all([post(busy, JSON.stringify(chatRequest())), post(busy, JSON.stringify(chatRequest({ user: "second" })))]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe("a busy worker holds the next job", () => {
+  let p: RunningProxy;
+  beforeAll(async () => {
+    p = await startProxy({
+      port: 0,
+      openaiBaseUrl: mock.url,
+      anthropicBaseUrl: mock.url,
+      store: new MemoryStore(),
+      workers: 1,
+      compressionTimeoutMs: 400,
+      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { spinFromText: true } },
+      warmUpMs: 0,
+    });
+    await p.app.ready();
+  });
+  afterAll(() => p.close());
+
+  // A tool output that costs the worker `ms` to compress.
+  const costing = (ms: number, user: string) => JSON.stringify(chatRequest({ user, messages: [...chatRequest().messages.slice(0, 2), { role: "tool", tool_call_id: "call_1", content: `spin:${ms}\n${BIG_LOG}` }] }));
+  const outcome = async (r: Promise<Response>) => (await r).headers.get("x-headroom-compression");
+
+  it("skips a job whose deadline passed while it waited there, so the one after it is on time", async () => {
+    mock.fallback = () => ({ kind: "json", body: chatCompletion({ content: "ok" }) });
+    // One worker, 400 ms each: z runs 0–250; a waits in the worker and runs 250–600, past its deadline;
+    // b waits behind a from 250 and is cancelled at 400. Were b run (600–900), c would wait for it and
+    // miss its own deadline (450 + 400).
+    const z = outcome(post(p, costing(250, "z")));
+    const a = outcome(post(p, costing(350, "a")));
+    const b = outcome(post(p, costing(300, "b")));
+    await new Promise((r) => setTimeout(r, 450));
+    const c = outcome(post(p, costing(0, "c")));
+    expect(await Promise.all([z, a, b, c])).toEqual(["applied", "failed-open", "failed-open", "applied"]);
   });
 });
 

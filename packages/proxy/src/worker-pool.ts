@@ -22,9 +22,11 @@ interface Job {
   body: TaskBody;
   settle(reply: WorkerReply | Error): void;
   slot?: Slot;
-  /** When a worker started on it (`performance.now()`). */
+  /** When a worker started on it (`performance.now()`); unset while it waits behind another job. */
   startedAt?: number;
   timeoutMs: number;
+  /** Settled at its deadline while it waited in a worker: the worker is told to skip it. */
+  cancelled?: boolean;
 }
 
 interface Slot {
@@ -34,8 +36,16 @@ interface Slot {
   warm: Promise<void>;
   /** Built and warmed: jobs go only to such workers, so a cold start never eats a job's budget. */
   isReady: boolean;
-  job?: Job;
+  /** Jobs sent to the worker, in order: the first is running, the rest wait in its queue. */
+  jobs: Job[];
 }
+
+/**
+ * Jobs a busy worker holds at most: while one runs, the next waits inside the worker, so it starts the
+ * moment the last one ends instead of after the main thread (busy with sockets, stores and other
+ * requests) gets round to sending it. Only a queue longer than the idle workers fills the second place.
+ */
+const DEPTH = 2;
 
 // Sources run by the tests use the built worker: a worker thread cannot load TypeScript.
 const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "../dist/worker.js" : "./worker.js", import.meta.url);
@@ -109,7 +119,11 @@ export class WorkerPool implements CompressionEngine {
       const timer = setTimeout(() => {
         const i = this.queue.indexOf(job);
         if (i >= 0) this.queue.splice(i, 1);
-        else if (job.slot && job.startedAt !== undefined) this.cutOffLater(job);
+        else if (job.slot && job.slot.jobs[0] === job) this.cutOffLater(job);
+        else if (job.slot) {
+          job.cancelled = true;
+          job.slot.worker.postMessage({ id: job.id, kind: "cancel" } satisfies WorkerTask);
+        }
         job.settle(new Error(`compression exceeded its ${timeoutMs} ms budget`));
       }, timeoutMs);
       let done = false;
@@ -125,16 +139,18 @@ export class WorkerPool implements CompressionEngine {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job || !slot.isReady || !this.queue.length) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      job.slot = slot;
-      job.startedAt = performance.now();
-      const msg: WorkerTask = { id: job.id, ...job.body };
-      // The request bytes are moved into the worker, not copied.
-      slot.worker.postMessage(msg, msg.kind === "request" ? [msg.body.buffer as ArrayBuffer] : []);
-    }
+    // Idle workers first, then a second job for busy ones (see DEPTH).
+    for (let depth = 1; depth <= DEPTH; depth++)
+      for (const slot of this.slots) {
+        if (slot.jobs.length >= depth || !slot.isReady || !this.queue.length) continue;
+        const job = this.queue.shift()!;
+        job.slot = slot;
+        if (!slot.jobs.length) job.startedAt = performance.now();
+        slot.jobs.push(job);
+        const msg: WorkerTask = { id: job.id, ...job.body };
+        // The request bytes are moved into the worker, not copied.
+        slot.worker.postMessage(msg, msg.kind === "request" ? [msg.body.buffer as ArrayBuffer] : []);
+      }
   }
 
   private spawn(): Slot {
@@ -149,7 +165,7 @@ export class WorkerPool implements CompressionEngine {
     const warm = new Promise<void>((res) => {
       warmResolve = res;
     });
-    const slot: Slot = { worker, isReady: false, ready, warm };
+    const slot: Slot = { worker, isReady: false, ready, warm, jobs: [] };
     slot.ready.catch(() => warmResolve()); // reported through onProblem; jobs on this worker fail open
     worker.unref();
     worker.on("message", (m: WorkerReply) => {
@@ -168,10 +184,14 @@ export class WorkerPool implements CompressionEngine {
         }
         return;
       }
-      const job = slot.job;
-      if (!job || job.id !== m.id) return; // a late answer for a job that already failed open
-      slot.job = undefined;
-      void this.finish(job, m).finally(() => this.pump());
+      // A worker answers its jobs in order; anything else is the late answer of a worker already replaced.
+      const job = slot.jobs[0];
+      if (!job || job.id !== m.id) return;
+      slot.jobs.shift();
+      if (slot.jobs[0]) slot.jobs[0].startedAt = performance.now();
+      // The worker is free before its originals are stored: storing is the main thread's part.
+      this.pump();
+      if (!job.cancelled) void this.finish(job, m);
     });
     worker.on("error", (e) => {
       this.o.onProblem?.(`compression worker crashed: ${e.message}`);
@@ -179,7 +199,7 @@ export class WorkerPool implements CompressionEngine {
     });
     worker.on("exit", () => {
       if (this.closed || !this.slots.includes(slot)) return;
-      const job = slot.job;
+      const job = this.takeBack(slot);
       this.replace(slot);
       job?.settle(new Error("compression worker exited"));
     });
@@ -208,7 +228,7 @@ export class WorkerPool implements CompressionEngine {
   private cutOffLater(job: Job): void {
     const ranFor = performance.now() - job.startedAt!;
     const check = () => {
-      if (job.slot && job.slot.job === job) this.recycle(job.slot);
+      if (job.slot && job.slot.jobs[0] === job) this.recycle(job.slot);
     };
     if (ranFor >= job.timeoutMs) check();
     else setTimeout(check, job.timeoutMs - ranFor).unref();
@@ -216,9 +236,24 @@ export class WorkerPool implements CompressionEngine {
 
   /** Terminates a worker stuck on a job past its deadline and starts a fresh one in its place. */
   private recycle(slot: Slot): void {
-    slot.job = undefined;
+    this.takeBack(slot);
     void slot.worker.terminate();
     this.replace(slot);
+  }
+
+  /**
+   * Empties a slot whose worker is going away: the jobs waiting behind the running one go back to the
+   * front of the queue (they never started); returns the running one.
+   */
+  private takeBack(slot: Slot): Job | undefined {
+    const [running, ...waiting] = slot.jobs.splice(0);
+    const back = waiting.filter((j) => !j.cancelled);
+    for (const j of back) {
+      j.slot = undefined;
+      j.startedAt = undefined;
+    }
+    this.queue.unshift(...back);
+    return running;
   }
 
   private replace(slot: Slot): void {

@@ -16,10 +16,14 @@ export interface WorkerInit {
   nice?: number;
 }
 
-/** One job: a model request (body bytes moved in) or a `/v1/compress` call. */
+/**
+ * One job: a model request (body bytes moved in) or a `/v1/compress` call; or `cancel`, for a job sent
+ * earlier that is still waiting in the worker's queue (its caller already had its fail-open answer).
+ */
 export type WorkerTask =
   | { id: number; kind: "request"; route: RouteName; body: Uint8Array }
-  | { id: number; kind: "messages"; task: MessagesTask };
+  | { id: number; kind: "messages"; task: MessagesTask }
+  | { id: number; kind: "cancel" };
 
 /** An original the pipeline stored inside the worker: the main thread puts it into the real store. */
 export type StoredOriginal = [key: string, value: string, options: StorePutOptions];

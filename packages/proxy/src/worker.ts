@@ -41,7 +41,9 @@ class CollectingStore implements Store {
 
 const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
+type Job = Exclude<WorkerTask, { kind: "cancel" }>;
+
+async function run(pipeline: Pipeline, t: Job): Promise<void> {
   const store = new CollectingStore();
   const settings = { ...(init.minTokens !== undefined ? { minTokens: init.minTokens } : {}), ...(init.excludeTools ? { excludeTools: init.excludeTools } : {}) };
   try {
@@ -57,6 +59,36 @@ async function run(pipeline: Pipeline, t: WorkerTask): Promise<void> {
   } catch (e) {
     post({ id: t.id, ok: false, error: e instanceof Error ? e.message : String(e), puts: store.puts });
   }
+}
+
+/**
+ * Runs jobs one at a time, in the order they came (the pool sends the next while one runs, and expects
+ * answers in order); a job cancelled before its turn is answered at once, unrun.
+ */
+function serveInOrder(pipeline: Pipeline): (t: WorkerTask) => void {
+  const waiting: Job[] = [];
+  const cancelled = new Set<number>();
+  let running = false;
+  const drain = async () => {
+    for (let t = waiting.shift(); t; t = waiting.shift()) {
+      if (cancelled.delete(t.id)) post({ id: t.id, ok: false, error: "cancelled", puts: [] });
+      else await run(pipeline, t);
+    }
+    running = false;
+  };
+  return (t) => {
+    if (t.kind === "cancel") {
+      if (waiting.some((w) => w.id === t.id)) cancelled.add(t.id);
+      return;
+    }
+    waiting.push(t);
+    // Started on the next turn, after the port delivered every message it holds: a cancel sent while
+    // the last job ran is then seen before the job it cancels starts.
+    if (!running) {
+      running = true;
+      setImmediate(() => void drain());
+    }
+  };
 }
 
 /**
@@ -89,7 +121,8 @@ async function main(): Promise<void> {
     post({ id: -1, ready: true, compressors: pipeline.compressors.map((c) => c.name) });
     // Warm before taking jobs (the pool sends none until `warm`): the first request pays no cold start.
     const w = init.warmUpMs ? await warmUp(pipeline, { budgetMs: init.warmUpMs }) : { ms: 0, errors: [] };
-    port.on("message", (t: WorkerTask) => void run(pipeline, t));
+    const serve = serveInOrder(pipeline);
+    port.on("message", serve);
     post({ id: -1, warm: true, ms: w.ms, errors: niceProblem ? [`could not lower the worker's priority: ${niceProblem}`, ...w.errors] : w.errors });
   } catch (e) {
     post({ id: -1, ready: false, error: e instanceof Error ? e.message : String(e) });

@@ -31,7 +31,28 @@ const busy = (ms) => ({
   },
 });
 
-/** `{ busyMs }`: a pipeline whose first compressor spins that long; otherwise the head compressor. */
+/** Spins for the ms a tool output starts with (`spin:300`), then declines: each job names its own cost. */
+const spinFromText = {
+  specificationVersion: "v1",
+  name: "test-spin",
+  kinds: ["*"],
+  priority: 200,
+  compress(unit) {
+    const ms = Number(/^spin:(\d+)/.exec(unit.text)?.[1] ?? 0);
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      // spin
+    }
+    return null;
+  },
+};
+
+/**
+ * `{ busyMs }`: a pipeline whose first compressor spins that long; `{ spinFromText: true }`: one that
+ * spins as long as each tool output says, then compresses with the head compressor; otherwise the head
+ * compressor alone.
+ */
 export function createTestPipeline(options = {}) {
-  return createPipeline({ compressors: options.busyMs ? [busy(options.busyMs)] : [head] });
+  if (options.busyMs) return createPipeline({ compressors: [busy(options.busyMs)] });
+  return createPipeline({ compressors: options.spinFromText ? [spinFromText, head] : [head] });
 }
