@@ -5,11 +5,15 @@
  * - A piece's count is remembered in a small table: prose and code repeat the same words, and a lookup
  *   in a table of a few thousand entries stays in the CPU's caches where the 200k-entry rank table does
  *   not (1.3–1.5× faster counts on corpus texts, more once other work has evicted the rank table).
+ * - o200k_base's split pattern is scanned by hand over ASCII (o200k-split.ts), the regex deciding only
+ *   pieces that a character beyond ASCII may extend: the same pieces, 1.8x faster over the corpus texts.
  * - `countSegments(text, cuts)` counts a text once and credits each piece to the segment it starts in.
  *   Core's count memo cuts an input at "safe" newlines and remembers each segment's count; counting
  *   segment by segment paid gpt-tokenizer's per-call set-up (special-token scan, a fresh `matchAll`)
  *   once per line, about a third more than one count of the whole text.
  */
+
+import { O200K_PATTERN, pieceEnd } from "./o200k-split.js";
 
 /** What is used of gpt-tokenizer's byte-pair core (internal API, bundled at a pinned version). */
 interface BpeCore {
@@ -60,23 +64,37 @@ export function counters(api: unknown): Counters | undefined {
     }
     return n;
   };
+  // o200k's pattern is scanned by hand over ASCII (o200k-split.ts); any other pattern by the regex.
+  const scan = core.tokenSplitRegex.source === O200K_PATTERN;
+  const re = new RegExp(core.tokenSplitRegex.source, scan ? "uy" : "gu");
   const countSegments = (text: string, cuts: readonly number[]): number[] => {
     const out = new Array<number>(cuts.length + 1).fill(0);
     let k = 0;
     let next = cuts.length ? cuts[0]! : Number.POSITIVE_INFINITY;
-    for (const m of text.matchAll(core.tokenSplitRegex)) {
-      while (m.index >= next) {
+    for (let pos = 0; pos < text.length; ) {
+      let start = pos;
+      let end: number;
+      if (scan) end = pieceEnd(text, pos, re);
+      else {
+        re.lastIndex = pos;
+        const m = re.exec(text);
+        if (!m) break;
+        start = m.index;
+        end = start + m[0].length;
+      }
+      while (start >= next) {
         k++;
         next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
       }
-      out[k]! += piece(m[0]);
+      out[k]! += piece(text.slice(start, end));
       // A piece across a cut: the segments it touches are counted apart by the caller.
-      for (let end = m.index + m[0].length; end > next; ) {
+      while (end > next) {
         out[k] = Number.NaN;
         k++;
         next = k < cuts.length ? cuts[k]! : Number.POSITIVE_INFINITY;
         out[k] = Number.NaN;
       }
+      pos = end;
     }
     return out;
   };
