@@ -14,20 +14,24 @@ beforeEach(() => mock.reset());
 
 const post = (p: RunningProxy, body: string) => fetch(`${p.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
 
+/** One worker without a warm-up, a 400 ms budget, and a test pipeline built with `options`. */
+const oneSlowWorker = (options: Record<string, unknown>) =>
+  startProxy({
+    port: 0,
+    openaiBaseUrl: mock.url,
+    anthropicBaseUrl: mock.url,
+    store: new MemoryStore(),
+    workers: 1,
+    compressionTimeoutMs: 400,
+    pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options },
+    warmUpMs: 0,
+  });
+
 describe("compression in worker threads", () => {
   let busy: RunningProxy;
   beforeAll(async () => {
-    busy = await startProxy({
-      port: 0,
-      openaiBaseUrl: mock.url,
-      anthropicBaseUrl: mock.url,
-      store: new MemoryStore(),
-      workers: 1,
-      compressionTimeoutMs: 400,
-      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { busyMs: 10_000 } },
-      // The warm-up would spin too: these tests are about a job that does.
-      warmUpMs: 0,
-    });
+    // The warm-up would spin too: these tests are about a job that does.
+    busy = await oneSlowWorker({ busyMs: 10_000 });
   });
   afterAll(() => busy.close());
 
@@ -71,16 +75,7 @@ describe("compression in worker threads", () => {
 describe("a busy worker holds the next job", () => {
   let p: RunningProxy;
   beforeAll(async () => {
-    p = await startProxy({
-      port: 0,
-      openaiBaseUrl: mock.url,
-      anthropicBaseUrl: mock.url,
-      store: new MemoryStore(),
-      workers: 1,
-      compressionTimeoutMs: 400,
-      pipelineModule: { url: PIPELINES, exportName: "createTestPipeline", options: { spinFromText: true } },
-      warmUpMs: 0,
-    });
+    p = await oneSlowWorker({ spinFromText: true });
     await p.app.ready();
   });
   afterAll(() => p.close());

@@ -7,22 +7,11 @@
 import { memoizeByLine, safeCuts, safeSegments } from "@headroom/core";
 import { describe, expect, it } from "vitest";
 import { loadEncoding } from "./index.js";
+import { rng } from "./test-rng.js";
 
 // Newlines, carriage returns, blanks (ASCII and Unicode), the slash o200k's punctuation pattern takes
 // after a newline, punctuation, contractions, letters of both cases, digits, CJK and an emoji.
 const ALPHABET = ["\n", "\n", "\n", "\r", " ", " ", "\t", "\u00a0", "\u3000", "/", "//", ";", "}", "'s", "'", "a", "A", "é", "1", "23", "中", "🦊", ".", "-", "x_y", "Ab"];
-
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomText(next: () => number): string {
   const n = 1 + Math.floor(next() * 60);

@@ -1,6 +1,7 @@
 import api from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import { O200K_PATTERN, pieceEnd } from "./o200k-split.js";
+import { rng } from "./test-rng.js";
 
 const regex = api.bytePairEncodingCoreProcessor.tokenSplitRegex;
 
@@ -14,18 +15,6 @@ function scanned(text: string): string[] {
     pos = end;
   }
   return out;
-}
-
-/** mulberry32: failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Every ASCII character, plus what beyond ASCII can continue or lead an ASCII piece: letters of each
