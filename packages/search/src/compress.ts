@@ -3,7 +3,7 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms, relevance } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
@@ -102,7 +102,9 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     if (l.path !== undefined) fileOf[l.index] = groupIndex.get(l.path) ?? -1;
   }
 
-  const all = groups.flatMap((g) => g.matches);
+  // A plain loop: `flatMap` is several times slower in V8 and this runs on every call.
+  const all: SearchLine[] = [];
+  for (const g of groups) for (const m of g.matches) all.push(m);
   // Each line's words, split once for ranking and for likeness (by line index: no hashing of lines).
   const wordsAt: string[][] = new Array(lines.length);
   for (const m of all) wordsAt[m.index] = words(m.text ?? "");
@@ -156,19 +158,46 @@ function withExactTerms(
   const t = queryTerms(query, toolArgs);
   if (!t.exact.length) return score;
   const exact = t.exact.map((e) => (IDENT.test(e) ? ` ${e} ` : e));
-  const docs = all.map((m) => `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`);
-  // Which of them each line holds, for selection: a neighbour adds to a kept line only what it names anew.
-  all.forEach((m, i) => {
+  const n = all.length;
+  // Which terms each line holds, tested once: selection reads them (a neighbour adds to a kept line only
+  // what it names anew) and the rarity weights below are counted from them.
+  const held: string[][] = new Array(n);
+  const df = new Int32Array(exact.length);
+  for (let i = 0; i < n; i++) {
+    const m = all[i]!;
+    const doc = `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`;
+    const h: string[] = [];
+    for (let k = 0; k < exact.length; k++)
+      if (doc.includes(exact[k]!)) {
+        h.push(exact[k]!);
+        df[k]!++;
+      }
+    held[i] = h;
     const f = features.get(m);
-    if (!f) return;
-    const held = exact.filter((e) => docs[i]!.includes(e));
-    f.terms = held.length ? new Set(held) : NO_TERMS;
-  });
-  const rel = relevance({ exact, words: [] }, docs, { exactWeight: 1, maxShare: EXACT_MAX_SHARE });
-  if (!rel.active) return score;
-  all.forEach((m, i) => {
-    score.set(m, (score.get(m) ?? 0) + rel.score(i));
-  });
+    if (f) f.terms = h.length ? new Set(h) : NO_TERMS;
+  }
+  // `relevance` of @headroom/text with exact terms only (exactWeight 1), from the counts above rather
+  // than a second test of every term against every line: a term weighs log(1 + n/df), or nothing when
+  // no line or more than EXACT_MAX_SHARE of them hold it; a line's score sums its terms' weights in order.
+  const weights = new Float64Array(exact.length);
+  let active = false;
+  for (let k = 0; k < exact.length; k++) {
+    const d = df[k]!;
+    if (!d || d > Math.max(1, n * EXACT_MAX_SHARE)) continue;
+    active = true;
+    weights[k] = Math.log(1 + n / d);
+  }
+  if (!active) return score;
+  const weightOf = new Map(exact.map((e, k) => [e, weights[k]!]));
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (const e of held[i]!) {
+      const w = weightOf.get(e)!;
+      if (w > 0) s += w;
+    }
+    const m = all[i]!;
+    score.set(m, (score.get(m) ?? 0) + s);
+  }
   return score;
 }
 

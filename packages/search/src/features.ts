@@ -44,7 +44,10 @@ export function lineFeatures(
   const out = new Map<SearchLine, LineFeatures>();
   const shapeIds = new Map<string, number>();
   const keyIds = new Map<string, number>();
+  // Word ids, the skipped words seeded as -1 so that one lookup per word answers both questions.
   const wordIds = new Map<string, number>();
+  for (const w of skip) wordIds.set(w, -1);
+  let nextWord = 0;
   // The line (1-based) each word id was last seen on: a word repeated within a line is counted once.
   const lastSeen: number[] = [];
   // The last few lines of each file, for near-repeats.
@@ -56,12 +59,11 @@ export function lineFeatures(
     n++;
     const idList: number[] = [];
     for (const w of textWords(l)) {
-      if (skip.has(w)) continue;
       let id = wordIds.get(w);
       if (id === undefined) {
-        id = wordIds.size;
+        id = nextWord++;
         wordIds.set(w, id);
-      }
+      } else if (id < 0) continue;
       if (lastSeen[id] === n) continue;
       lastSeen[id] = n;
       idList.push(id);
@@ -87,7 +89,7 @@ export function lineFeatures(
     // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
     const numbers = text.match(NUMBER) ?? [];
     // The sorted ids stand for the word set (no sorting of strings): equal sets give equal keys.
-    const key = `${ids.join(" ")}|${numbers.join(",")}`;
+    const key = keyOf(ids, numbers);
     // `terms` is filled in later (by prepareSearch); present from the start, it keeps one object shape.
     out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
   }
@@ -95,6 +97,19 @@ export function lineFeatures(
 }
 
 const NUMBER = /\d+(?:\.\d+)?/g;
+
+/**
+ * A string equal for two lines exactly when their word ids and numbers are: the count of ids, then each
+ * id as one character, then the numbers (joining a typed array with `join(" ")` is far slower). Ids
+ * beyond one UTF-16 unit take the spelled-out form, which starts with `~` and so never equals the other.
+ */
+function keyOf(ids: Int32Array, numbers: readonly string[]): string {
+  const tail = numbers.join(",");
+  let max = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i]! > max) max = ids[i]!;
+  if (max >= 0xffff) return `~${ids.join(" ")}|${tail}`;
+  return `${ids.length}:${String.fromCharCode.apply(null, ids as unknown as number[])}${tail}`;
+}
 
 function idOf(ids: Map<string, number>, s: string): number {
   let id = ids.get(s);
