@@ -3,7 +3,8 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias } from "@headroom/text";
+import { withExactTerms } from "./exact.js";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
@@ -139,80 +140,6 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
     fileOf,
     listWeight: weigh(listFiles(groups.map((g) => ({ path: g.path, n: g.matches.length })))),
   };
-}
-
-/**
- * Adds the weight of exact tokens of the question and the tool call (an identifier, a path, a number)
- * that a line holds verbatim, rarest first; the words of the question are already in the BM25 score.
- * An identifier counts only where it stands whole: a search for `X` also finds `X_FILE`, and a question
- * naming both must not find `X` in every line (it would weigh nothing) while `X_FILE` weighs a lot. Terms
- * in up to 80% of lines still weigh a little (log(1 + n/df)), since the pattern itself usually is one.
- */
-function withExactTerms(
-  score: Map<SearchLine, number>,
-  all: SearchLine[],
-  features: Map<SearchLine, LineFeatures>,
-  query?: string,
-  toolArgs?: string,
-): Map<SearchLine, number> {
-  const t = queryTerms(query, toolArgs);
-  if (!t.exact.length) return score;
-  const exact = t.exact.map((e) => (IDENT.test(e) ? ` ${e} ` : e));
-  const n = all.length;
-  // Which terms each line holds, tested once: selection reads them (a neighbour adds to a kept line only
-  // what it names anew) and the rarity weights below are counted from them.
-  const held: string[][] = new Array(n);
-  const df = new Int32Array(exact.length);
-  for (let i = 0; i < n; i++) {
-    const m = all[i]!;
-    const doc = `${m.path ?? ""}:${m.line ?? ""}:${m.text ?? ""}${identifiers(m.text ?? "")}`;
-    const h: string[] = [];
-    for (let k = 0; k < exact.length; k++)
-      if (doc.includes(exact[k]!)) {
-        h.push(exact[k]!);
-        df[k]!++;
-      }
-    held[i] = h;
-    const f = features.get(m);
-    if (f) f.terms = h.length ? new Set(h) : NO_TERMS;
-  }
-  // `relevance` of @headroom/text with exact terms only (exactWeight 1), from the counts above rather
-  // than a second test of every term against every line: a term weighs log(1 + n/df), or nothing when
-  // no line or more than EXACT_MAX_SHARE of them hold it; a line's score sums its terms' weights in order.
-  const weights = new Float64Array(exact.length);
-  let active = false;
-  for (let k = 0; k < exact.length; k++) {
-    const d = df[k]!;
-    if (!d || d > Math.max(1, n * EXACT_MAX_SHARE)) continue;
-    active = true;
-    weights[k] = Math.log(1 + n / d);
-  }
-  if (!active) return score;
-  const weightOf = new Map(exact.map((e, k) => [e, weights[k]!]));
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (const e of held[i]!) {
-      const w = weightOf.get(e)!;
-      if (w > 0) s += w;
-    }
-    const m = all[i]!;
-    score.set(m, (score.get(m) ?? 0) + s);
-  }
-  return score;
-}
-
-const IDENT = /^\w+$/;
-/** The terms of a line that holds none (one shared set; term sets are only read). */
-const NO_TERMS: ReadonlySet<string> = new Set();
-const EXACT_MAX_SHARE = 0.8;
-
-/**
- * The identifiers of a text, each padded by spaces, so that ` X ` finds `X` only where it stands whole
- * (`$X`, `"X"` and `X:` count as whole; `X_FILE` does not).
- */
-export function identifiers(text: string): string {
-  const ids = text.match(/\w+/g);
-  return ids ? ` \u0000 ${ids.join("  ")} ` : "";
 }
 
 /** Builds the lossy form (without the CCR marker). `null` when nothing would be dropped. */
