@@ -8,7 +8,7 @@ import { withExactTerms } from "./exact.js";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
-import { rankMatches, words } from "./rank.js";
+import { rankMatches, WordIds, words } from "./rank.js";
 import { definesSymbol, inferSymbol, isDefinition } from "./score.js";
 
 export interface SearchCompressOptions {
@@ -106,11 +106,13 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   // A plain loop: `flatMap` is several times slower in V8 and this runs on every call.
   const all: SearchLine[] = [];
   for (const g of groups) for (const m of g.matches) all.push(m);
-  // Each line's words, split once for ranking and for likeness (by line index: no hashing of lines).
-  const wordsAt: string[][] = new Array(lines.length);
-  for (const m of all) wordsAt[m.index] = words(m.text ?? "");
-  const textWords = (m: SearchLine): readonly string[] => wordsAt[m.index] ?? [];
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
+  // Each line's word ids, found once for ranking and for likeness (by line index: no hashing of lines).
+  const skip = new Set(symbol ? words(symbol) : []);
+  const ids = new WordIds(skip);
+  const idsAt: number[][] = new Array(lines.length);
+  for (const m of all) idsAt[m.index] = ids.of(m.text ?? "");
+  const idsOf = (m: SearchLine): readonly number[] => idsAt[m.index] ?? [];
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   // Whether a line is definition-shaped, worked out once (ranking and the definitions below both ask).
   const shapedOf = new Uint8Array(lines.length);
@@ -125,8 +127,8 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   // All lines of a group share its path.
   const defsOf = (g: FileGroup) =>
     isTestPath(g.path) || isDataPath(g.path) ? [] : g.matches.filter((l) => definesSymbol(l.text ?? "", symbol, shaped(l)));
-  const features = lineFeatures(all, new Set(symbol ? words(symbol) : []), textWords);
-  const score = withExactTerms(rankMatches(all, query, symbol, textWords, shaped), all, features, query, toolArgs);
+  const features = lineFeatures(all, skip, idsOf);
+  const score = withExactTerms(rankMatches(all, query, symbol, { id: (w) => ids.id(w), of: idsOf }, shaped), all, features, query, toolArgs);
   return {
     parsed,
     groups,

@@ -3,7 +3,7 @@
  * its shape (text up to numbers and spacing), its word-set key, and whether it repeats an earlier line.
  */
 import type { SearchLine } from "./parse.js";
-import { words } from "./rank.js";
+import { WordIds } from "./rank.js";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
 const ECHO_WINDOW = 8;
@@ -35,19 +35,19 @@ export interface LineFeatures {
   terms?: ReadonlySet<string> | undefined;
 }
 
-/** Features of every line, in input order (groups by file); `skip` holds the searched symbol's words, which every line shares. */
+/**
+ * Features of every line, in input order (groups by file); `skip` holds the searched symbol's words,
+ * which every line shares. `wordIds` gives a line's word ids without the skipped ones (one `WordIds` for
+ * all lines); by default the lines' own.
+ */
 export function lineFeatures(
   lines: readonly SearchLine[],
   skip: ReadonlySet<string>,
-  textWords: (l: SearchLine) => readonly string[] = (l) => words(l.text ?? ""),
+  wordIds: (l: SearchLine) => readonly number[] = ownWordIds(skip),
 ): Map<SearchLine, LineFeatures> {
   const out = new Map<SearchLine, LineFeatures>();
   const shapeIds = new Map<string, number>();
   const keyIds = new Map<string, number>();
-  // Word ids, the skipped words seeded as -1 so that one lookup per word answers both questions.
-  const wordIds = new Map<string, number>();
-  for (const w of skip) wordIds.set(w, -1);
-  let nextWord = 0;
   // The line (1-based) each word id was last seen on: a word repeated within a line is counted once.
   const lastSeen: number[] = [];
   // The last few lines of each file, for near-repeats.
@@ -58,12 +58,7 @@ export function lineFeatures(
   for (const l of lines) {
     n++;
     const idList: number[] = [];
-    for (const w of textWords(l)) {
-      let id = wordIds.get(w);
-      if (id === undefined) {
-        id = nextWord++;
-        wordIds.set(w, id);
-      } else if (id < 0) continue;
+    for (const id of wordIds(l)) {
       if (lastSeen[id] === n) continue;
       lastSeen[id] = n;
       idList.push(id);
@@ -94,6 +89,11 @@ export function lineFeatures(
     out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
   }
   return out;
+}
+
+function ownWordIds(skip: ReadonlySet<string>): (l: SearchLine) => readonly number[] {
+  const ids = new WordIds(skip);
+  return (l) => ids.of(l.text ?? "");
 }
 
 const NUMBER = /\d+(?:\.\d+)?/g;

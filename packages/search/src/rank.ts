@@ -14,19 +14,102 @@ import { definesSymbol, isDefinition, isTestCase } from "./score.js";
  */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.match(IDENTIFIER) ?? []) {
-    let parts = partsCache.get(raw);
-    if (!parts) {
-      parts = splitIdentifier(raw)
-        .map((p) => singular(stem(p.toLowerCase())))
-        .filter((w) => w.length >= 2);
-      // Identifiers repeat across lines: a bounded cache (cleared when full) keeps splitting linear.
-      if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
-      partsCache.set(raw, parts);
-    }
-    for (const w of parts) out.push(w);
-  }
+  for (const raw of text.match(IDENTIFIER) ?? []) for (const p of identifierWords(raw)) out.push(p.word);
   return out;
+}
+
+/**
+ * A word, interned: one object per distinct word, so that `WordIds` numbers words by writing to it
+ * rather than by hashing the word on every line. `epoch` says which `WordIds` wrote `id`.
+ */
+interface Word {
+  readonly word: string;
+  epoch: number;
+  id: number;
+}
+
+/** The words of one identifier (as `words` gives them), split once and cached. */
+function identifierWords(raw: string): readonly Word[] {
+  let parts = partsCache.get(raw);
+  if (!parts) {
+    parts = splitIdentifier(raw)
+      .map((p) => singular(stem(p.toLowerCase())))
+      .filter((w) => w.length >= 2)
+      .map(intern);
+    partsCache.set(raw, parts);
+  }
+  return parts;
+}
+
+function intern(word: string): Word {
+  let w = interned.get(word);
+  if (!w) {
+    w = { word, epoch: 0, id: 0 };
+    interned.set(word, w);
+  }
+  return w;
+}
+
+/** The `WordIds` whose ids the interned words hold (a newer one renumbers them). */
+let epoch = 0;
+
+/**
+ * The words of one input's lines as ids (ids stand for words within one instance), so that features and
+ * ranking compare and count small integers instead of hashing word strings on every line. Ids live on
+ * the interned words: an instance is valid until the next one is made (it throws when used after).
+ */
+export class WordIds {
+  private readonly epoch: number;
+  private next = 0;
+  /** `skip`: words left out of every line (the searched symbol's, which every line shares). */
+  constructor(skip: Iterable<string> = []) {
+    // Identifiers repeat across inputs: the bounded caches are cleared when full, between inputs only,
+    // so that a word keeps one id (one object) for the whole input.
+    if (partsCache.size >= PARTS_CACHE_MAX) {
+      partsCache.clear();
+      interned.clear();
+    }
+    this.epoch = ++epoch;
+    for (const s of skip) {
+      const w = intern(s);
+      w.epoch = this.epoch;
+      w.id = -1;
+    }
+  }
+
+  /** The id of a word (`undefined` when no text given to `of` had it; `-1` when skipped). */
+  id(word: string): number | undefined {
+    this.check();
+    const w = interned.get(word);
+    return w && w.epoch === this.epoch ? w.id : undefined;
+  }
+
+  /** The ids of the words of a text, in order and with repeats (`words(text)` without the skipped ones). */
+  of(text: string): number[] {
+    this.check();
+    const out: number[] = [];
+    for (const raw of text.match(IDENTIFIER) ?? [])
+      for (const w of identifierWords(raw)) {
+        if (w.epoch !== this.epoch) {
+          w.epoch = this.epoch;
+          w.id = this.next++;
+        }
+        if (w.id >= 0) out.push(w.id);
+      }
+    return out;
+  }
+
+  private check(): void {
+    if (this.epoch !== epoch) throw new Error("WordIds used after a newer instance was made");
+  }
+}
+
+/** Word ids of match lines: how `rankMatches` counts the question's words in them. */
+export interface LineWordIds {
+  /** The id of a word, asked once every line's ids are known. */
+  id(w: string): number | undefined;
+  /** A line's word ids (see `WordIds.of`). */
+  of(m: SearchLine): readonly number[];
 }
 
 /**
@@ -39,7 +122,8 @@ function singular(w: string): string {
 
 const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
 const PARTS_CACHE_MAX = 50_000;
-const partsCache = new Map<string, string[]>();
+const partsCache = new Map<string, readonly Word[]>();
+const interned = new Map<string, Word>();
 
 const HISTORY_WORDS = new Set([
   "changelog",
@@ -82,8 +166,12 @@ function pathFacts(path: string): PathFacts {
 // its name says what behaviour it pins down, like `it('…')` does.
 const TEST_FUNCTION = /^\s*(?:(?:pub|async|public|private|internal|override|suspend|static)\s+)*(?:fn|fun|def|func|function|void)\s+\w+\s*\(/;
 
-/** Term frequencies of every line when the question has no terms (shared, never written). */
-const NO_TERMS: ReadonlyMap<string, number> = new Map();
+/** Word ids of lines ranked on their own (no prepared ids given). */
+function ownWordIds(matches: readonly SearchLine[]): LineWordIds {
+  const ids = new WordIds();
+  const seqs = new Map(matches.map((m) => [m, ids.of(m.text ?? "")]));
+  return { id: (w) => ids.id(w), of: (m) => seqs.get(m) ?? [] };
+}
 
 export interface Ranked {
   line: SearchLine;
@@ -98,7 +186,7 @@ export function rankMatches(
   matches: readonly SearchLine[],
   query: string | undefined,
   symbol: string | undefined,
-  textWords: (m: SearchLine) => readonly string[] = (m) => words(m.text ?? ""),
+  lineWords?: LineWordIds,
   shaped: (m: SearchLine) => boolean = (m) => isDefinition(m.text ?? ""),
 ): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
@@ -112,28 +200,43 @@ export function rankMatches(
     paths.set(path, f);
     return f;
   };
-  // Only the question's terms matter for BM25: a line's other words are not counted at all.
-  const wanted = new Set(terms);
-  const docs = matches.map((m) => {
-    if (!wanted.size) return NO_TERMS;
-    const tf = new Map<string, number>();
-    for (const w of textWords(m)) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
-    for (const w of facts(m.path ?? "").words) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 0.5);
-    return tf;
-  });
-  const idf = terms.map((t) => {
+  // Only the question's terms matter for BM25: a line's other words are not counted at all. Counts are
+  // kept per line and term in one flat array (term `k` of line `i` at `i * terms.length + k`); text words
+  // are found by id, path words (a handful per file) by name.
+  const nt = terms.length;
+  const tf = new Float64Array(n * nt);
+  if (nt) {
+    const ws = lineWords ?? ownWordIds(matches);
+    const seqs = matches.map((m) => ws.of(m));
+    const termOfId = new Map<number, number>();
+    terms.forEach((t, k) => {
+      const id = ws.id(t);
+      if (id !== undefined && id >= 0) termOfId.set(id, k);
+    });
+    const termOf = new Map(terms.map((t, k) => [t, k]));
+    matches.forEach((m, i) => {
+      for (const id of seqs[i]!) {
+        const k = termOfId.get(id);
+        if (k !== undefined) tf[i * nt + k]! += 1;
+      }
+      for (const w of facts(m.path ?? "").words) {
+        const k = termOf.get(w);
+        if (k !== undefined) tf[i * nt + k]! += 0.5;
+      }
+    });
+  }
+  const idf = terms.map((_, k) => {
     let df = 0;
-    for (const d of docs) if (d.has(t)) df++;
+    for (let i = 0; i < n; i++) if (tf[i * nt + k]! > 0) df++;
     return Math.max(0, Math.log((n - df + 0.5) / (df + 0.5) + 1));
   });
   const asksHistory = terms.some((t) => HISTORY_WORDS.has(t));
   const asksTests = terms.includes("test");
   const out = new Map<SearchLine, number>();
   matches.forEach((m, i) => {
-    const d = docs[i]!;
     let s = 0;
-    terms.forEach((t, k) => {
-      const f = d.get(t) ?? 0;
+    terms.forEach((_, k) => {
+      const f = tf[i * nt + k]!;
       if (f > 0) s += (idf[k]! * f * 2.2) / (f + 1.2);
     });
     const text = m.text ?? "";
