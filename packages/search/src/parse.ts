@@ -35,12 +35,17 @@ const BARE_MATCH = /^((?:[A-Za-z]:[\\/])?[\w./\\@+-]+\.\w+):(.*)$/s;
 export function parseSearch(text: string): ParsedSearch {
   const raw = text.split("\n");
   const out: SearchLine[] = [];
-  const knownPaths = new Set<string>();
+  // Paths of match lines, each mapped to its first spelling: every line of a file then holds the same
+  // string, so later lookups by path (grouping, path facts) find its hash cached and compare pointers.
+  const knownPaths = new Map<string, string>();
+  let lastPath = "";
   // Heading mode: a non-numbered line followed by numbered lines.
   let headingVotes = 0;
   for (let i = 0; i + 1 < raw.length && i < 400; i++) {
     const l = raw[i]!;
-    if (l && !MATCH.test(l) && !HEADED.test(l) && HEADED.test(raw[i + 1]!)) headingVotes++;
+    // The next line's test first: it fails at once unless that line starts with a digit, so the match
+    // test (which the main loop runs on every line anyway) is left for the rare candidates.
+    if (l && HEADED.test(raw[i + 1]!) && !HEADED.test(l) && !MATCH.test(l)) headingVotes++;
   }
   const heading = headingVotes >= 1 && raw.filter((l) => HEADED.test(l)).length > raw.filter((l) => MATCH.test(l)).length;
   let current: string | undefined;
@@ -56,7 +61,7 @@ export function parseSearch(text: string): ParsedSearch {
       out.push(searchLine(i, "separator", r));
       continue;
     }
-    if (NOTICE.test(l)) {
+    if (mayBeNotice(l) && NOTICE.test(l)) {
       out.push(searchLine(i, "notice", r));
       continue;
     }
@@ -74,8 +79,15 @@ export function parseSearch(text: string): ParsedSearch {
     }
     const m = MATCH.exec(l);
     if (m) {
-      knownPaths.add(m[1]!);
-      out.push(searchLine(i, "match", r, m[1]!, Number(m[2]), m[4]!));
+      let path = m[1]!;
+      if (path === lastPath) path = lastPath;
+      else {
+        const known = knownPaths.get(path);
+        if (known === undefined) knownPaths.set(path, path);
+        else path = known;
+        lastPath = path;
+      }
+      out.push(searchLine(i, "match", r, path, Number(m[2]), m[4]!));
       continue;
     }
     const c = contextOf(l, knownPaths);
@@ -129,14 +141,23 @@ export function parsedOnce(text: string): ParsedSearch {
   return parsed;
 }
 
-function contextOf(l: string, known: Set<string>): { path: string; line: number; text: string } | undefined {
+/**
+ * False when `NOTICE` cannot match: each of its forms holds `inary file ` or starts with `rg: `, `grep: `
+ * or `[Omitted long ` (a substring search is far cheaper than the pattern's leading `.*` on every line).
+ */
+function mayBeNotice(l: string): boolean {
+  return l.includes("inary file ") || l.startsWith("rg: ") || l.startsWith("grep: ") || l.startsWith("[Omitted long ");
+}
+
+function contextOf(l: string, known: ReadonlyMap<string, string>): { path: string; line: number; text: string } | undefined {
   // Prefer a path already seen in a match line: `a-1-b.c-12-text` is ambiguous otherwise.
   const dash = l.indexOf("-");
   for (let k = dash; k !== -1; k = l.indexOf("-", k + 1)) {
     const p = l.slice(0, k);
-    if (!known.has(p)) continue;
+    const path = known.get(p);
+    if (path === undefined) continue;
     const m = /^-(\d+)-(.*)$/s.exec(l.slice(k));
-    if (m) return { path: p, line: Number(m[1]), text: m[2]! };
+    if (m) return { path, line: Number(m[1]), text: m[2]! };
   }
   if (known.size) return undefined;
   const c = CONTEXT.exec(l);
