@@ -3,7 +3,7 @@
  * first/last match of each file within a budget, and say per file how many matches were dropped. Kept
  * lines are verbatim (so `path:line:` stays greppable); notes are in square brackets.
  */
-import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias } from "@headroom/text";
+import { estimateTokens, isDataPath, isTestPath, keepShare, normalizeBias, queryTerms } from "@headroom/text";
 import { withExactTerms } from "./exact.js";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
@@ -128,7 +128,9 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   const defsOf = (g: FileGroup) =>
     isTestPath(g.path) || isDataPath(g.path) ? [] : g.matches.filter((l) => definesSymbol(l.text ?? "", symbol, shaped(l)));
   const features = lineFeatures(all, skip, idsOf);
-  const score = withExactTerms(rankMatches(all, query, symbol, { id: (w) => ids.id(w), of: idsOf }, shaped), all, features, query, toolArgs);
+  // The question's terms, split once: the tool call adds exact terms only, so its words are the question's.
+  const terms = queryTerms(query, toolArgs);
+  const score = withExactTerms(rankMatches(all, terms, symbol, { id: (w) => ids.id(w), of: idsOf }, shaped), all, features, terms);
   return {
     parsed,
     groups,

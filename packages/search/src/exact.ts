@@ -2,12 +2,13 @@
  * Exact terms of the question and the tool call (an identifier, a path, a number) that a match line holds
  * verbatim: which ones each line holds (for selection) and the weight they add to its score.
  */
-import { queryTerms } from "@headroom/text";
+import type { QueryTerms } from "@headroom/text";
 import type { LineFeatures } from "./features.js";
 import type { SearchLine } from "./parse.js";
 
 /**
- * Adds the weight of exact tokens of the question and the tool call that a line holds verbatim, rarest
+ * Adds the weight of exact tokens of the question and the tool call (`t`, the `queryTerms` of both)
+ * that a line holds verbatim, rarest
  * first; the words of the question are already in the BM25 score. An identifier counts only where it
  * stands whole: a search for `X` also finds `X_FILE`, and a question naming both must not find `X` in
  * every line (it would weigh nothing) while `X_FILE` weighs a lot. Terms in up to 80% of lines still
@@ -20,10 +21,8 @@ export function withExactTerms(
   score: Map<SearchLine, number>,
   all: SearchLine[],
   features: Map<SearchLine, LineFeatures>,
-  query?: string,
-  toolArgs?: string,
+  t: QueryTerms,
 ): Map<SearchLine, number> {
-  const t = queryTerms(query, toolArgs);
   if (!t.exact.length) return score;
   const exact = t.exact.map(term);
   const n = all.length;

@@ -77,8 +77,13 @@ export function lineFeatures(
       }
       beforePath = l.path;
     }
-    const repeat = shapeIds.has(shape) || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
-    const shapeId = idOf(shapeIds, shape);
+    // One lookup of the shape answers both whether it occurred before and its id.
+    let shapeId = shapeIds.get(shape);
+    const repeat = shapeId !== undefined || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
+    if (shapeId === undefined) {
+      shapeId = shapeIds.size;
+      shapeIds.set(shape, shapeId);
+    }
     before.push(ids);
     if (before.length > ECHO_WINDOW) before.shift();
     // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.

@@ -5,7 +5,7 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, splitIdentifier, stem } from "@headroom/text";
+import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, splitIdentifier, stem, type QueryTerms } from "@headroom/text";
 import { definesSymbol, isDefinition, isTestCase } from "./score.js";
 
 /**
@@ -180,17 +180,18 @@ export interface Ranked {
 
 /**
  * Scores every match line against the question. `symbol` (lower case) is the searched pattern: its words
- * are in every line and so carry no information; they are excluded from the question's words.
+ * are in every line and so carry no information; they are excluded from the question's words. `query`
+ * may come as its `queryTerms` already (only their words count here).
  */
 export function rankMatches(
   matches: readonly SearchLine[],
-  query: string | undefined,
+  query: string | QueryTerms | undefined,
   symbol: string | undefined,
   lineWords?: LineWordIds,
   shaped: (m: SearchLine) => boolean = (m) => isDefinition(m.text ?? ""),
 ): Map<SearchLine, number> {
   const symbolWords = new Set(symbol ? words(symbol) : []);
-  const terms = [...new Set(queryTerms(query).words.flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
+  const terms = [...new Set((typeof query === "object" ? query : queryTerms(query)).words.flatMap((t) => words(t)))].filter((t) => !symbolWords.has(t) && t.length >= 3);
   const n = matches.length;
   const paths = new Map<string, PathFacts>();
   const facts = (path: string): PathFacts => {
