@@ -80,7 +80,7 @@ interface Term {
 
 function term(e: string): Term {
   if (IDENT.test(e)) return { padded: ` ${e} `, ident: e, headOnly: false };
-  return { padded: e, ident: undefined, headOnly: /[^\w \u0000]/.test(e) && !e.includes("\u0000") && !e.endsWith(" ") };
+  return { padded: e, ident: undefined, headOnly: /[^\w ]/.test(e) && !e.includes("\u0000") && !e.endsWith(" ") };
 }
 
 /** One line's document, its parts built only when a term needs them. */
