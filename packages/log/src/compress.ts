@@ -363,16 +363,38 @@ function summaryLine(t: Template, shown: number, slots: SlotValues[] | undefined
     if (parts.length >= MAX_SLOTS) break;
     // Leading wildcards are line headers (timestamps, pids): their values say little and cost much.
     if (!named && isHeaderSlot(t, Number(s.name))) continue;
-    const entries = [...s.values.entries()].sort((a, b) => b[1] - a[1]);
-    if (!entries.length) continue;
+    const distinct = s.values.size;
+    if (!distinct) continue;
     // Mostly-unique numeric values are timestamps, epochs and counters: costly and uninformative here.
-    if (entries.length > 3 && entries.length * 2 > t.count && entries.every(([v]) => NUMERICISH.test(v))) continue;
-    const shownVals = entries.slice(0, limit).map(([v, c]) => `${clip(v)}${c > 1 ? ` ×${c}` : ""}`);
-    const more = entries.length - shownVals.length;
+    // (Decided before ranking: such a slot holds most of a template's values, and none is shown.)
+    if (distinct > 3 && distinct * 2 > t.count && allNumericish(s.values)) continue;
+    const shownVals = mostFrequent(s.values, limit).map(([v, c]) => `${clip(v)}${c > 1 ? ` ×${c}` : ""}`);
+    const more = distinct - shownVals.length;
     parts.push(`${named ? s.name + ": " : ""}${shownVals.join(", ")}${more > 0 ? ` (+${more} more)` : ""}`);
   }
   const tpl = ` ${templateBody(t)}`;
   return `[×${t.count - shown} more like${tpl}${parts.length ? ` — ${parts.join("; ")}` : ""}]`;
+}
+
+function allNumericish(values: Map<string, number>): boolean {
+  for (const v of values.keys()) if (!NUMERICISH.test(v)) return false;
+  return true;
+}
+
+/**
+ * The `limit` most frequent entries, ties in insertion order: the head of the stable sort by count,
+ * without sorting every value of a many-valued slot.
+ */
+function mostFrequent(values: Map<string, number>, limit: number): Array<[string, number]> {
+  const top: Array<[string, number]> = [];
+  for (const e of values) {
+    if (top.length >= limit && e[1] <= top[top.length - 1]![1]) continue;
+    let k = top.length;
+    while (k > 0 && top[k - 1]![1] < e[1]) k--;
+    top.splice(k, 0, e);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }
 
 function templateBody(t: Template): string {

@@ -152,9 +152,34 @@ function standsOut(list: readonly LogRecord[], slot: number, maxV: number): bool
     const x = Number(r.values[slot]?.[1]);
     if (Number.isFinite(x)) xs[n++] = x;
   }
-  const sorted = xs.subarray(0, n).sort();
-  const median = sorted[Math.floor(n / 2)]!;
+  if (!n) return false;
+  // The element a sort would put at n/2, found without sorting them all (-0 and 0 may swap: same sums).
+  const median = select(xs, n, Math.floor(n / 2));
   return maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
+}
+
+/** The k-th smallest of `xs[0..n)` (k < n), by quickselect (reorders `xs`; no NaN in it). */
+function select(xs: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        xs[i++] = xs[j]!;
+        xs[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k]!;
+  }
+  return xs[k]!;
 }
 
 /**
