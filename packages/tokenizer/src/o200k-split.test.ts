@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { O200K_PATTERN, pieceEnd } from "./o200k-split.js";
 import { rng } from "./test-rng.js";
 
-const regex = api.bytePairEncodingCoreProcessor.tokenSplitRegex;
+// gpt-tokenizer's pre-tokenizer, the reference (internal: the bundled, pinned version's shape).
+const regex = (api as unknown as { bytePairEncodingCoreProcessor: { tokenSplitRegex: RegExp } }).bytePairEncodingCoreProcessor.tokenSplitRegex;
 
 /** Pieces as the scanner cuts them. */
 function scanned(text: string): string[] {
