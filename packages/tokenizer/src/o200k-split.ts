@@ -64,7 +64,7 @@ function letters(text: string, i: number): number {
 }
 
 /**
- * The end of the piece that starts at `pos` (`pos < text.length`), with `re` (the pattern, global) for a
+ * The end of the piece that starts at `pos` (`pos < text.length`), with `re` (the pattern, sticky) for a
  * piece whose end depends on a character beyond ASCII.
  */
 export function pieceEnd(text: string, pos: number, re: RegExp): number {
@@ -76,7 +76,7 @@ export function pieceEnd(text: string, pos: number, re: RegExp): number {
   return m && m.index === pos ? pos + m[0].length : pos + 1;
 }
 
-/** `pieceEnd` over ASCII, or `-1` when a character beyond ASCII decides it. */
+/** `pieceEnd` over ASCII, or a negative number when a character beyond ASCII decides it. */
 function asciiPieceEnd(text: string, pos: number): number {
   const k = at(text, pos);
   switch (k) {
@@ -88,25 +88,22 @@ function asciiPieceEnd(text: string, pos: number): number {
       while (i < pos + 3 && at(text, i) === DIGIT) i++;
       return i < pos + 3 && at(text, i) === WIDE ? -1 : i;
     }
-    case OTHER: {
-      const l = letters(text, pos + 1);
-      if (l !== -1) return l === -2 ? -1 : l;
-      return punctuation(text, pos);
-    }
-    case NEWLINE:
+    case OTHER:
     case BLANK: {
-      if (k === BLANK) {
-        const l = letters(text, pos + 1);
-        if (l !== -1) return l === -2 ? -1 : l;
-        // ` ?[^\s\p{L}\p{N}]+`: only a space (not a tab) may lead punctuation.
-        if (text.charCodeAt(pos) === 32) {
-          const n = at(text, pos + 1);
-          if (n === OTHER) return punctuation(text, pos + 1);
-          if (n === WIDE) return -1;
-        }
+      // `[^\r\n\p{L}\p{N}]?` leading the letter branches: punctuation or a blank, not a newline.
+      const l = letters(text, pos + 1);
+      if (l !== -1) return l;
+      if (k === OTHER) return punctuation(text, pos);
+      // ` ?[^\s\p{L}\p{N}]+`: only a space (not a tab) may lead punctuation.
+      if (text.charCodeAt(pos) === 32) {
+        const n = at(text, pos + 1);
+        if (n === OTHER) return punctuation(text, pos + 1);
+        if (n === WIDE) return -1;
       }
       return blanks(text, pos);
     }
+    case NEWLINE:
+      return blanks(text, pos);
     default:
       return -1;
   }

@@ -56,11 +56,13 @@ export function counters(api: unknown): Counters | undefined {
   if (!core) return undefined;
   const known = new PieceTable();
   const piece = (text: string, start: number, end: number): number => {
-    const n = known.get(text, start, end);
+    // Longer pieces are never remembered: neither hashed nor looked up.
+    const h = end - start <= PIECE_CHARS ? hash(text, start, end) : undefined;
+    const n = h === undefined ? -1 : known.get(text, start, end, h);
     if (n >= 0) return n;
     const p = text.slice(start, end);
     const count = core.getBpeRankFromString(p) !== undefined ? 1 : core.bytePairEncode(p).length;
-    if (p.length <= PIECE_CHARS) known.set(p, count);
+    if (h !== undefined) known.set(p, h, count);
     return count;
   };
   // o200k's pattern is scanned by hand over ASCII (o200k-split.ts); any other pattern by the regex.
@@ -79,7 +81,8 @@ export function counters(api: unknown): Counters | undefined {
         const m = re.exec(text);
         if (!m) break;
         start = m.index;
-        end = start + m[0].length;
+        // An empty match (none of the shipped patterns has one) must still move on.
+        end = Math.max(start + m[0].length, start + 1);
       }
       while (start >= next) {
         k++;
@@ -112,11 +115,9 @@ class PieceTable {
   private readonly counts = new Int32Array(PIECES * 2);
   private size = 0;
 
-  /** The count of `text.slice(start, end)`, or -1 when it is not remembered. */
-  get(text: string, start: number, end: number): number {
+  /** The count of `text.slice(start, end)` (whose `hash` is `h`), or -1 when it is not remembered. */
+  get(text: string, start: number, end: number, h: number): number {
     const len = end - start;
-    if (len > PIECE_CHARS) return -1;
-    const h = hash(text, start, end);
     const mask = this.keys.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const key = this.keys[i];
@@ -125,12 +126,12 @@ class PieceTable {
     }
   }
 
-  set(piece: string, count: number): void {
+  /** Remembers the count of `piece` (whose `hash` is `h`). */
+  set(piece: string, h: number, count: number): void {
     if (this.size >= PIECES) {
       this.keys.fill(undefined);
       this.size = 0;
     }
-    const h = hash(piece, 0, piece.length);
     const mask = this.keys.length - 1;
     let i = h & mask;
     while (this.keys[i] !== undefined) i = (i + 1) & mask;
