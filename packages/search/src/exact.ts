@@ -2,7 +2,7 @@
  * Exact terms of the question and the tool call (an identifier, a path, a number) that a match line holds
  * verbatim: which ones each line holds (for selection) and the weight they add to its score.
  */
-import type { QueryTerms } from "@headroom/text";
+import { idfWeight, type QueryTerms } from "@headroom/text";
 import type { LineFeatures } from "./features.js";
 import type { SearchLine } from "./parse.js";
 
@@ -44,15 +44,12 @@ export function withExactTerms(
     if (f) f.terms = h.length ? new Set(h.map((k) => exact[k]!.padded)) : NO_TERMS;
   }
   // `relevance` of @headroom/text with exact terms only (exactWeight 1), from the counts above rather
-  // than a second test of every term against every line: a term weighs log(1 + n/df), or nothing when
-  // no line or more than EXACT_MAX_SHARE of them hold it; a line's score sums its terms' weights in order.
+  // than a second test of every term against every line; a line's score sums its terms' weights in order.
   const weights = new Float64Array(exact.length);
   let active = false;
   for (let k = 0; k < exact.length; k++) {
-    const d = df[k]!;
-    if (!d || d > Math.max(1, n * EXACT_MAX_SHARE)) continue;
-    active = true;
-    weights[k] = Math.log(1 + n / d);
+    weights[k] = idfWeight(df[k]!, n, EXACT_MAX_SHARE);
+    if (weights[k]) active = true;
   }
   if (!active) return score;
   for (let i = 0; i < n; i++) {

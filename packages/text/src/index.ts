@@ -6,7 +6,7 @@
  */
 export { keepBudget, keepShare, keepChars, aboveFloor, estimateTokens, BUDGET_DEFAULTS, PROSE_BUDGET, type BudgetOptions } from "./budget.js";
 export { queryTerms, isExactToken, noTerms, STOPWORDS, FUNCTION_WORDS, type QueryTerms } from "./terms.js";
-export { relevance, stem, stemLoose, type Relevance, type RelevanceOptions } from "./relevance.js";
+export { idfWeight, relevance, stem, stemLoose, type Relevance, type RelevanceOptions } from "./relevance.js";
 export { tokenize, splitIdentifier, isSpaceCode, type TokenizeOptions } from "./words.js";
 export { Bm25Index, bm25Idf, rankBm25, queryWords, type Bm25Doc, type Bm25Options, type RankOptions, type Scored } from "./bm25.js";
 export { shingles, jaccard, containment, shingleIds, NearDuplicateIndex } from "./similarity.js";

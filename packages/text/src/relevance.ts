@@ -93,6 +93,14 @@ function compile(terms: QueryTerms): Term[] {
   return out;
 }
 
+/**
+ * The rarity weight of a term that `df` of `n` documents hold: log(1 + n/df), or 0 when none or more
+ * than `maxShare` of them do (not selective). `relevance` weighs terms with it.
+ */
+export function idfWeight(df: number, n: number, maxShare: number): number {
+  return !df || df > Math.max(1, n * maxShare) ? 0 : Math.log(1 + n / df);
+}
+
 /** Scores `docs` against `terms`, weighting each term by its rarity among the documents (IDF). */
 export function relevance(terms: QueryTerms, docs: readonly string[], o: RelevanceOptions = {}): Relevance {
   const maxShare = o.maxShare ?? 0.5;
@@ -106,13 +114,13 @@ export function relevance(terms: QueryTerms, docs: readonly string[], o: Relevan
   for (const t of compiled) {
     const hits: number[] = [];
     for (let i = 0; i < n; i++) if (t.test(docs[i]!)) hits.push(i);
-    const df = hits.length;
-    if (!df || df > Math.max(1, n * maxShare)) {
+    const idf = idfWeight(hits.length, n, maxShare);
+    if (!idf) {
       weights.push(0);
       continue;
     }
     active = true;
-    const w = Math.log(1 + n / df) * (t.exact ? exactWeight : 1);
+    const w = idf * (t.exact ? exactWeight : 1);
     weights.push(w);
     for (const i of hits) {
       scores[i]! += w;
