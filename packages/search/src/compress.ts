@@ -8,7 +8,7 @@ import { withExactTerms } from "./exact.js";
 import { parseSearch, type ParsedSearch, type SearchLine } from "./parse.js";
 import { lineFeatures, type LineFeatures } from "./features.js";
 import { spendGreedy, type GreedyGroup, type Kept } from "./greedy.js";
-import { rankMatches, WordIds, words } from "./rank.js";
+import { lineWordIds, rankMatches, words } from "./rank.js";
 import { definesSymbol, inferSymbol, isDefinition } from "./score.js";
 
 export interface SearchCompressOptions {
@@ -107,12 +107,9 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   const all: SearchLine[] = [];
   for (const g of groups) for (const m of g.matches) all.push(m);
   const symbol = inferSymbol(all.map((m) => m.text ?? ""));
-  // Each line's word ids, found once for ranking and for likeness (by line index: no hashing of lines).
+  // Each line's word ids, found once for ranking and for likeness.
   const skip = new Set(symbol ? words(symbol) : []);
-  const ids = new WordIds(skip);
-  const idsAt: number[][] = new Array(lines.length);
-  for (const m of all) idsAt[m.index] = ids.of(m.text ?? "");
-  const idsOf = (m: SearchLine): readonly number[] => idsAt[m.index] ?? [];
+  const ids = lineWordIds(all, skip);
   // Definitions inside test files (`def test_timeout`, helpers) are not the definition a reader looks for.
   // Whether a line is definition-shaped, worked out once (ranking and the definitions below both ask).
   const shapedOf = new Uint8Array(lines.length);
@@ -127,10 +124,10 @@ export function prepareSearch(parsed: ParsedSearch, query?: string, toolArgs?: s
   // All lines of a group share its path.
   const defsOf = (g: FileGroup) =>
     isTestPath(g.path) || isDataPath(g.path) ? [] : g.matches.filter((l) => definesSymbol(l.text ?? "", symbol, shaped(l)));
-  const features = lineFeatures(all, skip, idsOf);
+  const features = lineFeatures(all, skip, ids.of);
   // The question's terms, split once: the tool call adds exact terms only, so its words are the question's.
   const terms = queryTerms(query, toolArgs);
-  const score = withExactTerms(rankMatches(all, terms, symbol, { id: (w) => ids.id(w), of: idsOf }, shaped), all, features, terms);
+  const score = withExactTerms(rankMatches(all, terms, symbol, ids, shaped), all, features, terms);
   return {
     parsed,
     groups,

@@ -3,7 +3,7 @@
  * its shape (text up to numbers and spacing), its word-set key, and whether it repeats an earlier line.
  */
 import type { SearchLine } from "./parse.js";
-import { WordIds } from "./rank.js";
+import { lineWordIds } from "./rank.js";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
 const ECHO_WINDOW = 8;
@@ -43,7 +43,7 @@ export interface LineFeatures {
 export function lineFeatures(
   lines: readonly SearchLine[],
   skip: ReadonlySet<string>,
-  wordIds: (l: SearchLine) => readonly number[] = ownWordIds(skip),
+  wordIds: (l: SearchLine) => readonly number[] = lineWordIds(lines, skip).of,
 ): Map<SearchLine, LineFeatures> {
   const out = new Map<SearchLine, LineFeatures>();
   const shapeIds = new Map<string, number>();
@@ -94,11 +94,6 @@ export function lineFeatures(
     out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
   }
   return out;
-}
-
-function ownWordIds(skip: ReadonlySet<string>): (l: SearchLine) => readonly number[] {
-  const ids = new WordIds(skip);
-  return (l) => ids.of(l.text ?? "");
 }
 
 const NUMBER = /\d+(?:\.\d+)?/g;

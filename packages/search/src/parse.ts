@@ -29,6 +29,14 @@ const MATCH = /^((?:[A-Za-z]:[\\/])?[^:\r\n]+?):(\d+):(?:(\d+):)?(.*)$/s;
 const CONTEXT = /^((?:[A-Za-z]:[\\/])?[^\r\n]+?)-(\d+)-(.*)$/s;
 const HEADED = /^(\d+)([:-])(?:(\d+):)?(.*)$/s;
 const NOTICE = /^(?:Binary file .* matches$|binary file matches \(|.*: binary file matches \(|rg: |grep: |\[Omitted long (?:line|context line))/;
+/**
+ * False when `NOTICE` cannot match: each of its forms holds `inary file ` or starts with `rg: `, `grep: `
+ * or `[Omitted long ` (a substring search is far cheaper than the pattern's leading `.*` on every line).
+ * Beside the pattern on purpose: a form added to one must be added to the other.
+ */
+function mayBeNotice(l: string): boolean {
+  return l.includes("inary file ") || l.startsWith("rg: ") || l.startsWith("grep: ") || l.startsWith("[Omitted long ");
+}
 const BARE_MATCH = /^((?:[A-Za-z]:[\\/])?[\w./\\@+-]+\.\w+):(.*)$/s;
 
 /** Parses search output into typed lines. Pure; every input line yields exactly one `SearchLine`. */
@@ -139,14 +147,6 @@ export function parsedOnce(text: string): ParsedSearch {
   const parsed = parseSearch(text);
   lastParsed = new WeakRef({ text, parsed });
   return parsed;
-}
-
-/**
- * False when `NOTICE` cannot match: each of its forms holds `inary file ` or starts with `rg: `, `grep: `
- * or `[Omitted long ` (a substring search is far cheaper than the pattern's leading `.*` on every line).
- */
-function mayBeNotice(l: string): boolean {
-  return l.includes("inary file ") || l.startsWith("rg: ") || l.startsWith("grep: ") || l.startsWith("[Omitted long ");
 }
 
 function contextOf(l: string, known: ReadonlyMap<string, string>): { path: string; line: number; text: string } | undefined {

@@ -166,11 +166,16 @@ function pathFacts(path: string): PathFacts {
 // its name says what behaviour it pins down, like `it('…')` does.
 const TEST_FUNCTION = /^\s*(?:(?:pub|async|public|private|internal|override|suspend|static)\s+)*(?:fn|fun|def|func|function|void)\s+\w+\s*\(/;
 
-/** Word ids of lines ranked on their own (no prepared ids given). */
-function ownWordIds(matches: readonly SearchLine[]): LineWordIds {
-  const ids = new WordIds();
-  const seqs = new Map(matches.map((m) => [m, ids.of(m.text ?? "")]));
-  return { id: (w) => ids.id(w), of: (m) => seqs.get(m) ?? [] };
+/**
+ * The word ids of `lines` (each line's words found once, without the `skip`ped ones), for ranking and
+ * features to share. It makes a new `WordIds`, so ids from an earlier one are no longer valid.
+ */
+export function lineWordIds(lines: readonly SearchLine[], skip: Iterable<string> = []): LineWordIds {
+  const ids = new WordIds(skip);
+  // By line index, not by line: no hashing of lines on every lookup.
+  const seqs: number[][] = [];
+  for (const m of lines) seqs[m.index] = ids.of(m.text ?? "");
+  return { id: (w) => ids.id(w), of: (m) => seqs[m.index] ?? [] };
 }
 
 export interface Ranked {
@@ -207,7 +212,7 @@ export function rankMatches(
   const nt = terms.length;
   const tf = new Float64Array(n * nt);
   if (nt) {
-    const ws = lineWords ?? ownWordIds(matches);
+    const ws = lineWords ?? lineWordIds(matches);
     const seqs = matches.map((m) => ws.of(m));
     const termOfId = new Map<number, number>();
     terms.forEach((t, k) => {
