@@ -6,7 +6,7 @@
  */
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
-import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance } from "@headroom/text";
+import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance, topK } from "@headroom/text";
 import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
@@ -386,15 +386,11 @@ function allNumericish(values: Map<string, number>): boolean {
  * without sorting every value of a many-valued slot.
  */
 function mostFrequent(values: Map<string, number>, limit: number): Array<[string, number]> {
-  const top: Array<[string, number]> = [];
-  for (const e of values) {
-    if (top.length >= limit && e[1] <= top[top.length - 1]![1]) continue;
-    let k = top.length;
-    while (k > 0 && top[k - 1]![1] < e[1]) k--;
-    top.splice(k, 0, e);
-    if (top.length > limit) top.pop();
-  }
-  return top;
+  const indexed = function* () {
+    let i = 0;
+    for (const [v, c] of values) yield [v, c, i++] as const;
+  };
+  return topK(indexed(), limit, (a, b) => b[1] - a[1] || a[2] - b[2]).map(([v, c]) => [v, c]);
 }
 
 function templateBody(t: Template): string {
