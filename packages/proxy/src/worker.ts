@@ -70,7 +70,13 @@ function serveInOrder(pipeline: Pipeline): (t: WorkerTask) => void {
   const cancelled = new Set<number>();
   let running = false;
   const drain = async () => {
-    for (let t = waiting.shift(); t; t = waiting.shift()) {
+    // A turn of the event loop before each job: the port delivers every message it holds, so a cancel
+    // sent while the last job ran (a synchronous compressor lets no message in) is seen before the job
+    // it cancels starts.
+    for (;;) {
+      await new Promise<void>((r) => setImmediate(r));
+      const t = waiting.shift();
+      if (!t) break;
       if (cancelled.delete(t.id)) post({ id: t.id, ok: false, error: "cancelled", puts: [] });
       else await run(pipeline, t);
     }
@@ -82,11 +88,9 @@ function serveInOrder(pipeline: Pipeline): (t: WorkerTask) => void {
       return;
     }
     waiting.push(t);
-    // Started on the next turn, after the port delivered every message it holds: a cancel sent while
-    // the last job ran is then seen before the job it cancels starts.
     if (!running) {
       running = true;
-      setImmediate(() => void drain());
+      void drain();
     }
   };
 }
