@@ -63,8 +63,9 @@ export function stripEscapes(text: string): string {
  * Output captured from a terminal (test runners, build tools, `git` with colour on, progress bars): what
  * the terminal showed is kept (`terminalText`), the whole raw output is stored behind one marker, and
  * that plain text is detected again and handed to the compressor of its own kind (through the pipeline's
- * delegate): a coloured test log is compressed as a log. The escape bytes are content: in lossless mode (no store) they stay, and the text goes to
- * the compressor of the kind its plain form is (`detect`, the router's detection).
+ * delegate): a coloured test log is compressed as a log. The escape bytes are content: in lossless mode
+ * (no store) they stay, and the text goes to the compressor of the kind its plain form is (`detect`, the
+ * router's detection).
  */
 export function createTerminalCompressor(detect: (text: string, hints?: UnitHints) => Detection): CompressorV2 {
   return {
