@@ -5,7 +5,8 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, splitIdentifier, stem, type QueryTerms } from "@headroom/text";
+import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, type QueryTerms } from "@headroom/text";
+import { clearWhenFull, intern, internedWord, nextIdentifier, scan } from "./wordcache.js";
 import { definesSymbol, isDefinition, isTestCase } from "./score.js";
 
 /**
@@ -14,40 +15,8 @@ import { definesSymbol, isDefinition, isTestCase } from "./score.js";
  */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.match(IDENTIFIER) ?? []) for (const p of identifierWords(raw)) out.push(p.word);
+  for (let ws = nextIdentifier(text, 0); ws; ws = nextIdentifier(text, scan.end)) for (const w of ws) out.push(w.word);
   return out;
-}
-
-/**
- * A word, interned: one object per distinct word, so that `WordIds` numbers words by writing to it
- * rather than by hashing the word on every line. `epoch` says which `WordIds` wrote `id`.
- */
-interface Word {
-  readonly word: string;
-  epoch: number;
-  id: number;
-}
-
-/** The words of one identifier (as `words` gives them), split once and cached. */
-function identifierWords(raw: string): readonly Word[] {
-  let parts = partsCache.get(raw);
-  if (!parts) {
-    parts = splitIdentifier(raw)
-      .map((p) => singular(stem(p.toLowerCase())))
-      .filter((w) => w.length >= 2)
-      .map(intern);
-    partsCache.set(raw, parts);
-  }
-  return parts;
-}
-
-function intern(word: string): Word {
-  let w = interned.get(word);
-  if (!w) {
-    w = { word, epoch: 0, id: 0 };
-    interned.set(word, w);
-  }
-  return w;
 }
 
 /** The `WordIds` whose ids the interned words hold (a newer one renumbers them). */
@@ -63,12 +32,7 @@ export class WordIds {
   private next = 0;
   /** `skip`: words left out of every line (the searched symbol's, which every line shares). */
   constructor(skip: Iterable<string> = []) {
-    // Identifiers repeat across inputs: the bounded caches are cleared when full, between inputs only,
-    // so that a word keeps one id (one object) for the whole input.
-    if (partsCache.size >= PARTS_CACHE_MAX) {
-      partsCache.clear();
-      interned.clear();
-    }
+    clearWhenFull();
     this.epoch = ++epoch;
     for (const s of skip) {
       const w = intern(s);
@@ -80,7 +44,7 @@ export class WordIds {
   /** The id of a word (`undefined` when no text given to `of` had it; `-1` when skipped). */
   id(word: string): number | undefined {
     this.check();
-    const w = interned.get(word);
+    const w = internedWord(word);
     return w && w.epoch === this.epoch ? w.id : undefined;
   }
 
@@ -88,8 +52,8 @@ export class WordIds {
   of(text: string): number[] {
     this.check();
     const out: number[] = [];
-    for (const raw of text.match(IDENTIFIER) ?? [])
-      for (const w of identifierWords(raw)) {
+    for (let ws = nextIdentifier(text, 0); ws; ws = nextIdentifier(text, scan.end))
+      for (const w of ws) {
         if (w.epoch !== this.epoch) {
           w.epoch = this.epoch;
           w.id = this.next++;
@@ -112,18 +76,6 @@ export interface LineWordIds {
   of(m: SearchLine): readonly number[];
 }
 
-/**
- * The toolkit's `stem` leaves words of up to five letters alone; search terms are often short plurals of
- * the names in paths and code (`flags/` for "flag", `keys`, `tests`), so a plain plural `s` is folded too.
- */
-function singular(w: string): string {
-  return w.length >= 4 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is") ? w.slice(0, -1) : w;
-}
-
-const IDENTIFIER = /[A-Za-z][A-Za-z0-9]*/g;
-const PARTS_CACHE_MAX = 50_000;
-const partsCache = new Map<string, readonly Word[]>();
-const interned = new Map<string, Word>();
 
 const HISTORY_WORDS = new Set([
   "changelog",
