@@ -24,6 +24,78 @@ describe("likeness of id arrays", () => {
   });
 });
 
+/** The shape as the regexes spell it (what `fold` computes in one pass). */
+function shapeOf(text: string): string {
+  const folded = text
+    .replace(/\d+(?:\.\d+)?/g, "0")
+    .replace(/\s+/g, " ")
+    .trim();
+  let end = folded.length;
+  while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
+  return folded.slice(0, end);
+}
+
+describe("shapes and keys", () => {
+  // Numbers, decimals, dotted versions, blank runs of every kind (Unicode ones too), leading and trailing
+  // blanks and separators, lines with the same words in another order or other numbers.
+  const texts = [
+    "",
+    "   ",
+    " ,; ",
+    "timeout = 5",
+    "timeout = 7",
+    "timeout =  5",
+    "timeout = 5;",
+    "timeout = 5 , ;",
+    "\ttimeout\u00a0=\u20035",
+    "timeout\u2028= 5",
+    "timeout=\ufeff5",
+    "5 = timeout",
+    "version 1.2.3",
+    "version 1.2",
+    "version 1..2",
+    "version 1.",
+    "version .5",
+    "x 12ab34 y",
+    "x 1 2 y",
+    "x 1,2 y",
+    "x 1.2 y",
+    "é日本 \u{1F600} 3",
+    "a\u3000b",
+    "a\u180eb",
+    "a b",
+  ];
+  const lines = parseSearch(texts.map((t, i) => `a.go:${i + 1}:${t}`).join("\n")).lines;
+  const f = lineFeatures(lines, new Set());
+
+  it("gives equal shape ids exactly to lines whose regex shapes are equal", () => {
+    for (let i = 0; i < texts.length; i++)
+      for (let j = 0; j < texts.length; j++)
+        expect([i, j, f.get(lines[i]!)!.shapeId === f.get(lines[j]!)!.shapeId]).toEqual([i, j, shapeOf(texts[i]!) === shapeOf(texts[j]!)]);
+  });
+
+  it("gives equal keys exactly to lines with the same word set and numbers", () => {
+    const key = (i: number) => `${[...f.get(lines[i]!)!.ids].join(" ")}|${(texts[i]!.match(/\d+(?:\.\d+)?/g) ?? []).join(",")}`;
+    for (let i = 0; i < texts.length; i++)
+      for (let j = 0; j < texts.length; j++) expect([i, j, f.get(lines[i]!)!.keyId === f.get(lines[j]!)!.keyId]).toEqual([i, j, key(i) === key(j)]);
+  });
+
+  it("numbers shapes and keys in order of first appearance, across many lines", () => {
+    const many = parseSearch(Array.from({ length: 3000 }, (_, i) => `a.go:${i + 1}:w${i % 700} = ${i % 900};`).join("\n")).lines;
+    const g = lineFeatures(many, new Set());
+    const first = new Map<string, number>();
+    const keys = new Map<string, number>();
+    many.forEach((l, i) => {
+      const shape = shapeOf(l.text!);
+      if (!first.has(shape)) first.set(shape, first.size);
+      expect(g.get(l)!.shapeId).toBe(first.get(shape));
+      const k = `${i % 700}|${i % 900}`;
+      if (!keys.has(k)) keys.set(k, keys.size);
+      expect(g.get(l)!.keyId).toBe(keys.get(k));
+    });
+  });
+});
+
 describe("parsedOnce", () => {
   it("reuses the last parse of the same text and parses a new text afresh", () => {
     const a = "src/a.go:1:foo\nsrc/b.go:2:foo";

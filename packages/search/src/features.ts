@@ -4,6 +4,7 @@
  */
 import type { SearchLine } from "./parse.js";
 import { lineWordIds } from "./rank.js";
+import { SeqIds } from "./seqids.js";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
 const ECHO_WINDOW = 8;
@@ -17,8 +18,11 @@ export interface LineFeatures {
    * likeness is a merge of two int arrays rather than hashing strings on every greedy step.
    */
   ids: Int32Array;
-  shape: string;
-  /** `shape` as an id (equal ids, equal shapes) within one `lineFeatures` call. */
+  /**
+   * The line's shape (its text with digits, blank runs and trailing `,`/`;` folded: lines that differ
+   * only in numbers, spacing or the list separator after them share a shape) as an id: equal ids, equal
+   * shapes, within one `lineFeatures` call.
+   */
   shapeId: number;
   /**
    * True when an earlier line has the same shape, or one of the few lines before it in its file nearly
@@ -46,8 +50,8 @@ export function lineFeatures(
   wordIds: (l: SearchLine) => readonly number[] = lineWordIds(lines, skip).of,
 ): Map<SearchLine, LineFeatures> {
   const out = new Map<SearchLine, LineFeatures>();
-  const shapeIds = new Map<string, number>();
-  const keyIds = new Map<string, number>();
+  const shapeIds = new SeqIds();
+  const keyIds = new SeqIds();
   // The line (1-based) each word id was last seen on: a word repeated within a line is counted once.
   const lastSeen: number[] = [];
   // The last few lines of each file, for near-repeats.
@@ -57,17 +61,21 @@ export function lineFeatures(
   let beforePath: string | undefined;
   for (const l of lines) {
     n++;
-    const idList: number[] = [];
-    for (const id of wordIds(l)) {
+    const seq = wordIds(l);
+    if (idBuf.length < seq.length) idBuf = new Int32Array(seq.length * 2);
+    let count = 0;
+    for (const id of seq) {
       if (lastSeen[id] === n) continue;
       lastSeen[id] = n;
-      idList.push(id);
+      idBuf[count++] = id;
     }
-    const ids = new Int32Array(idList.length);
-    for (let i = 0; i < idList.length; i++) ids[i] = idList[i]!;
-    ids.sort();
+    const ids = idBuf.slice(0, count).sort();
     const text = l.text ?? "";
-    const shape = shapeOf(text);
+    // The key: the count of ids, the ids, then the numbers (`fold` writes them after the ids).
+    if (keyBuf.length < 1 + count + text.length) keyBuf = new Int32Array((1 + count + text.length) * 2);
+    keyBuf[0] = count;
+    keyBuf.set(ids, 1);
+    const shapeLength = fold(text, 1 + count);
     // Lines come grouped by file: the previous line's list is usually this one's.
     if (before === undefined || l.path !== beforePath) {
       before = recent.get(l.path);
@@ -78,47 +86,81 @@ export function lineFeatures(
       beforePath = l.path;
     }
     // One lookup of the shape answers both whether it occurred before and its id.
-    let shapeId = shapeIds.get(shape);
-    const repeat = shapeId !== undefined || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
-    if (shapeId === undefined) {
-      shapeId = shapeIds.size;
-      shapeIds.set(shape, shapeId);
-    }
+    const shapeId = shapeIds.idOf(shapeBuf, shapeLength);
+    const repeat = !shapeIds.fresh || (ids.length > 0 && before.some((b) => likeness(ids, b) >= ECHO_LIKENESS));
     before.push(ids);
     if (before.length > ECHO_WINDOW) before.shift();
-    // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not.
-    const numbers = text.match(NUMBER) ?? [];
-    // The sorted ids stand for the word set (no sorting of strings): equal sets give equal keys.
-    const key = keyOf(ids, numbers);
+    // Numbers are part of the key: `timeout=(3.05, 27)` says something `timeout=5` does not. The sorted
+    // ids stand for the word set (no sorting of strings): equal sets give equal keys.
+    const keyId = keyIds.idOf(keyBuf, keyEnd);
     // `terms` is filled in later (by prepareSearch); present from the start, it keeps one object shape.
-    out.set(l, { ids, shape, shapeId, keyId: idOf(keyIds, key), repeat, terms: undefined });
+    out.set(l, { ids, shapeId, keyId, repeat, terms: undefined });
   }
   return out;
 }
 
-const NUMBER = /\d+(?:\.\d+)?/g;
+/** Scratch buffers of `lineFeatures` (grown as needed): a line's distinct word ids, shape and key. */
+let idBuf = new Int32Array(64);
+let shapeBuf = new Int32Array(256);
+let keyBuf = new Int32Array(256);
+/** Where `fold` ended the key in `keyBuf`. */
+let keyEnd = 0;
 
 /**
- * A string equal for two lines exactly when their word ids and numbers are: the count of ids, then each
- * id as one character, then the numbers (joining a typed array with `join(" ")` is far slower). Ids
- * beyond one UTF-16 unit take the spelled-out form, which starts with `~` and so never equals the other.
+ * Writes the shape of `text` into `shapeBuf` and returns its length: the text with each number
+ * (`/\d+(?:\.\d+)?/`) as `0`, each run of `\s` as one space, then trimmed and without trailing `,`/`;`
+ * (`shapeOf` in the tests spells this with regexes). The same pass writes the numbers themselves,
+ * joined by `,`, into `keyBuf` from `keyAt` up to `keyEnd`.
  */
-function keyOf(ids: Int32Array, numbers: readonly string[]): string {
-  const tail = numbers.join(",");
-  let max = 0;
-  for (let i = 0; i < ids.length; i++) if (ids[i]! > max) max = ids[i]!;
-  if (max >= 0xffff) return `~${ids.join(" ")}|${tail}`;
-  return `${ids.length}:${String.fromCharCode.apply(null, ids as unknown as number[])}${tail}`;
+function fold(text: string, keyAt: number): number {
+  const n = text.length;
+  if (shapeBuf.length < n) shapeBuf = new Int32Array(n * 2);
+  let s = 0;
+  let k = keyAt;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) {
+      // A number: one `0` in the shape, itself in the key.
+      const start = i;
+      i = digitsEnd(text, i);
+      if (i + 1 < n && text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) i = digitsEnd(text, i + 1);
+      shapeBuf[s++] = 48;
+      if (k > keyAt) keyBuf[k++] = 44;
+      for (let j = start; j < i; j++) keyBuf[k++] = text.charCodeAt(j);
+    } else if (isBlank(c)) {
+      // A run of blanks is one space, and none at the start.
+      i++;
+      while (i < n && isBlank(text.charCodeAt(i))) i++;
+      if (s > 0) shapeBuf[s++] = 32;
+    } else {
+      shapeBuf[s++] = c;
+      i++;
+    }
+  }
+  // Trailing `,`, `;` and spaces (the one space `trim` would drop among them).
+  while (s > 0 && (shapeBuf[s - 1] === 44 || shapeBuf[s - 1] === 59 || shapeBuf[s - 1] === 32)) s--;
+  keyEnd = k;
+  return s;
 }
 
-function idOf(ids: Map<string, number>, s: string): number {
-  let id = ids.get(s);
-  if (id === undefined) {
-    id = ids.size;
-    ids.set(s, id);
-  }
-  return id;
+/** The end of the run of digits starting at `i`. */
+function digitsEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+  return j;
 }
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `\s`: the ASCII blanks by hand, any other character (rare in code) by the regex itself. */
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && BLANK.test(String.fromCharCode(c)));
+}
+
+const BLANK = /\s/;
 
 /**
  * Jaccard likeness of two ascending id arrays (the same number as `jaccard` of the word sets they stand
@@ -142,18 +184,4 @@ export function likeness(a: Int32Array, b: Int32Array): number {
     else j++;
   }
   return common / (na + nb - common);
-}
-
-/**
- * The text with digits, blank runs and trailing `,`/`;` folded: lines that differ only in numbers, spacing
- * or the list separator after them (the last item of a JSON object) share a shape.
- */
-export function shapeOf(text: string): string {
-  const folded = text
-    .replace(/\d+(?:\.\d+)?/g, "0")
-    .replace(/\s+/g, " ")
-    .trim();
-  let end = folded.length;
-  while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
-  return folded.slice(0, end);
 }
