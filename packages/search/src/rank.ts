@@ -166,16 +166,17 @@ export function rankMatches(
   if (nt) {
     const ws = lineWords ?? lineWordIds(matches);
     const seqs = matches.map((m) => ws.of(m));
-    const termOfId = new Map<number, number>();
-    terms.forEach((t, k) => {
-      const id = ws.id(t);
-      if (id !== undefined && id >= 0) termOfId.set(id, k);
+    // The term of each word id, by id (k + 1; 0: no term), up to the largest id a term has.
+    const termIds = terms.map((t) => ws.id(t) ?? -1);
+    const termOfId = new Int32Array(Math.max(-1, ...termIds) + 1);
+    termIds.forEach((id, k) => {
+      if (id >= 0) termOfId[id] = k + 1;
     });
     const termOf = new Map(terms.map((t, k) => [t, k]));
     matches.forEach((m, i) => {
       for (const id of seqs[i]!) {
-        const k = termOfId.get(id);
-        if (k !== undefined) tf[i * nt + k]! += 1;
+        const k = id < termOfId.length ? termOfId[id]! - 1 : -1;
+        if (k >= 0) tf[i * nt + k]! += 1;
       }
       for (const w of facts(m.path ?? "").words) {
         const k = termOf.get(w);

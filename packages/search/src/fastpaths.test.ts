@@ -1,0 +1,64 @@
+/**
+ * The hand-written scans that replace regexes on every line give what the regexes give, on any text.
+ */
+import { splitIdentifier, stem } from "@headroom/text";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { lineFeatures } from "./features.js";
+import { parseSearch } from "./parse.js";
+import { nextIdentifier, scan } from "./wordcache.js";
+
+/** Characters the scans treat specially (digits, `.`, blanks of every kind, separators, letters). */
+const tricky = fc.constantFrom(..."aZq09.5 \t\r\v\f,;_$-é日\u00a0\u2003\u2028\u3000\ufeff\u180e".split(""), "\u{1F600}");
+const text = fc.oneof(fc.string({ unit: tricky, maxLength: 40 }), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 30 }));
+
+describe("identifier scan", () => {
+  it("visits the identifiers and words the regex and the toolkit give", () => {
+    const byRegex = (s: string) =>
+      (s.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).map((raw) =>
+        splitIdentifier(raw)
+          .map((p) => stem(p.toLowerCase()))
+          .map((w) => (w.length >= 4 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is") ? w.slice(0, -1) : w))
+          .filter((w) => w.length >= 2),
+      );
+    const byScan = (s: string) => {
+      const out: string[][] = [];
+      for (let ws = nextIdentifier(s, 0); ws; ws = nextIdentifier(s, scan.end)) out.push(ws.map((w) => w.word));
+      return out;
+    };
+    fc.assert(fc.property(text, (s) => JSON.stringify(byScan(s)) === JSON.stringify(byRegex(s))));
+  });
+});
+
+describe("shapes and keys", () => {
+  /** The shape as the regexes spell it. */
+  const shapeOf = (t: string) => {
+    const folded = t
+      .replace(/\d+(?:\.\d+)?/g, "0")
+      .replace(/\s+/g, " ")
+      .trim();
+    let end = folded.length;
+    while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
+    return folded.slice(0, end);
+  };
+  it("are equal for two lines exactly when the regex shapes, or word sets and numbers, are", () => {
+    const noNewline = text.map((s) => s.replace(/[\r\n]/g, " "));
+    fc.assert(
+      fc.property(fc.array(noNewline, { minLength: 2, maxLength: 12 }), (texts) => {
+        const lines = parseSearch(texts.map((t, i) => `a.go:${i + 1}:${t}`).join("\n")).lines;
+        const f = lineFeatures(lines, new Set());
+        // The text as parsed (a leading `N:` is read as a column).
+        const textOf = (i: number) => lines[i]!.text ?? "";
+        const key = (i: number) => `${[...f.get(lines[i]!)!.ids].join(" ")}|${(textOf(i).match(/\d+(?:\.\d+)?/g) ?? []).join(",")}`;
+        for (let i = 0; i < texts.length; i++)
+          for (let j = 0; j < i; j++) {
+            const [a, b] = [f.get(lines[i]!)!, f.get(lines[j]!)!];
+            if ((a.shapeId === b.shapeId) !== (shapeOf(textOf(i)) === shapeOf(textOf(j)))) return false;
+            if ((a.keyId === b.keyId) !== (key(i) === key(j))) return false;
+          }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
