@@ -4,8 +4,10 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
+import { isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
 import { likeness, type LineFeatures } from "./features.js";
+import { before, ValueHeap } from "./valueheap.js";
+import { KeptBlocks } from "./blocks.js";
 
 /** Which lines are kept (a `ReadonlySet<SearchLine>` will do). */
 export interface Kept {
@@ -87,7 +89,7 @@ export function spendGreedy(
   add: (l: SearchLine) => void,
 ): void {
   const s = new Selection(groups, score, features, keep, cost);
-  const heap = new Heap(before, s.initial);
+  const heap = new ValueHeap(s.initial);
   s.requeue = (o) => heap.push(copy(o, s.value(o)));
   for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
     const c = heap.pop()!;
@@ -274,60 +276,6 @@ function namesMore(o: Cand, c: Cand): boolean {
 /** Lines at most this far apart read as one block of a file (a statement, its comment, its branch). */
 const BLOCK_GAP = 5;
 
-/**
- * The kept line numbers of one file, sorted, and the blocks they form (runs whose neighbours are at most
- * `gap` lines apart). Merging two blocks (a line kept between them) lowers the count: values of far lines
- * rise then, and such an entry is only undervalued until it is popped and valued afresh.
- */
-export class KeptBlocks {
-  private readonly lines: number[] = [];
-  private gaps = 0;
-  constructor(private readonly gap: number) {}
-
-  /** Number of blocks. */
-  get count(): number {
-    return this.lines.length ? this.gaps + 1 : 0;
-  }
-
-  /** True when a kept line is at most `gap` lines from `n`. */
-  near(n: number): boolean {
-    const i = this.at(n);
-    const a = this.below(i);
-    const b = this.lines[i];
-    return (a !== undefined && n - a <= this.gap) || (b !== undefined && b - n <= this.gap);
-  }
-
-  add(n: number): void {
-    const i = this.at(n);
-    const a = this.below(i);
-    const b = this.lines[i];
-    if (a !== undefined && b !== undefined && b - a > this.gap) this.gaps--;
-    if (a !== undefined && n - a > this.gap) this.gaps++;
-    if (b !== undefined && b - n > this.gap) this.gaps++;
-    this.lines.splice(i, 0, n);
-  }
-
-  /**
-   * The kept line before index `i`, if any. Reading `lines[-1]` would give `undefined` too, but a
-   * negative index is a named-property lookup in V8, far slower than an element read.
-   */
-  private below(i: number): number | undefined {
-    return i > 0 ? this.lines[i - 1] : undefined;
-  }
-
-  /** Index of the first kept line ≥ `n` (binary search). */
-  private at(n: number): number {
-    let lo = 0;
-    let hi = this.lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.lines[mid]! < n) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
 /** Tests, fixtures, data files and release notes: worth showing, but not at the cost of sources. */
 function secondary(path: string): boolean {
   return isTestPath(path) || isDataPath(path) || isHistoryPath(path);
@@ -408,9 +356,4 @@ function copy(c: Cand, value: number): Cand {
     before: c.before,
     after: c.after,
   };
-}
-
-/** Order: higher value first, then input order (deterministic ties). */
-function before(a: Cand, b: Cand): number {
-  return b.value - a.value || a.index - b.index;
 }
