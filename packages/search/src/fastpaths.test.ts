@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { lineFeatures } from "./features.js";
 import { parseSearch } from "./parse.js";
+import { inferSymbol } from "./score.js";
 import { before, ValueHeap } from "./valueheap.js";
 import { nextIdentifier, scan } from "./wordcache.js";
 
@@ -88,5 +89,28 @@ describe("ValueHeap", () => {
         return b.size === 0;
       }),
     );
+  });
+});
+
+describe("inferSymbol", () => {
+  /** The symbol as found before: every candidate sorted up front, then tried in that order. */
+  function byFullSort(texts: readonly string[]): string | undefined {
+    if (!texts.length) return undefined;
+    const sample = texts.length > 400 ? texts.filter((_, i) => i % Math.ceil(texts.length / 400) === 0) : texts;
+    const lower = sample.map((t) => t.toLowerCase());
+    const candidates = new Set<string>();
+    for (const t of lower.slice(0, 50)) for (const w of t.match(/[a-z_$][\w$]{2,}/g) ?? []) candidates.add(w);
+    const allowed = lower.length - Math.ceil(lower.length * 0.9);
+    for (const w of [...candidates].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))) {
+      let misses = 0;
+      for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
+      if (misses <= allowed) return w;
+    }
+    return undefined;
+  }
+  it("finds what sorting every candidate up front finds", () => {
+    const word = fc.constantFrom("timeout", "readTimeout", "abc", "abd", "xy", "a_b", "$el", "Tmo", "TIMEOUT", "x1", "İd", "\n", " ", "=", "(");
+    const line = fc.array(word, { maxLength: 8 }).map((ws) => ws.join(" "));
+    fc.assert(fc.property(fc.array(line, { maxLength: 80 }), (texts) => inferSymbol(texts) === byFullSort(texts)));
   });
 });

@@ -74,20 +74,26 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
   // Bounded sample: the symbol is in (nearly) every line, so a few hundred lines are plenty.
   const sample = texts.length > 400 ? texts.filter((_, i) => i % Math.ceil(texts.length / 400) === 0) : texts;
   const lower = sample.map((t) => t.toLowerCase());
-  const candidates = new Set<string>();
-  for (const t of lower.slice(0, 50)) for (const w of t.match(/[a-z_$][\w$]{2,}/g) ?? []) candidates.add(w);
+  // One match over the first lines joined (no candidate holds a line break, so none spans two lines).
+  const candidates = new Set(lower.slice(0, 50).join("\n").match(/[a-z_$][\w$]{2,}/g));
   // Longest first (then alphabetical): the first candidate in enough lines is the answer, and a
-  // candidate is dropped as soon as it misses more lines than the 10% allowed.
+  // candidate is dropped as soon as it misses more lines than the 10% allowed. Candidates are bucketed
+  // by length and a bucket is sorted only when reached: shorter ones are mostly never tried.
   const allowed = lower.length - Math.ceil(lower.length * 0.9);
-  const order = [...candidates].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-  let best: string | undefined;
-  for (const w of order) {
-    let misses = 0;
-    for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
-    if (misses <= allowed) {
-      best = w;
-      break;
+  const byLength: string[][] = [];
+  for (const w of candidates) {
+    const bucket = byLength[w.length];
+    if (bucket) bucket.push(w);
+    else byLength[w.length] = [w];
+  }
+  for (let n = byLength.length - 1; n >= 0; n--) {
+    const bucket = byLength[n];
+    if (!bucket) continue;
+    for (const w of bucket.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      let misses = 0;
+      for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
+      if (misses <= allowed) return w;
     }
   }
-  return best;
+  return undefined;
 }
