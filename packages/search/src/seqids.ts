@@ -5,10 +5,11 @@
  * shape, its word-and-number key) get their ids without building a string per line and hashing it.
  */
 export class SeqIds {
+  // Small to start with (one is made per input, most inputs have a few hundred lines); both grow.
   /** Open addressing: id + 1 per slot, 0 for an empty slot; at most half full. */
-  private slots = new Int32Array(1 << 10);
+  private slots = new Int32Array(1 << 6);
   /** Every distinct sequence, one after the other; `starts[id]`, `ends[id]` bound the one with that id. */
-  private store = new Int32Array(1 << 12);
+  private store = new Int32Array(1 << 9);
   private used = 0;
   private starts: number[] = [];
   private ends: number[] = [];
