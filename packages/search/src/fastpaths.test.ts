@@ -6,6 +6,7 @@ import { Heap, splitIdentifier, stem } from "@headroom/text";
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { lineFeatures } from "./features.js";
+import { opens } from "./greedy.js";
 import { parseSearch } from "./parse.js";
 import { inferSymbol } from "./score.js";
 import { before, ValueHeap } from "./valueheap.js";
@@ -112,5 +113,21 @@ describe("inferSymbol", () => {
     const word = fc.constantFrom("timeout", "readTimeout", "abc", "abd", "xy", "a_b", "$el", "Tmo", "TIMEOUT", "x1", "İd", "\n", " ", "=", "(");
     const line = fc.array(word, { maxLength: 8 }).map((ws) => ws.join(" "));
     fc.assert(fc.property(fc.array(line, { maxLength: 80 }), (texts) => inferSymbol(texts) === byFullSort(texts)));
+  });
+});
+
+describe("opens", () => {
+  it("says a line is left open exactly when the pattern does", () => {
+    const byRegex = (text: string, gap: number) => /(?:[{([,\\=+]|&&|\|\||::?)\s*$/.test(text) && (gap === 1 || (gap === 2 && /:\s*$/.test(text)));
+    const unit = fc.constantFrom(..."{([,\\=+:&|;)a \t\u00a0\u3000\n".split(""));
+    const open = fc.oneof(fc.string({ unit, maxLength: 8 }), text);
+    fc.assert(
+      fc.property(open, fc.integer({ min: -1, max: 3 }), fc.boolean(), (t, gap, numbered) => {
+        const a = { index: 0, kind: "match" as const, raw: "", path: "a", line: numbered ? 10 : undefined, text: t };
+        const b = { index: 1, kind: "match" as const, raw: "", path: "a", line: 10 + gap, text: "x" };
+        return opens(a, b) === (numbered && byRegex(t, gap));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

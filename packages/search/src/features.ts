@@ -156,7 +156,7 @@ function isDigit(c: number): boolean {
 }
 
 /** `\s`: the ASCII blanks by hand, any other character (rare in code) by the regex itself. */
-function isBlank(c: number): boolean {
+export function isBlank(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && BLANK.test(String.fromCharCode(c)));
 }
 

@@ -5,7 +5,7 @@
  */
 import type { SearchLine } from "./parse.js";
 import { isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
-import { likeness, type LineFeatures } from "./features.js";
+import { isBlank, likeness, type LineFeatures } from "./features.js";
 import { before, ValueHeap } from "./valueheap.js";
 import { KeptBlocks } from "./blocks.js";
 
@@ -319,14 +319,34 @@ function candidates(groups: readonly GreedyGroup[], features: ReadonlyMap<Search
   return { all, successor };
 }
 
-const OPEN = /(?:[{([,\\=+]|&&|\|\||::?)\s*$/;
-
-/** True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, when `a` ends in `:`). */
-function opens(a: SearchLine, b: SearchLine): boolean {
+/**
+ * True when `b` continues `a`: `a` is left open and `b` is the next line (or the one after a blank, when `a` ends in `:`).
+ * Left open: `/(?:[{([,\\=+]|&&|\|\||::?)\s*$/` matches, that is, the text's last character before its
+ * trailing blanks is one of `{([,\=+:` or ends `&&`/`||` (the pattern, unanchored, is tried at every
+ * position of the line; looking at its end only is far cheaper).
+ */
+export function opens(a: SearchLine, b: SearchLine): boolean {
   if (a.line === undefined || b.line === undefined) return false;
   const gap = b.line - a.line;
+  if (gap !== 1 && gap !== 2) return false;
   const text = a.text ?? "";
-  return OPEN.test(text) && (gap === 1 || (gap === 2 && /:\s*$/.test(text)));
+  const end = lastShown(text);
+  if (end === 0) return false;
+  const last = text.charCodeAt(end - 1);
+  if (last === 58) return true; // `:` (a blank line may follow it)
+  if (gap !== 1) return false;
+  if (OPENERS.includes(text[end - 1]!)) return true;
+  return end >= 2 && (last === 38 || last === 124) && text.charCodeAt(end - 2) === last; // `&&`, `||`
+}
+
+/** Characters that leave a line open (besides `:`, `&&` and `||`). */
+const OPENERS = "{([,\\=+";
+
+/** The length of `text` without its trailing blanks (`\s`). */
+function lastShown(text: string): number {
+  let end = text.length;
+  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  return end;
 }
 
 /** True when `b` is on the line right after `a`. */
