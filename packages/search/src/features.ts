@@ -69,7 +69,7 @@ export function lineFeatures(
       lastSeen[id] = n;
       idBuf[count++] = id;
     }
-    const ids = idBuf.slice(0, count).sort();
+    const ids = sortedIds(idBuf, count);
     const text = l.text ?? "";
     // The key: the count of ids, the ids, then the numbers (`fold` writes them after the ids).
     if (keyBuf.length < 1 + count + text.length) keyBuf = new Int32Array((1 + count + text.length) * 2);
@@ -97,6 +97,25 @@ export function lineFeatures(
     out.set(l, { ids, shapeId, keyId, repeat, terms: undefined });
   }
   return out;
+}
+
+/**
+ * `buf.slice(0, count).sort()`: a line has a handful of distinct words, and so few sort faster by
+ * insertion than through the typed array's `sort` call.
+ */
+function sortedIds(buf: Int32Array, count: number): Int32Array {
+  const ids = buf.slice(0, count);
+  if (count > 16) return ids.sort();
+  for (let i = 1; i < count; i++) {
+    const x = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > x) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = x;
+  }
+  return ids;
 }
 
 /** Scratch buffers of `lineFeatures` (grown as needed): a line's distinct word ids, shape and key. */
