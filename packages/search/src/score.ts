@@ -75,13 +75,14 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
   const sample = texts.length > 400 ? texts.filter((_, i) => i % Math.ceil(texts.length / 400) === 0) : texts;
   const lower = sample.map((t) => t.toLowerCase());
   // One match over the first lines joined (no candidate holds a line break, so none spans two lines).
-  const candidates = new Set(lower.slice(0, 50).join("\n").match(/[a-z_$][\w$]{2,}/g));
+  const found = lower.slice(0, 50).join("\n").match(/[a-z_$][\w$]{2,}/g) ?? [];
   // Longest first (then alphabetical): the first candidate in enough lines is the answer, and a
   // candidate is dropped as soon as it misses more lines than the 10% allowed. Candidates are bucketed
-  // by length and a bucket is sorted only when reached: shorter ones are mostly never tried.
+  // by length, and a bucket is sorted (its repeats skipped) only when reached: the symbol is usually
+  // long, so most candidates are never tried, nor hashed into a set.
   const allowed = lower.length - Math.ceil(lower.length * 0.9);
   const byLength: string[][] = [];
-  for (const w of candidates) {
+  for (const w of found) {
     const bucket = byLength[w.length];
     if (bucket) bucket.push(w);
     else byLength[w.length] = [w];
@@ -89,7 +90,10 @@ export function inferSymbol(texts: readonly string[]): string | undefined {
   for (let n = byLength.length - 1; n >= 0; n--) {
     const bucket = byLength[n];
     if (!bucket) continue;
-    for (const w of bucket.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    bucket.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let k = 0; k < bucket.length; k++) {
+      const w = bucket[k]!;
+      if (k > 0 && w === bucket[k - 1]) continue;
       let misses = 0;
       for (const t of lower) if (!t.includes(w) && ++misses > allowed) break;
       if (misses <= allowed) return w;
