@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { lineFeatures } from "./features.js";
 import { opens } from "./greedy.js";
-import { parseSearch } from "./parse.js";
+import { mayBeNotice, parseSearch } from "./parse.js";
 import { inferSymbol } from "./score.js";
 import { before, ValueHeap } from "./valueheap.js";
 import { nextIdentifier, scan } from "./wordcache.js";
@@ -129,5 +129,14 @@ describe("opens", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("mayBeNotice", () => {
+  it("is true for every line the notice pattern matches", () => {
+    const notice = /^(?:Binary file .* matches$|binary file matches \(|.*: binary file matches \(|rg: |grep: |\[Omitted long (?:line|context line))/;
+    const part = fc.constantFrom("Binary file ", "binary file matches (", ": binary file matches (", "rg: ", "grep: ", "[Omitted long line", " matches", "x", "\r", "\u2028", ":");
+    const line = fc.oneof(fc.array(part, { maxLength: 5 }).map((ps) => ps.join("")), text);
+    fc.assert(fc.property(line, (l) => !notice.test(l) || mayBeNotice(l)), { numRuns: 2000 });
   });
 });

@@ -30,12 +30,20 @@ const CONTEXT = /^((?:[A-Za-z]:[\\/])?[^\r\n]+?)-(\d+)-(.*)$/s;
 const HEADED = /^(\d+)([:-])(?:(\d+):)?(.*)$/s;
 const NOTICE = /^(?:Binary file .* matches$|binary file matches \(|.*: binary file matches \(|rg: |grep: |\[Omitted long (?:line|context line))/;
 /**
- * False when `NOTICE` cannot match: each of its forms holds `inary file ` or starts with `rg: `, `grep: `
- * or `[Omitted long ` (a substring search is far cheaper than the pattern's leading `.*` on every line).
+ * False when `NOTICE` cannot match: each of its forms starts with `Binary file `, `binary file matches (`,
+ * `rg: `, `grep: ` or `[Omitted long `, or holds `: binary file matches (` (a substring search is far
+ * cheaper than the pattern's leading `.*` on every line, and a longer needle is searched faster).
  * Beside the pattern on purpose: a form added to one must be added to the other.
  */
-function mayBeNotice(l: string): boolean {
-  return l.includes("inary file ") || l.startsWith("rg: ") || l.startsWith("grep: ") || l.startsWith("[Omitted long ");
+export function mayBeNotice(l: string): boolean {
+  return (
+    l.startsWith("Binary file ") ||
+    l.startsWith("binary file matches (") ||
+    l.startsWith("rg: ") ||
+    l.startsWith("grep: ") ||
+    l.startsWith("[Omitted long ") ||
+    l.includes(": binary file matches (")
+  );
 }
 const BARE_MATCH = /^((?:[A-Za-z]:[\\/])?[\w./\\@+-]+\.\w+):(.*)$/s;
 
