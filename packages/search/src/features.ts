@@ -59,17 +59,22 @@ export function lineFeatures(
   let n = 0;
   let before: Int32Array[] | undefined;
   let beforePath: string | undefined;
+  // Every line's ids in one buffer, each line's a view of it (one allocation, not one per line); the
+  // lines' word counts bound its size.
+  let total = 0;
+  for (const l of lines) total += wordIds(l).length;
+  const arena = new Int32Array(total);
+  let used = 0;
   for (const l of lines) {
     n++;
-    const seq = wordIds(l);
-    if (idBuf.length < seq.length) idBuf = new Int32Array(seq.length * 2);
     let count = 0;
-    for (const id of seq) {
+    for (const id of wordIds(l)) {
       if (lastSeen[id] === n) continue;
       lastSeen[id] = n;
-      idBuf[count++] = id;
+      arena[used + count++] = id;
     }
-    const ids = sortedIds(idBuf, count);
+    const ids = sortIds(arena.subarray(used, used + count));
+    used += count;
     const text = l.text ?? "";
     // The key: the count of ids, the ids, then the numbers (`fold` writes them after the ids).
     if (keyBuf.length < 1 + count + text.length) keyBuf = new Int32Array((1 + count + text.length) * 2);
@@ -100,11 +105,11 @@ export function lineFeatures(
 }
 
 /**
- * `buf.slice(0, count).sort()`: a line has a handful of distinct words, and so few sort faster by
- * insertion than through the typed array's `sort` call.
+ * Sorts `ids` in place: a line has a handful of distinct words, and so few sort faster by insertion
+ * than through the typed array's `sort` call.
  */
-function sortedIds(buf: Int32Array, count: number): Int32Array {
-  const ids = buf.slice(0, count);
+function sortIds(ids: Int32Array): Int32Array {
+  const count = ids.length;
   if (count > 16) return ids.sort();
   for (let i = 1; i < count; i++) {
     const x = ids[i]!;
@@ -118,8 +123,7 @@ function sortedIds(buf: Int32Array, count: number): Int32Array {
   return ids;
 }
 
-/** Scratch buffers of `lineFeatures` (grown as needed): a line's distinct word ids, shape and key. */
-let idBuf = new Int32Array(64);
+/** Scratch buffers of `lineFeatures` (grown as needed): a line's shape and key. */
 let shapeBuf = new Int32Array(256);
 let keyBuf = new Int32Array(256);
 /** Where `fold` ended the key in `keyBuf`. */
