@@ -1,15 +1,14 @@
 /**
  * The fast paths give what the code they replace gives, on any input: the hand-written scans what the
- * regexes give, the written-in heap what the toolkit heap gives.
+ * regexes give.
  */
-import { Heap, splitIdentifier, stem } from "@headroom/text";
+import { splitIdentifier, stem } from "@headroom/text";
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { lineFeatures } from "./features.js";
 import { opens } from "./greedy.js";
 import { mayBeNotice, parseSearch } from "./parse.js";
 import { inferSymbol } from "./score.js";
-import { before, ValueHeap } from "./valueheap.js";
 import { nextIdentifier, scan } from "./wordcache.js";
 
 /** Characters the scans treat specially (digits, `.`, blanks of every kind, separators, letters). */
@@ -63,32 +62,6 @@ describe("shapes and keys", () => {
         return true;
       }),
       { numRuns: 300 },
-    );
-  });
-});
-
-describe("ValueHeap", () => {
-  it("pops the very objects the toolkit's Heap pops, ties and equal copies included", () => {
-    const item = fc.record({ value: fc.constantFrom(0, 0.5, 1, 2, Number.NaN), index: fc.nat(4) });
-    const op = fc.oneof(item, fc.constant("pop" as const));
-    fc.assert(
-      fc.property(fc.array(item, { maxLength: 30 }), fc.array(op, { maxLength: 60 }), (init, ops) => {
-        const items = init.map((x) => ({ ...x }));
-        const a = new Heap(before, items);
-        const b = new ValueHeap(items);
-        for (const o of ops) {
-          if (o === "pop") {
-            if (a.pop() !== b.pop()) return false;
-          } else {
-            const x = { ...o };
-            a.push(x);
-            b.push(x);
-          }
-          if (a.peek() !== b.peek() || a.size !== b.size) return false;
-        }
-        while (a.size) if (a.pop() !== b.pop()) return false;
-        return b.size === 0;
-      }),
     );
   });
 });

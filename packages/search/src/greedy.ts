@@ -4,9 +4,8 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
+import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
 import { isBlank, likeness, type LineFeatures } from "./features.js";
-import { before, ValueHeap } from "./valueheap.js";
 import { KeptBlocks } from "./blocks.js";
 
 /** Which lines are kept (a `ReadonlySet<SearchLine>` will do). */
@@ -89,7 +88,7 @@ export function spendGreedy(
   add: (l: SearchLine) => void,
 ): void {
   const s = new Selection(groups, score, features, keep, cost);
-  const heap = new ValueHeap(s.initial);
+  const heap = new Heap(before, s.initial);
   s.requeue = (o) => heap.push(copy(o, s.value(o)));
   for (let pops = 0; heap.size && pops < MAX_POPS; pops++) {
     const c = heap.pop()!;
@@ -376,4 +375,9 @@ function copy(c: Cand, value: number): Cand {
     before: c.before,
     after: c.after,
   };
+}
+
+/** Order: higher value first, then input order (deterministic ties). */
+function before(a: Cand, b: Cand): number {
+  return b.value - a.value || a.index - b.index;
 }
