@@ -67,17 +67,27 @@ function isSpace(c: number): boolean {
   return c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && isSpaceCode(c);
 }
 
-/** Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` is in `above`. */
-function hasLongSharedToken(line: string, above: string): boolean {
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const space = i === line.length || line.charCodeAt(i) <= 32;
-    if (!space) {
-      if (start < 0) start = i;
+/**
+ * Cheap pre-check of `ditto` (it runs for every record): some token of ≥ 16 characters of `line` (a maximal
+ * run of code units above 32) is in `above`. Most tokens are short, so the scan looks at the last code unit
+ * of a 16-wide window first and jumps past the last space in it: most code units are never read.
+ */
+export function hasLongSharedToken(line: string, above: string): boolean {
+  const n = line.length;
+  // `s` is always 0 or just after a space: the start of a run. It never passes the start of a long run
+  // (the space before such a run is the last one in any window reaching into it).
+  let s = 0;
+  while (s + DITTO_MIN <= n) {
+    let p = s + DITTO_MIN - 1;
+    while (p >= s && line.charCodeAt(p) > 32) p--;
+    if (p >= s) {
+      s = p + 1;
       continue;
     }
-    if (start >= 0 && i - start >= DITTO_MIN && above.includes(line.slice(start, i))) return true;
-    start = -1;
+    let e = s + DITTO_MIN;
+    while (e < n && line.charCodeAt(e) > 32) e++;
+    if (above.includes(line.slice(s, e))) return true;
+    s = e + 1;
   }
   return false;
 }
