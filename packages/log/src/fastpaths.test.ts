@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { hasLongSharedToken } from "./costs.js";
+import { informative, NUMERICISH } from "./values.js";
+import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
 
 /** A seeded generator (deterministic tests). */
 function rng(seed: number): () => number {
@@ -46,6 +48,95 @@ describe("hasLongSharedToken", () => {
       const above = randomText(r, alphabet, 90);
       const line = r() < 0.5 ? randomText(r, alphabet, 90) : above.slice(Math.floor(r() * 10)) + randomText(r, alphabet, 20);
       expect(hasLongSharedToken(line, above)).toBe(reference(line, above));
+    }
+  });
+});
+
+describe("informative", () => {
+  // One scan with range tests and set lookups, to the end of the value.
+  const NUM = new Set([...".:,-/T+[]()"].map((ch) => ch.charCodeAt(0)));
+  const STAMP = new Set([...":.,TZ+-"].map((ch) => ch.charCodeAt(0)));
+  const slow = (v: string) => /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
+  const reference = (v: string): boolean => {
+    let letter = false;
+    let numericish = v.length > 0;
+    let hex = true;
+    let stamp = v.length > 0 && v.charCodeAt(0) >= 48 && v.charCodeAt(0) <= 57;
+    const from = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 32) === 120 ? 2 : 0;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 128) return slow(v);
+      const l = c | 32;
+      const digit = c >= 48 && c <= 57;
+      if (l >= 97 && l <= 122) letter = true;
+      if (numericish && !digit && !NUM.has(c)) numericish = false;
+      if (hex && i >= from && !digit && !(l >= 97 && l <= 102)) hex = false;
+      if (stamp && !digit && !STAMP.has(c)) stamp = false;
+    }
+    return letter && !numericish && !(hex && v.length - from >= 6) && !stamp;
+  };
+
+  it("agrees with the full scan", () => {
+    const r = rng(11);
+    const alphabets = ["0123456789abcdefxX:.-TZ", "0x1aF9 ", "09:-.,TZ+/[]()aé", "abgzAGZ_-09é€😀", "0123456789"];
+    for (let k = 0; k < 40000; k++) {
+      const v = randomText(r, alphabets[k % alphabets.length]!, 14);
+      expect(informative(v)).toBe(reference(v));
+    }
+    for (let c = 0; c < 300; c++) {
+      const ch = String.fromCharCode(c);
+      for (const v of [ch, `a${ch}`, `0${ch}`, `0x${ch}`, `${ch}b1`, `0xabcde${ch}`]) expect(informative(v)).toBe(reference(v));
+    }
+  });
+});
+
+describe("detectLogFormat", () => {
+  // Every rule counted over the whole sample.
+  const reference = (lines: readonly string[]): LogFormat => {
+    const sample = lines.filter((l) => l.trim() !== "").slice(0, 200);
+    if (!sample.length) return "generic";
+    let best: LogFormat = "generic";
+    let bestCount = 0;
+    for (const r of RULES) {
+      let n = 0;
+      for (const l of sample) if (r.line.test(l)) n++;
+      if (n > bestCount) {
+        bestCount = n;
+        best = r.format;
+      }
+    }
+    return bestCount >= Math.max(1, sample.length / 5) ? best : "generic";
+  };
+  // Lines typical of each format, some typical of two (a jest line that is also go-test-like), and noise.
+  const pool = [
+    '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326',
+    "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6",
+    "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogsopening",
+    "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1",
+    "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created",
+    "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure",
+    '{"level":"info","msg":"x"}',
+    "5m   Normal   Scheduled   pod/web-1   Successfully assigned",
+    "tests/test_a.py::test_x PASSED",
+    "PASS src/a.test.ts",
+    "   Compiling serde v1.0.0",
+    "--- FAIL: TestX (0.00s)",
+    "FAIL",
+    "npm WARN deprecated x@1",
+    "src/a.ts(1,2): error TS2304: Cannot find name",
+    "make[1]: *** [all] Error 2",
+    "plain text line",
+    "",
+    "   ",
+  ];
+
+  it("agrees with counting every rule over the whole sample", () => {
+    const r = rng(3);
+    for (let k = 0; k < 3000; k++) {
+      // Few kinds per log, in random proportions, so that winners, ties and near-threshold counts occur.
+      const kinds = Array.from({ length: 1 + Math.floor(r() * 4) }, () => pool[Math.floor(r() * pool.length)]!);
+      const lines = Array.from({ length: Math.floor(r() * 260) }, () => kinds[Math.floor(r() * r() * kinds.length)]!);
+      expect(detectLogFormat(lines)).toBe(reference(lines));
     }
   });
 });

@@ -31,8 +31,8 @@ interface FormatRule {
   line: RegExp;
 }
 
-// Order matters only for ties: more specific formats first.
-const RULES: FormatRule[] = [
+// Order matters only for ties: more specific formats first. (Exported for tests, not by the package.)
+export const RULES: readonly FormatRule[] = [
   { format: "access", line: /^\S+ \S+ \S+ \[\d{1,2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "/ },
   { format: "apache-error", line: /^\[(?:\w{3} ){2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4}\] \[[\w:]+\]/ },
   { format: "logcat", line: /^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s+\d+\s+\d+ [VDIWEFA] / },
@@ -61,19 +61,28 @@ const RULES: FormatRule[] = [
  * `generic` when no rule matches at least a fifth of the sample).
  */
 export function detectLogFormat(lines: readonly string[]): LogFormat {
-  const sample = lines.filter((l) => l.trim() !== "").slice(0, 200);
+  const sample: string[] = [];
+  for (const l of lines) {
+    if (sample.length >= 200) break;
+    if (l.trim() !== "") sample.push(l);
+  }
   if (!sample.length) return "generic";
+  const threshold = Math.max(1, sample.length / 5);
   let best: LogFormat = "generic";
   let bestCount = 0;
   for (const r of RULES) {
+    // A rule matching fewer lines than the threshold never decides (the first rule with the most
+    // matches does, when it has enough): so a rule is counted only while it can still beat the best so
+    // far and reach the threshold; past a clear winner, the others stop at their first miss.
+    const need = Math.max(bestCount + 1, threshold);
     let n = 0;
-    for (const l of sample) if (r.line.test(l)) n++;
-    if (n > bestCount) {
+    for (let j = 0; j < sample.length && n + sample.length - j >= need; j++) if (r.line.test(sample[j]!)) n++;
+    if (n >= need) {
       bestCount = n;
       best = r.format;
     }
   }
-  return bestCount >= Math.max(1, sample.length / 5) ? best : "generic";
+  return bestCount >= threshold ? best : "generic";
 }
 
 // Explicit level words; checked before keyword heuristics so that an `INFO ... error corrected` line stays info.

@@ -19,19 +19,35 @@ export function informative(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if (c >= 128) return informativeSlow(v);
-    const l = c | 32;
-    const isLetter = l >= 97 && l <= 122;
-    const digit = c >= 48 && c <= 57;
-    if (isLetter) letter = true;
-    if (numericish && !digit && !NUMERICISH_CODES.has(c)) numericish = false;
-    if (hex && i >= from && !digit && !(l >= 97 && l <= 102)) hex = false;
-    if (stamp && !digit && !STAMP_CODES.has(c)) stamp = false;
+    const f = CODE_CLASS[c]!;
+    if (f & LETTER) letter = true;
+    if (!(f & (DIGIT | NUMERICISH_SEP))) numericish = false;
+    if (i >= from && !(f & (DIGIT | HEX_LETTER))) hex = false;
+    if (!(f & (DIGIT | STAMP_SEP))) stamp = false;
+    // Decided: `letter` only turns on and the others only off. (A non-ASCII code unit further on would
+    // not change it: informativeSlow agrees once an ASCII letter and a code unit outside each shape are seen.)
+    if (letter && !numericish && !hex && !stamp) return true;
   }
   return letter && !numericish && !(hex && v.length - from >= 6) && !stamp;
 }
 
-const NUMERICISH_CODES = new Set([...".:,-/T+[]()"].map((ch) => ch.charCodeAt(0)));
-const STAMP_CODES = new Set([...":.,TZ+-"].map((ch) => ch.charCodeAt(0)));
+// What each ASCII code unit can be part of, as bits (one table read instead of range tests and set lookups).
+const LETTER = 1;
+const DIGIT = 2;
+const NUMERICISH_SEP = 4; // .:,-/T+[]()
+const HEX_LETTER = 8; // a-f, A-F
+const STAMP_SEP = 16; // :.,TZ+-
+const CODE_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const l = c | 32;
+  const ch = String.fromCharCode(c);
+  CODE_CLASS[c] =
+    (l >= 97 && l <= 122 ? LETTER : 0) |
+    (c >= 48 && c <= 57 ? DIGIT : 0) |
+    (".:,-/T+[]()".includes(ch) ? NUMERICISH_SEP : 0) |
+    (l >= 97 && l <= 102 ? HEX_LETTER : 0) |
+    (":.,TZ+-".includes(ch) ? STAMP_SEP : 0);
+}
 
 function informativeSlow(v: string): boolean {
   return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
