@@ -67,14 +67,15 @@ export interface LossyLog {
  * nothing would be dropped. The budget is the shared size-aware curve of @headroom/text: a small log
  * keeps nearly everything, a large one is cut hard.
  */
-export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis: Analysis = analyzeLog(input)): LossyLog | null {
+export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis?: Analysis): LossyLog | null {
+  const a = analysis ?? analyzeLog(input);
   const bias = normalizeBias(o.bias);
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
   const maxTrace = Math.max(3, o.maxTraceLines ?? 10);
   const nValues = Math.max(1, o.exampleValues ?? 3);
   o.signal?.throwIfAborted();
-  const { lines, records, templates } = analysis;
+  const { lines, records, templates } = a;
   // Below the curve's floor nothing is dropped: a small log is read whole.
   if (records.length < 2 || !aboveFloor(estimateTokens(input.length), { bias })) return null;
 
@@ -93,7 +94,8 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // A column value that occurs once or twice where a column holds only a few values (the one POST, the
   // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
   const heads = records.map((r) => stripCr(lines[r.start]!));
-  const columnar = columnOutliers(records, heads);
+  // (The heads are cut from `input` unless the analysis was given: then it may be of another text.)
+  const columnar = columnOutliers(records, heads, analysis ? undefined : { text: input, at: headOffsets(lines, records) });
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);
@@ -160,7 +162,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   const errors = records.filter((r) => r.severity === "error").sort(rarestFirst);
   const errorCap = used + (budget - used) / 3;
   for (const r of errors) {
-    if (keep[r.index] || !isNew(r) || used + costs[r.index]! > errorCap) continue;
+    if (keep[r.index] || used + costs[r.index]! > errorCap || !isNew(r)) continue;
     tryKeep(r);
     if (keep[r.index]) note(r);
   }
@@ -194,12 +196,25 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // same (new timestamps, pids and counters only) is redundancy, and the budget is a cap, not a target.
   for (const r of records) if (keep[r.index]) note(r);
   for (const r of spreadOrder(records)) {
-    if (keep[r.index] || !isNew(r)) continue;
+    // (What does not fit is not kept either way: isNew, the costly test, only for what would.)
+    if (keep[r.index] || used + costs[r.index]! > budget || !isNew(r)) continue;
     tryKeep(r);
     if (keep[r.index]) note(r);
   }
   o.signal?.throwIfAborted();
-  return render(analysis, keep, maxTrace, nValues);
+  return render(a, keep, maxTrace, nValues);
+}
+
+/** Offset of each record's head in the text (`lines` joined by `\n`), by record index. */
+function headOffsets(lines: readonly string[], records: readonly LogRecord[]): Float64Array {
+  const at = new Float64Array(records.length);
+  let offset = 0;
+  let k = 0;
+  for (const r of records) {
+    while (k < r.start) offset += lines[k++]!.length + 1;
+    at[r.index] = offset;
+  }
+  return at;
 }
 
 /** Characters a template summary line costs, as budgeted (measured: 80–200 on the corpus logs). */

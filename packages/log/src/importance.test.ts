@@ -35,6 +35,9 @@ describe("importance signals", () => {
     const a = analyzeLog(rows.join("\n"));
     const heads = a.records.map((r) => a.lines[r.start]!);
     expect([...columnOutliers(a.records, heads)]).toContain(17);
+    // Read from the text the heads are cut from: the same outliers.
+    const at = a.records.map((r) => a.lines.slice(0, r.start).join("\n").length + (r.start ? 1 : 0));
+    expect([...columnOutliers(a.records, heads, { text: rows.join("\n"), at })]).toEqual([...columnOutliers(a.records, heads)]);
     expect([...outlierRecords(a.records)]).toContain(29);
   });
 
