@@ -101,6 +101,9 @@ export function tokensIn(text: string, from: number, to: number, maxTokens = 80)
   return out;
 }
 
+/** Token counts as strings, made once (every record's group is found by one). */
+const LENGTH_NAMES = Array.from({ length: 128 }, (_, k) => String(k));
+
 interface Cluster {
   template: Template;
 }
@@ -189,7 +192,7 @@ export class Drain {
    */
   private group(key: string, length: number, lead: readonly string[]): Cluster[] {
     let node = down(this.groups, key);
-    node = child(node, String(length));
+    node = child(node, LENGTH_NAMES[length] ?? String(length));
     if (!lead.length) node = child(node, "");
     for (const t of lead) node = down(node, t);
     if (!node.clusters) node.clusters = [];

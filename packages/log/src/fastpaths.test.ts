@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { hasLongSharedToken } from "./costs.js";
 import { informative, NUMERICISH } from "./values.js";
 import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
+import { isNumber, NUMBER } from "./importance.js";
 
 /** A seeded generator (deterministic tests). */
 function rng(seed: number): () => number {
@@ -138,5 +139,16 @@ describe("detectLogFormat", () => {
       const lines = Array.from({ length: Math.floor(r() * 260) }, () => kinds[Math.floor(r() * r() * kinds.length)]!);
       expect(detectLogFormat(lines)).toBe(reference(lines));
     }
+  });
+});
+
+describe("isNumber", () => {
+  it("agrees with NUMBER", () => {
+    const r = rng(5);
+    for (let k = 0; k < 40000; k++) {
+      const v = randomText(r, k % 2 ? "0123456789.-" : "0-9.\n e+x", 8);
+      expect(isNumber(v)).toBe(NUMBER.test(v));
+    }
+    for (const v of ["", "-", ".", "-.", "1.", ".5", "-0", "1.5", "1.5.", "12\n", "1e3", "٣"]) expect(isNumber(v)).toBe(NUMBER.test(v));
   });
 });

@@ -108,7 +108,8 @@ const LEVEL_OF = new Map<string, Severity | undefined>(
 );
 
 function levelFromWord(w: string): Severity | undefined {
-  return LEVEL_OF.has(w) ? LEVEL_OF.get(w) : wordLevel(w);
+  // (Every word of LEVEL_OF has a level: no entry holds undefined.)
+  return LEVEL_OF.get(w) ?? wordLevel(w);
 }
 
 function wordLevel(w: string): Severity | undefined {

@@ -60,7 +60,8 @@ export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set
   return out;
 }
 
-const NUMBER = /^-?\d+(?:\.\d+)?$/;
+/** A plain decimal number (what a numeric slot holds); tested by `isNumber`. */
+export const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 /** Where record heads are in the text they were cut from: `heads[i]` is `text.slice(at[i], at[i] + heads[i].length)`. */
 export interface HeadSource {
@@ -135,15 +136,21 @@ function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<numb
   let maxV = -Infinity;
   let numeric = 0;
   let other = 0;
-  for (const r of list) {
+  // `Number(value)` of each NUMBER-shaped value, NaN for the others (no NUMBER-shaped value gives NaN):
+  // the median below reuses them.
+  const xs = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     const v = r.values[slot]?.[1] ?? "";
-    if (!NUMBER.test(v)) {
+    if (!isNumber(v)) {
+      xs[i] = Number.NaN;
       // Too few numbers left to reach the share below: the slot is not numeric (timestamps, names).
       if (list.length - ++other < list.length * 0.9) return;
       continue;
     }
     numeric++;
     const x = Number(v);
+    xs[i] = x;
     if (x > maxV) {
       maxV = x;
       max = r;
@@ -151,21 +158,41 @@ function numericExtremes(list: readonly LogRecord[], slot: number, out: Set<numb
   }
   // Ids and timestamps are numeric too, but they climb steadily; an extreme means something only when
   // it stands out from the bulk of the values.
-  if (max && numeric >= list.length * 0.9 && standsOut(list, slot, maxV)) out.add(max.index);
+  if (max && numeric >= list.length * 0.9 && standsOut(list, slot, maxV, xs)) out.add(max.index);
 }
 
-function standsOut(list: readonly LogRecord[], slot: number, maxV: number): boolean {
+/** `NUMBER.test(v)`, by hand (it runs for every value of a numeric slot). */
+export function isNumber(v: string): boolean {
+  const n = v.length;
+  let i = n > 0 && v.charCodeAt(0) === 45 ? 1 : 0;
+  const intFrom = i;
+  while (i < n && isDigit(v.charCodeAt(i))) i++;
+  if (i === intFrom) return false;
+  if (i === n) return true;
+  if (v.charCodeAt(i) !== 46) return false;
+  const fracFrom = ++i;
+  while (i < n && isDigit(v.charCodeAt(i))) i++;
+  return i > fracFrom && i === n;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `parsed[i]`: `Number` of record i's value when NUMBER-shaped, else NaN (then parsed here). Reorders `parsed`. */
+function standsOut(list: readonly LogRecord[], slot: number, maxV: number, parsed: Float64Array): boolean {
   if (!(maxV > 0)) return false;
-  // The median of every finite `Number(value)` (not only the NUMBER-shaped ones: "" counts as 0).
-  const xs = new Float64Array(list.length);
+  // The median of every finite `Number(value)` (not only the NUMBER-shaped ones: "" counts as 0),
+  // gathered in place at the front of `parsed`, in list order.
   let n = 0;
-  for (const r of list) {
-    const x = Number(r.values[slot]?.[1]);
-    if (Number.isFinite(x)) xs[n++] = x;
+  for (let i = 0; i < list.length; i++) {
+    let x = parsed[i]!;
+    if (Number.isNaN(x)) x = Number(list[i]!.values[slot]?.[1]);
+    if (Number.isFinite(x)) parsed[n++] = x;
   }
   if (!n) return false;
   // The element a sort would put at n/2, found without sorting them all (-0 and 0 may swap: same sums).
-  const median = select(xs, n, Math.floor(n / 2));
+  const median = select(parsed, n, Math.floor(n / 2));
   return maxV >= 3 * Math.max(1e-9, Math.abs(median)) && maxV - median > 1;
 }
 
@@ -234,7 +261,8 @@ export function gapRecords(lines: readonly string[], records: readonly LogRecord
   if (times.length < 10) return out;
   const steps: number[] = [];
   for (let i = 1; i < times.length; i++) steps.push(times[i]![1] - times[i - 1]![1]);
-  const sorted = steps.filter((s) => s >= 0).sort((a, b) => a - b);
+  // (A typed array sorts numerically, without a comparator call per step.)
+  const sorted = Float64Array.from(steps.filter((s) => s >= 0)).sort();
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const gaps: number[] = [];
   for (let i = 1; i < times.length; i++) {

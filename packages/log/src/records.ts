@@ -168,11 +168,19 @@ export function analyzeLog(text: string): Analysis {
   }
   // Slots are positions; only those that ended up variable in the final template carry values (built
   // once, at the end: most positions are constant, and a pair per token was most of the allocation).
+  // The wildcard positions of each template, found once (templates are final here), by template id.
+  const slotsOf: number[][] = [];
   for (const r of records) {
     const raw = rawTokens[r.index];
     if (!raw) continue;
-    const t = r.template.tokens;
-    for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
+    let slots = slotsOf[r.template.id];
+    if (!slots) {
+      slots = [];
+      const t = r.template.tokens;
+      for (let k = 0; k < t.length; k++) if (t[k] === WILDCARD) slots.push(k);
+      slotsOf[r.template.id] = slots;
+    }
+    for (const k of slots) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
   }
   return { format, lines, records, templates: drain.templates() };
 }
