@@ -8,7 +8,7 @@ import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
 import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance, topK } from "@headroom/text";
 import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
-import { analyzeLog, stripCr, type Analysis, type LogRecord } from "./records.js";
+import { analyzeLog, stripCr, tokenizedRecords, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
 import { collectValues, informative, isHeaderSlot, NUMERICISH, type SlotValues } from "./values.js";
 
@@ -95,7 +95,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
   const heads = records.map((r) => stripCr(lines[r.start]!));
   // (The heads are cut from `input` unless the analysis was given: then it may be of another text.)
-  const columnar = columnOutliers(records, heads, analysis ? undefined : { text: input, at: headOffsets(lines, records) });
+  const columnar = columnOutliers(records, heads, analysis ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) });
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { hasLongSharedToken } from "./costs.js";
 import { informative, NUMERICISH } from "./values.js";
 import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
-import { isNumber, NUMBER } from "./importance.js";
+import { columnOutliers, isNumber, NUMBER } from "./importance.js";
+import { analyzeLog, stripCr, tokenizedRecords } from "./records.js";
 
 /** A seeded generator (deterministic tests). */
 function rng(seed: number): () => number {
@@ -150,5 +151,52 @@ describe("isNumber", () => {
       expect(isNumber(v)).toBe(NUMBER.test(v));
     }
     for (const v of ["", "-", ".", "-.", "1.", ".5", "-0", "1.5", "1.5.", "12\n", "1e3", "٣"]) expect(isNumber(v)).toBe(NUMBER.test(v));
+  });
+});
+
+describe("columnOutliers from the text and the tokens", () => {
+  // Rows of a few columns of few values, with the odd double space, tab, no-break space, trailing
+  // blank, CRLF, `<*>`, month names, rows of more than 80 tokens and JSON lines mixed in.
+  const words = ["GET", "POST", "200", "404", "a", "b", "<*>", "Mon", "x1", "-", "svc-1", "svc-2", "ok"];
+  const gaps = [" ", " ", " ", " ", " ", " ", "  ", "\t", "\u00a0", " \t"];
+  function randomLog(r: () => number): string {
+    const rows: string[] = [];
+    const cols = 5 + Math.floor(r() * 4);
+    const n = 20 + Math.floor(r() * 120);
+    const odd = r() < 0.5 ? 0 : r() * 0.1;
+    for (let i = 0; i < n; i++) {
+      if (r() < odd * 0.1) {
+        rows.push(r() < 0.5 ? JSON.stringify({ a: i, b: "x y" }) : Array.from({ length: 85 }, (_, k) => `t${k % 3}`).join(" "));
+        continue;
+      }
+      let row = "";
+      for (let c = 0; c < cols; c++) {
+        const w = c === 0 ? `2024-01-01T00:00:${String(i % 60).padStart(2, "0")}` : r() < 0.98 ? words[(c * 3 + (r() < 0.95 ? 0 : Math.floor(r() * 3))) % words.length]! : words[Math.floor(r() * words.length)]!;
+        row += (c ? (r() < odd ? gaps[Math.floor(r() * gaps.length)]! : " ") : "") + w;
+      }
+      if (r() < odd * 0.2) row += " ";
+      if (r() < odd * 0.2) row += "\r";
+      rows.push(row);
+    }
+    return rows.join("\n");
+  }
+
+  it("finds the same outliers as splitting every head", () => {
+    const r = rng(17);
+    let found = 0;
+    for (let k = 0; k < 1500; k++) {
+      const text = randomLog(r);
+      const a = analyzeLog(text);
+      const heads = a.records.map((x) => stripCr(a.lines[x.start]!));
+      const at: number[] = [];
+      for (let i = 0, p = 0, line = 0; i < a.records.length; i++) {
+        while (line < a.records[i]!.start) p += a.lines[line++]!.length + 1;
+        at.push(p);
+      }
+      const expected = [...columnOutliers(a.records, heads)];
+      found += expected.length;
+      expect([...columnOutliers(a.records, heads, { text, at, tokenized: tokenizedRecords(a.records) })].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+    }
+    expect(found).toBeGreaterThan(100);
   });
 });

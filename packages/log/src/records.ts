@@ -127,6 +127,8 @@ export function analyzeLog(text: string): Analysis {
   const records: LogRecord[] = [];
   // Raw tokens of the records mined by Drain (not access lines), by record index.
   const rawTokens: (string[] | undefined)[] = [];
+  // Records whose raw tokens are their head's white-space tokens (not fields of a TSV or JSON line).
+  const tokenized: number[] = [];
   let i = 0;
   // Offset of line i in the text (tokens are cut from the text, see tokensIn).
   let at = 0;
@@ -157,7 +159,9 @@ export function analyzeLog(text: string): Analysis {
       const fields = columns ? head.split("\t") : undefined;
       const tsv = fields && fields.length === columns!.width;
       // (A trailing `\r` is white space: the head's tokens are those of the whole line.)
-      const raw = tsv ? fields : ((format === "jsonl" ? jsonTokens(head) : null) ?? tokensIn(text, headAt, headAt + lines[start]!.length));
+      const json = !tsv && format === "jsonl" ? jsonTokens(head) : null;
+      const raw = tsv ? fields : (json ?? tokensIn(text, headAt, headAt + lines[start]!.length));
+      if (!tsv && !json) tokenized.push(index);
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
       const tokens = tsv || raw.some(isMonthOrDay) ? raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : isMonthOrDay(t) ? "0" + t : t)) : raw;
       template = drain.add(tokens, index, severity);
@@ -182,7 +186,23 @@ export function analyzeLog(text: string): Analysis {
     }
     for (const k of slots) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
   }
+  const flags = new Uint8Array(records.length);
+  for (const k of tokenized) flags[k] = 1;
+  TOKENIZED.set(records, flags);
   return { format, lines, records, templates: drain.templates() };
+}
+
+/**
+ * By the records array of an analysis: 1 for each record whose values are the white-space tokens of
+ * its head (`tokenize`) at its template's wildcard positions, so that the head's tokens can be read
+ * off its template and values (see columnOutliers). Kept beside the analysis, not in it: it is not part
+ * of the public shape.
+ */
+const TOKENIZED = new WeakMap<readonly LogRecord[], Uint8Array>();
+
+/** The flags above, for an analysis made by analyzeLog (and not changed since). */
+export function tokenizedRecords(records: readonly LogRecord[]): Uint8Array | undefined {
+  return TOKENIZED.get(records);
 }
 
 /**

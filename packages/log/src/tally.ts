@@ -15,23 +15,23 @@ export class Tally {
     return this.map ? this.map.size : this.keys.length;
   }
 
-  /** Counts `line.slice(from, to)`. */
-  addAt(line: string, from: number, to: number): void {
+  /** Counts `line.slice(from, to)`, `times` times. */
+  addAt(line: string, from: number, to: number, times = 1): void {
     if (!this.map) {
       const k = this.find(line, from, to);
       if (k >= 0) {
-        this.counts[k]!++;
+        this.counts[k]! += times;
         return;
       }
       if (this.keys.length < SHORT) {
         this.keys.push(line.slice(from, to));
-        this.counts.push(1);
+        this.counts.push(times);
         return;
       }
       this.map = new Map(this.keys.map((key, i) => [key, this.counts[i]!]));
     }
     const v = line.slice(from, to);
-    this.map.set(v, (this.map.get(v) ?? 0) + 1);
+    this.map.set(v, (this.map.get(v) ?? 0) + times);
   }
 
   add(v: string): void {
