@@ -50,12 +50,15 @@ function isPunct(t: string): boolean {
   return !((l >= 97 && l <= 122) || (c >= 48 && c <= 57)) && PUNCT.test(t);
 }
 
-const LEVEL_FIRST = new Set([..."tdinwefsc"].map((ch) => ch.charCodeAt(0)));
+/** `LEVEL_FIRST[c]` is 1 for the lower-case first letters of level words (a table read, not a set lookup). */
+const LEVEL_FIRST = new Uint8Array(128);
+for (const ch of "tdinwefsc") LEVEL_FIRST[ch.charCodeAt(0)] = 1;
 
 /** `LEVELS.test(t)`: a level word starts with `[` or the ASCII first letter of one (case-insensitive). */
 function isLevel(t: string): boolean {
   const c = t.charCodeAt(0);
-  return t.length <= 11 && (c === 91 || LEVEL_FIRST.has(c | 32)) && LEVELS.test(t);
+  const l = c | 32;
+  return t.length <= 11 && (c === 91 || (l < 128 && LEVEL_FIRST[l] === 1)) && LEVELS.test(t);
 }
 
 /** True when a token is treated as a variable before mining (masked to `<*>`). */
