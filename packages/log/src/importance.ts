@@ -140,9 +140,14 @@ export function columnOutliers(records: readonly LogRecord[], heads: readonly st
       const counts = new Tally();
       // (The counts do not depend on the order values are added in; a column with too many values is
       // skipped, and the values counted before it stops are some of its values.)
-      for (const { template: t, n: k } of perTemplate.values()) if (constant[t.id * w + c]) counts.addAt(t.tokens[c]!, 0, t.tokens[c]!.length, k);
+      let rest = n; // rows of the winning width whose value at c is not a template's constant
+      for (const { template: t, n: k } of perTemplate.values()) {
+        if (!constant[t.id * w + c]) continue;
+        counts.addAt(t.tokens[c]!, 0, t.tokens[c]!.length, k);
+        rest -= k;
+      }
       // A column of many values is skipped: counting stops as soon as it has too many.
-      for (let i = 0; i < records.length && counts.size <= few; i++) {
+      for (let i = 0; rest > 0 && i < records.length && counts.size <= few; i++) {
         const o = i * (w + 1) + c;
         if (bounds[o - c] !== 0) continue;
         const r = records[i]!;

@@ -31,7 +31,9 @@ const SLOT_NAMES = Array.from({ length: 128 }, (_, k) => String(k));
 
 /** A month or day name (`Mon`, `Jan`): mined as `0Mon`, which Drain masks as a variable (it has a digit). */
 function isMonthOrDay(t: string): boolean {
-  return t.length === 3 && MONTH_OR_DAY.test(t);
+  // Every name starts with an upper-case ASCII letter: most three-letter tokens are ruled out without the regex.
+  const c = t.charCodeAt(0);
+  return t.length === 3 && c >= 65 && c <= 90 && MONTH_OR_DAY.test(t);
 }
 
 /** At most this many lines are grouped under one head (a runaway "continuation" must not swallow a log). */
