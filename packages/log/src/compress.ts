@@ -10,7 +10,7 @@ import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relev
 import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { analyzeLog, stripCr, tokenizedRecords, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
-import { collectValues, informative, isHeaderSlot, NUMERICISH, type SlotValues } from "./values.js";
+import { collectValues, informative, isHeaderSlot, isNumericish, type SlotValues } from "./values.js";
 
 export { ditto, DITTO } from "./costs.js";
 
@@ -392,7 +392,7 @@ function summaryLine(t: Template, shown: number, slots: SlotValues[] | undefined
 }
 
 function allNumericish(values: Map<string, number>): boolean {
-  for (const v of values.keys()) if (!NUMERICISH.test(v)) return false;
+  for (const v of values.keys()) if (!isNumericish(v)) return false;
   return true;
 }
 

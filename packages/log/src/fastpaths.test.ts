@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { hasLongSharedToken } from "./costs.js";
-import { informative, NUMERICISH } from "./values.js";
+import { informative, isNumericish, NUMERICISH } from "./values.js";
 import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
 import { columnOutliers, isNumber, NUMBER } from "./importance.js";
 import { analyzeLog, stripCr, tokenizedRecords } from "./records.js";
@@ -198,5 +198,16 @@ describe("columnOutliers from the text and the tokens", () => {
       expect([...columnOutliers(a.records, heads, { text, at, tokenized: tokenizedRecords(a.records) })].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
     }
     expect(found).toBeGreaterThan(100);
+  });
+});
+
+describe("isNumericish", () => {
+  it("agrees with NUMERICISH", () => {
+    const r = rng(23);
+    for (let k = 0; k < 40000; k++) {
+      const v = randomText(r, k % 2 ? "0123456789.:,-/T+[]()" : "09.:Tt Z[]()\u0660é-/\n", 8);
+      expect(isNumericish(v)).toBe(NUMERICISH.test(v));
+    }
+    for (let c = 0; c < 300; c++) expect(isNumericish(`1${String.fromCharCode(c)}`)).toBe(NUMERICISH.test(`1${String.fromCharCode(c)}`));
   });
 });

@@ -49,6 +49,16 @@ for (let c = 0; c < 128; c++) {
     (":.,TZ+-".includes(ch) ? STAMP_SEP : 0);
 }
 
+/** `NUMERICISH.test(v)`, by table (summaries test every distinct value of a many-valued slot). */
+export function isNumericish(v: string): boolean {
+  if (!v.length) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 128 || !(CODE_CLASS[c]! & (DIGIT | NUMERICISH_SEP))) return false;
+  }
+  return true;
+}
+
 function informativeSlow(v: string): boolean {
   return /\p{L}/u.test(v) && !NUMERICISH.test(v) && !/^(?:0x)?[0-9a-f]{6,}$/i.test(v) && !/^\d[\d:.,TZ+-]*$/.test(v);
 }
