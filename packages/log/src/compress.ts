@@ -7,8 +7,9 @@
 import { WILDCARD, type Template } from "./drain.js";
 import { isCauseLine } from "./formats.js";
 import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance, topK } from "@headroom/text";
-import { cheapFolds, columnOutliers, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
-import { analyzeLog, stripCr, tokenizedRecords, type Analysis, type LogRecord } from "./records.js";
+import { cheapFolds, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
+import { columnOutliers } from "./columns.js";
+import { analyzeLog, headOffsets, stripCr, tokenizedRecords, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
 import { collectValues, informative, isHeaderSlot, isNumericish, type SlotValues } from "./values.js";
 
@@ -95,7 +96,8 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
   const heads = records.map((r) => stripCr(lines[r.start]!));
   // (The heads are cut from `input` unless the analysis was given: then it may be of another text.)
-  const columnar = columnOutliers(records, heads, analysis ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) });
+  const source = analysis ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) };
+  const columnar = columnOutliers(records, heads, source);
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);
@@ -203,18 +205,6 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   }
   o.signal?.throwIfAborted();
   return render(a, keep, maxTrace, nValues);
-}
-
-/** Offset of each record's head in the text (`lines` joined by `\n`), by record index. */
-function headOffsets(lines: readonly string[], records: readonly LogRecord[]): Float64Array {
-  const at = new Float64Array(records.length);
-  let offset = 0;
-  let k = 0;
-  for (const r of records) {
-    while (k < r.start) offset += lines[k++]!.length + 1;
-    at[r.index] = offset;
-  }
-  return at;
 }
 
 /** Characters a template summary line costs, as budgeted (measured: 80–200 on the corpus logs). */

@@ -6,13 +6,17 @@ import { describe, expect, it } from "vitest";
 import { hasLongSharedToken } from "./costs.js";
 import { informative, isNumericish, NUMERICISH } from "./values.js";
 import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
-import { columnOutliers, isNumber, NUMBER } from "./importance.js";
+import { columnOutliers } from "./columns.js";
+import { isNumber, NUMBER } from "./importance.js";
 import { analyzeLog, stripCr, tokenizedRecords } from "./records.js";
 
 /** A seeded generator (deterministic tests). */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
 }
 
 /** Random text from `alphabet`, with runs of one character now and then (long tokens, long gaps). */

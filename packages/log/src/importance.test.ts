@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeLog, compressLog, ditto, gapRecords, isStateLine, outlierRecords, WILDCARD } from "./index.js";
-import { columnOutliers } from "./importance.js";
+import { columnOutliers } from "./columns.js";
 import { learnColumns } from "./records.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");

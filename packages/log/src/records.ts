@@ -207,6 +207,18 @@ export function tokenizedRecords(records: readonly LogRecord[]): Uint8Array | un
   return TOKENIZED.get(records);
 }
 
+/** Offset of each record's head in the text (`lines` joined by `\n`), by record index. */
+export function headOffsets(lines: readonly string[], records: readonly LogRecord[]): Float64Array {
+  const at = new Float64Array(records.length);
+  let offset = 0;
+  let k = 0;
+  for (const r of records) {
+    while (k < r.start) offset += lines[k++]!.length + 1;
+    at[r.index] = offset;
+  }
+  return at;
+}
+
 /**
  * Tokens of a JSON-lines record for template mining: one `key=value` token per top-level field, so that
  * records group by their keys and by the values of enum-like fields (`"Action":"fail"`) rather than by
