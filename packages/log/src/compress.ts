@@ -69,7 +69,7 @@ export interface LossyLog {
  * keeps nearly everything, a large one is cut hard.
  */
 export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis?: Analysis): LossyLog | null {
-  const a = analysis ?? analyzeLog(input);
+  const a = analysis === undefined ? analyzeLog(input) : analysis;
   const bias = normalizeBias(o.bias);
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
@@ -96,7 +96,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
   const heads = records.map((r) => stripCr(lines[r.start]!));
   // (The heads are cut from `input` unless the analysis was given: then it may be of another text.)
-  const source = analysis ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) };
+  const source = analysis !== undefined ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) };
   const columnar = columnOutliers(records, heads, source);
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
