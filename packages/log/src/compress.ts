@@ -273,7 +273,7 @@ function render(analysis: Analysis, keep: Uint8Array, maxTrace: number, nValues:
   const { lines, records, templates } = analysis;
   const keptPerTemplate = new Map<number, number>();
   for (const r of records) if (keep[r.index]) keptPerTemplate.set(r.template.id, (keptPerTemplate.get(r.template.id) ?? 0) + 1);
-  const valuesByTemplate = collectValues(records, keep, nValues);
+  const valuesByTemplate = collectValues(records, keep, nValues, keptPerTemplate);
   // Characters of each template's omitted records: a summary as long as them saves nothing
   // (a "×1 more like …" of a short line restates it); the gap note covers them.
   const omitted = new Map<number, number>();

@@ -69,14 +69,15 @@ export interface SlotValues {
 }
 
 /** Distinct values per variable slot of each template, most frequent first (ties: first seen). */
-export function collectValues(records: LogRecord[], keep: Uint8Array, limit: number): Map<number, SlotValues[]> {
+export function collectValues(records: LogRecord[], keep: Uint8Array, limit: number, kept?: ReadonlyMap<number, number>): Map<number, SlotValues[]> {
   const by = new Map<number, SlotValues[]>();
   // Per template, the slot of each value position, or null for a position never listed: without named
   // slots, header slots are not (see summaryLine), so their values (timestamps, mostly distinct) are not
   // counted. Records of a template carry the same slots in the same order.
   const at = new Map<number, (SlotValues | null | undefined)[]>();
   for (const r of records) {
-    if (r.template.count < 2) continue;
+    // (A template all of whose records are kept (`kept`: kept records by template id) has no summary.)
+    if (r.template.count < 2 || kept?.get(r.template.id) === r.template.count) continue;
     let slots = by.get(r.template.id);
     let pos = at.get(r.template.id);
     if (!slots || !pos) {
