@@ -40,31 +40,18 @@ export function outlierRecords(records: readonly LogRecord[], minCount = 8): Set
     const few = Math.max(3, list.length * 0.05);
     const many = list.length * 0.2;
     const enough = Math.max(few, many);
-    // Past both thresholds the exact count of distinct values no longer matters (not few, and numeric
-    // extremes are looked for): a slot's counting stops there, which spares unique slots (ids, times)
-    // most of it. All slots are counted in one pass over the records (each record's values read once).
-    const tallies = Array.from({ length: slots }, () => new Tally());
-    const missing = new Uint8Array(slots);
-    const stopped = new Uint8Array(slots);
-    let counting = slots;
-    for (let i = 0; i < list.length && counting > 0; i++) {
-      const values = list[i]!.values;
-      for (let s = 0; s < slots; s++) {
-        if (stopped[s]) continue;
-        const counts = tallies[s]!;
-        const v = values[s]?.[1];
-        if (v !== undefined) counts.add(v);
-        else missing[s] = 1;
-        if (counts.size > enough) {
-          stopped[s] = 1;
-          counting--;
-        }
-      }
-    }
     for (let s = 0; s < slots; s++) {
-      const counts = tallies[s]!;
+      const counts = new Tally();
+      let missing = false;
+      // Past both thresholds the exact count of distinct values no longer matters (not few, and numeric
+      // extremes are looked for): counting stops there, which spares unique slots (ids, times) most of it.
+      for (let i = 0; i < list.length && counts.size <= enough; i++) {
+        const v = list[i]!.values[s]?.[1];
+        if (v !== undefined) counts.add(v);
+        else missing = true;
+      }
       const distinct = counts.size;
-      if (distinct > 1 && distinct <= few && (missing[s] || counts.anyAtMost(2))) {
+      if (distinct > 1 && distinct <= few && (missing || counts.anyAtMost(2))) {
         for (const r of list) if (counts.get(r.values[s]?.[1] ?? "") <= 2) out.add(r.index);
       }
       if (distinct > many) numericExtremes(list, s, out);
