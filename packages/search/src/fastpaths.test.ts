@@ -5,9 +5,8 @@
 import { splitIdentifier, stem } from "@headroom/text";
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { lineFeatures } from "./features.js";
 import { opens } from "./greedy.js";
-import { mayBeNotice, parseSearch } from "./parse.js";
+import { mayBeNotice } from "./parse.js";
 import { inferSymbol } from "./score.js";
 import { nextIdentifier, scan } from "./wordcache.js";
 
@@ -30,39 +29,6 @@ describe("identifier scan", () => {
       return out;
     };
     fc.assert(fc.property(text, (s) => JSON.stringify(byScan(s)) === JSON.stringify(byRegex(s))));
-  });
-});
-
-describe("shapes and keys", () => {
-  /** The shape as the regexes spell it. */
-  const shapeOf = (t: string) => {
-    const folded = t
-      .replace(/\d+(?:\.\d+)?/g, "0")
-      .replace(/\s+/g, " ")
-      .trim();
-    let end = folded.length;
-    while (end > 0 && (folded[end - 1] === "," || folded[end - 1] === ";" || folded[end - 1] === " ")) end--;
-    return folded.slice(0, end);
-  };
-  it("are equal for two lines exactly when the regex shapes, or word sets and numbers, are", () => {
-    const noNewline = text.map((s) => s.replace(/[\r\n]/g, " "));
-    fc.assert(
-      fc.property(fc.array(noNewline, { minLength: 2, maxLength: 12 }), (texts) => {
-        const lines = parseSearch(texts.map((t, i) => `a.go:${i + 1}:${t}`).join("\n")).lines;
-        const f = lineFeatures(lines, new Set());
-        // The text as parsed (a leading `N:` is read as a column).
-        const textOf = (i: number) => lines[i]!.text ?? "";
-        const key = (i: number) => `${[...f.get(lines[i]!)!.ids].join(" ")}|${(textOf(i).match(/\d+(?:\.\d+)?/g) ?? []).join(",")}`;
-        for (let i = 0; i < texts.length; i++)
-          for (let j = 0; j < i; j++) {
-            const [a, b] = [f.get(lines[i]!)!, f.get(lines[j]!)!];
-            if ((a.shapeId === b.shapeId) !== (shapeOf(textOf(i)) === shapeOf(textOf(j)))) return false;
-            if ((a.keyId === b.keyId) !== (key(i) === key(j))) return false;
-          }
-        return true;
-      }),
-      { numRuns: 300 },
-    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { jaccard } from "@headroom/text";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { likeness, lineFeatures } from "./features.js";
 import { parsedOnce, parseSearch } from "./parse.js";
@@ -78,6 +79,31 @@ describe("shapes and keys", () => {
     const key = (i: number) => `${[...f.get(lines[i]!)!.ids].join(" ")}|${(texts[i]!.match(/\d+(?:\.\d+)?/g) ?? []).join(",")}`;
     for (let i = 0; i < texts.length; i++)
       for (let j = 0; j < texts.length; j++) expect([i, j, f.get(lines[i]!)!.keyId === f.get(lines[j]!)!.keyId]).toEqual([i, j, key(i) === key(j)]);
+  });
+
+  // Any text: blanks of every kind, digits and separators among them.
+  const tricky = fc.constantFrom(..."aZq09.5 \t\r\v\f,;_$-é日\u00a0\u2003\u2028\u3000\ufeff\u180e".split(""), "\u{1F600}");
+  const text = fc.oneof(fc.string({ unit: tricky, maxLength: 40 }), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 30 }));
+
+  it("are equal for two lines exactly when the regex shapes, or word sets and numbers, are", () => {
+    const noNewline = text.map((s) => s.replace(/[\r\n]/g, " "));
+    fc.assert(
+      fc.property(fc.array(noNewline, { minLength: 2, maxLength: 12 }), (texts) => {
+        const lines = parseSearch(texts.map((t, i) => `a.go:${i + 1}:${t}`).join("\n")).lines;
+        const f = lineFeatures(lines, new Set());
+        // The text as parsed (a leading `N:` is read as a column).
+        const textOf = (i: number) => lines[i]!.text ?? "";
+        const key = (i: number) => `${[...f.get(lines[i]!)!.ids].join(" ")}|${(textOf(i).match(/\d+(?:\.\d+)?/g) ?? []).join(",")}`;
+        for (let i = 0; i < texts.length; i++)
+          for (let j = 0; j < i; j++) {
+            const [a, b] = [f.get(lines[i]!)!, f.get(lines[j]!)!];
+            if ((a.shapeId === b.shapeId) !== (shapeOf(textOf(i)) === shapeOf(textOf(j)))) return false;
+            if ((a.keyId === b.keyId) !== (key(i) === key(j))) return false;
+          }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("numbers shapes and keys in order of first appearance, across many lines", () => {
