@@ -5,6 +5,7 @@
 import type { SearchLine } from "./parse.js";
 import { lineWordIds } from "./rank.js";
 import { SeqIds } from "./seqids.js";
+import { isSpaceCode } from "@headroom/text";
 
 /** How far back (in matches of the same file) a line looks for one it nearly repeats. */
 const ECHO_WINDOW = 8;
@@ -151,10 +152,10 @@ function fold(text: string, keyAt: number): number {
       shapeBuf[s++] = 48;
       if (k > keyAt) keyBuf[k++] = 44;
       for (let j = start; j < i; j++) keyBuf[k++] = text.charCodeAt(j);
-    } else if (isBlank(c)) {
+    } else if (isSpaceCode(c)) {
       // A run of blanks is one space, and none at the start.
       i++;
-      while (i < n && isBlank(text.charCodeAt(i))) i++;
+      while (i < n && isSpaceCode(text.charCodeAt(i))) i++;
       if (s > 0) shapeBuf[s++] = 32;
     } else {
       shapeBuf[s++] = c;
@@ -178,12 +179,6 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** `\s`: the ASCII blanks by hand, any other character (rare in code) by the regex itself. */
-export function isBlank(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && BLANK.test(String.fromCharCode(c)));
-}
-
-const BLANK = /\s/;
 
 /**
  * Jaccard likeness of two ascending id arrays (the same number as `jaccard` of the word sets they stand

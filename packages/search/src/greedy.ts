@@ -4,8 +4,8 @@
  * the first line of a file earns a bonus so that every relevant file shows up.
  */
 import type { SearchLine } from "./parse.js";
-import { Heap, isDataPath, isHistoryPath, isTestPath } from "@headroom/text";
-import { isBlank, likeness, type LineFeatures } from "./features.js";
+import { Heap, isDataPath, isHistoryPath, isSpaceCode, isTestPath } from "@headroom/text";
+import { likeness, type LineFeatures } from "./features.js";
 import { KeptBlocks } from "./blocks.js";
 
 /** Which lines are kept (a `ReadonlySet<SearchLine>` will do). */
@@ -344,7 +344,7 @@ const OPENERS = "{([,\\=+";
 /** The length of `text` without its trailing blanks (`\s`). */
 function lastShown(text: string): number {
   let end = text.length;
-  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  while (end > 0 && isSpaceCode(text.charCodeAt(end - 1))) end--;
   return end;
 }
 

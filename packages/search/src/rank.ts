@@ -5,7 +5,7 @@
  * by value per character so that many short informative lines beat a few long ones.
  */
 import type { SearchLine } from "./parse.js";
-import { isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, type QueryTerms } from "@headroom/text";
+import { bm25Idf, isDataPath, isDocPath, isHistoryPath, isTestPath, queryTerms, type QueryTerms } from "@headroom/text";
 import { clearWhenFull, intern, internedWord, nextIdentifier, scan } from "./wordcache.js";
 import { definesSymbol, isDefinition, isTestCase } from "./score.js";
 
@@ -187,7 +187,7 @@ export function rankMatches(
   const idf = terms.map((_, k) => {
     let df = 0;
     for (let i = 0; i < n; i++) if (tf[i * nt + k]! > 0) df++;
-    return Math.max(0, Math.log((n - df + 0.5) / (df + 0.5) + 1));
+    return bm25Idf(n, df);
   });
   const asksHistory = terms.some((t) => HISTORY_WORDS.has(t));
   const asksTests = terms.includes("test");
