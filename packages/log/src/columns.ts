@@ -8,7 +8,7 @@ import { Tally } from "./tally.js";
 
 /**
  * Where record heads are in the text they were cut from: `heads[i]` is `text.slice(at[i], at[i] +
- * heads[i].length)`. `tokenized` (from analyzeLog) marks the records whose values are their head's
+ * heads[i].length)`. `tokenized` (from analyzeLogWithHeads) marks the records whose values are their head's
  * white-space tokens at their template's wildcards.
  */
 export interface HeadSource {

@@ -9,7 +9,7 @@ import { isCauseLine } from "./formats.js";
 import { aboveFloor, estimateTokens, keepChars, normalizeBias, queryTerms, relevance, topK } from "@headroom/text";
 import { cheapFolds, entityStateRecords, gapRecords, isStateLine, outlierRecords } from "./importance.js";
 import { columnOutliers } from "./columns.js";
-import { analyzeLog, headOffsets, stripCr, tokenizedRecords, type Analysis, type LogRecord } from "./records.js";
+import { analyzeLogWithHeads, stripCr, type Analysis, type LogRecord } from "./records.js";
 import { ditto, recordCosts } from "./costs.js";
 import { collectValues, informative, isHeaderSlot, isNumericish, type SlotValues } from "./values.js";
 
@@ -69,7 +69,9 @@ export interface LossyLog {
  * keeps nearly everything, a large one is cut hard.
  */
 export function compressLogLossy(input: string, o: LogCompressOptions = {}, analysis?: Analysis): LossyLog | null {
-  const a = analysis === undefined ? analyzeLog(input) : analysis;
+  // An analysis of our own also says where the heads are in `input` (a given one may be of another text).
+  const own = analysis === undefined ? analyzeLogWithHeads(input) : undefined;
+  const a = own ? own.analysis : analysis!;
   const bias = normalizeBias(o.bias);
   const ctxLines = Math.max(0, Math.round((o.contextLines ?? 2) / Math.sqrt(bias)));
   const errorsPer = Math.max(1, Math.round((o.errorsPerTemplate ?? 1) / bias));
@@ -95,9 +97,7 @@ export function compressLogLossy(input: string, o: LogCompressOptions = {}, anal
   // A column value that occurs once or twice where a column holds only a few values (the one POST, the
   // one 404) is the kind of line a question singles out; when such lines are few they are kept always.
   const heads = records.map((r) => stripCr(lines[r.start]!));
-  // (The heads are cut from `input` unless the analysis was given: then it may be of another text.)
-  const source = analysis !== undefined ? undefined : { text: input, at: headOffsets(lines, records), tokenized: tokenizedRecords(records) };
-  const columnar = columnOutliers(records, heads, source);
+  const columnar = columnOutliers(records, heads, own?.heads);
   if (columnar.size <= Math.max(3, records.length * 0.1)) for (const i of columnar) keep[i] = 1;
 
   const costs = recordCosts(lines, records, heads, maxTrace);

@@ -8,7 +8,7 @@ import { informative, isNumericish, NUMERICISH } from "./values.js";
 import { detectLogFormat, RULES, type LogFormat } from "./formats.js";
 import { columnOutliers } from "./columns.js";
 import { isNumber, NUMBER } from "./importance.js";
-import { analyzeLog, stripCr, tokenizedRecords } from "./records.js";
+import { analyzeLogWithHeads, stripCr } from "./records.js";
 
 /** A seeded generator (deterministic tests). */
 function rng(seed: number): () => number {
@@ -190,16 +190,17 @@ describe("columnOutliers from the text and the tokens", () => {
     let found = 0;
     for (let k = 0; k < 1500; k++) {
       const text = randomLog(r);
-      const a = analyzeLog(text);
+      const { analysis: a, heads: source } = analyzeLogWithHeads(text);
       const heads = a.records.map((x) => stripCr(a.lines[x.start]!));
       const at: number[] = [];
       for (let i = 0, p = 0, line = 0; i < a.records.length; i++) {
         while (line < a.records[i]!.start) p += a.lines[line++]!.length + 1;
         at.push(p);
       }
+      expect(source.at).toEqual(at);
       const expected = [...columnOutliers(a.records, heads)];
       found += expected.length;
-      expect([...columnOutliers(a.records, heads, { text, at, tokenized: tokenizedRecords(a.records) })].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+      expect([...columnOutliers(a.records, heads, source)].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
     }
     expect(found).toBeGreaterThan(100);
   });

@@ -5,6 +5,7 @@
 import { isSpaceCode } from "@headroom/text";
 import { Drain, tokensIn, WILDCARD, type Template } from "./drain.js";
 import { detectLogFormat, isContinuation, isSummaryLine, severityOf, type LogFormat, type Severity } from "./formats.js";
+import type { HeadSource } from "./columns.js";
 
 /** One log record: line `start` is the head, lines `start+1 .. end-1` continue it. */
 export interface LogRecord {
@@ -120,6 +121,14 @@ function isBlank(line: string): boolean {
 
 /** Analyses a log text: format, records, templates. Pure and deterministic. */
 export function analyzeLog(text: string): Analysis {
+  return analyzeLogWithHeads(text).analysis;
+}
+
+/**
+ * `analyzeLog`, plus where each record's head is in `text` and which records were split into white-space
+ * tokens (see `HeadSource`): what columnOutliers reads the heads' fields by.
+ */
+export function analyzeLogWithHeads(text: string): { analysis: Analysis; heads: HeadSource } {
   const lines = text.split("\n");
   const format = detectLogFormat(lines.length > 400 ? lines.slice(0, 400) : lines);
   const shape = learnHeadShape(lines, format);
@@ -129,7 +138,9 @@ export function analyzeLog(text: string): Analysis {
   const records: LogRecord[] = [];
   // Raw tokens of the records mined by Drain (not access lines), by record index.
   const rawTokens: (string[] | undefined)[] = [];
-  // Records whose raw tokens are their head's white-space tokens (not fields of a TSV or JSON line).
+  // Per record: where its head starts in the text, and 1 when its raw tokens are the head's white-space
+  // tokens (not fields of a TSV or JSON line).
+  const headAts: number[] = [];
   const tokenized: number[] = [];
   let i = 0;
   // Offset of line i in the text (tokens are cut from the text, see tokensIn).
@@ -143,6 +154,8 @@ export function analyzeLog(text: string): Analysis {
     const head = stripCr(lines[start]!);
     const severity = recordSeverity(lines, start, i, format);
     const index = records.length;
+    headAts.push(headAt);
+    tokenized.push(0);
     const access = format === "access" ? ACCESS.exec(head) : null;
     let template: Template;
     let values: Array<[string, string]>;
@@ -163,7 +176,7 @@ export function analyzeLog(text: string): Analysis {
       // (A trailing `\r` is white space: the head's tokens are those of the whole line.)
       const json = !tsv && format === "jsonl" ? jsonTokens(head) : null;
       const raw = tsv ? fields : (json ?? tokensIn(text, headAt, headAt + lines[start]!.length));
-      if (!tsv && !json) tokenized.push(index);
+      if (!tsv && !json) tokenized[index] = 1;
       // A tab-separated record is mined by its fields; its many-valued columns are wildcards up front.
       const tokens = tsv || raw.some(isMonthOrDay) ? raw.map((t, k) => (tsv && columns!.variable[k] ? WILDCARD : isMonthOrDay(t) ? "0" + t : t)) : raw;
       template = drain.add(tokens, index, severity);
@@ -188,35 +201,8 @@ export function analyzeLog(text: string): Analysis {
     }
     for (const k of slots) r.values.push([SLOT_NAMES[k] ?? String(k), raw[k] ?? ""]);
   }
-  const flags = new Uint8Array(records.length);
-  for (const k of tokenized) flags[k] = 1;
-  TOKENIZED.set(records, flags);
-  return { format, lines, records, templates: drain.templates() };
-}
-
-/**
- * By the records array of an analysis: 1 for each record whose values are the white-space tokens of
- * its head (`tokenize`) at its template's wildcard positions, so that the head's tokens can be read
- * off its template and values (see columnOutliers). Kept beside the analysis, not in it: it is not part
- * of the public shape.
- */
-const TOKENIZED = new WeakMap<readonly LogRecord[], Uint8Array>();
-
-/** The flags above, for an analysis made by analyzeLog (and not changed since). */
-export function tokenizedRecords(records: readonly LogRecord[]): Uint8Array | undefined {
-  return TOKENIZED.get(records);
-}
-
-/** Offset of each record's head in the text (`lines` joined by `\n`), by record index. */
-export function headOffsets(lines: readonly string[], records: readonly LogRecord[]): Float64Array {
-  const at = new Float64Array(records.length);
-  let offset = 0;
-  let k = 0;
-  for (const r of records) {
-    while (k < r.start) offset += lines[k++]!.length + 1;
-    at[r.index] = offset;
-  }
-  return at;
+  const analysis = { format, lines, records, templates: drain.templates() };
+  return { analysis, heads: { text, at: headAts, tokenized: Uint8Array.from(tokenized) } };
 }
 
 /**
