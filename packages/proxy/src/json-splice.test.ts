@@ -25,6 +25,20 @@ describe("spliceJson", () => {
     expect(spliceJson(t, prev, next)).toBe('{"messages": [1, 2,3], "tools": [{"name":"t"}],"tool_choice":"none"}');
   });
 
+  it("finds where every string ends, whatever quotes and backslashes it holds", () => {
+    const hand = ["", '"', "\\", '\\"', '\\\\"', 'a\\"b"c', "\u2028\n\t", "😀\\"];
+    const check = (strings: string[]) => {
+      const t = JSON.stringify({ s: strings, after: 1 });
+      const node = scanJson(t);
+      expect(node.end).toBe(t.length);
+      const elements = node.members![0]!.value.elements!;
+      expect(elements.map((e) => JSON.parse(t.slice(e.start, e.end)) as string)).toEqual(strings);
+      expect(node.members!.map((m) => m.key)).toEqual(["s", "after"]);
+    };
+    check(hand);
+    fc.assert(fc.property(fc.array(fc.string({ unit: fc.constantFrom("\\", '"', "a", " ", "\n", "é") })), check));
+  });
+
   it("always produces JSON equal to the new value", () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
