@@ -44,6 +44,8 @@ interface Tally {
   cpuMs: number | undefined;
   n: number;
   secs: number;
+  /** Requests/s of each block, in block order (paired with the other configurations' blocks). */
+  blockRps: number[];
   idle: number[];
   loaded: number[];
   error?: string;
@@ -73,7 +75,9 @@ async function block(t: Tally, big: Buffer, n: number, loader: LoadClient, probe
     const c0 = processCpuMs(t.pid);
     const t0 = performance.now();
     await loader.run({ url: chat, body: big, total: n, concurrency: 16 });
-    t.secs += (performance.now() - t0) / 1000;
+    const secs = (performance.now() - t0) / 1000;
+    t.secs += secs;
+    t.blockRps.push(n / secs);
     const c1 = processCpuMs(t.pid);
     t.cpuMs = c0 === undefined || c1 === undefined ? undefined : (t.cpuMs ?? 0) + c1 - c0;
     t.n += n;
@@ -120,7 +124,7 @@ export const suite: BenchSuite = {
       for (const [label, dist, extra] of configs) {
         const p = await proxyChild(dir, label.replace(/\W+/g, "-"), mock.url, extra, dist);
         children.push(p);
-        tallies.set(label, { url: p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, idle: [], loaded: [] });
+        tallies.set(label, { url: p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, blockRps: [], idle: [], loaded: [] });
         await warmUpProxy(p.url, big, loader, prober);
       }
       let done = 0;
@@ -132,28 +136,37 @@ export const suite: BenchSuite = {
           ctx.progress("proxy under load", ++done, BLOCKS * configs.length);
         }
       }
+      // Each block against the reference configuration's block of the same round (run a few seconds
+      // apart): the median of those paired ratios follows the machine's drift (other work on shared
+      // cores) less than a ratio of totals does.
+      const paired = (t: Tally, ref: Tally | undefined) => {
+        if (!ref || ref.error || ref === t || ref.blockRps.length !== t.blockRps.length) return "";
+        return `${median(t.blockRps.map((r, b) => r / ref.blockRps[b]!)).toFixed(2)}×`;
+      };
+      const before = BEFORE ? tallies.get(configs[0]![0]) : undefined;
+      const mainThread = tallies.get("main thread (workers: 0)");
       for (const [label] of configs) {
         const t = tallies.get(label)!;
         if (t.error) {
           data[label] = { error: t.error };
-          rows.push([label, `failed: ${t.error}`, "", "", "", "", "", "", ""]);
+          rows.push([label, `failed: ${t.error}`, "", "", "", "", "", "", "", "", ""]);
           continue;
         }
         const r = { rps: t.n / t.secs, cpuMsPerRequest: t.cpuMs === undefined ? undefined : t.cpuMs / t.n, coresUsed: t.cpuMs === undefined ? undefined : t.cpuMs / 1000 / t.secs, idleP50: percentile(t.idle, 50), idleP99: percentile(t.idle, 99), loadP50: percentile(t.loaded, 50), loadP99: percentile(t.loaded, 99) };
-        data[label] = r;
+        data[label] = { ...r, blockRps: t.blockRps };
         const opt = (v: number | undefined) => (v === undefined ? "n/a" : f(v));
-        rows.push([label, f(r.rps), opt(r.cpuMsPerRequest), opt(r.coresUsed), f(r.idleP50), f(r.idleP99), f(r.loadP50), f(r.loadP99), f(r.loadP99 - r.idleP99)]);
+        rows.push([label, f(r.rps), paired(t, before), paired(t, mainThread), opt(r.cpuMsPerRequest), opt(r.coresUsed), f(r.idleP50), f(r.idleP99), f(r.loadP50), f(r.loadP99), f(r.loadP99 - r.idleP99)]);
       }
       pressure.push(cpuPressure());
       data.cpuPressureAvg60 = pressure;
       const tables: Table[] = [
         {
           title: `Proxy under compression load: c=16, ${(big.length / 1024).toFixed(0)} KB (~20k-token) tool outputs, ${n} requests, ${cores} cores`,
-          columns: ["compression runs on", "compressed req/s", "proxy CPU ms / request", "proxy cores used", "bypassed p50 idle ms", "bypassed p99 idle ms", "bypassed p50 loaded ms", "bypassed p99 loaded ms", "p99 loaded − idle ms"],
+          columns: ["compression runs on", "compressed req/s", "× before (paired blocks)", "× main thread (paired blocks)", "proxy CPU ms / request", "proxy cores used", "bypassed p50 idle ms", "bypassed p99 idle ms", "bypassed p50 loaded ms", "bypassed p99 loaded ms", "p99 loaded − idle ms"],
           rows,
           notes: [
             `Goal: worker pool ≥ 2× the main-thread req/s, and loaded p99 within 2 ms of idle. Bypassed = small requests with x-headroom-bypass, one every ${PROBE_MS} ms (one at a time), sent while the load runs; idle = the same probe without load.`,
-            `Each configuration's ${n} requests run in ${BLOCKS} blocks, alternating with the other configurations' blocks; each block starts with ${IDLE_PROBE_MS / BLOCKS / 1000} s of idle probing.`,
+            `Each configuration's ${n} requests run in ${BLOCKS} blocks, alternating with the other configurations' blocks; each block starts with ${IDLE_PROBE_MS / BLOCKS / 1000} s of idle probing. × … (paired blocks) = median over blocks of this configuration's block req/s / that configuration's block of the same round.`,
             `CPU pressure of the machine (PSI some avg60, share of time a runnable task waited for a core) before / after the load: ${pressure.map((p) => (p === undefined ? "n/a" : `${p.toFixed(0)}%`)).join(" / ")}. Well above 0, the cores are busy with other work and no pool can scale.`,
             "proxy CPU ms / request: CPU time of the proxy process (every thread) during the loads, per compressed request; cores used = that CPU time / wall time. req/s ≈ cores used / CPU per request: a pool can only raise it by getting more cores.",
             "Processes: the proxy, the mock upstream, the load generator and the bypassed-request prober each run alone (the bench process only orchestrates), so the prober's timing is not delayed by the load's replies on one event loop. All share the machine's cores.",
