@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { Store, StoreKeyStatus, StorePutOptions } from "@headroom/core";
 import { BackgroundCheckpoints } from "./checkpointer.js";
 import { expiryFor, MemoryStore, utf8Length, type StoreStats } from "./memory-store.js";
+import { decode, errText, isBadFile, isCorrupt, isWellFormed, type Row } from "./sqlite-codes.js";
 import { findSqliteDriver, type SqliteDb, type SqliteDriver, type SqliteDriverName, type SqliteStatement } from "./sqlite-driver.js";
 
 /** Options of `SqliteStore`. */
@@ -52,45 +53,6 @@ CREATE TABLE IF NOT EXISTS ccr_expired (
 `;
 
 type Meta = Record<string, string | number | boolean>;
-interface Row {
-  value: string | Uint8Array;
-  encoding: string;
-  expires_at: number | null;
-  meta: string | null;
-}
-
-/** Primary result codes that mean the file is not (or no longer) a usable database. */
-const BAD_FILE_CODES = new Map([
-  [3, "SQLITE_PERM"],
-  [8, "SQLITE_READONLY"],
-  [11, "SQLITE_CORRUPT"],
-  [14, "SQLITE_CANTOPEN"],
-  [23, "SQLITE_AUTH"],
-  [26, "SQLITE_NOTADB"],
-]);
-
-/**
- * better-sqlite3 and bun:sqlite name the code (`SQLITE_CORRUPT_VTAB`), node:sqlite gives the number
- * (`errcode`, extended codes carry the primary one in the low byte).
- */
-function isBadFile(e: unknown): boolean {
-  const err = e as { code?: unknown; errcode?: unknown; errno?: unknown } | null;
-  const num = typeof err?.errcode === "number" ? err.errcode : typeof err?.errno === "number" && err.errno > 0 ? err.errno : undefined;
-  if (num !== undefined && BAD_FILE_CODES.has(num & 0xff)) return true;
-  const code = err?.code;
-  if (typeof code !== "string") return false;
-  return [...BAD_FILE_CODES.values()].some((c) => code === c || code.startsWith(`${c}_`));
-}
-
-/** SQLITE_CORRUPT: our own store, damaged. The only case where the file is moved aside. */
-function isCorrupt(e: unknown): boolean {
-  const err = e as { code?: unknown; errcode?: unknown; errno?: unknown } | null;
-  const num = typeof err?.errcode === "number" ? err.errcode : typeof err?.errno === "number" && err.errno > 0 ? err.errno : undefined;
-  if (num !== undefined) return (num & 0xff) === 11;
-  return typeof err?.code === "string" && (err.code === "SQLITE_CORRUPT" || err.code.startsWith("SQLITE_CORRUPT_"));
-}
-
-const errText = (e: unknown) => (e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ""}${e.message}` : String(e));
 
 /**
  * The SQLite CCR store: one SQLite file in WAL mode, created with mode 0600. Runs on Bun's `bun:sqlite`,
@@ -439,18 +401,4 @@ export class SqliteStore implements Store {
     this.inMemory = true;
     this.warn(`CCR store ${this.path} is unusable (${errText(cause)}${second === undefined ? "" : `; ${errText(second)}`}): left untouched; using a temporary in-memory store for this process: originals will not outlive it.`);
   }
-}
-
-function decode(row: Row): string {
-  if (typeof row.value === "string") return row.value;
-  // BLOBs come back as Buffer (better-sqlite3) or Uint8Array (node:sqlite, bun:sqlite).
-  const bytes = Buffer.from(row.value.buffer, row.value.byteOffset, row.value.byteLength);
-  return bytes.toString(row.encoding === "utf16le" ? "utf16le" : "utf8");
-}
-
-/** `String.prototype.isWellFormed` (Node 20) with a fallback for older runtimes. */
-function isWellFormed(s: string): boolean {
-  const f = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
-  if (typeof f === "function") return f.call(s);
-  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 }
