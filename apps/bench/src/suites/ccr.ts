@@ -40,7 +40,7 @@ const STEADY_GAP_MS = 5;
 /**
  * The proxy's pattern: a steady stream of 50 KB originals (distinct slices of corpus text), one put
  * every few ms with the event loop free in between, into a SQLite store with checkpoints on its thread
- * vs inline. Inline, every ~80 puts one waits for SQLite's checkpoint (the WAL copied back, an fsync);
+ * vs inline. Inline, every ~60 puts one waits for SQLite's checkpoint (the WAL copied back, an fsync);
  * that put's time is the event loop's stall, and every request in flight waits for it.
  */
 async function steadyPuts(dir: string, texts: string[], count: number, data: Record<string, unknown>): Promise<Table> {
