@@ -17,8 +17,8 @@ const fresh = () => join(dir, `s${n++}`, "ccr.sqlite");
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), "testing", "writer-child.ts");
 
 /** Starts a writer process; resolves lines as they come. */
-function writer(path: string, prefix: string, count: number, startAt?: number) {
-  const args = ["--import", "tsx", CHILD, path, prefix, String(count), ...(startAt ? [String(startAt)] : [])];
+function writer(path: string, prefix: string, count: number, startAt?: number, peer?: string) {
+  const args = ["--import", "tsx", CHILD, path, prefix, String(count), ...(startAt || peer ? [String(startAt ?? 0)] : []), ...(peer ? [peer] : [])];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   /** Arrival time of the first and the last line, to show the two writers overlapped. */
@@ -95,8 +95,10 @@ describe("SqliteStore", () => {
     const path = fresh();
     new SqliteStore(path).close();
     const startAt = Date.now() + 1500;
-    const a = writer(path, "alpha", 400, startAt);
-    const b = writer(path, "beta", 400, startAt);
+    // Each waits after its first put for the other's first: a writer scheduled late cannot find the
+    // other one already finished.
+    const a = writer(path, "alpha", 400, startAt, "beta");
+    const b = writer(path, "beta", 400, startAt, "alpha");
     const [ra, rb] = await Promise.all([a.done, b.done]);
     // The two writers' commit streams overlapped in time.
     expect(a.span.first).toBeLessThan(b.span.last);
