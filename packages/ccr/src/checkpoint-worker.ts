@@ -34,7 +34,7 @@ const MAX_WAL_BYTES = 64 * 1024 * 1024;
  * checkpoint holds the writer off until it has copied everything (a stall like SQLite's own checkpoint)
  * and the WAL starts over.
  */
-function checkpoint(conn: SqliteDb, pageBytes: number): void {
+function checkpoint(conn: SqliteDb): void {
   const passive = conn.prepare("PRAGMA wal_checkpoint(PASSIVE)");
   let frames = -1;
   for (let i = 0; i < PASSES; i++) {
@@ -54,10 +54,9 @@ port.on("message", () => {
   setImmediate(() => {
     pending = false;
     try {
-      checkpoint(db!, pageBytes);
-      post({ done: true });
+      checkpoint(db!);
     } catch (e) {
-      post({ done: false, error: e instanceof Error ? e.message : String(e) });
+      post({ failed: e instanceof Error ? e.message : String(e) });
     }
   });
 });

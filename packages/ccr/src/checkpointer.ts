@@ -8,8 +8,8 @@ export interface CheckpointInit {
   busyTimeoutMs: number;
 }
 
-/** The checkpoint thread's messages: its connection opened (or not), a checkpoint ran (or failed). */
-export type CheckpointReply = { ready: true } | { ready: false; error: string } | { done: true } | { done: false; error: string };
+/** The checkpoint thread's messages: its connection opened (or not), or a checkpoint failed. */
+export type CheckpointReply = { ready: true } | { ready: false; error: string } | { failed: string };
 
 /** SQLite's default `wal_autocheckpoint` (pages), restored when the thread is gone. */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -40,8 +40,6 @@ export class BackgroundCheckpoints {
   private stopped = false;
   /** True while the worker checkpoints and the store's connection does not. */
   active = false;
-  /** Checkpoints the worker has run. */
-  runs = 0;
   /** Why checkpoints run inline, once the worker failed. */
   problem: string | undefined;
 
@@ -101,8 +99,7 @@ export class BackgroundCheckpoints {
       }
       return;
     }
-    if (m.done) this.runs++;
-    else this.fail(m.error);
+    this.fail(m.failed);
   }
 
   /** Back to SQLite's own checkpoints on the store's connection (later events of the thread are ignored). */

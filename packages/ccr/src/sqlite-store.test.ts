@@ -18,8 +18,8 @@ const CHILD = join(dirname(fileURLToPath(import.meta.url)), "testing", "writer-c
 
 /** Starts a writer process; resolves lines as they come. */
 function writer(path: string, prefix: string, count: number, startAt?: number, peer?: string) {
-  const args = ["--import", "tsx", CHILD, path, prefix, String(count), ...(startAt || peer ? [String(startAt ?? 0)] : []), ...(peer ? [peer] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["--import", "tsx", CHILD, path, prefix, String(count), ...(startAt ? [String(startAt)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], ...(peer ? { env: { ...process.env, HEADROOM_TEST_PEER: peer } } : {}) });
   const lines: string[] = [];
   /** Arrival time of the first and the last line, to show the two writers overlapped. */
   const span = { first: Infinity, last: -Infinity };

@@ -26,7 +26,7 @@ async function timeOps(store: Store, texts: string[], rounds: number) {
       get.push(now() - a);
       if (back !== t) throw new Error("store returned different bytes");
       // A turn of the event loop between ops, untimed, as in a server: the SQLite store's checkpoint
-      // thread reports ready and done through it.
+      // thread reports that it is ready through it.
       await new Promise((r) => setImmediate(r));
     }
   return { put, get };

@@ -1,8 +1,8 @@
 /**
- * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count> [startAt] [peer]`): puts
+ * Test helper run as a child process (`node --import tsx writer-child.ts <db> <prefix> <count> [startAt]`): puts
  * `count` originals into the SQLite store at <db> (a FileStore with HEADROOM_TEST_BACKEND=file) and prints `<i> <key>` after each put has committed.
- * With a `peer` prefix, it waits after its first put until the peer's first original is in the store, so
- * the two writers' puts overlap however the machine schedules their processes.
+ * With HEADROOM_TEST_PEER=<prefix>, it waits after its first put until that writer's first original is
+ * in the store, so the two writers' puts overlap however the machine schedules their processes.
  * The multi-process and kill -9 tests read those lines to know what must be in the file.
  */
 import { ccrKey } from "@headroom/core";
@@ -21,12 +21,13 @@ async function untilStored(store: FileStore | SqliteStore, key: string): Promise
 }
 
 async function main(): Promise<void> {
-  const [path, prefix = "w", countArg = "100", startAt, peer] = process.argv.slice(2);
-  if (!path) throw new Error("usage: writer-child <db> <prefix> <count> [startAtEpochMs] [peerPrefix]");
+  const [path, prefix = "w", countArg = "100", startAt] = process.argv.slice(2);
+  if (!path) throw new Error("usage: writer-child <db> <prefix> <count> [startAtEpochMs]");
+  const peer = process.env.HEADROOM_TEST_PEER;
   // HEADROOM_TEST_BACKEND=file: the same writes into a FileStore directory.
   const store = process.env.HEADROOM_TEST_BACKEND === "file" ? new FileStore(path) : new SqliteStore(path);
   // A start barrier, so that two writers really write at the same time (startup times differ).
-  if (startAt && startAt !== "0") while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
+  if (startAt) while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
   const count = Number(countArg);
   for (let i = 0; i < count; i++) {
     const value = childValue(prefix, i);
