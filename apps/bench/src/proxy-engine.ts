@@ -32,7 +32,7 @@ const mod = await import(${JSON.stringify(pathToFileURL(dist).href)});
 const body = readFileSync(${JSON.stringify(bodyFile)}, "utf8");
 const reply = ${JSON.stringify(REPLY)};
 const options = { openaiBaseUrl: "http://upstream.invalid", storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))},
-  pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, fetch: async () => new Response(reply, { headers: { "content-type": "application/json" } }) };
+  pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, unitCacheMB: 0, fetch: async () => new Response(reply, { headers: { "content-type": "application/json" } }) };
 const app = mod.createNodeProxyApp ? mod.createNodeProxyApp({ ...options, workers: ${o.workers ?? 0} }) : mod.createProxyApp(options);
 await app.ready();
 if (app.warm) await app.warm();

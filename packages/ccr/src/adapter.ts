@@ -1,4 +1,4 @@
-import { createPipeline, type CompressError, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store } from "@headroom/core";
+import { createPipeline, createUnitCache, type CompressError, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store, type UnitCache } from "@headroom/core";
 import { MemoryStore } from "./memory-store.js";
 import type { RetrieveCallResult } from "./calls.js";
 
@@ -34,9 +34,15 @@ export interface AdapterError {
   compressor?: string;
 }
 
-/** The resolved options: a store and pipeline always exist. */
+/** The resolved options: a store, a pipeline and a unit cache always exist. */
 export interface ResolvedAdapter {
   store: Store;
+  /**
+   * `options.cache`, else one of its own (64 MB): an app sends the whole conversation on every call, and
+   * earlier tool outputs then cost a lookup instead of a compression (`createUnitCache({ maxBytes: 0 })`
+   * turns it off).
+   */
+  cache: UnitCache;
   pipeline: Pick<Pipeline, "compress">;
   maxRounds: number;
   timeoutMs: number;
@@ -45,8 +51,8 @@ export interface ResolvedAdapter {
 
 export function resolveAdapterOptions(options: AdapterOptions = {}): ResolvedAdapter {
   const store = options.store ?? new MemoryStore();
-  const { pipeline, maxRounds, timeoutMs, onCompress: _c, onRetrieve: _r, onError: _e, ...rest } = options;
-  return { store, pipeline: pipeline ?? createPipeline({ ...rest, store }), maxRounds: maxRounds ?? 3, timeoutMs: timeoutMs ?? 5000, options };
+  const { pipeline, maxRounds, timeoutMs, onCompress: _c, onRetrieve: _r, onError: _e, cache, ...rest } = options;
+  return { store, cache: cache ?? createUnitCache(), pipeline: pipeline ?? createPipeline({ ...rest, store }), maxRounds: maxRounds ?? 3, timeoutMs: timeoutMs ?? 5000, options };
 }
 
 const report = (r: ResolvedAdapter, e: AdapterError) => (r.options.onError ? r.options.onError(e) : console.warn(`headroom: ${e.message}`));
@@ -58,7 +64,7 @@ const report = (r: ResolvedAdapter, e: AdapterError) => (r.options.onError ? r.o
 export async function compressAdapterMessages<M extends unknown[]>(r: ResolvedAdapter, messages: M, format: MessageFormat, model: string | undefined): Promise<M> {
   let result: CompressResult<M>;
   try {
-    const opts: CompressOptions = { format, store: r.store };
+    const opts: CompressOptions = { format, store: r.store, cache: r.cache };
     const m = model ?? r.options.model;
     if (m) opts.model = m;
     result = await withTimeout(r.pipeline.compress(messages, opts), r.timeoutMs);

@@ -8,6 +8,14 @@ function clock(start = 1_000_000) {
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
+describe("utf8Length", () => {
+  it("equals TextEncoder's byte count for any string, lone surrogates and pairs included", () => {
+    const enc = new TextEncoder();
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => utf8Length(s) === enc.encode(s).length), { numRuns: 500 });
+    for (const s of ["", "a", "é", "€", "😀", "\ud800", "\udc00", "\udc00\ud800", "a\ud83d", "\ud83d\ude00\ud83d"]) expect(utf8Length(s)).toBe(enc.encode(s).length);
+  });
+});
+
 describe("MemoryStore", () => {
   it("returns values byte-identical (any string, lone surrogates included)", async () => {
     const store = new MemoryStore();

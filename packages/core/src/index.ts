@@ -16,6 +16,8 @@ export { isAiSdkMessage, scanAiSdk, unknownShapeWarning } from "./ai-sdk.js";
 export { compress, createPipeline, RETRIEVE_TOOL_NAME } from "./pipeline.js";
 export type { CompressOptions, CompressTextOptions, Pipeline, PipelineDescription, CompressTextResult } from "./pipeline.js";
 export { estimateTokenizer } from "./tokenizer.js";
+export { createUnitCache, UnitCache } from "./unit-cache.js";
+export type { UnitCacheOptions, UnitCacheStats } from "./unit-cache.js";
 export { memoizeByLine, safeCuts, safeSegments } from "./count-memo.js";
 export { isLoopbackHost, sameToken } from "./net.js";
 export { scanImages, isImageCompressor } from "./images.js";

@@ -3,7 +3,7 @@ import { unknownShapeWarning } from "./ai-sdk.js";
 import { DEFAULT_TIME_BUDGET_MS, now } from "./budget.js";
 import { jsonDetector } from "./detect.js";
 import { loadPlugins, type LoadedPlugins } from "./plugins.js";
-import { handleUnit, preSkip, toUnit, type RunState } from "./unit.js";
+import { handleUnit, preSkip, toUnit, type CacheScope, type RunState } from "./unit.js";
 import { firstProtectedIndex } from "./turns.js";
 import { estimateTokenizer } from "./tokenizer.js";
 import { memoizeByLine } from "./count-memo.js";
@@ -13,6 +13,7 @@ import { SPECIFICATION_VERSION_V2, type AbortSignalLike, type DetectFunction, ty
 import type { CompressError, CompressResult, MessageFormat, Role, Store, Tokenizer, TokenizerFactory, UnitReport } from "./types.js";
 import { isImageCompressor, type ImageReport } from "./images.js";
 import { compressImages, prescanImages } from "./images-run.js";
+import type { UnitCache } from "./unit-cache.js";
 
 export { RETRIEVE_TOOL_NAME } from "./unit.js";
 
@@ -71,6 +72,12 @@ export interface CompressOptions {
   ttlSeconds?: number;
   /** Force the message dialect instead of detecting it. */
   format?: MessageFormat;
+  /**
+   * Remembers units' token counts and outcomes across calls (`createUnitCache()`), so that a
+   * conversation sent again with one more turn costs a compression of the new units only. The output is
+   * the same bytes either way; originals are put into the store again on every hit.
+   */
+  cache?: UnitCache;
 }
 
 /** Options of `compressText`: the compress options plus where the text came from. */
@@ -240,6 +247,25 @@ async function beforePipeline(o: RunOptions, messages: readonly unknown[], forma
   return settings;
 }
 
+/** The cache and the parts of its keys that one call shares (see unit-cache.ts). */
+function cacheScopes(o: RunOptions, cache: UnitCache, settings: PipelineSettingsV2, tokenizer: Tokenizer): CacheScope {
+  // Objects by identity: the same names with other options must not share entries.
+  const tok = typeof o.tokenizer === "object" || typeof o.tokenizer === "function" ? o.tokenizer : undefined;
+  const tokens = JSON.stringify([cache.idOf(tok), tokenizer.name, tokenizer.encoding, tokenizer.estimated, settings.model]);
+  const detectors = [...(o.detectors ?? [])].map((d) => cache.idOf(d));
+  const outcomes = JSON.stringify([tokens, cache.idOf(o.plugins_), detectors, cache.idOf(o.detect), settings, !!o.store && !settings.lossless]);
+  return { cache, tokens, outcomes };
+}
+
+function cachedCount(c: CacheScope, text: string, hash: string | undefined, count: (t: string) => number): number {
+  if (hash === undefined) return count(text);
+  const known = c.cache.tokens(c.tokens, text, hash);
+  if (known !== undefined) return known;
+  const n = count(text);
+  c.cache.setTokens(c.tokens, text, hash, n);
+  return n;
+}
+
 async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Promise<CompressResult<M>> {
   if (!Array.isArray(messages)) throw new TypeError("compress: messages must be an array");
   const errors: CompressError[] = [...o.plugins_.errors];
@@ -251,7 +277,9 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   const scan = scanMessages(messages, format);
   const shapeWarning = unknownShapeWarning(messages, format);
   if (shapeWarning) errors.push({ stage: "detect", message: `compress: ${shapeWarning}` });
-  const unitTokens = scan.units.map((u) => count(u.text));
+  const cache = o.cache && cacheScopes(o, o.cache, settings, tokenizer);
+  const unitHashes = cache ? scan.units.map((u) => cache.cache.textHash(u.text)) : [];
+  const unitTokens = scan.units.map((u, i) => (cache ? cachedCount(cache, u.text, unitHashes[i], count) : count(u.text)));
   let tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
   const state: RunState = {
     compressors: o.plugins_.compressors.map((c) => c.v2),
@@ -264,6 +292,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   };
   if (o.store) state.store = o.store;
   if (o.signal) state.signal = o.signal;
+  if (cache) state.cache = cache;
   // Image units exist only when an image-capable compressor is registered (opt-in; see images.ts); their
   // prices count in the total from the start, so that `tokenBudget` sees them.
   const originals = o.plugins_.compressors.map((c) => c.original);
@@ -285,7 +314,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     const t0 = now();
     if (skipReason) report.reason = skipReason;
     else {
-      const res = await handleUnit(unit, state, report);
+      const res = await handleUnit(unit, state, report, unitHashes[idx]);
       if (res) {
         out = setAtPath(out, found.path, found.encode ? found.encode(res.text) : res.text);
         skip.total += report.tokensAfter - before;

@@ -165,6 +165,8 @@ export interface UnitReport {
   ccrHashes: string[];
   /** Wall time spent on this unit (not part of the compressed bytes). */
   durationMs: number;
+  /** The outcome came from `compress({ cache })`: no compressor ran (its originals were put again). */
+  cached?: boolean;
 }
 
 /** A failure the pipeline recovered from by leaving the unit unchanged (fail open). */

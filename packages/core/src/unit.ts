@@ -17,6 +17,16 @@ import type {
   UnitV2,
 } from "./spec/v2/index.js";
 import { validateResult } from "./validate.js";
+import { outcomeContext, type CachedOutcome, type UnitCache } from "./unit-cache.js";
+
+/** A call's cache with the key parts all its units share. */
+export interface CacheScope {
+  cache: UnitCache;
+  /** Tokenizer part of count keys. */
+  tokens: string;
+  /** Everything of an outcome's context that is the same for every unit of the call. */
+  outcomes: string;
+}
 
 /** Name of the retrieve tool: its results are never compressed again. */
 export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
@@ -34,6 +44,7 @@ export interface RunState {
   errors: CompressError[];
   /** The caller's cancellation signal. */
   signal?: AbortSignalLike;
+  cache?: CacheScope;
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -72,8 +83,19 @@ export function preSkip(unit: UnitV2, s: PipelineSettingsV2, c: SkipCheck): stri
   return undefined;
 }
 
-/** Runs detection, hooks and compressors for one unit, filling `report`. Returns the accepted result or null. */
-export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport): Promise<CompressorResultV2 | null> {
+/**
+ * Runs detection, hooks and compressors for one unit, filling `report`. Returns the accepted result or
+ * null. With a cache (and the unit text's `hash`), a remembered outcome stands in for the compressors.
+ */
+export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport, hash?: string): Promise<CompressorResultV2 | null> {
+  const errorsBefore = run.errors.length;
+  const cache = hash !== undefined ? run.cache : undefined;
+  const keyOf = (aggressiveness: number) => `${cache!.outcomes}\u0000${outcomeContext(unit, aggressiveness)}`;
+  // Without `beforeUnit` hooks the aggressiveness is the call's, so a remembered outcome (which keeps
+  // what detection found) is looked up before detection runs: a hit then costs no detection either.
+  const early = cache && !run.hooks.some((h) => h.beforeUnit) ? keyOf(run.settings.aggressiveness) : undefined;
+  const knownEarly = early !== undefined ? cache!.cache.outcome(early, unit.text, hash!) : undefined;
+  if (knownEarly) return fromCache(unit, knownEarly, run, report);
   const detection = runDetectors(run.detectors, unit.text, unit.source, run.errors, unit.id);
   if (detection) {
     report.kind = detection.kind as UnitReport["kind"];
@@ -88,12 +110,43 @@ export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport
     report.reason = kind ? `no compressor installed for ${kind}` : "no compressor";
     return null;
   }
+  const context = cache && (early ?? keyOf(aggressiveness));
+  if (cache && context && early === undefined) {
+    const known = cache.cache.outcome(context, unit.text, hash!);
+    if (known) return fromCache(unit, known, run, report);
+  }
   const budget = startBudget(run.settings.timeBudgetMs, run.signal);
   try {
-    return await tryCompressors(unit, eligible, { run, budget, detection, aggressiveness }, report);
+    const r = await tryCompressors(unit, eligible, { run, budget, detection, aggressiveness }, report);
+    // Only what the compressors decided on their own is kept: no error, cut-off or cancellation.
+    if (cache && context && run.errors.length === errorsBefore && !budget.expired() && !run.signal?.aborted) {
+      const found = detection ? { kind: detection.kind, ...(detection.language ? { language: detection.language } : {}) } : {};
+      const outcome: CachedOutcome = r
+        ? { ...found, result: r, compressor: report.compressor!, tokensAfter: report.tokensAfter }
+        : { ...found, result: null, reason: report.reason ?? "no gain" };
+      cache.cache.setOutcome(context, unit.text, hash!, outcome);
+    }
+    return r;
   } finally {
     budget.dispose();
   }
+}
+
+/** A remembered outcome, applied as if its compressor had just returned it (originals put again). */
+async function fromCache(unit: UnitV2, known: CachedOutcome, run: RunState, report: UnitReport): Promise<CompressorResultV2 | null> {
+  report.cached = true;
+  report.status = "unchanged";
+  if (known.kind !== undefined) report.kind = known.kind as UnitReport["kind"];
+  if (known.language !== undefined) report.language = known.language;
+  if (!known.result) {
+    report.reason = known.reason;
+    return null;
+  }
+  const r: CompressorResultV2 = { ...known.result, outputTokens: known.tokensAfter };
+  const accepted = await accept(unit, known.compressor, r, run, report);
+  if (accepted === true) return known.result;
+  report.reason = accepted;
+  return null;
 }
 
 /** Runs `beforeUnit` hooks; returns the unit's aggressiveness, or `undefined` when a hook vetoed it. */
@@ -184,7 +237,7 @@ async function tryCompressors(unit: UnitV2, eligible: readonly CompressorV2[], a
       fail(c, "validate", problem, `${c.name}: ${problem}`);
       continue;
     }
-    const accepted = await accept(unit, c, r, run, report);
+    const accepted = await accept(unit, c.name, r, run, report);
     if (accepted === true) return r;
     reasons.push(accepted);
   }
@@ -208,28 +261,28 @@ export function outputTokens(r: CompressorResultV2, tokenizer: Tokenizer): numbe
 }
 
 /** Never inflate, then store the originals (put before emit). Returns true, or why the result is refused. */
-async function accept(unit: UnitV2, c: CompressorV2, r: CompressorResultV2, run: RunState, report: UnitReport): Promise<true | string> {
+async function accept(unit: UnitV2, name: string, r: CompressorResultV2, run: RunState, report: UnitReport): Promise<true | string> {
   let after: number;
   try {
     after = r.text === unit.text ? report.tokensBefore : outputTokens(r, run.tokenizer);
   } catch (e) {
-    run.errors.push({ unitId: unit.id, compressor: c.name, stage: "tokenize", message: errMsg(e) });
-    return `${c.name}: tokenizer failed`;
+    run.errors.push({ unitId: unit.id, compressor: name, stage: "tokenize", message: errMsg(e) });
+    return `${name}: tokenizer failed`;
   }
-  if (after >= report.tokensBefore) return `${c.name}: no gain`;
+  if (after >= report.tokensBefore) return `${name}: no gain`;
   const ttl = run.settings.ttlSeconds;
   try {
     for (const orig of r.originals ?? [])
       await run.store!.put(orig.key, orig.content, { ...(ttl !== undefined ? { ttlSeconds: ttl } : {}), ...(orig.meta ? { meta: orig.meta } : {}) });
   } catch (e) {
-    run.errors.push({ unitId: unit.id, compressor: c.name, stage: "store", message: errMsg(e) });
-    return `${c.name}: store failed`;
+    run.errors.push({ unitId: unit.id, compressor: name, stage: "store", message: errMsg(e) });
+    return `${name}: store failed`;
   }
   report.status = "compressed";
-  report.compressor = c.name;
+  report.compressor = name;
   report.tokensAfter = after;
   report.lossless = r.lossless;
-  report.transforms = r.transforms?.length ? [...r.transforms] : [c.name];
+  report.transforms = r.transforms?.length ? [...r.transforms] : [name];
   report.ccrHashes = findMarkerHashes(r.text);
   delete report.reason;
   return true;

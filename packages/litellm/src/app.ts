@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import type { CompressResult, Pipeline, Store } from "@headroom/core";
+import type { CompressResult, Pipeline, Store, UnitCache } from "@headroom/core";
 import { retrieve } from "@headroom/ccr";
 import { guardrailAuth } from "./auth.js";
 import { compressReplyBody } from "./reply.js";
@@ -8,6 +8,8 @@ import { compressReplyBody } from "./reply.js";
 export interface GuardrailDeps {
   pipeline: Pipeline;
   store: Store;
+  /** Remembers units across calls (LiteLLM sends the whole conversation on every request). */
+  cache?: UnitCache;
 }
 
 /** Options of {@link createLiteLLMApp}. */
@@ -78,12 +80,13 @@ export function createLiteLLMApp(options: LiteLLMAppOptions): Hono {
 
   /** Runs the pipeline on a message list with LiteLLM's per-request knobs; throws on failure/timeout. */
   async function run(messages: unknown[], model: string, body: Obj, bypass: boolean) {
-    const { pipeline, store } = await options.deps();
+    const { pipeline, store, cache } = await options.deps();
     const seconds = typeof body.timeout === "number" && body.timeout > 0 ? body.timeout * 1000 : Infinity;
     const minTokens = typeof body.min_tokens === "number" && body.min_tokens >= 0 ? body.min_tokens : options.minTokens;
     const r = pipeline.compress(messages, {
       model,
       store,
+      ...(cache ? { cache } : {}),
       ...(typeof body.token_budget === "number" ? { tokenBudget: body.token_budget } : {}),
       ...(minTokens !== undefined ? { minTokens } : {}),
       // Without retrieval (LiteLLM's `ccr_retrieval: false`) the model could not follow a marker: lossless only.

@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { defaultStorePath, openStore } from "@headroom/ccr/node";
 import { createDefaultRouter } from "@headroom/router/node";
+import { createUnitCache } from "@headroom/core";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createLiteLLMApp, type LiteLLMAppOptions } from "./app.js";
 import { isLoopbackHost } from "./auth.js";
@@ -37,7 +38,8 @@ export async function serveLiteLLM(options: ServeLiteLLMOptions = {}): Promise<R
   const storePath = options.storePath ?? defaultStorePath(options.env ?? process.env);
   const store = openStore(storePath);
   const pipeline = await createDefaultRouter({ from: options.pluginsFrom ?? process.cwd(), tokenizer: tiktokenTokenizer, store });
-  const deps = Promise.resolve({ pipeline, store });
+  // LiteLLM sends the whole conversation every turn: earlier units cost a lookup, not a compression.
+  const deps = Promise.resolve({ pipeline, store, cache: createUnitCache() });
   const app = createLiteLLMApp({ ...options, host, deps: () => deps });
   app.get("/health", (c) => c.json({ status: "ok", service: "headroom-litellm" }));
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

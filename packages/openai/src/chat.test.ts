@@ -75,6 +75,19 @@ describe("chat.completions.create (non-streaming)", () => {
     expect(JSON.stringify(server.bodies[2].tools)).toBe(JSON.stringify(first.tools));
   });
 
+  it("a conversation sent again compresses only its new units (the adapter's unit cache), same bytes", async () => {
+    const { store, pipeline } = setup();
+    server = await mockServer([() => ({ json: completion({ content: "dep-17." }, "stop") }), () => ({ json: completion({ content: "At 10:02." }, "stop") })]);
+    const results: { cached: boolean[] }[] = [];
+    const openai = withHeadroom(client(server), { store, pipeline, onCompress: (r) => results.push({ cached: r.units.map((u) => !!u.cached) }) });
+    const msgs = history();
+    await openai.chat.completions.create({ model: "gpt-4o", messages: msgs });
+    await openai.chat.completions.create({ model: "gpt-4o", messages: [...msgs, { role: "assistant", content: "dep-17." }, { role: "user", content: "When?" }] });
+    expect(results.map((r) => r.cached.includes(true))).toEqual([false, true]);
+    const [first, second] = server.bodies;
+    expect(JSON.stringify(second.messages.slice(0, first.messages.length))).toBe(JSON.stringify(first.messages));
+  });
+
   it("passes a plain request through byte for byte (no marker, no tool)", async () => {
     server = await mockServer([() => ({ json: completion({ content: "hi" }, "stop") })]);
     const openai = withHeadroom(client(server), setup());

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import type { Pipeline, Store } from "@headroom/core";
+import type { Pipeline, Store, UnitCache } from "@headroom/core";
 import { MemoryStore } from "@headroom/ccr";
 import { createLiteLLMApp } from "@headroom/litellm";
 import { authMiddleware } from "./auth.js";
 import { inProcessEngine, type CompressionEngine } from "./engine.js";
-import { isLoopbackHost, resolveOptions, type ProxyAppOptions, type ResolvedOptions } from "./options.js";
+import { isLoopbackHost, resolveOptions, unitCacheFor, type ProxyAppOptions, type ResolvedOptions } from "./options.js";
 import { compressRoute } from "./routes/compress.js";
 import { matchRoute, type RouteMatch } from "./routes/match.js";
 import { modelRoute } from "./routes/model.js";
@@ -21,6 +21,8 @@ export interface ProxyReady {
   pipeline?: Pipeline;
   /** Names of the compressors in use. */
   compressors: string[];
+  /** The in-process pipeline's unit cache (unless `unitCacheMB` is 0). */
+  cache?: UnitCache;
 }
 
 /** The proxy app: a Hono app plus its counters and a `close()`. */
@@ -56,7 +58,8 @@ export function proxyContext(options: ProxyAppOptions): ProxyContext & { ready()
     throw new Error(`headroom proxy: binding ${cfg.host} (not loopback) requires a token (--token or HEADROOM_PROXY_TOKEN)`);
   const store = lazy<Store>(options.store ?? (() => new MemoryStore()));
   const pipeline = options.pipeline ? lazy<Pipeline>(options.pipeline) : undefined;
-  const settings = { ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}), ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}) };
+  const cache = options.engine ? undefined : unitCacheFor(cfg.unitCacheMB);
+  const settings = { ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}), ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}), ...(cache ? { cache } : {}) };
   let engine: CompressionEngine;
   if (options.engine) engine = options.engine;
   else if (pipeline) engine = inProcessEngine(async () => ({ pipeline: await pipeline(), store: await store() }), settings);
@@ -73,7 +76,7 @@ export function proxyContext(options: ProxyAppOptions): ProxyContext & { ready()
       const s = await store();
       const p = pipeline ? await pipeline() : undefined;
       const names = p ? p.compressors.map((c) => c.name) : ((await engine.compressorNames?.()) ?? []);
-      return { store: s, ...(p ? { pipeline: p } : {}), compressors: names };
+      return { store: s, ...(p ? { pipeline: p } : {}), compressors: names, ...(cache ? { cache } : {}) };
     },
     async close() {
       await engine.close?.();
@@ -127,7 +130,7 @@ export function createProxyApp(options: ProxyAppOptions): ProxyApp {
       deps: async () => {
         const r = await px.ready();
         if (!r.pipeline) throw new Error("the guardrail API needs an in-process pipeline");
-        return { pipeline: r.pipeline, store: r.store };
+        return { pipeline: r.pipeline, store: r.store, ...(r.cache ? { cache: r.cache } : {}) };
       },
       auth: false,
       routes: ["guardrail"],

@@ -1,4 +1,4 @@
-import { hasMarker, scanImages, scanMessages, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store } from "@headroom/core";
+import { hasMarker, scanImages, scanMessages, type CompressOptions, type CompressResult, type MessageFormat, type Pipeline, type Store, type UnitCache } from "@headroom/core";
 import { spliceJson } from "./json-splice.js";
 import { injectRetrieveTool, RETRIEVE_TOOL_NAME } from "./retrieval.js";
 
@@ -41,6 +41,7 @@ export interface CompressStepDeps {
   store: Store;
   minTokens?: number;
   excludeTools?: string[];
+  cache?: UnitCache;
 }
 
 /**
@@ -95,6 +96,7 @@ export async function compressRequest(route: RouteName, text: string, body: Obj 
     const opts: CompressOptions = { model, format, store: deps.store };
     if (deps.minTokens !== undefined) opts.minTokens = deps.minTokens;
     if (deps.excludeTools) opts.excludeTools = deps.excludeTools;
+    if (deps.cache) opts.cache = deps.cache;
     result = await deps.pipeline.compress(messages, opts);
   } catch (e) {
     return injectOnly(route, text, body, { error: e instanceof Error ? e.message : String(e) });

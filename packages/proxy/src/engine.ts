@@ -1,4 +1,4 @@
-import type { CompressOptions, CompressResult, Pipeline, Store } from "@headroom/core";
+import type { CompressOptions, CompressResult, Pipeline, Store, UnitCache } from "@headroom/core";
 import { compressRequest, injectOnly, parseObject, withTimeout, type CompressOutcome, type RouteName } from "./compress-step.js";
 
 type Obj = Record<string, unknown>;
@@ -53,6 +53,8 @@ export interface EngineDeps {
 export interface EngineSettings {
   minTokens?: number;
   excludeTools?: string[];
+  /** Units remembered across requests (one cache per thread that compresses). */
+  cache?: UnitCache;
 }
 
 /**
@@ -90,5 +92,6 @@ export function messagesOptions(task: MessagesTask, store: Store, settings: Engi
   if (task.bypass) o.roles = [];
   if (settings.minTokens !== undefined) o.minTokens = settings.minTokens;
   if (settings.excludeTools) o.excludeTools = settings.excludeTools;
+  if (settings.cache) o.cache = settings.cache;
   return o;
 }

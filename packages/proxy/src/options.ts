@@ -1,4 +1,4 @@
-import type { AnyCompressor, AnyHook, Pipeline, Store } from "@headroom/core";
+import { createUnitCache, type AnyCompressor, type AnyHook, type Pipeline, type Store, type UnitCache } from "@headroom/core";
 import type { CompressionEngine } from "./engine.js";
 
 /** Default port: the same one the reference Python proxy uses, so client docs carry over. */
@@ -12,6 +12,8 @@ export const DEFAULT_COMPRESSION_TIMEOUT_MS = 5_000;
 /** Time allowed until the upstream sends response headers (long generations stream after that). */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_RETRIEVE_ROUNDS = 3;
+/** Memory of each compression engine's unit cache (one per worker), in MiB. */
+export const DEFAULT_UNIT_CACHE_MB = 64;
 
 /** Options of `createProxyApp` (any runtime). Every field is optional except a way to compress. */
 export interface ProxyAppOptions {
@@ -57,6 +59,12 @@ export interface ProxyAppOptions {
   minTokens?: number;
   /** Tool names (globs) never compressed. */
   excludeTools?: string[];
+  /**
+   * MiB for remembering compressed units across requests (`createUnitCache` of `@headroom/core`), per
+   * compression thread. Clients send the whole conversation every turn: with the cache, earlier tool
+   * outputs cost a lookup instead of a compression, to the same bytes. Default 64; `0` turns it off.
+   */
+  unitCacheMB?: number;
   /** One line per request (method, path, status, tokens, ms) and per fault. Never receives headers or bodies. */
   log?: (line: string) => void;
   /** Environment variables (`HEADROOM_*`) read under the options. Default none; the Node server passes `process.env`. */
@@ -117,6 +125,8 @@ export interface ResolvedOptions {
   maxRetrieveRounds: number;
   /** Tool outputs under this many tokens skip compression (the pipeline's 200 when not set). */
   minTokens: number | undefined;
+  /** MiB of unit cache per compression thread; 0: none. */
+  unitCacheMB: number;
 }
 
 const num = (v: string | undefined): number | undefined => {
@@ -142,7 +152,18 @@ export function resolveOptions(o: ProxyOptions, env: Record<string, string | und
     upstreamTimeoutMs: o.upstreamTimeoutMs ?? num(env.HEADROOM_UPSTREAM_TIMEOUT_MS) ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     maxRetrieveRounds: o.maxRetrieveRounds ?? DEFAULT_MAX_RETRIEVE_ROUNDS,
     minTokens: o.minTokens,
+    unitCacheMB: cacheMB(o.unitCacheMB ?? num(env.HEADROOM_UNIT_CACHE_MB) ?? DEFAULT_UNIT_CACHE_MB),
   };
+}
+
+function cacheMB(n: number): number {
+  if (!(n >= 0)) throw new RangeError(`unitCacheMB must be a number ≥ 0 (HEADROOM_UNIT_CACHE_MB), got ${n}`);
+  return n;
+}
+
+/** The unit cache of one compression thread, or `undefined` when turned off. */
+export function unitCacheFor(mb: number): UnitCache | undefined {
+  return mb > 0 ? createUnitCache({ maxBytes: Math.floor(mb * 1024 * 1024) }) : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createProxyApp, lazy, type ProxyApp } from "./app.js";
 import { nodeFetch } from "./node-fetch.js";
-import type { ProxyOptions } from "./options.js";
+import { resolveOptions, type ProxyOptions } from "./options.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /** A running proxy. */
@@ -66,6 +66,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
         ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}),
         warmUpMs,
         nice: options.workerNice ?? DEFAULT_WORKER_NICE,
+        unitCacheMB: resolveOptions(options, env).unitCacheMB,
       },
       store,
       ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),

@@ -40,6 +40,8 @@ export class ProxyStats {
   failOpen = 0;
   retrieveRounds = 0;
   retrieveCalls = 0;
+  /** Units whose outcome came from the unit cache (earlier turns sent again). */
+  cachedUnits = 0;
   private readonly status: Record<string, number> = {};
   private readonly all = totals();
   private readonly byRoute: Record<string, TokenTotals> = {};
@@ -64,6 +66,11 @@ export class ProxyStats {
     }
     if (!result) return;
     for (const u of result.units) {
+      // Served by the unit cache: no compressor ran, so it would only blur the compressors' timings.
+      if (u.cached) {
+        this.cachedUnits++;
+        continue;
+      }
       if (!u.compressor && u.status !== "compressed") continue;
       const t = rowOf(this.compressors, u.compressor ?? "none", (): Timing => ({ units: 0, total_ms: 0, max_ms: 0 }));
       t.units++;
@@ -93,6 +100,7 @@ export class ProxyStats {
       tokens: { ...this.all },
       by_route: this.byRoute,
       by_model: this.byModel,
+      cached_units: this.cachedUnits,
       compressors: Object.fromEntries(Object.entries(this.compressors).map(([k, v]) => [k, round(v)])),
       retrieve: { rounds: this.retrieveRounds, calls: this.retrieveCalls },
       upstream_status: this.status,

@@ -14,6 +14,8 @@ export interface WorkerInit {
   warmUpMs?: number;
   /** Niceness of the worker thread (Linux; `0` leaves it as it is). */
   nice?: number;
+  /** MiB of the worker's unit cache (`0` or unset: none). */
+  unitCacheMB?: number;
 }
 
 /**

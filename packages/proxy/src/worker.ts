@@ -7,9 +7,12 @@ import type { Pipeline, Store, StoreKeyStatus, StorePutOptions } from "@headroom
 import { warmUp } from "@headroom/router";
 import { compressRequest } from "./compress-step.js";
 import { messagesOptions } from "./engine.js";
+import { unitCacheFor } from "./options.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
 
 const init = workerData as WorkerInit;
+// One per worker: a conversation's earlier units are found in any worker that compressed it before.
+const cache = unitCacheFor(init.unitCacheMB ?? 0);
 const port = parentPort!;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -45,7 +48,7 @@ type Job = Exclude<WorkerTask, { kind: "cancel" }>;
 
 async function run(pipeline: Pipeline, t: Job): Promise<void> {
   const store = new CollectingStore();
-  const settings = { ...(init.minTokens !== undefined ? { minTokens: init.minTokens } : {}), ...(init.excludeTools ? { excludeTools: init.excludeTools } : {}) };
+  const settings = { ...(init.minTokens !== undefined ? { minTokens: init.minTokens } : {}), ...(init.excludeTools ? { excludeTools: init.excludeTools } : {}), ...(cache ? { cache } : {}) };
   try {
     if (t.kind === "messages") {
       const result = await pipeline.compress(t.task.messages, messagesOptions(t.task, store, settings));
