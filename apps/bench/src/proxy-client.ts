@@ -17,6 +17,12 @@ export interface LoadSpec {
   total: number;
   concurrency: number;
   headers?: Record<string, string>;
+  /**
+   * A placeholder in `body` that each request replaces with a number of the same width, unique within
+   * the client process: every request then carries a tool output seen for the first time (no unit-cache
+   * hit, no original already stored), as new tool outputs are in real use.
+   */
+  vary?: string;
 }
 
 /** The bench's side of a client process. */
@@ -33,7 +39,7 @@ export interface LoadClient {
   close(): void;
 }
 
-type ToChild = { op: "run" | "stream"; url: string; body: string; total: number; concurrency: number; intervalMs?: number; headers?: Record<string, string> } | { op: "stop" };
+type ToChild = { op: "run" | "stream"; url: string; body: string; total: number; concurrency: number; intervalMs?: number; headers?: Record<string, string>; vary?: string } | { op: "stop" };
 type FromChild = { times: number[] } | { error: string };
 
 /** Forks a client process (tsx loads this TypeScript module in it, as it does in the bench). */
@@ -54,7 +60,7 @@ export function clientChild(): LoadClient {
       pending = { ok, fail };
     });
   const send = (m: ToChild) => proc.send(m);
-  const wire = (s: Omit<LoadSpec, "total" | "concurrency">) => ({ url: s.url, body: s.body.toString("base64"), ...(s.headers ? { headers: s.headers } : {}) });
+  const wire = (s: Omit<LoadSpec, "total" | "concurrency">) => ({ url: s.url, body: s.body.toString("base64"), ...(s.headers ? { headers: s.headers } : {}), ...(s.vary ? { vary: s.vary } : {}) });
   return {
     proc,
     run(spec) {
@@ -78,6 +84,20 @@ export function clientChild(): LoadClient {
   };
 }
 
+/** Requests made so far with a varied body, in this client process. */
+let varied = 0;
+
+/** `body` as is, or a function giving a copy with the placeholder `vary` replaced by the next number. */
+function bodies(body: Buffer, vary: string | undefined): Buffer | (() => Buffer) {
+  const at = vary ? body.indexOf(vary) : -1;
+  if (!vary || at < 0) return body;
+  return () => {
+    const b = Buffer.from(body);
+    b.write(String(varied++).padStart(vary.length, "0").slice(-vary.length), at, "latin1");
+    return b;
+  };
+}
+
 /** The child: serves one op at a time. */
 function serveChild(): void {
   let stopped = false;
@@ -90,7 +110,7 @@ function serveChild(): void {
     resetClient();
     const work =
       m.op === "run"
-        ? load(m.url, body, m.total, m.concurrency, m.headers ? { headers: m.headers } : {})
+        ? load(m.url, bodies(body, m.vary), m.total, m.concurrency, m.headers ? { headers: m.headers } : {})
         : (async () => {
             stopped = false;
             const times: number[] = [];

@@ -21,7 +21,7 @@ export interface EngineRun {
  * process. `dist` exports `createNodeProxyApp` (today's `node` entry) or only `createProxyApp` (an earlier
  * build, compressing on its main thread); `workers` is passed to the former.
  */
-export function engineRun(dir: string, name: string, dist: string, body: Buffer, o: { workers?: number; concurrency: number; n: number; warm: number }): Promise<EngineRun> {
+export function engineRun(dir: string, name: string, dist: string, body: Buffer, o: { workers?: number; concurrency: number; n: number; warm: number; vary?: string }): Promise<EngineRun> {
   const bodyFile = join(dir, `${name}.body.json`);
   writeFileSync(bodyFile, body);
   const script = join(dir, `${name}.engine.mjs`);
@@ -32,11 +32,16 @@ const mod = await import(${JSON.stringify(pathToFileURL(dist).href)});
 const body = readFileSync(${JSON.stringify(bodyFile)}, "utf8");
 const reply = ${JSON.stringify(REPLY)};
 const options = { openaiBaseUrl: "http://upstream.invalid", storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))},
-  pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, unitCacheMB: 0, fetch: async () => new Response(reply, { headers: { "content-type": "application/json" } }) };
+  pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, fetch: async () => new Response(reply, { headers: { "content-type": "application/json" } }) };
 const app = mod.createNodeProxyApp ? mod.createNodeProxyApp({ ...options, workers: ${o.workers ?? 0} }) : mod.createProxyApp(options);
 await app.ready();
 if (app.warm) await app.warm();
-const send = async () => { const r = await app.request("/v1/chat/completions", { method: "POST", body, headers: { "content-type": "application/json" } }); await r.text(); };
+// Each request's tool output is new to the proxy (a number of its own in place of the placeholder).
+const vary = ${JSON.stringify(o.vary ?? "")};
+const at = vary ? body.indexOf(vary) : -1;
+let sent = 0;
+const next = () => (at < 0 ? body : body.slice(0, at) + String(sent++).padStart(vary.length, "0") + body.slice(at + vary.length));
+const send = async () => { const r = await app.request("/v1/chat/completions", { method: "POST", body: next(), headers: { "content-type": "application/json" } }); await r.text(); };
 const run = async (n) => { let left = n; await Promise.all(Array.from({ length: ${o.concurrency} }, async () => { while (left-- > 0) await send(); })); };
 await run(${o.warm});
 const c0 = process.cpuUsage();

@@ -164,14 +164,14 @@ export function post(url: string, body: Buffer, headers: Record<string, string> 
   });
 }
 
-/** `total` POSTs from this process with `concurrency` in flight; each request's latency. */
-export async function load(url: string, body: Buffer, total: number, concurrency: number, o: { headers?: Record<string, string>; onDone?: (n: number) => void } = {}): Promise<number[]> {
+/** `total` POSTs from this process with `concurrency` in flight (`body` may make each one); each request's latency. */
+export async function load(url: string, body: Buffer | (() => Buffer), total: number, concurrency: number, o: { headers?: Record<string, string>; onDone?: (n: number) => void } = {}): Promise<number[]> {
   const times: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < total) {
       next++;
-      times.push(await post(url, body, o.headers));
+      times.push(await post(url, typeof body === "function" ? body() : body, o.headers));
       o.onDone?.(times.length);
     }
   };

@@ -1,5 +1,6 @@
 import type { CompressOptions, CompressResult, Pipeline, Store, UnitCache } from "@headroom/core";
 import { compressRequest, injectOnly, parseObject, withTimeout, type CompressOutcome, type RouteName } from "./compress-step.js";
+import { RecentPuts, withRecentPuts } from "./recent-puts.js";
 
 type Obj = Record<string, unknown>;
 
@@ -63,18 +64,19 @@ export interface EngineSettings {
  * worker pool of `@headroom/proxy/node` on Node.
  */
 export function inProcessEngine(deps: () => Promise<EngineDeps>, settings: EngineSettings = {}): CompressionEngine {
+  const recent = new RecentPuts();
   return {
     async request(route, { text, body }, timeoutMs) {
       try {
         const d = await deps();
-        return await withTimeout(compressRequest(route, text, body, { ...d, ...settings }), timeoutMs);
+        return await withTimeout(compressRequest(route, text, body, { ...d, store: withRecentPuts(d.store, recent), ...settings }), timeoutMs);
       } catch (e) {
         return failOpen(route, text, body, e instanceof Error ? e.message : String(e));
       }
     },
     async messages(task, timeoutMs) {
       const { pipeline, store } = await deps();
-      return withTimeout(pipeline.compress(task.messages, messagesOptions(task, store, settings)), timeoutMs);
+      return withTimeout(pipeline.compress(task.messages, messagesOptions(task, withRecentPuts(store, recent), settings)), timeoutMs);
     },
   };
 }

@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { CompressResult, Store } from "@headroom/core";
 import type { CompressOutcome, RouteName } from "./compress-step.js";
 import { failOpen, type CompressionEngine, type MessagesTask, type RequestInput } from "./engine.js";
+import { RecentPuts } from "./recent-puts.js";
 import type { StoredOriginal, WorkerInit, WorkerReply, WorkerTask } from "./worker-protocol.js";
 
 type TaskBody = { kind: "request"; route: RouteName; body: Uint8Array } | { kind: "messages"; task: MessagesTask };
@@ -63,6 +64,7 @@ export class WorkerPool implements CompressionEngine {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  private readonly recent = new RecentPuts();
   /** Requests run in workers: large bodies are parsed there too. */
   readonly offThread = true;
 
@@ -212,7 +214,7 @@ export class WorkerPool implements CompressionEngine {
     try {
       if (puts.length) {
         const store = await this.o.store();
-        for (const [k, v, opts] of puts) await store.put(k, v, opts);
+        for (const [k, v, opts] of puts) await this.recent.put(store, k, v, opts);
       }
       job.settle(m);
     } catch (e) {
