@@ -44,6 +44,15 @@ describe("MemoryStore", () => {
     expect(store.stats()).toMatchObject({ entries: 1, bytes: 4, expirations: 1 });
   });
 
+  it("re-putting the same value keeps its byte count (measured once), a new value is measured again", async () => {
+    const store = new MemoryStore();
+    await store.put("k", "é".repeat(10));
+    await store.put("k", "é".repeat(10));
+    expect(store.stats()).toMatchObject({ entries: 1, bytes: 20 });
+    await store.put("k", "a".repeat(10));
+    expect(store.stats()).toMatchObject({ entries: 1, bytes: 10 });
+  });
+
   it("re-putting a key keeps the later expiry; ttl 0 never expires", async () => {
     const c = clock();
     const store = new MemoryStore({ defaultTtlSeconds: 10, now: c.now });

@@ -106,10 +106,12 @@ export class MemoryStore implements Store {
    */
   async put(key: string, value: string, options: StorePutOptions = {}): Promise<void> {
     const now = this.now();
-    const bytes = utf8Length(value);
+    const old = this.entries.get(key);
+    // A re-put (clients resend every earlier original each turn) compares the strings instead of
+    // measuring the value again: far cheaper than encoding it to count its UTF-8 bytes.
+    const bytes = old && old.value === value ? old.bytes : utf8Length(value);
     if (bytes > this.maxBytes) throw new RangeError(`value of ${bytes} bytes exceeds the store's maxBytes (${this.maxBytes})`);
     const expiresAt = expiryFor(now, options.ttlSeconds ?? this.defaultTtlSeconds);
-    const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
       this.totalBytes -= old.bytes;
