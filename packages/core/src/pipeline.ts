@@ -257,12 +257,12 @@ function cacheScopes(o: RunOptions, cache: UnitCache, settings: PipelineSettings
   return { cache, tokens, outcomes };
 }
 
-function cachedCount(c: CacheScope, text: string, hash: string | undefined, count: (t: string) => number): number {
-  if (hash === undefined) return count(text);
-  const known = c.cache.tokens(c.tokens, text, hash);
+function cachedCount(c: CacheScope, text: string, count: (t: string) => number): number {
+  if (!c.cache.remembers(text)) return count(text);
+  const known = c.cache.tokens(c.tokens, text);
   if (known !== undefined) return known;
   const n = count(text);
-  c.cache.setTokens(c.tokens, text, hash, n);
+  c.cache.setTokens(c.tokens, text, n);
   return n;
 }
 
@@ -278,8 +278,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
   const shapeWarning = unknownShapeWarning(messages, format);
   if (shapeWarning) errors.push({ stage: "detect", message: `compress: ${shapeWarning}` });
   const cache = o.cache && cacheScopes(o, o.cache, settings, tokenizer);
-  const unitHashes = cache ? scan.units.map((u) => cache.cache.textHash(u.text)) : [];
-  const unitTokens = scan.units.map((u, i) => (cache ? cachedCount(cache, u.text, unitHashes[i], count) : count(u.text)));
+  const unitTokens = scan.units.map((u) => (cache ? cachedCount(cache, u.text, count) : count(u.text)));
   let tokensBefore = unitTokens.reduce((a, b) => a + b, 0) + scan.otherTexts.reduce((s, t) => s + count(t), 0);
   const state: RunState = {
     compressors: o.plugins_.compressors.map((c) => c.v2),
@@ -314,7 +313,7 @@ async function run<M extends readonly unknown[]>(messages: M, o: RunOptions): Pr
     const t0 = now();
     if (skipReason) report.reason = skipReason;
     else {
-      const res = await handleUnit(unit, state, report, unitHashes[idx]);
+      const res = await handleUnit(unit, state, report);
       if (res) {
         out = setAtPath(out, found.path, found.encode ? found.encode(res.text) : res.text);
         skip.total += report.tokensAfter - before;

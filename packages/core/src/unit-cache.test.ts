@@ -169,9 +169,11 @@ describe("compress({ cache })", () => {
     const c = queryLines();
     const tokenizer = countingTokenizer();
     const pipeline = createPipeline({ compressors: [c], tokenizer });
-    // Room for the entries of about two such units.
-    const cache = createUnitCache({ maxBytes: 4 * (2 * log.length + 2000) });
     const texts = [0, 1, 2].map((k) => `${log}\nrun ${k}`);
+    // Room for what two such units take.
+    const probe = createUnitCache();
+    await pipeline.compress(conversation(texts[0]), { store: createMapStore(), cache: probe });
+    const cache = createUnitCache({ maxBytes: Math.floor(2.5 * probe.stats().bytes) });
     for (const t of texts) await pipeline.compress(conversation(t), { store: createMapStore(), cache });
     expect(cache.stats().evictions).toBeGreaterThan(0);
     expect(cache.stats().bytes).toBeLessThanOrEqual(cache.maxBytes);

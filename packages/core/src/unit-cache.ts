@@ -3,7 +3,7 @@
  *
  * Why: a chat client sends the whole conversation on every turn, so a proxy compresses every earlier
  * tool output again on each request, to the same bytes (prefix stability). With a cache only the new
- * units cost a compression; the rest cost a hash, a string compare and the re-put of their originals
+ * units cost a compression; the rest cost a map lookup by their text and the re-put of their originals
  * (so a marker always points at a stored original, and its TTL starts again as it did before).
  *
  * An outcome is reused only for the same unit text in the same context: tokenizer, plugins (by object
@@ -38,10 +38,9 @@ export type CachedOutcome = { kind?: string; language?: string } & (
   | { result: null; reason: string }
 );
 
+/** What is remembered of one text: its counts by tokenizer and its outcomes by context. */
 interface Entry {
-  /** The unit text, compared on every hit (the key's hash only narrows the search). */
-  text: string;
-  value: number | CachedOutcome;
+  values: Map<string, number | CachedOutcome>;
   bytes: number;
 }
 
@@ -56,6 +55,8 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export class UnitCache {
   /** The memory budget, in bytes. */
   readonly maxBytes: number;
+  // Keyed by the text itself: the engine hashes and compares strings natively, far faster than a
+  // hash written here (and a text is never mistaken for another).
   private readonly entries = new Map<string, Entry>();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
@@ -70,7 +71,7 @@ export class UnitCache {
     this.maxBytes = max;
   }
 
-  /** Counters and size. */
+  /** Counters and size (`entries`: texts remembered, each with its counts and outcomes). */
   stats(): UnitCacheStats {
     return { hits: this.hits, misses: this.misses, evictions: this.evictions, entries: this.entries.size, bytes: this.used };
   }
@@ -93,73 +94,80 @@ export class UnitCache {
     return id;
   }
 
-  /** @internal The hash part of a text's keys, or `undefined` when the text is too short to remember. */
-  textHash(text: string): string | undefined {
-    return text.length < MIN_TEXT || this.maxBytes === 0 ? undefined : hashText(text);
+  /** @internal Whether `text` is long enough to be remembered (and the cache has room at all). */
+  remembers(text: string): boolean {
+    return text.length >= MIN_TEXT && this.maxBytes > 0;
   }
 
   /** @internal The remembered token count of `text` under tokenizer `scope`. */
-  tokens(scope: string, text: string, hash: string): number | undefined {
-    const v = this.lookup(`t\u0000${scope}\u0000${hash}`, text);
+  tokens(scope: string, text: string): number | undefined {
+    const v = this.lookup(text, `t${scope}`);
     return typeof v === "number" ? v : undefined;
   }
 
   /** @internal Remembers a token count. */
-  setTokens(scope: string, text: string, hash: string, tokens: number): void {
-    this.store(`t\u0000${scope}\u0000${hash}`, text, tokens, 0);
+  setTokens(scope: string, text: string, tokens: number): void {
+    this.store(text, `t${scope}`, tokens, 0);
   }
 
   /** @internal The remembered outcome for `text` in context `context`. */
-  outcome(context: string, text: string, hash: string): CachedOutcome | undefined {
-    const v = this.lookup(`o\u0000${context}\u0000${hash}`, text);
+  outcome(context: string, text: string): CachedOutcome | undefined {
+    const v = this.lookup(text, `o${context}`);
     return typeof v === "object" ? v : undefined;
   }
 
   /** @internal Remembers an outcome. */
-  setOutcome(context: string, text: string, hash: string, outcome: CachedOutcome): void {
+  setOutcome(context: string, text: string, outcome: CachedOutcome): void {
     let extra = 0;
     if (outcome.result) {
       extra += outcome.result.text.length;
       // Originals are often the unit text itself (one string, already counted).
       for (const o of outcome.result.originals ?? []) if (o.content !== text) extra += o.content.length;
     } else extra += outcome.reason.length;
-    this.store(`o\u0000${context}\u0000${hash}`, text, outcome, extra);
+    this.store(text, `o${context}`, outcome, extra);
   }
 
-  private lookup(key: string, text: string): number | CachedOutcome | undefined {
-    const e = this.entries.get(key);
-    if (!e || e.text !== text) {
+  private lookup(text: string, key: string): number | CachedOutcome | undefined {
+    const e = this.entries.get(text);
+    const v = e?.values.get(key);
+    if (v === undefined) {
       this.misses++;
       return undefined;
     }
     // Most recently used last: Map keeps insertion order, so eviction takes the first entries.
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    this.entries.delete(text);
+    this.entries.set(text, e!);
     this.hits++;
-    return e.value;
+    return v;
   }
 
-  private store(key: string, text: string, value: number | CachedOutcome, extraChars: number): void {
-    const bytes = 2 * (key.length + text.length + extraChars) + ENTRY_OVERHEAD;
-    if (bytes > this.maxBytes) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.entries.delete(key);
-      this.used -= old.bytes;
+  private store(text: string, key: string, value: number | CachedOutcome, extraChars: number): void {
+    const add = 2 * (key.length + extraChars) + VALUE_OVERHEAD;
+    let e = this.entries.get(text);
+    // Known already: a value is the same whenever it is worked out.
+    if (e?.values.has(key)) return;
+    if ((e ? e.bytes : 2 * text.length + ENTRY_OVERHEAD) + add > this.maxBytes) return;
+    if (e) this.entries.delete(text);
+    else {
+      e = { values: new Map(), bytes: 2 * text.length + ENTRY_OVERHEAD };
+      this.used += e.bytes;
     }
-    this.entries.set(key, { text, value, bytes });
-    this.used += bytes;
-    for (const [k, e] of this.entries) {
+    e.values.set(key, value);
+    e.bytes += add;
+    this.used += add;
+    this.entries.set(text, e);
+    for (const [t, old] of this.entries) {
       if (this.used <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.used -= e.bytes;
+      this.entries.delete(t);
+      this.used -= old.bytes;
       this.evictions++;
     }
   }
 }
 
-/** Bytes charged per entry beyond its strings (the entry object, the map slot). */
-const ENTRY_OVERHEAD = 96;
+/** Bytes charged per text beyond its characters (the entry, its map), and per remembered value. */
+const ENTRY_OVERHEAD = 160;
+const VALUE_OVERHEAD = 64;
 
 /** Creates a `UnitCache` (see there). */
 export function createUnitCache(options?: UnitCacheOptions): UnitCache {
@@ -172,19 +180,4 @@ export function createUnitCache(options?: UnitCacheOptions): UnitCache {
  */
 export function outcomeContext(unit: UnitV2, aggressiveness: number): string {
   return JSON.stringify([unit.id, unit.messageIndex, unit.role, unit.source, unit.query ?? null, aggressiveness]);
-}
-
-/**
- * FNV-1a and a position-weighted sum of the text's code units, with its length: one pass, two cheap
- * operations per unit. Entries are compared in full on every hit, so a collision only costs a miss.
- */
-function hashText(text: string): string {
-  let a = 0x811c9dc5 | 0;
-  let b = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = (b + c * (i + 1)) | 0;
-  }
-  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}${text.length.toString(36)}`;
 }

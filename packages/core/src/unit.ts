@@ -85,16 +85,16 @@ export function preSkip(unit: UnitV2, s: PipelineSettingsV2, c: SkipCheck): stri
 
 /**
  * Runs detection, hooks and compressors for one unit, filling `report`. Returns the accepted result or
- * null. With a cache (and the unit text's `hash`), a remembered outcome stands in for the compressors.
+ * null. With a cache, a remembered outcome stands in for the compressors.
  */
-export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport, hash?: string): Promise<CompressorResultV2 | null> {
+export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport): Promise<CompressorResultV2 | null> {
   const errorsBefore = run.errors.length;
-  const cache = hash !== undefined ? run.cache : undefined;
+  const cache = run.cache?.cache.remembers(unit.text) ? run.cache : undefined;
   const keyOf = (aggressiveness: number) => `${cache!.outcomes}\u0000${outcomeContext(unit, aggressiveness)}`;
   // Without `beforeUnit` hooks the aggressiveness is the call's, so a remembered outcome (which keeps
   // what detection found) is looked up before detection runs: a hit then costs no detection either.
   const early = cache && !run.hooks.some((h) => h.beforeUnit) ? keyOf(run.settings.aggressiveness) : undefined;
-  const knownEarly = early !== undefined ? cache!.cache.outcome(early, unit.text, hash!) : undefined;
+  const knownEarly = early !== undefined ? cache!.cache.outcome(early, unit.text) : undefined;
   if (knownEarly) return fromCache(unit, knownEarly, run, report);
   const detection = runDetectors(run.detectors, unit.text, unit.source, run.errors, unit.id);
   if (detection) {
@@ -112,7 +112,7 @@ export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport
   }
   const context = cache && (early ?? keyOf(aggressiveness));
   if (cache && context && early === undefined) {
-    const known = cache.cache.outcome(context, unit.text, hash!);
+    const known = cache.cache.outcome(context, unit.text);
     if (known) return fromCache(unit, known, run, report);
   }
   const budget = startBudget(run.settings.timeBudgetMs, run.signal);
@@ -124,7 +124,7 @@ export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport
       const outcome: CachedOutcome = r
         ? { ...found, result: r, compressor: report.compressor!, tokensAfter: report.tokensAfter }
         : { ...found, result: null, reason: report.reason ?? "no gain" };
-      cache.cache.setOutcome(context, unit.text, hash!, outcome);
+      cache.cache.setOutcome(context, unit.text, outcome);
     }
     return r;
   } finally {
