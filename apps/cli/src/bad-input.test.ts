@@ -202,6 +202,8 @@ describe("bad option values are one clear line", () => {
     [["proxy", "--openai-base-url", "notaurl"], {}, /--openai-base-url must be an http\(s\) URL/],
     [["proxy", "--anthropic-base-url", "ftp://x"], {}, /--anthropic-base-url must be an http\(s\) URL/],
     [["proxy"], { HEADROOM_OPENAI_BASE_URL: "localhost:9" }, /HEADROOM_OPENAI_BASE_URL must be an http\(s\) URL/],
+    [["proxy", "--unit-cache-mb", "lots"], {}, /--unit-cache-mb needs a non-negative number, got "lots"/],
+    [["proxy"], { HEADROOM_UNIT_CACHE_MB: "-5" }, /HEADROOM_UNIT_CACHE_MB must be a non-negative number \(MiB\), got "-5"/],
     [["compress", "--lossless", "-o", "/tmp"], {}, /cannot write \/tmp: is a directory/],
     [["compress", "--lossless", "-o", "/nonexistent/dir/out.txt"], {}, /cannot write \/nonexistent\/dir\/out.txt: no such file or directory/],
     [["retrieve", "xyz"], {}, /"xyz" is not a CCR hash/],

@@ -12,7 +12,7 @@ export const command: CliCommand = {
   usage: [
     "headroom proxy [--port N] [--host H] [--store PATH] [--openai-base-url URL] [--anthropic-base-url URL]",
     "               [--token T] [--max-body-bytes N] [--compression-timeout-ms N] [--upstream-timeout-ms N]",
-    "               [--max-retrieve-rounds N] [--min-tokens N] [--quiet]",
+    "               [--max-retrieve-rounds N] [--min-tokens N] [--unit-cache-mb N] [--quiet]",
     "",
     "  --port N, -p N              port (default 8787, env HEADROOM_PORT; 0 picks a free one)",
     "  --host H                    interface (default 127.0.0.1, env HEADROOM_HOST); non-loopback needs --token",
@@ -26,6 +26,8 @@ export const command: CliCommand = {
     "  --upstream-timeout-ms N     time to upstream response headers before a 504 (default 600000)",
     "  --max-retrieve-rounds N     headroom_retrieve rounds answered inside the proxy per request (default 3)",
     "  --min-tokens N              tool outputs under N tokens are left alone (default 200)",
+    "  --unit-cache-mb N           MiB per compression thread for earlier turns' compressed units (default 64,",
+    "                              env HEADROOM_UNIT_CACHE_MB; 0 off): a resent conversation costs only its new units",
     "  --quiet                     no per-request log lines on stderr",
     "",
     "Examples:",
@@ -45,6 +47,7 @@ export const command: CliCommand = {
     "upstream-timeout-ms": true,
     "max-retrieve-rounds": true,
     "min-tokens": true,
+    "unit-cache-mb": true,
     quiet: false,
     help: false,
   },
@@ -70,6 +73,10 @@ export const command: CliCommand = {
     const storePath = await cliStorePath(stringOption(args, "store"), io);
     const num = (name: string) => numberOption(args, name);
     const quiet = args.options.quiet === true;
+    const cacheEnv = env.HEADROOM_UNIT_CACHE_MB?.trim();
+    const unitCacheMB = num("unit-cache-mb") ?? (cacheEnv ? Number(cacheEnv) : undefined);
+    if (unitCacheMB !== undefined && !(unitCacheMB >= 0))
+      throw new UsageError(`HEADROOM_UNIT_CACHE_MB must be a non-negative number (MiB), got ${JSON.stringify(env.HEADROOM_UNIT_CACHE_MB)}`);
 
     let proxy: Awaited<ReturnType<typeof startProxy>>;
     try {
@@ -86,6 +93,7 @@ export const command: CliCommand = {
         ...(num("upstream-timeout-ms") !== undefined ? { upstreamTimeoutMs: num("upstream-timeout-ms")! } : {}),
         ...(num("max-retrieve-rounds") !== undefined ? { maxRetrieveRounds: num("max-retrieve-rounds")! } : {}),
         ...(num("min-tokens") !== undefined ? { minTokens: num("min-tokens")! } : {}),
+        ...(unitCacheMB !== undefined ? { unitCacheMB } : {}),
         ...(quiet ? {} : { log: (line: string) => io.stderr(`${line}\n`) }),
       });
     } catch (e) {
