@@ -2,6 +2,7 @@ import { MemoryStore } from "@headroom/ccr";
 import { createUnitCache } from "@headroom/core";
 import { benchRouter } from "../engine.js";
 import { median } from "../metrics.js";
+import { replayThroughProxy } from "../replay-proxy.js";
 import type { BenchSuite } from "../suite.js";
 
 type Msg = { role?: string };
@@ -20,7 +21,7 @@ function requests(messages: readonly unknown[]): unknown[][] {
  */
 export const suite: BenchSuite = {
   name: "replay",
-  description: "corpus conversations resent turn by turn (as clients do): compression time without vs with compress({ cache }), same bytes",
+  description: "corpus conversations resent turn by turn (as clients do): compression time without vs with compress({ cache }), same bytes; and through the proxy",
   async run(ctx) {
     const router = await benchRouter();
     const convs = ctx.cases.filter((c) => c.kind === "conversation" && c.messages?.length);
@@ -90,6 +91,7 @@ export const suite: BenchSuite = {
         median(againRatios).toFixed(1),
         rows.every((r) => r[9] === "yes") ? "yes" : "NO",
       ]);
+    const proxied = convs.length ? [await replayThroughProxy(convs, ctx.quick ? 2 : 3, (d, t) => ctx.progress("replay through the proxy", d, t))] : [];
     return {
       tables: [
         {
@@ -113,6 +115,7 @@ export const suite: BenchSuite = {
             "same bytes: every request's messages and token counts equal the uncached run's, and every marker's original is in that request's store",
           ],
         },
+        ...proxied,
       ],
       data,
     };
