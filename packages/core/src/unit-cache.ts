@@ -3,8 +3,9 @@
  *
  * Why: a chat client sends the whole conversation on every turn, so a proxy compresses every earlier
  * tool output again on each request, to the same bytes (prefix stability). With a cache only the new
- * units cost a compression; the rest cost a map lookup by their text and the re-put of their originals
- * (so a marker always points at a stored original, and its TTL starts again as it did before).
+ * units cost a compression; the rest cost a lookup (a sketch of the text, then a compare of the whole
+ * text) and the re-put of their originals (so a marker always points at a stored original, and its TTL
+ * starts again as it did before).
  *
  * An outcome is reused only for the same unit text in the same context: tokenizer, plugins (by object
  * identity), settings after `beforePipeline` hooks, the unit's place, role, source and query, and its
@@ -40,9 +41,19 @@ export type CachedOutcome = { kind?: string; language?: string } & (
 
 /** What is remembered of one text: its counts by tokenizer and its outcomes by context. */
 interface Entry {
+  text: string;
   values: Map<string, number | CachedOutcome>;
   bytes: number;
 }
+
+/**
+ * Texts of one sketch held at most (near-identical texts of one length, such as one command's output
+ * run again): the oldest goes first. A lookup compares each up to its first differing character.
+ */
+const BUCKET = 16;
+/** Characters a sketch samples across the text, besides its length, head and tail. */
+const SAMPLES = 64;
+const EDGE = 32;
 
 /** Texts shorter than this are neither remembered nor looked up: counting them is cheaper. */
 const MIN_TEXT = 256;
@@ -55,9 +66,12 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export class UnitCache {
   /** The memory budget, in bytes. */
   readonly maxBytes: number;
-  // Keyed by the text itself: the engine hashes and compares strings natively, far faster than a
-  // hash written here (and a text is never mistaken for another).
-  private readonly entries = new Map<string, Entry>();
+  // Keyed by a sketch of the text (its length and a sample of its characters), each key holding the
+  // few texts that share it; a hit compares the whole text, natively. Hashing every character in
+  // script cost a third of a hit, and a Map keyed by the text itself is worse: the engine gives long
+  // strings of one length the same hash, so those lookups walk every such text.
+  private readonly buckets = new Map<string, Entry[]>();
+  private size = 0;
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
   private used = 0;
@@ -73,12 +87,13 @@ export class UnitCache {
 
   /** Counters and size (`entries`: texts remembered, each with its counts and outcomes). */
   stats(): UnitCacheStats {
-    return { hits: this.hits, misses: this.misses, evictions: this.evictions, entries: this.entries.size, bytes: this.used };
+    return { hits: this.hits, misses: this.misses, evictions: this.evictions, entries: this.size, bytes: this.used };
   }
 
   /** Forgets every entry and resets the counters. */
   clear(): void {
-    this.entries.clear();
+    this.buckets.clear();
+    this.size = 0;
     this.used = 0;
     this.hits = this.misses = this.evictions = 0;
   }
@@ -127,42 +142,67 @@ export class UnitCache {
     this.store(text, `o${context}`, outcome, extra);
   }
 
+  /** The entry of `text` and its sketch; the bucket moves to the most recently used end. */
+  private find(text: string): { entry: Entry | undefined; sketch: string; bucket: Entry[] | undefined } {
+    const sketch = sketchOf(text);
+    const bucket = this.buckets.get(sketch);
+    if (!bucket) return { entry: undefined, sketch, bucket };
+    // Map keeps insertion order: eviction takes the first buckets.
+    this.buckets.delete(sketch);
+    this.buckets.set(sketch, bucket);
+    return { entry: bucket.find((e) => e.text === text), sketch, bucket };
+  }
+
   private lookup(text: string, key: string): number | CachedOutcome | undefined {
-    const e = this.entries.get(text);
-    const v = e?.values.get(key);
-    if (v === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    // Most recently used last: Map keeps insertion order, so eviction takes the first entries.
-    this.entries.delete(text);
-    this.entries.set(text, e!);
-    this.hits++;
+    const v = this.find(text).entry?.values.get(key);
+    if (v === undefined) this.misses++;
+    else this.hits++;
     return v;
   }
 
   private store(text: string, key: string, value: number | CachedOutcome, extraChars: number): void {
     const add = 2 * (key.length + extraChars) + VALUE_OVERHEAD;
-    let e = this.entries.get(text);
+    const found = this.find(text);
+    let e = found.entry;
     // Known already: a value is the same whenever it is worked out.
     if (e?.values.has(key)) return;
     if ((e ? e.bytes : 2 * text.length + ENTRY_OVERHEAD) + add > this.maxBytes) return;
-    if (e) this.entries.delete(text);
-    else {
-      e = { values: new Map(), bytes: 2 * text.length + ENTRY_OVERHEAD };
+    if (!e) {
+      e = { text, values: new Map(), bytes: 2 * text.length + ENTRY_OVERHEAD };
+      const bucket = found.bucket ?? [];
+      if (!found.bucket) this.buckets.set(found.sketch, bucket);
+      bucket.push(e);
+      this.size++;
       this.used += e.bytes;
+      if (bucket.length > BUCKET) this.drop(bucket, found.sketch);
     }
     e.values.set(key, value);
     e.bytes += add;
     this.used += add;
-    this.entries.set(text, e);
-    for (const [t, old] of this.entries) {
-      if (this.used <= this.maxBytes) break;
-      this.entries.delete(t);
-      this.used -= old.bytes;
-      this.evictions++;
+    // Least recently used buckets first, oldest text first within one; `e` alone fits (checked above).
+    while (this.used > this.maxBytes) {
+      const [sketch, bucket] = this.buckets.entries().next().value!;
+      this.drop(bucket, sketch);
     }
   }
+
+  /** Forgets the oldest entry of a bucket (and the bucket once empty). */
+  private drop(bucket: Entry[], sketch: string): void {
+    const old = bucket.shift()!;
+    if (!bucket.length) this.buckets.delete(sketch);
+    this.size--;
+    this.used -= old.bytes;
+    this.evictions++;
+  }
+}
+
+/** The text's length, head, tail and characters sampled evenly across it: a cheap key for a text. */
+function sketchOf(text: string): string {
+  const n = text.length;
+  let out = `${n.toString(36)}:${text.slice(0, EDGE)}${text.slice(-EDGE)}`;
+  const step = n / SAMPLES;
+  for (let k = 0; k < SAMPLES; k++) out += text[Math.floor(k * step)];
+  return out;
 }
 
 /** Bytes charged per text beyond its characters (the entry, its map), and per remembered value. */
