@@ -57,8 +57,8 @@ describe("UnitCache lookups", () => {
     const base = "x".repeat(20_000);
     // Differ in one character: at the start, in the middle, at the end (most share a sketch).
     const texts = [0, 1, 2, 3].flatMap((k) => [`${k}${base.slice(1)}`, `${base.slice(0, 9_999)}${k}${base.slice(10_000)}`, `${base.slice(1)}${k}`]);
-    texts.forEach((t, i) => cache.setTokens("s", t, i));
-    texts.forEach((t, i) => expect(cache.tokens("s", t)).toBe(i));
+    for (const [i, t] of texts.entries()) cache.setTokens("s", t, i);
+    expect(texts.map((t) => cache.tokens("s", t))).toEqual(texts.map((_, i) => i));
     expect(cache.tokens("s", `${base.slice(1)}9`)).toBeUndefined();
     expect(cache.tokens("other", texts[0]!)).toBeUndefined();
   });
@@ -70,7 +70,7 @@ describe("UnitCache lookups", () => {
     // holds 16).
     const at = Math.floor(20_000 / 64 / 2);
     const texts = Array.from({ length: 18 }, (_, k) => `${base.slice(0, at)}${String.fromCharCode(65 + k)}${base.slice(at + 1)}`);
-    texts.forEach((t, i) => cache.setTokens("s", t, i));
+    for (const [i, t] of texts.entries()) cache.setTokens("s", t, i);
     expect(texts.map((t) => cache.tokens("s", t))).toEqual([undefined, undefined, ...Array.from({ length: 16 }, (_, i) => i + 2)]);
     expect(cache.stats()).toMatchObject({ entries: 16, evictions: 2 });
   });
