@@ -13,8 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let stores = 0;
 
 /** A real file store whose writes are counted. */
-function countedFileStore() {
-  const store = new FileStore(join(dir, `store-${++stores}`), { onWarning: () => undefined });
+function countedFileStore(defaultTtlSeconds?: number) {
+  const store = new FileStore(join(dir, `store-${++stores}`), { onWarning: () => undefined, ...(defaultTtlSeconds !== undefined ? { defaultTtlSeconds } : {}) });
   const writes: string[] = [];
   const put = store.put.bind(store);
   store.put = (k, v, o) => {
@@ -43,6 +43,28 @@ describe("RecentPuts", () => {
     await recent.put(store, key, value, { ttlSeconds: 60 }); // the window passed: the TTL restarts
     expect(writes).toHaveLength(3);
     expect(await store.get(key)).toBe(value);
+  });
+
+  it("narrows the window to a tenth of a short TTL, and skips nothing when the TTL is unknown", async () => {
+    let now = 0;
+    const recent = new RecentPuts(() => now);
+    const short = countedFileStore(10); // a 10 s TTL: a 1 s window
+    await recent.put(short.store, key, value);
+    now = 500;
+    await recent.put(short.store, key, value);
+    expect(short.writes).toHaveLength(1);
+    now = 1_500;
+    await recent.put(short.store, key, value);
+    expect(short.writes).toHaveLength(2);
+    const unknown = countedFileStore();
+    Object.defineProperty(unknown.store, "defaultTtlSeconds", { value: undefined });
+    await recent.put(unknown.store, key, value);
+    await recent.put(unknown.store, key, value);
+    expect(unknown.writes).toHaveLength(2);
+    // Given per put, the TTL decides too.
+    await recent.put(unknown.store, key, value, { ttlSeconds: 3600 });
+    await recent.put(unknown.store, key, value, { ttlSeconds: 3600 });
+    expect(unknown.writes).toHaveLength(3);
   });
 
   it("always writes to a memory store (it may evict at any time)", async () => {
