@@ -52,7 +52,8 @@ describe("unit cache, in-process engine", () => {
   it("compresses an earlier turn's tool output once: the next request reuses it, byte for byte", async () => {
     const head = counted();
     const store = new MemoryStore();
-    const app = createProxyApp({ pipeline: createRouter({ compressors: [head] }), store, openaiBaseUrl: mock.url });
+    const lines: string[] = [];
+    const app = createProxyApp({ pipeline: createRouter({ compressors: [head] }), store, openaiBaseUrl: mock.url, log: (l) => lines.push(l) });
     await send(app, chatRequest());
     const firstSent = mock.requests[0]!.json.messages as unknown[];
     const hash = findMarkerHashes(JSON.stringify(firstSent))[0]!;
@@ -64,6 +65,8 @@ describe("unit cache, in-process engine", () => {
     expect(JSON.stringify(secondSent.slice(0, 3))).toBe(JSON.stringify(firstSent));
     expect(await store.get(hash)).toBe(BIG_LOG);
     expect((app.stats.toJSON() as { cached_units: number }).cached_units).toBe(1);
+    expect(lines[0]).not.toContain("cached");
+    expect(lines[1]).toMatch(/ \d+->\d+ tokens \(1 cached\) /);
   });
 
   it("`unitCacheMB: 0` compresses every unit on every request", async () => {

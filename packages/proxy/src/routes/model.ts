@@ -73,7 +73,8 @@ export async function modelRoute(c: Ctx, px: ProxyContext, route: RouteName, pat
   if (r) setTokenHeaders(resHeaders, r.tokensBefore, r.tokensAfter);
   else resHeaders.set("x-headroom-tokens-saved", "0");
   resHeaders.set("x-headroom-compression", !outcome ? (isBypass(c) ? "bypass" : "skipped") : outcome.error ? "failed-open" : r ? "applied" : "skipped");
-  const what = r ? `${r.tokensBefore}->${r.tokensAfter} tokens` : isBypass(c) ? "bypass" : "no compression";
+  const cached = r ? r.units.filter((u) => u.cached).length : 0;
+  const what = r ? `${r.tokensBefore}->${r.tokensAfter} tokens${cached ? ` (${cached} cached)` : ""}` : isBypass(c) ? "bypass" : "no compression";
   px.log?.(`${c.req.method} ${c.req.path} ${up.status} ${model ?? "-"} ${what} ${(performance.now() - t0).toFixed(1)}ms`);
   const context = `${model ?? "-"}`;
 
