@@ -12,8 +12,10 @@ export const DEFAULT_COMPRESSION_TIMEOUT_MS = 5_000;
 /** Time allowed until the upstream sends response headers (long generations stream after that). */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_RETRIEVE_ROUNDS = 3;
-/** Memory of each compression engine's unit cache (one per worker), in MiB. */
+/** Memory of each compression thread's unit cache on Node (`@headroom/proxy/node`), in MiB. */
 export const DEFAULT_UNIT_CACHE_MB = 64;
+/** The same for `createProxyApp` elsewhere: edge isolates often get 128 MB in all. */
+export const DEFAULT_EDGE_UNIT_CACHE_MB = 16;
 
 /** Options of `createProxyApp` (any runtime). Every field is optional except a way to compress. */
 export interface ProxyAppOptions {
@@ -62,7 +64,9 @@ export interface ProxyAppOptions {
   /**
    * MiB for remembering compressed units across requests (`createUnitCache` of `@headroom/core`), per
    * compression thread. Clients send the whole conversation every turn: with the cache, earlier tool
-   * outputs cost a lookup instead of a compression, to the same bytes. Default 64; `0` turns it off.
+   * outputs cost a lookup instead of a compression, to the same bytes. Default 64 on Node
+   * (`@headroom/proxy/node`), 16 for `createProxyApp` on other runtimes (edge isolates are small); `0`
+   * turns it off.
    */
   unitCacheMB?: number;
   /** One line per request (method, path, status, tokens, ms) and per fault. Never receives headers or bodies. */
@@ -152,11 +156,13 @@ export function resolveOptions(o: ProxyOptions, env: Record<string, string | und
     upstreamTimeoutMs: o.upstreamTimeoutMs ?? num(env.HEADROOM_UPSTREAM_TIMEOUT_MS) ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     maxRetrieveRounds: o.maxRetrieveRounds ?? DEFAULT_MAX_RETRIEVE_ROUNDS,
     minTokens: o.minTokens,
-    unitCacheMB: cacheMB(o.unitCacheMB ?? num(env.HEADROOM_UNIT_CACHE_MB) ?? DEFAULT_UNIT_CACHE_MB),
+    unitCacheMB: unitCacheMBOf(o, env, DEFAULT_EDGE_UNIT_CACHE_MB),
   };
 }
 
-function cacheMB(n: number): number {
+/** `unitCacheMB` from the option, else `HEADROOM_UNIT_CACHE_MB`, else `fallback`; a negative value throws. */
+export function unitCacheMBOf(o: Pick<ProxyAppOptions, "unitCacheMB">, env: Record<string, string | undefined>, fallback: number): number {
+  const n = o.unitCacheMB ?? num(env.HEADROOM_UNIT_CACHE_MB) ?? fallback;
   if (!(n >= 0)) throw new RangeError(`unitCacheMB must be a number ≥ 0 (HEADROOM_UNIT_CACHE_MB), got ${n}`);
   return n;
 }

@@ -9,7 +9,7 @@ import { createDefaultRouter } from "@headroom/router/node";
 import { tiktokenTokenizer } from "@headroom/tokenizer";
 import { createProxyApp, lazy, type ProxyApp } from "./app.js";
 import { nodeFetch } from "./node-fetch.js";
-import { resolveOptions, type ProxyOptions } from "./options.js";
+import { DEFAULT_UNIT_CACHE_MB, unitCacheMBOf, type ProxyOptions } from "./options.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /** A running proxy. */
@@ -51,6 +51,8 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
   // Opened once and shared: the workers' originals go to the same store the proxy serves retrievals from.
   const store = lazy<Store>(options.store ?? (() => (owned = openStore(options.storePath ?? (env.HEADROOM_STORE || undefined)))));
   const pluginsFrom = options.pluginsFrom ?? process.cwd();
+  // Node's default (the edge app's is smaller), for the workers and for an in-process pipeline alike.
+  const unitCacheMB = unitCacheMBOf(options, env, DEFAULT_UNIT_CACHE_MB);
   const size = poolSize(options);
   const warmUpMs = Math.max(0, options.warmUpMs ?? DEFAULT_WARM_UP_MS);
   let engine: WorkerPool | undefined;
@@ -66,7 +68,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
         ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}),
         warmUpMs,
         nice: options.workerNice ?? DEFAULT_WORKER_NICE,
-        unitCacheMB: resolveOptions(options, env).unitCacheMB,
+        unitCacheMB,
       },
       store,
       ...(options.log ? { onProblem: options.log } : { onProblem: (m: string) => process.stderr.write(`headroom proxy: ${m}\n`) }),
@@ -80,7 +82,7 @@ export function createNodeProxyApp(options: ProxyOptions = {}): ProxyApp {
       if (warmUpMs) await warmUp(p, { budgetMs: warmUpMs });
       return p;
     });
-  const app = createProxyApp({ ...options, env, store, fetch: options.fetch ?? nodeFetch, ...(engine ? { engine } : { pipeline }) });
+  const app = createProxyApp({ ...options, unitCacheMB, env, store, fetch: options.fetch ?? nodeFetch, ...(engine ? { engine } : { pipeline }) });
   const close = app.close;
   return Object.assign(app, {
     async close() {

@@ -3,7 +3,7 @@ import { MemoryStore } from "@headroom/ccr";
 import { findMarkerHashes, type CompressorV2 } from "@headroom/core";
 import { createRouter } from "@headroom/router";
 import { createProxyApp } from "./app.js";
-import { startProxy, type RunningProxy } from "./node.js";
+import { createNodeProxyApp, startProxy, type RunningProxy } from "./node.js";
 import { MockUpstream } from "./testing/mock-upstream.js";
 import { BIG_LOG, chatCompletion, chatRequest, headCompressor } from "./testing/fixtures.js";
 
@@ -76,6 +76,16 @@ describe("unit cache, in-process engine", () => {
     await send(app, nextTurn());
     expect(head.calls).toBe(3);
     expect(JSON.stringify(mock.requests[1]!.json.messages).startsWith(JSON.stringify(mock.requests[0]!.json.messages).slice(0, -1))).toBe(true);
+  });
+
+  it("defaults to 16 MiB in the any-runtime app and 64 MiB per thread on Node; the variable and option override", async () => {
+    expect(createProxyApp({ pipeline: createRouter({ compressors: [] }) }).config.unitCacheMB).toBe(16);
+    expect(createProxyApp({ pipeline: createRouter({ compressors: [] }), env: { HEADROOM_UNIT_CACHE_MB: "8" } }).config.unitCacheMB).toBe(8);
+    const node = createNodeProxyApp({ pipeline: createRouter({ compressors: [] }), store: new MemoryStore(), env: {} });
+    const fromEnv = createNodeProxyApp({ pipeline: createRouter({ compressors: [] }), store: new MemoryStore(), env: { HEADROOM_UNIT_CACHE_MB: "8" } });
+    const given = createNodeProxyApp({ pipeline: createRouter({ compressors: [] }), store: new MemoryStore(), env: { HEADROOM_UNIT_CACHE_MB: "8" }, unitCacheMB: 0 });
+    expect([node.config.unitCacheMB, fromEnv.config.unitCacheMB, given.config.unitCacheMB]).toEqual([64, 8, 0]);
+    await Promise.all([node.close(), fromEnv.close(), given.close()]);
   });
 
   it("rejects a negative size with a one-line error naming the variable", () => {
