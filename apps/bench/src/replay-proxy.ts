@@ -12,22 +12,25 @@ const BEFORE = process.env.HEADROOM_BENCH_PROXY_BEFORE;
 
 type Msg = { role?: string };
 
+/** The requests a client sends for a conversation: every prefix that ends where the model is asked again. */
+export function conversationRequests(messages: readonly unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (let k = 1; k <= messages.length; k++) if ((messages[k - 1] as Msg).role !== "assistant") out.push(messages.slice(0, k));
+  return out;
+}
+
 /**
- * One conversation's requests as a client sends them, as request bodies: every prefix that ends where
- * the model is asked again. `round` marks every text, so that each round's units are new to the proxy
- * while the requests within a round resend the same earlier turns.
+ * One conversation's requests (`conversationRequests`) as request bodies. `round` marks every text, so
+ * that each round's units are new to the proxy while the requests within a round resend the same
+ * earlier turns.
  */
 function bodies(c: CorpusCase, round: number): { path: string; body: Buffer }[] {
-  const msgs = c.messages!;
-  const anthropic = detectFormat(msgs) === "anthropic";
-  const out: { path: string; body: Buffer }[] = [];
-  for (let k = 1; k <= msgs.length; k++) {
-    if ((msgs[k - 1] as Msg).role === "assistant") continue;
-    const req = anthropic ? { model: "claude-sonnet-4-5", max_tokens: 1024, messages: msgs.slice(0, k) } : { model: "gpt-4o", messages: msgs.slice(0, k) };
+  const anthropic = detectFormat(c.messages!) === "anthropic";
+  return conversationRequests(c.messages!).map((messages) => {
+    const req = anthropic ? { model: "claude-sonnet-4-5", max_tokens: 1024, messages } : { model: "gpt-4o", messages };
     const json = JSON.stringify(req).replaceAll('"content":"', `"content":"[${round}] `).replaceAll('"text":"', `"text":"[${round}] `);
-    out.push({ path: anthropic ? "/v1/messages" : "/v1/chat/completions", body: Buffer.from(json) });
-  }
-  return out;
+    return { path: anthropic ? "/v1/messages" : "/v1/chat/completions", body: Buffer.from(json) };
+  });
 }
 
 /**

@@ -2,17 +2,8 @@ import { MemoryStore } from "@headroom/ccr";
 import { createUnitCache } from "@headroom/core";
 import { benchRouter } from "../engine.js";
 import { median } from "../metrics.js";
-import { replayThroughProxy } from "../replay-proxy.js";
+import { conversationRequests, replayThroughProxy } from "../replay-proxy.js";
 import type { BenchSuite } from "../suite.js";
-
-type Msg = { role?: string };
-
-/** The requests a client sends for a conversation: every prefix that ends where the model is asked again. */
-function requests(messages: readonly unknown[]): unknown[][] {
-  const out: unknown[][] = [];
-  for (let k = 1; k <= messages.length; k++) if ((messages[k - 1] as Msg).role !== "assistant") out.push(messages.slice(0, k));
-  return out;
-}
 
 /**
  * Corpus conversations replayed the way a chat client sends them (the whole conversation again on every
@@ -32,7 +23,7 @@ export const suite: BenchSuite = {
     const data: Record<string, unknown>[] = [];
     let done = 0;
     for (const c of convs) {
-      const reqs = requests(c.messages!);
+      const reqs = conversationRequests(c.messages!);
       const plain: number[] = [];
       const cached: number[] = [];
       // The whole conversation once more (a retry, or a turn that adds only a short question): all hits.
