@@ -252,7 +252,7 @@ function cacheScopes(o: RunOptions, cache: UnitCache, settings: PipelineSettings
   // Objects by identity: the same names with other options must not share entries.
   const tok = typeof o.tokenizer === "object" || typeof o.tokenizer === "function" ? o.tokenizer : undefined;
   const tokens = JSON.stringify([cache.idOf(tok), tokenizer.name, tokenizer.encoding, tokenizer.estimated, settings.model]);
-  const detectors = [...(o.detectors ?? [])].map((d) => cache.idOf(d));
+  const detectors = (o.detectors ?? []).map((d) => cache.idOf(d));
   const outcomes = JSON.stringify([tokens, cache.idOf(o.plugins_), detectors, cache.idOf(o.detect), settings, !!o.store && !settings.lossless]);
   return { cache, tokens, outcomes };
 }

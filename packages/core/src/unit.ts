@@ -111,15 +111,14 @@ export async function handleUnit(unit: UnitV2, run: RunState, report: UnitReport
     return null;
   }
   const context = cache && (early ?? keyOf(aggressiveness));
-  if (cache && context && early === undefined) {
-    const known = cache.cache.outcome(context, unit.text);
-    if (known) return fromCache(unit, known, run, report);
-  }
+  // Looked up here only when the early lookup could not be made (it missed otherwise).
+  const known = context && early === undefined ? cache.cache.outcome(context, unit.text) : undefined;
+  if (known) return fromCache(unit, known, run, report);
   const budget = startBudget(run.settings.timeBudgetMs, run.signal);
   try {
     const r = await tryCompressors(unit, eligible, { run, budget, detection, aggressiveness }, report);
     // Only what the compressors decided on their own is kept: no error, cut-off or cancellation.
-    if (cache && context && run.errors.length === errorsBefore && !budget.expired() && !run.signal?.aborted) {
+    if (context && run.errors.length === errorsBefore && !budget.expired() && !run.signal?.aborted) {
       const found = detection ? { kind: detection.kind, ...(detection.language ? { language: detection.language } : {}) } : {};
       const outcome: CachedOutcome = r
         ? { ...found, result: r, compressor: report.compressor!, tokensAfter: report.tokensAfter }

@@ -45,7 +45,7 @@ export async function readLimited(req: Request, limit: number): Promise<Uint8Arr
   if (declared > limit) throw new TooLarge();
   // `arrayBuffer()` before any look at `body`: on Node, @hono/node-server then reads the socket straight
   // into a buffer, where touching `body` first builds a web Request and a stream around it (about a
-  // fifth of the event loop's allocation per compressed request).
+  // sixth of the event loop's allocation per compressed request: 176 → 147 KB sampled).
   if (Number.isFinite(declared)) {
     const buf = new Uint8Array(await req.arrayBuffer());
     if (buf.length > limit) throw new TooLarge();
