@@ -4,7 +4,7 @@ import { MemoryStore } from "@headroom/ccr";
 import { createLiteLLMApp } from "@headroom/litellm";
 import { authMiddleware } from "./auth.js";
 import { inProcessEngine, type CompressionEngine } from "./engine.js";
-import { isLoopbackHost, resolveOptions, unitCacheFor, type ProxyAppOptions, type ResolvedOptions } from "./options.js";
+import { DEFAULT_EDGE_STORE_MB, isLoopbackHost, resolveOptions, unitCacheFor, type ProxyAppOptions, type ResolvedOptions } from "./options.js";
 import { compressRoute } from "./routes/compress.js";
 import { matchRoute, type RouteMatch } from "./routes/match.js";
 import { modelRoute } from "./routes/model.js";
@@ -56,7 +56,7 @@ export function proxyContext(options: ProxyAppOptions): ProxyContext & { ready()
   const cfg = resolveOptions(options);
   if (!isLoopbackHost(cfg.host) && !cfg.token)
     throw new Error(`headroom proxy: binding ${cfg.host} (not loopback) requires a token (--token or HEADROOM_PROXY_TOKEN)`);
-  const store = lazy<Store>(options.store ?? (() => new MemoryStore()));
+  const store = lazy<Store>(options.store ?? (() => new MemoryStore({ maxBytes: DEFAULT_EDGE_STORE_MB * 1024 * 1024 })));
   const pipeline = options.pipeline ? lazy<Pipeline>(options.pipeline) : undefined;
   const cache = options.engine ? undefined : unitCacheFor(cfg.unitCacheMB);
   const settings = { ...(options.minTokens !== undefined ? { minTokens: options.minTokens } : {}), ...(options.excludeTools ? { excludeTools: options.excludeTools } : {}), ...(cache ? { cache } : {}) };

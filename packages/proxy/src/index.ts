@@ -23,6 +23,7 @@ export {
   DEFAULT_COMPRESSION_TIMEOUT_MS,
   DEFAULT_UPSTREAM_TIMEOUT_MS,
   DEFAULT_MAX_RETRIEVE_ROUNDS,
+  DEFAULT_EDGE_STORE_MB,
 } from "./options.js";
 export type { ProxyAppOptions, ResolvedOptions } from "./options.js";
 export { ProxyStats } from "./stats.js";

@@ -16,6 +16,11 @@ export const DEFAULT_MAX_RETRIEVE_ROUNDS = 3;
 export const DEFAULT_UNIT_CACHE_MB = 64;
 /** The same for `createProxyApp` elsewhere: edge isolates often get 128 MB in all. */
 export const DEFAULT_EDGE_UNIT_CACHE_MB = 16;
+/**
+ * Bound of `createProxyApp`'s default `MemoryStore`, in MiB of UTF-8: an edge isolate often gets 128 MB
+ * in all, and the store's own default (256 MiB) would run it out of memory before anything is evicted.
+ */
+export const DEFAULT_EDGE_STORE_MB = 32;
 
 /** Options of `createProxyApp` (any runtime). Every field is optional except a way to compress. */
 export interface ProxyAppOptions {
@@ -24,7 +29,7 @@ export interface ProxyAppOptions {
    * Required unless `engine` is given.
    */
   pipeline?: Pipeline | (() => Pipeline | Promise<Pipeline>);
-  /** CCR store for originals, or a function that opens it on first use. Default: a `MemoryStore`. */
+  /** CCR store for originals, or a function that opens it on first use. Default: a `MemoryStore` of 32 MiB (`DEFAULT_EDGE_STORE_MB`). */
   store?: Store | (() => Store | Promise<Store>);
   /** `fetch` used for upstream calls. Default: the runtime's global `fetch`. */
   fetch?: typeof fetch;

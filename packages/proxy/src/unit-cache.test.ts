@@ -88,6 +88,13 @@ describe("unit cache, in-process engine", () => {
     await Promise.all([node.close(), fromEnv.close(), given.close()]);
   });
 
+  it("bounds the any-runtime app's default store to 32 MiB, below an edge isolate's memory", async () => {
+    const app = createProxyApp({ pipeline: createRouter({ compressors: [] }) });
+    const { store } = await app.ready();
+    expect(store).toBeInstanceOf(MemoryStore);
+    expect((store as MemoryStore).stats().maxBytes).toBe(32 * 1024 * 1024);
+  });
+
   it("rejects a negative size with a one-line error naming the variable", () => {
     expect(() => createProxyApp({ pipeline: createRouter({ compressors: [] }), env: { HEADROOM_UNIT_CACHE_MB: "-1" } })).toThrow(
       /unitCacheMB must be a number ≥ 0 \(HEADROOM_UNIT_CACHE_MB\)/,
