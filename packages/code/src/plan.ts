@@ -3,7 +3,7 @@
  * comments/docstrings shrink to their first line. Produces non-overlapping edits over the original text;
  * everything outside them (signatures, decorators, class headers and fields, imports, constants) stays.
  */
-import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
+import type { Language, Node, Tree } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages.js";
 import { braceBody, commentRun, commentTail, macroValue, pythonBody } from "./placeholders.js";
 import { broken, field, functionNameNode, kids, parametersNode, simpleName } from "./syntax.js";
@@ -227,14 +227,13 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
     spec.style === "python" ? pythonFunction(fn, body) : spec.style === "end" ? endFunction(fn) : braceFunction(fn, body);
 
   // The walk: every node outside a handled function or a macro is visited (handled ones stop the
-  // descent). Only nodes of the types acted on are fetched, by a query run in WASM window by window,
-  // in document order; edits of different nodes never overlap, so `finish` sorting them gives the
-  // walk's order.
+  // descent), in document order; only nodes of the types acted on become JS objects. Edits of different
+  // nodes never overlap, so `finish` sorting them gives the walk's order.
   const root = tree.rootNode;
   let stopEnd = -1;
   const commentParents = new Set<number>();
   if (spec.style === "python" && root.type === "module") docstring(root);
-  for (const { name, node } of walkCaptures(tree, spec, text.length, () => stopEnd)) {
+  for (const { name, node } of walkNodes(tree, spec, () => stopEnd)) {
     if (node.startIndex < stopEnd) continue; // inside a function or macro handled whole
     if (name === "fn") {
       const body = field(node, "body", spec);
@@ -264,50 +263,78 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
   return finish(pending, text, o, spec);
 }
 
-const queries = new WeakMap<Language, Map<LanguageSpec, Query>>();
+const kindTables = new WeakMap<Language, Map<LanguageSpec, WalkKinds>>();
 
-/** One query capturing every node the walk acts on: functions, macros, comments, class docstrings. */
-export function walkQuery(language: Language, spec: LanguageSpec): Query {
-  let bySpec = queries.get(language);
-  if (!bySpec) {
-    bySpec = new Map();
-    queries.set(language, bySpec);
-  }
-  let q = bySpec.get(spec);
-  if (!q) {
-    // Types the grammar does not know would make the query fail to compile: they match nothing anyway.
-    const known = (types: ReadonlySet<string>) => [...types].filter((t) => language.idForNodeType(t, true) !== null);
-    const pats = [
-      ...known(spec.functions).map((t) => `(${t}) @fn`),
-      ...known(spec.macros).map((t) => `(${t}) @macro`),
-      ...known(spec.comments).map((t) => `(${t}) @comment`),
-      ...(spec.style === "python" ? ["(class_definition (block) @doc)"] : []),
-    ];
-    q = new Query(language, pats.join("\n"));
-    bySpec.set(spec, q);
-  }
-  return q;
+/** What the walk looks for, by node type id (every id of a named type, aliases included). */
+interface WalkKinds {
+  /** `CAPTURE_NAMES[kind[id]]`; 0 = nothing. */
+  kind: Uint8Array;
+  /** Python: the ids of `block` and `class_definition` (a class's block is its docstring's place). */
+  block: Uint8Array;
+  cls: Uint8Array;
 }
 
-/** Characters of source one query call covers (a few functions: the per-call cost stays small). */
-const WINDOW = 4096;
+const CAPTURE_NAMES = ["", "fn", "macro", "comment"] as const;
+
+function walkKinds(language: Language, spec: LanguageSpec): WalkKinds {
+  let bySpec = kindTables.get(language);
+  if (!bySpec) {
+    bySpec = new Map();
+    kindTables.set(language, bySpec);
+  }
+  let k = bySpec.get(spec);
+  if (!k) {
+    const n = language.nodeTypeCount;
+    k = { kind: new Uint8Array(n), block: new Uint8Array(n), cls: new Uint8Array(n) };
+    for (let id = 0; id < n; id++) {
+      if (!language.nodeTypeIsNamed(id)) continue;
+      const t = language.nodeTypeForId(id);
+      if (t === null) continue;
+      k.kind[id] = spec.functions.has(t) ? 1 : spec.macros.has(t) ? 2 : spec.comments.has(t) ? 3 : 0;
+      if (spec.style === "python") {
+        k.block[id] = t === "block" ? 1 : 0;
+        k.cls[id] = t === "class_definition" ? 1 : 0;
+      }
+    }
+    bySpec.set(spec, k);
+  }
+  return k;
+}
 
 /**
- * The walk's nodes in pre-order (by start, an enclosing node before the nodes inside it), fetched one
- * window of the source at a time: each window holds the captures that start in it, and the next one
- * starts after the function or macro the walk last handled whole (`skipTo`), so the query does not
- * walk the rest of a collapsed body (most of a file's nodes). Query ranges are bytes of the UTF-16 text
- * (web-tree-sitter passes them on unconverted, unlike node indices): two per index.
+ * The walk's nodes in pre-order (an enclosing node before the nodes inside it): functions, macros,
+ * comments and (Python) class blocks. A tree cursor reads each node's type id in WASM and does not
+ * descend into a node the walk handled whole (`skipTo()` at or past its end once it was yielded), so a
+ * collapsed body's nodes are never visited. A tree-sitter query over windows of the source, before,
+ * walked every node of each window and cost 5–17% more of a whole compression (cpp: the same).
  */
-export function* walkCaptures(tree: Tree, spec: LanguageSpec, length: number, skipTo: () => number, window = WINDOW): Generator<{ name: string; node: Node }> {
-  const query = walkQuery(tree.language, spec);
-  for (let pos = 0; ; ) {
-    const last = pos + window > length;
-    const end = last ? Math.max(pos, length) + 1 : pos + window;
-    const caps = query.captures(tree.rootNode, { startIndex: 2 * pos, endIndex: 2 * end }).filter((c) => c.node.startIndex >= pos && c.node.startIndex < end);
-    yield* caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
-    if (last) return;
-    pos = Math.max(end, skipTo());
+export function* walkNodes(tree: Tree, spec: LanguageSpec, skipTo: () => number): Generator<{ name: string; node: Node }> {
+  const { kind, block, cls } = walkKinds(tree.language, spec);
+  const cursor = tree.walk();
+  // Type ids of the current node's ancestors (a Python block is a docstring's place only in a class).
+  const parents: number[] = [];
+  try {
+    for (;;) {
+      const id = cursor.nodeTypeId;
+      const k = kind[id]!;
+      const name = k ? CAPTURE_NAMES[k] : block[id] && cls[parents[parents.length - 1] ?? 0] ? "doc" : "";
+      let descend = true;
+      if (name) {
+        const node = cursor.currentNode;
+        yield { name, node };
+        descend = skipTo() < node.endIndex;
+      }
+      if (descend && cursor.gotoFirstChild()) {
+        parents.push(id);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return;
+        parents.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
   }
 }
 
