@@ -316,7 +316,7 @@ export function* walkNodes(tree: Tree, spec: LanguageSpec, skipTo: () => number)
   try {
     for (;;) {
       const id = cursor.nodeTypeId;
-      const k = kind[id]!;
+      const k = kind[id] ?? 0; // ERROR's id (65535) lies past the table: not a kind
       const name = k ? CAPTURE_NAMES[k] : block[id] && cls[parents[parents.length - 1] ?? 0] ? "doc" : "";
       let descend = true;
       if (name) {
