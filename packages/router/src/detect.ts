@@ -1,6 +1,6 @@
 import type { ContentKind, Detection, UnitHints } from "@headroom/core";
 import { isSpaceCode, kindFromFileName, languageFromFileName } from "@headroom/text";
-import { detectLanguage } from "./language-rules.js";
+import { codeLikeness, detectLanguage } from "./language-rules.js";
 import { isTerminalOutput, TERMINAL_KIND } from "./terminal.js";
 
 /** A run of lines of one kind inside a mixed text. */
@@ -329,10 +329,7 @@ export function detect(text: string, hints?: UnitHints): Detection {
   if (diagnostics >= 0.6) return { kind: "log", confidence: diagnostics };
 
   // A file name that names a language settles it: search and log shapes are not weighed against it.
-  if (hintLang) {
-    const { score } = detectLanguage(lines);
-    return { kind: "code", language: hintLang, confidence: Math.max(0.8, Math.min(1, score)) };
-  }
+  if (hintLang) return { kind: "code", language: hintLang, confidence: Math.max(0.8, Math.min(1, codeLikeness(lines))) };
 
   const search = fraction(lines, (l) => SEARCH_LINE.test(l) || l === "--");
   const strict = fraction(lines, (l) => SEARCH_STRICT.test(l));

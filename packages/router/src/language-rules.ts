@@ -10,7 +10,7 @@ interface LangRule {
   /** Substrings one of which every match contains: a line without any is not tested (unanchored rules are costly). */
   has?: readonly string[];
 }
-const LANG_RULES: LangRule[] = [
+export const LANG_RULES: LangRule[] = [
   { lang: "python", re: /^\s*(?:def |async def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+(?: as \w+)?$|@\w+|elif |except\b.*:|if __name__ ==)/, w: 2 },
   { lang: "python", re: /^\s*(?:"""|''')/, w: 1 },
   { lang: "go", re: /^(?:package \w+$|func (?:\(\w+ \*?\w+\) )?\w+\(|import \($|type \w+ (?:struct|interface) \{)/, w: 3 },
@@ -44,10 +44,35 @@ const LANG_RULES: LangRule[] = [
   { lang: "swift", re: /^\s*guard (?:let|var|case) |^\s*(?:if|while) let \w+ = |\bself\.\w+ = |^\s*@(?:objc|MainActor|Published|State|escaping|available)\b/, w: 1, has: ["guard ", "let ", "self.", "@"] },
 ];
 
+/**
+ * Every rule's pattern in one alternation (the rules have no flags and no backreferences): a line matches
+ * it exactly when it matches some rule (a rule's `has` only lists substrings each of its matches
+ * contains), so most lines of a text, a function body's, cost one test instead of one per rule.
+ */
+export const ANY_RULE = new RegExp(LANG_RULES.map((r) => `(?:${r.re.source})`).join("|"));
+
+/** Lines shaped like code whatever the language: ending in a bracket or `;`, indented, or a comment. */
+const CODE_SHAPED = /[{};()=]\s*$|^\s{2,}\S|^\s*(?:\/\/|#|\/\*|\*)/;
+
 function mayMatch(r: LangRule, line: string): boolean {
   if (!r.has) return true;
   for (const h of r.has) if (line.includes(h)) return true;
   return false;
+}
+
+/** How code-like lines are (0..1) from how many some rule matches and how many are shaped like code. */
+function likeness(lines: string[], hits: number): number {
+  if (!lines.length) return 0;
+  let shaped = 0;
+  for (const l of lines) if (CODE_SHAPED.test(l)) shaped++;
+  return (hits * 2 + shaped) / (lines.length * 2);
+}
+
+/** How code-like `lines` are (0..1): `detectLanguage(lines).score` without scoring each language. */
+export function codeLikeness(lines: string[]): number {
+  let hits = 0;
+  for (const l of lines) if (ANY_RULE.test(l)) hits++;
+  return likeness(lines, hits);
 }
 
 /** The best-scoring language of `lines` and how code-like they are (0..1). */
@@ -55,21 +80,14 @@ export function detectLanguage(lines: string[]): { lang?: string; score: number 
   const score: Record<string, number> = {};
   let hits = 0;
   for (const line of lines) {
-    let hit = false;
-    for (const r of LANG_RULES) {
-      if (!mayMatch(r, line)) continue;
-      if (r.re.test(line)) {
-        score[r.lang] = (score[r.lang] ?? 0) + r.w;
-        hit = true;
-      }
-    }
-    if (hit) hits++;
+    if (!ANY_RULE.test(line)) continue;
+    hits++;
+    for (const r of LANG_RULES) if (mayMatch(r, line) && r.re.test(line)) score[r.lang] = (score[r.lang] ?? 0) + r.w;
   }
   // TypeScript is JavaScript plus types; C++ is C plus more.
   if (score.typescript) score.typescript += score.javascript ?? 0;
   if (score.cpp) score.cpp += score.c ?? 0;
   let best: string | undefined;
   for (const k of Object.keys(score).sort()) if (!best || score[k]! > score[best]!) best = k;
-  const codeish = lines.filter((l) => /[{};()=]\s*$|^\s{2,}\S|^\s*(?:\/\/|#|\/\*|\*)/.test(l)).length;
-  return { lang: best, score: lines.length ? (hits * 2 + codeish) / (lines.length * 2) : 0 };
+  return { lang: best, score: likeness(lines, hits) };
 }
