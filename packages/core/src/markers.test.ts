@@ -21,13 +21,6 @@ describe("marker recognition", () => {
     expect(hasMarker(`[x. Retrieve more: hash=${key}0]`)).toBe(false);
   });
 
-  it("finds a marker after a false start of the phrase, call after call", () => {
-    const m = marker("12 lines elided", key);
-    const late = `${"x".repeat(5000)} Retrieve more: hash=nothex] ${"y".repeat(5000)}\n${m}`;
-    // The same answers in any order: the pattern's search position is set anew on every call.
-    for (const t of [late, "short", `${m} first`, late, "Retrieve more: hash=", `${m}`]) expect(hasMarker(t)).toBe(t !== "short" && t !== "Retrieve more: hash=");
-  });
-
   it("keeps the wire pattern LiteLLM extracts matching every marker we emit", () => {
     const m = marker("12 lines elided", key);
     expect([...m.matchAll(MARKER_HASH_PATTERN)].map((x) => x[1])).toEqual([key]);

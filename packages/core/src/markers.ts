@@ -87,17 +87,9 @@ export function findMarkerHashes(text: string): string[] {
   return out;
 }
 
-const MARKER_PHRASE = "Retrieve more: hash=";
-const MARKER_AT = /Retrieve more: hash=[a-f0-9]{24}\]/g;
-
 /** True when `text` already carries a marker (already compressed: never compress it again). */
 export function hasMarker(text: string): boolean {
-  // Every unit of every request is checked: a plain search for the phrase skips most texts about 14×
-  // faster than the pattern would (6.6 vs 93 µs on 600 KB), and the pattern runs only from there on.
-  const at = text.indexOf(MARKER_PHRASE);
-  if (at < 0) return false;
-  MARKER_AT.lastIndex = at;
-  return MARKER_AT.test(text);
+  return /Retrieve more: hash=[a-f0-9]{24}\]/.test(text);
 }
 
 /**
