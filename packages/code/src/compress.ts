@@ -79,6 +79,8 @@ export interface CodeCompression {
 interface ErrorStats {
   /** ERROR and MISSING nodes. */
   count: number;
+  /** ERROR nodes alone: 0 when the only errors are MISSING tokens (a file cut off before its closers). */
+  errorNodes: number;
   /**
    * Characters the grammar could not place in any well-formed construct: tokens sitting directly under
    * an ERROR node. Well-formed definitions inside an ERROR node (tree-sitter recovers them) do not count.
@@ -87,14 +89,17 @@ interface ErrorStats {
 }
 
 function errorStats(tree: Tree): ErrorStats {
-  const s: ErrorStats = { count: 0, chars: 0 };
+  const s: ErrorStats = { count: 0, errorNodes: 0, chars: 0 };
   const visit = (n: Node) => {
     if (n.isMissing) {
       s.count++;
       return;
     }
     const isError = n.isError;
-    if (isError) s.count++;
+    if (isError) {
+      s.count++;
+      s.errorNodes++;
+    }
     // One `children` call per node: `child(i)` walks the siblings before `i` each time (quadratic).
     for (const c of n.children) {
       if (!c) continue;
@@ -157,6 +162,9 @@ export async function countParseErrors(text: string, language: LanguageId, signa
 /**
  * Parses `text` with the named grammar and, while that reads it with errors, with each fallback; the
  * cleanest tree is returned (the caller deletes it). Every tree but the chosen one is freed at once.
+ * A named grammar whose only errors are MISSING tokens keeps the file: that is a file cut off before its
+ * closers (a truncated read), which every grammar reads so, and a full parse per fallback (three for
+ * JavaScript) would find no better reading.
  */
 async function bestParse(text: string, language: LanguageId, signal: Signal, guessed: boolean): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
   let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
@@ -177,7 +185,7 @@ async function bestParse(text: string, language: LanguageId, signal: Signal, gue
       best?.tree.delete();
       best = { language: id, errors, tree };
     } else tree.delete();
-    if (errors.count === 0) break;
+    if (errors.count === 0 || (id === language && errors.errorNodes === 0)) break;
   }
   return best;
 }
