@@ -33,6 +33,7 @@ const FRAGMENTS = [
   "export default", "=> {", "this.x = ", "});", "interface I {", "type A = ", "): string", "private x: ", "<?php", "use App\\Models\\User;", "$this->", "$x = ",
   "echo $", "?>", "using System;", "namespace A.B;", "{ get; set; }", "async Task", "override ", "var x = new Y", "string[] args", "Console.Write", "end", " do |x|",
   ".each", "puts ", "unless ", "require 'x'", "module Foo", "attr_reader :x", "#!/usr/bin/env bash", "if [[ -z x ]]; then", "fi", "done", "set -euo pipefail",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's "${x}", which the bash rule looks for.
   "export X=", "local y=", '"${x}"', "$(cmd", 'echo "', "object O extends App", "val x = ", "match {", "case X =>", "fun f(", "companion object", "?.let {",
   "!!.", "when (x) {", " -> ", "guard let ", "if let x = ", "self.x = ", "@objc", "import Foundation", "struct S: P {", "  ", "    x = y;", "return 0;", "}", "{",
   "// note", "# note", "/* c */", " * c", "(", ")", "=", ";", "Hello, world.", "The quick brown fox", "2024-01-01 INFO", "a", "x.y", "\t",
