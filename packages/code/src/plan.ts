@@ -265,16 +265,15 @@ export function planEdits(tree: Tree, text: string, spec: LanguageSpec, o: PlanO
 
 const kindTables = new WeakMap<Language, Map<LanguageSpec, WalkKinds>>();
 
-/** What the walk looks for, by node type id (every id of a named type, aliases included). */
-interface WalkKinds {
-  /** `CAPTURE_NAMES[kind[id]]`; 0 = nothing. */
-  kind: Uint8Array;
-  /** Python: the ids of `block` and `class_definition` (a class's block is its docstring's place). */
-  block: Uint8Array;
-  cls: Uint8Array;
-}
+/**
+ * What the walk looks for, by node type id (every id of a named type, aliases included): an index into
+ * `CAPTURE_NAMES`, or, in Python, `BLOCK` and `CLASS` (a class's block is its docstring's place); 0 = none.
+ */
+type WalkKinds = Uint8Array;
 
 const CAPTURE_NAMES = ["", "fn", "macro", "comment"] as const;
+const BLOCK = 4;
+const CLASS = 5;
 
 function walkKinds(language: Language, spec: LanguageSpec): WalkKinds {
   let bySpec = kindTables.get(language);
@@ -284,17 +283,12 @@ function walkKinds(language: Language, spec: LanguageSpec): WalkKinds {
   }
   let k = bySpec.get(spec);
   if (!k) {
-    const n = language.nodeTypeCount;
-    k = { kind: new Uint8Array(n), block: new Uint8Array(n), cls: new Uint8Array(n) };
-    for (let id = 0; id < n; id++) {
-      if (!language.nodeTypeIsNamed(id)) continue;
-      const t = language.nodeTypeForId(id);
+    const python = spec.style === "python";
+    k = new Uint8Array(language.nodeTypeCount);
+    for (let id = 0; id < k.length; id++) {
+      const t = language.nodeTypeIsNamed(id) ? language.nodeTypeForId(id) : null;
       if (t === null) continue;
-      k.kind[id] = spec.functions.has(t) ? 1 : spec.macros.has(t) ? 2 : spec.comments.has(t) ? 3 : 0;
-      if (spec.style === "python") {
-        k.block[id] = t === "block" ? 1 : 0;
-        k.cls[id] = t === "class_definition" ? 1 : 0;
-      }
+      k[id] = spec.functions.has(t) ? 1 : spec.macros.has(t) ? 2 : spec.comments.has(t) ? 3 : python && t === "block" ? BLOCK : python && t === "class_definition" ? CLASS : 0;
     }
     bySpec.set(spec, k);
   }
@@ -309,7 +303,7 @@ function walkKinds(language: Language, spec: LanguageSpec): WalkKinds {
  * walked every node of each window and cost 5–17% more of a whole compression (cpp: the same).
  */
 export function* walkNodes(tree: Tree, spec: LanguageSpec, skipTo: () => number): Generator<{ name: string; node: Node }> {
-  const { kind, block, cls } = walkKinds(tree.language, spec);
+  const kind = walkKinds(tree.language, spec);
   const cursor = tree.walk();
   // Type ids of the current node's ancestors (a Python block is a docstring's place only in a class).
   const parents: number[] = [];
@@ -317,7 +311,7 @@ export function* walkNodes(tree: Tree, spec: LanguageSpec, skipTo: () => number)
     for (;;) {
       const id = cursor.nodeTypeId;
       const k = kind[id] ?? 0; // ERROR's id (65535) lies past the table: not a kind
-      const name = k ? CAPTURE_NAMES[k] : block[id] && cls[parents[parents.length - 1] ?? 0] ? "doc" : "";
+      const name = k === BLOCK ? (kind[parents[parents.length - 1] ?? 0] === CLASS ? "doc" : "") : k === CLASS ? "" : CAPTURE_NAMES[k];
       let descend = true;
       if (name) {
         const node = cursor.currentNode;
