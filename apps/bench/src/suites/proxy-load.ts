@@ -38,10 +38,15 @@ const PROBE_MS = 10;
 const IDLE_PROBE_MS = 4000;
 /** Each configuration's load is run in this many blocks, alternating with the others'. */
 const BLOCKS = 4;
+/** The control row's label (see the configurations in `run`). */
+const POOL = (cores: number) => `worker pool (workers: ${cores}, the default)`;
+const CONTROL = "control: the default pool loaded, the probe sent to the mock upstream directly";
 
 /** What one configuration measured, summed over its blocks. */
 interface Tally {
   url: string;
+  /** Where the bypassed probe goes: the proxy's own URL, or the mock upstream for the control row. */
+  probeUrl: string;
   pid: number | undefined;
   /** CPU ms the proxy process (every thread) used during the loads, when known. */
   cpuMs: number | undefined;
@@ -69,10 +74,11 @@ async function warmUpProxy(url: string, big: Buffer, loader: LoadClient, prober:
  */
 async function block(t: Tally, big: Buffer, n: number, loader: LoadClient, prober: LoadClient): Promise<void> {
   const chat = chatUrl(t.url);
-  const quiet = prober.stream({ url: chat, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
+  const probeAt = chatUrl(t.probeUrl);
+  const quiet = prober.stream({ url: probeAt, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
   await new Promise((r) => setTimeout(r, IDLE_PROBE_MS / BLOCKS));
   t.idle.push(...(await quiet.stop()));
-  const probe = prober.stream({ url: chat, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
+  const probe = prober.stream({ url: probeAt, body: SMALL, headers: BYPASS, intervalMs: PROBE_MS });
   // The probe is stopped even when the load fails, or the prober stays busy for the next block.
   try {
     const c0 = processCpuMs(t.pid);
@@ -111,11 +117,15 @@ export const suite: BenchSuite = {
     const configs: [string, string, string][] = [
       ...(BEFORE ? [["before (given build)", BEFORE, ""] as [string, string, string]] : []),
       ["main thread (workers: 0)", PROXY_NODE, "workers: 0"],
-      [`worker pool (workers: ${cores}, the default)`, PROXY_NODE, ""],
+      [POOL(cores), PROXY_NODE, ""],
       // Workers are niced by default; on a machine busy with other work that costs them their share.
       [`worker pool (workers: ${cores}, workerNice: 0)`, PROXY_NODE, "workerNice: 0"],
       // One core left to the event loop: the latency side of the trade-off on a small machine.
       ...(cores > 1 ? [[`worker pool (workers: ${cores - 1})`, PROXY_NODE, `workers: ${cores - 1}`] as [string, string, string]] : []),
+      // Control: the default pool under the same load, the probe sent straight to the mock upstream. Its
+      // loaded − idle p99 is what the load costs any request on these shared cores (prober, mock and load
+      // generator included), with no proxy in the probe's path.
+      [CONTROL, PROXY_NODE, ""],
     ];
     const rows: (string | number)[][] = [];
     const data: Record<string, unknown> = { cores, bodyBytes: big.length };
@@ -127,7 +137,7 @@ export const suite: BenchSuite = {
       for (const [label, dist, extra] of configs) {
         const p = await proxyChild(dir, label.replace(/\W+/g, "-"), mock.url, extra, dist);
         children.push(p);
-        tallies.set(label, { url: p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, blockRps: [], idle: [], loaded: [] });
+        tallies.set(label, { url: p.url, probeUrl: label === CONTROL ? mock.url : p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, blockRps: [], idle: [], loaded: [] });
         await warmUpProxy(p.url, big, loader, prober);
       }
       let done = 0;
@@ -162,6 +172,13 @@ export const suite: BenchSuite = {
       }
       pressure.push(cpuPressure());
       data.cpuPressureAvg60 = pressure;
+      const rise = (label: string) => {
+        const t = tallies.get(label);
+        return t && !t.error && t.loaded.length && t.idle.length ? percentile(t.loaded, 99) - percentile(t.idle, 99) : undefined;
+      };
+      const poolRise = rise(POOL(cores));
+      const machineRise = rise(CONTROL);
+      data.proxyShareOfP99Rise = poolRise !== undefined && machineRise !== undefined ? poolRise - machineRise : undefined;
       const tables: Table[] = [
         {
           title: `Proxy under compression load: c=16, ${(big.length / 1024).toFixed(0)} KB (~20k-token) tool outputs, ${n} requests, ${cores} cores`,
@@ -172,6 +189,7 @@ export const suite: BenchSuite = {
             `Each configuration's ${n} requests run in ${BLOCKS} blocks, alternating with the other configurations' blocks; each block starts with ${IDLE_PROBE_MS / BLOCKS / 1000} s of idle probing. × … (paired blocks) = median over blocks of this configuration's block req/s / that configuration's block of the same round.`,
             `CPU pressure of the machine (PSI some avg60, share of time a runnable task waited for a core) before / after the load: ${pressure.map((p) => (p === undefined ? "n/a" : `${p.toFixed(0)}%`)).join(" / ")}. Well above 0, the cores are busy with other work and no pool can scale.`,
             "proxy CPU ms / request: CPU time of the proxy process (every thread) during the loads, per compressed request; cores used = that CPU time / wall time. req/s ≈ cores used / CPU per request: a pool can only raise it by getting more cores.",
+            `Control row: the default pool under the same load while the probe goes to the mock upstream directly, through no proxy: its p99 loaded − idle (${machineRise === undefined ? "n/a" : f(machineRise)} ms) is what the load costs any request on these cores. The default pool's rise less the control's, the proxy's own share: ${data.proxyShareOfP99Rise === undefined ? "n/a" : f(data.proxyShareOfP99Rise as number)} ms.`,
             "Processes: the proxy, the mock upstream, the load generator and the bypassed-request prober each run alone (the bench process only orchestrates), so the prober's timing is not delayed by the load's replies on one event loop. All share the machine's cores.",
           ],
         },
