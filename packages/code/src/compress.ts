@@ -2,15 +2,16 @@
  * compressCode: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
-import { ccrKey, createOriginals, type StoredOriginal } from "@headroom/core";
+import { createOriginals, type StoredOriginal } from "@headroom/core";
 import { keepChars, normalizeBias, queryTerms, relevance, scaleByBias, type QueryTerms } from "@headroom/text";
-import type { Node, Point, Tree } from "web-tree-sitter";
+import type { Tree } from "web-tree-sitter";
 import { parseText, withTree, type ParseSignal } from "./grammars.js";
 import { SPECS, type LanguageId } from "./languages.js";
 import { literalRanges, whitespaceCuts } from "./lossless.js";
 import { alignedLineSources, editedLineSources } from "./numbered.js";
 import { fileFooter } from "./placeholders.js";
 import { applyEdits, planEdits, type BodyCandidate, type Edit } from "./plan.js";
+import { editedErrors, errorStats, verifiedEdits, type ErrorStats } from "./verify.js";
 
 /** Options of `compressCode`. */
 export interface CodeCompressOptions {
@@ -74,41 +75,6 @@ export interface CodeCompression {
   sourceLines(): (number | undefined)[];
   /** Where each marker's original lies in the input, in output order (`[0, length)` for the whole-file footer). */
   spans(): readonly { key: string; start: number; end: number }[];
-}
-
-interface ErrorStats {
-  /** ERROR and MISSING nodes. */
-  count: number;
-  /** ERROR nodes alone: 0 when the only errors are MISSING tokens (a file cut off before its closers). */
-  errorNodes: number;
-  /**
-   * Characters the grammar could not place in any well-formed construct: tokens sitting directly under
-   * an ERROR node. Well-formed definitions inside an ERROR node (tree-sitter recovers them) do not count.
-   */
-  chars: number;
-}
-
-function errorStats(tree: Tree): ErrorStats {
-  const s: ErrorStats = { count: 0, errorNodes: 0, chars: 0 };
-  const visit = (n: Node) => {
-    if (n.isMissing) {
-      s.count++;
-      return;
-    }
-    const isError = n.isError;
-    if (isError) {
-      s.count++;
-      s.errorNodes++;
-    }
-    // One `children` call per node: `child(i)` walks the siblings before `i` each time (quadratic).
-    for (const c of n.children) {
-      if (!c) continue;
-      if (c.hasError || c.isMissing || c.isError) visit(c);
-      else if (isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
-    }
-  };
-  if (tree.rootNode.hasError) visit(tree.rootNode);
-  return s;
 }
 
 /**
@@ -228,62 +194,6 @@ async function readableBySample(text: string, ids: LanguageId[], signal: Signal)
 }
 
 /**
- * Parse errors of the edited text, re-using the input's tree: the edits are replayed on a copy of it
- * (`tree.edit`) and only the changed regions are re-parsed (`parse(out, oldTree)`), which costs a small
- * fraction of a full parse of the output.
- */
-async function editedErrors(tree: Tree, language: LanguageId, text: string, edits: readonly Pick<Edit, "start" | "end" | "replacement">[], out: string, signal: Signal): Promise<number> {
-  const copy = tree.copy();
-  let next: Tree | null = null;
-  try {
-    const pos = positions(text);
-    // Last edit first: earlier edits' coordinates are still those of the original text.
-    for (let k = edits.length - 1; k >= 0; k--) {
-      const e = edits[k]!;
-      const start = pos(e.start);
-      copy.edit({
-        startIndex: e.start,
-        oldEndIndex: e.end,
-        newEndIndex: e.start + e.replacement.length,
-        startPosition: start,
-        oldEndPosition: pos(e.end),
-        newEndPosition: advance(start, e.replacement),
-      });
-    }
-    next = await parseText(language, out, copy, signal);
-    return next ? errorStats(next).count : Number.POSITIVE_INFINITY;
-  } finally {
-    next?.delete();
-    copy.delete();
-  }
-}
-
-/** Row/column of a character offset (columns in UTF-16 units, as web-tree-sitter counts them). */
-function positions(text: string): (i: number) => Point {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (i) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: i - starts[lo]! };
-  };
-}
-
-/** The point after writing `s` at `p`. */
-function advance(p: Point, s: string): Point {
-  const nl = s.lastIndexOf("\n");
-  if (nl < 0) return { row: p.row, column: p.column + s.length };
-  let rows = 0;
-  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) rows++;
-  return { row: p.row + rows, column: s.length - nl - 1 };
-}
-
-/**
  * Compresses one source file. Returns null when the language's grammar cannot read the file, when
  * nothing would be gained, or when the output would not parse as cleanly as the input.
  */
@@ -303,7 +213,6 @@ export async function compressCode(text: string, language: LanguageId, options: 
     const inputErrors = best.errors.count;
     const base = { language: lang, parseErrors: inputErrors };
     const store = createOriginals();
-    const counts = { body: 0, comment: 0 };
     if (reversible) {
       const terms = queryTerms(options.query, options.toolArgs);
       const keepBodies = relevantBodies(terms, bias);
@@ -313,21 +222,33 @@ export async function compressCode(text: string, language: LanguageId, options: 
         keepName: namedBy(terms, options.query),
         ...(keepBodies ? { keepBodies } : {}),
         trimComments: options.trimComments ?? true,
-        stash: (content, kind) => {
-          counts[kind]++;
-          return store.stash(content, { kind: `code-${kind}`, language: lang });
-        },
+        stash: (content, kind) => store.stash(content, { kind: `code-${kind}`, language: lang }),
       });
       if (edits.length) {
-        const footer = edits.some((e) => e.kind === "trim") ? fileFooter(text, SPECS[lang].lineComment, store.stash(text, { kind: "code-file", language: lang })) : "";
-        const all = footer ? [...edits, { start: text.length, end: text.length, replacement: footer, key: "", kind: "trim" as const }] : edits;
-        const out = applyEdits(text, all);
+        // A trimmed comment is recoverable from the whole file only: the footer points at it.
+        let wholeKey: string | undefined;
+        const footerOf = (kept: readonly Edit[]) => {
+          if (!kept.some((e) => e.kind === "trim")) return "";
+          wholeKey ??= store.stash(text, { kind: "code-file", language: lang });
+          return fileFooter(text, SPECS[lang].lineComment, wholeKey);
+        };
+        const withFooter = (kept: readonly Edit[]) => {
+          const footer = footerOf(kept);
+          return footer ? [...kept, { start: text.length, end: text.length, replacement: footer }] : kept;
+        };
         options.signal?.throwIfAborted();
         // Verification: the output must parse at least as cleanly as the input (cleanly, for a clean input).
-        if (out.length < text.length && (await editedErrors(tree, lang, text, all, out, options.signal)) <= inputErrors) {
-          const sourceLines = () => editedLineSources(text, edits, footer);
-          const spans = () => [...edits.filter((e) => e.key), ...(footer ? [{ key: ccrKey(text), start: 0, end: text.length }] : [])];
-          return { ...base, text: out, lossless: false, originals: store.list(), bodies: counts.body, comments: counts.comment, sourceLines, spans };
+        const v = await verifiedEdits(tree, lang, text, edits, inputErrors, withFooter, options.signal);
+        if (v) {
+          const { kept, out } = v;
+          const footer = footerOf(kept);
+          const used = new Set(kept.map((e) => e.key));
+          if (footer) used.add(wholeKey!);
+          const sourceLines = () => editedLineSources(text, kept, footer);
+          const spans = () => [...kept.filter((e) => e.key), ...(footer ? [{ key: wholeKey!, start: 0, end: text.length }] : [])];
+          const originals = store.list().filter((o) => used.has(o.key));
+          const bodies = kept.filter((e) => e.kind === "body").length;
+          return { ...base, text: out, lossless: false, originals, bodies, comments: kept.filter((e) => e.kind === "comment").length, sourceLines, spans };
         }
       }
     }
