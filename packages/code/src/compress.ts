@@ -135,8 +135,9 @@ export async function countParseErrors(text: string, language: LanguageId, signa
 async function bestParse(text: string, language: LanguageId, signal: Signal, guessed: boolean): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
   let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
   const all = [language, ...SPECS[language].fallbacks];
-  const candidates = guessed ? await readableBySample(text, all, signal) : all;
-  for (const id of candidates) {
+  let candidates = guessed ? await readableBySample(text, all, signal) : all;
+  for (let i = 0; i < candidates.length; i++) {
+    const id = candidates[i]!;
     signal?.throwIfAborted();
     let tree: Tree | null;
     try {
@@ -152,8 +153,48 @@ async function bestParse(text: string, language: LanguageId, signal: Signal, gue
       best = { language: id, errors, tree };
     } else tree.delete();
     if (errors.count === 0 || (id === language && errors.errorNodes === 0)) break;
+    if (i === 0 && id === language && candidates.length > 1) candidates = [id, ...(await betterOnTail(text, errors, candidates.slice(1), signal))];
   }
   return best;
+}
+
+/** The tail a fallback is tried on first is at most this share of the input (what the check can cost). */
+const TAIL_SHARE = 1 / 4;
+
+/**
+ * The fallbacks worth a full parse of an input whose errors all lie in its last top-level construct (a
+ * read cut off mid-declaration): those that read that construct alone more cleanly than the named
+ * grammar read it in the whole. A fallback cannot mend the truncation, so most are spared a full parse;
+ * one that reads the tail's syntax (JSX in a `.ts` file) better still gets it. Any other input: all.
+ */
+export async function betterOnTail(text: string, errors: ErrorStats, fallbacks: LanguageId[], signal: Signal): Promise<LanguageId[]> {
+  const from = lastConstruct(text, errors.first);
+  if (from === undefined || text.length - from > TAIL_SHARE * text.length) return fallbacks;
+  const tail = text.slice(from);
+  const better: LanguageId[] = [];
+  for (const id of fallbacks) {
+    const e = await withTree(id, tail, (t) => errorStats(t), signal);
+    if (!e || e.chars < errors.chars || (e.chars === errors.chars && e.count < errors.count)) better.push(id);
+  }
+  return better;
+}
+
+/**
+ * Start of the top-level construct holding offset `at`: the nearest line at or before it that starts in
+ * column 0 with neither white space nor a closer. `undefined` when a later line starts one too (`at` is
+ * not in the last construct), or when there is no such line.
+ */
+export function lastConstruct(text: string, at: number): number | undefined {
+  if (!Number.isFinite(at)) return undefined;
+  const opens = (i: number) => i < text.length && !/[\s})\]]/.test(text[i]!);
+  let from = text.lastIndexOf("\n", at - 1) + 1;
+  while (!opens(from)) {
+    if (from === 0) return undefined;
+    // (The line before starts after the newline before its own: none when this one follows the first.)
+    from = from < 2 ? 0 : text.lastIndexOf("\n", from - 2) + 1;
+  }
+  for (let i = text.indexOf("\n", from); i !== -1; i = text.indexOf("\n", i + 1)) if (opens(i + 1)) return undefined;
+  return from;
 }
 
 /** Inputs longer than this are first parsed on a sample of their start (see `readableBySample`). */

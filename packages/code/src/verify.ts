@@ -17,6 +17,8 @@ export interface ErrorStats {
    * an ERROR node. Well-formed definitions inside an ERROR node (tree-sitter recovers them) do not count.
    */
   chars: number;
+  /** Offset of the first error token (a token directly under an ERROR node, or a MISSING node); Infinity when none. */
+  first: number;
 }
 
 /** Where an ERROR or MISSING node lies (a MISSING one is empty: `start === end`). */
@@ -27,10 +29,11 @@ export interface ErrorRange {
 
 /** Error statistics of a tree; `ranges`, when given, receives every error node's range in tree order. */
 export function errorStats(tree: Tree, ranges?: ErrorRange[]): ErrorStats {
-  const s: ErrorStats = { count: 0, errorNodes: 0, chars: 0 };
+  const s: ErrorStats = { count: 0, errorNodes: 0, chars: 0, first: Number.POSITIVE_INFINITY };
   const visit = (n: Node) => {
     if (n.isMissing) {
       s.count++;
+      s.first = Math.min(s.first, n.startIndex);
       ranges?.push({ start: n.startIndex, end: n.endIndex });
       return;
     }
@@ -44,7 +47,10 @@ export function errorStats(tree: Tree, ranges?: ErrorRange[]): ErrorStats {
     for (const c of n.children) {
       if (!c) continue;
       if (c.hasError || c.isMissing || c.isError) visit(c);
-      else if (isError && !c.isNamed) s.chars += c.endIndex - c.startIndex;
+      else if (isError && !c.isNamed) {
+        s.chars += c.endIndex - c.startIndex;
+        s.first = Math.min(s.first, c.startIndex);
+      }
     }
   };
   if (tree.rootNode.hasError) visit(tree.rootNode);
