@@ -40,11 +40,14 @@ export function profileArgs(name: string): string[] {
   return process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.PROF_DIR, name)}`] : [];
 }
 
-/** Runs a server script in its own process; resolves with the URL it prints on its first stdout line. */
-export async function childServer(dir: string, name: string, code: string): Promise<Child> {
+/**
+ * Runs a server script in its own process (with `nodeArgs`, node's own flags, before the script);
+ * resolves with the URL it prints on its first stdout line.
+ */
+export async function childServer(dir: string, name: string, code: string, nodeArgs: readonly string[] = []): Promise<Child> {
   const script = join(dir, `${name}.mjs`);
   writeFileSync(script, code);
-  const proc = spawn(process.execPath, [...profileArgs(name), script], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...nodeArgs, ...profileArgs(name), script], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((ok, fail) => {
     let buf = "";
     proc.stdout!.on("data", (d: Buffer) => {
@@ -86,8 +89,11 @@ export function pluginsDirOf(dist: string): string {
   return BENCH_DIR;
 }
 
-/** The proxy from `dist` (default the built one) in its own process, with a SQLite store in `dir`; `extra` is more option source. */
-export function proxyChild(dir: string, name: string, upstream: string, extra = "", dist = PROXY_NODE): Promise<Child> {
+/**
+ * The proxy from `dist` (default the built one) in its own process, with a SQLite store in `dir`; `extra`
+ * is more option source, `nodeArgs` node flags for its process.
+ */
+export function proxyChild(dir: string, name: string, upstream: string, extra = "", dist = PROXY_NODE, nodeArgs: readonly string[] = []): Promise<Child> {
   return childServer(
     dir,
     name,
@@ -96,6 +102,7 @@ const p = await startProxy({ port: 0, openaiBaseUrl: ${JSON.stringify(upstream)}
   storePath: ${JSON.stringify(join(dir, `${name}.sqlite`))}, pluginsFrom: ${JSON.stringify(pluginsDirOf(dist))}, ${extra} });
 process.stdout.write(p.url + "\\n");
 process.on("SIGTERM", () => p.close().then(() => process.exit(0)));`,
+    nodeArgs,
   );
 }
 

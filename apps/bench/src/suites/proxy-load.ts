@@ -39,6 +39,8 @@ const IDLE_PROBE_MS = 4000;
 /** Each configuration's load is run in this many blocks, alternating with the others'. */
 const BLOCKS = 4;
 /** The control row's label (see the configurations in `run`). */
+/** The node flag of the one-helper-thread row. */
+const ONE_HELPER = "--v8-pool-size=1";
 const POOL = (cores: number) => `worker pool (workers: ${cores}, the default)`;
 const CONTROL = "control: the default pool loaded, the probe sent to the mock upstream directly";
 
@@ -114,7 +116,7 @@ export const suite: BenchSuite = {
     const big = bigToolRequest();
     const n = ctx.quick ? 160 : 480;
     const cores = availableParallelism();
-    const configs: [string, string, string][] = [
+    const configs: [string, string, string, string[]?][] = [
       ...(BEFORE ? [["before (given build)", BEFORE, ""] as [string, string, string]] : []),
       ["main thread (workers: 0)", PROXY_NODE, "workers: 0"],
       [POOL(cores), PROXY_NODE, ""],
@@ -122,6 +124,9 @@ export const suite: BenchSuite = {
       [`worker pool (workers: ${cores}, workerNice: 0)`, PROXY_NODE, "workerNice: 0"],
       // One core left to the event loop: the latency side of the trade-off on a small machine.
       ...(cores > 1 ? [[`worker pool (workers: ${cores - 1})`, PROXY_NODE, `workers: ${cores - 1}`] as [string, string, string]] : []),
+      // The default pool in a process whose V8 keeps one helper thread (GC marking, compiles) instead of
+      // four for its three isolates: fewer threads preempt the event loop on a small machine.
+      [`worker pool (workers: ${cores}, node ${ONE_HELPER})`, PROXY_NODE, "", [ONE_HELPER]],
       // Control: the default pool under the same load, the probe sent straight to the mock upstream. Its
       // loaded − idle p99 is what the load costs any request on these shared cores (prober, mock and load
       // generator included), with no proxy in the probe's path.
@@ -134,8 +139,8 @@ export const suite: BenchSuite = {
       // Every configuration runs at once (idle ones cost nothing) and their blocks alternate, so load
       // from outside the bench drifting during the run hits them alike.
       const tallies = new Map<string, Tally>();
-      for (const [label, dist, extra] of configs) {
-        const p = await proxyChild(dir, label.replace(/\W+/g, "-"), mock.url, extra, dist);
+      for (const [label, dist, extra, nodeArgs] of configs) {
+        const p = await proxyChild(dir, label.replace(/\W+/g, "-"), mock.url, extra, dist, nodeArgs);
         children.push(p);
         tallies.set(label, { url: p.url, probeUrl: label === CONTROL ? mock.url : p.url, pid: p.proc.pid, cpuMs: undefined, n: 0, secs: 0, blockRps: [], idle: [], loaded: [] });
         await warmUpProxy(p.url, big, loader, prober);
@@ -190,6 +195,7 @@ export const suite: BenchSuite = {
             `CPU pressure of the machine (PSI some avg60, share of time a runnable task waited for a core) before / after the load: ${pressure.map((p) => (p === undefined ? "n/a" : `${p.toFixed(0)}%`)).join(" / ")}. Well above 0, the cores are busy with other work and no pool can scale.`,
             "proxy CPU ms / request: CPU time of the proxy process (every thread) during the loads, per compressed request; cores used = that CPU time / wall time. req/s ≈ cores used / CPU per request: a pool can only raise it by getting more cores.",
             `Control row: the default pool under the same load while the probe goes to the mock upstream directly, through no proxy: its p99 loaded − idle (${machineRise === undefined ? "n/a" : f(machineRise)} ms) is what the load costs any request on these cores. The default pool's rise less the control's, the proxy's own share: ${data.proxyShareOfP99Rise === undefined ? "n/a" : f(data.proxyShareOfP99Rise as number)} ms.`,
+            `${ONE_HELPER} row: the default pool, its process started with \`node ${ONE_HELPER}\` (also \`NODE_OPTIONS=${ONE_HELPER}\`): V8 runs its background GC and compile work for the main thread and both workers on one helper thread instead of four.`,
             "Processes: the proxy, the mock upstream, the load generator and the bypassed-request prober each run alone (the bench process only orchestrates), so the prober's timing is not delayed by the load's replies on one event loop. All share the machine's cores.",
           ],
         },
