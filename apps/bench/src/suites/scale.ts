@@ -155,6 +155,8 @@ export const suite: BenchSuite = {
     const floors: Record<string, number> = {};
     const parseFloors: Record<string, number> = {};
     let main: Measured | undefined;
+    // Code at every size: the compressor's time beside one parse of the same input.
+    const codeBySize: { tokens: number; ms: number; parse: number }[] = [];
     const specs = SPECS.filter((s) => ctx.cases.some((c) => c.kind === s.corpusKind));
     let step = 0;
     for (const spec of specs) {
@@ -162,15 +164,18 @@ export const suite: BenchSuite = {
       for (const size of SIZES) {
         ctx.progress(`scale ${spec.kind} ${size}`, step++, specs.length * SIZES.length);
         const { text, language } = buildInput(spec, ctx.cases, size, ctx.tokenizer);
-        points.push(await timeOne(spec, text, language, ctx.tokenizer, query, reps, size === SIZES[0]));
+        const point = await timeOne(spec, text, language, ctx.tokenizer, query, reps, size === SIZES[0]);
+        points.push(point);
+        // Code's other floor: the one parse of the input it cannot do without (warm grammar).
+        const parse = spec.kind === "code" && language ? await parseMs(text, language, reps) : undefined;
+        if (parse !== undefined) codeBySize.push({ tokens: point.tokens, ms: point.ms, parse });
         if (size === SIZES.at(-1)) {
           const t0 = performance.now();
           ctx.tokenizer.count(text);
           floors[spec.kind] = performance.now() - t0;
-          // Code's other floor: the one parse of the input it cannot do without (warm grammar).
-          if (spec.kind === "code" && language) {
-            parseFloors[spec.kind] = await parseMs(text, language, reps);
-            main = { language, point: points.at(-1)!, parse: parseFloors[spec.kind]! };
+          if (parse !== undefined && language) {
+            parseFloors[spec.kind] = parse;
+            main = { language, point, parse };
           }
         }
       }
@@ -195,7 +200,8 @@ export const suite: BenchSuite = {
         `CPU pressure of the machine (PSI some avg60) before / after: ${pressure.map((p) => (p === undefined ? "n/a" : `${p.toFixed(0)}%`)).join(" / ")}; well above 0, other work shares the cores and every time here is inflated alike`,
       ],
     };
-    return { tables: [table, ...(byLanguage ? [byLanguage] : [])], data: points };
+    const bySize = codeBySizeTable(codeBySize, main?.language, reps);
+    return { tables: [table, ...(bySize ? [bySize] : []), ...(byLanguage ? [byLanguage] : [])], data: points };
   },
 };
 
@@ -210,6 +216,24 @@ async function parseMs(text: string, language: string, reps: number): Promise<nu
     times.push(performance.now() - t0);
   }
   return median(times);
+}
+
+/**
+ * The code row by size, split into the one parse the input needs and the rest (walk, re-parse of the
+ * output, tree edits, output): which part grows faster than the input.
+ */
+function codeBySizeTable(rows: { tokens: number; ms: number; parse: number }[], language: string | undefined, reps: number): Table | undefined {
+  if (!rows.length) return undefined;
+  const fit = (y: (r: (typeof rows)[number]) => number) => fitExponent(rows.map((r) => ({ x: r.tokens, y: y(r) }))).toFixed(2);
+  return {
+    title: `Code (${language ?? "?"}) by size: compressor time beside one parse of the same input (ms, median of ${reps})`,
+    columns: ["input tokens", "compress ms", "parse-once ms", "rest ms", "compress / parse"],
+    rows: [
+      ...rows.map((r) => [r.tokens, r.ms.toFixed(0), r.parse.toFixed(0), (r.ms - r.parse).toFixed(0), (r.ms / r.parse).toFixed(2)]),
+      ["fitted exponent", fit((r) => r.ms), fit((r) => r.parse), fit((r) => Math.max(1e-6, r.ms - r.parse)), ""],
+    ],
+    notes: ["rest = compress − one parse: the walk, the incremental re-parse of the output, tree edits and building the output (and any fallback parse); the parse itself is the part no code compressor can skip"],
+  };
 }
 
 /** One language's code input at the largest size, measured. */
