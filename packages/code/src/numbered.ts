@@ -86,13 +86,12 @@ export function renumberOriginals(
   n: NumberedText,
   numbered: string,
 ): { text: string; originals: StoredOriginal[] } | null {
-  const codeAt = lineIndex(n.code);
   const codeStarts = lineStarts(n.code);
   const numStarts = lineStarts(numbered);
   // An offset in the code, as an offset in the numbered input. At a line's start it points before the
   // prefix when the span begins there (`from`), after the previous line's break in both cases otherwise.
   const map = (o: number, from: boolean) => {
-    const line = codeAt(o);
+    const line = lineAt(codeStarts, o);
     const col = o - codeStarts[line]!;
     if (col === 0 && (from || line > 0)) return numStarts[line]!;
     return numStarts[line]! + n.prefixes[line]!.length + col;
@@ -178,22 +177,26 @@ export function alignedLineSources(text: string, out: string): (number | undefin
   return sources;
 }
 
-function lineStarts(text: string): number[] {
+/** Offsets where each line of `text` starts (the first is 0). */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let p = text.indexOf("\n"); p !== -1; p = text.indexOf("\n", p + 1)) starts.push(p + 1);
   return starts;
 }
 
+/** The line (0-based) holding `offset`, given the text's `lineStarts`. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 function lineIndex(text: string): (offset: number) => number {
   const starts = lineStarts(text);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  return (offset) => lineAt(starts, offset);
 }

@@ -5,6 +5,7 @@
 import type { Node, Point, Tree } from "web-tree-sitter";
 import { parseText, type ParseSignal } from "./grammars.js";
 import type { LanguageId } from "./languages.js";
+import { lineAt, lineStarts } from "./numbered.js";
 import { applyEdits, type Edit } from "./plan.js";
 
 export interface ErrorStats {
@@ -139,7 +140,7 @@ export async function verifiedEdits(
  * range overlaps, else the nearer of the edits before and after it.
  */
 export function blame<T extends Change>(edits: readonly T[], inputErrors: readonly ErrorRange[], outputErrors: readonly ErrorRange[]): Set<T> {
-  // Output ranges of the edits, in order.
+  // Output ranges of the edits, in order; `shift` ends as the change of length they make in all.
   const at: { start: number; end: number }[] = [];
   let shift = 0;
   for (const e of edits) {
@@ -148,11 +149,11 @@ export function blame<T extends Change>(edits: readonly T[], inputErrors: readon
   }
   const old = new Map<number, number>();
   let k = 0;
-  shift = 0;
   for (const p of [...inputErrors].map((r) => r.start).sort((a, b) => a - b)) {
-    for (; k < edits.length && edits[k]!.end <= p; k++) shift += edits[k]!.replacement.length - (edits[k]!.end - edits[k]!.start);
-    // An error inside an edited range moved with it: it starts where the replacement does.
-    const q = k < edits.length && edits[k]!.start <= p ? at[k]!.start : p + shift;
+    while (k < edits.length && edits[k]!.end <= p) k++;
+    // Shifted by the edits before it (edit k's output start less its input start); an error inside an
+    // edited range moved with it: it starts where the replacement does.
+    const q = k === edits.length ? p + shift : edits[k]!.start <= p ? at[k]!.start : p + at[k]!.start - edits[k]!.start;
     old.set(q, (old.get(q) ?? 0) + 1);
   }
   const blamed = new Set<T>();
@@ -186,17 +187,10 @@ export function blame<T extends Change>(edits: readonly T[], inputErrors: readon
 
 /** Row/column of a character offset (columns in UTF-16 units, as web-tree-sitter counts them). */
 function positions(text: string): (i: number) => Point {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const starts = lineStarts(text);
   return (i) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: i - starts[lo]! };
+    const row = lineAt(starts, i);
+    return { row, column: i - starts[row]! };
   };
 }
 

@@ -38,10 +38,11 @@ const PROBE_MS = 10;
 const IDLE_PROBE_MS = 4000;
 /** Each configuration's load is run in this many blocks, alternating with the others'. */
 const BLOCKS = 4;
-/** The control row's label (see the configurations in `run`). */
 /** The node flag of the one-helper-thread row. */
 const ONE_HELPER = "--v8-pool-size=1";
+/** The default pool's row label. */
 const POOL = (cores: number) => `worker pool (workers: ${cores}, the default)`;
+/** The control row's label (see the configurations in `run`). */
 const CONTROL = "control: the default pool loaded, the probe sent to the mock upstream directly";
 
 /** What one configuration measured, summed over its blocks. */
