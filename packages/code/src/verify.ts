@@ -45,9 +45,11 @@ export function errorStats(tree: Tree, ranges?: ErrorRange[]): ErrorStats {
       ranges?.push({ start: n.startIndex, end: n.endIndex });
     }
     // One `children` call per node: `child(i)` walks the siblings before `i` each time (quadratic).
+    // Each flag is a call into WASM; a MISSING node always has an error cost (`hasError`), so two
+    // calls decide for the common, error-free child. A childless ERROR token may have none: `isError`.
     for (const c of n.children) {
       if (!c) continue;
-      if (c.hasError || c.isMissing || c.isError) visit(c);
+      if (c.hasError || c.isError) visit(c);
       else if (isError && !c.isNamed) {
         s.chars += c.endIndex - c.startIndex;
         s.first = Math.min(s.first, c.startIndex);
