@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { median, percentile } from "../metrics.js";
 import { clientChild, type LoadClient } from "../proxy-client.js";
 import { engineRun, type EngineRun } from "../proxy-engine.js";
+import { parallelCeiling } from "../parallel-ceiling.js";
 import { closeClient, cpuPressure, honoChild, load, mockChild, processCpuMs, PROXY_NODE, proxyChild, stopAll, type Child } from "../proxy-harness.js";
 import type { BenchSuite, Table } from "../suite.js";
 
@@ -225,6 +226,10 @@ export const suite: BenchSuite = {
       const engine = await engineTable(dir, big, cores, ctx.quick, (done, total) => ctx.progress("proxy engine", done, total));
       tables.push(engine.table);
       data.engine = engine.data;
+      ctx.progress("parallel ceiling", 0, 1);
+      const ceiling = await parallelCeiling(dir, big, VARY, { threads: cores, rounds: ctx.quick ? 2 : 5, n: ctx.quick ? 100 : 300, warm: 100 });
+      tables.push(ceilingTable(ceiling));
+      data.ceiling = ceiling;
       return { tables, data };
     } finally {
       loader.close();
@@ -267,5 +272,21 @@ async function engineTable(dir: string, big: Buffer, cores: number, quick: boole
       ],
     },
     data: runs,
+  };
+}
+
+/** The machine's parallel ceiling (see parallel-ceiling.ts) as a table. */
+function ceilingTable(c: Awaited<ReturnType<typeof parallelCeiling>>): Table {
+  const row = (job: string, r: { one: number[]; many: number[] }) => {
+    const paired = r.many.map((x, i) => x / r.one[i]!);
+    return [job, median(r.one).toFixed(0), median(r.many).toFixed(0), `${median(paired).toFixed(2)}×`, paired.map((x) => x.toFixed(2)).join(" / ")];
+  };
+  return {
+    title: `The machine's parallel ceiling: one job on 1 thread and on ${c.threads} at once (worker_threads in one process, no proxy, no sockets)`,
+    columns: ["job", "1 thread ops/s", `${c.threads} threads ops/s`, `${c.threads} threads / 1 (median of paired rounds)`, "each round"],
+    rows: [row("arithmetic loop (registers only)", c.arithmetic), row("the proxy worker's job: compress one ~20k-token request", c.compression)],
+    notes: [
+      "Rounds alternate 1 thread and all threads; each thread has its own pipeline, heap and memory store. The arithmetic row is what the host gives the vCPUs; the compression row is the most any worker pool can multiply one worker's throughput by on this machine, before HTTP, message passing, or the mock, load generator and prober taking their share of the same cores.",
+    ],
   };
 }
