@@ -12,10 +12,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROXY_NODE, pluginsDirOf } from "./proxy-harness.js";
 
-/** Operations per second of each round, on one thread and on `threads` at once (paired by index). */
+/** Each round, on one thread and on `threads` at once (paired by index). */
 export interface CeilingRun {
+  /** Operations per second. */
   one: number[];
   many: number[];
+  /** CPU ms of the process (every thread: V8's helpers too) per operation. */
+  oneCpu: number[];
+  manyCpu: number[];
 }
 
 /** Both jobs' rounds. */
@@ -70,13 +74,18 @@ for (const job of ["arithmetic", "compression"]) {
     w.once("error", fail);
   })));
   const run = (k) => Promise.all(ws.slice(0, k).map((w) => new Promise((ok) => { w.once("message", ok); w.postMessage(${o.n}); })));
-  const res = { one: [], many: [] };
+  const res = { one: [], many: [], oneCpu: [], manyCpu: [] };
   // Alternating order: a slow spell of the machine does not land on one side only.
   for (let r = 0; r < ${o.rounds}; r++)
     for (const k of r % 2 ? [${o.threads}, 1] : [1, ${o.threads}]) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await run(k);
-      res[k === 1 ? "one" : "many"].push((k * ${o.n}) / ((performance.now() - t0) / 1000));
+      const secs = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      const side = k === 1 ? "one" : "many";
+      res[side].push((k * ${o.n}) / secs);
+      res[side + "Cpu"].push((c.user + c.system) / 1000 / (k * ${o.n}));
     }
   out[job] = res;
   await Promise.all(ws.map((w) => w.terminate()));
