@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { median, percentile } from "../metrics.js";
 import { clientChild, type LoadClient } from "../proxy-client.js";
 import { engineRun, type EngineRun } from "../proxy-engine.js";
-import { parallelCeiling, type CeilingRun } from "../parallel-ceiling.js";
+import { parallelCeiling, type Ceiling, type CeilingRun } from "../parallel-ceiling.js";
 import { closeClient, cpuPressure, honoChild, load, mockChild, processCpuMs, PROXY_NODE, proxyChild, stopAll, type Child } from "../proxy-harness.js";
 import type { BenchSuite, Table } from "../suite.js";
 
@@ -276,7 +276,7 @@ async function engineTable(dir: string, big: Buffer, cores: number, quick: boole
 }
 
 /** The machine's parallel ceiling (see parallel-ceiling.ts) as a table. */
-function ceilingTable(c: Awaited<ReturnType<typeof parallelCeiling>>): Table {
+function ceilingTable(c: Ceiling): Table {
   const row = (job: string, r: CeilingRun) => {
     const paired = r.many.map((x, i) => x / r.one[i]!);
     // cores used = ops/s × CPU s per op
