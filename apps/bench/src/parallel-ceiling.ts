@@ -6,11 +6,10 @@
  * each thread with its own pipeline and heap). A worker pool can multiply one worker's throughput by at
  * most the second job's ratio, whatever the proxy around it does.
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PROXY_NODE, pluginsDirOf } from "./proxy-harness.js";
+import { jsonChild, PROXY_NODE, pluginsDirOf } from "./proxy-harness.js";
 
 /** Each round, on one thread and on `threads` at once (paired by index). */
 export interface CeilingRun {
@@ -93,20 +92,5 @@ for (const job of ["arithmetic", "compression"]) {
 process.stdout.write(JSON.stringify(out) + "\\n");
 process.exit(0);`,
   );
-  return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on("error", fail);
-    proc.on("exit", (code) => {
-      try {
-        if (code !== 0) throw new Error(`parallel ceiling: exit ${code}`);
-        ok(JSON.parse(out.trim().split("\n").pop()!) as Ceiling);
-      } catch (e) {
-        fail(e);
-      }
-    });
-  });
+  return jsonChild<Ceiling>(script, "parallel ceiling");
 }

@@ -4,11 +4,10 @@
  * through `app.request` at a given concurrency. No load generator, mock server or HTTP stack shares the
  * cores, so the numbers are what compression, body handling and the worker pool cost on their own.
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { pluginsDirOf, profileArgs, REPLY } from "./proxy-harness.js";
+import { jsonChild, pluginsDirOf, profileArgs, REPLY } from "./proxy-harness.js";
 
 /** What one child measured. */
 export interface EngineRun {
@@ -53,20 +52,5 @@ process.stdout.write(JSON.stringify({ rps: ${o.n} / secs, cpuMsPerRequest: (c.us
 await app.close();
 process.exit(0);`,
   );
-  return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, [...profileArgs(name), script], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on("error", fail);
-    proc.on("exit", (code) => {
-      try {
-        if (code !== 0) throw new Error(`${name}: exit ${code}`);
-        ok(JSON.parse(out.trim().split("\n").pop()!) as EngineRun);
-      } catch (e) {
-        fail(e);
-      }
-    });
-  });
+  return jsonChild<EngineRun>(script, name, profileArgs(name));
 }

@@ -41,6 +41,29 @@ export function profileArgs(name: string): string[] {
 }
 
 /**
+ * Runs a measuring script in a fresh node process (`args` before it) and resolves with the JSON value
+ * on the last line of its stdout; rejects, naming `what`, when it exits non-zero.
+ */
+export function jsonChild<T>(script: string, what: string, args: readonly string[] = []): Promise<T> {
+  return new Promise((ok, fail) => {
+    const proc = spawn(process.execPath, [...args, script], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    proc.on("error", fail);
+    proc.on("exit", (code) => {
+      try {
+        if (code !== 0) throw new Error(`${what}: exit ${code}`);
+        ok(JSON.parse(out.trim().split("\n").pop()!) as T);
+      } catch (e) {
+        fail(e);
+      }
+    });
+  });
+}
+
+/**
  * Runs a server script in its own process (with `nodeArgs`, node's own flags, before the script);
  * resolves with the URL it prints on its first stdout line.
  */
