@@ -266,12 +266,15 @@ export async function compressCode(text: string, language: LanguageId, options: 
         stash: (content, kind) => store.stash(content, { kind: `code-${kind}`, language: lang }),
       });
       if (edits.length) {
-        // A trimmed comment is recoverable from the whole file only: the footer points at it.
+        // A trimmed comment is recoverable from the whole file only: the footer points at it. The footer
+        // is the same text every round (it counts the input's lines), so it is built once.
         let wholeKey: string | undefined;
+        let wholeFooter: string | undefined;
         const footerOf = (kept: readonly Edit[]) => {
           if (!kept.some((e) => e.kind === "trim")) return "";
           wholeKey ??= store.stash(text, { kind: "code-file", language: lang });
-          return fileFooter(text, SPECS[lang].lineComment, wholeKey);
+          wholeFooter ??= fileFooter(text, SPECS[lang].lineComment, wholeKey);
+          return wholeFooter;
         };
         const withFooter = (kept: readonly Edit[]) => {
           const footer = footerOf(kept);
