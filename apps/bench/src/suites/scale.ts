@@ -153,7 +153,6 @@ export const suite: BenchSuite = {
     const pressure = [cpuPressure()];
     const points: Point[] = [];
     const floors: Record<string, number> = {};
-    const parseFloors: Record<string, number> = {};
     let main: Measured | undefined;
     // Code at every size: the compressor's time beside one parse of the same input.
     const codeBySize: { tokens: number; ms: number; parse: number }[] = [];
@@ -173,10 +172,7 @@ export const suite: BenchSuite = {
           const t0 = performance.now();
           ctx.tokenizer.count(text);
           floors[spec.kind] = performance.now() - t0;
-          if (parse !== undefined && language) {
-            parseFloors[spec.kind] = parse;
-            main = { language, point, parse };
-          }
+          if (parse !== undefined && language) main = { language, point, parse };
         }
       }
     }
@@ -188,7 +184,7 @@ export const suite: BenchSuite = {
       const exp = fitExponent(ps.map((p) => ({ x: p.tokens, y: p.ms })));
       const big = ps.at(-1)!;
       const pass = big.ms < LIMIT_MS && exp <= MAX_EXPONENT;
-      const parse = parseFloors[spec.kind];
+      const parse = spec.kind === "code" ? main?.parse : undefined;
       return [spec.kind, ...ps.map((p) => p.ms.toFixed(0)), big.tokens, ((1 - big.outTokens / Math.max(1, big.tokens)) * 100).toFixed(1) + "%", (floors[spec.kind] ?? 0).toFixed(0), parse === undefined ? "—" : parse.toFixed(0), exp.toFixed(2), pass ? "pass" : "FAIL", big.status];
     });
     const table: Table = {
