@@ -29,9 +29,10 @@ function copyGrammars(): void {
 }
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // part-worker.js is loaded by path (worker threads), so it is an entry too.
+  entry: ["src/index.ts", "src/part-worker.ts"],
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { entry: ["src/index.ts"] },
   clean: true,
   target: "es2022",
   // The grammar loader finds dist/grammars with import.meta.url: shim it for CJS.

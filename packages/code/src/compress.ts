@@ -1,5 +1,5 @@
 /**
- * compressCode: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
+ * compressOutcome: parse, plan elisions (or the lossless clean-up), apply, and verify that the output parses
  * with the same grammar. Any doubt → `null` (the caller keeps the input: fail open).
  */
 import { createOriginals, type StoredOriginal } from "@headroom/core";
@@ -54,6 +54,14 @@ export interface CodeCompressOptions {
    * only looks like code sends tree-sitter into error recovery on every line). Default false.
    */
   guessedLanguage?: boolean;
+  /**
+   * Worker threads for a file of a megabyte or more, which is compressed as parts cut at top-level lines
+   * (each parsed, planned and verified on its own; the bytes do not depend on how many threads ran them).
+   * Default: the machine's available parallelism on the main thread; 0 (the parts in turn, on this
+   * thread) inside a worker thread, such as the proxy's compression pool, whose threads already share
+   * the cores.
+   */
+  threads?: number;
 }
 
 /** Result of `compressCode`. */
@@ -132,9 +140,9 @@ export async function countParseErrors(text: string, language: LanguageId, signa
  * closers (a truncated read), which every grammar reads so, and a full parse per fallback (three for
  * JavaScript) would find no better reading.
  */
-async function bestParse(text: string, language: LanguageId, signal: Signal, guessed: boolean): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
+async function bestParse(text: string, language: LanguageId, signal: Signal, guessed: boolean, fallbacks: boolean): Promise<{ language: LanguageId; errors: ErrorStats; tree: Tree } | undefined> {
   let best: { language: LanguageId; errors: ErrorStats; tree: Tree } | undefined;
-  const all = [language, ...SPECS[language].fallbacks];
+  const all = fallbacks ? [language, ...SPECS[language].fallbacks] : [language];
   let candidates = guessed ? await readableBySample(text, all, signal) : all;
   for (let i = 0; i < candidates.length; i++) {
     const id = candidates[i]!;
@@ -234,11 +242,48 @@ async function readableBySample(text: string, ids: LanguageId[], signal: Signal)
   return rest;
 }
 
+/** A replacement of `text.slice(start, end)`: an elision (with its CCR key) or a lossless cut. */
+export type OutcomeEdit = Pick<Edit, "start" | "end" | "replacement"> & Partial<Pick<Edit, "key" | "kind">>;
+
 /**
- * Compresses one source file. Returns null when the language's grammar cannot read the file, when
- * nothing would be gained, or when the output would not parse as cleanly as the input.
+ * One file's (or one part's) compression before it is written out: the edits that passed verification
+ * and what they stored. Plain data, so a worker thread can hand it back.
  */
-export async function compressCode(text: string, language: LanguageId, options: CodeCompressOptions = {}): Promise<CodeCompression | null> {
+export interface Outcome {
+  language: LanguageId;
+  parseErrors: number;
+  lossless: boolean;
+  /** The kept edits in order (the lossless clean-up's cuts); the whole-file footer is not one of them. */
+  edits: readonly OutcomeEdit[];
+  /** Originals of the edits that carry a key, in the order they were stored. */
+  originals: StoredOriginal[];
+  bodies: number;
+  comments: number;
+  /** Short comments were cut: the output needs the whole-file footer (and the file stored). */
+  trimmed: boolean;
+  /** The output as verified, footer included, and the stored file behind the footer (dropped for a part). */
+  out?: string;
+  file?: StoredOriginal;
+}
+
+/** The result of a whole file's outcome (its output and footer are those verification saw). */
+export function written(text: string, o: Outcome): CodeCompression {
+  const base = { language: o.language, parseErrors: o.parseErrors };
+  const out = o.out ?? applyEdits(text, o.edits);
+  if (o.lossless) return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
+  const footer = o.file ? fileFooter(text, SPECS[o.language].lineComment, o.file.key) : "";
+  const sourceLines = () => editedLineSources(text, o.edits, footer);
+  const keyed = o.edits.filter((e): e is OutcomeEdit & { key: string } => !!e.key);
+  const spans = () => [...keyed, ...(o.file ? [{ key: o.file.key, start: 0, end: text.length }] : [])];
+  const originals = o.file ? [...o.originals, o.file] : o.originals;
+  return { ...base, text: out, lossless: false, originals, bodies: o.bodies, comments: o.comments, sourceLines, spans };
+}
+
+/**
+ * The compression of one file or part as an `Outcome`. `fallbacks: false` reads it with `language`
+ * alone (the parts after the first of a file: the first part chose the grammar).
+ */
+export async function compressOutcome(text: string, language: LanguageId, options: CodeCompressOptions = {}, fallbacks = true): Promise<Outcome | null> {
   const reversible = options.reversible ?? true;
   const bias = normalizeBias(options.bias);
   const maxErrorRatio = options.maxErrorRatio ?? 0.02;
@@ -246,7 +291,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
   const tolerable = (e: ErrorStats) => e.count === 0 || (maxErrorRatio > 0 && e.chars <= maxErrorRatio * text.length);
 
   // Pick the grammar: the named one, else a fallback that reads the file with fewer errors.
-  const best = await bestParse(text, language, options.signal, options.guessedLanguage ?? false);
+  const best = await bestParse(text, language, options.signal, options.guessedLanguage ?? false, fallbacks);
   if (!best) return null;
   try {
     if (!tolerable(best.errors)) return null;
@@ -285,14 +330,14 @@ export async function compressCode(text: string, language: LanguageId, options: 
         const v = await verifiedEdits(tree, lang, text, edits, inputErrors, withFooter, options.signal);
         if (v) {
           const { kept, out } = v;
-          const footer = footerOf(kept);
+          const trimmed = footerOf(kept) !== "";
           const used = new Set(kept.map((e) => e.key));
-          if (footer) used.add(wholeKey!);
-          const sourceLines = () => editedLineSources(text, kept, footer);
-          const spans = () => [...kept.filter((e) => e.key), ...(footer ? [{ key: wholeKey!, start: 0, end: text.length }] : [])];
-          const originals = store.list().filter((o) => used.has(o.key));
+          const all = store.list();
+          const originals = all.filter((o) => used.has(o.key) && o.key !== wholeKey);
+          const file = trimmed ? all.find((o) => o.key === wholeKey) : undefined;
           const bodies = kept.filter((e) => e.kind === "body").length;
-          return { ...base, text: out, lossless: false, originals, bodies, comments: kept.filter((e) => e.kind === "comment").length, sourceLines, spans };
+          const comments = kept.filter((e) => e.kind === "comment").length;
+          return { ...base, lossless: false, edits: kept, originals, bodies, comments, trimmed, out, ...(file ? { file } : {}) };
         }
       }
     }
@@ -300,7 +345,7 @@ export async function compressCode(text: string, language: LanguageId, options: 
     const cuts = whitespaceCuts(text, literalRanges(tree, SPECS[lang]));
     const out = applyEdits(text, cuts);
     if (out.length >= text.length || (await editedErrors(tree, lang, text, cuts, out, options.signal)) > inputErrors) return null;
-    return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
+    return { ...base, lossless: true, edits: cuts, originals: [], bodies: 0, comments: 0, trimmed: false, out };
   } finally {
     best.tree.delete();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compressCode } from "./compress.js";
+import { compressCode } from "./parts.js";
 import { grammarLoadTimes } from "./grammars.js";
 
 // Grammars load on first use, once per process (each test file runs in its own): which ones this file's

@@ -4,11 +4,13 @@
  * and moves function bodies and long comments behind retrievable markers.
  */
 import type { CompressContextV2, CompressOutcomeV2, CompressorV2, DetectorV2, UnitV2 } from "@headroom/core";
-import { compressCode, type CodeCompressOptions } from "./compress.js";
+import type { CodeCompressOptions } from "./compress.js";
+import { compressCode } from "./parts.js";
 import { languageFromFileName, normalizeLanguage, type LanguageId } from "./languages.js";
 import { renumber, renumberOriginals, splitNumbered } from "./numbered.js";
 
-export { compressCode, countParseErrors, namedBy, relevantBodies } from "./compress.js";
+export { countParseErrors, namedBy, relevantBodies } from "./compress.js";
+export { compressCode } from "./parts.js";
 export type { CodeCompressOptions, CodeCompression } from "./compress.js";
 export type { BodyCandidate } from "./plan.js";
 export { restoreCode } from "./placeholders.js";

@@ -121,7 +121,7 @@ export function renumberOriginals(
  * For each line of `applyEdits(text, edits) + suffix`, the input line its first character comes from, or
  * `undefined` when that character was written by an edit or the suffix (marker lines, a footer).
  */
-export function editedLineSources(text: string, edits: readonly Edit[], suffix = ""): (number | undefined)[] {
+export function editedLineSources(text: string, edits: readonly Pick<Edit, "start" | "end" | "replacement">[], suffix = ""): (number | undefined)[] {
   const lineOf = lineIndex(text);
   // Until a line has a first character, it holds the source it gets if it stays empty.
   const out: (number | undefined)[] = [0];

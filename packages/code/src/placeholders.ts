@@ -25,7 +25,8 @@ export function braceBody(indent: string, closeIndent: string, lines: number, ke
  * (`… ` marks each cut): those cuts are too small for a marker of their own.
  */
 export function fileFooter(text: string, lineComment: string, key: string): string {
-  const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+  let lines = text.endsWith("\n") ? 0 : 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
   return `${text.endsWith("\n") ? "" : "\n"}${lineComment} ${marker(fileSummary(lines), key)}\n`;
 }
 

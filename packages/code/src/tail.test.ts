@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { betterOnTail, compressCode, lastConstruct } from "./compress.js";
+import { betterOnTail, lastConstruct } from "./compress.js";
+import { compressCode } from "./parts.js";
 import { parseText } from "./grammars.js";
 import { errorStats } from "./verify.js";
 
