@@ -23,6 +23,13 @@ function python(n: number): string {
   return Array.from({ length: n }, (_, i) => fn(i)).join("\n\n");
 }
 
+/** C++ in a file named as C (a `.h` header): templates and classes, which the C grammar misreads. */
+function cpp(n: number): string {
+  const fn = (i: number) =>
+    `template <typename T>\nclass Box${i} {\n public:\n  T twice(T x) const {\n    T y = x;\n    for (int a = 0; a < ${i % 5}; a++) {\n      y = y + x;\n      if (y > limit_) {\n        y = limit_;\n      }\n    }\n    return y;\n  }\n\n private:\n  T limit_;\n};\n`;
+  return Array.from({ length: n }, (_, i) => fn(i)).join("\n");
+}
+
 const TS = typescript(5200);
 const PY = python(4000);
 
@@ -79,6 +86,16 @@ describe("a file of a megabyte or more, compressed in parts", () => {
     sources.forEach((src, i) => {
       if (src !== undefined && !out[i]!.includes(" …") && !out[i]!.includes("Retrieve more")) expect(lines[src]).toBe(out[i]);
     });
+  });
+
+  it("reads every part with the grammar the first part chose: C++ in a file named as C", async () => {
+    const text = cpp(5000);
+    expect(partStarts(text).length).toBeGreaterThan(2);
+    const r = await compressCode(text, "c", { threads: 2 });
+    expect(r?.language).toBe("cpp");
+    expect(r?.bodies).toBe(5000);
+    expect(restoreCode(r!.text, r!.originals)).toBe(text);
+    expect((await compressCode(text, "c", { threads: 0 }))?.text).toBe(r!.text);
   });
 
   it("cancels every part when the caller's signal aborts, and the threads take the next file", async () => {
