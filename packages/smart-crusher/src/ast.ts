@@ -104,11 +104,7 @@ export function readJson(text: string): { tree: JVal; compact: boolean; nesting:
   const nesting = p.deepest + 1;
   if (!p.canonical) return { tree: v, compact: false, nesting };
   // Compact text: every item of an array is its own compact JSON, the slice between its separators.
-  const textsOf: ItemTexts = (items) => {
-    const at = starts.get(items);
-    return at && at.length === items.length + 1 ? items.map((_, i) => text.slice(at[i]!, at[i + 1]! - 1)) : undefined;
-  };
-  return { tree: v, compact: true, nesting, textsOf };
+  return { tree: v, compact: true, nesting, textsOf: itemTexts(text, starts) };
 }
 
 /** Compact JSON texts of the items of an array of the parsed tree, when known without serialising. */
@@ -264,25 +260,69 @@ export class JsonReader {
   }
 }
 
+/** Compact JSON text of a scalar. */
+function scalarJson(v: Exclude<JVal, JObj | JVal[]>): string {
+  if (v === null) return "null";
+  if (v instanceof RawNum) return v.raw;
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
 /** Compact JSON text of a tree (number spellings and key order kept). */
 export function toJson(v: JVal): string {
-  if (v === null) return "null";
-  switch (typeof v) {
-    case "string":
-      return JSON.stringify(v);
-    case "number":
-    case "boolean":
-      return String(v);
-  }
-  if (v instanceof RawNum) return v.raw;
-  if (Array.isArray(v)) {
-    let s = "[";
-    for (let i = 0; i < v.length; i++) s += (i ? "," : "") + toJson(v[i]!);
-    return s + "]";
-  }
-  let s = "{";
-  for (let i = 0; i < v.keys.length; i++) s += (i ? "," : "") + JSON.stringify(v.keys[i]) + ":" + toJson(v.vals[i]!);
-  return s + "}";
+  if (!(v instanceof JObj) && !Array.isArray(v)) return scalarJson(v);
+  return compactJson(v, false).text;
+}
+
+/**
+ * `toJson(tree)`, with the item texts of its arrays (what `readJson` gives for a compact input): the
+ * text of an item of a compact document is the slice between its separators, so a pretty-printed input
+ * is serialised once instead of once for the document and again for every array's items.
+ */
+export function compactJson(tree: JVal, indexed = true): { text: string; textsOf: ItemTexts } {
+  const parts: string[] = [];
+  let len = 0;
+  const put = (s: string) => {
+    parts.push(s);
+    len += s.length;
+  };
+  const starts = new WeakMap<JVal[], number[]>();
+  const write = (v: JVal): void => {
+    if (Array.isArray(v)) {
+      const at: number[] | undefined = indexed && v.length >= STARTS_MIN_ITEMS ? [] : undefined;
+      put("[");
+      for (let i = 0; i < v.length; i++) {
+        if (i) put(",");
+        at?.push(len);
+        write(v[i]!);
+      }
+      // As `readJson` records them: the last item ends one before the offset after the closing bracket.
+      if (at) {
+        at.push(len + 1);
+        starts.set(v, at);
+      }
+      put("]");
+    } else if (v instanceof JObj) {
+      put("{");
+      for (let i = 0; i < v.keys.length; i++) {
+        if (i) put(",");
+        put(JSON.stringify(v.keys[i]));
+        put(":");
+        write(v.vals[i]!);
+      }
+      put("}");
+    } else put(scalarJson(v));
+  };
+  write(tree);
+  const text = parts.join("");
+  return { text, textsOf: itemTexts(text, starts) };
+}
+
+/** Item texts of the arrays whose item offsets `starts` holds, as slices of the compact `text`. */
+function itemTexts(text: string, starts: WeakMap<JVal[], number[]>): ItemTexts {
+  return (items) => {
+    const at = starts.get(items);
+    return at && at.length === items.length + 1 ? items.map((_, i) => text.slice(at[i]!, at[i + 1]! - 1)) : undefined;
+  };
 }
 
 /** The plain JS value `JSON.parse` would give for the same text (last duplicate wins). */

@@ -1,5 +1,5 @@
 import { ccrKey, hasMarker, marker, type StoredOriginal } from "@headroom/core";
-import { JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type ItemTexts, type JVal } from "./ast.js";
+import { compactJson, JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, RawNum, readJson, toJson, type ItemTexts, type JVal } from "./ast.js";
 import { Encoder, type CountFn } from "./encode.js";
 import { estimateTokens, keepShare, normalizeBias, queryTerms, type BudgetOptions, type QueryTerms } from "@headroom/text";
 import { crushLines, parseJsonLines } from "./lines.js";
@@ -124,7 +124,9 @@ export function crush(text: string, options: CrushOptions = {}): CrushResult | n
     return lines ? crushLines(text, lines, options) : null;
   }
   // Input already in compact form (API responses usually are): no need to serialise the tree again.
-  const compact = isCompact ? trimmed : toJson(tree);
+  // Else it is serialised once, and the item texts query matching needs are slices of that.
+  let compact = trimmed;
+  if (!isCompact) ({ text: compact, textsOf } = compactJson(tree));
   const encoder = new Encoder({ count });
   // Lossy first when allowed: a thinned document that beats compact JSON by a clear margin makes the
   // full lossless encoding (the costliest step on big inputs) unnecessary.

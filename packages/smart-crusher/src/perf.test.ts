@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, readJson, toJson } from "./ast.js";
+import { compactJson, JObj, JsonSyntaxError, MAX_DEPTH, maxNesting, parseJson, parsePrechecked, readJson, toJson, type JVal } from "./ast.js";
 import { crush } from "./crush.js";
 import { idTest } from "./slim.js";
 
@@ -39,6 +39,45 @@ describe("readJson", () => {
   it.each(texts)("says compact exactly when the text is its own compact JSON: %s", (t) => {
     const { tree, compact } = readJson(t);
     expect(compact).toBe(toJson(tree) === t);
+  });
+});
+
+describe("compactJson", () => {
+  // A pretty-printed document is serialised once: its compact text and its arrays' item texts.
+  const value = {
+    list: Array.from({ length: 12 }, (_, i) => ({ id: i, tags: ["x", `é${i}`], n: i % 2 ? 1.5 : null, nested: Array.from({ length: 10 }, (_, k) => k * i) })),
+    short: [1, 2],
+    s: "quote\" and \u2028",
+  };
+  const pretty = JSON.stringify(value, null, 2);
+  const { tree } = readJson(pretty);
+  const compact = readJson(JSON.stringify(value));
+  it("gives toJson's text and the item texts readJson gives for the compact form of the same document", () => {
+    const c = compactJson(tree);
+    expect(c.text).toBe(JSON.stringify(value));
+    expect(c.text).toBe(toJson(tree));
+    expect(compact.compact).toBe(true);
+    const arraysOf = (root: JVal): JVal[][] => {
+      const out: JVal[][] = [];
+      const walk = (v: JVal) => {
+        if (Array.isArray(v)) {
+          out.push(v);
+          v.forEach(walk);
+        } else if (v instanceof JObj) v.vals.forEach(walk);
+      };
+      walk(root);
+      return out;
+    };
+    const arrays = arraysOf(tree);
+    const compactArrays = arraysOf(compact.tree);
+    expect(arrays.length).toBe(compactArrays.length);
+    arrays.forEach((a, i) => {
+      const texts = c.textsOf(a);
+      expect(texts).toEqual(compact.textsOf!(compactArrays[i]!));
+      // Arrays of 9 items or more have texts, each its item's own compact JSON.
+      if (a.length >= 9) expect(texts).toEqual(a.map((x) => toJson(x)));
+      else expect(texts).toBeUndefined();
+    });
   });
 });
 
