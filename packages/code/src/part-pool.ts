@@ -76,10 +76,19 @@ export async function runInWorkers(jobs: readonly PartJob[], threads: number, si
       }, POLL_MS)
     : undefined;
   try {
-    const replies = await Promise.all(jobs.map((job) => new Promise<PartReply>((done) => {
-      queue.push({ request: { id: nextId++, job, cancel }, done });
-      pump(threads);
-    })));
+    // Longest parts first: the threads then finish close together (the order does not change the bytes).
+    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.text.length - jobs[a]!.text.length || a - b);
+    const replies: PartReply[] = new Array(jobs.length);
+    const run = (i: number) =>
+      new Promise<void>((settled) => {
+        const done = (r: PartReply) => {
+          replies[i] = r;
+          settled();
+        };
+        queue.push({ request: { id: nextId++, job: jobs[i]!, cancel }, done });
+        pump(threads);
+      });
+    await Promise.all(order.map(run));
     if (replies.some((r) => "aborted" in r)) {
       signal?.throwIfAborted();
       throw new Error("code: a part's compression was cancelled");

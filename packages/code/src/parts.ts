@@ -96,11 +96,15 @@ function before(sorted: readonly number[], p: number): number {
 async function compressParts(text: string, language: LanguageId, options: CodeCompressOptions, starts: number[]): Promise<CodeCompression | null> {
   const { signal, threads = defaultThreads(), ...rest } = options;
   const bounds = starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? text.length }));
-  const jobs = (lang: LanguageId, from: number): PartJob[] => bounds.slice(from).map((b, i) => ({ text: text.slice(b.start, b.end), language: lang, options: rest, fallbacks: from + i === 0 }));
+  const jobs = (lang: LanguageId, from: number): PartJob[] =>
+    bounds.slice(from).map((b, i) => ({ text: text.slice(b.start, b.end), language: lang, options: rest, fallbacks: from + i === 0 }));
   const outcomes = await runParts(jobs(language, 0), threads, signal);
   const first = outcomes[0];
   if (first && first.language !== language) outcomes.splice(1, Infinity, ...(await runParts(jobs(first.language, 1), threads, signal)));
-  return joined(text, bounds.map((b, i) => ({ start: b.start, outcome: outcomes[i] ?? null })));
+  return joined(
+    text,
+    bounds.map((b, i) => ({ start: b.start, outcome: outcomes[i] ?? null })),
+  );
 }
 
 /** Each job's outcome: on worker threads, and in this thread for any job a worker could not run. */
@@ -135,7 +139,9 @@ function joined(text: string, parts: { start: number; outcome: Outcome | null }[
   const base = { language, parseErrors: sum((o) => o.parseErrors), bodies: sum((o) => o.bodies), comments: sum((o) => o.comments) };
   if (done.every((p) => p.outcome.lossless)) {
     const out = applyEdits(text, edits);
-    return out.length < text.length ? { ...base, text: out, lossless: true, originals: [], sourceLines: () => alignedLineSources(text, out), spans: () => [] } : null;
+    return out.length < text.length
+      ? { ...base, text: out, lossless: true, originals: [], sourceLines: () => alignedLineSources(text, out), spans: () => [] }
+      : null;
   }
   const file = done.some((p) => p.outcome.trimmed) ? createOriginals() : undefined;
   const key = file?.stash(text, { kind: "code-file", language });
