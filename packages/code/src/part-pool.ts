@@ -48,6 +48,8 @@ interface Slot {
 const slots: Slot[] = [];
 const queue: { request: PartRequest; done: (r: PartReply) => void }[] = [];
 let nextId = 0;
+/** Why threads cannot start in this process, once one failed before answering. */
+let unavailable: string | undefined;
 const stats = { spawned: 0, jobs: 0 };
 
 /** Threads started and jobs they answered since the process began (for tests). */
@@ -60,6 +62,7 @@ export function poolStats(): Readonly<typeof stats> {
  * back `failed` (the caller runs it itself); a cancelled signal cancels every job and throws its reason.
  */
 export async function runInWorkers(jobs: readonly PartJob[], threads: number, signal?: ParseSignal): Promise<PartReply[]> {
+  if (unavailable) return jobs.map(() => ({ failed: unavailable! }));
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   const aborted = (s: ParseSignal) => {
     if (s.aborted) return true;
@@ -113,8 +116,16 @@ function pump(threads: number): void {
   }
 }
 
-function spawn(): Slot {
-  const worker = new Worker(WORKER_URL);
+function spawn(): Slot | undefined {
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_URL);
+  } catch (e) {
+    unavailable = e instanceof Error ? e.message : String(e);
+    for (const q of queue.splice(0)) q.done({ failed: unavailable });
+    return undefined;
+  }
+  let answered = false;
   const slot: Slot = { worker };
   stats.spawned++;
   slots.push(slot);
@@ -124,6 +135,9 @@ function spawn(): Slot {
     c?.done(r);
   };
   const drop = (why: string) => {
+    // A thread that fails before its first answer cannot start here (a bundle without part-worker.js):
+    // later files are compressed in turn without trying again.
+    if (!answered) unavailable = why;
     const i = slots.indexOf(slot);
     if (i >= 0) slots.splice(i, 1);
     if (slot.idle) clearTimeout(slot.idle);
@@ -133,6 +147,7 @@ function spawn(): Slot {
   };
   worker.on("message", (m: PartResponse) => {
     if (m.id !== slot.current?.id) return;
+    answered = true;
     stats.jobs++;
     const { id: _, ...reply } = m;
     settle(reply);
