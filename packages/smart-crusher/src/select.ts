@@ -205,8 +205,11 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       }
       continue;
     }
-    // Rare values of low-cardinality fields (booleans, enums).
+    // Rare values of low-cardinality fields (booleans, enums). A field with more distinct values than
+    // that is no such field: counting stops at the first value too many (ids would fill a map of n).
+    const most = Math.max(3, Math.min(16, n / 4));
     const counts = new Map<string, number[]>();
+    let many = false;
     for (let j = 0; j < vals.length; j++) {
       const v = vals[j]!;
       if (typeof v === "string" && v.length > 64) continue;
@@ -214,12 +217,16 @@ function statistics(leafSets: [string, JVal][][], n: number): Stats {
       const k = typeof v === "string" ? "s" + v : v instanceof RawNum ? v.raw : String(v);
       let c = counts.get(k);
       if (!c) {
+        if (counts.size + 1 > most) {
+          many = true;
+          break;
+        }
         c = [];
         counts.set(k, c);
       }
       c.push(idx[j]!);
     }
-    if (counts.size < 2 || counts.size > Math.max(3, Math.min(16, n / 4))) continue;
+    if (many || counts.size < 2) continue;
     for (const members of counts.values()) {
       if (members.length <= Math.max(1, Math.floor(n * 0.03))) rare.push(...members);
       else cover.push(members[0]!);
