@@ -57,9 +57,9 @@ export interface CodeCompressOptions {
   /**
    * Worker threads for a file of a megabyte or more, which is compressed as parts cut at top-level lines
    * (each parsed, planned and verified on its own; the bytes do not depend on how many threads ran them).
-   * Default: the machine's available parallelism on the main thread; 0 (the parts in turn, on this
-   * thread) inside a worker thread, such as the proxy's compression pool, whose threads already share
-   * the cores.
+   * Default: the machine's available parallelism, at most 4 (each thread holds a grammar and a part's
+   * trees, about 85 MB for C++), on the main thread; 0 (the parts in turn, on this thread) inside a
+   * worker thread, such as the proxy's compression pool, whose threads already share the cores.
    */
   threads?: number;
 }

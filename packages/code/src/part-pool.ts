@@ -34,10 +34,15 @@ const IDLE_MS = 30_000;
 /** How often a running call reads its caller's signal (which checks the pipeline's deadline on each read). */
 const POLL_MS = 5;
 
-/** Threads for the parts when the caller does not say: every core on the main thread, none in a worker. */
+/**
+ * Threads for the parts when the caller does not say: on the main thread one per core, at most 4, since
+ * each thread holds a grammar and a part's trees (about 85 MB for C++ parts of 512 KB); none in a
+ * worker thread.
+ */
 export function defaultThreads(): number {
-  return isMainThread ? availableParallelism() : 0;
+  return isMainThread ? Math.min(MAX_DEFAULT_THREADS, availableParallelism()) : 0;
 }
+const MAX_DEFAULT_THREADS = 4;
 
 interface Slot {
   worker: Worker;

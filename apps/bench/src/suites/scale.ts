@@ -349,7 +349,7 @@ async function codeByLanguage(ctx: Parameters<BenchSuite["run"]>[0], reps: numbe
     rows,
     notes: [
       "input: the language's corpus files repeated to the size, the last one cut at a line (as in the table above, whose code row is reused for its language); parse-once = one web-tree-sitter parse with the error count the compressor also takes (warm grammar)",
-      `compress = default options: an input of a megabyte or more is compressed as parts cut at top-level lines, on worker threads (${availableParallelism()} here); in turn = the same parts one after another on this thread (\`threads: 0\`), which gives the same bytes`,
+      `compress = default options: an input of a megabyte or more is compressed as parts cut at top-level lines, on worker threads (default: one per core, at most 4; ${availableParallelism()} cores here); in turn = the same parts one after another on this thread (\`threads: 0\`), which gives the same bytes`,
       "compress / parse counts every parse the compressor makes: an input the named grammar reads with ERROR nodes is parsed again with each fallback grammar (C: C++; JavaScript: TSX and TypeScript; TypeScript: TSX), one that only lacks closers at its cut end is not",
     ],
   };
