@@ -74,7 +74,10 @@ export interface CodeCompression {
   originals: StoredOriginal[];
   bodies: number;
   comments: number;
-  /** Parse errors (ERROR and MISSING nodes) in the input. */
+  /**
+   * Parse errors (ERROR and MISSING nodes) in the input. For a file compressed in parts, the sum over the
+   * parts that compressed (a construct a cut falls inside counts the errors of its two halves).
+   */
   parseErrors: number;
   /**
    * For each output line, the input line (0-based) it starts with; `undefined` for lines the compressor

@@ -98,6 +98,19 @@ describe("a file of a megabyte or more, compressed in parts", () => {
     expect((await compressCode(text, "c", { threads: 0 }))?.text).toBe(r!.text);
   });
 
+  it("keeps a part verbatim, white space included, when it could only be cleaned up while others are elided", async () => {
+    // Functions to elide, then constants with trailing blanks and blank-line runs: a part of those alone
+    // has nothing to elide, and its lossless clean-up would not come back from the markers.
+    const fns = Array.from({ length: 2600 }, (_, i) => `export function f${i}(x: number): number {\n  let y = x;\n  for (let a = 0; a < ${i % 7}; a++) {\n    y += a * x;\n    if (y > 1000) y -= 1000;\n    if (y < -1000) y += 1000;\n    y = Math.round(y * 100) / 100;\n  }\n  return y;\n}\n`).join("\n");
+    const consts = Array.from({ length: 24000 }, (_, i) => `export const c${i} = ${i};   \n\n\n`).join("");
+    const text = `${fns}\n${consts}`;
+    expect(partStarts(text).length).toBeGreaterThan(2);
+    const r = await compressCode(text, "typescript", { threads: 2 });
+    expect(r?.lossless).toBe(false);
+    expect(r?.text).toContain("export const c23999 = 23999;   \n\n\n");
+    expect(restoreCode(r!.text, r!.originals)).toBe(text);
+  });
+
   it("cancels every part when the caller's signal aborts, and the threads take the next file", async () => {
     let reads = 0;
     const signal = {

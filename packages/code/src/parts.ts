@@ -121,10 +121,14 @@ async function runParts(jobs: PartJob[], threads: number, signal: CodeCompressOp
 
 /**
  * One result from the parts' outcomes: their edits moved to the whole text's offsets, one footer (and
- * the whole file stored) when any part cut short comments. A part without an outcome stays verbatim.
+ * the whole file stored) when any part cut short comments. A part without an outcome stays verbatim,
+ * and so does a lossless one beside elided parts.
  */
 function joined(text: string, parts: { start: number; outcome: Outcome | null }[]): CodeCompression | null {
-  const done = parts.filter((p): p is { start: number; outcome: Outcome } => p.outcome !== null);
+  let done = parts.filter((p): p is { start: number; outcome: Outcome } => p.outcome !== null);
+  // Beside elided parts, a part that was only cleaned up stays verbatim: its dropped white space would
+  // come back from no marker, and the markers must give back the input byte for byte.
+  if (done.some((p) => !p.outcome.lossless)) done = done.filter((p) => !p.outcome.lossless);
   if (!done.length) return null;
   const language = done[0]!.outcome.language;
   const edits: OutcomeEdit[] = done.flatMap(({ start, outcome }) => outcome.edits.map((e) => ({ ...e, start: e.start + start, end: e.end + start })));
