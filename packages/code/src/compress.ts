@@ -269,12 +269,18 @@ export interface Outcome {
   file?: StoredOriginal;
 }
 
-/** The result of a whole file's outcome (its output and footer are those verification saw). */
+/**
+ * The result of an outcome: a whole file's (its output and footer are those verification saw), or the
+ * parts' joined (the output is built here, the footer pointing at `file`).
+ */
 export function written(text: string, o: Outcome): CodeCompression {
   const base = { language: o.language, parseErrors: o.parseErrors };
-  const out = o.out ?? applyEdits(text, o.edits);
-  if (o.lossless) return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
+  if (o.lossless) {
+    const out = o.out ?? applyEdits(text, o.edits);
+    return { ...base, text: out, lossless: true, originals: [], bodies: 0, comments: 0, sourceLines: () => alignedLineSources(text, out), spans: () => [] };
+  }
   const footer = o.file ? fileFooter(text, SPECS[o.language].lineComment, o.file.key) : "";
+  const out = o.out ?? applyEdits(text, footer ? [...o.edits, { start: text.length, end: text.length, replacement: footer }] : o.edits);
   const sourceLines = () => editedLineSources(text, o.edits, footer);
   const keyed = o.edits.filter((e): e is OutcomeEdit & { key: string } => !!e.key);
   const spans = () => [...keyed, ...(o.file ? [{ key: o.file.key, start: 0, end: text.length }] : [])];

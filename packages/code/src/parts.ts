@@ -6,11 +6,8 @@
  */
 import { createOriginals, type StoredOriginal } from "@headroom/core";
 import { compressOutcome, written, type CodeCompression, type CodeCompressOptions, type Outcome, type OutcomeEdit } from "./compress.js";
-import { SPECS, type LanguageId } from "./languages.js";
-import { alignedLineSources, editedLineSources } from "./numbered.js";
+import type { LanguageId } from "./languages.js";
 import { defaultThreads, runInWorkers, type PartJob } from "./part-pool.js";
-import { fileFooter } from "./placeholders.js";
-import { applyEdits } from "./plan.js";
 
 /** Inputs of at least this many characters (about 250k tokens) are compressed in parts. */
 export const SPLIT_FROM = 1 << 20;
@@ -140,25 +137,23 @@ function joined(text: string, parts: { start: number; outcome: Outcome | null }[
     originals.push(o);
   }
   const sum = (f: (o: Outcome) => number) => done.reduce((s, p) => s + f(p.outcome), 0);
-  const base = { language, parseErrors: sum((o) => o.parseErrors), bodies: sum((o) => o.bodies), comments: sum((o) => o.comments) };
-  if (done.every((p) => p.outcome.lossless)) {
-    const out = applyEdits(text, edits);
-    return out.length < text.length
-      ? { ...base, text: out, lossless: true, originals: [], sourceLines: () => alignedLineSources(text, out), spans: () => [] }
-      : null;
+  const lossless = done.every((p) => p.outcome.lossless);
+  let file: StoredOriginal | undefined;
+  if (done.some((p) => p.outcome.trimmed)) {
+    const store = createOriginals();
+    store.stash(text, { kind: "code-file", language });
+    file = store.list()[0];
   }
-  const file = done.some((p) => p.outcome.trimmed) ? createOriginals() : undefined;
-  const key = file?.stash(text, { kind: "code-file", language });
-  const footer = key ? fileFooter(text, SPECS[language].lineComment, key) : "";
-  const out = applyEdits(text, footer ? [...edits, { start: text.length, end: text.length, replacement: footer }] : edits);
-  if (out.length >= text.length) return null;
-  const keyed = edits.filter((e): e is OutcomeEdit & { key: string } => !!e.key);
-  return {
-    ...base,
-    text: out,
-    lossless: false,
-    originals: [...originals, ...(file?.list() ?? [])],
-    sourceLines: () => editedLineSources(text, edits, footer),
-    spans: () => [...keyed, ...(key ? [{ key, start: 0, end: text.length }] : [])],
-  };
+  const r = written(text, {
+    language,
+    parseErrors: sum((o) => o.parseErrors),
+    lossless,
+    edits,
+    originals,
+    bodies: sum((o) => o.bodies),
+    comments: sum((o) => o.comments),
+    trimmed: file !== undefined,
+    ...(file ? { file } : {}),
+  });
+  return r.text.length < text.length ? r : null;
 }
