@@ -270,7 +270,9 @@ function scalarJson(v: Exclude<JVal, JObj | JVal[]>): string {
 /** Compact JSON text of a tree (number spellings and key order kept). */
 export function toJson(v: JVal): string {
   if (!(v instanceof JObj) && !Array.isArray(v)) return scalarJson(v);
-  return compactJson(v, false).text;
+  const out: JsonOut = { parts: [], len: 0 };
+  writeJson(v, out);
+  return out.parts.join("");
 }
 
 /**
@@ -278,43 +280,52 @@ export function toJson(v: JVal): string {
  * text of an item of a compact document is the slice between its separators, so a pretty-printed input
  * is serialised once instead of once for the document and again for every array's items.
  */
-export function compactJson(tree: JVal, indexed = true): { text: string; textsOf: ItemTexts } {
-  const parts: string[] = [];
-  let len = 0;
-  const put = (s: string) => {
-    parts.push(s);
-    len += s.length;
-  };
+export function compactJson(tree: JVal): { text: string; textsOf: ItemTexts } {
+  const out: JsonOut = { parts: [], len: 0 };
   const starts = new WeakMap<JVal[], number[]>();
-  const write = (v: JVal): void => {
-    if (Array.isArray(v)) {
-      const at: number[] | undefined = indexed && v.length >= STARTS_MIN_ITEMS ? [] : undefined;
-      put("[");
-      for (let i = 0; i < v.length; i++) {
-        if (i) put(",");
-        at?.push(len);
-        write(v[i]!);
-      }
-      // As `readJson` records them: the last item ends one before the offset after the closing bracket.
-      if (at) {
-        at.push(len + 1);
-        starts.set(v, at);
-      }
-      put("]");
-    } else if (v instanceof JObj) {
-      put("{");
-      for (let i = 0; i < v.keys.length; i++) {
-        if (i) put(",");
-        put(JSON.stringify(v.keys[i]));
-        put(":");
-        write(v.vals[i]!);
-      }
-      put("}");
-    } else put(scalarJson(v));
-  };
-  write(tree);
-  const text = parts.join("");
+  writeJson(tree, out, starts);
+  const text = out.parts.join("");
   return { text, textsOf: itemTexts(text, starts) };
+}
+
+/** Compact JSON being written: its pieces, joined once at the end, and their length so far. */
+interface JsonOut {
+  parts: string[];
+  len: number;
+}
+
+/** Adds one piece of the output. */
+function push(out: JsonOut, s: string): void {
+  out.parts.push(s);
+  out.len += s.length;
+}
+
+/** Appends `v`'s compact JSON; with `starts`, records the item offsets of every long array. */
+function writeJson(v: JVal, out: JsonOut, starts?: WeakMap<JVal[], number[]>): void {
+  if (Array.isArray(v)) {
+    const at: number[] | undefined = starts && v.length >= STARTS_MIN_ITEMS ? [] : undefined;
+    push(out, "[");
+    for (let i = 0; i < v.length; i++) {
+      if (i) push(out, ",");
+      at?.push(out.len);
+      writeJson(v[i]!, out, starts);
+    }
+    // As `readJson` records them: the last item ends one before the offset after the closing bracket.
+    if (at) {
+      at.push(out.len + 1);
+      starts!.set(v, at);
+    }
+    push(out, "]");
+  } else if (v instanceof JObj) {
+    push(out, "{");
+    for (let i = 0; i < v.keys.length; i++) {
+      if (i) push(out, ",");
+      push(out, JSON.stringify(v.keys[i]));
+      push(out, ":");
+      writeJson(v.vals[i]!, out, starts);
+    }
+    push(out, "}");
+  } else push(out, scalarJson(v));
 }
 
 /** Item texts of the arrays whose item offsets `starts` holds, as slices of the compact `text`. */
