@@ -184,14 +184,19 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** The line (0-based) holding `offset`, given the text's `lineStarts`. */
+/** The line (0-based) holding `offset`, given the text's `lineStarts`: the last line starting at or before it. */
 export function lineAt(starts: readonly number[], offset: number): number {
+  return Math.max(0, countBelow(starts, offset + 1) - 1);
+}
+
+/** How many of the ascending offsets `sorted` are below `x` (binary search). */
+export function countBelow(sorted: readonly number[], x: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = sorted.length;
   while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

@@ -7,6 +7,7 @@
 import { createOriginals, type StoredOriginal } from "@headroom/core";
 import { compressOutcome, written, type CodeCompression, type CodeCompressOptions, type Outcome, type OutcomeEdit } from "./compress.js";
 import type { LanguageId } from "./languages.js";
+import { countBelow } from "./numbered.js";
 import { defaultThreads, runInWorkers, type PartJob } from "./part-pool.js";
 
 /** Inputs of at least this many characters (about 250k tokens) are compressed in parts. */
@@ -38,7 +39,7 @@ export function partStarts(text: string): number[] {
   if (text.length < SPLIT_FROM) return starts;
   const n = Math.ceil(text.length / PART_CHARS);
   const quoted = [occurrences(text, '"""'), occurrences(text, "'''")];
-  const open = (p: number) => quoted.some((q) => before(q, p) % 2 === 1) || text.lastIndexOf("/*", p) > text.lastIndexOf("*/", p);
+  const open = (p: number) => quoted.some((q) => countBelow(q, p) % 2 === 1) || text.lastIndexOf("/*", p) > text.lastIndexOf("*/", p);
   for (let k = 1; k < n; k++) {
     const at = topLevelLine(text, Math.floor((text.length * k) / n), open);
     if (at !== undefined && at > starts.at(-1)! && at < text.length) starts.push(at);
@@ -71,18 +72,6 @@ function occurrences(text: string, s: string): number[] {
   const at: number[] = [];
   for (let i = text.indexOf(s); i !== -1; i = text.indexOf(s, i + s.length)) at.push(i);
   return at;
-}
-
-/** How many of the sorted offsets lie before `p`. */
-function before(sorted: readonly number[], p: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < p) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
